@@ -1,0 +1,99 @@
+"""FLS Tracker: plan, run and report a Fracture Liaison Service rollout."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g, request
+from flask_login import current_user
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+
+from app.extensions import csrf, db, htmx, login_manager, migrate
+from config import BASE_DIR, INSTANCE_DIR, Config, config_from_env
+
+PUBLIC_ENDPOINTS = {"accounts.login", "accounts.logout", "home.healthz", "static"}
+
+
+def create_app(config: Config | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+    )
+    app.config.from_object(config or config_from_env())
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set outside development and tests.")
+    logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
+
+    _init_extensions(app)
+    _init_templates(app)
+    _register_blueprints(app)
+    _require_login_everywhere(app)
+
+    from app.core.errors import register_error_handlers
+    from app.demo import register_demo_commands
+    from app.toolkit import get_toolkit
+
+    register_error_handlers(app)
+    register_demo_commands(app)
+    get_toolkit()  # validates the toolkit's data at start-up: a broken file stops the app
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    csrf.init_app(app)
+    htmx.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.session_protection = "basic"
+
+    from app.accounts.service import load_session_user
+    from app.core.db import configure_sqlite
+
+    login_manager.user_loader(load_session_user)
+    with app.app_context():
+        configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    # Importing the models registers every table with the metadata (and Alembic).
+    from app import models  # noqa: F401
+
+
+def _init_templates(app: Flask) -> None:
+    app.jinja_env.undefined = ChainableUndefined  # the nhsuk macros rely on it
+    # The nhsuk macros are .jinja files, which Flask would not escape by default.
+    app.jinja_env.autoescape = True
+    app.jinja_loader = ChoiceLoader(
+        [FileSystemLoader(str(BASE_DIR / "templates")), PackageLoader("nhsuk_frontend_jinja")]
+    )
+    from app.core import template_helpers
+    from app.sites.nav import register_nav
+
+    template_helpers.register(app)
+    register_nav(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.blueprints import top_level_blueprints
+
+    for blueprint in top_level_blueprints():
+        app.register_blueprint(blueprint)
+
+
+def _require_login_everywhere(app: Flask) -> None:
+    @app.before_request
+    def require_login():
+        # `g` belongs to the app context, which outlives a request when one is already
+        # active (tests, CLI): start every request without a previous request's user or site.
+        for name in ("_login_user", "site", "membership", "site_role"):
+            g.pop(name, None)
+        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+            return None
+        if request.blueprint and request.blueprint.startswith("sites"):
+            return None  # the site guard handles sign-in and membership together
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return None

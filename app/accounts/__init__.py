@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__, cli_group=None)
+
+from app.accounts import cli, views  # noqa: E402, F401

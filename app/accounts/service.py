@@ -1,0 +1,133 @@
+"""Accounts: creating users, checking passwords, lockout and ending sessions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.accounts.models import User
+from app.core.audit import AuditEvent, record_event
+from app.core.dates import utcnow
+from app.core.errors import ServiceError
+from app.extensions import db
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def check_new_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ServiceError(
+            f"Password must be at least {MIN_PASSWORD_LENGTH} characters.", field="password"
+        )
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(email: str, name: str, password: str, global_role: str | None = None) -> User:
+    email = normalise_email(email)
+    if not email or "@" not in email:
+        raise ServiceError("Enter an email address like name@nhs.net.", field="email")
+    if not (name or "").strip():
+        raise ServiceError("Enter the person's name.", field="name")
+    if global_role not in (None, "support", "admin"):
+        raise ServiceError("Global role must be none, support or admin.", field="global_role")
+    check_new_password(password)
+    if find_user(email):
+        raise ServiceError(f"A user with the email {email} already exists.", field="email")
+    user = User(
+        email=email,
+        name=name.strip(),
+        password_hash=hash_password(password),
+        global_role=global_role,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def recent_failures(email: str) -> int:
+    window = utcnow() - timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
+    return db.session.scalar(
+        select(func.count(AuditEvent.id)).where(
+            AuditEvent.action == "login_failed",
+            AuditEvent.detail == normalise_email(email),
+            AuditEvent.at >= window,
+        )
+    )
+
+
+def is_locked_out(email: str) -> bool:
+    return recent_failures(email) >= current_app.config["LOGIN_LOCKOUT_FAILURES"]
+
+
+class LoginRefused(Exception):
+    def __init__(self, message: str, locked: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.locked = locked
+
+
+def authenticate(email: str, password: str) -> User:
+    """The user for these credentials, or LoginRefused; failures are logged, never the password."""
+    email = normalise_email(email)
+    if is_locked_out(email):
+        minutes = current_app.config["LOGIN_LOCKOUT_MINUTES"]
+        raise LoginRefused(
+            f"Too many failed attempts. This account is locked for {minutes} minutes; "
+            "try again later or ask an administrator to reset your password.",
+            locked=True,
+        )
+    user = find_user(email)
+    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+        record_event("login_failed", user_id=user.id if user else None, detail=email)
+        db.session.commit()
+        raise LoginRefused("Email or password is incorrect.")
+    user.last_login_at = utcnow()
+    record_event("login", user_id=user.id)
+    db.session.commit()
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Every session signed with the old version stops working on its next request."""
+    user.session_version = (user.session_version or 0) + 1
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not check_password_hash(user.password_hash, current):
+        raise ServiceError("Your current password is not right.", field="current_password")
+    check_new_password(new)
+    user.password_hash = hash_password(new)
+    end_sessions(user)
+    record_event("password_changed", user_id=user.id)
+
+
+def set_active(user: User, active: bool) -> None:
+    user.active = active
+    if not active:
+        end_sessions(user)
+
+
+def load_session_user(session_id: str) -> User | None:
+    """Flask-Login's loader: the id carries the session version, so stale sessions load nobody."""
+    try:
+        user_id, version = (int(part) for part in session_id.split(":"))
+    except (ValueError, AttributeError):
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.session_version != version:
+        return None
+    return user

@@ -1,0 +1,115 @@
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from app.accounts import bp, service
+from app.accounts.forms import ChangePasswordForm, ConfirmForm, LoginForm, UserForm
+from app.accounts.models import User
+from app.core.access import require_global_role
+from app.core.audit import record_event
+from app.core.errors import ServiceError, apply_form_errors
+from app.core.web import is_safe_next
+from app.extensions import db
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = service.authenticate(form.email.data, form.password.data)
+        except service.LoginRefused as refused:
+            form.form_errors.append(refused.message)
+            status = 429 if refused.locked else 200
+        else:
+            login_user(user)
+            target = request.args.get("next")
+            return redirect(target if is_safe_next(target) else url_for("home.index"))
+    elif form.is_submitted():
+        status = 422
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    if request.method == "GET":
+        if not current_user.is_authenticated:
+            return redirect(url_for("accounts.login"))
+        return render_template("accounts/logout.html", form=ConfirmForm())
+    if current_user.is_authenticated:
+        user = db.session.get(User, current_user.id)
+        service.end_sessions(user)
+        record_event("logout", user_id=user.id)
+        db.session.commit()
+        logout_user()
+    flash("You have signed out.")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+        except ServiceError as error:
+            apply_form_errors(form, error)
+        else:
+            db.session.commit()
+            login_user(current_user)  # a fresh session for this browser; all others end
+            flash("Your password has been changed. Other devices have been signed out.")
+            return redirect(url_for("home.index"))
+    status = 422 if form.is_submitted() and form.errors else 200
+    return render_template("accounts/password.html", form=form), status
+
+
+@bp.route("/admin/users")
+@login_required
+def users():
+    require_global_role("admin")
+    people = db.session.scalars(select(User).order_by(User.name)).all()
+    return render_template("accounts/users.html", users=people, form=ConfirmForm())
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@login_required
+def new_user():
+    require_global_role("admin")
+    form = UserForm()
+    if form.validate_on_submit():
+        try:
+            service.create_user(
+                form.email.data, form.name.data, form.password.data, form.global_role.data or None
+            )
+        except ServiceError as error:
+            apply_form_errors(form, error)
+        else:
+            db.session.commit()
+            flash(f"User {form.name.data} created. Give them a role on a site next.")
+            return redirect(url_for("accounts.users"))
+    status = 422 if form.is_submitted() and form.errors else 200
+    return render_template("accounts/user_new.html", form=form), status
+
+
+@bp.post("/admin/users/<int:user_id>/active")
+@login_required
+def set_active(user_id: int):
+    require_global_role("admin")
+    form = ConfirmForm()
+    user = db.get_or_404(User, user_id)
+    if not form.validate_on_submit():
+        return redirect(url_for("accounts.users"))
+    activate = request.form.get("active") == "1"
+    if user.id == current_user.id and not activate:
+        flash("You cannot deactivate your own account.", "error")
+        return redirect(url_for("accounts.users"))
+    service.set_active(user, activate)
+    db.session.commit()
+    flash(f"{user.name} is now {'active' if activate else 'deactivated and signed out'}.")
+    return redirect(url_for("accounts.users"))

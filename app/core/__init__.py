@@ -1,0 +1,1 @@
+"""Cross-cutting pieces every feature uses: access, audit, dates, db helpers, errors."""

@@ -1,0 +1,71 @@
+"""Roles and the checks every per-site route relies on.
+
+The sites blueprint loads the site and sets `g.site_role` before any nested view runs;
+these helpers only read what it set, so they work the same in every feature.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import abort, g, request
+from flask_login import current_user
+
+from app.core.audit import record_event
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+GLOBAL_ROLES = ("support", "admin")
+SITE_ROLES = ("viewer", "editor", "manager")
+SITE_ROLE_NAMES = {"viewer": "Viewer", "editor": "Editor", "manager": "Manager"}
+_RANK = {role: rank for rank, role in enumerate(SITE_ROLES, start=1)}
+
+
+def role_at_least(role: str | None, minimum: str) -> bool:
+    return role is not None and _RANK.get(role, 0) >= _RANK[minimum]
+
+
+def deny(reason: str, site_id: int | None = None) -> None:
+    """Refuse with 403 and keep a record of who tried what (ids and path only, no names)."""
+    user_id = current_user.id if current_user.is_authenticated else None
+    log.warning("Denied %s %s for user %s: %s", request.method, request.path, user_id, reason)
+    db.session.rollback()
+    record_event(
+        "denied", user_id=user_id, site_id=site_id, detail=f"{request.method} {request.path}"
+    )
+    db.session.commit()
+    abort(403)
+
+
+def current_site_role() -> str | None:
+    return getattr(g, "site_role", None)
+
+
+def can(minimum: str) -> bool:
+    """True when the signed-in person's role on the current site is at least `minimum`."""
+    return role_at_least(current_site_role(), minimum)
+
+
+def require_site_role(minimum: str) -> None:
+    if not can(minimum):
+        site = getattr(g, "site", None)
+        deny(f"needs {minimum}", site.id if site else None)
+
+
+def is_sponsor() -> bool:
+    membership = getattr(g, "membership", None)
+    return bool(membership and membership.is_sponsor)
+
+
+def require_sponsor() -> None:
+    if not is_sponsor():
+        site = getattr(g, "site", None)
+        deny("needs sponsor", site.id if site else None)
+
+
+def require_global_role(*roles: str) -> None:
+    if not current_user.is_authenticated:
+        abort(401)
+    if current_user.global_role not in roles:
+        deny(f"needs global role {'/'.join(roles)}")

@@ -1,0 +1,58 @@
+"""Dates and times: stored in UTC, shown in UK format and Europe/London time."""
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def utcnow() -> datetime:
+    """Naive UTC now: every DateTime column holds naive UTC, portable across databases."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def today() -> date:
+    """Today's date in the UK, which is what 'overdue' means to the people using the app."""
+    return datetime.now(LONDON).date()
+
+
+def to_london(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(LONDON)
+
+
+def london_to_utc(moment: datetime) -> datetime:
+    """A wall-clock time typed in London (naive) as naive UTC for storage."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=LONDON)
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def uk_date(value: date | datetime | None, missing: str = "") -> str:
+    """'3 Mar 2026': unambiguous to a UK reader and short enough for a table cell."""
+    if value is None:
+        return missing
+    if isinstance(value, datetime):
+        value = to_london(value)
+    return f"{value.day} {value:%b %Y}"
+
+
+def uk_datetime(value: datetime | None, missing: str = "") -> str:
+    """'3 Mar 2026, 14:05' in London time."""
+    if value is None:
+        return missing
+    local = to_london(value)
+    return f"{local.day} {local:%b %Y, %H:%M}"
+
+
+def uk_time(value: datetime | None, missing: str = "") -> str:
+    if value is None:
+        return missing
+    return f"{to_london(value):%H:%M}"
+
+
+def days_between(start: date, end: date) -> int:
+    return (end - start).days

@@ -1,0 +1,40 @@
+from flask import render_template
+from flask_login import current_user, login_required
+from sqlalchemy import text
+
+from app.extensions import db
+from app.home import bp
+from app.sites.service import current_phase_numbers, sites_for
+from app.toolkit import get_toolkit
+
+
+@bp.get("/")
+@login_required
+def index():
+    sites = sites_for(current_user)
+    phase_numbers = current_phase_numbers([site.id for site, _role in sites])
+    toolkit = get_toolkit()
+    phases = {site_id: toolkit.phase(number).name for site_id, number in phase_numbers.items()}
+    return render_template("home/index.html", sites=sites, phases=phases)
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        db.session.rollback()
+        return {"status": "error", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}
+
+
+@bp.get("/toolkit")
+@login_required
+def toolkit():
+    return render_template("home/toolkit.html", toolkit=get_toolkit())
+
+
+@bp.get("/help")
+@login_required
+def help_page():
+    return render_template("home/help.html")

@@ -1,0 +1,5 @@
+"""Every model, imported once so SQLAlchemy and Alembic see all tables."""
+
+from app.accounts.models import User  # noqa: F401
+from app.core.audit import AuditEvent  # noqa: F401
+from app.sites.models import Membership, Site  # noqa: F401

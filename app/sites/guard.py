@@ -1,0 +1,49 @@
+"""The one place that decides who may use a site's pages."""
+
+from flask import abort, g, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.core.access import deny, role_at_least
+from app.extensions import db, login_manager
+from app.sites import site_bp
+from app.sites.models import Membership, Site
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+@site_bp.url_value_preprocessor
+def pull_site_id(_endpoint: str | None, values: dict | None) -> None:
+    g.site_id = values.pop("site_id") if values else None
+
+
+@site_bp.url_defaults
+def add_site_id(_endpoint: str, values: dict) -> None:
+    site = getattr(g, "site", None)
+    if site is not None and "site_id" not in values:
+        values["site_id"] = site.id
+
+
+@site_bp.before_request
+def check_site_access():
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    site = db.session.get(Site, g.site_id)
+    if site is None:
+        abort(404)
+    membership = db.session.scalar(
+        select(Membership).where(
+            Membership.site_id == site.id, Membership.user_id == current_user.id
+        )
+    )
+    role = membership.role if membership else None
+    if current_user.is_admin:
+        role = "manager"
+    elif role is None and current_user.is_support:
+        role = "viewer"  # support staff read every site but change nothing unless members
+    g.site, g.membership, g.site_role = site, membership, role
+    if role is None:
+        deny("not a member", site.id)
+    if request.method not in SAFE_METHODS and not role_at_least(role, "editor"):
+        deny("read-only role", site.id)
+    return None

@@ -1,0 +1,40 @@
+"""The site navigation: one list, shown for the features whose pages exist."""
+
+from flask import Flask, current_app, g, request, url_for
+
+SITE_NAV = (
+    ("Overview", "sites.overview"),
+    ("Plan", "sites.plan.index"),
+    ("Timeline", "sites.plan.timeline"),
+    ("People", "sites.people.index"),
+    ("Meetings", "sites.meetings.index"),
+    ("Actions", "sites.meetings.actions"),
+    ("Risks", "sites.risks.index"),
+    ("Gateways", "sites.gateways.index"),
+    ("Needs", "sites.needs.index"),
+    ("KPIs", "sites.kpis.index"),
+    ("Documents", "sites.documents.index"),
+    ("History", "sites.history"),
+)
+
+
+def site_nav() -> list[dict]:
+    site = getattr(g, "site", None)
+    if site is None:
+        return []
+    current = request.endpoint or ""
+    available = [(label, ep) for label, ep in SITE_NAV if ep in current_app.view_functions]
+    exact = any(ep == current for _label, ep in available)
+    section = current.rsplit(".", 1)[0]
+    items = []
+    for label, endpoint in available:
+        if exact:
+            active = endpoint == current
+        else:  # a page inside a feature (a task, a meeting) highlights that feature's list
+            active = section != "sites" and endpoint == f"{section}.index"
+        items.append({"href": url_for(endpoint), "text": label, "current": active})
+    return items
+
+
+def register_nav(app: Flask) -> None:
+    app.jinja_env.globals["site_nav_items"] = site_nav

@@ -1,0 +1,17 @@
+"""Panels on a site's overview page, one per feature that has something to say.
+
+Each entry names the fragment template and the service function that gives its context
+(a function taking the site and returning a dict). Features add their line here.
+"""
+
+from collections.abc import Callable
+
+from app.sites.models import Site
+
+OverviewPanel = tuple[str, Callable[[Site], dict]]
+
+PANELS: list[OverviewPanel] = []
+
+
+def overview_panels(site: Site) -> list[tuple[str, dict]]:
+    return [(template, load(site)) for template, load in PANELS]

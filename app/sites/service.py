@@ -1,0 +1,138 @@
+"""Sites and who may work on them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import abort
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
+
+from app.accounts.models import User
+from app.accounts.service import find_user
+from app.core.access import SITE_ROLES
+from app.core.errors import ServiceError
+from app.extensions import db
+from app.sites.models import NATIONS, SERVICE_STATUSES, Membership, Site
+
+
+@dataclass
+class SiteDetails:
+    name: str
+    organisation: str
+    nation: str = "England"
+    region: str = ""
+    commissioner: str = ""
+    population_50_plus: int | None = None
+    service_status: str = "new"
+    start_date: date | None = None
+    description: str = ""
+
+
+def _check_details(details: SiteDetails) -> None:
+    if not details.name.strip():
+        raise ServiceError("Enter the site's name.", field="name")
+    if not details.organisation.strip():
+        raise ServiceError("Enter the trust or health board.", field="organisation")
+    if details.nation not in NATIONS:
+        raise ServiceError("Choose England, Scotland, Wales or Northern Ireland.", field="nation")
+    if details.service_status not in SERVICE_STATUSES:
+        raise ServiceError("Choose new, developing or improving.", field="service_status")
+    if details.population_50_plus is not None and details.population_50_plus <= 0:
+        raise ServiceError(
+            "Population aged 50 and over must be more than 0, or left blank if not known yet.",
+            field="population_50_plus",
+        )
+
+
+def create_site(details: SiteDetails) -> Site:
+    _check_details(details)
+    site = Site(**{k: (v.strip() if isinstance(v, str) else v) for k, v in vars(details).items()})
+    db.session.add(site)
+    db.session.flush()
+    return site
+
+
+def update_site(site: Site, details: SiteDetails) -> Site:
+    _check_details(details)
+    for key, value in vars(details).items():
+        setattr(site, key, value.strip() if isinstance(value, str) else value)
+    return site
+
+
+def add_member(site: Site, email: str, role: str, is_sponsor: bool = False) -> Membership:
+    if role not in SITE_ROLES:
+        raise ServiceError("Choose viewer, editor or manager.", field="role")
+    user = find_user(email)
+    if user is None:
+        raise ServiceError(
+            "No user has that email address. An administrator must create the user first.",
+            field="email",
+        )
+    existing = db.session.scalar(
+        select(Membership).where(Membership.site_id == site.id, Membership.user_id == user.id)
+    )
+    if existing is not None:
+        raise ServiceError(f"{user.name} is already a member of this site.", field="email")
+    membership = Membership(site_id=site.id, user_id=user.id, role=role, is_sponsor=is_sponsor)
+    db.session.add(membership)
+    db.session.flush()
+    return membership
+
+
+def update_member(membership: Membership, role: str, is_sponsor: bool) -> Membership:
+    if role not in SITE_ROLES:
+        raise ServiceError("Choose viewer, editor or manager.", field="role")
+    membership.role = role
+    membership.is_sponsor = is_sponsor
+    return membership
+
+
+def members_of(site: Site) -> list[Membership]:
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .where(Membership.site_id == site.id)
+            .join(Membership.user)
+            .order_by(User.name)
+            .options(contains_eager(Membership.user))
+        )
+    )
+
+
+def membership_or_404(site: Site, membership_id: int) -> Membership:
+    membership = db.session.scalar(
+        select(Membership).where(Membership.site_id == site.id, Membership.id == membership_id)
+    )
+    if membership is None:
+        abort(404)
+    return membership
+
+
+def sites_for(user: User) -> list[tuple[Site, str | None]]:
+    """The sites a person works on with their role; support and admin staff see every site."""
+    if user.is_support:
+        roles = dict(
+            db.session.execute(
+                select(Membership.site_id, Membership.role).where(Membership.user_id == user.id)
+            ).all()
+        )
+        sites = db.session.scalars(select(Site).order_by(Site.name)).all()
+        return [(site, roles.get(site.id)) for site in sites]
+    rows = db.session.execute(
+        select(Site, Membership.role)
+        .join(Membership, Membership.site_id == Site.id)
+        .where(Membership.user_id == user.id)
+        .order_by(Site.name)
+    ).all()
+    return [(site, role) for site, role in rows]
+
+
+def current_phase_numbers(site_ids: list[int]) -> dict[int, int]:
+    """Each site's current phase: the first phase whose gateway is not signed off.
+
+    Until the Gateways feature records sign-offs, no gateway is signed, so every site is
+    in phase 1 (Start Out). One query whatever the number of sites, once gateways exist.
+    """
+    return {site_id: 1 for site_id in site_ids}

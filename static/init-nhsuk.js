@@ -1,0 +1,3 @@
+import { initAll } from "./vendor/nhsuk-frontend/nhsuk-frontend.min.js";
+
+initAll();

@@ -1,0 +1,60 @@
+"""Expected status per role for every route: the table the access-matrix test walks.
+
+Roles: anonymous, outsider (manager of another site), viewer, editor, manager, support
+(charity staff, not a member), admin. ALLOWED means "let through": any status except a
+redirect to sign-in, 401, 403 or 500 (a POST with an empty form may well be 422 or 404).
+"""
+
+ALLOWED = "allowed"
+LOGIN = "login"  # anonymous people are redirected to the sign-in page
+
+ROLES = ("anonymous", "outsider", "viewer", "editor", "manager", "support", "admin")
+
+
+def expect(anonymous, outsider, viewer, editor, manager, support, admin) -> dict:  # noqa: ANN001
+    return dict(
+        zip(ROLES, (anonymous, outsider, viewer, editor, manager, support, admin), strict=True)
+    )
+
+
+PUBLIC = expect(200, 200, 200, 200, 200, 200, 200)
+SIGNED_IN = expect(LOGIN, 200, 200, 200, 200, 200, 200)
+SIGNED_IN_POST = expect(LOGIN, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED)
+ADMIN_ONLY = expect(LOGIN, 403, 403, 403, 403, 403, 200)
+ADMIN_ONLY_POST = expect(LOGIN, 403, 403, 403, 403, 403, ALLOWED)
+# Per-site pages: members and support staff read, editors and up change.
+SITE_READ = expect(LOGIN, 403, 200, 200, 200, 200, 200)
+SITE_READ_ANY = expect(LOGIN, 403, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED)
+SITE_WRITE = expect(LOGIN, 403, 403, ALLOWED, ALLOWED, 403, ALLOWED)
+SITE_MANAGE = expect(LOGIN, 403, 403, 403, 200, 403, 200)
+SITE_MANAGE_POST = expect(LOGIN, 403, 403, 403, ALLOWED, 403, ALLOWED)
+# A sponsor-only action: the site's sponsor is a separate member, so no role here passes.
+SITE_SPONSOR_POST = expect(LOGIN, 403, 403, 403, 403, 403, 403)
+
+# (endpoint, method) -> expected statuses. A route missing here fails the test.
+RULES: dict[tuple[str, str], dict] = {
+    ("home.healthz", "GET"): PUBLIC,
+    ("home.index", "GET"): SIGNED_IN,
+    ("home.toolkit", "GET"): SIGNED_IN,
+    ("home.help_page", "GET"): SIGNED_IN,
+    ("accounts.login", "GET"): expect(200, 302, 302, 302, 302, 302, 302),
+    ("accounts.login", "POST"): expect(422, 302, 302, 302, 302, 302, 302),
+    ("accounts.logout", "GET"): expect(302, 200, 200, 200, 200, 200, 200),
+    ("accounts.logout", "POST"): expect(302, 302, 302, 302, 302, 302, 302),
+    ("accounts.change_password", "GET"): SIGNED_IN,
+    ("accounts.change_password", "POST"): SIGNED_IN_POST,
+    ("accounts.users", "GET"): ADMIN_ONLY,
+    ("accounts.new_user", "GET"): ADMIN_ONLY,
+    ("accounts.new_user", "POST"): ADMIN_ONLY_POST,
+    ("accounts.set_active", "POST"): ADMIN_ONLY_POST,
+    ("site_admin.new_site", "GET"): ADMIN_ONLY,
+    ("site_admin.new_site", "POST"): ADMIN_ONLY_POST,
+    ("sites.overview", "GET"): SITE_READ,
+    ("sites.settings", "GET"): SITE_MANAGE,
+    ("sites.settings", "POST"): SITE_MANAGE_POST,
+    ("sites.members", "GET"): SITE_READ,
+    ("sites.members", "POST"): SITE_MANAGE_POST,
+    ("sites.update_member", "POST"): SITE_MANAGE_POST,
+    ("sites.remove_member", "POST"): SITE_MANAGE_POST,
+    ("sites.history", "GET"): SITE_READ,
+}
