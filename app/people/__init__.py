@@ -1,0 +1,1 @@
+"""People: stakeholders, the project team and the groups they belong to."""

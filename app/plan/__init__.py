@@ -1,0 +1,1 @@
+"""The project plan: phases, tasks, RAG, timeline and the workbook."""
