@@ -69,3 +69,15 @@ def require_global_role(*roles: str) -> None:
         abort(401)
     if current_user.global_role not in roles:
         deny(f"needs global role {'/'.join(roles)}")
+
+
+def get_for_site_or_404(model: type, object_id: int, *options):  # noqa: ANN201
+    """Load a record through the current site: an id from another site is a 404, never data."""
+    from sqlalchemy import select
+
+    record = db.session.scalar(
+        select(model).where(model.id == object_id, model.site_id == g.site.id).options(*options)
+    )
+    if record is None:
+        abort(404)
+    return record
