@@ -78,11 +78,14 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def shared_app() -> Flask:
+def shared_app() -> Iterator[Flask]:
     """One app for the whole run: building one (and compiling its templates) takes a second."""
     app = make_app()
     app.test_client_class = IsolatedClient
-    return app
+    yield app
+    with app.app_context():  # close pooled connections before the interpreter does
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture

@@ -47,7 +47,11 @@ def live_app(tmp_path_factory: pytest.TempPathFactory):
     if not os.environ.get("DATABASE_URL"):
         database = tmp_path_factory.mktemp("e2e") / "e2e.sqlite"
         overrides["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
-    return make_app(**overrides)
+    app = make_app(**overrides)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
