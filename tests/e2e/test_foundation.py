@@ -58,3 +58,38 @@ def test_wrong_password_says_so_without_saying_which(page, live_server, seed) ->
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     assert page.get_by_role("heading", name="Your sites").is_visible()
+
+
+def test_admin_creates_a_user_and_a_site_and_gives_access(page, live_server, seed, sign_in_as):
+    seed(lambda: create_user("admin@example.nhs.uk", "Alex Admin", PASSWORD, "admin"))
+    sign_in_as("admin@example.nhs.uk")
+
+    page.get_by_role("link", name="Users").click()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Add a user").click()
+    page.get_by_role("button", name="Add user").click()  # empty form: errors, nothing saved
+    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    assert_no_axe_violations(page)
+    page.get_by_label("Full name").fill("Nina Nurse")
+    page.get_by_label("Email address").fill("nina@example.nhs.uk")
+    page.get_by_label("Temporary password").fill("temporary-pass-1")
+    page.get_by_role("button", name="Add user").click()
+    assert page.get_by_role("cell", name="nina@example.nhs.uk").is_visible()
+
+    page.goto(live_server("/"))
+    page.get_by_role("link", name="Create a site").click()
+    assert_no_axe_violations(page)
+    page.get_by_label("Site name").fill("Hilltop FLS")
+    page.get_by_label("Trust or health board").fill("Hilltop NHS Trust")
+    page.get_by_label("Project start date").fill("2/3/2026")
+    page.get_by_role("button", name="Create site").click()
+    assert page.get_by_role("heading", name="Who has access to Hilltop FLS").is_visible()
+    page.get_by_label("Email address of an existing user").fill("nina@example.nhs.uk")
+    page.get_by_label("Role on this site").select_option("editor")
+    page.get_by_role("button", name="Give access").click()
+    assert page.get_by_text("Nina Nurse added as editor.").is_visible()
+    assert_no_axe_violations(page)
+
+    for path in ("/toolkit", "/help", "/account/password"):
+        page.goto(live_server(path))
+        assert_no_axe_violations(page)
