@@ -60,9 +60,11 @@ def demo_plans(ctx: DemoContext) -> None:
                 task.status = (
                     "blocked" if roll < 0.1 else "in_progress" if roll < 0.75 else "not_started"
                 )
-                if roll > 0.9 and task.due_date and task.due_date >= ctx.today:
+                late = task.due_date is not None and task.due_date < ctx.today
+                if (late and ctx.rng.random() < 0.6) or (roll > 0.9 and not late):
+                    # Most past-due work got done; a few overdue tasks are left to chase.
                     task.status = "complete"
-                    task.completed_date = ctx.today - timedelta(days=2)
+                    task.completed_date = min(task.due_date or ctx.today, ctx.today)
         open_now = [t for t in tasks if t.status in ("in_progress", "blocked")]
         for task in open_now[:2]:
             task.reported_rag = "green"

@@ -82,10 +82,11 @@ def build_chart(board: list[PhaseView], today: date) -> Chart | None:
             y += ROW
         y += 6
     chart.height = y + 10
-    month = start
+    month, count = start, 0
+    label_every = 1 + span // 500  # about a label a month on short plans, fewer on long ones
     while month < end:
-        chart.months.append((x_of(month), f"{month:%b %y}"))
-        month = (month + timedelta(days=32)).replace(day=1)
+        chart.months.append((x_of(month), f"{month:%b %y}" if count % label_every == 0 else ""))
+        month, count = (month + timedelta(days=32)).replace(day=1), count + 1
     if start <= today <= end:
         chart.today_x = x_of(today)
     return chart
