@@ -6,11 +6,14 @@ Each entry names the fragment template and the service function that gives its c
 
 from collections.abc import Callable
 
+from app.meetings.queries import overview_panel as meetings_overview
 from app.sites.models import Site
 
 OverviewPanel = tuple[str, Callable[[Site], dict]]
 
-PANELS: list[OverviewPanel] = []
+PANELS: list[OverviewPanel] = [
+    ("meetings/_overview_panel.html", meetings_overview),
+]
 
 
 def overview_panels(site: Site) -> list[tuple[str, dict]]:
