@@ -149,7 +149,7 @@ def _history(entry: RaidEntry) -> list[tuple[AuditEvent, str | None]]:
     events.sort(key=lambda e: (e.at, e.id), reverse=True)
     user_ids = {e.user_id for e in events if e.user_id}
     names = (
-        dict(db.session.execute(select(User.id, User.name).where(User.id.in_(user_ids))))
+        dict(db.session.execute(select(User.id, User.name).where(User.id.in_(user_ids))).all())
         if user_ids
         else {}
     )
