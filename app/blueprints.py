@@ -11,6 +11,7 @@ from app.home import bp as home_bp
 from app.meetings import bp as meetings_bp
 from app.plan import bp as plan_bp
 from app.plan import mytasks_bp
+from app.risks import bp as risks_bp
 from app.sites import bp as site_admin_bp
 from app.sites import site_bp
 
@@ -18,6 +19,7 @@ from app.sites import site_bp
 SITE_FEATURES: list[Blueprint] = [
     plan_bp,
     meetings_bp,
+    risks_bp,
 ]
 
 for _feature in SITE_FEATURES:

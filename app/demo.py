@@ -152,6 +152,12 @@ BenchStep = Callable[[BenchContext], None]
 DEMO_STEPS: list[DemoStep] = []
 BENCH_STEPS: list[BenchStep] = []
 
+# RAID log: after people and plan, whose people and tasks its entries link to.
+from app.risks.demo import bench_risks, demo_risks  # noqa: E402
+
+DEMO_STEPS.append(demo_risks)
+BENCH_STEPS.append(bench_risks)
+
 
 def _feature_steps() -> None:
     # Imported here: feature modules import app models, which import this module's callers.
