@@ -152,6 +152,11 @@ BenchStep = Callable[[BenchContext], None]
 DEMO_STEPS: list[DemoStep] = []
 BENCH_STEPS: list[BenchStep] = []
 
+from app.needs.demo import bench_needs, demo_needs  # noqa: E402
+
+DEMO_STEPS.append(demo_needs)
+BENCH_STEPS.append(bench_needs)
+
 
 def seed_demo() -> DemoContext:
     ctx = DemoContext()

@@ -12,6 +12,10 @@ OverviewPanel = tuple[str, Callable[[Site], dict]]
 
 PANELS: list[OverviewPanel] = []
 
+from app.needs.service import overview_panel as _needs_panel  # noqa: E402
+
+PANELS.append(("needs/_overview_panel.html", _needs_panel))
+
 
 def overview_panels(site: Site) -> list[tuple[str, dict]]:
     return [(template, load(site)) for template, load in PANELS]
