@@ -4,6 +4,7 @@ summary for the business case (needs-summary.docx)."""
 from __future__ import annotations
 
 from io import BytesIO
+from typing import TYPE_CHECKING
 
 from docx import Document
 from docx.shared import Pt
@@ -23,7 +24,9 @@ from app.needs.model import (
     band_key,
 )
 from app.needs.service import NeedsState
-from app.sites.models import Site
+
+if TYPE_CHECKING:
+    from app.sites.models import Site
 
 BOLD = Font(bold=True)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from flask import url_for
 from sqlalchemy import func, select
@@ -23,7 +23,9 @@ from app.needs.model import (
     validate,
 )
 from app.needs.models import NeedsVersion
-from app.sites.models import Site
+
+if TYPE_CHECKING:
+    from app.sites.models import Site
 
 
 class NeedsHeadline(NamedTuple):
@@ -199,7 +201,7 @@ def expected_caseload(site_id: int) -> int | None:
 
 def needs_entered(site: Site) -> tuple[bool, str, str]:
     """For the Phase 3 gateway: are the numbers to assess and treat quantified?"""
-    link = url_for("sites.needs.index", site_id=site.id)
+    link = f"/sites/{site.id}/needs"  # the URL scheme is a contract; works outside requests too
     version = latest_version(site.id)
     if version is None:
         return False, "No needs figures have been entered yet.", link
