@@ -9,6 +9,7 @@ from flask import Blueprint
 from app.accounts import bp as accounts_bp
 from app.home import bp as home_bp
 from app.meetings import bp as meetings_bp
+from app.needs import bp as needs_bp
 from app.plan import bp as plan_bp
 from app.plan import mytasks_bp
 from app.risks import bp as risks_bp
@@ -20,6 +21,7 @@ SITE_FEATURES: list[Blueprint] = [
     plan_bp,
     meetings_bp,
     risks_bp,
+    needs_bp,
 ]
 
 for _feature in SITE_FEATURES:

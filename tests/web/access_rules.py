@@ -110,6 +110,16 @@ RULES: dict[tuple[str, str], dict] = {
     ("sites.risks.delete", "POST"): SITE_WRITE,
     ("sites.risks.starters", "GET"): SITE_EDIT_PAGE,
     ("sites.risks.starters", "POST"): SITE_WRITE,
+    ("sites.needs.index", "GET"): SITE_READ,
+    ("sites.needs.index", "POST"): SITE_WRITE,
+    ("sites.needs.version", "GET"): SITE_READ,
+    ("sites.needs.method", "GET"): SITE_READ,
+    ("sites.needs.assumptions", "GET"): SITE_READ,
+    ("sites.needs.assumptions", "POST"): SITE_WRITE,
+    ("sites.needs.scenarios", "GET"): SITE_READ,
+    ("sites.needs.scenarios", "POST"): SITE_WRITE,
+    ("sites.needs.download_xlsx", "GET"): SITE_READ,
+    ("sites.needs.download_docx", "GET"): SITE_READ,
 }
 
 # Plan: anyone on the site reads; editors change tasks; the manager creates the plan.
