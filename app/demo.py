@@ -153,6 +153,13 @@ DEMO_STEPS: list[DemoStep] = []
 BENCH_STEPS: list[BenchStep] = []
 
 
+# KPIs: 24 months of values for three demo sites and for each bench site.
+from app.kpis import demo as kpis_demo  # noqa: E402
+
+DEMO_STEPS.extend(kpis_demo.DEMO_STEPS)
+BENCH_STEPS.extend(kpis_demo.BENCH_STEPS)
+
+
 def seed_demo() -> DemoContext:
     ctx = DemoContext()
     for key, email, name, role in DEMO_USERS:

@@ -6,11 +6,14 @@ Each entry names the fragment template and the service function that gives its c
 
 from collections.abc import Callable
 
+from app.kpis.service import overview_panel as kpis_overview_panel
 from app.sites.models import Site
 
 OverviewPanel = tuple[str, Callable[[Site], dict]]
 
-PANELS: list[OverviewPanel] = []
+PANELS: list[OverviewPanel] = [
+    ("kpis/_overview_panel.html", kpis_overview_panel),
+]
 
 
 def overview_panels(site: Site) -> list[tuple[str, dict]]:

@@ -57,4 +57,18 @@ RULES: dict[tuple[str, str], dict] = {
     ("sites.update_member", "POST"): SITE_MANAGE_POST,
     ("sites.remove_member", "POST"): SITE_MANAGE_POST,
     ("sites.history", "GET"): SITE_READ,
+    # KPIs
+    ("sites.kpis.index", "GET"): SITE_READ,
+    ("sites.kpis.detail", "GET"): SITE_READ,
+    ("sites.kpis.chart_svg", "GET"): SITE_READ,
+    ("sites.kpis.chart_png", "GET"): SITE_READ_ANY,
+    ("sites.kpis.export_xlsx", "GET"): SITE_READ,
+    ("sites.kpis.enter", "GET"): expect(LOGIN, 403, 403, 200, 200, 403, 200),
+    ("sites.kpis.enter", "POST"): SITE_WRITE,
+    ("sites.kpis.import_values", "GET"): expect(LOGIN, 403, 403, 200, 200, 403, 200),
+    ("sites.kpis.import_values", "POST"): SITE_WRITE,
+    ("sites.kpis.targets", "GET"): expect(LOGIN, 403, 403, 200, 200, 403, 200),
+    ("sites.kpis.targets", "POST"): SITE_WRITE,
+    ("sites.kpis.delete_period", "GET"): expect(LOGIN, 403, 403, 200, 200, 403, 200),
+    ("sites.kpis.delete_period", "POST"): SITE_WRITE,
 }
