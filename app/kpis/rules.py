@@ -11,9 +11,11 @@ Run chart (IHI; Perla, Provost and Murray 2011; NHS "Making Data Count"):
   come from the exact Swed–Eisenhart distribution of runs (the basis of the published
   Perla–Provost–Murray table), 2.5% in each tail, with the points split as evenly as
   possible above and below; the test needs at least 10 useful observations.
-- astronomical point: one point outside the XmR process limits of the series (mean ±
-  2.66 × mean moving range), judged once there are at least 10 points. IHI leaves this
-  to judgement; we use the Making Data Count limits so that it is repeatable.
+- astronomical point: a point far from all the others. IHI leaves this to judgement; to
+  make it repeatable we count a point as astronomical when, with at least 10 points, it
+  lies outside median ± 3.14 × median moving range (the robust form of the XmR limits,
+  which a change of level does not distort) and is not part of a shift, since a shift
+  already explains a whole block of points that moved together.
 
 XmR chart (Making Data Count), from 15 points: a point outside the process limits, a run
 of 7 on one side of the mean, a trend of 6 rising or falling, and two out of three
@@ -36,6 +38,7 @@ XMR_MIN_POINTS = 15
 XMR_SHIFT_LENGTH = 7
 XMR_TREND_LENGTH = 6
 XMR_FACTOR = 2.66  # 3 / d2, with d2 = 1.128 for moving ranges of two points
+ROBUST_FACTOR = 3.14  # 3 / 0.954: the same limits from the median moving range
 RUNS_TAIL = 0.025
 
 RULE_NAMES = {
@@ -210,6 +213,13 @@ def xmr_limits(values: list[float]) -> tuple[float, float, float, float]:
     return mean, mr_bar, mean - XMR_FACTOR * mr_bar, mean + XMR_FACTOR * mr_bar
 
 
+def astronomical_limits(values: list[float]) -> tuple[float, float]:
+    centre = float(_median(values))
+    ranges = [abs(b - a) for a, b in zip(values, values[1:], strict=False)]
+    spread = ROBUST_FACTOR * float(_median(ranges)) if ranges else 0.0
+    return centre - spread, centre + spread
+
+
 def find_outside(values: list[float], lower: float, upper: float, rule: str) -> list[Signal]:
     return [
         Signal(rule, i, i, "up" if v > upper else "down", count=1)
@@ -248,8 +258,11 @@ def analyse_run_chart(values: list[float]) -> RunChartAnalysis:
     if runs_rule:
         signals.append(runs_rule)
     if len(values) >= ASTRONOMICAL_MIN_POINTS:
-        _mean, _mr, lower, upper = xmr_limits(values)
-        signals.extend(find_outside(values, lower, upper, "astronomical"))
+        in_shift = {i for s in signals if s.rule == "shift" for i in s.indices}
+        lower, upper = astronomical_limits(values)
+        signals.extend(
+            s for s in find_outside(values, lower, upper, "astronomical") if s.start not in in_shift
+        )
     return RunChartAnalysis(
         tuple(values), centre, runs, useful, runs_limits(useful), tuple(signals)
     )

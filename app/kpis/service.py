@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
@@ -13,8 +14,10 @@ from app.extensions import db
 from app.kpis import rules
 from app.kpis.models import KpiTarget, KpiValue
 from app.kpis.periods import Period
-from app.sites.models import Site
 from app.toolkit import Kpi, get_toolkit
+
+if TYPE_CHECKING:  # sites imports this module for its overview panel
+    from app.sites.models import Site
 
 # KPI 2 and 3 compare identified patients with the expected caseload (local hip fractures
 # × 5). Until the Needs estimate is wired in, the denominator is the figure the site enters.

@@ -228,7 +228,9 @@ def import_values():
         except (ValueError, TypeError):
             problems = [Problem("The confirmation could not be read; upload the file again.")]
             rows = []
-        if not problems:
+        if problems:  # check the readable rows too, so every problem is listed at once
+            problems += service.check_rows(g.site, rows, replace=form.replace.data, today=today())
+        else:
             try:
                 created, replaced = service.save_values(
                     g.site, rows, replace=form.replace.data, today=today()
