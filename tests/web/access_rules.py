@@ -120,6 +120,20 @@ RULES: dict[tuple[str, str], dict] = {
     ("sites.needs.scenarios", "POST"): SITE_WRITE,
     ("sites.needs.download_xlsx", "GET"): SITE_READ,
     ("sites.needs.download_docx", "GET"): SITE_READ,
+    # KPIs
+    ("sites.kpis.index", "GET"): SITE_READ,
+    ("sites.kpis.detail", "GET"): SITE_READ,
+    ("sites.kpis.chart_svg", "GET"): SITE_READ,
+    ("sites.kpis.chart_png", "GET"): SITE_READ_ANY,
+    ("sites.kpis.export_xlsx", "GET"): SITE_READ,
+    ("sites.kpis.enter", "GET"): expect(LOGIN, 403, 403, 200, 200, 403, 200),
+    ("sites.kpis.enter", "POST"): SITE_WRITE,
+    ("sites.kpis.import_values", "GET"): expect(LOGIN, 403, 403, 200, 200, 403, 200),
+    ("sites.kpis.import_values", "POST"): SITE_WRITE,
+    ("sites.kpis.targets", "GET"): expect(LOGIN, 403, 403, 200, 200, 403, 200),
+    ("sites.kpis.targets", "POST"): SITE_WRITE,
+    ("sites.kpis.delete_period", "GET"): expect(LOGIN, 403, 403, 200, 200, 403, 200),
+    ("sites.kpis.delete_period", "POST"): SITE_WRITE,
 }
 
 # Plan: anyone on the site reads; editors change tasks; the manager creates the plan.
