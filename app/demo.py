@@ -152,6 +152,11 @@ BenchStep = Callable[[BenchContext], None]
 DEMO_STEPS: list[DemoStep] = []
 BENCH_STEPS: list[BenchStep] = []
 
+from app.people.demo import bench_people, demo_people  # noqa: E402
+
+DEMO_STEPS.append(demo_people)
+BENCH_STEPS.append(bench_people)
+
 
 def seed_demo() -> DemoContext:
     ctx = DemoContext()

@@ -12,6 +12,10 @@ OverviewPanel = tuple[str, Callable[[Site], dict]]
 
 PANELS: list[OverviewPanel] = []
 
+from app.people.coverage import coverage_summary  # noqa: E402
+
+PANELS.append(("people/_overview_panel.html", coverage_summary))
+
 
 def overview_panels(site: Site) -> list[tuple[str, dict]]:
     return [(template, load(site)) for template, load in PANELS]
