@@ -152,11 +152,6 @@ BenchStep = Callable[[BenchContext], None]
 DEMO_STEPS: list[DemoStep] = []
 BENCH_STEPS: list[BenchStep] = []
 
-from app.people.demo import bench_people, demo_people  # noqa: E402
-
-DEMO_STEPS.append(demo_people)
-BENCH_STEPS.append(bench_people)
-
 
 def seed_demo() -> DemoContext:
     ctx = DemoContext()
@@ -260,3 +255,22 @@ def register_demo_commands(app: Flask) -> None:
             raise click.ClickException("An in-memory database cannot be backed up.")
         backup_sqlite(url.database, path)
         click.echo(f"Backed up {url.database} to {path}.")
+
+
+def _register_people_steps() -> None:
+    # Before the plan: its demo may give tasks owners from the site's people.
+    from app.people.demo import bench_people, demo_people
+
+    DEMO_STEPS.append(demo_people)
+    BENCH_STEPS.append(bench_people)
+
+
+def _register_plan_steps() -> None:
+    from app.plan.demo import bench_tasks, demo_plans
+
+    DEMO_STEPS.append(demo_plans)
+    BENCH_STEPS.append(bench_tasks)
+
+
+_register_people_steps()
+_register_plan_steps()

@@ -10,11 +10,23 @@ from app.sites.models import Site
 
 OverviewPanel = tuple[str, Callable[[Site], dict]]
 
-PANELS: list[OverviewPanel] = []
 
-from app.people.coverage import coverage_summary  # noqa: E402
+def _plan_panel(site: Site) -> dict:
+    from app.plan.board import overview_panel
 
-PANELS.append(("people/_overview_panel.html", coverage_summary))
+    return overview_panel(site)
+
+
+def _people_panel(site: Site) -> dict:
+    from app.people.coverage import coverage_summary
+
+    return coverage_summary(site)
+
+
+PANELS: list[OverviewPanel] = [
+    ("plan/_overview_panel.html", _plan_panel),
+    ("people/_overview_panel.html", _people_panel),
+]
 
 
 def overview_panels(site: Site) -> list[tuple[str, dict]]:

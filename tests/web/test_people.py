@@ -81,9 +81,9 @@ def test_other_category_needs_a_description(site_world, login) -> None:
     assert "Describe the category" in response.get_data(as_text=True)
 
 
-def test_stale_edit_gets_409(site_world, login, make_person) -> None:
+def test_stale_edit_gets_409(site_world, login, make_stakeholder) -> None:
     site = site_world["site"]
-    person = make_person(site, name="Mary Seacole")
+    person = make_stakeholder(site, name="Mary Seacole")
     client = login(site_world["editor"])
     form = {
         "name": "Mary Seacole",
@@ -100,18 +100,18 @@ def test_stale_edit_gets_409(site_world, login, make_person) -> None:
     assert person.name == "Mary Seacole" and person.engagement == "engaged"
 
 
-def test_person_from_another_site_is_404(site_world, login, make_person) -> None:
-    elsewhere = make_person(site_world["other_site"], name="Other Site Person")
+def test_person_from_another_site_is_404(site_world, login, make_stakeholder) -> None:
+    elsewhere = make_stakeholder(site_world["other_site"], name="Other Site Person")
     client = login(site_world["manager"])
     site = site_world["site"]
     assert client.get(_url(site, f"/people/{elsewhere.id}")).status_code == 404
     assert client.post(_url(site, f"/people/{elsewhere.id}/erase")).status_code == 404
 
 
-def test_filters(site_world, login, make_person) -> None:
+def test_filters(site_world, login, make_stakeholder) -> None:
     site = site_world["site"]
-    make_person(site, name="Alice GP", category="primary-care", groups=["reference_group"])
-    make_person(site, name="Bob Pharmacist", category="pharmacy", engagement="engaged")
+    make_stakeholder(site, name="Alice GP", category="primary-care", groups=["reference_group"])
+    make_stakeholder(site, name="Bob Pharmacist", category="pharmacy", engagement="engaged")
     client = login(site_world["viewer"])
     html = client.get(_url(site, "/people?category=pharmacy")).get_data(as_text=True)
     assert "Bob Pharmacist" in html and "Alice GP" not in html
@@ -122,9 +122,9 @@ def test_filters(site_world, login, make_person) -> None:
     assert "Bob Pharmacist" in html and "Alice GP" not in html
 
 
-def test_groups_membership_and_roles(site_world, login, make_person) -> None:
+def test_groups_membership_and_roles(site_world, login, make_stakeholder) -> None:
     site = site_world["site"]
-    person = make_person(site, name="Tom Evans")
+    person = make_stakeholder(site, name="Tom Evans")
     client = login(site_world["editor"])
     client.get(_url(site, "/people"))  # creates the standard groups
     team = service.group_of_kind(site.id, "project_team")
@@ -166,15 +166,15 @@ def test_custom_group_create_and_delete(site_world, login) -> None:
     assert service.group_in_site(site.id, team.id) is not None
 
 
-def test_coverage_changes_as_reference_group_fills(site_world, login, make_person) -> None:
+def test_coverage_changes_as_reference_group_fills(site_world, login, make_stakeholder) -> None:
     site = site_world["site"]
     client = login(site_world["viewer"])
     html = client.get(_url(site, "/coverage")).get_data(as_text=True)
     assert "0 of 13 categories" in html and "0 of 7 roles filled" in html
     assert "Not met" in html
-    make_person(site, name="Pat Patient", category="patients", groups=["reference_group"])
-    make_person(site, name="Carl Carer", category="carers", groups=["reference_group"])
-    make_person(
+    make_stakeholder(site, name="Pat Patient", category="patients", groups=["reference_group"])
+    make_stakeholder(site, name="Carl Carer", category="carers", groups=["reference_group"])
+    make_stakeholder(
         site,
         name="Polly Manager",
         category="directors",

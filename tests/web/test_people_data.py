@@ -49,9 +49,9 @@ def _confirm(client, site, html: str, action: str = "import", **mapping):  # noq
     return client.post(_url(site, "/people/import/confirm"), data=data)
 
 
-def test_csv_export_escapes_formulas_and_is_recorded(site_world, login, make_person) -> None:
+def test_csv_export_escapes_formulas_and_is_recorded(site_world, login, make_stakeholder) -> None:
     site = site_world["site"]
-    make_person(
+    make_stakeholder(
         site,
         name='=HYPERLINK("http://x")',
         phone="+44 7700 900123",
@@ -73,9 +73,9 @@ def test_csv_export_escapes_formulas_and_is_recorded(site_world, login, make_per
     assert event.user_id == site_world["editor"].id and "CSV" in event.detail
 
 
-def test_xlsx_export_opens_and_escapes(site_world, login, make_person) -> None:
+def test_xlsx_export_opens_and_escapes(site_world, login, make_stakeholder) -> None:
     site = site_world["site"]
-    make_person(site, name="Dr Ann Other", category="primary-care", notes="-1+1")
+    make_stakeholder(site, name="Dr Ann Other", category="primary-care", notes="-1+1")
     client = login(site_world["editor"])
     response = client.get(_url(site, "/people.xlsx"))
     sheet = load_workbook(io.BytesIO(response.data)).active
@@ -89,9 +89,11 @@ def test_viewer_cannot_export(site_world, login) -> None:
     assert client.get(_url(site_world["site"], "/people.csv")).status_code == 403
 
 
-def test_import_semicolon_csv_with_bom_preview_then_confirm(site_world, login, make_person) -> None:
+def test_import_semicolon_csv_with_bom_preview_then_confirm(
+    site_world, login, make_stakeholder
+) -> None:
     site = site_world["site"]
-    make_person(site, name="Existing Person", email="existing@example.nhs.uk", job_title="GP")
+    make_stakeholder(site, name="Existing Person", email="existing@example.nhs.uk", job_title="GP")
     content = (
         "\ufeffFull name;E-mail;Organisation;Category;Job title;Groups\r\n"
         "Zoë Ward;zoe@example.nhs.uk;Age UK Riverside;Local charities;Manager;"
@@ -191,10 +193,10 @@ def test_import_token_cannot_be_used_on_another_site(site_world, login, add_memb
     assert db.session.scalar(select(db.func.count(Person.id))) == 0
 
 
-def test_export_from_one_site_imports_into_another(site_world, login, add_member, make_person):
+def test_export_from_one_site_imports_into_another(site_world, login, add_member, make_stakeholder):
     site, other = site_world["site"], site_world["other_site"]
     add_member(other, site_world["editor"], "editor")
-    make_person(
+    make_stakeholder(
         site,
         name="Pat Patient",
         email="pat@example.org",
@@ -202,7 +204,7 @@ def test_export_from_one_site_imports_into_another(site_world, login, add_member
         phone="+44 7700 900001",
         groups=["reference_group", "steering_group"],
     )
-    make_person(
+    make_stakeholder(
         site,
         name="Polly PM",
         category="directors",
@@ -232,11 +234,11 @@ def test_export_from_one_site_imports_into_another(site_world, login, add_member
     assert "0 new people to add" in again and "2 already listed with the same details" in again
 
 
-def test_personal_data_export(site_world, login, make_person) -> None:
+def test_personal_data_export(site_world, login, make_stakeholder) -> None:
     from app.plan.models import Task
 
     site = site_world["site"]
-    person = make_person(
+    person = make_stakeholder(
         site, name="Helen Brooks", email="helen@example.nhs.uk", groups=["steering_group"]
     )
     db.session.add(Task(site_id=site.id, phase=1, title="Agree the PID", owner_id=person.id))
@@ -263,12 +265,12 @@ def _every_text_value() -> list[str]:
     return values
 
 
-def test_erase_leaves_no_trace(site_world, login, make_person, caplog) -> None:
+def test_erase_leaves_no_trace(site_world, login, make_stakeholder, caplog) -> None:
     from app.plan.models import Task
 
     caplog.set_level(logging.DEBUG)
     site = site_world["site"]
-    person = make_person(
+    person = make_stakeholder(
         site,
         name="Zebedee Quince",
         email="zeb.quince@example.nhs.uk",
@@ -279,7 +281,7 @@ def test_erase_leaves_no_trace(site_world, login, make_person, caplog) -> None:
         groups=["reference_group", "project_team"],
         team_role="data-analyst",
     )
-    keep = make_person(site, name="Someone Else", email="else@example.nhs.uk")
+    keep = make_stakeholder(site, name="Someone Else", email="else@example.nhs.uk")
     task = Task(
         site_id=site.id,
         phase=1,
@@ -337,9 +339,9 @@ def test_erase_leaves_no_trace(site_world, login, make_person, caplog) -> None:
     assert client.post(_url(site, f"/people/{person.id}/edit"), data=form).status_code == 404
 
 
-def test_erasure_hooks_run(site_world, make_person) -> None:
+def test_erasure_hooks_run(site_world, make_stakeholder) -> None:
     site = site_world["site"]
-    person = make_person(site, name="Hook Person")
+    person = make_stakeholder(site, name="Hook Person")
     calls = []
     service.ERASURE_HOOKS.append(lambda pid, sid: calls.append((pid, sid)))
     try:
@@ -351,10 +353,10 @@ def test_erasure_hooks_run(site_world, make_person) -> None:
         service.erase_person(db.session.get(Person, person.id), None)
 
 
-def test_people_choices_one_query(site_world, make_person, count_queries) -> None:
+def test_people_choices_one_query(site_world, make_stakeholder, count_queries) -> None:
     site = site_world["site"]
-    make_person(site, name="zed", job_title="Nurse")
-    make_person(site, name="Amy")
+    make_stakeholder(site, name="zed", job_title="Nurse")
+    make_stakeholder(site, name="Amy")
     site_id = site.id
     with count_queries() as queries:
         choices = service.people_choices(site_id)
