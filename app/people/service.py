@@ -203,7 +203,7 @@ def create_person(site: Site, data: PersonData) -> Person:
     _apply(person, data)
     db.session.add(person)
     db.session.flush()
-    log.info("Person #%s added to site #%s", person.id, site.id)
+    log.debug("Person #%s added to site #%s", person.id, site.id)
     return person
 
 
