@@ -207,10 +207,10 @@ def coverage():
     return render_template("people/coverage.html", cov=cov)
 
 
-def _export_people(kind: str) -> list[Person]:
+def _export_people(kind: str, build) -> bytes:  # noqa: ANN001 - people -> file bytes
     require_site_role("editor")
-    people = service.list_people(g.site)
-    people = [p for p in people if not p.erased]
+    people = [p for p in service.list_people(g.site) if not p.erased]
+    content = build(people)  # before the commit below, which would expire every row loaded
     record_event(
         "export",
         site_id=g.site.id,
@@ -218,14 +218,13 @@ def _export_people(kind: str) -> list[Person]:
         detail=f"People list exported as {kind} ({len(people)} people)",
     )
     db.session.commit()
-    return people
+    return content
 
 
 @bp.get("/people.csv")
 def export_csv():
-    people = _export_people("CSV")
     return Response(
-        people_csv(people),
+        _export_people("CSV", people_csv),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="people-site-{g.site.id}.csv"'},
     )
@@ -233,9 +232,9 @@ def export_csv():
 
 @bp.get("/people.xlsx")
 def export_xlsx():
-    people = _export_people("Excel")
+    content = _export_people("Excel", lambda people: people_xlsx(people, g.site.name))
     return Response(
-        people_xlsx(people, g.site.name),
+        content,
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="people-site-{g.site.id}.xlsx"'},
     )
