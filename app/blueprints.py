@@ -7,6 +7,7 @@ registered it (tests build many apps).
 from flask import Blueprint
 
 from app.accounts import bp as accounts_bp
+from app.gateways import bp as gateways_bp
 from app.home import bp as home_bp
 from app.plan import bp as plan_bp
 from app.plan import mytasks_bp
@@ -16,6 +17,7 @@ from app.sites import site_bp
 # Per-site features: their routes sit under /sites/<site_id>/ behind the site guard.
 SITE_FEATURES: list[Blueprint] = [
     plan_bp,
+    gateways_bp,
 ]
 
 for _feature in SITE_FEATURES:

@@ -258,9 +258,11 @@ def register_demo_commands(app: Flask) -> None:
 
 
 def _register_plan_steps() -> None:
+    from app.gateways.demo import demo_gateways
     from app.plan.demo import bench_tasks, demo_plans
 
     DEMO_STEPS.append(demo_plans)
+    DEMO_STEPS.append(demo_gateways)  # after the plans: sign-offs snapshot their criteria
     BENCH_STEPS.append(bench_tasks)
 
 
