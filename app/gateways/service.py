@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
 
 from app.accounts.models import User
@@ -72,7 +72,8 @@ class Readiness:
 
 
 def _fix_url(endpoint: str | None, **values) -> str | None:
-    if endpoint and endpoint in current_app.view_functions:
+    """A link to the page that fixes a criterion; none outside a request (demo, CLI)."""
+    if has_request_context() and endpoint and endpoint in current_app.view_functions:
         return url_for(endpoint, **values)
     return None
 
@@ -100,7 +101,7 @@ def criteria(site: Site, phase: int) -> Readiness:
                     "auto",
                     "met" if result.met else "not_met",
                     result.detail,
-                    fix_url=None if result.met else _fix_url(result.fix_endpoint),
+                    fix_url=None if result.met else _fix_url(result.fix_endpoint, site_id=site.id),
                 )
             )
             continue
@@ -133,7 +134,7 @@ def criteria(site: Site, phase: int) -> Readiness:
                 "task",
                 state,
                 detail,
-                fix_url=_fix_url("sites.plan.task", task_id=task.id),
+                fix_url=_fix_url("sites.plan.task", site_id=site.id, task_id=task.id),
             )
         )
     return Readiness(items)
