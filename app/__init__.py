@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, request
+from flask import Flask, request
 from flask_login import current_user
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 
@@ -86,10 +86,6 @@ def _register_blueprints(app: Flask) -> None:
 def _require_login_everywhere(app: Flask) -> None:
     @app.before_request
     def require_login():
-        # `g` belongs to the app context, which outlives a request when one is already
-        # active (tests, CLI): start every request without a previous request's user or site.
-        for name in ("_login_user", "site", "membership", "site_role"):
-            g.pop(name, None)
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
             return None
         if request.blueprint and request.blueprint.startswith("sites"):

@@ -6,6 +6,7 @@ loaded as a pytest plugin, so its fixtures are available to all tests.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -60,10 +61,31 @@ def make_app(**overrides) -> Flask:
     return create_app(config)
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests start with an empty `g`.
+
+    Tests keep an app context open (for factories and queries), and Flask reuses it for each
+    request, so without this a signed-in user or CSRF token cached in `g` would leak from
+    one request, or one client, to the next.
+    """
+
+    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        from flask import g
+
+        with contextlib.suppress(RuntimeError):  # no app context open: nothing to leak
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
-def shared_app() -> Flask:
+def shared_app() -> Iterator[Flask]:
     """One app for the whole run: building one (and compiling its templates) takes a second."""
-    return make_app()
+    app = make_app()
+    app.test_client_class = IsolatedClient
+    yield app
+    with app.app_context():  # close pooled connections before the interpreter does
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture

@@ -1,0 +1,146 @@
+"""Signing in and out, passwords, lockout and the end of sessions."""
+
+import pytest
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.core.audit import AuditEvent
+from app.extensions import db
+from tests.conftest import PASSWORD, csrf_token, sign_in
+
+
+def _login(client, email, password):
+    return client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": csrf_token(client, "/login")},
+    )
+
+
+def test_wrong_password_never_says_which_part_was_wrong(client, make_user) -> None:
+    user = make_user()
+    wrong_password = _login(client, user.email, "nope-nope-nope")
+    unknown_email = _login(client, "nobody@example.nhs.uk", PASSWORD)
+    for response in (wrong_password, unknown_email):
+        assert response.status_code == 200
+        assert "Email or password is incorrect." in response.get_data(as_text=True)
+
+
+def test_failed_logins_are_logged_without_the_password(client, make_user) -> None:
+    user = make_user()
+    _login(client, user.email, "secret-guess-123")
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "login_failed")).all()
+    assert len(events) == 1
+    assert events[0].user_id == user.id
+    stored = " ".join(str(v) for e in events for v in vars(e).values())
+    assert "secret-guess-123" not in stored
+
+
+def test_ten_failures_lock_the_email_for_fifteen_minutes(client, make_user, time_machine) -> None:
+    user = make_user()
+    time_machine.move_to("2026-11-23 10:00:00+00:00", tick=False)
+    for _ in range(10):
+        _login(client, user.email, "wrong-password-x")
+    locked = _login(client, user.email, PASSWORD)
+    assert locked.status_code == 429
+    assert "locked for 15 minutes" in locked.get_data(as_text=True)
+
+    time_machine.move_to("2026-11-23 10:16:00+00:00", tick=False)
+    assert _login(client, user.email, PASSWORD).status_code == 302
+
+
+def test_logout_ends_the_session_even_if_the_cookie_is_replayed(client, make_user) -> None:
+    user = make_user()
+    sign_in(client, user)
+    cookie = client.get_cookie("session").value
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/logout")})
+    client.set_cookie("session", cookie)
+    assert client.get("/").status_code == 302
+
+
+def test_changing_password_signs_out_other_sessions(app, make_user) -> None:
+    user = make_user()
+    laptop, phone = app.test_client(), app.test_client()
+    sign_in(laptop, user)
+    sign_in(phone, user)
+    response = laptop.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "a brand new passphrase",
+            "confirm_password": "a brand new passphrase",
+            "csrf_token": csrf_token(laptop, "/account/password"),
+        },
+    )
+    assert response.status_code == 302
+    assert laptop.get("/").status_code == 200
+    assert phone.get("/").status_code == 302
+
+
+def test_password_change_errors_keep_the_form(client, make_user) -> None:
+    user = make_user()
+    sign_in(client, user)
+    response = client.post(
+        "/account/password",
+        data={
+            "current_password": "not it at all",
+            "new_password": "short",
+            "confirm_password": "different",
+            "csrf_token": csrf_token(client, "/account/password"),
+        },
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Password must be at least 10 characters." in html
+    assert "There is a problem" in html
+
+
+def test_deactivating_a_user_ends_their_sessions(app, make_user) -> None:
+    admin = make_user(global_role="admin")
+    user = make_user()
+    admin_client, user_client = app.test_client(), app.test_client()
+    sign_in(admin_client, admin)
+    sign_in(user_client, user)
+    response = admin_client.post(
+        f"/admin/users/{user.id}/active",
+        data={"active": "0", "csrf_token": csrf_token(admin_client, "/admin/users")},
+    )
+    assert response.status_code == 302
+    assert user_client.get("/").status_code == 302
+    assert _login(app.test_client(), user.email, PASSWORD).status_code == 200
+
+
+def test_admin_creates_a_user_and_duplicate_email_is_refused(client, make_user) -> None:
+    admin = make_user(global_role="admin")
+    sign_in(client, admin)
+    form = {
+        "name": "Nina Nurse",
+        "email": "Nina@Example.NHS.uk",
+        "global_role": "",
+        "password": "temporary-pass-1",
+    }
+    token = csrf_token(client, "/admin/users/new")
+    assert client.post("/admin/users/new", data={**form, "csrf_token": token}).status_code == 302
+    assert db.session.scalar(select(User).where(User.email == "nina@example.nhs.uk"))
+    again = client.post("/admin/users/new", data={**form, "csrf_token": token})
+    assert again.status_code == 422
+    html = again.get_data(as_text=True)
+    assert "already exists" in html
+    assert 'value="Nina Nurse"' in html
+
+
+@pytest.mark.app_config(WTF_CSRF_ENABLED=True)
+def test_an_expired_form_gets_a_clear_400_page(client, make_user) -> None:
+    user = make_user()
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 400
+    assert "This form has expired" in response.get_data(as_text=True)
+
+
+def test_next_parameter_only_allows_local_paths(client, make_user) -> None:
+    user = make_user()
+    token = csrf_token(client, "/login")
+    response = client.post(
+        "/login?next=https://evil.example.com/",
+        data={"email": user.email, "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.headers["Location"] == "/"
