@@ -15,8 +15,13 @@ from app.gateways import bp, service
 from app.gateways.forms import CriterionForm, DecisionForm
 from app.gateways.models import DECISIONS, GATEWAY_STATUSES, SIGNED
 from app.gateways.record import gateway_docx
+from app.sites.guard import SPONSOR_ENDPOINTS
 from app.toolkit import get_toolkit
 
+# A sponsor with a read-only role may still take these decisions.
+SPONSOR_ENDPOINTS.update(
+    {"sites.gateways.sign_off", "sites.gateways.send_back", "sites.gateways.reopen"}
+)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 

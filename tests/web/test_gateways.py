@@ -223,3 +223,17 @@ def test_record_page_and_docx(login, site_world, site) -> None:
 def test_index_lists_six_with_current(login, site_world, site) -> None:
     page = login(site_world["viewer"]).get(f"/sites/{site.id}/gateways").get_data(as_text=True)
     assert page.count("Not ready") == 6 and "Phase 1: Start Out</a> (current)" in page
+
+
+def test_a_sponsor_with_a_read_only_role_can_sign_off(
+    login, site_world, site, make_user, add_member
+) -> None:
+    exec_sponsor = make_user(name="Exec Sponsor")
+    add_member(site, exec_sponsor, "viewer", sponsor=True)
+    manager = login(site_world["manager"])
+    _post(manager, site, "1/request-review")
+    client = login(exec_sponsor)
+    response = _post(client, site, "1/send-back", {"comments": "Not yet: finish the PID"})
+    assert response.status_code == 302
+    # ...but a read-only role still changes nothing else.
+    assert _post(client, site, "1/request-review").status_code == 403
