@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from playwright.sync_api import expect
+
 from app.accounts.service import create_user
 from app.core.dates import today
 from app.extensions import db
@@ -66,7 +68,7 @@ def test_start_out_signed_off_moves_site_to_define_and_scope(
     assert _readiness(page) == before + len(ids["essentials"]) + 1
 
     page.get_by_role("button", name="Request review").click()
-    assert page.get_by_text("Ready for review").first.is_visible()
+    expect(page.get_by_text("Ready for review").first).to_be_visible()
     assert_no_axe_violations(page)
 
     page.get_by_role("button", name="Sign out").click()
@@ -76,20 +78,21 @@ def test_start_out_signed_off_moves_site_to_define_and_scope(
     assert_no_axe_violations(page)
     # Sign off without reasons: refused, nothing saved, each exception field flagged.
     page.get_by_role("button", name="Sign off with exceptions").click()
-    assert page.get_by_text("Give a reason for accepting each criterion").is_visible()
+    expect(page.get_by_text("Give a reason for accepting each criterion")).to_be_visible()
     for field in page.locator("textarea[name^='exception-']").all():
         field.fill("Agreed at the steering group to finish early in the next phase.")
     page.get_by_label("Comments (optional)").fill("A strong start.")
     page.get_by_role("button", name="Sign off with exceptions").click()
-    assert page.get_by_text("Signed off with exceptions").first.is_visible()
-    assert page.get_by_role("table", name="Decisions on this gateway").is_visible()
+    expect(page.get_by_text("Signed off with exceptions").first).to_be_visible()
+    expect(page.get_by_role("table", name="Decisions on this gateway")).to_be_visible()
     assert_no_axe_violations(page)
 
     page.goto(live_server(f"/sites/{site}/gateways"))
-    assert page.get_by_text("now Phase 2: Define and Scope").is_visible()
+    expect(page.get_by_text("now Phase 2: Define and Scope")).to_be_visible()
+    assert_no_axe_violations(page)
     page.goto(live_server(f"/sites/{site}/"))
-    assert page.get_by_text("Current phase: Phase 2: Define and Scope").is_visible()
+    expect(page.get_by_text("Current phase: Phase 2: Define and Scope")).to_be_visible()
     page.goto(live_server("/"))
-    assert page.get_by_role("cell", name="Define and Scope").is_visible()
+    expect(page.get_by_role("cell", name="Define and Scope")).to_be_visible()
     page.goto(live_server(f"/sites/{site}/gateways/1/record"))
     assert_no_axe_violations(page)

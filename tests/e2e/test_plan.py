@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import openpyxl
+from playwright.sync_api import expect
 
 from app.accounts.service import create_user
 from app.core.dates import today
@@ -61,7 +62,7 @@ def test_editor_filters_edits_inline_and_round_trips_the_workbook(
     assert_no_axe_violations(page)
 
     page.get_by_role("link", name="Timeline").first.click()
-    assert page.locator("svg.app-gantt").is_visible()
+    expect(page.locator("svg.app-gantt")).to_be_visible()
     assert_no_axe_violations(page)
 
     page.goto(live_server(f"/sites/{ids['site']}/plan"))
@@ -81,16 +82,27 @@ def test_editor_filters_edits_inline_and_round_trips_the_workbook(
     assert_no_axe_violations(page)
     page.get_by_label("Workbook (.xlsx)").set_input_files(str(path))
     page.get_by_role("button", name="Check the workbook").click()
-    assert page.get_by_text("17 May 2031").first.is_visible()
+    expect(page.get_by_text("17 May 2031").first).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Confirm the import").click()
-    assert page.get_by_text("1 changed").is_visible()
+    expect(page.get_by_text("1 changed")).to_be_visible()
 
     page.goto(live_server(f"/sites/{ids['site']}/tasks/{ids['task']}"))
     history = page.get_by_role("table", name="Changes to this task").inner_text()
     assert "17 May 2031" in history and "Erin Editor" in history
     assert_no_axe_violations(page)
 
+    # The full edit form refuses a due date before the start, keeping what was typed.
+    page.get_by_role("link", name="Change this task").click()
+    page.get_by_label("Start date").fill("10/06/2031")
+    page.get_by_label("Due date").fill("01/06/2031")
+    page.get_by_role("button", name="Save task").click()
+    expect(
+        page.get_by_text("The due date must be on or after the start date.").first
+    ).to_be_visible()
+    assert page.get_by_label("Due date").input_value() == "01/06/2031"
+    assert_no_axe_violations(page)
+
     page.goto(live_server("/my-tasks"))
-    assert page.get_by_role("heading", name="Your open tasks").is_visible()
+    expect(page.get_by_role("heading", name="Your open tasks")).to_be_visible()
     assert_no_axe_violations(page)
