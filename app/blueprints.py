@@ -7,6 +7,7 @@ registered it (tests build many apps).
 from flask import Blueprint
 
 from app.accounts import bp as accounts_bp
+from app.gateways import bp as gateways_bp
 from app.home import bp as home_bp
 from app.kpis import bp as kpis_bp
 from app.meetings import bp as meetings_bp
@@ -26,6 +27,7 @@ SITE_FEATURES: list[Blueprint] = [
     risks_bp,
     needs_bp,
     kpis_bp,
+    gateways_bp,
 ]
 
 for _feature in SITE_FEATURES:

@@ -155,6 +155,7 @@ def feature_steps() -> tuple[list[DemoStep], list[BenchStep]]:
 
     Imported here rather than at the top because feature modules import this one's models.
     """
+    from app.gateways.demo import demo_gateways
     from app.kpis.demo import bench_kpis, seed_demo_kpis
     from app.meetings.demo import bench_meetings, seed_meetings
     from app.needs.demo import bench_needs, demo_needs
@@ -162,7 +163,15 @@ def feature_steps() -> tuple[list[DemoStep], list[BenchStep]]:
     from app.plan.demo import bench_tasks, demo_plans
     from app.risks.demo import bench_risks, demo_risks
 
-    demo = [demo_people, demo_plans, seed_meetings, demo_risks, demo_needs, seed_demo_kpis]
+    demo = [
+        demo_people,
+        demo_plans,
+        seed_meetings,
+        demo_risks,
+        demo_needs,
+        seed_demo_kpis,
+        demo_gateways,
+    ]
     bench = [bench_people, bench_tasks, bench_meetings, bench_risks, bench_needs, bench_kpis]
     return demo, bench
 

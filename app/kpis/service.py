@@ -391,12 +391,10 @@ RECENT_MONTHS = 3
 
 def kpis_recorded(site: Site, today: date | None = None) -> tuple[bool, str, str]:
     """Gateway auto-check: values are recorded and the latest is recent (no backlog)."""
-    from flask import url_for
-
     from app.core.dates import today as uk_today
 
     today = today or uk_today()
-    link = url_for("sites.kpis.index", site_id=site.id)
+    link = f"/sites/{site.id}/kpis"  # the URL scheme is a contract; works outside requests too
     row = db.session.execute(
         select(func.count(KpiValue.id), func.max(KpiValue.period_start)).where(
             KpiValue.site_id == site.id

@@ -10,6 +10,9 @@ from app.sites import site_bp
 from app.sites.models import Membership, Site
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# Actions only the sponsor may take (the view checks require_sponsor()); a sponsor whose
+# role is viewer (an executive who only reads) still reaches them. Features add endpoints.
+SPONSOR_ENDPOINTS: set[str] = set()
 
 
 @site_bp.url_value_preprocessor
@@ -44,6 +47,8 @@ def check_site_access():
     g.site, g.membership, g.site_role = site, membership, role
     if role is None:
         deny("not a member", site.id)
-    if request.method not in SAFE_METHODS and not role_at_least(role, "editor"):
+    sponsor_action = request.endpoint in SPONSOR_ENDPOINTS and membership and membership.is_sponsor
+    read_only = not role_at_least(role, "editor")
+    if request.method not in SAFE_METHODS and read_only and not sponsor_action:
         deny("read-only role", site.id)
     return None

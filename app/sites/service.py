@@ -132,7 +132,8 @@ def sites_for(user: User) -> list[tuple[Site, str | None]]:
 def current_phase_numbers(site_ids: list[int]) -> dict[int, int]:
     """Each site's current phase: the first phase whose gateway is not signed off.
 
-    Until the Gateways feature records sign-offs, no gateway is signed, so every site is
-    in phase 1 (Start Out). One query whatever the number of sites, once gateways exist.
+    One query whatever the number of sites; the rule lives in the gateways service.
     """
-    return {site_id: 1 for site_id in site_ids}
+    from app.gateways.service import current_phases
+
+    return current_phases(site_ids)

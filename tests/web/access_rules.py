@@ -191,3 +191,19 @@ RULES.update(
         ("mytasks.index", "GET"): SIGNED_IN,
     }
 )
+
+# Gateways: members read; editors confirm criteria; managers request review; only the
+# sponsor (a separate member, not one of these roles) signs off, sends back or reopens.
+RULES.update(
+    {
+        ("sites.gateways.index", "GET"): SITE_READ,
+        ("sites.gateways.show", "GET"): SITE_READ,
+        ("sites.gateways.record", "GET"): SITE_READ,
+        ("sites.gateways.record_docx", "GET"): SITE_READ,
+        ("sites.gateways.confirm_criterion", "POST"): SITE_WRITE,
+        ("sites.gateways.request_review", "POST"): SITE_MANAGE_POST,
+        ("sites.gateways.sign_off", "POST"): SITE_SPONSOR_POST,
+        ("sites.gateways.send_back", "POST"): SITE_SPONSOR_POST,
+        ("sites.gateways.reopen", "POST"): SITE_SPONSOR_POST,
+    }
+)

@@ -1,0 +1,25 @@
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from app.gateways.models import CRITERION_STATES
+
+
+class CriterionForm(FlaskForm):
+    state = RadioField(
+        "Is this met?",
+        choices=list(CRITERION_STATES.items()),
+        validators=[InputRequired("Choose met, not met or not applicable.")],
+    )
+    note = TextAreaField(
+        "Note", description="What shows it is met, or why it does not apply.",
+        validators=[Length(max=2000)],
+    )  # fmt: skip
+    evidence_url = StringField(
+        "Link to evidence (optional)", description="For example, a link to the minutes or the PID.",
+        validators=[Length(max=500)],
+    )  # fmt: skip
+
+
+class DecisionForm(FlaskForm):
+    comments = TextAreaField("Comments", validators=[Length(max=4000)])

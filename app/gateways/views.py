@@ -1,0 +1,205 @@
+"""Gateway routes: thin; the rules live in service and checks."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from app.accounts.forms import ConfirmForm
+from app.core.access import require_site_role, require_sponsor
+from app.core.errors import ServiceError, apply_form_errors
+from app.extensions import db
+from app.gateways import bp, service
+from app.gateways.forms import CriterionForm, DecisionForm
+from app.gateways.models import DECISIONS, GATEWAY_STATUSES, SIGNED
+from app.gateways.record import gateway_docx
+from app.sites.guard import SPONSOR_ENDPOINTS
+from app.toolkit import get_toolkit
+
+# A sponsor with a read-only role may still take these decisions.
+SPONSOR_ENDPOINTS.update(
+    {"sites.gateways.sign_off", "sites.gateways.send_back", "sites.gateways.reopen"}
+)
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _phase_or_404(phase_no: int):  # noqa: ANN202
+    if phase_no not in service.PHASES:
+        abort(404)
+    return get_toolkit().phase(phase_no)
+
+
+@bp.get("/gateways")
+def index():
+    statuses = service.statuses(g.site)
+    phases = [
+        (phase, statuses[phase.number], service.criteria(g.site, phase.number))
+        for phase in get_toolkit().gateway_phases
+    ]
+    current = service.current_phases([g.site.id])[g.site.id]
+    return render_template(
+        "gateways/index.html", phases=phases, labels=GATEWAY_STATUSES, current=current
+    )
+
+
+def _show(phase_no: int, status_code: int = 200, **forms):
+    phase = _phase_or_404(phase_no)
+    gateway = service.gateway_for(g.site, phase_no)
+    status = gateway.status if gateway else "not_ready"
+    previous_signed = phase_no == 1 or service.statuses(g.site)[phase_no - 1] in SIGNED
+    return render_template(
+        "gateways/show.html",
+        phase=phase,
+        status=status,
+        labels=GATEWAY_STATUSES,
+        decision_labels=DECISIONS,
+        readiness=service.criteria(g.site, phase_no),
+        history=service.decisions(g.site, phase_no),
+        previous_signed=previous_signed,
+        signed=status in SIGNED,
+        confirm=ConfirmForm(formdata=None),
+        decision_form=forms.get("decision_form") or DecisionForm(formdata=None),
+        reopen_form=forms.get("reopen_form") or DecisionForm(formdata=None),
+        back_form=forms.get("back_form") or DecisionForm(formdata=None),
+        criterion_form=forms.get("criterion_form"),
+        criterion_key=forms.get("criterion_key"),
+        missing=forms.get("missing", []),
+        reasons=forms.get("reasons", {}),
+        message=forms.get("message"),
+    ), status_code
+
+
+@bp.get("/gateways/<int:phase_no>")
+def show(phase_no: int):
+    return _show(phase_no)
+
+
+@bp.post("/gateways/<int:phase_no>/criteria/<key>")
+def confirm_criterion(phase_no: int, key: str):
+    _phase_or_404(phase_no)
+    form = CriterionForm()
+    if form.validate_on_submit():
+        try:
+            service.confirm_criterion(
+                g.site, phase_no, key, form.state.data, form.note.data,
+                form.evidence_url.data, current_user,
+            )  # fmt: skip
+        except ServiceError as error:
+            db.session.rollback()
+            apply_form_errors(form, error)
+        else:
+            db.session.commit()
+            flash("Criterion updated.")
+            return redirect(url_for("sites.gateways.show", phase_no=phase_no) + f"#c-{key}")
+    return _show(phase_no, 422, criterion_form=form, criterion_key=key)
+
+
+@bp.post("/gateways/<int:phase_no>/request-review")
+def request_review(phase_no: int):
+    require_site_role("manager")
+    _phase_or_404(phase_no)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        service.request_review(g.site, phase_no, current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        return _show(phase_no, 422, message=error.message)
+    db.session.commit()
+    flash("Review requested. The sponsor can now sign off or send it back.")
+    return redirect(url_for("sites.gateways.show", phase_no=phase_no))
+
+
+@bp.post("/gateways/<int:phase_no>/sign-off")
+def sign_off(phase_no: int):
+    require_sponsor()  # refused and logged for anyone else, even with a forged form
+    _phase_or_404(phase_no)
+    form = DecisionForm()
+    reasons = {
+        key[len("exception-") :]: value
+        for key, value in request.form.items()
+        if key.startswith("exception-")
+    }
+    if form.validate_on_submit():
+        try:
+            service.sign_off(g.site, phase_no, current_user, form.comments.data or "", reasons)
+        except ServiceError as error:
+            db.session.rollback()
+            return _show(
+                phase_no, 422, decision_form=form, message=error.message,
+                missing=getattr(error, "missing", []), reasons=reasons,
+            )  # fmt: skip
+        db.session.commit()
+        flash(f"{get_toolkit().phase(phase_no).label} signed off.")
+        return redirect(url_for("sites.gateways.show", phase_no=phase_no))
+    return _show(phase_no, 422, decision_form=form, reasons=reasons)
+
+
+@bp.post("/gateways/<int:phase_no>/send-back")
+def send_back(phase_no: int):
+    require_sponsor()
+    _phase_or_404(phase_no)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            service.send_back(g.site, phase_no, current_user, form.comments.data or "")
+        except ServiceError as error:
+            db.session.rollback()
+            apply_form_errors(form, error)
+        else:
+            db.session.commit()
+            flash("Sent back to the team with your comments.")
+            return redirect(url_for("sites.gateways.show", phase_no=phase_no))
+    return _show(phase_no, 422, back_form=form)
+
+
+@bp.post("/gateways/<int:phase_no>/reopen")
+def reopen(phase_no: int):
+    require_sponsor()
+    _phase_or_404(phase_no)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            service.reopen(g.site, phase_no, current_user, form.comments.data or "")
+        except ServiceError as error:
+            db.session.rollback()
+            error.field = "comments" if error.field == "reason" else error.field
+            apply_form_errors(form, error)
+        else:
+            db.session.commit()
+            flash("Gateway reopened.")
+            return redirect(url_for("sites.gateways.show", phase_no=phase_no))
+    return _show(phase_no, 422, reopen_form=form)
+
+
+@bp.get("/gateways/<int:phase_no>/record")
+def record(phase_no: int):
+    phase = _phase_or_404(phase_no)
+    gateway = service.gateway_for(g.site, phase_no)
+    return render_template(
+        "gateways/record.html",
+        phase=phase,
+        status=gateway.status if gateway else "not_ready",
+        labels=GATEWAY_STATUSES,
+        decision_labels=DECISIONS,
+        readiness=service.criteria(g.site, phase_no),
+        history=service.decisions(g.site, phase_no),
+    )
+
+
+@bp.get("/gateways/gateway-<int:phase_no>.docx")
+def record_docx(phase_no: int):
+    phase = _phase_or_404(phase_no)
+    gateway = service.gateway_for(g.site, phase_no)
+    data = gateway_docx(
+        g.site,
+        phase,
+        gateway.status if gateway else "not_ready",
+        service.criteria(g.site, phase_no),
+        service.decisions(g.site, phase_no),
+    )
+    return send_file(
+        BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=f"gateway-{phase_no}.docx"
+    )

@@ -1,0 +1,34 @@
+"""The demo and benchmark steps of the plan and gateways run and give sites at different stages."""
+
+import random
+
+from sqlalchemy import func, select
+
+from app.core.dates import today
+from app.demo import BenchContext, seed_demo
+from app.extensions import db
+from app.plan.demo import bench_tasks
+from app.plan.models import Task, TaskComment
+from app.plan.rag import site_rag_summary
+from app.sites.service import current_phase_numbers
+
+
+def test_seed_demo_gives_plans_and_gateways_at_different_stages(app) -> None:
+    ctx = seed_demo()
+    db.session.commit()
+    ids = {key: site.id for key, site in ctx.sites.items()}
+    phases = current_phase_numbers(list(ids.values()))
+    assert phases[ids["loughshore"]] == 1
+    assert phases[ids["riverside"]] == 2
+    assert phases[ids["glenmoor"]] == 5 and phases[ids["meadowbank"]] == 6
+    summary = site_rag_summary(list(ids.values()), today())
+    assert summary[ids["riverside"]].overdue > 0
+    assert db.session.scalar(select(func.count(TaskComment.id))) > 0
+    assert db.session.scalar(select(func.count(Task.id)).where(Task.reported_rag.is_not(None)))
+
+
+def test_bench_tasks(app, make_site) -> None:
+    site = make_site()
+    bench_tasks(BenchContext(site=site, tasks=150, rng=random.Random(3), today=today()))
+    statuses = set(db.session.scalars(select(Task.status).where(Task.site_id == site.id)))
+    assert db.session.scalar(select(func.count(Task.id))) == 150 and len(statuses) >= 4

@@ -1,0 +1,239 @@
+"""Gateways: readiness from the app's own checks, review, the sponsor's sign-off, the record."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+import pytest
+from sqlalchemy import func, select
+
+from app.core.audit import AuditEvent
+from app.extensions import db
+from app.gateways.models import Gateway, GatewayDecision
+from app.gateways.service import current_phases, gateway_statuses, last_signoffs
+from app.people.models import Group, GroupMember, Person
+from app.plan.models import Task
+from app.sites.service import current_phase_numbers
+from app.toolkit import get_toolkit
+from tests.conftest import csrf_token
+
+
+@pytest.fixture
+def site(site_world, make_plan):  # noqa: ANN001, ANN201
+    make_plan(site_world["site"])
+    return site_world["site"]
+
+
+def _post(client, site, path, data=None):  # noqa: ANN001, ANN202
+    token = csrf_token(client, f"/sites/{site.id}/gateways/1")
+    return client.post(
+        f"/sites/{site.id}/gateways/{path}", data={"csrf_token": token, **(data or {})}
+    )
+
+
+def _readiness(client, site, phase=1) -> str:  # noqa: ANN001
+    html = client.get(f"/sites/{site.id}/gateways/{phase}").get_data(as_text=True)
+    return html.split('data-testid="readiness">')[1].split("<")[0]
+
+
+def _complete_essentials(site, phase=1) -> None:  # noqa: ANN001
+    for task in db.session.scalars(
+        select(Task).where(Task.site_id == site.id, Task.phase == phase, Task.essential.is_(True))
+    ):
+        task.status = "complete"
+    db.session.commit()
+
+
+def test_auto_checks_and_readiness_rise(login, site_world, site) -> None:
+    client = login(site_world["editor"])
+    before = _readiness(client, site)
+    page = client.get(f"/sites/{site.id}/gateways/1").get_data(as_text=True)
+    assert "team roles held; missing" in page and "Checked by the app" in page
+    _complete_essentials(site)
+    after = _readiness(client, site)
+    assert int(after.split()[0]) > int(before.split()[0])
+    # Fill the project team: the auto-check turns met by itself.
+    team = Group(site_id=site.id, kind="project_team", name="Project team")
+    db.session.add(team)
+    db.session.flush()
+    for role in get_toolkit().roles:
+        person = Person(site_id=site.id, name=f"Holder {role.key}")
+        db.session.add(person)
+        db.session.flush()
+        db.session.add(
+            GroupMember(site_id=site.id, group_id=team.id, person_id=person.id, team_role=role.key)
+        )
+    db.session.commit()
+    page = client.get(f"/sites/{site.id}/gateways/1").get_data(as_text=True)
+    assert "All 7 project team roles are held." in page
+
+
+def test_person_confirms_criterion_with_bad_input_kept(login, site_world, site) -> None:
+    client = login(site_world["editor"])
+    key = "start-out.clinical-champion"
+    bad = _post(client, site, f"1/criteria/{key}", {"state": "not_applicable", "note": ""})
+    assert bad.status_code == 422 and "Say why this does not apply." in bad.get_data(as_text=True)
+    bad = _post(
+        client, site, f"1/criteria/{key}", {"state": "met", "evidence_url": "javascript:alert(1)"}
+    )
+    assert bad.status_code == 422
+    ok = _post(
+        client,
+        site,
+        f"1/criteria/{key}",
+        {
+            "state": "met",
+            "note": "Dr Evans agreed",
+            "evidence_url": "https://example.nhs.uk/minutes",
+        },
+    )
+    assert ok.status_code == 302
+    assert "Dr Evans agreed" in client.get(f"/sites/{site.id}/gateways/1").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["viewer", "editor", "manager"])
+def test_non_sponsors_cannot_sign_off_even_with_a_forged_form(
+    login, site_world, site, role
+) -> None:
+    manager = login(site_world["manager"])
+    assert _post(manager, site, "1/request-review").status_code == 302
+    client = login(site_world[role])
+    response = _post(client, site, "1/sign-off", {"comments": "forged"})
+    assert response.status_code == 403
+    assert (
+        db.session.scalar(select(Gateway.status).where(Gateway.site_id == site.id))
+        == "review_requested"
+    )
+    denied = db.session.scalar(
+        select(func.count(AuditEvent.id)).where(
+            AuditEvent.action == "denied", AuditEvent.detail.like("%sign-off")
+        )
+    )
+    assert denied == 1
+
+
+def test_sign_off_flow_exceptions_order_and_twice(login, site_world, site) -> None:
+    manager = login(site_world["manager"])
+    _post(manager, site, "2/request-review")
+    sponsor = login(site_world["sponsor"])
+    refused = _post(sponsor, site, "2/sign-off")
+    assert refused.status_code == 422 and "Sign off Phase 1: Start Out first" in refused.get_data(
+        as_text=True
+    )
+
+    login(site_world["manager"])
+    _post(manager, site, "1/request-review")
+    sponsor = login(site_world["sponsor"])
+    missing = _post(sponsor, site, "1/sign-off", {"exception-start-out.pid": "  "})
+    assert missing.status_code == 422
+    assert "Give a reason for accepting each criterion" in missing.get_data(as_text=True)
+    assert (
+        db.session.scalar(
+            select(func.count(GatewayDecision.id)).where(GatewayDecision.action.like("signed%"))
+        )
+        == 0
+    )
+
+    blockers = [
+        k
+        for k in (
+            "start-out.clinical-champion",
+            "start-out.stakeholders-identified",
+            "start-out.project-team",
+            "start-out.reference-group-met",
+            "start-out.pid",
+        )
+    ]
+    tasks = db.session.scalars(
+        select(Task.id).where(Task.site_id == site.id, Task.phase == 1, Task.essential.is_(True))
+    ).all()
+    reasons = {f"exception-{k}": "Accepted for now" for k in blockers} | {
+        f"exception-task-{t}": "Later" for t in tasks
+    }
+    ok = _post(sponsor, site, "1/sign-off", reasons | {"comments": "Good start"})
+    assert ok.status_code == 302
+    gateway = db.session.scalar(
+        select(Gateway).where(Gateway.site_id == site.id, Gateway.phase == 1)
+    )
+    assert gateway.status == "signed_off_exceptions"
+    decision = db.session.scalar(
+        select(GatewayDecision).where(GatewayDecision.action == "signed_off_exceptions")
+    )
+    assert decision.snapshot and all(e["reason"] for e in decision.exceptions)
+    assert current_phase_numbers([site.id]) == {site.id: 2}
+
+    twice = _post(sponsor, site, "1/sign-off", reasons)
+    assert twice.status_code == 422 and "already signed off" in twice.get_data(as_text=True)
+
+    page = sponsor.get(f"/sites/{site.id}/gateways/1").get_data(as_text=True)
+    assert "Signed off with exceptions" in page and "Accepted for now" in page
+
+    no_reason = _post(sponsor, site, "1/reopen", {"comments": ""})
+    assert no_reason.status_code == 422
+    assert (
+        _post(sponsor, site, "1/reopen", {"comments": "New evidence on the PID"}).status_code == 302
+    )
+    assert current_phases([site.id]) == {site.id: 1}
+
+
+def test_send_back_needs_comments(login, site_world, site) -> None:
+    manager = login(site_world["manager"])
+    _post(manager, site, "1/request-review")
+    sponsor = login(site_world["sponsor"])
+    assert _post(sponsor, site, "1/send-back", {"comments": ""}).status_code == 422
+    assert _post(sponsor, site, "1/send-back", {"comments": "Finish the PID"}).status_code == 302
+    assert gateway_statuses([site.id])[site.id][1] == "not_ready"
+
+
+def test_cross_site_queries_are_single(site_world, site, make_site, count_queries) -> None:
+    db.session.add(Gateway(site_id=site.id, phase=1, status="signed_off"))
+    db.session.add(
+        GatewayDecision(site_id=site.id, phase=1, action="signed_off", snapshot=[], exceptions=[])
+    )
+    db.session.commit()
+    ids = [site.id, site_world["other_site"].id] + [make_site().id for _ in range(5)]
+    for function in (current_phases, gateway_statuses, last_signoffs):
+        with count_queries() as queries:
+            result = function(ids)
+        assert len(queries) == 1, function
+    assert current_phases(ids)[site.id] == 2 and current_phases(ids)[ids[1]] == 1
+    assert last_signoffs(ids)[site.id][0] == 1 and ids[1] not in last_signoffs(ids)
+    assert result is not None
+
+
+def test_record_page_and_docx(login, site_world, site) -> None:
+    client = login(site_world["viewer"])
+    page = client.get(f"/sites/{site.id}/gateways/1/record")
+    assert page.status_code == 200 and "Gateway record: Phase 1: Start Out" in page.get_data(
+        as_text=True
+    )
+    response = client.get(f"/sites/{site.id}/gateways/gateway-1.docx")
+    assert response.status_code == 200
+    document = docx.Document(io.BytesIO(response.data))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[0] == "Gateway record: Phase 1: Start Out" and "Criteria" in headings
+    assert document.tables and document.tables[0].rows[0].cells[0].text == "Criterion"
+    assert site.name in document.sections[0].header.paragraphs[0].text
+    assert "PAGE" in document.sections[0].footer._element.xml
+    assert document.styles["Normal"].font.name == "Arial"
+    assert client.get(f"/sites/{site.id}/gateways/7").status_code == 404
+
+
+def test_index_lists_six_with_current(login, site_world, site) -> None:
+    page = login(site_world["viewer"]).get(f"/sites/{site.id}/gateways").get_data(as_text=True)
+    assert page.count("Not ready") == 6 and "Phase 1: Start Out</a> (current)" in page
+
+
+def test_a_sponsor_with_a_read_only_role_can_sign_off(
+    login, site_world, site, make_user, add_member
+) -> None:
+    exec_sponsor = make_user(name="Exec Sponsor")
+    add_member(site, exec_sponsor, "viewer", sponsor=True)
+    manager = login(site_world["manager"])
+    _post(manager, site, "1/request-review")
+    client = login(exec_sponsor)
+    response = _post(client, site, "1/send-back", {"comments": "Not yet: finish the PID"})
+    assert response.status_code == 302
+    # ...but a read-only role still changes nothing else.
+    assert _post(client, site, "1/request-review").status_code == 403
