@@ -211,7 +211,8 @@ def mitigation_done(entry_id: int, mitigation_id: int):
     if mitigation.entry_id != entry.id:
         abort(404)
     if ConfirmForm().validate_on_submit():
-        mitigation.done = not mitigation.done
+        # The button says which state it wants, so two people clicking at once agree.
+        mitigation.done = request.form.get("done") == "y"
         db.session.commit()
         flash("Mitigation marked done." if mitigation.done else "Mitigation reopened.")
     return redirect(url_for("sites.risks.show", entry_id=entry.id) + "#mitigations")
