@@ -66,11 +66,14 @@ def index():
 @bp.get("/risks.xlsx")
 def export():
     entries = queries.list_entries(g.site.id, queries.Filters.from_args(request.args))
+    # Build before committing: a commit expires the loaded rows, and reading them again
+    # would cost one query per entry.
+    workbook = entries_workbook(entries, today())
     record_event("export", site_id=g.site.id, detail="RAID log spreadsheet")
     db.session.commit()
     filename = f"raid-log-site-{g.site.id}-{today():%Y-%m-%d}.xlsx"
     return Response(
-        entries_workbook(entries, today()),
+        workbook,
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
@@ -208,7 +211,8 @@ def mitigation_done(entry_id: int, mitigation_id: int):
     if mitigation.entry_id != entry.id:
         abort(404)
     if ConfirmForm().validate_on_submit():
-        mitigation.done = not mitigation.done
+        # The button says which state it wants, so two people clicking at once agree.
+        mitigation.done = request.form.get("done") == "y"
         db.session.commit()
         flash("Mitigation marked done." if mitigation.done else "Mitigation reopened.")
     return redirect(url_for("sites.risks.show", entry_id=entry.id) + "#mitigations")

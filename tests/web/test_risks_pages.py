@@ -141,12 +141,14 @@ def test_mitigation_done_and_history(world) -> None:  # noqa: ANN001
     db.session.add(mitigation)
     db.session.commit()
     client = world["client"]
-    assert (
-        client.post(f"{world['base']}/{entry.id}/mitigations/{mitigation.id}/done").status_code
-        == 302
-    )
+    url = f"{world['base']}/{entry.id}/mitigations/{mitigation.id}/done"
+    assert client.post(url, data={"done": "y"}).status_code == 302
     html = client.get(f"{world['base']}/{entry.id}").get_data(as_text=True)
     assert "Action marked done" in html and "Reopen" in html
+    # A second "mark done" from a page opened earlier does not undo it.
+    client.post(url, data={"done": "y"})
+    db.session.expire_all()
+    assert db.session.get(Mitigation, mitigation.id).done
 
 
 def test_records_of_another_site_are_404(world) -> None:  # noqa: ANN001
