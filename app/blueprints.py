@@ -8,17 +8,27 @@ from flask import Blueprint
 
 from app.accounts import bp as accounts_bp
 from app.home import bp as home_bp
+from app.kpis import bp as kpis_bp
+from app.meetings import bp as meetings_bp
 from app.needs import bp as needs_bp
+from app.plan import bp as plan_bp
+from app.plan import mytasks_bp
+from app.risks import bp as risks_bp
 from app.sites import bp as site_admin_bp
 from app.sites import site_bp
 
 # Per-site features: their routes sit under /sites/<site_id>/ behind the site guard.
-SITE_FEATURES: list[Blueprint] = []
-SITE_FEATURES.append(needs_bp)
+SITE_FEATURES: list[Blueprint] = [
+    plan_bp,
+    meetings_bp,
+    risks_bp,
+    needs_bp,
+    kpis_bp,
+]
 
 for _feature in SITE_FEATURES:
     site_bp.register_blueprint(_feature)
 
 
 def top_level_blueprints() -> list[Blueprint]:
-    return [home_bp, accounts_bp, site_admin_bp, site_bp]
+    return [home_bp, accounts_bp, site_admin_bp, site_bp, mytasks_bp]
