@@ -38,7 +38,7 @@ def scenario_chart(results: NeedsResults) -> Markup | None:
         y = TOP + i * group
         parts.append(
             f'<text x="{LEFT - 8}" y="{y + BAR_HEIGHT + 4}" font-size="13" '
-            f'text-anchor="end">{escape(name[:28])}</text>'
+            f'text-anchor="end">{escape(name if len(name) <= 28 else name[:27] + "…")}</text>'
         )
         for j, (key, _label, colour) in enumerate(SERIES):
             value = getattr(benefits, key)
@@ -61,8 +61,12 @@ def scenario_chart(results: NeedsResults) -> Markup | None:
     parts.append(
         f'<line x1="{LEFT}" y1="{axis_y}" x2="{LEFT + plot}" y2="{axis_y}" stroke="#4c6272"/>'
     )
+    for tick, label in ((LEFT, "0"), (LEFT + plot, approx(top))):
+        parts.append(
+            f'<text x="{tick}" y="{axis_y + 14}" font-size="11" text-anchor="middle">{label}</text>'
+        )
     parts.append(
-        f'<text x="{LEFT + plot / 2}" y="{axis_y + 28}" font-size="13" text-anchor="middle">'
+        f'<text x="{LEFT + plot / 2}" y="{axis_y + 30}" font-size="13" text-anchor="middle">'
         "Fractures prevented, from five years of patients</text>"
     )
     parts.append("</svg>")

@@ -226,7 +226,7 @@ def hip_figure(inputs: NeedsInputs, pop: Figure, a: dict[str, float]) -> Figure:
     hip = inputs.admissions.get("hip", Admissions()).count
     if hip is not None:
         return Figure(
-            "hip_per_year", "Hip fractures a year", float(hip), "",
+            "hip_per_year", "Hip fractures a year", float(hip), "people",
             "The site's own annual hip fracture admissions.",
             inputs=(("Hip fracture admissions a year", f"{hip:,}"),),
         )  # fmt: skip

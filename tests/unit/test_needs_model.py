@@ -30,6 +30,8 @@ def test_rule_of_5_uses_local_hip_admissions() -> None:
     assert result.figures["hip_per_year"].value == 400
     assert result.figures["caseload"].value == 2000
     assert "× 5" in result.figures["caseload"].formula
+    entered = compute(NeedsInputs(admissions={"hip": Admissions(564)}), A).figures
+    assert entered["hip_per_year"].display == "564"  # a count entered is shown as entered
 
 
 def test_hip_fractures_estimated_from_population_when_not_entered() -> None:
