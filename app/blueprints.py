@@ -7,12 +7,15 @@ registered it (tests build many apps).
 from flask import Blueprint
 
 from app.accounts import bp as accounts_bp
+from app.documents import bp as documents_bp
 from app.home import bp as home_bp
 from app.sites import bp as site_admin_bp
 from app.sites import site_bp
 
 # Per-site features: their routes sit under /sites/<site_id>/ behind the site guard.
-SITE_FEATURES: list[Blueprint] = []
+SITE_FEATURES: list[Blueprint] = [
+    documents_bp,
+]
 
 for _feature in SITE_FEATURES:
     site_bp.register_blueprint(_feature)

@@ -57,4 +57,8 @@ RULES: dict[tuple[str, str], dict] = {
     ("sites.update_member", "POST"): SITE_MANAGE_POST,
     ("sites.remove_member", "POST"): SITE_MANAGE_POST,
     ("sites.history", "GET"): SITE_READ,
+    ("sites.documents.index", "GET"): SITE_READ,
+    ("sites.documents.index", "POST"): SITE_WRITE,
+    ("sites.documents.agree", "POST"): SITE_SPONSOR_POST,
+    ("sites.documents.pid_docx", "GET"): SITE_READ,
 }

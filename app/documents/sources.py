@@ -1,0 +1,208 @@
+"""What the documents read from the rest of the app: one query per section, whatever the size.
+
+Each loader takes plain values and returns plain rows, so the builders never touch the
+database and the query count of a document is fixed by the number of sections.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.documents.models import PidNarrative, PidVersion
+from app.extensions import db
+from app.people.models import Group, GroupMember, Person
+from app.plan.models import Task
+from app.toolkit import get_toolkit
+
+
+@dataclass
+class TeamRow:
+    role: str
+    name: str
+    job_title: str
+    responsibilities: str
+
+
+@dataclass
+class CategoryRow:
+    category: str
+    who: list[str]  # job titles and organisations: names stay out of a document sent by email
+
+
+@dataclass
+class PhaseRow:
+    number: int
+    name: str
+    summary: str
+    start: date | None
+    end: date | None
+    milestones: list[tuple[str, date | None]] = field(default_factory=list)
+    tasks: int = 0
+    done: int = 0
+
+
+def narrative_for(site_id: int) -> PidNarrative | None:
+    return db.session.scalar(select(PidNarrative).where(PidNarrative.site_id == site_id))
+
+
+def versions_for(site_id: int) -> list[PidVersion]:
+    """Agreed versions, newest first, with who agreed them (one query)."""
+    return list(
+        db.session.scalars(
+            select(PidVersion)
+            .where(PidVersion.site_id == site_id)
+            .options(selectinload(PidVersion.agreed_by))
+            .order_by(PidVersion.agreed_on.desc(), PidVersion.id.desc())
+        )
+    )
+
+
+def _group_members(site_id: int, kinds: tuple[str, ...]) -> list[GroupMember]:
+    return list(
+        db.session.scalars(
+            select(GroupMember)
+            .join(Group, Group.id == GroupMember.group_id)
+            .join(Person, Person.id == GroupMember.person_id)
+            .where(
+                GroupMember.site_id == site_id,
+                Group.site_id == site_id,
+                Group.kind.in_(kinds),
+                Person.erased.is_(False),
+            )
+            .options(selectinload(GroupMember.person), selectinload(GroupMember.group))
+            .order_by(Group.kind, Person.name)
+        )
+    )
+
+
+def people_sections(site_id: int) -> tuple[list[TeamRow], list[CategoryRow], list[str]]:
+    """The project team by toolkit role, the reference group by stakeholder category, and the
+    categories nobody represents yet. Three queries (members, then people and groups)."""
+    toolkit = get_toolkit()
+    members = _group_members(site_id, ("project_team", "reference_group"))
+    role_order = {role.key: number for number, role in enumerate(toolkit.roles)}
+    team: list[tuple[int, TeamRow]] = []
+    by_category: dict[str, list[str]] = defaultdict(list)
+    for member in members:
+        person = member.person
+        if member.group.kind == "project_team":
+            role = toolkit.roles_by_key.get(member.team_role)
+            team.append(
+                (
+                    role_order.get(member.team_role, 99),
+                    TeamRow(
+                        role=role.name if role else (member.team_role or "Team member"),
+                        name=person.name,
+                        job_title=", ".join(
+                            part for part in (person.job_title, person.organisation) if part
+                        ),
+                        responsibilities=role.responsibilities if role else "",
+                    ),
+                )
+            )
+        else:
+            category = toolkit.categories_by_key.get(person.category or "")
+            label = category.name if category else (person.category_other or "Other")
+            by_category[label].append(
+                ", ".join(part for part in (person.job_title, person.organisation) if part)
+                or "Member"
+            )
+    order = [c.name for c in toolkit.categories]
+    categories = [
+        CategoryRow(name, sorted(set(by_category[name]))) for name in order if name in by_category
+    ] + [
+        CategoryRow(name, sorted(set(who)))
+        for name, who in by_category.items()
+        if name not in order
+    ]
+    gaps = [name for name in order if name not in by_category]
+    return [row for _order, row in sorted(team, key=lambda pair: pair[0])], categories, gaps
+
+
+def plan_tasks(site_id: int) -> list[Task]:
+    """Every task with its owner, in plan order (two queries: tasks, then owners)."""
+    return list(
+        db.session.scalars(
+            select(Task)
+            .where(Task.site_id == site_id)
+            .options(selectinload(Task.owner))
+            .order_by(Task.phase, Task.position, Task.id)
+        )
+    )
+
+
+def phase_rows(tasks: list[Task]) -> list[PhaseRow]:
+    """The six phases with planned dates (earliest start, latest due) and milestones."""
+    rows = {
+        phase.number: PhaseRow(phase.number, phase.name, phase.summary, None, None)
+        for phase in get_toolkit().gateway_phases
+    }
+    for task in tasks:
+        row = rows.get(task.phase)
+        if row is None or task.status == "not_applicable":
+            continue
+        row.tasks += 1
+        row.done += task.status == "complete"
+        if task.start_date and (row.start is None or task.start_date < row.start):
+            row.start = task.start_date
+        if task.due_date and (row.end is None or task.due_date > row.end):
+            row.end = task.due_date
+        if task.milestone:
+            row.milestones.append((task.title, task.due_date))
+    return [rows[number] for number in sorted(rows)]
+
+
+# ---- Sections whose features arrive on other branches. Each returns plain rows; an empty
+# result makes the document say what is missing and where to add it.
+
+
+@dataclass
+class MeetingRow:
+    day: date
+    time: str
+    title: str
+    group: str
+
+
+@dataclass
+class RiskRow:
+    title: str
+    score: str
+    owner: str
+    action: str
+
+
+@dataclass
+class NeedsRow:
+    expected_caseload: int | None
+    hip_fractures_prevented: float | None
+    years: int | None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class GatewayRow:
+    phase: int
+    status: str  # in words: "Signed off 3 Mar 2026", "Not signed off"
+    signed: bool
+
+
+def meetings_calendar(site_id: int, today: date, limit: int = 6) -> list[MeetingRow]:
+    return []
+
+
+def key_risks(site_id: int, limit: int = 5) -> list[RiskRow]:
+    return []
+
+
+def needs_headline(site_id: int) -> NeedsRow | None:
+    return None
+
+
+def gateway_status(site_id: int) -> dict[int, GatewayRow]:
+    return {}
