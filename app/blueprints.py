@@ -9,11 +9,14 @@ from flask import Blueprint
 from app.accounts import bp as accounts_bp
 from app.documents import bp as documents_bp
 from app.home import bp as home_bp
+from app.plan import bp as plan_bp
+from app.plan import mytasks_bp
 from app.sites import bp as site_admin_bp
 from app.sites import site_bp
 
 # Per-site features: their routes sit under /sites/<site_id>/ behind the site guard.
 SITE_FEATURES: list[Blueprint] = [
+    plan_bp,
     documents_bp,
 ]
 
@@ -22,4 +25,4 @@ for _feature in SITE_FEATURES:
 
 
 def top_level_blueprints() -> list[Blueprint]:
-    return [home_bp, accounts_bp, site_admin_bp, site_bp]
+    return [home_bp, accounts_bp, site_admin_bp, site_bp, mytasks_bp]

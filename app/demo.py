@@ -255,3 +255,13 @@ def register_demo_commands(app: Flask) -> None:
             raise click.ClickException("An in-memory database cannot be backed up.")
         backup_sqlite(url.database, path)
         click.echo(f"Backed up {url.database} to {path}.")
+
+
+def _register_plan_steps() -> None:
+    from app.plan.demo import bench_tasks, demo_plans
+
+    DEMO_STEPS.append(demo_plans)
+    BENCH_STEPS.append(bench_tasks)
+
+
+_register_plan_steps()

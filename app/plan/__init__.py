@@ -1,1 +1,8 @@
-"""The project plan: phases, tasks, RAG, timeline and the workbook."""
+"""The project plan: tasks by phase with RAG, the timeline, the workbook in and out."""
+
+from flask import Blueprint
+
+bp = Blueprint("plan", __name__)
+mytasks_bp = Blueprint("mytasks", __name__)
+
+from app.plan import views  # noqa: E402, F401

@@ -10,7 +10,16 @@ from app.sites.models import Site
 
 OverviewPanel = tuple[str, Callable[[Site], dict]]
 
-PANELS: list[OverviewPanel] = []
+
+def _plan_panel(site: Site) -> dict:
+    from app.plan.board import overview_panel
+
+    return overview_panel(site)
+
+
+PANELS: list[OverviewPanel] = [
+    ("plan/_overview_panel.html", _plan_panel),
+]
 
 
 def overview_panels(site: Site) -> list[tuple[str, dict]]:

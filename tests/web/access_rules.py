@@ -62,3 +62,28 @@ RULES: dict[tuple[str, str], dict] = {
     ("sites.documents.agree", "POST"): SITE_SPONSOR_POST,
     ("sites.documents.pid_docx", "GET"): SITE_READ,
 }
+
+# Plan: anyone on the site reads; editors change tasks; the manager creates the plan.
+SITE_EDIT_PAGE = expect(LOGIN, 403, 403, 200, 200, 403, 200)
+RULES.update(
+    {
+        ("sites.plan.index", "GET"): SITE_READ,
+        ("sites.plan.create", "POST"): SITE_MANAGE_POST,
+        ("sites.plan.inline", "POST"): SITE_WRITE,
+        ("sites.plan.new_task", "GET"): SITE_EDIT_PAGE,
+        ("sites.plan.new_task", "POST"): SITE_WRITE,
+        ("sites.plan.task", "GET"): SITE_READ,
+        ("sites.plan.edit_task", "GET"): SITE_EDIT_PAGE,
+        ("sites.plan.edit_task", "POST"): SITE_WRITE,
+        ("sites.plan.move", "POST"): SITE_WRITE,
+        ("sites.plan.delete_task", "GET"): SITE_EDIT_PAGE,
+        ("sites.plan.delete_task", "POST"): SITE_WRITE,
+        ("sites.plan.comment", "POST"): SITE_WRITE,
+        ("sites.plan.timeline", "GET"): SITE_READ,
+        ("sites.plan.export", "GET"): SITE_READ,
+        ("sites.plan.import_plan", "GET"): SITE_EDIT_PAGE,
+        ("sites.plan.import_plan", "POST"): SITE_WRITE,
+        ("sites.plan.confirm_import", "POST"): SITE_WRITE,
+        ("mytasks.index", "GET"): SIGNED_IN,
+    }
+)

@@ -1,0 +1,191 @@
+"""What the plan page, the timeline and the overview show: tasks grouped by phase.
+
+Every task of the site is loaded once (owners joined), the phase summaries are worked out
+over all of them, and filters only decide which rows are listed. The page therefore runs
+the same queries whatever the number of tasks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.plan import rag as rules
+from app.plan.models import TASK_STATUSES, Task
+from app.sites.models import Site
+from app.toolkit import Phase, get_toolkit
+
+RAG_FILTERS = {"red": "Red", "amber": "Amber", "green": "Green", "complete": "Complete"}
+
+
+@dataclass
+class TaskView:
+    task: Task
+    rag: str | None  # derived from the dates
+    effective: str | None  # the worse of derived and reported, used in roll-ups
+    rosier: bool  # the reported RAG is better than the dates say
+    overdue: bool
+
+    @property
+    def status_label(self) -> str:
+        return TASK_STATUSES.get(self.task.status, self.task.status)
+
+
+@dataclass
+class PhaseView:
+    phase: Phase
+    tasks: list[TaskView] = field(default_factory=list)  # the ones the filters let through
+    all_tasks: list[TaskView] = field(default_factory=list)
+
+    @property
+    def applicable(self) -> int:
+        return sum(1 for t in self.all_tasks if t.rag is not None)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for t in self.all_tasks if t.rag == "complete")
+
+    @property
+    def rag(self) -> str | None:
+        return rules.roll_up(
+            rules.RolledTask(t.effective, t.task.essential) for t in self.all_tasks
+        )
+
+    @property
+    def start(self) -> date | None:
+        return min((t.task.start_date for t in self.all_tasks if t.task.start_date), default=None)
+
+    @property
+    def end(self) -> date | None:
+        return max((t.task.due_date for t in self.all_tasks if t.task.due_date), default=None)
+
+
+@dataclass
+class Filters:
+    owner: str = ""  # a person id, "none" or ""
+    status: str = ""
+    rag: str = ""
+    phase: str = ""
+    overdue: bool = False
+    due_soon: bool = False
+    essential: bool = False
+
+    @classmethod
+    def from_args(cls, args) -> Filters:  # noqa: ANN001 - a MultiDict
+        def flag(name: str) -> bool:
+            return args.get(name, "") in ("1", "y", "on", "true")
+
+        return cls(
+            owner=args.get("owner", ""),
+            status=args.get("status", "") if args.get("status", "") in TASK_STATUSES else "",
+            rag=args.get("rag", "") if args.get("rag", "") in RAG_FILTERS else "",
+            phase=args.get("phase", "") if args.get("phase", "").isdigit() else "",
+            overdue=flag("overdue"),
+            due_soon=flag("due_soon"),
+            essential=flag("essential"),
+        )
+
+    @property
+    def active(self) -> bool:
+        return any(vars(self).values())
+
+    def query_string(self) -> str:
+        pairs = {k: ("1" if v is True else v) for k, v in vars(self).items() if v}
+        return urlencode(pairs)
+
+    def keeps(self, view: TaskView, today: date) -> bool:
+        task = view.task
+        if self.owner == "none" and task.owner_id is not None:
+            return False
+        if self.owner not in ("", "none") and str(task.owner_id) != self.owner:
+            return False
+        if self.status and task.status != self.status:
+            return False
+        if self.rag and view.rag != self.rag:
+            return False
+        if self.phase and str(task.phase) != self.phase:
+            return False
+        if self.overdue and not view.overdue:
+            return False
+        if self.due_soon and not (
+            task.due_date
+            and today <= task.due_date <= today + timedelta(rules.DUE_SOON_DAYS)
+            and task.status not in ("complete", "not_applicable")
+        ):
+            return False
+        return not (self.essential and not task.essential)
+
+
+def task_view(task: Task, today: date) -> TaskView:
+    derived = rules.task_rag(task, today)
+    return TaskView(
+        task=task,
+        rag=derived,
+        effective=rules.effective_rag(derived, task.reported_rag),
+        rosier=rules.is_rosier(task.reported_rag, derived),
+        overdue=derived == "red" and task.due_date is not None and task.due_date < today,
+    )
+
+
+def load_tasks(site: Site) -> list[Task]:
+    return list(
+        db.session.scalars(
+            select(Task)
+            .where(Task.site_id == site.id)
+            .options(joinedload(Task.owner))
+            .order_by(Task.phase, Task.position, Task.id)
+        )
+    )
+
+
+def build_board(
+    tasks: list[Task], today: date, filters: Filters | None = None, keep: set[int] | None = None
+) -> list[PhaseView]:
+    """Phases 1-6 then Manage and Lead; `keep` lists tasks shown whatever the filters."""
+    filters, keep = filters or Filters(), keep or set()
+    phases = {p.number: PhaseView(p) for p in get_toolkit().phases}
+    for task in tasks:
+        view = task_view(task, today)
+        phase = phases.get(task.phase)
+        if phase is None:
+            continue
+        phase.all_tasks.append(view)
+        if task.id in keep or filters.keeps(view, today):
+            phase.tasks.append(view)
+    ordered = [phases[n] for n in sorted(phases) if n != 0]
+    return [*ordered, phases[0]] if 0 in phases else ordered
+
+
+def site_rag(board: list[PhaseView]) -> str | None:
+    return rules.roll_up(
+        rules.RolledTask(t.effective, t.task.essential) for p in board for t in p.all_tasks
+    )
+
+
+def overview_panel(site: Site) -> dict:
+    """The overview's plan panel: current phase, site RAG, next steps and overdue tasks."""
+    from app.core.dates import today as uk_today
+    from app.sites.service import current_phase_numbers
+
+    today = uk_today()
+    tasks = load_tasks(site)
+    board = build_board(tasks, today)
+    views = [t for p in board for t in p.all_tasks]
+    open_views = [t for t in views if t.rag not in (None, "complete")]
+    dated = sorted(
+        (t for t in open_views if t.task.due_date and not t.overdue), key=lambda t: t.task.due_date
+    )
+    overdue = sorted((t for t in open_views if t.overdue), key=lambda t: t.task.due_date)
+    phase_number = current_phase_numbers([site.id]).get(site.id, 1)
+    return {
+        "has_plan": bool(tasks),
+        "phase": get_toolkit().phase(phase_number),
+        "rag": site_rag(board),
+        "next_steps": dated[:5],
+        "overdue": overdue,
+    }

@@ -1,0 +1,400 @@
+"""Plan routes: thin; the rules live in service, board, workbook and rag."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from app.accounts.forms import ConfirmForm
+from app.core.access import require_site_role
+from app.core.audit import record_event
+from app.core.dates import today, uk_date
+from app.core.errors import ERROR_TITLES, ServiceError, StaleEdit, apply_form_errors, check_version
+from app.core.web import form_status
+from app.extensions import db, htmx
+from app.plan import board as boards
+from app.plan import bp, mytasks_bp, service, workbook
+from app.plan.forms import (
+    CommentForm,
+    ConfirmImportForm,
+    CreatePlanForm,
+    ImportForm,
+    InlineTaskForm,
+    TaskForm,
+)
+from app.plan.history import task_history
+from app.plan.models import TASK_STATUSES, Task
+from app.plan.timeline import build_chart
+from app.toolkit import get_toolkit
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _plan_page(create_form: CreatePlanForm | None = None, status: int = 200):
+    plan = service.plan_for(g.site)
+    owners = service.owner_choices(g.site)
+    if plan is None:
+        form = create_form or CreatePlanForm()
+        return render_template("plan/empty.html", form=form), status
+    filters = boards.Filters.from_args(request.args)
+    tasks = boards.load_tasks(g.site)
+    board = boards.build_board(tasks, today(), filters)
+    return render_template(
+        "plan/index.html",
+        plan=plan,
+        board=board,
+        filters=filters,
+        owners=owners,
+        site_rag=boards.site_rag(board),
+        statuses=TASK_STATUSES,
+        rag_filters=boards.RAG_FILTERS,
+        shown=sum(len(p.tasks) for p in board),
+        total=len(tasks),
+        inline=InlineTaskForm(formdata=None),
+    ), status
+
+
+@bp.get("/plan")
+def index():
+    return _plan_page()
+
+
+@bp.post("/plan")
+def create():
+    require_site_role("manager")
+    form = CreatePlanForm()
+    if form.validate_on_submit():
+        try:
+            service.create_plan(g.site, form.service_kind.data, form.start_date.data)
+        except ServiceError as error:
+            apply_form_errors(form, error)
+        else:
+            db.session.commit()
+            flash("Plan created from the toolkit's task library. Give each task an owner next.")
+            return redirect(url_for("sites.plan.index"))
+    return _plan_page(form, 422)
+
+
+def _stale(task: Task, form: InlineTaskForm) -> StaleEdit:
+    owners = dict(service.owner_choices(g.site))
+
+    def shown(status, owner_id, start, due):  # noqa: ANN001, ANN202
+        return [
+            ("Status", TASK_STATUSES.get(status, status or "")),
+            ("Owner", owners.get(owner_id, "No owner")),
+            ("Start", uk_date(start, "Not set")),
+            ("Due", uk_date(due, "Not set")),
+        ]
+
+    return StaleEdit(
+        what=f"the task '{task.title}'",
+        current=shown(task.status, task.owner_id, task.start_date, task.due_date),
+        yours=shown(form.status.data, form.owner_id.data, form.start_date.data, form.due_date.data)
+        + ([("Title", form.title.data)] if isinstance(form, TaskForm) else []),
+        back_url=url_for("sites.plan.task", task_id=task.id),
+        changed_at=f"{uk_date(task.updated_at)}",
+    )
+
+
+def _filters_from(text: str | None) -> boards.Filters:
+    return boards.Filters.from_args(MultiDict(parse_qsl(text or "")))
+
+
+def _phase_fragment(task: Task, form: InlineTaskForm | None = None, status: int = 200):
+    """The task's whole phase section: its row and the phase summary change together."""
+    filters = _filters_from(request.form.get("filters"))
+    tasks = [t for t in boards.load_tasks(g.site) if t.phase == task.phase]
+    board = boards.build_board(tasks, today(), filters, keep={task.id})
+    phase = next(p for p in board if p.phase.number == task.phase)
+    html = render_template(
+        "plan/_phase.html",
+        phase=phase,
+        filters=filters,
+        owners=service.owner_choices(g.site),
+        form=form,
+        form_task_id=task.id,
+    )
+    return html, status
+
+
+@bp.post("/tasks/<int:task_id>/inline")
+def inline(task_id: int):
+    task = service.get_task_or_404(g.site, task_id)
+    form = InlineTaskForm()
+    form.set_owners(service.owner_choices(g.site))
+    if form.validate_on_submit():
+        try:
+            check_version(form.version.data, task.version, _stale(task, form))
+        except StaleEdit as stale:
+            if not htmx:
+                raise
+            # Replace the page's main content with the 409 page rather than one row.
+            html = render_template(
+                "errors/409.html", status=409, title=ERROR_TITLES[409], stale=stale
+            )
+            return (
+                html,
+                409,
+                {
+                    "HX-Retarget": "#maincontent",
+                    "HX-Reswap": "outerHTML",
+                    "HX-Reselect": "#maincontent",
+                },
+            )
+        try:
+            service.update_task(task, form.changes(), today())
+        except ServiceError as error:
+            db.session.rollback()
+            task = service.get_task_or_404(g.site, task_id)
+            apply_form_errors(form, error)
+        else:
+            db.session.commit()
+            if htmx:
+                return _phase_fragment(task)
+            flash(f"Saved '{task.title}'.")
+            query = request.form.get("filters") or ""
+            return redirect(
+                url_for("sites.plan.index") + (f"?{query}" if query else "") + f"#task-{task.id}"
+            )
+    if htmx:
+        return _phase_fragment(task, form, 422)
+    return _edit_page(task, form)
+
+
+def _task_form(task: Task | None, formdata=True) -> TaskForm:  # noqa: ANN001
+    form = TaskForm(obj=task) if formdata else TaskForm(formdata=None, obj=task)
+    form.set_owners(service.owner_choices(g.site))
+    others = db.session.execute(
+        select(Task.id, Task.title)
+        .where(Task.site_id == g.site.id)
+        .order_by(Task.phase, Task.position)
+    ).all()
+    form.set_predecessors([(tid, title) for tid, title in others if not task or tid != task.id])
+    if task is not None and request.method == "GET":
+        form.version.data = task.version
+        form.reported_rag.data = task.reported_rag or ""
+    return form
+
+
+def _edit_page(task: Task, form: TaskForm | InlineTaskForm, status: int = 422):
+    if not isinstance(form, TaskForm):  # a no-JavaScript inline submit that failed
+        full = _task_form(task, formdata=False)
+        for name in InlineTaskForm.inline_fields:
+            getattr(full, name).data = getattr(form, name).data
+            getattr(full, name).errors = getattr(form, name).errors
+            if hasattr(getattr(form, name), "raw_text"):
+                getattr(full, name).raw_text = getattr(form, name).raw_text
+        full.version.data = form.version.data
+        full.form_errors.extend(form.form_errors)
+        form = full
+    return render_template("plan/task_form.html", form=form, task=task), status
+
+
+@bp.route("/tasks/new", methods=["GET", "POST"])
+def new_task():
+    require_site_role("editor")
+    form = _task_form(None)
+    if request.method == "GET":
+        form.phase.data = request.args.get("phase", 1, type=int)
+    if form.validate_on_submit():
+        try:
+            task = service.add_task(g.site, form.changes(), today())
+        except ServiceError as error:
+            db.session.rollback()
+            apply_form_errors(form, error)
+        else:
+            db.session.commit()
+            flash(f"Added '{task.title}'.")
+            return redirect(url_for("sites.plan.task", task_id=task.id))
+    return render_template("plan/task_form.html", form=form, task=None), form_status(form)
+
+
+@bp.get("/tasks/<int:task_id>")
+def task(task_id: int):
+    return _task_page(service.get_task_or_404(g.site, task_id), CommentForm(formdata=None))
+
+
+def _task_page(task: Task, comment_form: CommentForm, status: int = 200):
+    return render_template(
+        "plan/task.html",
+        task=task,
+        phase_label=get_toolkit().phase(task.phase).label,
+        view=boards.task_view(task, today()),
+        comments=service.comments_with_authors(task),
+        history=task_history(task),
+        comment_form=comment_form,
+    ), status
+
+
+@bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
+def edit_task(task_id: int):
+    require_site_role("editor")
+    task = service.get_task_or_404(g.site, task_id)
+    form = _task_form(task)
+    if form.validate_on_submit():
+        check_version(form.version.data, task.version, _stale(task, form))
+        try:
+            service.update_task(task, form.changes(), today())
+        except ServiceError as error:
+            db.session.rollback()
+            task = service.get_task_or_404(g.site, task_id)
+            apply_form_errors(form, error)
+        else:
+            db.session.commit()
+            flash(f"Saved '{task.title}'.")
+            return redirect(url_for("sites.plan.task", task_id=task.id))
+    return render_template("plan/task_form.html", form=form, task=task), form_status(form)
+
+
+@bp.post("/tasks/<int:task_id>/move")
+def move(task_id: int):
+    task = service.get_task_or_404(g.site, task_id)
+    if ConfirmForm().validate_on_submit() and request.form.get("direction") in ("up", "down"):
+        service.move_task(task, request.form["direction"])
+        db.session.commit()
+    return redirect(url_for("sites.plan.index") + f"#task-{task.id}")
+
+
+@bp.route("/tasks/<int:task_id>/delete", methods=["GET", "POST"])
+def delete_task(task_id: int):
+    require_site_role("editor")
+    task = service.get_task_or_404(g.site, task_id)
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        title = task.title
+        service.delete_task(task)
+        db.session.commit()
+        flash(f"Deleted '{title}'. The site's history still shows it.")
+        return redirect(url_for("sites.plan.index"))
+    return render_template("plan/confirm_delete.html", task=task, form=form)
+
+
+@bp.post("/tasks/<int:task_id>/comments")
+def comment(task_id: int):
+    task = service.get_task_or_404(g.site, task_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        service.add_comment(task, form.body.data, current_user)
+        db.session.commit()
+        flash("Comment added.")
+        return redirect(url_for("sites.plan.task", task_id=task.id) + "#comments")
+    return _task_page(task, form, 422)
+
+
+@bp.get("/timeline")
+def timeline():
+    tasks = boards.load_tasks(g.site)
+    board = boards.build_board(tasks, today())
+    return render_template(
+        "plan/timeline.html", board=board, chart=build_chart(board, today()), today_=today()
+    )
+
+
+@bp.get("/plan.xlsx")
+def export():
+    tasks = boards.load_tasks(g.site)
+    data = workbook.export_plan(g.site, tasks, today())
+    record_event("export", site_id=g.site.id, detail="plan.xlsx")
+    db.session.commit()
+    from io import BytesIO
+
+    name = f"plan-site-{g.site.id}.xlsx"
+    return send_file(BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name)
+
+
+def _upload_dir() -> Path:
+    path = Path(current_app.instance_path) / "plan-imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _upload_path(token: str) -> Path:
+    if not token or not token.isalnum() or len(token) != 32:
+        abort(404)
+    return _upload_dir() / f"site{g.site.id}-{token}.xlsx"
+
+
+@bp.route("/plan/import", methods=["GET", "POST"])
+def import_plan():
+    require_site_role("editor")
+    form = ImportForm()
+    problems = None
+    if form.validate_on_submit():
+        upload = request.files.get("workbook")
+        data = upload.read() if upload else b""
+        if not data:
+            form.workbook.errors = ["Choose an Excel workbook (.xlsx) to upload."]
+        elif upload.filename and not upload.filename.lower().endswith(".xlsx"):
+            form.workbook.errors = ["The file must be an Excel workbook ending in .xlsx."]
+        else:
+            try:
+                preview = workbook.read_workbook(g.site, data, boards.load_tasks(g.site), today())
+            except workbook.ImportError_ as error:
+                problems = error.problems
+                form.workbook.errors = [
+                    "Nothing was imported: fix the rows listed below and upload it again."
+                    if any(row for row, _ in problems)
+                    else problems[0][1]
+                ]
+            else:
+                token = secrets.token_hex(16)
+                _upload_path(token).write_bytes(data)
+                return render_template(
+                    "plan/import_preview.html",
+                    preview=preview,
+                    form=ConfirmImportForm(formdata=None, token=token),
+                )
+    status = 422 if form.is_submitted() else 200
+    return render_template("plan/import.html", form=form, problems=problems), status
+
+
+@bp.post("/plan/import/confirm")
+def confirm_import():
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    path = _upload_path(form.token.data)
+    if not path.exists():
+        flash("That upload has expired. Upload the workbook again.", "error")
+        return redirect(url_for("sites.plan.import_plan"))
+    try:
+        tasks = boards.load_tasks(g.site)
+        preview = workbook.read_workbook(g.site, path.read_bytes(), tasks, today())
+        added, changed = workbook.apply_import(g.site, preview, today())
+    except workbook.ImportError_ as error:
+        db.session.rollback()
+        return render_template(
+            "plan/import.html", form=ImportForm(formdata=None), problems=error.problems
+        ), 422
+    db.session.commit()
+    path.unlink(missing_ok=True)
+    flash(f"Imported: {added} tasks added, {changed} changed.")
+    return redirect(url_for("sites.plan.index"))
+
+
+@mytasks_bp.get("/my-tasks", endpoint="index")
+@login_required
+def my_tasks():
+    rows = service.my_open_tasks(current_user, today())
+    return render_template(
+        "plan/my_tasks.html",
+        rows=rows,
+        rags={task.id: service.rag_of(task, today()) for task, _site in rows},
+        statuses=TASK_STATUSES,
+    )
