@@ -265,3 +265,12 @@ def _register_plan_steps() -> None:
 
 
 _register_plan_steps()
+
+
+def _register_documents_steps() -> None:
+    from app.documents.demo import demo_documents
+
+    DEMO_STEPS.append(demo_documents)
+
+
+_register_documents_steps()

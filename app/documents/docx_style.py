@@ -78,6 +78,8 @@ def new_document(site_name: str, title: str, *, margins_cm: float = 2.0) -> Docx
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)  # A4, the UK paper size
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(margins_cm))
+    # Header and footer inside the margins, or they overlap the text in LibreOffice.
+    section.header_distance = section.footer_distance = Cm(margins_cm / 2)
     header = section.header.paragraphs[0]
     header.text = clean(site_name)
     header.runs[0].font.size = Pt(9)

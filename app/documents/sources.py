@@ -206,3 +206,46 @@ def needs_headline(site_id: int) -> NeedsRow | None:
 
 def gateway_status(site_id: int) -> dict[int, GatewayRow]:
     return {}
+
+
+@dataclass
+class ActionRow:
+    description: str
+    owner: str
+    due: date | None
+    overdue: bool
+
+
+@dataclass
+class KpiRow:
+    label: str
+    latest: str
+    change: str  # "▲ 3.0 points", in words and an arrow
+    target: str
+    signal: str
+    values: list[float] = field(default_factory=list)
+    target_value: float | None = None
+    chart_svg: str = ""  # the KPIs page's run chart, for the HTML preview
+
+
+def steering_meetings(site_id: int, today: date) -> tuple[date | None, date | None]:
+    """The last steering-group meeting before today and the next one after it."""
+    return None, None
+
+
+def report_raid(site_id: int) -> dict[str, list[RiskRow]]:
+    return {"risks": [], "issues": [], "decisions": []}
+
+
+def open_actions(site_id: int, today: date) -> list[ActionRow]:
+    return []
+
+
+def kpi_rows(site_id: int) -> list[KpiRow]:
+    return []
+
+
+def current_phase(site_id: int) -> int | None:
+    from app.sites.service import current_phase_numbers
+
+    return current_phase_numbers([site_id]).get(site_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from io import BytesIO
+
 from flask import flash, g, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
@@ -9,9 +11,10 @@ from app.core.access import require_sponsor
 from app.core.dates import today, uk_date
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
 from app.core.web import form_status
-from app.documents import bp, pid, service
-from app.documents.forms import AgreeForm, NarrativeForm
+from app.documents import bp, pid, report, service
+from app.documents.forms import AgreeForm, NarrativeForm, ReportPeriodForm
 from app.documents.models import NARRATIVE_FIELDS
+from app.documents.report_docx import rag_word, report_bytes
 from app.extensions import db
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -113,11 +116,39 @@ def agree():
 def pid_docx():
     content = pid.load_pid(g.site, today())
     data = pid.pid_bytes(content)
-    from io import BytesIO
-
     return send_file(
         BytesIO(data),
         mimetype=DOCX,
         as_attachment=True,
         download_name=f"{_slug(g.site.name)}-pid-{today():%Y-%m-%d}.docx",
+    )
+
+
+def _report_since() -> tuple[ReportPeriodForm, object]:
+    form = ReportPeriodForm(request.args)
+    form.validate()
+    return form, (form.since.data if not form.since.errors else None)
+
+
+@bp.get("/steering-report")
+def steering_report():
+    form, since = _report_since()
+    content = report.load_report(g.site, today(), since)
+    status = 422 if form.since.errors else 200
+    return render_template(
+        "documents/report.html", content=content, form=form, rag_word=rag_word
+    ), status
+
+
+@bp.get("/steering-report.docx")
+def steering_report_docx():
+    form, since = _report_since()
+    if form.since.errors:
+        return redirect(url_for("sites.documents.steering_report", since=request.args["since"]))
+    content = report.load_report(g.site, today(), since)
+    return send_file(
+        BytesIO(report_bytes(content)),
+        mimetype=DOCX,
+        as_attachment=True,
+        download_name=f"{_slug(g.site.name)}-steering-report-{today():%Y-%m-%d}.docx",
     )

@@ -61,6 +61,8 @@ RULES: dict[tuple[str, str], dict] = {
     ("sites.documents.index", "POST"): SITE_WRITE,
     ("sites.documents.agree", "POST"): SITE_SPONSOR_POST,
     ("sites.documents.pid_docx", "GET"): SITE_READ,
+    ("sites.documents.steering_report", "GET"): SITE_READ,
+    ("sites.documents.steering_report_docx", "GET"): SITE_READ,
 }
 
 # Plan: anyone on the site reads; editors change tasks; the manager creates the plan.
