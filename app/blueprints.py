@@ -9,6 +9,7 @@ from flask import Blueprint
 from app.accounts import bp as accounts_bp
 from app.documents import bp as documents_bp
 from app.home import bp as home_bp
+from app.meetings import bp as meetings_bp
 from app.plan import bp as plan_bp
 from app.plan import mytasks_bp
 from app.sites import bp as site_admin_bp
@@ -17,6 +18,7 @@ from app.sites import site_bp
 # Per-site features: their routes sit under /sites/<site_id>/ behind the site guard.
 SITE_FEATURES: list[Blueprint] = [
     plan_bp,
+    meetings_bp,
     documents_bp,
 ]
 

@@ -153,6 +153,17 @@ DEMO_STEPS: list[DemoStep] = []
 BENCH_STEPS: list[BenchStep] = []
 
 
+def _feature_steps() -> None:
+    # Imported here: feature modules import app models, which import this module's callers.
+    from app.meetings.demo import bench_meetings, seed_meetings
+
+    DEMO_STEPS.append(seed_meetings)
+    BENCH_STEPS.append(bench_meetings)
+
+
+_feature_steps()
+
+
 def seed_demo() -> DemoContext:
     ctx = DemoContext()
     for key, email, name, role in DEMO_USERS:

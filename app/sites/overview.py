@@ -1,26 +1,25 @@
 """Panels on a site's overview page, one per feature that has something to say.
 
-Each entry names the fragment template and the service function that gives its context
-(a function taking the site and returning a dict). Features add their line here.
+Each entry names the fragment template and the function giving its context (taking the
+site, returning a dict) as "module:function". They are imported when the page is built,
+because feature modules import the sites package themselves.
 """
 
 from collections.abc import Callable
+from importlib import import_module
 
 from app.sites.models import Site
 
-OverviewPanel = tuple[str, Callable[[Site], dict]]
-
-
-def _plan_panel(site: Site) -> dict:
-    from app.plan.board import overview_panel
-
-    return overview_panel(site)
-
-
-PANELS: list[OverviewPanel] = [
-    ("plan/_overview_panel.html", _plan_panel),
+PANELS: list[tuple[str, str]] = [
+    ("plan/_overview_panel.html", "app.plan.board:overview_panel"),
+    ("meetings/_overview_panel.html", "app.meetings.queries:overview_panel"),
 ]
 
 
+def _load(reference: str) -> Callable[[Site], dict]:
+    module, name = reference.split(":")
+    return getattr(import_module(module), name)
+
+
 def overview_panels(site: Site) -> list[tuple[str, dict]]:
-    return [(template, load(site)) for template, load in PANELS]
+    return [(template, _load(reference)(site)) for template, reference in PANELS]

@@ -1,0 +1,249 @@
+"""Reads for the meetings pages and for other features: each a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import has_request_context, url_for
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.core.dates import today, uk_date, utcnow
+from app.extensions import db
+from app.meetings.models import Action, AgendaItem, Invitee, Meeting
+from app.people.models import Group, Person
+from app.plan.models import Task
+from app.sites.models import Site
+
+
+def people(site_id: int) -> list[Person]:
+    return list(
+        db.session.scalars(
+            select(Person)
+            .where(Person.site_id == site_id, Person.erased.is_(False))
+            .order_by(Person.name)
+        )
+    )
+
+
+def groups(site_id: int) -> list[Group]:
+    return list(
+        db.session.scalars(select(Group).where(Group.site_id == site_id).order_by(Group.name))
+    )
+
+
+def tasks(site_id: int) -> list[Task]:
+    return list(
+        db.session.scalars(
+            select(Task).where(Task.site_id == site_id).order_by(Task.phase, Task.position, Task.id)
+        )
+    )
+
+
+def meetings_for_list(site_id: int) -> tuple[list[Meeting], list[Meeting]]:
+    """Upcoming (soonest first) and past (latest first) meetings, in one query."""
+    rows = list(
+        db.session.scalars(
+            select(Meeting)
+            .where(Meeting.site_id == site_id)
+            .options(joinedload(Meeting.group), joinedload(Meeting.chair))
+            .order_by(Meeting.starts_at)
+        )
+    )
+    now = utcnow()
+    upcoming = [m for m in rows if m.ends_at >= now]
+    past = [m for m in rows if m.ends_at < now]
+    past.reverse()
+    return upcoming, past
+
+
+def load_meeting(site_id: int, meeting_id: int) -> Meeting | None:
+    return db.session.scalar(
+        select(Meeting)
+        .where(Meeting.id == meeting_id, Meeting.site_id == site_id)
+        .options(
+            joinedload(Meeting.group),
+            joinedload(Meeting.chair),
+            joinedload(Meeting.minute_taker),
+            selectinload(Meeting.invitees).joinedload(Invitee.person),
+            selectinload(Meeting.agenda).options(
+                joinedload(AgendaItem.presenter), joinedload(AgendaItem.task)
+            ),
+        )
+    )
+
+
+def _action_options():  # noqa: ANN202 - loader options
+    return (joinedload(Action.owner), joinedload(Action.meeting), joinedload(Action.task))
+
+
+def meeting_actions(meeting: Meeting) -> list[Action]:
+    return list(
+        db.session.scalars(
+            select(Action)
+            .where(Action.site_id == meeting.site_id, Action.meeting_id == meeting.id)
+            .options(*_action_options())
+            .order_by(Action.id)
+        )
+    )
+
+
+def carried_forward(meeting: Meeting) -> list[Action]:
+    """Open actions raised before this meeting: what its action-log review goes through."""
+    return list(
+        db.session.scalars(
+            select(Action)
+            .outerjoin(Meeting, Meeting.id == Action.meeting_id)
+            .where(
+                Action.site_id == meeting.site_id,
+                Action.status == "open",
+                or_(
+                    Meeting.starts_at < meeting.starts_at,
+                    and_(Action.meeting_id.is_(None), Action.created_at < meeting.starts_at),
+                ),
+            )
+            .options(*_action_options())
+            .order_by(Action.due_date.is_(None), Action.due_date, Action.id)
+        )
+    )
+
+
+@dataclass
+class ActionFilters:
+    status: str = ""  # "", open, done, dropped, overdue
+    owner_id: int | None = None
+    meeting_id: int | None = None
+
+
+def action_log(site_id: int, filters: ActionFilters, on: date) -> list[Action]:
+    query = select(Action).where(Action.site_id == site_id).options(*_action_options())
+    if filters.status == "overdue":
+        query = query.where(Action.status == "open", Action.due_date < on)
+    elif filters.status:
+        query = query.where(Action.status == filters.status)
+    if filters.owner_id:
+        query = query.where(Action.owner_id == filters.owner_id)
+    if filters.meeting_id:
+        query = query.where(Action.meeting_id == filters.meeting_id)
+    order = case((Action.status == "open", 0), else_=1)
+    return list(
+        db.session.scalars(
+            query.order_by(order, Action.due_date.is_(None), Action.due_date, Action.id)
+        )
+    )
+
+
+def load_action(site_id: int, action_id: int) -> Action | None:
+    return db.session.scalar(
+        select(Action)
+        .where(Action.id == action_id, Action.site_id == site_id)
+        .options(*_action_options())
+    )
+
+
+# ---- For other features (names are a contract) ----
+
+
+def next_meeting(site_id: int) -> Meeting | None:
+    """The next meeting that has not ended and is not cancelled."""
+    return db.session.scalar(
+        select(Meeting)
+        .where(
+            Meeting.site_id == site_id, Meeting.cancelled.is_(False), Meeting.ends_at >= utcnow()
+        )
+        .options(joinedload(Meeting.group))
+        .order_by(Meeting.starts_at)
+        .limit(1)
+    )
+
+
+def meetings_summary(site_ids: list[int]) -> dict[int, datetime]:
+    """Next meeting start (naive UTC) per site, in one GROUP BY query; sites without one absent."""
+    if not site_ids:
+        return {}
+    rows = db.session.execute(
+        select(Meeting.site_id, func.min(Meeting.starts_at))
+        .where(
+            Meeting.site_id.in_(site_ids),
+            Meeting.cancelled.is_(False),
+            Meeting.ends_at >= utcnow(),
+        )
+        .group_by(Meeting.site_id)
+    ).all()
+    return {site_id: starts for site_id, starts in rows}
+
+
+def open_actions(site_id: int) -> list[Action]:
+    """Open actions, most overdue first, with owner, meeting and task loaded."""
+    return list(
+        db.session.scalars(
+            select(Action)
+            .where(Action.site_id == site_id, Action.status == "open")
+            .options(*_action_options())
+            .order_by(Action.due_date.is_(None), Action.due_date, Action.id)
+        )
+    )
+
+
+def action_counts(site_id: int, on: date) -> tuple[int, int]:
+    """(open, overdue) in one query."""
+    row = db.session.execute(
+        select(
+            func.count(Action.id),
+            func.count(case((Action.due_date < on, Action.id))),
+        ).where(Action.site_id == site_id, Action.status == "open")
+    ).one()
+    return row[0], row[1]
+
+
+def _meeting_path(site_id: int, meeting_id: int) -> str:
+    if has_request_context():
+        return url_for("sites.meetings.show", site_id=site_id, meeting_id=meeting_id)
+    return f"/sites/{site_id}/meetings/{meeting_id}"
+
+
+def reference_group_minutes_issued(site: Site) -> tuple[bool, str, str]:
+    """Start Out gateway check: a stakeholder reference group has met and its minutes are out."""
+    meeting = db.session.scalar(
+        select(Meeting)
+        .where(
+            Meeting.site_id == site.id,
+            Meeting.kind == "reference_group",
+            Meeting.cancelled.is_(False),
+            Meeting.minutes_issued_at.is_not(None),
+        )
+        .order_by(Meeting.starts_at)
+        .limit(1)
+    )
+    if meeting is not None:
+        return (
+            True,
+            f"The stakeholder reference group met on {uk_date(meeting.starts_at)} and its "
+            f"minutes were issued on {uk_date(meeting.minutes_issued_at)}.",
+            _meeting_path(site.id, meeting.id),
+        )
+    held = db.session.scalar(
+        select(Meeting)
+        .where(
+            Meeting.site_id == site.id,
+            Meeting.kind == "reference_group",
+            Meeting.cancelled.is_(False),
+        )
+        .order_by(Meeting.starts_at)
+        .limit(1)
+    )
+    if held is None:
+        path = url_for("sites.meetings.new", site_id=site.id) if has_request_context() else ""
+        return False, "No stakeholder reference group meeting has been booked yet.", path
+    return (
+        False,
+        f"The stakeholder reference group meeting on {uk_date(held.starts_at)} has no issued "
+        "minutes yet.",
+        _meeting_path(site.id, held.id),
+    )
+
+
+def overview_panel(site: Site) -> dict:
+    open_count, overdue = action_counts(site.id, today())
+    return {"next_meeting": next_meeting(site.id), "open_actions": open_count, "overdue": overdue}

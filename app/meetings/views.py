@@ -1,0 +1,397 @@
+"""Meeting pages: list, booking, a meeting's agenda, attendance and minutes, downloads."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+
+from app.accounts.forms import ConfirmForm
+from app.core.dates import to_london, uk_datetime
+from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
+from app.core.web import form_status
+from app.extensions import db
+from app.meetings import bp, export, ics, queries, service
+from app.meetings.forms import (
+    ActionForm,
+    AgendaItemForm,
+    InviteForm,
+    MeetingForm,
+    MinutesForm,
+    SeriesForm,
+)
+from app.meetings.models import ACTION_REVIEW, ATTENDANCE, STANDING_ITEMS, AgendaItem, Meeting
+
+STANDING_KEYS = {key for key, _title, _minutes in STANDING_ITEMS}
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _meeting_or_404(meeting_id: int) -> Meeting:
+    meeting = queries.load_meeting(g.site.id, meeting_id)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def _item_or_404(meeting: Meeting, item_id: int) -> AgendaItem:
+    item = next((item for item in meeting.agenda if item.id == item_id), None)
+    if item is None:
+        abort(404)
+    return item
+
+
+def _show_url(meeting: Meeting, anchor: str = "") -> str:
+    return url_for("sites.meetings.show", meeting_id=meeting.id) + (f"#{anchor}" if anchor else "")
+
+
+@bp.get("/meetings")
+def index():
+    upcoming, past = queries.meetings_for_list(g.site.id)
+    return render_template(
+        "meetings/index.html",
+        upcoming=upcoming,
+        past=past,
+        delay=service.minutes_delay_days,
+    )
+
+
+def _meeting_form(form_class: type[MeetingForm]) -> MeetingForm:
+    form = form_class()
+    form.set_choices(queries.people(g.site.id), queries.groups(g.site.id))
+    return form
+
+
+@bp.route("/meetings/new", methods=["GET", "POST"])
+def new():
+    form = _meeting_form(MeetingForm)
+    if form.validate_on_submit():
+        try:
+            meeting = service.create_meeting(g.site, form.details())
+        except ServiceError as error:
+            apply_form_errors(form, error)
+        else:
+            db.session.commit()
+            flash(f"Meeting booked for {uk_datetime(meeting.starts_at)}.")
+            return redirect(_show_url(meeting))
+    return render_template("meetings/form.html", form=form, meeting=None), form_status(form)
+
+
+@bp.route("/meetings/series", methods=["GET", "POST"])
+def series():
+    form = _meeting_form(SeriesForm)
+    if request.method == "GET":
+        form.kind.data = "steering_group"
+    if form.validate_on_submit():
+        try:
+            meetings = service.schedule_series(
+                g.site, form.details(), form.frequency.data, form.count.data
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            apply_form_errors(form, error)
+        else:
+            db.session.commit()
+            flash(
+                f"{len(meetings)} meetings booked, from {uk_datetime(meetings[0].starts_at)} "
+                f"to {uk_datetime(meetings[-1].starts_at)}."
+            )
+            return redirect(url_for("sites.meetings.index"))
+    return render_template("meetings/series.html", form=form), form_status(form)
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+def edit(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    form = _meeting_form(MeetingForm)
+    if request.method == "GET":
+        start, end = to_london(meeting.starts_at), to_london(meeting.ends_at)
+        form.process(obj=meeting, day=start.date(), start_time=start.time(), end_time=end.time())
+        form.set_choices(queries.people(g.site.id), queries.groups(g.site.id))
+    if form.validate_on_submit():
+        check_version(
+            form.version.data,
+            meeting.version,
+            StaleEdit(
+                what=f"the meeting '{meeting.title}'",
+                current=[("Title", meeting.title), ("Starts", uk_datetime(meeting.starts_at))],
+                yours=[("Title", form.title.data or ""), ("Date", form.day._value())],
+                back_url=url_for("sites.meetings.edit", meeting_id=meeting.id),
+            ),
+        )
+        try:
+            service.update_meeting(meeting, form.details())
+        except ServiceError as error:
+            db.session.rollback()
+            apply_form_errors(form, error)
+        else:
+            db.session.commit()
+            flash("Meeting details saved.")
+            return redirect(_show_url(meeting))
+    return render_template("meetings/form.html", form=form, meeting=meeting), form_status(form)
+
+
+@bp.route("/meetings/<int:meeting_id>/cancel", methods=["GET", "POST"])
+def cancel(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            service.cancel_meeting(meeting)
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash("Meeting cancelled. It stays in the list, marked cancelled.")
+        return redirect(_show_url(meeting))
+    return render_template("meetings/cancel.html", meeting=meeting, form=form)
+
+
+def _show(meeting: Meeting, status: int = 200, **forms) -> tuple[str, int]:
+    people = queries.people(g.site.id)
+    tasks = queries.tasks(g.site.id)
+    forms.setdefault("invite_form", InviteForm())
+    forms.setdefault("item_form", AgendaItemForm())
+    forms.setdefault("action_form", ActionForm())
+    forms.setdefault("issue_form", ConfirmForm(prefix="issue"))
+    invited = {inv.person_id for inv in meeting.invitees}
+    forms["invite_form"].person_id.choices = [("", "Choose a person")] + [
+        (str(p.id), p.name) for p in people if p.id not in invited
+    ]
+    forms["item_form"].set_choices(people, tasks)
+    forms["action_form"].set_choices(people, tasks)
+    present = sum(1 for inv in meeting.invitees if inv.attendance == "present")
+    return render_template(
+        "meetings/show.html",
+        meeting=meeting,
+        actions=queries.meeting_actions(meeting),
+        carried=queries.carried_forward(meeting),
+        present=present,
+        attendance=ATTENDANCE,
+        action_review=ACTION_REVIEW,
+        standing_missing=len({i.standing_key for i in meeting.agenda} & STANDING_KEYS)
+        < len(STANDING_KEYS),
+        delay=service.minutes_delay_days(meeting),
+        confirm=ConfirmForm(),
+        **forms,
+    ), status
+
+
+@bp.get("/meetings/<int:meeting_id>")
+def show(meeting_id: int):
+    return _show(_meeting_or_404(meeting_id))
+
+
+@bp.post("/meetings/<int:meeting_id>/invitees")
+def invite(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            service.add_invitee(meeting, form.person_id.data)
+        except ServiceError as error:
+            apply_form_errors(form, error)
+        else:
+            db.session.commit()
+            flash("Person invited.")
+            return redirect(_show_url(meeting, "attendance"))
+    return _show(meeting, 422, invite_form=form)
+
+
+@bp.post("/meetings/<int:meeting_id>/invitees/<int:invitee_id>/remove")
+def uninvite(meeting_id: int, invitee_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            service.remove_invitee(meeting, invitee_id)
+        except ServiceError:
+            abort(404)
+        db.session.commit()
+        flash("Person removed from the invitation list.")
+    return redirect(_show_url(meeting, "attendance"))
+
+
+@bp.post("/meetings/<int:meeting_id>/attendance")
+def attendance(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    marks = {
+        inv.id: request.form.get(f"attendance-{inv.id}") or None
+        for inv in meeting.invitees
+        if f"attendance-{inv.id}" in request.form
+    }
+    try:
+        service.record_attendance(meeting, marks)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(_show_url(meeting, "attendance"))
+    db.session.commit()
+    flash("Attendance saved.")
+    return redirect(_show_url(meeting, "attendance"))
+
+
+@bp.post("/meetings/<int:meeting_id>/agenda")
+def add_item(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    form = AgendaItemForm()
+    form.set_choices([], [])
+    if form.validate_on_submit():
+        try:
+            service.add_agenda_item(meeting, form.details())
+        except ServiceError as error:
+            db.session.rollback()
+            apply_form_errors(form, error)
+        else:
+            db.session.commit()
+            flash("Agenda item added.")
+            return redirect(_show_url(meeting, "agenda"))
+    return _show(_meeting_or_404(meeting_id), 422, item_form=form)
+
+
+@bp.post("/meetings/<int:meeting_id>/agenda/standard")
+def standing_items(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            added = service.add_standing_items(meeting)
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(f"{len(added)} standing items added to the agenda.")
+    return redirect(_show_url(meeting, "agenda"))
+
+
+@bp.post("/meetings/<int:meeting_id>/agenda/<int:item_id>/move")
+def move_item(meeting_id: int, item_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    _item_or_404(meeting, item_id)
+    if ConfirmForm().validate_on_submit():
+        service.move_item(meeting, item_id, request.form.get("direction", "down"))
+        db.session.commit()
+    return redirect(_show_url(meeting, f"item-{item_id}"))
+
+
+@bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/remove", methods=["GET", "POST"])
+def remove_item(meeting_id: int, item_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    item = _item_or_404(meeting, item_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        service.remove_item(meeting, item)
+        db.session.commit()
+        flash("Agenda item removed.")
+        return redirect(_show_url(meeting, "agenda"))
+    return render_template("meetings/remove_item.html", meeting=meeting, item=item, form=form)
+
+
+@bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/minutes", methods=["GET", "POST"])
+def minutes(meeting_id: int, item_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    item = _item_or_404(meeting, item_id)
+    form = MinutesForm(obj=item if request.method == "GET" else None)
+    if request.method == "GET":
+        form.version.data = item.version
+    if form.validate_on_submit():
+        check_version(
+            form.version.data,
+            item.version,
+            StaleEdit(
+                what=f"the minutes of '{item.title}'",
+                current=[("Notes", item.notes), ("Decisions", item.decisions)],
+                yours=[("Notes", form.notes.data or ""), ("Decisions", form.decisions.data or "")],
+                back_url=url_for("sites.meetings.minutes", meeting_id=meeting.id, item_id=item.id),
+            ),
+        )
+        service.save_minutes(item, form.notes.data or "", form.decisions.data or "")
+        db.session.commit()
+        flash(f"Minutes of '{item.title}' saved.")
+        return redirect(_show_url(meeting, f"item-{item.id}"))
+    carried = queries.carried_forward(meeting) if item.standing_key == ACTION_REVIEW else []
+    return render_template(
+        "meetings/minutes.html", meeting=meeting, item=item, form=form, carried=carried
+    ), form_status(form)
+
+
+@bp.post("/meetings/<int:meeting_id>/actions")
+def add_action(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    form = ActionForm()
+    form.set_choices([], [])
+    if form.validate_on_submit():
+        try:
+            service.add_action(g.site.id, form.details(), meeting=meeting)
+        except ServiceError as error:
+            db.session.rollback()
+            apply_form_errors(form, error)
+        else:
+            db.session.commit()
+            flash("Action added to the action log.")
+            return redirect(_show_url(meeting, "actions"))
+    return _show(_meeting_or_404(meeting_id), 422, action_form=form)
+
+
+@bp.post("/meetings/<int:meeting_id>/issue")
+def issue(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    form = ConfirmForm(prefix="issue")
+    if form.validate_on_submit():
+        try:
+            service.issue_minutes(meeting)
+        except ServiceError as error:
+            form.form_errors.append(error.message)
+            return _show(meeting, 422, issue_form=form)
+        db.session.commit()
+        flash("Minutes issued. Download them and send them to everyone invited.")
+    return redirect(_show_url(meeting, "minutes"))
+
+
+@bp.get("/meetings/<int:meeting_id>/agenda")
+def agenda(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    return render_template(
+        "meetings/agenda.html",
+        meeting=meeting,
+        carried=queries.carried_forward(meeting),
+        action_review=ACTION_REVIEW,
+    )
+
+
+def _download(content: bytes, mimetype: str, filename: str) -> Response:
+    return Response(
+        content,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/meetings/<int:meeting_id>/agenda.docx")
+def agenda_docx(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    content = export.agenda_docx(g.site.name, meeting, queries.carried_forward(meeting))
+    return _download(content, DOCX, f"agenda-{meeting.id}.docx")
+
+
+@bp.get("/meetings/<int:meeting_id>/minutes.docx")
+def minutes_docx(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    content = export.minutes_docx(
+        g.site.name, meeting, queries.meeting_actions(meeting), queries.carried_forward(meeting)
+    )
+    return _download(content, DOCX, f"minutes-{meeting.id}.docx")
+
+
+@bp.get("/meetings/<int:meeting_id>.ics")
+def meeting_ics(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    content = ics.calendar_for([meeting], g.site.name, meeting.title)
+    return _download(content, "text/calendar", f"meeting-{meeting.id}.ics")
+
+
+@bp.get("/meetings.ics")
+def feed():
+    upcoming, past = queries.meetings_for_list(g.site.id)
+    content = ics.calendar_for(past + upcoming, g.site.name, f"{g.site.name} meetings")
+    return Response(content, mimetype="text/calendar")
+
+
+from app.meetings import views_actions  # noqa: E402, F401 - the action log's routes

@@ -1,0 +1,134 @@
+"""The action log: every action from every meeting plus ones added directly."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+
+from app.core.dates import today, uk_date
+from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
+from app.core.web import form_status
+from app.extensions import db, htmx
+from app.meetings import bp, queries, service
+from app.meetings.forms import ActionForm, ActionStatusForm, optional_int
+from app.meetings.models import ACTION_STATUSES, Action
+
+FILTER_STATUSES = {"": "All", **ACTION_STATUSES, "overdue": "Overdue"}
+
+
+def _action_or_404(action_id: int) -> Action:
+    action = queries.load_action(g.site.id, action_id)
+    if action is None:
+        abort(404)
+    return action
+
+
+def _filters() -> queries.ActionFilters:
+    status = request.args.get("status", "open")
+    return queries.ActionFilters(
+        status=status if status in FILTER_STATUSES else "open",
+        owner_id=optional_int(request.args.get("owner")),
+    )
+
+
+def _stale(action: Action, status: str) -> StaleEdit:
+    return StaleEdit(
+        what=f"the action '{action.description[:60]}'",
+        current=[
+            ("Status", ACTION_STATUSES.get(action.status, action.status)),
+            ("Due", uk_date(action.due_date, "No date")),
+        ],
+        yours=[("Status", ACTION_STATUSES.get(status, status))],
+        back_url=url_for("sites.meetings.actions"),
+    )
+
+
+@bp.route("/actions", methods=["GET", "POST"])
+def actions():
+    people = queries.people(g.site.id)
+    tasks = queries.tasks(g.site.id)
+    form = ActionForm()
+    form.set_choices(people, tasks)
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            service.add_action(g.site.id, form.details(), on=today())
+        except ServiceError as error:
+            db.session.rollback()
+            apply_form_errors(form, error)
+        else:
+            db.session.commit()
+            flash("Action added to the action log.")
+            return redirect(url_for("sites.meetings.actions"))
+    filters = _filters()
+    rows = queries.action_log(g.site.id, filters, today())
+    return render_template(
+        "meetings/actions.html",
+        rows=rows,
+        form=form,
+        filters=filters,
+        statuses=FILTER_STATUSES,
+        people=people,
+        on=today(),
+        action_statuses=ACTION_STATUSES,
+    ), form_status(form)
+
+
+@bp.post("/actions/<int:action_id>/status")
+def set_action_status(action_id: int):
+    """The inline status change (htmx swaps the row; without JavaScript, a redirect)."""
+    action = _action_or_404(action_id)
+    form = ActionStatusForm()
+    if not form.validate_on_submit():
+        if htmx:
+            return render_template(
+                "meetings/_action_row.html",
+                action=action,
+                on=today(),
+                action_statuses=ACTION_STATUSES,
+                row_error="Choose open, done or dropped.",
+            ), 422
+        flash("Choose open, done or dropped.", "error")
+        return redirect(url_for("sites.meetings.actions"))
+    check_version(form.version.data, action.version, _stale(action, form.status.data))
+    details = service.ActionDetails(
+        description=action.description,
+        owner_id=action.owner_id,
+        due_date=action.due_date,
+        task_id=action.task_id,
+        status=form.status.data,
+    )
+    try:
+        service.update_action(action, details, today())
+    except ServiceError as error:  # e.g. the owner was erased since: say so, save nothing
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("sites.meetings.edit_action", action_id=action_id))
+    db.session.commit()
+    if htmx:
+        return render_template(
+            "meetings/_action_row.html",
+            action=action,
+            on=today(),
+            action_statuses=ACTION_STATUSES,
+            saved=True,
+        )
+    flash(f"Action marked {ACTION_STATUSES[action.status].lower()}.")
+    return redirect(request.referrer or url_for("sites.meetings.actions"))
+
+
+@bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
+def edit_action(action_id: int):
+    action = _action_or_404(action_id)
+    form = ActionForm(obj=action if request.method == "GET" else None)
+    form.set_choices(queries.people(g.site.id), queries.tasks(g.site.id))
+    if form.validate_on_submit():
+        check_version(form.version.data, action.version, _stale(action, form.status.data))
+        try:
+            service.update_action(action, form.details(), today())
+        except ServiceError as error:
+            db.session.rollback()
+            apply_form_errors(form, error)
+        else:
+            db.session.commit()
+            flash("Action saved.")
+            return redirect(url_for("sites.meetings.actions"))
+    return render_template("meetings/action_form.html", form=form, action=action), form_status(form)
