@@ -301,8 +301,7 @@ def _glossary(doc: DocxDocument) -> None:
 
 def build_pid(content: PidContent) -> DocxDocument:
     site = content.site
-    doc = style.new_document(site.name, TITLE)
-    doc.add_heading(f"{site.name}: {TITLE}", level=0)
+    doc = style.new_document(site.name, f"{site.name}: {TITLE}")
     _cover(doc, content)
     style.heading(doc, "Why we need a fracture liaison service")
     _narrative(doc, content, "purpose", "purpose and background")

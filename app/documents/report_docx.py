@@ -52,9 +52,8 @@ def _task_bullets(doc: DocxDocument, lines: list[TaskLine], empty: str, when: st
 
 def build_report(content: ReportContent) -> DocxDocument:
     site = content.site
-    doc = style.new_document(site.name, TITLE, margins_cm=1.6)
+    doc = style.new_document(site.name, f"{site.name}: {TITLE}", margins_cm=1.6)
     doc.styles["Normal"].font.size = Pt(10)
-    doc.add_heading(f"{site.name}: {TITLE}", level=0)
     style.para(
         doc,
         f"{content.period_label}, to {uk_date(content.today)}. "

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
 
+from app.core.dates import london_to_utc, to_london
 from app.documents.models import PidNarrative, PidVersion
 from app.extensions import db
+from app.meetings import queries as meeting_queries
+from app.meetings.models import Meeting
 from app.people.models import Group, GroupMember, Person
 from app.plan.models import Task
 from app.toolkit import get_toolkit
@@ -193,7 +196,31 @@ class GatewayRow:
 
 
 def meetings_calendar(site_id: int, today: date, limit: int = 6) -> list[MeetingRow]:
-    return []
+    """The next meetings that are not cancelled (one query, groups joined)."""
+    meetings = db.session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.site_id == site_id,
+            Meeting.cancelled.is_(False),
+            Meeting.starts_at >= london_to_utc(datetime.combine(today, time.min)),
+        )
+        .options(joinedload(Meeting.group))
+        .order_by(Meeting.starts_at)
+        .limit(limit)
+    )
+    rows = []
+    for meeting in meetings:
+        starts, ends = to_london(meeting.starts_at), to_london(meeting.ends_at)
+        group = meeting.group.name if meeting.group else meeting.kind_name
+        rows.append(
+            MeetingRow(
+                starts.date(),
+                f"{starts:%H:%M} to {ends:%H:%M}",
+                meeting.title,
+                "" if group == meeting.title else group,
+            )
+        )
+    return rows
 
 
 def key_risks(site_id: int, limit: int = 5) -> list[RiskRow]:
@@ -229,8 +256,29 @@ class KpiRow:
 
 
 def steering_meetings(site_id: int, today: date) -> tuple[date | None, date | None]:
-    """The last steering-group meeting before today and the next one after it."""
-    return None, None
+    """The day of the last steering-group meeting before today, and of the next one from
+    today on (one query: the two nearest either side)."""
+    start_of_today = london_to_utc(datetime.combine(today, time.min))
+    steering = (
+        Meeting.site_id == site_id,
+        Meeting.kind == "steering_group",
+        Meeting.cancelled.is_(False),
+    )
+    last = (
+        select(func.max(Meeting.starts_at))
+        .where(*steering, Meeting.starts_at < start_of_today)
+        .scalar_subquery()
+    )
+    upcoming = (
+        select(func.min(Meeting.starts_at))
+        .where(*steering, Meeting.starts_at >= start_of_today)
+        .scalar_subquery()
+    )
+    before, after = db.session.execute(select(last, upcoming)).one()
+    return (
+        to_london(before).date() if before else None,
+        to_london(after).date() if after else None,
+    )
 
 
 def report_raid(site_id: int) -> dict[str, list[RiskRow]]:
@@ -238,7 +286,16 @@ def report_raid(site_id: int) -> dict[str, list[RiskRow]]:
 
 
 def open_actions(site_id: int, today: date) -> list[ActionRow]:
-    return []
+    """Open actions from the action log, most overdue first."""
+    return [
+        ActionRow(
+            action.description,
+            action.owner.name if action.owner and not action.owner.erased else "No owner",
+            action.due_date,
+            action.is_overdue(today),
+        )
+        for action in meeting_queries.open_actions(site_id)
+    ]
 
 
 def kpi_rows(site_id: int) -> list[KpiRow]:

@@ -44,7 +44,7 @@ def _section(document, heading: str) -> str:  # noqa: ANN001
 def test_pid_sections_hold_the_project_data(client, site_world, pid_project) -> None:
     site = site_world["site"]
     site.population_50_plus = 182_000
-    made = pid_project(site, tasks=21, people=8)
+    made = pid_project(site, tasks=21, people=8, meetings=10)
     db.session.add(
         PidVersion(
             site_id=site.id,
@@ -101,6 +101,13 @@ def test_pid_sections_hold_the_project_data(client, site_world, pid_project) -> 
     for task in milestones:
         assert task.title in timeline
     assert "1. Start Out" in timeline and "6. Sustain and Share" in timeline
+
+    governance = _section(document, "Governance and meetings")
+    upcoming = [m for m in made["meetings"] if m.starts_at >= made["meetings"][5].starts_at]
+    for meeting in upcoming:
+        assert meeting.title in governance
+    assert made["meetings"][4].title not in governance  # in the past
+    assert "14:00 to 15:00" in governance
 
     involved = _section(document, "How to get involved")
     assert "Priya Shah · fls.project@example.nhs.uk" in involved
@@ -219,8 +226,8 @@ def test_pid_queries_do_not_grow(
     client, site_world, make_site, pid_project, count_queries, path
 ) -> None:
     small_site, large_site = site_world["site"], site_world["other_site"]
-    pid_project(small_site, tasks=30, people=20)
-    pid_project(large_site, tasks=300, people=200)
+    pid_project(small_site, tasks=30, people=20, meetings=6)
+    pid_project(large_site, tasks=300, people=200, meetings=50)
     sign_in(client, site_world["admin"])
     counts = []
     for site in (small_site, large_site):

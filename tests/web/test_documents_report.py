@@ -9,7 +9,7 @@ import docx
 import time_machine
 from flask_login import login_user
 
-from app.core.dates import today
+from app.core.dates import today, uk_date
 from app.extensions import db
 from app.plan.models import Task
 from tests.conftest import csrf_token, sign_in
@@ -102,8 +102,8 @@ def test_empty_site_report_still_builds(client, site_world) -> None:
 
 def test_report_queries_do_not_grow(client, site_world, pid_project, count_queries) -> None:
     small_site, large_site = site_world["site"], site_world["other_site"]
-    pid_project(small_site, tasks=30, people=20)
-    pid_project(large_site, tasks=300, people=200)
+    pid_project(small_site, tasks=30, people=20, meetings=6)
+    pid_project(large_site, tasks=300, people=200, meetings=50)
     sign_in(client, site_world["admin"])
     for path in ("/documents/steering-report", "/documents/steering-report.docx"):
         counts = []
@@ -137,3 +137,17 @@ def test_report_period_without_steering_meetings_is_four_weeks(client, site_worl
         in text
     )
     assert "Next period: to 17 Jun 2026" in text
+
+
+def test_report_period_runs_from_the_last_steering_meeting(client, site_world, pid_project) -> None:
+    site = site_world["site"]
+    made = pid_project(site, tasks=0, people=0, meetings=10)
+    # Meetings 0, 2, 4 … are steering groups; 0-4 are past, 5-9 to come (fortnightly).
+    last, upcoming = made["meetings"][4], made["meetings"][6]
+    sign_in(client, site_world["viewer"])
+    text = _report(client, site)
+    assert f"since the steering-group meeting on {uk_date(last.starts_at)}" in text
+    assert f"Next period: to {uk_date(upcoming.starts_at)}" in text
+    assert "Action from meeting 0 (Dr Tom Evans; due" in text and "overdue)" in text
+    preview = client.get(f"/sites/{site.id}/documents/steering-report").get_data(as_text=True)
+    assert "Action from meeting 7" in preview and "and 2 more (see the Actions page)" in preview
