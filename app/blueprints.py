@@ -10,8 +10,10 @@ from app.accounts import bp as accounts_bp
 from app.documents import bp as documents_bp
 from app.home import bp as home_bp
 from app.meetings import bp as meetings_bp
+from app.needs import bp as needs_bp
 from app.plan import bp as plan_bp
 from app.plan import mytasks_bp
+from app.risks import bp as risks_bp
 from app.sites import bp as site_admin_bp
 from app.sites import site_bp
 
@@ -19,6 +21,8 @@ from app.sites import site_bp
 SITE_FEATURES: list[Blueprint] = [
     plan_bp,
     meetings_bp,
+    risks_bp,
+    needs_bp,
     documents_bp,
 ]
 

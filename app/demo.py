@@ -1,7 +1,7 @@
 """Demo and benchmark data, and the maintenance commands (seed-demo, seed-bench, backup).
 
-Each feature adds its own demo data through DEMO_STEPS and its share of the benchmark
-load through BENCH_STEPS, so this file only knows users, sites and memberships.
+Each feature adds its own demo data and its share of the benchmark load through
+`feature_steps()`, so this file only knows users, sites and memberships.
 """
 
 from __future__ import annotations
@@ -148,20 +148,22 @@ DEMO_MEMBERSHIPS = [
 DemoStep = Callable[[DemoContext], None]
 BenchStep = Callable[[BenchContext], None]
 
-# Features append their steps here, in dependency order (people before plan, and so on).
-DEMO_STEPS: list[DemoStep] = []
-BENCH_STEPS: list[BenchStep] = []
 
+def feature_steps() -> tuple[list[DemoStep], list[BenchStep]]:
+    """Each feature's demo data and benchmark load, in dependency order: people first (tasks,
+    meetings and risks are owned by people), then the plan (meetings and risks link to tasks).
 
-def _feature_steps() -> None:
-    # Imported here: feature modules import app models, which import this module's callers.
+    Imported here rather than at the top because feature modules import this one's models.
+    """
+    from app.documents.demo import demo_documents
     from app.meetings.demo import bench_meetings, seed_meetings
+    from app.needs.demo import bench_needs, demo_needs
+    from app.plan.demo import bench_tasks, demo_plans
+    from app.risks.demo import bench_risks, demo_risks
 
-    DEMO_STEPS.append(seed_meetings)
-    BENCH_STEPS.append(bench_meetings)
-
-
-_feature_steps()
+    demo = [demo_plans, seed_meetings, demo_risks, demo_needs, demo_documents]
+    bench = [bench_tasks, bench_meetings, bench_risks, bench_needs]
+    return demo, bench
 
 
 def seed_demo() -> DemoContext:
@@ -181,7 +183,7 @@ def seed_demo() -> DemoContext:
             )
         )
     db.session.flush()
-    for step in DEMO_STEPS:
+    for step in feature_steps()[0]:
         step(ctx)
     return ctx
 
@@ -191,6 +193,7 @@ BENCH_REGIONS = ["London", "North West", "Midlands", "South West", "East of Engl
 
 def seed_bench(sites: int, tasks: int, seed: int = 7) -> list[Site]:
     rng = random.Random(seed)
+    bench_steps = feature_steps()[1]
     offset = db.session.scalar(select(func.count(Site.id))) or 0
     created = []
     for number in range(offset + 1, offset + sites + 1):
@@ -207,7 +210,7 @@ def seed_bench(sites: int, tasks: int, seed: int = 7) -> list[Site]:
             )
         )
         ctx = BenchContext(site=site, tasks=tasks, rng=rng, today=today())
-        for step in BENCH_STEPS:
+        for step in bench_steps:
             step(ctx)
         created.append(site)
         if number % 20 == 0:
@@ -266,22 +269,3 @@ def register_demo_commands(app: Flask) -> None:
             raise click.ClickException("An in-memory database cannot be backed up.")
         backup_sqlite(url.database, path)
         click.echo(f"Backed up {url.database} to {path}.")
-
-
-def _register_plan_steps() -> None:
-    from app.plan.demo import bench_tasks, demo_plans
-
-    DEMO_STEPS.append(demo_plans)
-    BENCH_STEPS.append(bench_tasks)
-
-
-_register_plan_steps()
-
-
-def _register_documents_steps() -> None:
-    from app.documents.demo import demo_documents
-
-    DEMO_STEPS.append(demo_documents)
-
-
-_register_documents_steps()

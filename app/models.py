@@ -4,6 +4,8 @@ from app.accounts.models import User  # noqa: F401
 from app.core.audit import AuditEvent  # noqa: F401
 from app.documents.models import PidNarrative, PidVersion  # noqa: F401
 from app.meetings.models import Action, AgendaItem, Invitee, Meeting  # noqa: F401
+from app.needs.models import NeedsVersion  # noqa: F401
 from app.people.models import Group, GroupMember, Person  # noqa: F401
 from app.plan.models import Plan, Task, TaskComment  # noqa: F401
+from app.risks.models import Mitigation, RaidEntry  # noqa: F401
 from app.sites.models import Membership, Site  # noqa: F401

@@ -28,6 +28,8 @@ SITE_READ_ANY = expect(LOGIN, 403, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED)
 SITE_WRITE = expect(LOGIN, 403, 403, ALLOWED, ALLOWED, 403, ALLOWED)
 SITE_MANAGE = expect(LOGIN, 403, 403, 403, 200, 403, 200)
 SITE_MANAGE_POST = expect(LOGIN, 403, 403, 403, ALLOWED, 403, ALLOWED)
+# A page that only editors and up may open (a form that changes data).
+SITE_EDIT_PAGE = expect(LOGIN, 403, 403, 200, 200, 403, 200)
 # A sponsor-only action: the site's sponsor is a separate member, so no role here passes.
 SITE_SPONSOR_POST = expect(LOGIN, 403, 403, 403, 403, 403, 403)
 
@@ -91,6 +93,33 @@ RULES: dict[tuple[str, str], dict] = {
     ("sites.meetings.set_action_status", "POST"): SITE_WRITE,
     ("sites.meetings.edit_action", "GET"): SITE_READ,
     ("sites.meetings.edit_action", "POST"): SITE_WRITE,
+    # RAID log (risks). Deleting routes come last in app/risks/views.py so the matrix
+    # reads the sample entry before it deletes it.
+    ("sites.risks.index", "GET"): SITE_READ,
+    ("sites.risks.export", "GET"): SITE_READ,
+    ("sites.risks.new", "GET"): SITE_EDIT_PAGE,
+    ("sites.risks.new", "POST"): SITE_WRITE,
+    ("sites.risks.show", "GET"): SITE_READ,
+    ("sites.risks.edit", "GET"): SITE_EDIT_PAGE,
+    ("sites.risks.edit", "POST"): SITE_WRITE,
+    ("sites.risks.add_mitigation", "POST"): SITE_WRITE,
+    ("sites.risks.mitigation_done", "POST"): SITE_WRITE,
+    ("sites.risks.delete_mitigation", "GET"): SITE_EDIT_PAGE,
+    ("sites.risks.delete_mitigation", "POST"): SITE_WRITE,
+    ("sites.risks.delete", "GET"): SITE_EDIT_PAGE,
+    ("sites.risks.delete", "POST"): SITE_WRITE,
+    ("sites.risks.starters", "GET"): SITE_EDIT_PAGE,
+    ("sites.risks.starters", "POST"): SITE_WRITE,
+    ("sites.needs.index", "GET"): SITE_READ,
+    ("sites.needs.index", "POST"): SITE_WRITE,
+    ("sites.needs.version", "GET"): SITE_READ,
+    ("sites.needs.method", "GET"): SITE_READ,
+    ("sites.needs.assumptions", "GET"): SITE_READ,
+    ("sites.needs.assumptions", "POST"): SITE_WRITE,
+    ("sites.needs.scenarios", "GET"): SITE_READ,
+    ("sites.needs.scenarios", "POST"): SITE_WRITE,
+    ("sites.needs.download_xlsx", "GET"): SITE_READ,
+    ("sites.needs.download_docx", "GET"): SITE_READ,
     ("sites.documents.index", "GET"): SITE_READ,
     ("sites.documents.index", "POST"): SITE_WRITE,
     ("sites.documents.agree", "POST"): SITE_SPONSOR_POST,

@@ -1,0 +1,257 @@
+"""needs.xlsx (inputs, assumptions and results with live Excel formulas) and the one-page
+summary for the business case (needs-summary.docx)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import TYPE_CHECKING
+
+from docx import Document
+from docx.shared import Pt
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.workbook.defined_name import DefinedName
+
+from app.core.dates import today
+from app.needs.model import (
+    AGE_BANDS,
+    FRACTURE_SITES,
+    RATES,
+    SEXES,
+    STAFF_ROLES,
+    Admissions,
+    approx,
+    band_key,
+)
+from app.needs.service import NeedsState
+
+if TYPE_CHECKING:
+    from app.sites.models import Site
+
+BOLD = Font(bold=True)
+
+
+def _inputs_sheet(wb: Workbook, state: NeedsState) -> dict[str, str]:
+    """Writes the inputs; returns name -> absolute cell reference for the formulas."""
+    ws = wb.active
+    ws.title = "Inputs"
+    ref: dict[str, str] = {}
+    inputs = state.inputs
+    ws.append(["Input", "Value", "Unit"])
+    rows = [("population", "Population aged 50 and over (total entered)",
+             inputs.population_total, "people")]  # fmt: skip
+    for site, label in FRACTURE_SITES.items():
+        adm = inputs.admissions.get(site, Admissions())
+        rows += [
+            (f"{site}_count", f"{label}: admissions a year", adm.count, "admissions"),
+            (f"{site}_los", f"{label}: average length of stay", adm.los_days, "days"),
+            (f"{site}_cost", f"{label}: cost per bed day", adm.cost_per_bed_day, "£"),
+        ]
+    rows += [(f"rate_{k}", label, inputs.rates.get(k), "%") for k, label in RATES.items()]
+    rows += [
+        (f"staff_{k}", f"Current {label.lower()}", inputs.staffing.get(k), "WTE")
+        for k, label in STAFF_ROLES.items()
+    ]
+    for key, label, value, unit in rows:
+        ws.append([label, value, unit])
+        ref[key] = f"Inputs!$B${ws.max_row}"
+    ws.append([])
+    ws.append(["Age band", *SEXES.values()])
+    first = ws.max_row + 1
+    for band, label in AGE_BANDS.items():
+        ws.append([label, *(inputs.bands.get(band_key(sex, band)) for sex in SEXES)])
+    ref["bands"] = f"Inputs!$B${first}:$C${ws.max_row}"
+    for cell in ws[1]:
+        cell.font = BOLD
+    ws.column_dimensions["A"].width = 48
+    return ref
+
+
+def _assumptions_sheet(wb: Workbook, notes: dict[str, dict]) -> None:
+    ws = wb.create_sheet("Assumptions")
+    ws.append(["Name", "Assumption", "Value used", "Unit", "Default", "Site's reason",
+               "Meaning", "Source"])  # fmt: skip
+    for key, note in notes.items():
+        item = note["item"]
+        ws.append([key, item.label, note["number"], item.unit, item.value, note["reason"],
+                   item.meaning, item.citation])  # fmt: skip
+        # Named cells let a finance colleague read =caseload*target_identification/100.
+        wb.defined_names[key] = DefinedName(key, attr_text=f"Assumptions!$C${ws.max_row}")
+    for cell in ws[1]:
+        cell.font = BOLD
+    ws.column_dimensions["B"].width = 40
+
+
+def _results_sheet(wb: Workbook, state: NeedsState, ref: dict[str, str]) -> None:
+    ws = wb.create_sheet("Results")
+    ws.append(["Result", "Spreadsheet formula", "Figure on the web page", "How it is worked out"])
+    results = state.results()
+    figures = results.figures
+    r = ref
+    nonhip = [s for s in FRACTURE_SITES if s != "hip"]
+    counts = ",".join(r[f"{s}_count"] for s in nonhip)
+    los_products = "+".join(f"N({r[f'{s}_count']})*N({r[f'{s}_los']})" for s in nonhip)
+    lines = [
+        ("population", f'=IF({r["population"]}<>"",{r["population"]},SUM({r["bands"]}))'),
+        ("hip_per_year", f'=IF({r["hip_count"]}<>"",{r["hip_count"]},'
+                         "B2*hip_incidence_per_100k/100000)"),
+        ("caseload", "=B3*rule_of_5"),
+        ("identify", "=B4*target_identification/100"),
+        ("identify_week", "=B5/52"),
+        ("treat", "=B5*target_treatment/100"),
+        ("treat_week", "=B7/52"),
+        ("follow", "=B7*target_followup/100"),
+        ("follow_week", "=B9/52"),
+        ("started_per_year", "=B7*treatment_uptake/100"),
+        ("adherence", "=(target_followup*adherence_reviewed"
+                      "+(100-target_followup)*adherence_not_reviewed)/10000"),
+        ("hip_1y", "=B11*B12*course_years*hip_risk_untreated/100*hip_risk_reduction/100"),
+        ("hip_5y", "=B13*5"),
+        ("other_1y", "=B11*B12*course_years*other_risk_untreated/100*other_risk_reduction/100"),
+        ("other_5y", "=B15*5"),
+        ("bed_days_5y", f'=IF({r["hip_los"]}="","",B14*{r["hip_los"]}'
+                        f"+IF(SUM({counts})=0,0,B16*MIN(SUM({counts})/(B4-B3),1)"
+                        f"*({los_products})/SUM({counts})))"),
+        ("hip_cost_5y", f'=IF(OR({r["hip_los"]}="",{r["hip_cost"]}=""),"",'
+                        f'B14*{r["hip_los"]}*{r["hip_cost"]})'),
+        ("nurse_low", "=B2/population_per_nurse_high"),
+        ("nurse_high", "=B2/population_per_nurse_low"),
+        ("admin_low", "=B19*admin_per_nurse"),
+        ("admin_high", "=B20*admin_per_nurse"),
+    ]  # fmt: skip
+    extra = {
+        "adherence": ("Share still taking treatment", None,
+                      "Follow-up goal × still taking it when followed up + the rest × still "
+                      "taking it without follow-up."),
+        "hip_cost_5y": ("Hip bed-day costs avoided, from five years of patients", None,
+                        "Hip fractures prevented × hip length of stay × hip cost per bed day."),
+        "nurse_low": ("Nurses needed (lower end, WTE)", results.staffing[0]["low"],
+                      "Population ÷ upper end of population per nurse."),
+        "nurse_high": ("Nurses needed (upper end, WTE)", results.staffing[0]["high"],
+                       "Population ÷ lower end of population per nurse."),
+        "admin_low": ("Administrators needed (lower end, WTE)", results.staffing[1]["low"],
+                      "Nurses (lower end) × administrator time per nurse."),
+        "admin_high": ("Administrators needed (upper end, WTE)", results.staffing[1]["high"],
+                       "Nurses (upper end) × administrator time per nurse."),
+    }  # fmt: skip
+    for key, formula in lines:
+        if key in figures:
+            figure = figures[key]
+            shown = figure.display if figure.value is not None else figure.missing
+            ws.append([figure.label, formula, shown, figure.formula])
+        else:
+            label, value, words = extra[key]
+            unit = "WTE" if key.startswith(("nurse", "admin")) else ""
+            shown = "" if value is None else approx(value, unit)
+            ws.append([label, formula, shown, words])
+    for cell in ws[1]:
+        cell.font = BOLD
+    ws.column_dimensions["A"].width = 52
+    ws.column_dimensions["D"].width = 80
+
+
+def needs_workbook(site: Site, state: NeedsState, notes: dict[str, dict]) -> bytes:
+    wb = Workbook()
+    ref = _inputs_sheet(wb, state)
+    _assumptions_sheet(wb, notes)
+    _results_sheet(wb, state, ref)
+    wb.properties.title = f"Needs and benefits: {site.name}"
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def summary_document(site: Site, state: NeedsState, notes: dict[str, dict]) -> bytes:
+    """One page: the figures a business case needs, with the assumptions that differ."""
+    results = state.results()
+    f = results.figures
+    doc = Document()
+    for style in ("Normal", "Heading 1", "Heading 2", "Title"):
+        doc.styles[style].font.name = "Arial"
+    doc.styles["Normal"].font.size = Pt(10)
+    doc.add_heading(f"Needs and benefits: {site.name}", level=1)
+    saved = f"{state.version.created_at:%d/%m/%Y}" if state.version else "not yet saved"
+    doc.add_paragraph(
+        f"{site.organisation}. Figures saved {saved}; summary produced {today():%d/%m/%Y}. "
+        "Numbers are rounded to what the inputs support."
+    )
+    doc.add_heading("What the service must do", level=2)
+    rows = [
+        (f["population"].label, f["population"].display),
+        (f["hip_per_year"].label, f["hip_per_year"].display),
+        (f["caseload"].label + " (rule of 5)", f["caseload"].display),
+        ("Patients to identify and assess", f"{f['identify'].display} a year, "
+                                            f"{f['identify_week'].display} a week"),
+        ("Patients to recommend bone therapy", f"{f['treat'].display} a year"),
+        ("Patients to follow up", f"{f['follow'].display} a year"),
+    ]  # fmt: skip
+    for row in results.staffing[:2]:
+        needed = (
+            "population needed"
+            if row["low"] is None
+            else f"{approx(row['low'], 'WTE')} to {approx(row['high'], 'WTE')}"
+        )
+        current = "not entered" if row["current"] is None else approx(row["current"], "WTE")
+        rows.append((f"{row['label']}s needed (current)", f"{needed} ({current})"))
+    _table(doc, ["Measure", "Figure"], rows)
+    doc.add_heading("Fractures and costs avoided", level=2)
+    benefit_rows = []
+    for key in ("hip_1y", "hip_5y", "other_1y", "other_5y", "bed_days_5y", "cost_5y"):
+        figure = f[key]
+        benefit_rows.append((figure.label, figure.display if figure.value is not None
+                             else figure.missing or "Not worked out"))  # fmt: skip
+    _table(doc, ["For a service meeting the 80/50/80 goals", "Figure"], benefit_rows)
+    if len(results.scenarios) > 1 or results.scenarios[0].benefits.hip_5y is not None:
+        doc.add_heading("Scenarios", level=2)
+        _table(
+            doc,
+            [
+                "Scenario",
+                "Starting treatment a year",
+                "Hip fractures prevented (5 years)",
+                "Other fractures prevented (5 years)",
+            ],  # fmt: skip
+            [
+                (
+                    s.scenario.name,
+                    *(
+                        "missing input" if v is None else approx(v)
+                        for v in (
+                            s.benefits.started_per_year,
+                            s.benefits.hip_5y,
+                            s.benefits.other_5y,
+                        )  # fmt: skip
+                    ),
+                )
+                for s in results.scenarios
+            ],
+        )
+    changed = [n for n in notes.values() if n["overridden"]]
+    doc.add_heading("Assumptions", level=2)
+    if changed:
+        for n in changed:
+            doc.add_paragraph(
+                f"{n['item'].label}: {n['value']} instead of {n['default']} ({n['reason']}).",
+                style="List Bullet",
+            )
+    else:
+        doc.add_paragraph("All assumptions are the published defaults; see needs.xlsx.")
+    doc.add_paragraph(
+        "Fractures prevented are counted over each treated patient's course of treatment. "
+        "Sources and the working for every figure are in needs.xlsx."
+    )
+    buffer = BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def _table(doc: Document, head: list[str], rows: list[tuple]) -> None:
+    table = doc.add_table(rows=1, cols=len(head))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, head, strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].font.bold = True
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row, strict=True):
+            cell.text = str(text)

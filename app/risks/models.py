@@ -1,0 +1,159 @@
+"""RAID entries and the mitigation actions against them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.audit import Audited
+from app.core.dates import today
+from app.core.db import TimestampMixin, VersionedMixin
+from app.extensions import db
+from app.people.models import Person
+from app.plan.models import Task
+from app.risks.scoring import Band, band_for
+
+KINDS = {
+    "risk": "Risk",
+    "issue": "Issue",
+    "assumption": "Assumption",
+    "dependency": "Dependency",
+    "decision": "Decision",
+}
+KIND_PLURALS = {
+    "risk": "Risks",
+    "issue": "Issues",
+    "assumption": "Assumptions",
+    "dependency": "Dependencies",
+    "decision": "Decisions",
+}
+ENTRY_STATUSES = {"open": "Open", "closed": "Closed"}
+DECISION_STATUSES = {"proposed": "Proposed", "agreed": "Agreed", "rejected": "Rejected"}
+ALL_STATUSES = ENTRY_STATUSES | DECISION_STATUSES
+# Statuses that still need someone's attention (and so can have an overdue review).
+ACTIVE_STATUSES = ("open", "proposed")
+SEVERITIES = {"low": "Low", "medium": "Medium", "high": "High", "critical": "Critical"}
+LIKELIHOOD_WORDS = {1: "Rare", 2: "Unlikely", 3: "Possible", 4: "Likely", 5: "Almost certain"}
+IMPACT_WORDS = {1: "Negligible", 2: "Minor", 3: "Moderate", 4: "Major", 5: "Severe"}
+
+
+class RaidEntry(Audited, VersionedMixin, TimestampMixin, db.Model):
+    """One line of the RAID log. Kind-specific columns stay empty for the other kinds."""
+
+    __tablename__ = "raid_entries"
+    __table_args__ = (Index("ix_raid_entries_site_kind_status", "site_id", "kind", "status"),)
+    audit_type = "raid_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    raised_on: Mapped[date] = mapped_column(default=today)
+    phase: Mapped[int | None]  # 0 = Manage and Lead, 1-6 the toolkit's phases
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    review_on: Mapped[date | None]
+    # Risks: likelihood and impact (1-5) before mitigation, and after it once scored.
+    likelihood: Mapped[int | None]
+    impact: Mapped[int | None]
+    residual_likelihood: Mapped[int | None]
+    residual_impact: Mapped[int | None]
+    # Issues: how bad it is and what is being done.
+    severity: Mapped[str | None] = mapped_column(String(10))
+    action: Mapped[str] = mapped_column(Text, default="")
+    # Decisions: who decides, by when, and what they decided.
+    decider: Mapped[str] = mapped_column(String(160), default="")
+    decide_by: Mapped[date | None]
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    decided_on: Mapped[date | None]
+    # The meeting where the decision was made. No foreign key yet: the meetings table
+    # lands on another branch, and the key is added when the two are merged.
+    meeting_id: Mapped[int | None]
+    # Which starter this entry came from, so the same starter is not offered twice.
+    starter_key: Mapped[str | None] = mapped_column(String(40))
+
+    owner: Mapped[Person | None] = relationship()
+    mitigations: Mapped[list[Mitigation]] = relationship(
+        back_populates="entry", cascade="all, delete-orphan", order_by="Mitigation.id"
+    )
+
+    @property
+    def kind_name(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+    @property
+    def status_name(self) -> str:
+        return ALL_STATUSES.get(self.status, self.status)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def inherent_score(self) -> int | None:
+        if self.likelihood and self.impact:
+            return self.likelihood * self.impact
+        return None
+
+    @property
+    def residual_score(self) -> int | None:
+        if self.residual_likelihood and self.residual_impact:
+            return self.residual_likelihood * self.residual_impact
+        return None
+
+    @property
+    def current_likelihood(self) -> int | None:
+        """The score that counts now: after mitigation once it is scored, before it until then."""
+        return self.residual_likelihood if self.residual_score else self.likelihood
+
+    @property
+    def current_impact(self) -> int | None:
+        return self.residual_impact if self.residual_score else self.impact
+
+    @property
+    def current_score(self) -> int | None:
+        return self.residual_score or self.inherent_score
+
+    @property
+    def band(self) -> Band | None:
+        return band_for(self.current_score)
+
+    @property
+    def inherent_band(self) -> Band | None:
+        return band_for(self.inherent_score)
+
+    @property
+    def residual_band(self) -> Band | None:
+        return band_for(self.residual_score)
+
+    def review_overdue(self, on: date) -> bool:
+        return bool(self.is_active and self.review_on and self.review_on < on)
+
+
+class Mitigation(Audited, TimestampMixin, db.Model):
+    """An action that lowers a risk (or resolves an issue), optionally a task in the plan."""
+
+    __tablename__ = "raid_mitigations"
+    audit_type = "raid_mitigation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("raid_entries.id", ondelete="CASCADE"), index=True
+    )
+    description: Mapped[str] = mapped_column(Text)
+    task_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tasks.id", ondelete="SET NULL"), index=True
+    )
+    done: Mapped[bool] = mapped_column(default=False)
+
+    entry: Mapped[RaidEntry] = relationship(back_populates="mitigations")
+    task: Mapped[Task | None] = relationship()
+
+    def audit_label(self) -> str:
+        return f"mitigation of entry #{self.entry_id}"
