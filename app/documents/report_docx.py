@@ -12,6 +12,7 @@ from docx.shared import Cm, Pt
 from app.core.dates import uk_date
 from app.documents import docx_style as style
 from app.documents.report import LIST_LIMIT, ReportContent, TaskLine
+from app.documents.sources import RiskRow
 from app.documents.sparkline import run_chart_png
 from app.plan.rag import RAG_LABELS
 
@@ -48,6 +49,12 @@ def _task_bullets(doc: DocxDocument, lines: list[TaskLine], empty: str, when: st
         [f"{line.title} ({line.owner}; {when} {uk_date(line.day, 'no date')})" for line in shown]
         + ([more] if more else []),
     )
+
+
+def decision_text(row: RiskRow) -> str:
+    """'Approve the business case (needed by 3 Mar 2026; Helen Brooks)'."""
+    when = f"needed by {row.score}; " if row.score else ""
+    return f"{row.title} ({when}{row.owner})"
 
 
 def build_report(content: ReportContent) -> DocxDocument:
@@ -130,9 +137,7 @@ def build_report(content: ReportContent) -> DocxDocument:
         style.missing(doc, "No open risks or issues are recorded. Add them on the Risks page.")
     if content.decisions:
         style.para(doc, "", bold_lead="Decisions needed from the steering group:")
-        style.bullet_list(
-            doc, [f"{d.title} ({d.action})" if d.action else d.title for d in content.decisions]
-        )
+        style.bullet_list(doc, [decision_text(d) for d in content.decisions])
     else:
         style.missing(doc, "No decisions are waiting for the steering group.")
 

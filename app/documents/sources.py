@@ -13,13 +13,16 @@ from datetime import date, datetime, time
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.core.dates import london_to_utc, to_london
+from app.core.dates import london_to_utc, to_london, uk_date
 from app.documents.models import PidNarrative, PidVersion
 from app.extensions import db
 from app.meetings import queries as meeting_queries
 from app.meetings.models import Meeting
+from app.needs import service as needs_service
 from app.people.models import Group, GroupMember, Person
 from app.plan.models import Task
+from app.risks import queries as risk_queries
+from app.risks.models import SEVERITIES, RaidEntry
 from app.toolkit import get_toolkit
 
 
@@ -223,12 +226,51 @@ def meetings_calendar(site_id: int, today: date, limit: int = 6) -> list[Meeting
     return rows
 
 
+def _raid_row(entry: RaidEntry) -> RiskRow:
+    if entry.kind == "risk":
+        score = entry.current_score
+        band = entry.band
+        shown = (
+            f"{score} ({band.name})" if score and band else (str(score) if score else "Not scored")
+        )
+    else:
+        shown = SEVERITIES.get(entry.severity or "", "")
+    owner = entry.owner.name if entry.owner and not entry.owner.erased else "No owner"
+    return RiskRow(entry.title, shown, owner, entry.action or entry.description)
+
+
 def key_risks(site_id: int, limit: int = 5) -> list[RiskRow]:
-    return []
+    """The highest-scoring open risks (one query, owners joined)."""
+    return [_raid_row(entry) for entry in risk_queries.top_risks(site_id, limit)]
+
+
+def report_raid(site_id: int) -> dict[str, list[RiskRow]]:
+    """Top risks, open issues and decisions waiting for the steering group (three queries)."""
+    return {
+        "risks": key_risks(site_id),
+        "issues": [_raid_row(e) for e in risk_queries.open_issues(site_id)[:5]],
+        "decisions": [
+            RiskRow(
+                e.title,
+                uk_date(e.decide_by, ""),
+                e.owner.name if e.owner and not e.owner.erased else "No owner",
+                e.description,
+            )
+            for e in risk_queries.decisions_needed(site_id)
+        ],
+    }
 
 
 def needs_headline(site_id: int) -> NeedsRow | None:
-    return None
+    """The Phase 3 figures the PID quotes (two queries); None until they are entered."""
+    headline = needs_service.portfolio_needs([site_id]).get(site_id)
+    if headline is None:
+        return None
+    return NeedsRow(
+        expected_caseload=needs_service.expected_caseload(site_id),
+        hip_fractures_prevented=headline.hip_fractures_prevented_5y,
+        years=5,
+    )
 
 
 def gateway_status(site_id: int) -> dict[int, GatewayRow]:
@@ -279,10 +321,6 @@ def steering_meetings(site_id: int, today: date) -> tuple[date | None, date | No
         to_london(before).date() if before else None,
         to_london(after).date() if after else None,
     )
-
-
-def report_raid(site_id: int) -> dict[str, list[RiskRow]]:
-    return {"risks": [], "issues": [], "decisions": []}
 
 
 def open_actions(site_id: int, today: date) -> list[ActionRow]:

@@ -44,7 +44,7 @@ def _section(document, heading: str) -> str:  # noqa: ANN001
 def test_pid_sections_hold_the_project_data(client, site_world, pid_project) -> None:
     site = site_world["site"]
     site.population_50_plus = 182_000
-    made = pid_project(site, tasks=21, people=8, meetings=10)
+    made = pid_project(site, tasks=21, people=8, meetings=10, risks=12, needs=True)
     db.session.add(
         PidVersion(
             site_id=site.id,
@@ -85,7 +85,10 @@ def test_pid_sections_hold_the_project_data(client, site_world, pid_project) -> 
     assert "Find 80% of the people we expect" in _section(document, "Aims and objectives")
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
     assert "Start treatment within 16 weeks" in bullets
-    assert "182,000 people aged 50 or over" in _section(document, "The local case for change")
+    case = _section(document, "The local case for change")
+    assert "182,000 people aged 50 or over" in case
+    assert "about 1,650 people a year" in case
+    assert "about 96 hip fractures over 5 years" in case
 
     team = _section(document, "Who is responsible")
     for person in made["team"]:
@@ -108,6 +111,15 @@ def test_pid_sections_hold_the_project_data(client, site_world, pid_project) -> 
         assert meeting.title in governance
     assert made["meetings"][4].title not in governance  # in the past
     assert "14:00 to 15:00" in governance
+
+    risks = _section(document, "Key risks").splitlines()
+    open_risks = sorted(
+        (r for r in made["risks"] if r.kind == "risk"), key=lambda r: -r.current_score
+    )
+    assert len(risks) == 1 + 5  # header and the five highest-scoring
+    top = open_risks[0]
+    assert f"{top.title} | {top.current_score} ({top.band.name})" in risks[1]
+    assert "Issue 2" not in "\n".join(risks)
 
     involved = _section(document, "How to get involved")
     assert "Priya Shah · fls.project@example.nhs.uk" in involved
@@ -226,8 +238,8 @@ def test_pid_queries_do_not_grow(
     client, site_world, make_site, pid_project, count_queries, path
 ) -> None:
     small_site, large_site = site_world["site"], site_world["other_site"]
-    pid_project(small_site, tasks=30, people=20, meetings=6)
-    pid_project(large_site, tasks=300, people=200, meetings=50)
+    pid_project(small_site, tasks=30, people=20, meetings=6, risks=4, needs=True)
+    pid_project(large_site, tasks=300, people=200, meetings=50, risks=40, needs=True)
     sign_in(client, site_world["admin"])
     counts = []
     for site in (small_site, large_site):

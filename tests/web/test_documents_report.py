@@ -102,8 +102,8 @@ def test_empty_site_report_still_builds(client, site_world) -> None:
 
 def test_report_queries_do_not_grow(client, site_world, pid_project, count_queries) -> None:
     small_site, large_site = site_world["site"], site_world["other_site"]
-    pid_project(small_site, tasks=30, people=20, meetings=6)
-    pid_project(large_site, tasks=300, people=200, meetings=50)
+    pid_project(small_site, tasks=30, people=20, meetings=6, risks=4, needs=True)
+    pid_project(large_site, tasks=300, people=200, meetings=50, risks=40, needs=True)
     sign_in(client, site_world["admin"])
     for path in ("/documents/steering-report", "/documents/steering-report.docx"):
         counts = []
@@ -151,3 +151,16 @@ def test_report_period_runs_from_the_last_steering_meeting(client, site_world, p
     assert "Action from meeting 0 (Dr Tom Evans; due" in text and "overdue)" in text
     preview = client.get(f"/sites/{site.id}/documents/steering-report").get_data(as_text=True)
     assert "Action from meeting 7" in preview and "and 2 more (see the Actions page)" in preview
+
+
+def test_report_lists_risks_issues_and_decisions(client, site_world, pid_project) -> None:
+    site = site_world["site"]
+    made = pid_project(site, tasks=0, people=0, risks=8)
+    sign_in(client, site_world["viewer"])
+    text = _report(client, site)
+    for entry in made["risks"]:
+        if entry.kind in ("risk", "issue"):
+            assert f"{entry.title} |" in text
+    assert "Issue 2 | High | Helen Brooks | What we do about issue 2" in text
+    decision = made["risks"][3]
+    assert f"Decision 3 (needed by {uk_date(decision.decide_by)}; Dr Tom Evans)" in text
