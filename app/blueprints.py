@@ -9,6 +9,7 @@ from flask import Blueprint
 from app.accounts import bp as accounts_bp
 from app.documents import bp as documents_bp
 from app.home import bp as home_bp
+from app.kpis import bp as kpis_bp
 from app.meetings import bp as meetings_bp
 from app.needs import bp as needs_bp
 from app.plan import bp as plan_bp
@@ -23,6 +24,7 @@ SITE_FEATURES: list[Blueprint] = [
     meetings_bp,
     risks_bp,
     needs_bp,
+    kpis_bp,
     documents_bp,
 ]
 

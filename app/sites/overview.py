@@ -15,6 +15,7 @@ PANELS: list[tuple[str, str]] = [
     ("meetings/_overview_panel.html", "app.meetings.queries:overview_panel"),
     ("risks/_overview_panel.html", "app.risks.queries:overview_panel"),
     ("needs/_overview_panel.html", "app.needs.service:overview_panel"),
+    ("kpis/_overview_panel.html", "app.kpis.service:overview_panel"),
 ]
 
 

@@ -1,0 +1,300 @@
+"""KPI pages under /sites/<id>/kpis: thin routes over service, imports and charts."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+
+from app.accounts.forms import ConfirmForm
+from app.core.access import require_site_role
+from app.core.dates import today
+from app.core.errors import StaleEdit
+from app.extensions import db
+from app.kpis import bp, service
+from app.kpis.charts import run_chart_svg
+from app.kpis.forms import KpiGridForm, KpiImportForm, KpiTargetsForm
+from app.kpis.imports import (
+    FileUnreadable,
+    export_workbook,
+    read_rows,
+    rows_from_json,
+    rows_to_json,
+)
+from app.kpis.periods import Period, parse_period, recent_months
+from app.kpis.png import PngUnavailable, svg_to_png
+from app.kpis.service import Problem, ValueRow, ValuesRejected
+from app.toolkit import get_toolkit
+
+
+def _kpi_or_404(number: int):  # noqa: ANN202
+    try:
+        return get_toolkit().kpi(number)
+    except KeyError:
+        abort(404)
+
+
+def _period_or_404(key: str) -> Period:
+    try:
+        return parse_period(key)
+    except ValueError:
+        abort(404)
+
+
+@bp.get("/kpis")
+def index():
+    series = service.all_series(g.site.id)
+    rows = [service.summary_row(s) for s in series]
+    return render_template("kpis/index.html", rows=rows, periods=service.recorded_periods(series))
+
+
+def _chart(series: service.KpiSeries, view: str, **size) -> str:
+    return run_chart_svg(
+        series.labels,
+        series.percents,
+        title=f"{series.kpi.label}: {'XmR chart' if view == 'xmr' else 'run chart'}, {g.site.name}",
+        target=series.target,
+        target_label=series.target_label,
+        higher_is_better=series.kpi.higher_is_better,
+        view=view,
+        chart_id=f"kpi-{series.kpi.number}-{view}",
+        **size,
+    )
+
+
+def _view_arg(series: service.KpiSeries) -> str:
+    view = request.args.get("view", "run")
+    return "xmr" if view == "xmr" and series.xmr is not None else "run"
+
+
+@bp.get("/kpis/<int:number>")
+def detail(number: int):
+    _kpi_or_404(number)
+    series = service.kpi_series(g.site.id, number)
+    view = _view_arg(series)
+    return render_template(
+        "kpis/detail.html",
+        series=series,
+        row=service.summary_row(series),
+        view=view,
+        chart=_chart(series, view) if series.values else None,
+        signals=series.signals_in_words(view),
+    )
+
+
+@bp.get("/kpis/<int:number>.svg")
+def chart_svg(number: int):
+    _kpi_or_404(number)
+    series = service.kpi_series(g.site.id, number)
+    svg = _chart(series, _view_arg(series))
+    return Response(
+        svg,
+        mimetype="image/svg+xml",
+        headers={"Content-Disposition": f'attachment; filename="kpi-{number}.svg"'},
+    )
+
+
+@bp.get("/kpis/<int:number>.png")
+def chart_png(number: int):
+    _kpi_or_404(number)
+    series = service.kpi_series(g.site.id, number)
+    try:
+        png = svg_to_png(str(_chart(series, _view_arg(series))), 720, 340)
+    except PngUnavailable as error:
+        abort(503, str(error))
+    return Response(
+        png,
+        mimetype="image/png",
+        headers={"Content-Disposition": f'attachment; filename="kpi-{number}.png"'},
+    )
+
+
+@bp.get("/kpis.xlsx")
+def export_xlsx():
+    data = export_workbook(service.all_series(g.site.id), g.site.name)
+    return Response(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": 'attachment; filename="kpis.xlsx"'},
+    )
+
+
+def _apply_problems(form, problems: list[Problem]) -> None:  # noqa: ANN001
+    for problem in problems:
+        target = getattr(form, problem.field, None) if problem.field else None
+        if target is not None:
+            target.errors = [*list(target.errors), problem.message]
+        else:
+            form.form_errors.append(problem.message)
+
+
+def _check_versions(form, period: Period) -> None:  # noqa: ANN001
+    """Editing a period that someone changed since the grid was opened is a 409."""
+    try:
+        submitted = {int(k): int(v) for k, v in json.loads(form.versions.data or "{}").items()}
+    except (ValueError, AttributeError):
+        submitted = {}
+    if not submitted:
+        return
+    current = service.values_in_period(g.site, period)
+    changed = [
+        n for n, version in submitted.items() if n in current and current[n].version != version
+    ]
+    if changed:
+        raise StaleEdit(
+            what=f"the KPI values for {period.label}",
+            current=[
+                (f"KPI {n}", f"{current[n].numerator} of {current[n].denominator}") for n in changed
+            ],
+            yours=[
+                (f"KPI {n}", f"{form[f'num_{n}'].data} of {form[f'den_{n}'].data}") for n in changed
+            ],
+            back_url=url_for("sites.kpis.enter", period=period.key),
+        )
+
+
+@bp.route("/kpis/enter", methods=["GET", "POST"])
+def enter():
+    require_site_role("editor")
+    form = KpiGridForm()
+    existing: dict = {}
+    status = 200
+    if request.method == "GET" and request.args.get("period"):
+        period = _period_or_404(request.args["period"])
+        existing = service.values_in_period(g.site, period)
+        form.period.data = period.key
+        for number, value in existing.items():
+            form[f"num_{number}"].data = str(value.numerator)
+            form[f"den_{number}"].data = str(value.denominator)
+        form.versions.data = json.dumps({n: v.version for n, v in existing.items()})
+        form.replace.data = bool(existing)
+    if form.validate_on_submit():
+        counts = form.counts()
+        period = None
+        try:
+            period = parse_period(form.period.data)
+        except ValueError as error:
+            form.period.errors = [*form.period.errors, str(error)]
+        if period and not form.errors:
+            _check_versions(form, period)
+            rows = [
+                ValueRow(n, period, num, den, field_prefix=str(n))
+                for n, (num, den) in counts.items()
+            ]
+            try:
+                created, replaced = service.save_values(
+                    g.site, rows, replace=form.replace.data, today=today()
+                )
+            except ValuesRejected as error:
+                _apply_problems(form, error.problems)
+                status = 409 if error.only_duplicates else 422
+            else:
+                db.session.commit()
+                flash(f"{period.label}: {created} values added, {replaced} replaced.")
+                return redirect(url_for("sites.kpis.index"))
+        else:
+            status = 422
+    elif form.is_submitted():
+        form.counts()
+        status = 422
+    return render_template(
+        "kpis/enter.html",
+        form=form,
+        kpis=get_toolkit().kpis,
+        months=recent_months(today(), 13),
+        duplicate=status == 409,
+    ), status
+
+
+@bp.route("/kpis/import", methods=["GET", "POST"])
+def import_values():
+    require_site_role("editor")
+    form = KpiImportForm()
+    problems: list[Problem] = []
+    pending: str | None = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            if form.rows_json.data:
+                rows, problems = rows_from_json(json.loads(form.rows_json.data)), []
+            elif form.file.data and form.file.data.filename:
+                upload = form.file.data
+                rows, problems = read_rows(upload.filename, upload.read())
+            else:
+                raise FileUnreadable("Choose a CSV or Excel (.xlsx) file to upload.")
+        except FileUnreadable as error:
+            problems = [Problem(str(error), field="file")]
+            rows = []
+        except (ValueError, TypeError):
+            problems = [Problem("The confirmation could not be read; upload the file again.")]
+            rows = []
+        if problems:  # check the readable rows too, so every problem is listed at once
+            problems += service.check_rows(g.site, rows, replace=form.replace.data, today=today())
+        else:
+            try:
+                created, replaced = service.save_values(
+                    g.site, rows, replace=form.replace.data, today=today()
+                )
+            except ValuesRejected as error:
+                problems = error.problems
+                if error.only_duplicates:
+                    pending = json.dumps(rows_to_json(rows))
+            else:
+                db.session.commit()
+                flash(f"Imported {len(rows)} rows: {created} values added, {replaced} replaced.")
+                return redirect(url_for("sites.kpis.index"))
+        status = 409 if pending else 422
+    return render_template(
+        "kpis/import.html", form=form, problems=problems, pending=pending
+    ), status
+
+
+@bp.route("/kpis/targets", methods=["GET", "POST"])
+def targets():
+    require_site_role("editor")
+    form = KpiTargetsForm()
+    current = service.targets_for(g.site.id)
+    if request.method == "GET":
+        for number, target in current.items():
+            form[f"target_{number}"].data = f"{target:g}"
+    status = 200
+    if form.validate_on_submit():
+        chosen: dict[int, float | None] = {}
+        for kpi in get_toolkit().kpis:
+            box = form[f"target_{kpi.number}"]
+            text = (box.data or "").strip().rstrip("%").strip()
+            try:
+                chosen[kpi.number] = float(text) if text else None
+            except ValueError:
+                box.errors = [*box.errors, f"KPI {kpi.number}: enter a percentage such as 80."]
+                continue
+            if chosen[kpi.number] is not None and not 0 <= chosen[kpi.number] <= 100:
+                box.errors = [*box.errors, f"KPI {kpi.number}: enter a percentage from 0 to 100."]
+        if not form.errors:
+            service.set_targets(g.site, chosen)
+            db.session.commit()
+            flash("Targets saved.")
+            return redirect(url_for("sites.kpis.index"))
+        status = 422
+    return render_template("kpis/targets.html", form=form, kpis=get_toolkit().kpis), status
+
+
+@bp.route("/kpis/periods/<period_key>/delete", methods=["GET", "POST"])
+def delete_period(period_key: str):
+    require_site_role("editor")
+    period = _period_or_404(period_key)
+    values = service.values_in_period(g.site, period)
+    if not values:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        removed = service.delete_period(g.site, period)
+        db.session.commit()
+        flash(f"{period.label}: {removed} values deleted.")
+        return redirect(url_for("sites.kpis.index"))
+    return render_template(
+        "kpis/delete.html",
+        form=form,
+        period=period,
+        values=sorted(values.values(), key=lambda v: v.kpi_number),
+    )
