@@ -16,6 +16,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.core.dates import london_to_utc, to_london, uk_date
 from app.documents.models import PidNarrative, PidVersion
 from app.extensions import db
+from app.kpis import service as kpi_service
+from app.kpis.charts import run_chart_svg
 from app.meetings import queries as meeting_queries
 from app.meetings.models import Meeting
 from app.needs import service as needs_service
@@ -336,8 +338,53 @@ def open_actions(site_id: int, today: date) -> list[ActionRow]:
     ]
 
 
-def kpi_rows(site_id: int) -> list[KpiRow]:
-    return []
+def _change_text(change: float | None, higher_is_better: bool) -> str:
+    if change is None:
+        return "First value"
+    if abs(change) < 0.05:
+        return "No change"
+    better = (change > 0) == higher_is_better
+    arrow, direction = ("↑", "Up") if change > 0 else ("↓", "Down")
+    return f"{arrow} {direction} {abs(change):.1f} points ({'better' if better else 'worse'})"
+
+
+def kpi_rows(site_id: int, points: int = 12) -> list[KpiRow]:
+    """Each KPI with figures: latest value, change, target and the last year's values for a
+    small run chart (two queries: values and targets)."""
+    rows = []
+    for series in kpi_service.all_series(site_id):
+        if not series.values:
+            continue
+        summary = kpi_service.summary_row(series)
+        values = series.percents[-points:]
+        target = summary.target
+        rows.append(
+            KpiRow(
+                label=f"{series.kpi.number}. {series.kpi.short_name}",
+                latest=f"{summary.latest:.0f}% ({summary.latest_label})",
+                change=_change_text(summary.change, series.kpi.higher_is_better),
+                target=(
+                    f"{target:.0f}%: {summary.met_text.lower()}" if target is not None else "None"
+                ),  # fmt: skip
+                signal=summary.signal,
+                values=values,
+                target_value=target,
+                chart_svg=str(
+                    run_chart_svg(
+                        series.labels[-points:],
+                        values,
+                        title=f"Run chart of KPI {series.kpi.number}: {series.kpi.short_name}",
+                        target=target,
+                        target_label=summary.target_label,
+                        higher_is_better=series.kpi.higher_is_better,
+                        width=300,
+                        height=150,
+                        chart_id=f"report-kpi-{series.kpi.number}",
+                    )
+                ),
+            )
+        )
+    return rows
 
 
 def current_phase(site_id: int) -> int | None:

@@ -102,8 +102,8 @@ def test_empty_site_report_still_builds(client, site_world) -> None:
 
 def test_report_queries_do_not_grow(client, site_world, pid_project, count_queries) -> None:
     small_site, large_site = site_world["site"], site_world["other_site"]
-    pid_project(small_site, tasks=30, people=20, meetings=6, risks=4, needs=True)
-    pid_project(large_site, tasks=300, people=200, meetings=50, risks=40, needs=True)
+    pid_project(small_site, tasks=30, people=20, meetings=6, risks=4, needs=True, kpi_months=3)
+    pid_project(large_site, tasks=300, people=200, meetings=50, risks=40, kpi_months=24)
     sign_in(client, site_world["admin"])
     for path in ("/documents/steering-report", "/documents/steering-report.docx"):
         counts = []
@@ -164,3 +164,21 @@ def test_report_lists_risks_issues_and_decisions(client, site_world, pid_project
     assert "Issue 2 | High | Helen Brooks | What we do about issue 2" in text
     decision = made["risks"][3]
     assert f"Decision 3 (needed by {uk_date(decision.decide_by)}; Dr Tom Evans)" in text
+
+
+def test_report_kpi_summary_with_small_run_charts(client, site_world, pid_project) -> None:
+    site = site_world["site"]
+    pid_project(site, tasks=0, people=0, kpi_months=14)
+    sign_in(client, site_world["viewer"])
+    response = client.get(f"/sites/{site.id}/documents/steering-report.docx")
+    document = docx.Document(BytesIO(response.data))
+    kpis = next(t for t in document.tables if t.rows[0].cells[0].text == "KPI")
+    rows = [[c.text for c in row.cells] for row in kpis.rows[1:]]
+    # KPI 2 rose 2 points a month to 66% in February 2026; KPI 7 fell 1 point a month.
+    assert rows[0][:4] == ["2. Identification: all", "66% (Feb 2026)",
+                           "↑ Up 2.0 points (better)", "80%: not met"]  # fmt: skip
+    assert rows[1][0].startswith("7.") and rows[1][2] == "↓ Down 1.0 points (worse)"
+    assert len(document.inline_shapes) == 2  # one PNG run chart per KPI with values
+    assert document.inline_shapes[0]._inline.docPr.get("descr").startswith("Run chart of 2.")
+    preview = client.get(f"/sites/{site.id}/documents/steering-report").get_data(as_text=True)
+    assert 'id="report-kpi-2-title"' in preview and 'role="img"' in preview
