@@ -106,12 +106,9 @@ def _narrative(doc: DocxDocument, content: PidContent, name: str, what: str) -> 
 def _cover(doc: DocxDocument, content: PidContent) -> None:
     site = content.site
     style.para(doc, site.organisation, bold_lead=f"{site.name} · ")
-    status = "Draft for agreement" if content.is_draft else "Agreed"
-    style.para(
-        doc,
-        f"{content.version_label}, {uk_date(content.today)} ({status})",
-        bold_lead="Version: ",
-    )
+    status = "draft for agreement" if content.is_draft else "agreed"
+    label = content.version_label.replace(" (draft)", "")
+    style.para(doc, f"{label}, {status} · Date: {uk_date(content.today)}", bold_lead="Version: ")
     if content.latest is not None:
         style.para(doc, agreed_line(content.latest), bold_lead="Last agreed: ")
     else:
@@ -269,7 +266,7 @@ def _risks(doc: DocxDocument, content: PidContent) -> None:
         ["Risk", "Score", "Owner", "What we are doing"],
         [[r.title, r.score, r.owner, r.action] for r in content.risks],
         caption="The highest-scoring open risks",
-        widths_cm=[5.5, 1.6, 3.2, 6.7],
+        widths_cm=[5.0, 2.5, 3.0, 6.5],
     )
 
 

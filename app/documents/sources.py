@@ -220,9 +220,9 @@ def meetings_calendar(site_id: int, today: date, limit: int = 6) -> list[Meeting
         rows.append(
             MeetingRow(
                 starts.date(),
-                f"{starts:%H:%M} to {ends:%H:%M}",
+                f"{starts:%H:%M}–{ends:%H:%M}",
                 meeting.title,
-                "" if group == meeting.title else group,
+                "" if group.lower() in meeting.title.lower() else group,
             )
         )
     return rows

@@ -14,7 +14,7 @@ from app.toolkit import get_toolkit
 _INVALID_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # FLS, DXA, FLS-DB, 5IQ: two or more capitals or digits, starting with a letter or digit.
 _ACRONYM = re.compile(
-    r"(?<![\w-])(?=[A-Z0-9-]*[A-Z][A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)*(?![\w-])"
+    r"(?<![\w-])(?=[A-Z0-9-]*[A-Z][A-Z0-9-]*[A-Z])([A-Z0-9]+(?:-[A-Z0-9]+)*)s?(?![\w-])"
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 LONG_SENTENCE_WORDS = 25
@@ -37,7 +37,7 @@ def acronyms_in(text: str) -> list[str]:
     """Acronyms in the order they first appear."""
     seen: dict[str, None] = {}
     for match in _ACRONYM.finditer(text or ""):
-        word = match.group(0)
+        word = match.group(1)  # "KPIs" counts as KPI
         if word not in NOT_ACRONYMS and not word.isdigit():
             seen.setdefault(word, None)
     return list(seen)
@@ -49,7 +49,7 @@ def local_definitions(text: str) -> dict[str, str]:
     for acronym in acronyms_in(text):
         escaped = re.escape(acronym)
         after = re.search(rf"(?<![\w-]){escaped}\s*\(([^()]{{3,120}})\)", text)
-        if after and not _ACRONYM.fullmatch(after.group(1).strip()):
+        if after and not _ACRONYM.fullmatch(after.group(1).strip()):  # "(ICB)" is no meaning
             found[acronym] = after.group(1).strip()
             continue
         before = re.search(rf"((?:[\w'-]+\s+){{1,8}})\(\s*{escaped}\s*\)", text)
@@ -61,14 +61,23 @@ def local_definitions(text: str) -> dict[str, str]:
 
 
 def glossary_for(text: str) -> list[tuple[str, str]]:
-    """(term, meaning) for every acronym in the text that has a meaning, alphabetical."""
+    """(term, meaning) for every acronym in the text that has a meaning, alphabetical.
+
+    Meanings may use acronyms of their own (FLS-DB's mentions KPIs): those are added too,
+    so a reader never meets an unexplained abbreviation in the glossary itself.
+    """
     known = get_toolkit().glossary_by_term
     local = local_definitions(text)
-    entries = {}
-    for acronym in acronyms_in(text):
+    entries: dict[str, str] = {}
+    pending = acronyms_in(text)
+    while pending:
+        acronym = pending.pop(0)
+        if acronym in entries:
+            continue
         term = known.get(acronym.lower())
         if term is not None:
             entries[acronym] = term.meaning
+            pending.extend(a for a in acronyms_in(term.meaning) if a not in entries)
         elif acronym in local:
             entries[acronym] = local[acronym]
     return sorted(entries.items())
@@ -130,7 +139,9 @@ def check_field(name: str, label: str, text: str, whole_text: str) -> FieldCheck
     result.unexplained = [a for a in acronyms_in(text) if a.lower() not in known and a not in local]
     # Scores on a sentence or two swing wildly; below 30 words the score is left out.
     if result.words >= 30:
-        result.reading_ease = round(float(readability.flesch_reading_ease(text, READING_LANG)), 1)
+        # Each line a sentence: a bullet list has no full stops but is not one long sentence.
+        lines = " ".join(s if s[-1] in ".!?" else f"{s}." for s in sentences(text))
+        result.reading_ease = round(float(readability.flesch_reading_ease(lines, READING_LANG)), 1)
     return result
 
 

@@ -42,3 +42,9 @@ def test_acronym_explained_in_another_field_counts_as_explained() -> None:
     assert result.unexplained == []
     assert result.reading_ease is None  # too short to score
     assert result.reading_label == "Too short to score"
+
+
+def test_plurals_count_and_meanings_bring_their_own_acronyms() -> None:
+    assert text.acronyms_in("Two KPIs and the PIDs.") == ["KPI", "PID"]
+    entries = dict(text.glossary_for("We send data to the FLS-DB."))
+    assert "KPI" in entries  # FLS-DB's meaning mentions KPIs

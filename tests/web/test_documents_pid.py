@@ -110,7 +110,7 @@ def test_pid_sections_hold_the_project_data(client, site_world, pid_project) -> 
     for meeting in upcoming:
         assert meeting.title in governance
     assert made["meetings"][4].title not in governance  # in the past
-    assert "14:00 to 15:00" in governance
+    assert "14:00–15:00" in governance
 
     risks = _section(document, "Key risks").splitlines()
     open_risks = sorted(
