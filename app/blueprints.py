@@ -12,6 +12,7 @@ from app.home import bp as home_bp
 from app.kpis import bp as kpis_bp
 from app.meetings import bp as meetings_bp
 from app.needs import bp as needs_bp
+from app.people import bp as people_bp
 from app.plan import bp as plan_bp
 from app.plan import mytasks_bp
 from app.risks import bp as risks_bp
@@ -20,6 +21,7 @@ from app.sites import site_bp
 
 # Per-site features: their routes sit under /sites/<site_id>/ behind the site guard.
 SITE_FEATURES: list[Blueprint] = [
+    people_bp,
     plan_bp,
     meetings_bp,
     risks_bp,

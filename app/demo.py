@@ -159,11 +159,20 @@ def feature_steps() -> tuple[list[DemoStep], list[BenchStep]]:
     from app.kpis.demo import bench_kpis, seed_demo_kpis
     from app.meetings.demo import bench_meetings, seed_meetings
     from app.needs.demo import bench_needs, demo_needs
+    from app.people.demo import bench_people, demo_people
     from app.plan.demo import bench_tasks, demo_plans
     from app.risks.demo import bench_risks, demo_risks
 
-    demo = [demo_plans, seed_meetings, demo_risks, demo_needs, seed_demo_kpis, demo_documents]
-    bench = [bench_tasks, bench_meetings, bench_risks, bench_needs, bench_kpis]
+    demo = [
+        demo_people,
+        demo_plans,
+        seed_meetings,
+        demo_risks,
+        demo_needs,
+        seed_demo_kpis,
+        demo_documents,
+    ]
+    bench = [bench_people, bench_tasks, bench_meetings, bench_risks, bench_needs, bench_kpis]
     return demo, bench
 
 

@@ -12,6 +12,7 @@ from app.sites.models import Site
 
 PANELS: list[tuple[str, str]] = [
     ("plan/_overview_panel.html", "app.plan.board:overview_panel"),
+    ("people/_overview_panel.html", "app.people.coverage:coverage_summary"),
     ("meetings/_overview_panel.html", "app.meetings.queries:overview_panel"),
     ("risks/_overview_panel.html", "app.risks.queries:overview_panel"),
     ("needs/_overview_panel.html", "app.needs.service:overview_panel"),

@@ -30,6 +30,9 @@ SITE_MANAGE = expect(LOGIN, 403, 403, 403, 200, 403, 200)
 SITE_MANAGE_POST = expect(LOGIN, 403, 403, 403, ALLOWED, 403, ALLOWED)
 # A page that only editors and up may open (a form that changes data).
 SITE_EDIT_PAGE = expect(LOGIN, 403, 403, 200, 200, 403, 200)
+# Pages only editors use (forms, exports of personal data): GET by editors and up.
+SITE_EDIT_PAGE = expect(LOGIN, 403, 403, 200, 200, 403, 200)
+SITE_EDIT_PAGE_ANY = expect(LOGIN, 403, 403, ALLOWED, ALLOWED, 403, ALLOWED)
 # A sponsor-only action: the site's sponsor is a separate member, so no role here passes.
 SITE_SPONSOR_POST = expect(LOGIN, 403, 403, 403, 403, 403, 403)
 
@@ -134,6 +137,34 @@ RULES: dict[tuple[str, str], dict] = {
     ("sites.kpis.targets", "POST"): SITE_WRITE,
     ("sites.kpis.delete_period", "GET"): expect(LOGIN, 403, 403, 200, 200, 403, 200),
     ("sites.kpis.delete_period", "POST"): SITE_WRITE,
+    # People (app/people)
+    ("sites.people.index", "GET"): SITE_READ,
+    ("sites.people.new", "GET"): SITE_EDIT_PAGE,
+    ("sites.people.new", "POST"): SITE_WRITE,
+    ("sites.people.show", "GET"): SITE_READ,
+    ("sites.people.edit", "GET"): SITE_EDIT_PAGE,
+    ("sites.people.edit", "POST"): SITE_WRITE,
+    ("sites.people.join_group", "POST"): SITE_WRITE,
+    ("sites.people.export_person", "GET"): SITE_EDIT_PAGE,
+    ("sites.people.erase", "GET"): SITE_MANAGE,
+    ("sites.people.erase", "POST"): SITE_MANAGE_POST,
+    ("sites.people.coverage", "GET"): SITE_READ,
+    ("sites.people.export_csv", "GET"): SITE_EDIT_PAGE,
+    ("sites.people.export_xlsx", "GET"): SITE_EDIT_PAGE,
+    ("sites.people.groups", "GET"): SITE_READ,
+    ("sites.people.groups", "POST"): SITE_WRITE,
+    ("sites.people.group", "GET"): SITE_READ,
+    ("sites.people.group", "POST"): SITE_WRITE,
+    ("sites.people.edit_group", "GET"): SITE_EDIT_PAGE,
+    ("sites.people.edit_group", "POST"): SITE_WRITE,
+    ("sites.people.delete_group", "GET"): SITE_EDIT_PAGE_ANY,
+    ("sites.people.delete_group", "POST"): SITE_WRITE,
+    # The matrix erases the sample person (manager, admin) before it reaches this row: 404.
+    ("sites.people.remove_member", "GET"): SITE_EDIT_PAGE_ANY,
+    ("sites.people.remove_member", "POST"): SITE_WRITE,
+    ("sites.people.import_upload", "GET"): SITE_EDIT_PAGE,
+    ("sites.people.import_upload", "POST"): SITE_WRITE,
+    ("sites.people.import_confirm", "POST"): SITE_WRITE,
     ("sites.documents.index", "GET"): SITE_READ,
     ("sites.documents.index", "POST"): SITE_WRITE,
     ("sites.documents.agree", "POST"): SITE_SPONSOR_POST,

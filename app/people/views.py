@@ -1,0 +1,375 @@
+"""People pages: thin routes under /sites/<id>/ (the site guard has already checked access)."""
+
+from __future__ import annotations
+
+import json
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from app.core.access import require_site_role
+from app.core.audit import history_for, record_event
+from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
+from app.core.web import form_status
+from app.extensions import db
+from app.people import bp, service
+from app.people.coverage import site_coverage
+from app.people.export import people_csv, people_xlsx
+from app.people.forms import ConfirmForm, GroupForm, JoinGroupForm, MemberForm, PersonForm
+from app.people.gdpr import personal_data
+from app.people.models import ENGAGEMENT_STATUSES, GROUP_KINDS, Person
+
+
+def _person_or_404(person_id: int) -> Person:
+    person = service.person_in_site(g.site.id, person_id)
+    if person is None:
+        abort(404)
+    return person
+
+
+def _group_or_404(group_id: int):  # noqa: ANN202
+    group = service.group_in_site(g.site.id, group_id)
+    if group is None:
+        abort(404)
+    return group
+
+
+def _role_choices() -> list[tuple[str, str]]:
+    return list(service.role_names().items())
+
+
+def _ensure_groups() -> None:
+    # Lazily, on the first visit: sites created before this feature get their groups too.
+    if service.ensure_standard_groups(g.site):
+        db.session.commit()
+
+
+@bp.get("/people")
+def index():
+    _ensure_groups()
+    flt = service.PeopleFilter(
+        text=request.args.get("q", "").strip()[:100],
+        category=request.args.get("category", ""),
+        group_id=request.args.get("group", type=int),
+        engagement=request.args.get("engagement", ""),
+    )
+    groups = service.groups_with_counts(g.site)
+    return render_template(
+        "people/index.html",
+        people=service.list_people(g.site, flt),
+        flt=flt,
+        groups=groups,
+        categories=service.category_names(),
+        engagements=ENGAGEMENT_STATUSES,
+        category_label=service.category_label,
+        filtered=bool(flt.text or flt.category or flt.group_id or flt.engagement),
+    )
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+def new():
+    require_site_role("editor")
+    form = PersonForm(users=service.site_users(g.site.id))
+    if form.validate_on_submit():
+        try:
+            person = service.create_person(g.site, form.person_data())
+        except ServiceError as error:
+            apply_form_errors(form, error)
+        else:
+            db.session.commit()
+            flash(f"{person.name} added.")
+            return redirect(url_for("sites.people.show", person_id=person.id))
+    return render_template("people/form.html", form=form, person=None), form_status(form)
+
+
+@bp.get("/people/<int:person_id>")
+def show(person_id: int):
+    person = _person_or_404(person_id)
+    _ensure_groups()
+    groups = [grp for grp, _n in service.groups_with_counts(g.site)]
+    return render_template(
+        "people/show.html",
+        person=person,
+        category=service.category_label(person),
+        roles=service.role_names(),
+        sections=service.person_sections(person),
+        history=history_for("person", person.id, g.site.id),
+        join_form=JoinGroupForm(groups=groups, roles=_role_choices()),
+        confirm=ConfirmForm(),
+        endpoints_available=current_app.view_functions,
+    )
+
+
+@bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
+def edit(person_id: int):
+    require_site_role("editor")
+    person = _person_or_404(person_id)
+    if person.erased:
+        abort(404)
+    form = PersonForm(obj=person, users=service.site_users(g.site.id))
+    if request.method == "GET":
+        form.version.data = person.version
+        form.category.data = person.category or ""
+        form.user_id.data = str(person.user_id) if person.user_id else ""
+    if form.validate_on_submit():
+        check_version(
+            form.version.data,
+            person.version,
+            StaleEdit(
+                what="this person's details",
+                current=[("Name", person.name), ("Job title", person.job_title)],
+                yours=[("Name", form.name.data), ("Job title", form.job_title.data)],
+                back_url=url_for("sites.people.edit", person_id=person.id),
+            ),
+        )
+        try:
+            service.update_person(person, form.person_data())
+        except ServiceError as error:
+            apply_form_errors(form, error)
+        else:
+            db.session.commit()
+            flash("Details saved.")
+            return redirect(url_for("sites.people.show", person_id=person.id))
+    return render_template("people/form.html", form=form, person=person), form_status(form)
+
+
+@bp.post("/people/<int:person_id>/groups")
+def join_group(person_id: int):
+    person = _person_or_404(person_id)
+    groups = [grp for grp, _n in service.groups_with_counts(g.site)]
+    form = JoinGroupForm(groups=groups, roles=_role_choices())
+    if form.validate_on_submit():
+        group = _group_or_404(int(form.group_id.data))
+        try:
+            service.add_to_group(group, person, form.team_role.data or "")
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(f"Added to {group.name}.")
+    else:
+        flash("Choose a group.", "error")
+    return redirect(url_for("sites.people.show", person_id=person.id))
+
+
+@bp.get("/people/<int:person_id>/data.json")
+def export_person(person_id: int):
+    require_site_role("editor")
+    person = _person_or_404(person_id)
+    data = personal_data(person)
+    record_event(
+        "export",
+        site_id=g.site.id,
+        object_type="person",
+        object_id=person.id,
+        detail=f"Personal data of person #{person.id} exported as JSON",
+    )
+    db.session.commit()
+    return Response(
+        json.dumps(data, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="person-{person.id}.json"'},
+    )
+
+
+@bp.route("/people/<int:person_id>/erase", methods=["GET", "POST"])
+def erase(person_id: int):
+    require_site_role("manager")
+    person = _person_or_404(person_id)
+    if person.erased:
+        flash("This person's details have already been erased.")
+        return redirect(url_for("sites.people.show", person_id=person.id))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        service.erase_person(person, current_user)
+        db.session.commit()
+        flash("The person's name and contact details have been erased everywhere.")
+        return redirect(url_for("sites.people.index"))
+    return render_template(
+        "people/erase.html", person=person, form=form, sections=service.person_sections(person)
+    )
+
+
+@bp.get("/coverage")
+def coverage():
+    _ensure_groups()
+    cov = site_coverage(g.site, ensure_groups=False)
+    return render_template("people/coverage.html", cov=cov)
+
+
+def _export_people(kind: str, build) -> bytes:  # noqa: ANN001 - people -> file bytes
+    require_site_role("editor")
+    people = [p for p in service.list_people(g.site) if not p.erased]
+    content = build(people)  # before the commit below, which would expire every row loaded
+    record_event(
+        "export",
+        site_id=g.site.id,
+        object_type="people",
+        detail=f"People list exported as {kind} ({len(people)} people)",
+    )
+    db.session.commit()
+    return content
+
+
+@bp.get("/people.csv")
+def export_csv():
+    return Response(
+        _export_people("CSV", people_csv),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="people-site-{g.site.id}.csv"'},
+    )
+
+
+@bp.get("/people.xlsx")
+def export_xlsx():
+    content = _export_people("Excel", lambda people: people_xlsx(people, g.site.name))
+    return Response(
+        content,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="people-site-{g.site.id}.xlsx"'},
+    )
+
+
+# --- Groups -----------------------------------------------------------------------------
+
+
+@bp.route("/groups", methods=["GET", "POST"])
+def groups():
+    _ensure_groups()
+    form = GroupForm()
+    if form.validate_on_submit():
+        try:
+            group = service.create_group(
+                g.site, form.name.data, form.description.data or "", form.quorum.data
+            )
+        except ServiceError as error:
+            apply_form_errors(form, error)
+        else:
+            db.session.commit()
+            flash(f"Group {group.name} created. Add its members next.")
+            return redirect(url_for("sites.people.group", group_id=group.id))
+    return render_template(
+        "people/groups.html",
+        form=form,
+        groups=service.groups_with_counts(g.site),
+        kinds=GROUP_KINDS,
+    ), form_status(form)
+
+
+@bp.route("/groups/<int:group_id>", methods=["GET", "POST"])
+def group(group_id: int):
+    grp = _group_or_404(group_id)
+    form = MemberForm(people=service.people_choices(g.site.id), roles=_role_choices())
+    if form.validate_on_submit():
+        person = service.person_in_site(g.site.id, int(form.person_id.data))
+        if person is None:
+            form.person_id.errors = ["Choose a person from this site."]
+        else:
+            try:
+                service.add_to_group(grp, person, form.team_role.data or "")
+            except ServiceError as error:
+                apply_form_errors(form, error)
+            else:
+                db.session.commit()
+                flash(f"{person.name} added to {grp.name}.")
+                return redirect(url_for("sites.people.group", group_id=grp.id))
+    return render_template(
+        "people/group.html",
+        group=grp,
+        members=service.group_members(grp),
+        form=form,
+        roles=service.role_names(),
+        confirm=ConfirmForm(),
+        category_label=service.category_label,
+    ), form_status(form)
+
+
+@bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])
+def edit_group(group_id: int):
+    require_site_role("editor")
+    grp = _group_or_404(group_id)
+    form = GroupForm(obj=grp)
+    if request.method == "GET":
+        form.version.data = grp.version
+    if form.validate_on_submit():
+        check_version(
+            form.version.data,
+            grp.version,
+            StaleEdit(
+                what="this group",
+                current=[("Name", grp.name), ("Quorum", str(grp.quorum or ""))],
+                yours=[("Name", form.name.data), ("Quorum", str(form.quorum.data or ""))],
+                back_url=url_for("sites.people.edit_group", group_id=grp.id),
+            ),
+        )
+        try:
+            service.update_group(grp, form.name.data, form.description.data or "", form.quorum.data)
+        except ServiceError as error:
+            apply_form_errors(form, error)
+        else:
+            db.session.commit()
+            flash("Group saved.")
+            return redirect(url_for("sites.people.group", group_id=grp.id))
+    return render_template("people/group_form.html", form=form, group=grp), form_status(form)
+
+
+@bp.route("/groups/<int:group_id>/delete", methods=["GET", "POST"])
+def delete_group(group_id: int):
+    require_site_role("editor")
+    grp = _group_or_404(group_id)
+    form = ConfirmForm()
+    if grp.kind != "custom":
+        flash("The project team, reference group and steering group cannot be deleted.", "error")
+        return redirect(url_for("sites.people.group", group_id=grp.id))
+    if form.validate_on_submit():
+        name = grp.name
+        service.delete_group(grp)
+        db.session.commit()
+        flash(f"Group {name} deleted. Its members are still listed under People.")
+        return redirect(url_for("sites.people.groups"))
+    return render_template(
+        "people/confirm.html",
+        form=form,
+        title=f"Delete the group {grp.name}?",
+        body="The group and its list of members go. The people stay on the site's list.",
+        button="Delete group",
+        back=url_for("sites.people.group", group_id=grp.id),
+    )
+
+
+@bp.route("/groups/<int:group_id>/members/<int:member_id>/remove", methods=["GET", "POST"])
+def remove_member(group_id: int, member_id: int):
+    require_site_role("editor")
+    grp = _group_or_404(group_id)
+    member = service.member_in_group(grp, member_id)
+    if member is None:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        db.session.delete(member)
+        db.session.commit()
+        flash(f"{member.person.name} removed from {grp.name}.")
+        return redirect(url_for("sites.people.group", group_id=grp.id))
+    role = service.role_names().get(member.team_role)
+    return render_template(
+        "people/confirm.html",
+        form=form,
+        title=f"Remove {member.person.name} from {grp.name}?",
+        body=(f"They will no longer be {role} on the project team. " if role else "")
+        + "They stay on the site's list of people.",
+        button="Remove",
+        back=url_for("sites.people.group", group_id=grp.id),
+    )
+
+
+from app.people import import_views  # noqa: E402, F401 - the import pages, on the same blueprint

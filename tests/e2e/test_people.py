@@ -1,0 +1,120 @@
+"""A project manager builds the stakeholder list, fills the reference group, checks who is
+missing, then moves the list to another site through a CSV file."""
+
+from app.accounts.service import create_user
+from app.extensions import db
+from app.sites.models import Membership
+from app.sites.service import SiteDetails, create_site
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import assert_no_axe_violations
+
+
+def _world() -> dict:
+    pm = create_user("pm@example.nhs.uk", "Priya Shah", PASSWORD)
+    first = create_site(SiteDetails(name="Riverside FLS", organisation="Riverside NHS Trust"))
+    second = create_site(SiteDetails(name="Hilltop FLS", organisation="Hilltop NHS Trust"))
+    for site in (first, second):
+        db.session.add(Membership(site_id=site.id, user_id=pm.id, role="manager"))
+    db.session.flush()
+    return {"first": first.id, "second": second.id}
+
+
+PEOPLE = [
+    ("Margaret Hill", "Patient representative", "patients", "margaret.hill@example.org"),
+    ("Dr Fiona Walsh", "GP partner", "primary-care", "fiona.walsh@example.nhs.uk"),
+    ("Ben Carter", "Lead pharmacist", "pharmacy", "ben.carter@example.nhs.uk"),
+]
+
+TITLES = {name: title for name, title, _category, _email in PEOPLE}
+
+
+def _add_person(page, name: str, title: str, category: str, email: str) -> None:  # noqa: ANN001
+    page.get_by_role("button", name="Add a person").click()
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("Job title").fill(title)
+    page.get_by_label("Stakeholder category").select_option(category)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_role("button", name="Add person").click()
+    assert page.get_by_role("heading", level=1, name=name).is_visible()
+
+
+def test_people_reference_group_coverage_and_csv_between_sites(
+    page, live_server, seed, sign_in_as, tmp_path
+) -> None:
+    ids = seed(_world)
+    sign_in_as("pm@example.nhs.uk")
+    page.goto(live_server(f"/sites/{ids['first']}/people"))
+    assert page.get_by_text("No people yet.").is_visible()
+    assert_no_axe_violations(page)
+
+    # A bad email is refused next to the field, and nothing is saved.
+    page.get_by_role("button", name="Add a person").click()
+    page.get_by_label("Full name").fill("Margaret Hill")
+    page.get_by_label("Email address").fill("margaret.hill@")
+    page.get_by_role("button", name="Add person").click()
+    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    assert page.get_by_label("Full name").input_value() == "Margaret Hill"
+    assert_no_axe_violations(page)
+    page.goto(live_server(f"/sites/{ids['first']}/people"))
+
+    for name, title, category, email in PEOPLE:
+        _add_person(page, name, title, category, email)
+        assert_no_axe_violations(page)
+        page.get_by_role("link", name="People", exact=True).first.click()
+
+    page.get_by_role("link", name="Who is missing").click()
+    assert page.get_by_text("0 of 13 categories have at least one member.").is_visible()
+    assert_no_axe_violations(page)
+
+    page.get_by_role("link", name="Change the reference group's members").click()
+    assert_no_axe_violations(page)
+    for name in ("Margaret Hill", "Dr Fiona Walsh"):
+        page.get_by_label("Person").select_option(label=f"{name} ({TITLES[name]})")
+        page.get_by_role("button", name="Add to group").click()
+        assert page.get_by_role("link", name=name).is_visible()
+    assert_no_axe_violations(page)
+
+    page.get_by_role("link", name="Coverage").click()
+    assert page.get_by_text("2 of 13 categories have at least one member.").is_visible()
+    patients_row = page.get_by_role("row", name="Patients and patient advocates")
+    assert "Margaret Hill" in patients_row.inner_text()
+    assert page.get_by_role("img", name="Power and interest grid").is_visible()
+    assert_no_axe_violations(page)
+
+    # Download the list as CSV...
+    page.goto(live_server(f"/sites/{ids['first']}/people"))
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download as CSV").click()
+    csv_path = tmp_path / "people.csv"
+    download_info.value.save_as(csv_path)
+    assert "Margaret Hill" in csv_path.read_text(encoding="utf-8-sig")
+
+    # ...and import it into the other site, through the preview.
+    page.goto(live_server(f"/sites/{ids['second']}/people"))
+    page.get_by_role("link", name="Import from a spreadsheet").click()
+    assert_no_axe_violations(page)
+    page.get_by_label("A CSV or Excel (.xlsx) file").set_input_files(str(csv_path))
+    page.get_by_role("button", name="Upload and preview").click()
+    assert page.get_by_role("heading", name="Check the import").is_visible()
+    assert page.get_by_text("3 new people to add").is_visible()
+    assert page.get_by_label("Import column Email as").input_value() == "email"
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Import 3 people").click()
+    assert page.get_by_text("Import finished: 3 added, 0 updated").is_visible()
+    assert page.get_by_role("link", name="Ben Carter").is_visible()
+    assert_no_axe_violations(page)
+
+    page.get_by_role("link", name="Who is missing").click()
+    assert page.get_by_text("2 of 13 categories have at least one member.").is_visible()
+
+    # One person's page: groups, personal data, erasure with a confirmation step.
+    page.goto(live_server(f"/sites/{ids['second']}/people"))
+    page.get_by_role("link", name="Margaret Hill").click()
+    assert page.get_by_role("link", name="Stakeholder reference group").is_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Erase this person").click()
+    assert page.get_by_role("heading", name="Erase Margaret Hill?").is_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Erase this person").click()
+    assert page.get_by_text("erased everywhere").is_visible()
+    assert page.get_by_role("link", name="Margaret Hill").count() == 0
