@@ -71,7 +71,7 @@ class PidContent:
 
 def load_pid(site: Site, today: date) -> PidContent:
     """Everything the PID shows: a fixed number of queries whatever the project's size."""
-    team, categories, gaps = sources.people_sections(site.id)
+    team, categories, gaps = sources.people_sections(site.id, site.organisation)
     tasks = sources.plan_tasks(site.id)
     return PidContent(
         site=site,
@@ -331,7 +331,7 @@ def pid_bytes(content: PidContent) -> bytes:
 # Layout constants measured against LibreOffice's rendering of the demo PIDs (A4, 2 cm
 # margins, Arial 11 pt body, 9.5 pt tables): good enough to say "about 3 pages".
 CHARS_PER_LINE = 92
-LINES_PER_PAGE = 50
+LINES_PER_PAGE = 66
 CM_PER_TABLE_CHAR = 0.18
 
 

@@ -88,7 +88,15 @@ def _group_members(site_id: int, kinds: tuple[str, ...]) -> list[GroupMember]:
     )
 
 
-def people_sections(site_id: int) -> tuple[list[TeamRow], list[CategoryRow], list[str]]:
+def _role_at(person: Person, home: str) -> str:
+    """'Consultant, Age UK': the organisation is left out when it is the site's own."""
+    organisation = "" if person.organisation.strip() == home.strip() else person.organisation
+    return ", ".join(part for part in (person.job_title, organisation) if part)
+
+
+def people_sections(
+    site_id: int, home_organisation: str = ""
+) -> tuple[list[TeamRow], list[CategoryRow], list[str]]:
     """The project team by toolkit role, the reference group by stakeholder category, and the
     categories nobody represents yet. Three queries (members, then people and groups)."""
     toolkit = get_toolkit()
@@ -106,9 +114,7 @@ def people_sections(site_id: int) -> tuple[list[TeamRow], list[CategoryRow], lis
                     TeamRow(
                         role=role.name if role else (member.team_role or "Team member"),
                         name=person.name,
-                        job_title=", ".join(
-                            part for part in (person.job_title, person.organisation) if part
-                        ),
+                        job_title=_role_at(person, home_organisation),
                         responsibilities=role.responsibilities if role else "",
                     ),
                 )
@@ -116,10 +122,7 @@ def people_sections(site_id: int) -> tuple[list[TeamRow], list[CategoryRow], lis
         else:
             category = toolkit.categories_by_key.get(person.category or "")
             label = category.name if category else (person.category_other or "Other")
-            by_category[label].append(
-                ", ".join(part for part in (person.job_title, person.organisation) if part)
-                or "Member"
-            )
+            by_category[label].append(_role_at(person, home_organisation) or "Member")
     order = [c.name for c in toolkit.categories]
     categories = [
         CategoryRow(name, sorted(set(by_category[name]))) for name in order if name in by_category
