@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.core.dates import utcnow
+from app.core.dates import uk_date, utcnow
 from app.core.errors import ServiceError
 from app.documents import text
 from app.documents.models import (
@@ -81,8 +81,10 @@ def narrative_values(narrative: PidNarrative | None) -> dict[str, str]:
     return {name: (getattr(narrative, name) if narrative else "") for name in NARRATIVE_LIMITS}
 
 
-def pid_agreed(site: Site) -> tuple[bool, str]:
-    """The Start Out gateway's 'agreed PID' criterion, checked from the recorded versions."""
+def pid_agreed(site: Site) -> tuple[bool, str, str]:
+    """The Start Out gateway's 'agreed PID' criterion, checked from the recorded versions:
+    (met, what was found, where to act), the shape the other features' checks share."""
+    link = f"/sites/{site.id}/documents#agree"  # the URL scheme is a contract
     version = db.session.scalars(
         select(PidVersion)
         .where(PidVersion.site_id == site.id)
@@ -90,7 +92,5 @@ def pid_agreed(site: Site) -> tuple[bool, str]:
         .limit(1)
     ).first()
     if version is None:
-        return False, "No version of the PID has been agreed by the sponsor yet."
-    from app.core.dates import uk_date
-
-    return True, f"PID {version.number} agreed on {uk_date(version.agreed_on)}."
+        return False, "No version of the PID has been agreed by the sponsor yet.", link
+    return True, f"PID {version.number} agreed on {uk_date(version.agreed_on)}.", link

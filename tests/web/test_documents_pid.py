@@ -248,3 +248,19 @@ def test_pid_queries_do_not_grow(
             assert client.get(f"/sites/{site.id}{path}").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_pid_agreed_check_for_the_start_out_gateway(site_world) -> None:
+    from app.documents.service import pid_agreed
+
+    site = site_world["site"]
+    assert pid_agreed(site)[0] is False
+    db.session.add(
+        PidVersion(
+            site_id=site.id, number="v1.0", agreed_by_id=site_world["sponsor"].id,
+            agreed_on=date(2026, 3, 3),
+        )
+    )  # fmt: skip
+    db.session.commit()
+    met, message, link = pid_agreed(site)
+    assert met and message == "PID v1.0 agreed on 3 Mar 2026." and link.endswith("/documents#agree")
