@@ -69,7 +69,8 @@ def check_rows(site: Site, rows: list[ValueRow], *, replace: bool, today: date) 
         kinds.setdefault(value.kpi_number, value.period_kind)
     seen: set[tuple[int, date]] = set()
     for row in rows:
-        prefix = f"{row.where}: " if row.where else ""
+        # The grid has all 11 KPIs on one screen, so name the KPI when there is no row number.
+        prefix = f"{row.where}: " if row.where else f"KPI {row.kpi_number}: "
         num_field = f"num_{row.field_prefix}" if row.field_prefix else None
         den_field = f"den_{row.field_prefix}" if row.field_prefix else None
         if row.kpi_number not in kpis:

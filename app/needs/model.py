@@ -449,8 +449,14 @@ def compute(
         ("follow", follow, "Patients to follow up a year",
          "Patients recommended therapy × follow-up goal.", ("target_followup",)),
     ):  # fmt: skip
-        figures[key] = Figure(key, label, value, "", formula, ((case.label, case.display),), used,
-                              case.missing)  # fmt: skip
+        # Each step works from the one before: caseload -> identify -> treat -> follow up.
+        source = {
+            "identify": case,
+            "treat": figures.get("identify"),
+            "follow": figures.get("treat"),
+        }[key]
+        worked_from = ((source.label, source.display),)
+        figures[key] = Figure(key, label, value, "", formula, worked_from, used, case.missing)
         figures[f"{key}_week"] = Figure(
             f"{key}_week", label.replace("a year", "a week"),
             None if value is None else value / WEEKS_PER_YEAR, "",

@@ -213,3 +213,10 @@ def test_results_grow_with_population_and_are_never_negative(population, extra, 
             before, after = getattr(a.benefits, attr), getattr(b.benefits, attr)
             if before is not None:
                 assert after >= before * (1 - 1e-9) and before >= 0, attr
+
+
+def test_each_workload_step_shows_the_figure_it_was_worked_from() -> None:
+    f = compute(NeedsInputs(admissions={"hip": Admissions(400)}), A).figures
+    assert f["identify"].inputs[0][1] == f["caseload"].display
+    assert f["treat"].inputs[0][1] == f["identify"].display
+    assert f["follow"].inputs[0][1] == f["treat"].display
