@@ -193,7 +193,9 @@ def load_report(site: Site, today: date, since: date | None = None) -> ReportCon
             f"in the last {DEFAULT_PERIOD_DAYS} days "
             "(no earlier steering-group meeting is recorded)"
         )
-    until = upcoming or today + timedelta(days=DEFAULT_PERIOD_DAYS)
+    # The report is presented at the coming meeting, often days away, so "next period" looks
+    # at least a month ahead.
+    until = max(upcoming or today, today + timedelta(days=DEFAULT_PERIOD_DAYS))
     tasks = sources.plan_tasks(site.id)
     overall, phases, effective = _rags(tasks, today)
     completed, due_next, late = [], [], []
