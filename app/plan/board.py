@@ -94,9 +94,12 @@ class Filters:
     def active(self) -> bool:
         return any(vars(self).values())
 
+    def args(self) -> dict[str, str]:
+        """The active filters as URL arguments, for links that keep the current view."""
+        return {k: ("1" if v is True else v) for k, v in vars(self).items() if v}
+
     def query_string(self) -> str:
-        pairs = {k: ("1" if v is True else v) for k, v in vars(self).items() if v}
-        return urlencode(pairs)
+        return urlencode(self.args())
 
     def keeps(self, view: TaskView, today: date) -> bool:
         task = view.task

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from app.accounts.forms import ConfirmForm
-from app.core.access import require_site_role
+from app.core.access import can, require_site_role
 from app.core.audit import record_event
 from app.core.dates import today, uk_date
 from app.core.errors import ERROR_TITLES, ServiceError, StaleEdit, apply_form_errors, check_version
@@ -48,13 +48,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _plan_page(create_form: CreatePlanForm | None = None, status: int = 200):
     plan = service.plan_for(g.site)
-    owners = service.owner_choices(g.site)
     if plan is None:
         form = create_form or CreatePlanForm()
         return render_template("plan/empty.html", form=form), status
     filters = boards.Filters.from_args(request.args)
+    # `?edit=<id>` shows that one row as a form: the Edit link's target without JavaScript.
+    edit_id = request.args.get("edit", type=int) if can("editor") else None
+    owners = service.owner_choices(g.site)
     tasks = boards.load_tasks(g.site)
-    board = boards.build_board(tasks, today(), filters)
+    board = boards.build_board(tasks, today(), filters, keep={edit_id} if edit_id else None)
     return render_template(
         "plan/index.html",
         plan=plan,
@@ -66,12 +68,29 @@ def _plan_page(create_form: CreatePlanForm | None = None, status: int = 200):
         rag_filters=boards.RAG_FILTERS,
         shown=sum(len(p.tasks) for p in board),
         total=len(tasks),
-        inline=InlineTaskForm(formdata=None),
+        edit_id=edit_id,
     ), status
+
+
+def _row_fragment(task_id: int, editing: bool):
+    """One task's row for htmx: as a form (Edit) or as text again (Cancel)."""
+    task = service.get_task_or_404(g.site, task_id)
+    return render_template(
+        "plan/_row.html",
+        view=boards.task_view(task, today()),
+        filters=boards.Filters.from_args(request.args),
+        owners=service.owner_choices(g.site) if editing else [],
+        edit_id=task.id if editing else None,
+        focus=True,
+    )
 
 
 @bp.get("/plan")
 def index():
+    if htmx and request.args.get("row", type=int) is not None:
+        return _row_fragment(request.args.get("row", type=int), editing=False)
+    if htmx and can("editor") and request.args.get("edit", type=int) is not None:
+        return _row_fragment(request.args.get("edit", type=int), editing=True)
     return _plan_page()
 
 
@@ -129,6 +148,8 @@ def _phase_fragment(task: Task, form: InlineTaskForm | None = None, status: int 
         owners=service.owner_choices(g.site),
         form=form,
         form_task_id=task.id,
+        edit_id=task.id if form is not None else None,
+        focus_id=task.id,
     )
     return html, status
 

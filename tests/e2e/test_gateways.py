@@ -50,10 +50,11 @@ def test_start_out_signed_off_moves_site_to_define_and_scope(
     page.goto(live_server(f"/sites/{site}/plan?phase=1&essential=1"))
     for task_id in ids["essentials"]:
         row = page.locator(f"#task-{task_id}")
+        row.get_by_role("link", name="Edit").click()
         row.get_by_label("Status").select_option("complete")
         row.get_by_role("button", name="Save").click()
         page.wait_for_function(
-            "id => document.querySelector(`#task-${id} .app-rag`).innerText.includes('Complete')",
+            "id => document.querySelector(`#task-${id} .app-rag`)?.innerText.includes('Complete')",
             arg=task_id,
         )
     page.goto(live_server(f"/sites/{site}/gateways/1"))

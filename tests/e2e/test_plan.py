@@ -51,14 +51,20 @@ def test_editor_filters_edits_inline_and_round_trips_the_workbook(
     summary = page.locator("#phase-1-summary")
     assert row.locator(".app-rag").inner_text().startswith("Red")
     done_before = summary.inner_text()
+    # Edit swaps the row for its form in place (htmx), with the filtered view kept.
+    row.get_by_role("link", name="Edit").click()
+    expect(row.get_by_label("Status")).to_be_focused()
+    assert "overdue=1" in page.url and "edit=" not in page.url
+    assert_no_axe_violations(page)
     row.get_by_label("Status").select_option("complete")
     row.get_by_role("button", name="Save").click()
     page.wait_for_function(
-        "id => document.querySelector('#task-' + id + ' .app-rag').innerText.includes('Complete')",
+        "id => document.querySelector('#task-' + id + ' .app-rag')?.innerText.includes('Complete')",
         arg=ids["task"],
     )
     assert page.locator("#phase-1-summary").inner_text() != done_before
     assert "overdue=1" in page.url  # no page load: the filtered view is still the one shown
+    expect(row.get_by_label("Status")).to_have_count(0)  # back to a plain row
     assert_no_axe_violations(page)
 
     page.get_by_role("link", name="Timeline").first.click()

@@ -335,7 +335,88 @@ def test_plan_page_query_count_is_fixed(login, site_world, make_person, count_qu
         bench_tasks(BenchContext(site=site, tasks=size, rng=random.Random(size), today=today()))
         db.session.commit()
         with count_queries() as queries:
-            assert client.get(f"/sites/{site.id}/plan").status_code == 200
+            response = client.get(f"/sites/{site.id}/plan")
+            assert response.status_code == 200
         counts.append(len(queries))
     assert _count(site) == 300
     assert counts[0] == counts[1], counts
+    # One compact row a task: 300 tasks stay well under half a megabyte (2.7 MB with forms).
+    assert len(response.data) < 450_000, len(response.data)
+
+
+def test_each_task_is_one_compact_row(login, site_world, planned, make_task) -> None:
+    site, owner = planned
+    task = make_task(
+        site,
+        phase=2,
+        title="Compact task",
+        essential=True,
+        owner_id=owner.id,
+        status="in_progress",
+        start_date=today().replace(day=3) - timedelta(days=60),
+        due_date=today() - timedelta(days=2),
+        reported_rag="green",
+    )
+    client = login(site_world["editor"])
+    html = client.get(f"/sites/{site.id}/plan?overdue=1").get_data(as_text=True)
+    row = re.search(rf'<tr class="nhsuk-table__row" id="task-{task.id}">(.*?)</tr>', html, re.S)
+    assert row, "the task's row is missing"
+    cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row.group(1), re.S)
+    text = [re.sub(r"<[^>]+>", "", c).split() for c in cells]
+    assert text[0][:2] == ["Compact", "task"] and "Essential" in text[0]
+    assert " ".join(text[1]) == "Olivia Owner"
+    assert " ".join(text[3]).startswith(f"{task.due_date.day} {task.due_date:%b %Y}")
+    assert " ".join(text[4]) == "In progress"
+    assert text[5][0] == "Red" and "Reported" in text[5]  # the dates first, the report beside
+    assert f"?edit={task.id}&amp;overdue=1#task-{task.id}" in cells[6]
+    assert f'Edit<span class="nhsuk-u-visually-hidden"> {task.title}</span>' in cells[6]
+    # No form controls in the rows: only the four filter selects are on the page.
+    assert html.count("<select") == 4 and 'name="due_date"' not in html
+
+
+def test_edit_row_with_htmx_and_without(login, site_world, planned, make_task) -> None:
+    site, owner = planned
+    task = make_task(site, phase=1, title="Row to edit", owner_id=owner.id)
+    other = make_task(site, phase=1, title="Row left alone")
+    client = login(site_world["editor"])
+    url = f"/sites/{site.id}/plan?edit={task.id}&phase=1"
+    fragment = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert fragment.lstrip().startswith("<tr") and f'id="task-{task.id}"' in fragment
+    for name in ("status", "owner_id", "start_date", "due_date"):
+        assert f'id="{name}-{task.id}" name="{name}" form="edit-{task.id}"' in fragment
+    assert 'name="filters" value="phase=1"' in fragment
+    assert f'Save<span class="nhsuk-u-visually-hidden"> {task.title}</span>' in fragment
+    assert f"move {task.title} up" in fragment
+    assert f'hx-get="/sites/{site.id}/plan?row={task.id}&amp;phase=1"' in fragment  # Cancel
+    back = client.get(f"/sites/{site.id}/plan?row={task.id}", headers={"HX-Request": "true"})
+    text = back.get_data(as_text=True)
+    assert text.lstrip().startswith("<tr") and "<select" not in text and "Edit<span" in text
+    # Without JavaScript the Edit link is a full page with that one row as a form.
+    page = client.get(url).get_data(as_text=True)
+    assert "<h1>Project plan</h1>" in page and f'id="status-{task.id}"' in page
+    assert f'id="status-{other.id}"' not in page and page.count('name="status" form=') == 1
+    # Viewers only read: the same link shows the plain table.
+    viewer = login(site_world["viewer"]).get(url).get_data(as_text=True)
+    assert f'id="status-{task.id}"' not in viewer and "Edit<span" not in viewer
+
+
+def test_failed_htmx_save_keeps_the_row_as_a_form(login, site_world, planned, make_task) -> None:
+    site, _owner = planned
+    task = make_task(site, phase=1, title="Bad dates")
+    client = login(site_world["editor"])
+    response = client.post(
+        f"/sites/{site.id}/tasks/{task.id}/inline",
+        data={
+            "status": "in_progress",
+            "owner_id": "None",
+            "start_date": "20/3/2026",
+            "due_date": "1/3/2026",
+            "version": task.version,
+            "csrf_token": _token(client, site),
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert f'id="due_date-{task.id}-error"' in html and 'value="01/03/2026"' in html
+    assert f'aria-describedby="due_date-{task.id}-error dates-hint-{task.id}" autofocus' in html
