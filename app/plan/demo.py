@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.demo import BenchContext, DemoContext
 from app.extensions import db
 from app.people.models import Person
-from app.plan.models import Task, TaskComment
+from app.plan.models import Plan, Task, TaskComment
 from app.plan.service import create_plan
 from app.toolkit import get_toolkit
 
@@ -89,6 +89,13 @@ STATUS_MIX = (
 
 def bench_tasks(ctx: BenchContext) -> None:
     """ctx.tasks tasks for a benchmark site: a realistic mix of phases, statuses and dates."""
+    db.session.add(
+        Plan(
+            site_id=ctx.site.id,
+            service_kind=ctx.rng.choice(["new", "improving"]),
+            start_date=ctx.today - timedelta(days=ctx.rng.randint(30, 400)),
+        )
+    )
     owners = _people(ctx.site.id)
     templates = get_toolkit().tasks
     rows = []

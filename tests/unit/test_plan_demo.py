@@ -8,7 +8,7 @@ from app.core.dates import today
 from app.demo import BenchContext, seed_demo
 from app.extensions import db
 from app.plan.demo import bench_tasks
-from app.plan.models import Task, TaskComment
+from app.plan.models import Plan, Task, TaskComment
 from app.plan.rag import site_rag_summary
 from app.sites.service import current_phase_numbers
 
@@ -32,3 +32,5 @@ def test_bench_tasks(app, make_site) -> None:
     bench_tasks(BenchContext(site=site, tasks=150, rng=random.Random(3), today=today()))
     statuses = set(db.session.scalars(select(Task.status).where(Task.site_id == site.id)))
     assert db.session.scalar(select(func.count(Task.id))) == 150 and len(statuses) >= 4
+    # A plan row too, or the plan page would show its empty state and the benchmark time nothing.
+    assert db.session.scalar(select(func.count(Plan.id)).where(Plan.site_id == site.id)) == 1
