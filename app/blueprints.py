@@ -7,6 +7,7 @@ registered it (tests build many apps).
 from flask import Blueprint
 
 from app.accounts import bp as accounts_bp
+from app.documents import bp as documents_bp
 from app.gateways import bp as gateways_bp
 from app.home import bp as home_bp
 from app.kpis import bp as kpis_bp
@@ -29,6 +30,7 @@ SITE_FEATURES: list[Blueprint] = [
     needs_bp,
     kpis_bp,
     gateways_bp,
+    documents_bp,
 ]
 
 for _feature in SITE_FEATURES:

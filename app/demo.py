@@ -155,6 +155,7 @@ def feature_steps() -> tuple[list[DemoStep], list[BenchStep]]:
 
     Imported here rather than at the top because feature modules import this one's models.
     """
+    from app.documents.demo import demo_documents
     from app.gateways.demo import demo_gateways
     from app.kpis.demo import bench_kpis, seed_demo_kpis
     from app.meetings.demo import bench_meetings, seed_meetings
@@ -170,6 +171,7 @@ def feature_steps() -> tuple[list[DemoStep], list[BenchStep]]:
         demo_risks,
         demo_needs,
         seed_demo_kpis,
+        demo_documents,
         demo_gateways,
     ]
     bench = [bench_people, bench_tasks, bench_meetings, bench_risks, bench_needs, bench_kpis]

@@ -48,6 +48,10 @@ class AuditEvent(db.Model):
     detail: Mapped[str | None] = mapped_column(String(500))
 
 
+def _keep_old_value(_target, value, _old, _initiator):  # noqa: ANN001, ANN202
+    return value
+
+
 class Audited:
     """Mixin: changes to this model's columns are written to the history.
 
@@ -57,6 +61,14 @@ class Audited:
 
     audit_type: str = ""
     audit_exclude: frozenset[str] = frozenset()
+
+    @classmethod
+    def __declare_last__(cls) -> None:
+        # Load a column's stored value before it is overwritten, so the history always has
+        # the old value, even for a record whose attributes expired after a commit.
+        for attr in inspect(cls).column_attrs:
+            if attr.key not in NEVER_AUDITED:
+                event.listen(getattr(cls, attr.key), "set", _keep_old_value, active_history=True)
 
     def audit_label(self) -> str:
         return getattr(self, "title", None) or getattr(self, "name", None) or f"#{self.id}"

@@ -24,6 +24,9 @@ def _set_font(style, size: int | None = None) -> None:  # noqa: ANN001 - a docx 
         rpr.append(fonts)
     for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(slot), FONT)
+    # Headings name theme fonts, which win over the explicit ones: drop them.
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)
     if size:
         style.font.size = Pt(size)
 

@@ -85,4 +85,5 @@ AUTO_CHECKS: dict[str, Callable[[Site], CheckResult]] = {
     ),
     "needs_entered": _feature_check("app.needs.service:needs_entered", "sites.needs.index"),
     "kpis_recorded": _feature_check("app.kpis.service:kpis_recorded", "sites.kpis.index"),
+    "pid_agreed": _feature_check("app.documents.service:pid_agreed", "sites.documents.index"),
 }

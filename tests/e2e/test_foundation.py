@@ -1,5 +1,7 @@
 """A person signs in, sees their sites, opens one, is kept out of another, signs out."""
 
+from playwright.sync_api import expect
+
 from app.accounts.service import create_user
 from app.sites.models import Membership
 from app.sites.service import SiteDetails, create_site
@@ -21,27 +23,27 @@ def _world():
 def test_sign_in_open_site_and_sign_out(page, live_server, seed, sign_in_as) -> None:
     ids = seed(_world)
     sign_in_as("pm@example.nhs.uk")
-    assert page.get_by_role("heading", name="Your sites").is_visible()
+    expect(page.get_by_role("heading", name="Your sites")).to_be_visible()
     assert_no_axe_violations(page)
     assert page.get_by_role("link", name="Hilltop FLS").count() == 0
 
     page.get_by_role("link", name="Riverside FLS").click()
-    assert page.get_by_role("heading", level=1, name="Riverside FLS").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Riverside FLS")).to_be_visible()
     assert_no_axe_violations(page)
 
     page.get_by_role("link", name="Who has access").click()
-    assert page.get_by_role("heading", name="Who has access to Riverside FLS").is_visible()
+    expect(page.get_by_role("heading", name="Who has access to Riverside FLS")).to_be_visible()
     assert_no_axe_violations(page)
 
     response = page.goto(live_server(f"/sites/{ids['theirs']}/"))
     assert response.status == 403
-    assert page.get_by_role("heading", name="You do not have access to this page").is_visible()
+    expect(page.get_by_role("heading", name="You do not have access to this page")).to_be_visible()
     assert_no_axe_violations(page)
 
     page.goto(live_server("/"))
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/login")
-    assert page.get_by_text("You have signed out.").is_visible()
+    expect(page.get_by_text("You have signed out.")).to_be_visible()
     response = page.goto(live_server(f"/sites/{ids['mine']}/"))
     assert "/login" in page.url
 
@@ -52,12 +54,12 @@ def test_wrong_password_says_so_without_saying_which(page, live_server, seed) ->
     page.get_by_label("Email address").fill("pm@example.nhs.uk")
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("Email or password is incorrect.").first.is_visible()
+    expect(page.get_by_text("Email or password is incorrect.").first).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_label("Email address").fill("pm@example.nhs.uk")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("heading", name="Your sites").is_visible()
+    expect(page.get_by_role("heading", name="Your sites")).to_be_visible()
 
 
 def test_admin_creates_a_user_and_a_site_and_gives_access(page, live_server, seed, sign_in_as):
@@ -68,13 +70,13 @@ def test_admin_creates_a_user_and_a_site_and_gives_access(page, live_server, see
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Add a user").click()
     page.get_by_role("button", name="Add user").click()  # empty form: errors, nothing saved
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_label("Full name").fill("Nina Nurse")
     page.get_by_label("Email address").fill("nina@example.nhs.uk")
     page.get_by_label("Temporary password").fill("temporary-pass-1")
     page.get_by_role("button", name="Add user").click()
-    assert page.get_by_role("cell", name="nina@example.nhs.uk").is_visible()
+    expect(page.get_by_role("cell", name="nina@example.nhs.uk")).to_be_visible()
 
     page.goto(live_server("/"))
     page.get_by_role("link", name="Create a site").click()
@@ -83,11 +85,11 @@ def test_admin_creates_a_user_and_a_site_and_gives_access(page, live_server, see
     page.get_by_label("Trust or health board").fill("Hilltop NHS Trust")
     page.get_by_label("Project start date").fill("2/3/2026")
     page.get_by_role("button", name="Create site").click()
-    assert page.get_by_role("heading", name="Who has access to Hilltop FLS").is_visible()
+    expect(page.get_by_role("heading", name="Who has access to Hilltop FLS")).to_be_visible()
     page.get_by_label("Email address of an existing user").fill("nina@example.nhs.uk")
     page.get_by_label("Role on this site").select_option("editor")
     page.get_by_role("button", name="Give access").click()
-    assert page.get_by_text("Nina Nurse added as editor.").is_visible()
+    expect(page.get_by_text("Nina Nurse added as editor.")).to_be_visible()
     assert_no_axe_violations(page)
 
     for path in ("/toolkit", "/help", "/account/password"):

@@ -65,9 +65,9 @@ def test_enter_six_months_and_see_the_chart_and_a_signal(
     assert page.locator("svg .kpi-median").count() == 1
     assert page.locator("svg .kpi-target").count() == 1
     assert page.locator("svg .kpi-signal").count() == 6
-    assert (
-        page.locator("#kpi-signals").get_by_text("Improving: 6 points rising in a row").is_visible()
-    )
+    expect(
+        page.locator("#kpi-signals").get_by_text("Improving: 6 points rising in a row")
+    ).to_be_visible()
     expect(
         page.get_by_role("table", name="Values by period (the chart as a table)")
     ).to_be_visible()

@@ -1,6 +1,8 @@
 """A project manager builds the stakeholder list, fills the reference group, checks who is
 missing, then moves the list to another site through a CSV file."""
 
+from playwright.sync_api import expect
+
 from app.accounts.service import create_user
 from app.extensions import db
 from app.sites.models import Membership
@@ -35,7 +37,7 @@ def _add_person(page, name: str, title: str, category: str, email: str) -> None:
     page.get_by_label("Stakeholder category").select_option(category)
     page.get_by_label("Email address").fill(email)
     page.get_by_role("button", name="Add person").click()
-    assert page.get_by_role("heading", level=1, name=name).is_visible()
+    expect(page.get_by_role("heading", level=1, name=name)).to_be_visible()
 
 
 def test_people_reference_group_coverage_and_csv_between_sites(
@@ -44,7 +46,7 @@ def test_people_reference_group_coverage_and_csv_between_sites(
     ids = seed(_world)
     sign_in_as("pm@example.nhs.uk")
     page.goto(live_server(f"/sites/{ids['first']}/people"))
-    assert page.get_by_text("No people yet.").is_visible()
+    expect(page.get_by_text("No people yet.")).to_be_visible()
     assert_no_axe_violations(page)
 
     # A bad email is refused next to the field, and nothing is saved.
@@ -52,7 +54,7 @@ def test_people_reference_group_coverage_and_csv_between_sites(
     page.get_by_label("Full name").fill("Margaret Hill")
     page.get_by_label("Email address").fill("margaret.hill@")
     page.get_by_role("button", name="Add person").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     assert page.get_by_label("Full name").input_value() == "Margaret Hill"
     assert_no_axe_violations(page)
     page.goto(live_server(f"/sites/{ids['first']}/people"))
@@ -63,7 +65,7 @@ def test_people_reference_group_coverage_and_csv_between_sites(
         page.get_by_role("link", name="People", exact=True).first.click()
 
     page.get_by_role("link", name="Who is missing").click()
-    assert page.get_by_text("0 of 13 categories have at least one member.").is_visible()
+    expect(page.get_by_text("0 of 13 categories have at least one member.")).to_be_visible()
     assert_no_axe_violations(page)
 
     page.get_by_role("link", name="Change the reference group's members").click()
@@ -71,14 +73,14 @@ def test_people_reference_group_coverage_and_csv_between_sites(
     for name in ("Margaret Hill", "Dr Fiona Walsh"):
         page.get_by_label("Person").select_option(label=f"{name} ({TITLES[name]})")
         page.get_by_role("button", name="Add to group").click()
-        assert page.get_by_role("link", name=name).is_visible()
+        expect(page.get_by_role("link", name=name)).to_be_visible()
     assert_no_axe_violations(page)
 
     page.get_by_role("link", name="Coverage").click()
-    assert page.get_by_text("2 of 13 categories have at least one member.").is_visible()
+    expect(page.get_by_text("2 of 13 categories have at least one member.")).to_be_visible()
     patients_row = page.get_by_role("row", name="Patients and patient advocates")
     assert "Margaret Hill" in patients_row.inner_text()
-    assert page.get_by_role("img", name="Power and interest grid").is_visible()
+    expect(page.get_by_role("img", name="Power and interest grid")).to_be_visible()
     assert_no_axe_violations(page)
 
     # Download the list as CSV...
@@ -95,26 +97,26 @@ def test_people_reference_group_coverage_and_csv_between_sites(
     assert_no_axe_violations(page)
     page.get_by_label("A CSV or Excel (.xlsx) file").set_input_files(str(csv_path))
     page.get_by_role("button", name="Upload and preview").click()
-    assert page.get_by_role("heading", name="Check the import").is_visible()
-    assert page.get_by_text("3 new people to add").is_visible()
+    expect(page.get_by_role("heading", name="Check the import")).to_be_visible()
+    expect(page.get_by_text("3 new people to add")).to_be_visible()
     assert page.get_by_label("Import column Email as").input_value() == "email"
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Import 3 people").click()
-    assert page.get_by_text("Import finished: 3 added, 0 updated").is_visible()
-    assert page.get_by_role("link", name="Ben Carter").is_visible()
+    expect(page.get_by_text("Import finished: 3 added, 0 updated")).to_be_visible()
+    expect(page.get_by_role("link", name="Ben Carter")).to_be_visible()
     assert_no_axe_violations(page)
 
     page.get_by_role("link", name="Who is missing").click()
-    assert page.get_by_text("2 of 13 categories have at least one member.").is_visible()
+    expect(page.get_by_text("2 of 13 categories have at least one member.")).to_be_visible()
 
     # One person's page: groups, personal data, erasure with a confirmation step.
     page.goto(live_server(f"/sites/{ids['second']}/people"))
     page.get_by_role("link", name="Margaret Hill").click()
-    assert page.get_by_role("link", name="Stakeholder reference group").is_visible()
+    expect(page.get_by_role("link", name="Stakeholder reference group")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Erase this person").click()
-    assert page.get_by_role("heading", name="Erase Margaret Hill?").is_visible()
+    expect(page.get_by_role("heading", name="Erase Margaret Hill?")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Erase this person").click()
-    assert page.get_by_text("erased everywhere").is_visible()
+    expect(page.get_by_text("erased everywhere")).to_be_visible()
     assert page.get_by_role("link", name="Margaret Hill").count() == 0

@@ -165,6 +165,12 @@ RULES: dict[tuple[str, str], dict] = {
     ("sites.people.import_upload", "GET"): SITE_EDIT_PAGE,
     ("sites.people.import_upload", "POST"): SITE_WRITE,
     ("sites.people.import_confirm", "POST"): SITE_WRITE,
+    ("sites.documents.index", "GET"): SITE_READ,
+    ("sites.documents.index", "POST"): SITE_WRITE,
+    ("sites.documents.agree", "POST"): SITE_SPONSOR_POST,
+    ("sites.documents.pid_docx", "GET"): SITE_READ,
+    ("sites.documents.steering_report", "GET"): SITE_READ,
+    ("sites.documents.steering_report_docx", "GET"): SITE_READ,
 }
 
 # Plan: anyone on the site reads; editors change tasks; the manager creates the plan.

@@ -1,0 +1,357 @@
+"""The Project Initiation Document: the team's own words plus the live plan, people, meetings,
+gateways, risks and needs, on two to four printed pages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from io import BytesIO
+
+from docx.document import Document as DocxDocument
+
+from app.core.dates import uk_date
+from app.documents import docx_style as style
+from app.documents import sources
+from app.documents.models import PidNarrative, PidVersion
+from app.documents.text import glossary_for
+from app.sites.models import Site
+
+TITLE = "Project Initiation Document (PID)"
+MAX_PER_CATEGORY = 5
+MAX_MILESTONES = 3
+_VERSION = re.compile(r"^v(\d+)\.(\d+)$")
+
+
+def next_version_number(latest: str | None) -> str:
+    """v1.0 for the first agreement, then v1.1, v1.2 …"""
+    match = _VERSION.match(latest or "")
+    if not match:
+        return "v1.0"
+    return f"v{match.group(1)}.{int(match.group(2)) + 1}"
+
+
+@dataclass
+class PidContent:
+    site: Site
+    today: date
+    narrative: PidNarrative | None
+    versions: list[PidVersion]
+    team: list[sources.TeamRow]
+    categories: list[sources.CategoryRow]
+    category_gaps: list[str]
+    phases: list[sources.PhaseRow]
+    gateways: dict[int, sources.GatewayRow]
+    meetings: list[sources.MeetingRow]
+    risks: list[sources.RiskRow]
+    needs: sources.NeedsRow | None
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def latest(self) -> PidVersion | None:
+        return self.versions[0] if self.versions else None
+
+    @property
+    def is_draft(self) -> bool:
+        """A draft unless the narrative is unchanged since the latest agreed version."""
+        latest = self.latest
+        if latest is None or self.narrative is None:
+            return True
+        return self.narrative.updated_at > latest.generated_at
+
+    @property
+    def version_label(self) -> str:
+        if not self.is_draft:
+            return self.latest.number
+        return f"{next_version_number(self.latest.number if self.latest else None)} (draft)"
+
+    def text(self, name: str) -> str:
+        return getattr(self.narrative, name, "") if self.narrative else ""
+
+
+def load_pid(site: Site, today: date) -> PidContent:
+    """Everything the PID shows: a fixed number of queries whatever the project's size."""
+    team, categories, gaps = sources.people_sections(site.id, site.organisation)
+    tasks = sources.plan_tasks(site.id)
+    return PidContent(
+        site=site,
+        today=today,
+        narrative=sources.narrative_for(site.id),
+        versions=sources.versions_for(site.id),
+        team=team,
+        categories=categories,
+        category_gaps=gaps,
+        phases=sources.phase_rows(tasks),
+        gateways=sources.gateway_status(site.id),
+        meetings=sources.meetings_calendar(site.id, today),
+        risks=sources.key_risks(site.id),
+        needs=sources.needs_headline(site.id),
+    )
+
+
+def agreed_line(version: PidVersion) -> str:
+    who = version.agreed_by.name if version.agreed_by else "the project sponsor"
+    return f"{version.number} agreed by {who} on {uk_date(version.agreed_on)}"
+
+
+def _narrative(doc: DocxDocument, content: PidContent, name: str, what: str) -> None:
+    text = content.text(name)
+    if text.strip():
+        style.prose(doc, text)
+    else:
+        content.missing.append(what)
+        style.missing(doc, f"Not written yet. Add the {what} on the Documents page.")
+
+
+def _cover(doc: DocxDocument, content: PidContent) -> None:
+    site = content.site
+    style.para(doc, site.organisation, bold_lead=f"{site.name} · ")
+    status = "draft for agreement" if content.is_draft else "agreed"
+    label = content.version_label.replace(" (draft)", "")
+    style.para(doc, f"{label}, {status} · Date: {uk_date(content.today)}", bold_lead="Version: ")
+    if content.latest is not None:
+        style.para(doc, agreed_line(content.latest), bold_lead="Last agreed: ")
+    else:
+        style.para(doc, "Not yet agreed by the project sponsor.", bold_lead="Agreement: ")
+
+
+def _case_for_change(doc: DocxDocument, content: PidContent) -> None:
+    style.heading(doc, "The local case for change")
+    site = content.site
+    facts = []
+    if site.population_50_plus:
+        facts.append(
+            f"About {site.population_50_plus:,} people aged 50 or over live in the area "
+            f"the service will cover."
+        )
+    needs = content.needs
+    if needs and needs.expected_caseload:
+        facts.append(
+            f"We expect about {needs.expected_caseload:,} people a year to break a bone "
+            "in a minor fall. These are the people the FLS will find and treat."
+        )
+    if needs and needs.hip_fractures_prevented:
+        over = f" over {needs.years} years" if needs.years else ""
+        facts.append(
+            f"By preventing further fractures, the service could prevent about "
+            f"{needs.hip_fractures_prevented:,.0f} hip fractures{over}."
+        )
+    for line in facts:
+        style.para(doc, line)
+    if needs:
+        for note in needs.notes:
+            style.para(doc, note)
+    else:
+        content.missing.append("needs analysis")
+        style.missing(
+            doc,
+            "The expected caseload and benefits are not worked out yet. "
+            "Enter the local figures on the Needs page.",
+        )
+
+
+def _team(doc: DocxDocument, content: PidContent) -> None:
+    style.heading(doc, "Who is responsible")
+    if not content.team:
+        content.missing.append("project team")
+        style.missing(doc, "No project team recorded yet. Add the team on the People page.")
+    else:
+        style.table(
+            doc,
+            ["Role", "Name", "Responsibilities"],
+            [
+                [
+                    row.role,
+                    f"{row.name}" + (f"\n{row.job_title}" if row.job_title else ""),
+                    row.responsibilities,
+                ]
+                for row in content.team
+            ],  # fmt: skip
+            caption="The project team: each person's role and responsibilities",
+            widths_cm=[3.8, 4.6, 8.6],
+        )
+    style.heading(doc, "Stakeholder reference group", level=2)
+    if not content.categories:
+        content.missing.append("stakeholder reference group")
+        style.missing(
+            doc, "No one is in the reference group yet. Add stakeholders on the People page."
+        )
+        return
+    style.para(
+        doc,
+        "The reference group brings together everyone with a stake in the service. "
+        "It gives advice and feedback; it does not make decisions.",
+    )
+    rows = []
+    for row in content.categories:
+        shown = row.who[:MAX_PER_CATEGORY]
+        more = len(row.who) - len(shown)
+        rows.append([row.category, "; ".join(shown) + (f"; and {more} more" if more else "")])
+    style.table(
+        doc,
+        ["Category", "Represented by"],
+        rows,
+        caption="Members of the stakeholder reference group by category",
+        widths_cm=[5.5, 11.5],
+    )
+    if content.category_gaps:
+        style.para(doc, "; ".join(content.category_gaps) + ".", bold_lead="Not yet represented: ")
+
+
+def _governance(doc: DocxDocument, content: PidContent) -> None:
+    style.heading(doc, "Governance and meetings")
+    style.para(
+        doc,
+        "The project team runs the project day to day and reports every month to the steering "
+        "group. The project sponsor signs off the end of each phase (a gateway) when its "
+        "essential tasks are complete.",
+    )
+    if not content.meetings:
+        content.missing.append("meetings calendar")
+        style.missing(doc, "No meetings have been scheduled yet. Add them on the Meetings page.")
+        return
+    style.table(
+        doc,
+        ["Date", "Time", "Meeting"],
+        [
+            [uk_date(m.day), m.time, m.title + (f" ({m.group})" if m.group else "")]
+            for m in content.meetings
+        ],  # fmt: skip
+        caption="The next meetings",
+        widths_cm=[3.0, 2.5, 11.5],
+    )
+
+
+def _timeline(doc: DocxDocument, content: PidContent) -> None:
+    style.heading(doc, "Timeline: the six phases")
+    if not any(row.tasks for row in content.phases):
+        content.missing.append("project plan")
+        style.missing(doc, "The project plan has no tasks yet. Create the plan on the Plan page.")
+    rows = []
+    for row in content.phases:
+        planned = (
+            f"{uk_date(row.start, '?')} to {uk_date(row.end, '?')}"
+            if row.start or row.end
+            else "Not planned yet"
+        )
+        milestones = [
+            f"{title} ({uk_date(due, 'no date')})" for title, due in row.milestones[:MAX_MILESTONES]
+        ]
+        gateway = content.gateways.get(row.number)
+        rows.append(
+            [
+                f"{row.number}. {row.name}",
+                planned,
+                "; ".join(milestones) or "None",
+                gateway.status if gateway else "Not signed off",
+            ]
+        )
+    style.table(
+        doc,
+        ["Phase", "Planned dates", "Milestones", "Gateway"],
+        rows,
+        caption="The six phases with planned dates, milestones and gateway status",
+        widths_cm=[3.6, 3.6, 6.6, 3.2],
+    )
+
+
+def _risks(doc: DocxDocument, content: PidContent) -> None:
+    style.heading(doc, "Key risks")
+    if not content.risks:
+        content.missing.append("risks")
+        style.missing(doc, "No risks have been recorded yet. Add them on the Risks page.")
+        return
+    style.table(
+        doc,
+        ["Risk", "Score", "Owner", "What we are doing"],
+        [[r.title, r.score, r.owner, r.action] for r in content.risks],
+        caption="The highest-scoring open risks",
+        widths_cm=[5.0, 2.5, 3.0, 6.5],
+    )
+
+
+def _get_involved(doc: DocxDocument, content: PidContent) -> None:
+    style.heading(doc, "How to get involved")
+    _narrative(doc, content, "get_involved", "'how to get involved' text")
+    name, details = content.text("contact_name").strip(), content.text("contact_details").strip()
+    if name or details:
+        style.para(doc, " · ".join(part for part in (name, details) if part), bold_lead="Contact: ")
+    else:
+        content.missing.append("contact")
+        style.missing(doc, "No contact given yet. Add a contact on the Documents page.")
+
+
+def _glossary(doc: DocxDocument) -> None:
+    """Every acronym the document actually uses, with its meaning, read back from the document."""
+    text = "\n".join(p.text for p in doc.paragraphs)
+    text += "\n" + "\n".join(
+        cell.text for table in doc.tables for row in table.rows for cell in row.cells
+    )
+    entries = glossary_for(text)
+    if not entries:
+        return
+    style.heading(doc, "Words and abbreviations used")
+    style.table(
+        doc, ["Term", "Meaning"], entries, caption="Glossary", widths_cm=[2.6, 14.4], size=9
+    )
+
+
+def build_pid(content: PidContent) -> DocxDocument:
+    site = content.site
+    doc = style.new_document(site.name, f"{site.name}: {TITLE}")
+    _cover(doc, content)
+    style.heading(doc, "Why we need a fracture liaison service")
+    _narrative(doc, content, "purpose", "purpose and background")
+    style.heading(doc, "Aims and objectives")
+    _narrative(doc, content, "aims", "aims and objectives")
+    style.heading(doc, "Scope")
+    style.heading(doc, "In scope", level=2)
+    _narrative(doc, content, "scope_in", "scope (what is in)")
+    style.heading(doc, "Out of scope", level=2)
+    _narrative(doc, content, "scope_out", "scope (what is out)")
+    _case_for_change(doc, content)
+    _team(doc, content)
+    _governance(doc, content)
+    _timeline(doc, content)
+    _risks(doc, content)
+    _get_involved(doc, content)
+    _glossary(doc)
+    if content.versions:
+        style.heading(doc, "Versions agreed", level=2)
+        style.bullet_list(doc, [agreed_line(v) for v in content.versions[:5]])
+    return doc
+
+
+def pid_bytes(content: PidContent) -> bytes:
+    buffer = BytesIO()
+    build_pid(content).save(buffer)
+    return buffer.getvalue()
+
+
+# Layout constants measured against LibreOffice's rendering of the demo PIDs (A4, 2 cm
+# margins, Arial 11 pt body, 9.5 pt tables): good enough to say "about 3 pages".
+CHARS_PER_LINE = 92
+LINES_PER_PAGE = 66
+CM_PER_TABLE_CHAR = 0.18
+
+
+def estimate_pages(doc: DocxDocument) -> int:
+    lines = 0.0
+    for paragraph in doc.paragraphs:
+        name = paragraph.style.name if paragraph.style is not None else ""
+        if name.startswith("Heading") or name == "Title":
+            lines += 2.2 if name != "Title" else 3.5
+        else:
+            lines += max(1, -(-len(paragraph.text) // CHARS_PER_LINE)) + 0.3
+    for table in doc.tables:
+        for row in table.rows:
+            tallest = 1
+            for cell in row.cells:
+                width = cell.width.cm if cell.width else 4.0
+                per_line = max(8, int(width / CM_PER_TABLE_CHAR))
+                cell_lines = sum(
+                    max(1, -(-len(part) // per_line)) for part in cell.text.split("\n")
+                )
+                tallest = max(tallest, cell_lines)
+            lines += tallest * 0.85 + 0.35
+    return max(1, -(-int(lines) // LINES_PER_PAGE))

@@ -1,0 +1,184 @@
+"""The steering-group highlight report as a Word document (one page where it can be)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from docx.document import Document as DocxDocument
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from app.core.dates import uk_date
+from app.documents import docx_style as style
+from app.documents.report import LIST_LIMIT, ReportContent, TaskLine
+from app.documents.sources import RiskRow
+from app.documents.sparkline import run_chart_png
+from app.plan.rag import RAG_LABELS
+
+TITLE = "Steering-group highlight report"
+# Light fills so the RAG word stays readable in black; the word itself carries the meaning.
+RAG_FILLS = {"red": "F4C7C3", "amber": "FCE8B2", "green": "CCE6D2", "complete": "D2E3F3"}
+
+
+def rag_word(rag: str | None) -> str:
+    return RAG_LABELS.get(rag or "", "No tasks")
+
+
+def _fill(cell, rag: str | None) -> None:  # noqa: ANN001 - a docx cell
+    if rag not in RAG_FILLS:
+        return
+    shade = OxmlElement("w:shd")
+    shade.set(qn("w:val"), "clear")
+    shade.set(qn("w:fill"), RAG_FILLS[rag])
+    cell._tc.get_or_add_tcPr().append(shade)
+
+
+def _cut(items: list, limit: int = LIST_LIMIT) -> tuple[list, str]:
+    more = len(items) - limit
+    return items[:limit], (f"and {more} more (see the Plan page)" if more > 0 else "")
+
+
+def _task_bullets(doc: DocxDocument, lines: list[TaskLine], empty: str, when: str) -> None:
+    if not lines:
+        style.missing(doc, empty)
+        return
+    shown, more = _cut(lines)
+    style.bullet_list(
+        doc,
+        [f"{line.title} ({line.owner}; {when} {uk_date(line.day, 'no date')})" for line in shown]
+        + ([more] if more else []),
+    )
+
+
+def decision_text(row: RiskRow) -> str:
+    """'Approve the business case (needed by 3 Mar 2026; Helen Brooks)'."""
+    when = f"needed by {row.score}; " if row.score else ""
+    return f"{row.title} ({when}{row.owner})"
+
+
+def build_report(content: ReportContent) -> DocxDocument:
+    site = content.site
+    doc = style.new_document(site.name, f"{site.name}: {TITLE}", margins_cm=1.6)
+    doc.styles["Normal"].font.size = Pt(10)
+    style.para(
+        doc,
+        f"{content.period_label}, to {uk_date(content.today)}. "
+        f"Next period: to {uk_date(content.until)}.",
+        bold_lead="Period: ",
+    )
+    overall = content.overall
+    style.para(doc, f"{rag_word(overall.rag)}. {overall.reason}.", bold_lead="Overall status: ")
+
+    style.heading(doc, "Status by phase")
+    rows = []
+    for phase in content.phases:
+        gateway = content.gateways.get(phase.number)
+        rows.append(
+            [
+                phase.name,
+                rag_word(phase.rag),
+                phase.reason,
+                gateway.status if gateway else ("" if phase.number == 0 else "Not signed off"),
+            ]
+        )
+    table = style.table(
+        doc,
+        ["Phase", "RAG", "Why", "Gateway"],
+        rows,
+        caption="RAG status of each phase with the reason and gateway status",
+        widths_cm=[4.6, 1.9, 7.6, 3.7],
+        size=9,
+    )
+    for row, phase in zip(table.rows[1:], content.phases, strict=True):
+        _fill(row.cells[1], phase.rag)
+
+    style.heading(doc, "Done in this period")
+    _task_bullets(doc, content.completed, "No tasks were completed in this period.", "done")
+    style.heading(doc, "Due before the next meeting")
+    _task_bullets(doc, content.due_next, "No tasks are due before the next meeting.", "due")
+
+    style.heading(doc, "Overdue and red")
+    if content.late:
+        shown, more = _cut(content.late)
+        style.table(
+            doc,
+            ["Task", "Owner", "Due", "Note"],
+            [[line.title, line.owner, uk_date(line.day, "none"), line.note] for line in shown],
+            caption="Overdue and red tasks with their owners",
+            widths_cm=[7.0, 3.6, 2.4, 4.8],
+            size=9,
+        )
+        if more:
+            style.para(doc, more)
+    else:
+        style.missing(doc, "Nothing is overdue or red.")
+
+    style.heading(doc, "Changes to dates and RAG in this period")
+    if content.changes:
+        shown, more = _cut(list(reversed(content.changes)))
+        style.bullet_list(
+            doc, [f"{c.text} ({uk_date(c.at)})" for c in shown] + ([more] if more else [])
+        )
+    else:
+        style.missing(doc, "No task dates or RAG were changed in this period.")
+
+    style.heading(doc, "Risks, issues and decisions needed")
+    if content.risks or content.issues:
+        style.table(
+            doc,
+            ["Risk or issue", "Score", "Owner", "What we are doing"],
+            [[r.title, r.score, r.owner, r.action] for r in content.risks + content.issues],
+            caption="Top risks and open issues",
+            widths_cm=[6.0, 1.6, 3.2, 7.0],
+            size=9,
+        )
+    else:
+        style.missing(doc, "No open risks or issues are recorded. Add them on the Risks page.")
+    if content.decisions:
+        style.para(doc, "", bold_lead="Decisions needed from the steering group:")
+        style.bullet_list(doc, [decision_text(d) for d in content.decisions])
+    else:
+        style.missing(doc, "No decisions are waiting for the steering group.")
+
+    style.heading(doc, "Open actions")
+    if content.actions:
+        shown, more = _cut(content.actions)
+        style.bullet_list(
+            doc,
+            [
+                f"{a.description} ({a.owner}; due {uk_date(a.due, 'no date')}"
+                f"{', overdue' if a.overdue else ''})"
+                for a in shown
+            ]
+            + ([more] if more else []),
+        )
+    else:
+        style.missing(doc, "No open actions. Actions from meetings appear here.")
+
+    style.heading(doc, "Key performance indicators (KPIs)")
+    if content.kpis:
+        table = style.table(
+            doc,
+            ["KPI", "Latest", "Change", "Target", "Run chart"],
+            [[k.label, k.latest, k.change, k.target, ""] for k in content.kpis],
+            caption="KPI summary with small run charts",
+            widths_cm=[6.2, 1.8, 2.6, 2.2, 5.0],
+            size=9,
+        )
+        for row, kpi in zip(table.rows[1:], content.kpis, strict=True):
+            if len(kpi.values) >= 2:
+                run = row.cells[4].paragraphs[0].add_run()
+                run.add_picture(BytesIO(run_chart_png(kpi.values, kpi.target_value)), width=Cm(4.6))
+                # Alt text for screen readers: Word reads it from the drawing's docPr.
+                for properties in run._r.xpath(".//wp:docPr"):
+                    properties.set("descr", f"Run chart of {kpi.label}: {kpi.signal}")
+    else:
+        style.missing(doc, "No KPI figures are recorded yet. Enter them on the KPIs page.")
+    return doc
+
+
+def report_bytes(content: ReportContent) -> bytes:
+    buffer = BytesIO()
+    build_report(content).save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,96 @@
+"""Rules for the documents page: saving the narrative, recording agreement, the wording check."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.core.dates import uk_date, utcnow
+from app.core.errors import ServiceError
+from app.documents import text
+from app.documents.models import (
+    NARRATIVE_FIELDS,
+    NARRATIVE_LABELS,
+    NARRATIVE_LIMITS,
+    PidNarrative,
+    PidVersion,
+)
+from app.extensions import db
+from app.sites.models import Site
+
+# Contact fields are names and addresses, not prose: they are not scored.
+PROSE_FIELDS = ("purpose", "aims", "scope_in", "scope_out", "get_involved")
+
+
+def save_narrative(
+    site: Site, narrative: PidNarrative | None, values: dict[str, str]
+) -> PidNarrative:
+    """Store the team's text, cleaned of characters Word cannot hold and within each limit."""
+    if narrative is None:
+        narrative = PidNarrative(site_id=site.id)
+        db.session.add(narrative)
+    for name, limit in NARRATIVE_LIMITS.items():
+        value = text.clean(values.get(name, "")).strip()
+        if len(value) > limit:
+            raise ServiceError(
+                f"{NARRATIVE_LABELS[name]} must be {limit:,} characters or fewer.", field=name
+            )
+        setattr(narrative, name, value)
+    db.session.flush()
+    return narrative
+
+
+def agree_version(site: Site, number: str, agreed_on: date, by: User, today: date) -> PidVersion:
+    """The sponsor records that this PID (as it stands now) is agreed."""
+    number = number.strip()
+    if agreed_on > today:
+        raise ServiceError("The date agreed cannot be in the future.", field="agreed_on")
+    taken = db.session.scalar(
+        select(PidVersion.id).where(PidVersion.site_id == site.id, PidVersion.number == number)
+    )
+    if taken is not None:
+        raise ServiceError(
+            f"{number} has already been agreed. Use the next number.", field="number"
+        )
+    version = PidVersion(
+        site_id=site.id,
+        number=number,
+        agreed_by_id=by.id,
+        agreed_on=agreed_on,
+        generated_at=utcnow(),
+    )
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def plain_english(values: dict[str, str], pages: int) -> text.PlainEnglishReport:
+    """Advice on every prose field; it never stops anyone downloading the PID."""
+    whole = "\n\n".join(values.get(name, "") or "" for name in PROSE_FIELDS)
+    labels = {name: label for name, label, _hint, _limit in NARRATIVE_FIELDS}
+    checks = [
+        text.check_field(name, labels[name], values.get(name, "") or "", whole)
+        for name in PROSE_FIELDS
+    ]
+    return text.PlainEnglishReport(fields=checks, pages=pages)
+
+
+def narrative_values(narrative: PidNarrative | None) -> dict[str, str]:
+    return {name: (getattr(narrative, name) if narrative else "") for name in NARRATIVE_LIMITS}
+
+
+def pid_agreed(site: Site) -> tuple[bool, str, str]:
+    """The Start Out gateway's 'agreed PID' criterion, checked from the recorded versions:
+    (met, what was found, where to act), the shape the other features' checks share."""
+    link = f"/sites/{site.id}/documents#agree"  # the URL scheme is a contract
+    version = db.session.scalars(
+        select(PidVersion)
+        .where(PidVersion.site_id == site.id)
+        .order_by(PidVersion.agreed_on.desc(), PidVersion.id.desc())
+        .limit(1)
+    ).first()
+    if version is None:
+        return False, "No version of the PID has been agreed by the sponsor yet.", link
+    return True, f"PID {version.number} agreed on {uk_date(version.agreed_on)}.", link

@@ -1,0 +1,414 @@
+"""What the documents read from the rest of the app: one query per section, whatever the size.
+
+Each loader takes plain values and returns plain rows, so the builders never touch the
+database and the query count of a document is fixed by the number of sections.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.core.dates import london_to_utc, to_london, uk_date
+from app.documents.models import PidNarrative, PidVersion
+from app.extensions import db
+from app.gateways import service as gateway_service
+from app.gateways.models import GATEWAY_STATUSES, SIGNED, GatewayDecision
+from app.kpis import service as kpi_service
+from app.kpis.charts import run_chart_svg
+from app.meetings import queries as meeting_queries
+from app.meetings.models import Meeting
+from app.needs import service as needs_service
+from app.people.models import Group, GroupMember, Person
+from app.plan.models import Task
+from app.risks import queries as risk_queries
+from app.risks.models import SEVERITIES, RaidEntry
+from app.toolkit import get_toolkit
+
+
+@dataclass
+class TeamRow:
+    role: str
+    name: str
+    job_title: str
+    responsibilities: str
+
+
+@dataclass
+class CategoryRow:
+    category: str
+    who: list[str]  # job titles and organisations: names stay out of a document sent by email
+
+
+@dataclass
+class PhaseRow:
+    number: int
+    name: str
+    summary: str
+    start: date | None
+    end: date | None
+    milestones: list[tuple[str, date | None]] = field(default_factory=list)
+    tasks: int = 0
+    done: int = 0
+
+
+def narrative_for(site_id: int) -> PidNarrative | None:
+    return db.session.scalar(select(PidNarrative).where(PidNarrative.site_id == site_id))
+
+
+def versions_for(site_id: int) -> list[PidVersion]:
+    """Agreed versions, newest first, with who agreed them (one query)."""
+    return list(
+        db.session.scalars(
+            select(PidVersion)
+            .where(PidVersion.site_id == site_id)
+            .options(selectinload(PidVersion.agreed_by))
+            .order_by(PidVersion.agreed_on.desc(), PidVersion.id.desc())
+        )
+    )
+
+
+def _group_members(site_id: int, kinds: tuple[str, ...]) -> list[GroupMember]:
+    return list(
+        db.session.scalars(
+            select(GroupMember)
+            .join(Group, Group.id == GroupMember.group_id)
+            .join(Person, Person.id == GroupMember.person_id)
+            .where(
+                GroupMember.site_id == site_id,
+                Group.site_id == site_id,
+                Group.kind.in_(kinds),
+                Person.erased.is_(False),
+            )
+            .options(selectinload(GroupMember.person), selectinload(GroupMember.group))
+            .order_by(Group.kind, Person.name)
+        )
+    )
+
+
+def _role_at(person: Person, home: str) -> str:
+    """'Consultant, Age UK': the organisation is left out when it is the site's own."""
+    organisation = "" if person.organisation.strip() == home.strip() else person.organisation
+    return ", ".join(part for part in (person.job_title, organisation) if part)
+
+
+def people_sections(
+    site_id: int, home_organisation: str = ""
+) -> tuple[list[TeamRow], list[CategoryRow], list[str]]:
+    """The project team by toolkit role, the reference group by stakeholder category, and the
+    categories nobody represents yet. Three queries (members, then people and groups)."""
+    toolkit = get_toolkit()
+    members = _group_members(site_id, ("project_team", "reference_group"))
+    role_order = {role.key: number for number, role in enumerate(toolkit.roles)}
+    team: list[tuple[int, TeamRow]] = []
+    by_category: dict[str, list[str]] = defaultdict(list)
+    for member in members:
+        person = member.person
+        if member.group.kind == "project_team":
+            role = toolkit.roles_by_key.get(member.team_role)
+            team.append(
+                (
+                    role_order.get(member.team_role, 99),
+                    TeamRow(
+                        role=role.name if role else (member.team_role or "Team member"),
+                        name=person.name,
+                        job_title=_role_at(person, home_organisation),
+                        responsibilities=role.responsibilities if role else "",
+                    ),
+                )
+            )
+        else:
+            category = toolkit.categories_by_key.get(person.category or "")
+            label = category.name if category else (person.category_other or "Other")
+            by_category[label].append(_role_at(person, home_organisation) or "Member")
+    order = [c.name for c in toolkit.categories]
+    categories = [
+        CategoryRow(name, sorted(set(by_category[name]))) for name in order if name in by_category
+    ] + [
+        CategoryRow(name, sorted(set(who)))
+        for name, who in by_category.items()
+        if name not in order
+    ]
+    gaps = [name for name in order if name not in by_category]
+    return [row for _order, row in sorted(team, key=lambda pair: pair[0])], categories, gaps
+
+
+def plan_tasks(site_id: int) -> list[Task]:
+    """Every task with its owner, in plan order (two queries: tasks, then owners)."""
+    return list(
+        db.session.scalars(
+            select(Task)
+            .where(Task.site_id == site_id)
+            .options(selectinload(Task.owner))
+            .order_by(Task.phase, Task.position, Task.id)
+        )
+    )
+
+
+def phase_rows(tasks: list[Task]) -> list[PhaseRow]:
+    """The six phases with planned dates (earliest start, latest due) and milestones."""
+    rows = {
+        phase.number: PhaseRow(phase.number, phase.name, phase.summary, None, None)
+        for phase in get_toolkit().gateway_phases
+    }
+    for task in tasks:
+        row = rows.get(task.phase)
+        if row is None or task.status == "not_applicable":
+            continue
+        row.tasks += 1
+        row.done += task.status == "complete"
+        if task.start_date and (row.start is None or task.start_date < row.start):
+            row.start = task.start_date
+        if task.due_date and (row.end is None or task.due_date > row.end):
+            row.end = task.due_date
+        if task.milestone:
+            row.milestones.append((task.title, task.due_date))
+    return [rows[number] for number in sorted(rows)]
+
+
+# ---- Sections whose features arrive on other branches. Each returns plain rows; an empty
+# result makes the document say what is missing and where to add it.
+
+
+@dataclass
+class MeetingRow:
+    day: date
+    time: str
+    title: str
+    group: str
+
+
+@dataclass
+class RiskRow:
+    title: str
+    score: str
+    owner: str
+    action: str
+
+
+@dataclass
+class NeedsRow:
+    expected_caseload: int | None
+    hip_fractures_prevented: float | None
+    years: int | None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class GatewayRow:
+    phase: int
+    status: str  # in words: "Signed off 3 Mar 2026", "Not signed off"
+    signed: bool
+
+
+def meetings_calendar(site_id: int, today: date, limit: int = 6) -> list[MeetingRow]:
+    """The next meetings that are not cancelled (one query, groups joined)."""
+    meetings = db.session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.site_id == site_id,
+            Meeting.cancelled.is_(False),
+            Meeting.starts_at >= london_to_utc(datetime.combine(today, time.min)),
+        )
+        .options(joinedload(Meeting.group))
+        .order_by(Meeting.starts_at)
+        .limit(limit)
+    )
+    rows = []
+    for meeting in meetings:
+        starts, ends = to_london(meeting.starts_at), to_london(meeting.ends_at)
+        group = meeting.group.name if meeting.group else meeting.kind_name
+        rows.append(
+            MeetingRow(
+                starts.date(),
+                f"{starts:%H:%M}–{ends:%H:%M}",
+                meeting.title,
+                "" if group.lower() in meeting.title.lower() else group,
+            )
+        )
+    return rows
+
+
+def _raid_row(entry: RaidEntry) -> RiskRow:
+    if entry.kind == "risk":
+        score = entry.current_score
+        band = entry.band
+        shown = (
+            f"{score} ({band.name})" if score and band else (str(score) if score else "Not scored")
+        )
+    else:
+        shown = SEVERITIES.get(entry.severity or "", "")
+    owner = entry.owner.name if entry.owner and not entry.owner.erased else "No owner"
+    return RiskRow(entry.title, shown, owner, entry.action or entry.description)
+
+
+def key_risks(site_id: int, limit: int = 5) -> list[RiskRow]:
+    """The highest-scoring open risks (one query, owners joined)."""
+    return [_raid_row(entry) for entry in risk_queries.top_risks(site_id, limit)]
+
+
+def report_raid(site_id: int) -> dict[str, list[RiskRow]]:
+    """Top risks, open issues and decisions waiting for the steering group (three queries)."""
+    return {
+        "risks": key_risks(site_id),
+        "issues": [_raid_row(e) for e in risk_queries.open_issues(site_id)[:5]],
+        "decisions": [
+            RiskRow(
+                e.title,
+                uk_date(e.decide_by, ""),
+                e.owner.name if e.owner and not e.owner.erased else "No owner",
+                e.description,
+            )
+            for e in risk_queries.decisions_needed(site_id)
+        ],
+    }
+
+
+def needs_headline(site_id: int) -> NeedsRow | None:
+    """The Phase 3 figures the PID quotes (two queries); None until they are entered."""
+    headline = needs_service.portfolio_needs([site_id]).get(site_id)
+    if headline is None:
+        return None
+    return NeedsRow(
+        expected_caseload=needs_service.expected_caseload(site_id),
+        hip_fractures_prevented=headline.hip_fractures_prevented_5y,
+        years=5,
+    )
+
+
+def gateway_status(site_id: int) -> dict[int, GatewayRow]:
+    """Each phase's gateway in words, with the date of a standing sign-off (two queries)."""
+    statuses = gateway_service.gateway_statuses([site_id])[site_id]
+    signed_at = dict(
+        db.session.execute(
+            select(GatewayDecision.phase, func.max(GatewayDecision.at))
+            .where(GatewayDecision.site_id == site_id, GatewayDecision.action.in_(SIGNED))
+            .group_by(GatewayDecision.phase)
+        ).all()
+    )
+    rows = {}
+    for phase, status in statuses.items():
+        signed = status in SIGNED
+        words = GATEWAY_STATUSES.get(status, status)
+        if signed and phase in signed_at:
+            words = f"{words} {uk_date(signed_at[phase])}"
+        rows[phase] = GatewayRow(phase=phase, status=words, signed=signed)
+    return rows
+
+
+@dataclass
+class ActionRow:
+    description: str
+    owner: str
+    due: date | None
+    overdue: bool
+
+
+@dataclass
+class KpiRow:
+    label: str
+    latest: str
+    change: str  # "▲ 3.0 points", in words and an arrow
+    target: str
+    signal: str
+    values: list[float] = field(default_factory=list)
+    target_value: float | None = None
+    chart_svg: str = ""  # the KPIs page's run chart, for the HTML preview
+
+
+def steering_meetings(site_id: int, today: date) -> tuple[date | None, date | None]:
+    """The day of the last steering-group meeting before today, and of the next one from
+    today on (one query: the two nearest either side)."""
+    start_of_today = london_to_utc(datetime.combine(today, time.min))
+    steering = (
+        Meeting.site_id == site_id,
+        Meeting.kind == "steering_group",
+        Meeting.cancelled.is_(False),
+    )
+    last = (
+        select(func.max(Meeting.starts_at))
+        .where(*steering, Meeting.starts_at < start_of_today)
+        .scalar_subquery()
+    )
+    upcoming = (
+        select(func.min(Meeting.starts_at))
+        .where(*steering, Meeting.starts_at >= start_of_today)
+        .scalar_subquery()
+    )
+    before, after = db.session.execute(select(last, upcoming)).one()
+    return (
+        to_london(before).date() if before else None,
+        to_london(after).date() if after else None,
+    )
+
+
+def open_actions(site_id: int, today: date) -> list[ActionRow]:
+    """Open actions from the action log, most overdue first."""
+    return [
+        ActionRow(
+            action.description,
+            action.owner.name if action.owner and not action.owner.erased else "No owner",
+            action.due_date,
+            action.is_overdue(today),
+        )
+        for action in meeting_queries.open_actions(site_id)
+    ]
+
+
+def _change_text(change: float | None, higher_is_better: bool) -> str:
+    if change is None:
+        return "First value"
+    if abs(change) < 0.05:
+        return "No change"
+    better = (change > 0) == higher_is_better
+    arrow, direction = ("↑", "Up") if change > 0 else ("↓", "Down")
+    return f"{arrow} {direction} {abs(change):.1f} points ({'better' if better else 'worse'})"
+
+
+def kpi_rows(site_id: int, points: int = 12) -> list[KpiRow]:
+    """Each KPI with figures: latest value, change, target and the last year's values for a
+    small run chart (two queries: values and targets)."""
+    rows = []
+    for series in kpi_service.all_series(site_id):
+        if not series.values:
+            continue
+        summary = kpi_service.summary_row(series)
+        values = series.percents[-points:]
+        target = summary.target
+        rows.append(
+            KpiRow(
+                label=f"{series.kpi.number}. {series.kpi.short_name}",
+                latest=f"{summary.latest:.0f}% ({summary.latest_label})",
+                change=_change_text(summary.change, series.kpi.higher_is_better),
+                target=(
+                    f"{target:.0f}%: {summary.met_text.lower()}" if target is not None else "None"
+                ),  # fmt: skip
+                signal=summary.signal,
+                values=values,
+                target_value=target,
+                chart_svg=str(
+                    run_chart_svg(
+                        series.labels[-points:],
+                        values,
+                        title=f"Run chart of KPI {series.kpi.number}: {series.kpi.short_name}",
+                        target=target,
+                        target_label=summary.target_label,
+                        higher_is_better=series.kpi.higher_is_better,
+                        width=300,
+                        height=150,
+                        chart_id=f"report-kpi-{series.kpi.number}",
+                    )
+                ),
+            )
+        )
+    return rows
+
+
+def current_phase(site_id: int) -> int | None:
+    from app.sites.service import current_phase_numbers
+
+    return current_phase_numbers([site_id]).get(site_id)

@@ -1,0 +1,158 @@
+"""Thin routes: the documents page, the PID download, agreement, the steering-group report."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import flash, g, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from app.core.access import require_sponsor
+from app.core.dates import today, uk_date
+from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
+from app.core.web import form_status
+from app.documents import bp, pid, report, service
+from app.documents.forms import AgreeForm, NarrativeForm, ReportPeriodForm
+from app.documents.models import NARRATIVE_FIELDS
+from app.documents.report_docx import decision_text, rag_word, report_bytes
+from app.extensions import db
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _slug(name: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")[:60] or "site"
+
+
+def _page(form: NarrativeForm, agree_form: AgreeForm, values: dict[str, str], status: int = 200):  # noqa: ANN202
+    content = pid.load_pid(g.site, today())
+    document = pid.build_pid(content)
+    check = service.plain_english(values, pid.estimate_pages(document))
+    return render_template(
+        "documents/index.html",
+        form=form,
+        agree_form=agree_form,
+        content=content,
+        check=check,
+        narrative_fields=NARRATIVE_FIELDS,
+        agreed_line=pid.agreed_line,
+    ), status
+
+
+def _agree_form(content_latest: str | None = None) -> AgreeForm:
+    form = AgreeForm(formdata=None)
+    form.number.data = pid.next_version_number(content_latest)
+    form.agreed_on.data = today()
+    return form
+
+
+@bp.route("", methods=["GET", "POST"])
+def index():
+    from app.documents import sources
+
+    narrative = sources.narrative_for(g.site.id)
+    form = NarrativeForm(obj=narrative) if request.method == "GET" else NarrativeForm()
+    if request.method == "GET":
+        form.version.data = narrative.version if narrative else ""
+        values = service.narrative_values(narrative)
+    else:
+        values = form.values()
+    latest = sources.versions_for(g.site.id)
+    agree_form = _agree_form(latest[0].number if latest else None)
+    if request.method == "POST" and form.validate_on_submit():
+        if request.form.get("action") == "check":
+            return _page(form, agree_form, values)
+        if narrative is not None:
+            check_version(
+                form.version.data,
+                narrative.version,
+                StaleEdit(
+                    what="the PID's text",
+                    current=[
+                        (label, getattr(narrative, name)[:200])
+                        for name, label, *_ in NARRATIVE_FIELDS
+                    ],  # fmt: skip
+                    yours=[
+                        (label, (values[name] or "")[:200]) for name, label, *_ in NARRATIVE_FIELDS
+                    ],  # fmt: skip
+                    back_url=url_for("sites.documents.index"),
+                ),
+            )
+        try:
+            service.save_narrative(g.site, narrative, values)
+        except ServiceError as error:
+            apply_form_errors(form, error)
+        else:
+            db.session.commit()
+            flash("PID text saved. The plain-English check below reflects it.")
+            return redirect(url_for("sites.documents.index") + "#check")
+    return _page(form, agree_form, values, form_status(form))
+
+
+@bp.post("/agree")
+def agree():
+    require_sponsor()
+    from app.documents import sources
+
+    form = AgreeForm()
+    if form.validate_on_submit():
+        try:
+            version = service.agree_version(
+                g.site, form.number.data, form.agreed_on.data, current_user, today()
+            )
+        except ServiceError as error:
+            apply_form_errors(form, error)
+        else:
+            db.session.commit()
+            flash(f"PID {version.number} recorded as agreed on {uk_date(version.agreed_on)}.")
+            return redirect(url_for("sites.documents.index"))
+    narrative = sources.narrative_for(g.site.id)
+    nform = NarrativeForm(obj=narrative, formdata=None)
+    nform.version.data = narrative.version if narrative else ""
+    return _page(nform, form, service.narrative_values(narrative), 422)
+
+
+@bp.get("/pid.docx")
+def pid_docx():
+    content = pid.load_pid(g.site, today())
+    data = pid.pid_bytes(content)
+    return send_file(
+        BytesIO(data),
+        mimetype=DOCX,
+        as_attachment=True,
+        download_name=f"{_slug(g.site.name)}-pid-{today():%Y-%m-%d}.docx",
+    )
+
+
+def _report_since() -> tuple[ReportPeriodForm, object]:
+    form = ReportPeriodForm(request.args)
+    form.validate()
+    return form, (form.since.data if not form.since.errors else None)
+
+
+@bp.get("/steering-report")
+def steering_report():
+    form, since = _report_since()
+    content = report.load_report(g.site, today(), since)
+    status = 422 if form.since.errors else 200
+    return render_template(
+        "documents/report.html",
+        content=content,
+        form=form,
+        rag_word=rag_word,
+        decision_text=decision_text,
+    ), status
+
+
+@bp.get("/steering-report.docx")
+def steering_report_docx():
+    form, since = _report_since()
+    if form.since.errors:
+        return redirect(url_for("sites.documents.steering_report", since=request.args["since"]))
+    content = report.load_report(g.site, today(), since)
+    return send_file(
+        BytesIO(report_bytes(content)),
+        mimetype=DOCX,
+        as_attachment=True,
+        download_name=f"{_slug(g.site.name)}-steering-report-{today():%Y-%m-%d}.docx",
+    )
