@@ -210,6 +210,7 @@ def test_page_shows_the_columns_and_summary(world, client) -> None:
     assert "From the needs figures of 2 of 3 sites" in html
     assert 'id="headline-population">200,000<' in html
     assert 'id="headline-hips">110<' in html
+    assert 'visually-hidden">Sites by overall rag</caption>' in html
     assert (
         html.count('role="img" aria-labelledby="chart-') == 3
         and '<title id="chart-rag-title">' in html
