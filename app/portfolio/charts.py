@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-WIDTH, BAR, GAP, LEFT, RIGHT, TOP = 360, 18, 8, 150, 40, 8
+WIDTH, BAR, GAP, LEFT, RIGHT, TOP = 400, 18, 8, 185, 40, 8
 DEFAULT_COLOUR = "#005eb8"
 RAG_FILLS = {"red": "#d5281b", "amber": "#ffb81c", "green": "#007f3b", "complete": "#005eb8"}
 NO_PLAN_FILL = "#768692"

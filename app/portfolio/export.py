@@ -56,7 +56,7 @@ def _row(r: PortfolioRow, phase_names: dict[int, str]) -> list:
         safe_text(r.organisation),
         r.nation,
         safe_text(r.region),
-        r.status_name.split(" (")[0],
+        r.status_name,
         f"{r.phase}. {phase_names.get(r.phase, '')}",
         r.rag_name,
         r.essential_done,

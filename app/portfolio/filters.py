@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from app.portfolio.service import PHASES, RAG_NAMES, RAG_ORDER, PortfolioRow
+from app.portfolio.service import PHASES, RAG_NAMES, RAG_ORDER, STATUS_SHORT, PortfolioRow
 from app.sites.models import SERVICE_STATUSES
 
 
@@ -146,9 +146,7 @@ def summarise(rows: list[PortfolioRow], phase_names: dict[int, str], stale_days:
     ]
     return Summary(
         total=len(rows),
-        by_status=[
-            (key, label.split(" (")[0], statuses[key]) for key, label in SERVICE_STATUSES.items()
-        ],
+        by_status=[(key, label, statuses[key]) for key, label in STATUS_SHORT.items()],
         by_phase=[(p, phase_names.get(p, f"Phase {p}"), phases[p]) for p in PHASES],
         by_rag=[(rag, RAG_NAMES[rag], rags[rag]) for rag in RAG_ORDER],
         attention=sum(r.needs_attention for r in rows),

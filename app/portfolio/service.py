@@ -29,9 +29,11 @@ from app.people.models import Group, GroupMember, Person
 from app.plan.models import Task
 from app.plan.rag import _sql_flags  # the one definition of "effectively red / amber"
 from app.portfolio.models import SiteFollow
-from app.sites.models import SERVICE_STATUSES, Site
+from app.sites.models import Site
 
 PHASES = range(1, 7)
+# The three kinds of service in the charity's own words (the sites form has longer labels).
+STATUS_SHORT = {"new": "New", "developing": "Developing", "improving": "Improving"}
 LEAD_ROLE = "project-manager"
 # History rows that are changes to a site's content (not logins, denied requests, exports).
 CHANGE_ACTIONS = ("create", "update", "delete")
@@ -74,7 +76,7 @@ class PortfolioRow:
 
     @property
     def status_name(self) -> str:
-        return SERVICE_STATUSES.get(self.status, self.status)
+        return STATUS_SHORT.get(self.status, self.status)
 
     @property
     def place(self) -> str:

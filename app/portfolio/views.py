@@ -11,12 +11,12 @@ from app.core.access import require_global_role
 from app.core.audit import record_event
 from app.core.dates import today
 from app.extensions import db
-from app.portfolio import bp
+from app.portfolio import bp, service
 from app.portfolio import filters as filters_mod
 from app.portfolio.export import portfolio_workbook
 from app.portfolio.models import SiteFollow
 from app.portfolio.summary import phase_names, rows_for, summary_context
-from app.sites.models import SERVICE_STATUSES, Site
+from app.sites.models import Site
 
 # The overview's "Back to the portfolio" link reads this (the filters, re-encoded by us).
 SESSION_KEY = "portfolio_query"
@@ -65,7 +65,7 @@ def index():
         filters=filters,
         query=query,
         regions=filters_mod.regions(rows),
-        statuses=SERVICE_STATUSES,
+        statuses=service.STATUS_SHORT,
         phases=phase_names(),
         rag_filters=filters_mod.RAG_FILTERS,
         following=sum(r.followed for r in rows),
