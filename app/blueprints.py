@@ -16,6 +16,7 @@ from app.needs import bp as needs_bp
 from app.people import bp as people_bp
 from app.plan import bp as plan_bp
 from app.plan import mytasks_bp
+from app.portfolio import bp as portfolio_bp
 from app.risks import bp as risks_bp
 from app.sites import bp as site_admin_bp
 from app.sites import site_bp
@@ -37,4 +38,4 @@ for _feature in SITE_FEATURES:
 
 
 def top_level_blueprints() -> list[Blueprint]:
-    return [home_bp, accounts_bp, site_admin_bp, site_bp, mytasks_bp]
+    return [home_bp, accounts_bp, site_admin_bp, site_bp, mytasks_bp, portfolio_bp]

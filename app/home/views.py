@@ -4,6 +4,7 @@ from sqlalchemy import text
 
 from app.extensions import db
 from app.home import bp
+from app.portfolio.summary import home_summary
 from app.sites.service import current_phase_numbers, sites_for
 from app.toolkit import get_toolkit
 
@@ -15,7 +16,8 @@ def index():
     phase_numbers = current_phase_numbers([site.id for site, _role in sites])
     toolkit = get_toolkit()
     phases = {site_id: toolkit.phase(number).name for site_id, number in phase_numbers.items()}
-    return render_template("home/index.html", sites=sites, phases=phases)
+    portfolio = home_summary(current_user.id) if current_user.is_support else {}
+    return render_template("home/index.html", sites=sites, phases=phases, **portfolio)
 
 
 @bp.get("/healthz")

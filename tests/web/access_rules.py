@@ -213,3 +213,13 @@ RULES.update(
         ("sites.gateways.reopen", "POST"): SITE_SPONSOR_POST,
     }
 )
+
+# Portfolio: support and admin staff only; site members without a global role are refused.
+SUPPORT_ONLY = expect(LOGIN, 403, 403, 403, 403, 200, 200)
+RULES.update(
+    {
+        ("portfolio.index", "GET"): SUPPORT_ONLY,
+        ("portfolio.export", "GET"): SUPPORT_ONLY,
+        ("portfolio.follow", "POST"): expect(LOGIN, 403, 403, 403, 403, ALLOWED, ALLOWED),
+    }
+)

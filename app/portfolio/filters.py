@@ -1,0 +1,165 @@
+"""Filters, sorting and the summary of portfolio rows: in memory, so they cost no query."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from app.portfolio.service import PHASES, RAG_NAMES, RAG_ORDER, STATUS_SHORT, PortfolioRow
+from app.sites.models import SERVICE_STATUSES
+
+
+@dataclass
+class Filters:
+    view: str = "all"  # "all" or "mine" (sites I support)
+    region: str = ""
+    status: str = ""
+    phase: int | None = None
+    rag: str = ""  # red, amber, green, complete or "none" (no plan yet)
+    q: str = ""
+    attention: bool = False
+    sort: str = "name"
+    descending: bool = False
+
+    def query_items(self) -> list[tuple[str, str]]:
+        """The filters as URL parameters (only the ones set), in a stable order."""
+        items = [("view", self.view)]
+        for key in ("region", "status", "rag", "q"):
+            if getattr(self, key):
+                items.append((key, getattr(self, key)))
+        if self.phase:
+            items.append(("phase", str(self.phase)))
+        if self.attention:
+            items.append(("attention", "1"))
+        if self.sort != "name" or self.descending:
+            items.append(("sort", self.sort))
+            items.append(("dir", "desc" if self.descending else "asc"))
+        return items
+
+
+RAG_FILTERS = {
+    "red": "Red",
+    "amber": "Amber",
+    "green": "Green",
+    "complete": "Complete",
+    "none": "No plan",
+}
+
+
+def parse_filters(args: dict, follows_any: bool) -> Filters:
+    """Filters from URL parameters; unknown values are ignored rather than refused."""
+    view = args.get("view", "")
+    if view not in ("all", "mine"):
+        view = "mine" if follows_any else "all"
+    phase = args.get("phase", "")
+    sort = args.get("sort", "name")
+    return Filters(
+        view=view,
+        region=args.get("region", "").strip(),
+        status=args.get("status", "") if args.get("status", "") in SERVICE_STATUSES else "",
+        phase=int(phase) if phase.isdigit() and int(phase) in PHASES else None,
+        rag=args.get("rag", "") if args.get("rag", "") in RAG_FILTERS else "",
+        q=args.get("q", "").strip()[:100],
+        attention=args.get("attention") == "1",
+        sort=sort if sort in SORT_KEYS else "name",
+        descending=args.get("dir") == "desc",
+    )
+
+
+def in_view(rows: list[PortfolioRow], view: str) -> list[PortfolioRow]:
+    return [r for r in rows if r.followed] if view == "mine" else rows
+
+
+def apply_filters(rows: list[PortfolioRow], filters: Filters) -> list[PortfolioRow]:
+    q = filters.q.casefold()
+    wanted_rag = None if filters.rag == "none" else filters.rag
+    return [
+        r
+        for r in in_view(rows, filters.view)
+        if (not filters.region or r.region == filters.region)
+        and (not filters.status or r.status == filters.status)
+        and (filters.phase is None or r.phase == filters.phase)
+        and (not filters.rag or r.rag == wanted_rag)
+        and (not q or q in r.name.casefold() or q in r.organisation.casefold())
+        and (not filters.attention or r.needs_attention)
+    ]
+
+
+def _ratio(r: PortfolioRow) -> float:
+    return r.essential_done / r.essential_applicable if r.essential_applicable else -1.0
+
+
+SORT_KEYS = {
+    "name": lambda r: r.name.casefold(),
+    "organisation": lambda r: r.organisation.casefold(),
+    "region": lambda r: (r.nation, r.region),
+    "status": lambda r: (
+        list(SERVICE_STATUSES).index(r.status) if r.status in SERVICE_STATUSES else 9
+    ),
+    "phase": lambda r: r.phase,
+    "rag": lambda r: RAG_ORDER.index(r.rag),
+    "essential": _ratio,
+    "overdue": lambda r: r.overdue,
+    "signoff": lambda r: r.last_signoff_at,
+    "meeting": lambda r: r.next_meeting,
+    "changed": lambda r: r.days_since_change,
+    "lead": lambda r: r.lead_name.casefold() if r.lead_name else None,
+}
+
+
+def sort_rows(rows: list[PortfolioRow], key: str, descending: bool = False) -> list[PortfolioRow]:
+    """Sorted by one column; rows without a value for it always come last."""
+    get = SORT_KEYS.get(key, SORT_KEYS["name"])
+    present = [r for r in rows if get(r) is not None]
+    missing = [r for r in rows if get(r) is None]
+    # Ties stay in name order either way (sorts are stable, even reversed).
+    present.sort(key=lambda r: r.name.casefold())
+    present.sort(key=get, reverse=descending)
+    return present + missing
+
+
+@dataclass
+class Summary:
+    total: int
+    by_status: list[tuple[str, str, int]]  # (key, label, count)
+    by_phase: list[tuple[int, str, int]]
+    by_rag: list[tuple[str | None, str, int]]
+    attention: int
+    red: int
+    stale: int
+    review_waiting: int
+    population_50_plus: int
+    hip_fractures_prevented_5y: int
+    needs_sites: int  # sites that have entered their needs figures
+    stale_days: int = 30
+    phase_names: dict[int, str] = field(default_factory=dict)
+
+
+def summarise(rows: list[PortfolioRow], phase_names: dict[int, str], stale_days: int) -> Summary:
+    statuses = Counter(r.status for r in rows)
+    phases = Counter(r.phase for r in rows)
+    rags = Counter(r.rag for r in rows)
+    with_needs = [
+        r
+        for r in rows
+        if r.population_50_plus is not None or r.hip_fractures_prevented_5y is not None
+    ]
+    return Summary(
+        total=len(rows),
+        by_status=[(key, label, statuses[key]) for key, label in STATUS_SHORT.items()],
+        by_phase=[(p, phase_names.get(p, f"Phase {p}"), phases[p]) for p in PHASES],
+        by_rag=[(rag, RAG_NAMES[rag], rags[rag]) for rag in RAG_ORDER],
+        attention=sum(r.needs_attention for r in rows),
+        red=sum(r.rag == "red" for r in rows),
+        stale=sum(r.stale for r in rows),
+        review_waiting=sum(r.review_phase is not None for r in rows),
+        population_50_plus=sum(r.population_50_plus or 0 for r in with_needs),
+        hip_fractures_prevented_5y=sum(r.hip_fractures_prevented_5y or 0 for r in with_needs),
+        needs_sites=len(with_needs),
+        stale_days=stale_days,
+        phase_names=phase_names,
+    )
+
+
+def regions(rows: list[PortfolioRow]) -> list[str]:
+    return sorted({r.region for r in rows if r.region})

@@ -1,0 +1,328 @@
+"""Every site in one row, read in ONE query whatever the number of sites.
+
+Each column comes from a grouped subquery (tasks, gateways, sign-offs, needs, meetings,
+history, project manager, follows) joined to the sites table. The rules behind the columns
+stay with their features: the task flags come from `app.plan.rag` (and the roll-up ladder
+below mirrors `site_rag_summary`), the current phase follows `gateways.current_phases`,
+the headline figures are the ones `needs` stores beside each version. Tests check the
+results agree with those features' own per-site functions.
+
+Filtering, sorting and the summary then work on the rows in memory: the set is small (a
+few hundred sites) and already fetched, so they cost no query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import aliased
+
+from app.core.audit import AuditEvent
+from app.core.dates import to_london, utcnow
+from app.extensions import db
+from app.gateways.models import SIGNED, Gateway, GatewayDecision
+from app.meetings.models import Meeting
+from app.needs.models import NeedsVersion
+from app.people.models import Group, GroupMember, Person
+from app.plan.models import Task
+from app.plan.rag import _sql_flags  # the one definition of "effectively red / amber"
+from app.portfolio.models import SiteFollow
+from app.sites.models import Site
+
+PHASES = range(1, 7)
+# The three kinds of service in the charity's own words (the sites form has longer labels).
+STATUS_SHORT = {"new": "New", "developing": "Developing", "improving": "Improving"}
+LEAD_ROLE = "project-manager"
+# History rows that are changes to a site's content (not logins, denied requests, exports).
+CHANGE_ACTIONS = ("create", "update", "delete")
+RAG_ORDER = ("red", "amber", "green", "complete", None)
+RAG_NAMES = {
+    "red": "Red",
+    "amber": "Amber",
+    "green": "Green",
+    "complete": "Complete",
+    None: "No plan",
+}
+
+
+@dataclass
+class PortfolioRow:
+    site_id: int
+    name: str
+    organisation: str
+    nation: str
+    region: str
+    status: str
+    phase: int
+    rag: str | None
+    essential_done: int
+    essential_applicable: int
+    overdue: int
+    last_signoff_phase: int | None
+    last_signoff_at: datetime | None
+    review_phase: int | None  # a gateway review is waiting on the sponsor
+    next_meeting: datetime | None
+    last_change: datetime | None
+    days_since_change: int | None
+    stale: bool
+    lead_name: str | None
+    lead_email: str | None
+    lead_phone: str | None
+    population_50_plus: int | None
+    hip_fractures_prevented_5y: int | None
+    followed: bool
+
+    @property
+    def status_name(self) -> str:
+        return STATUS_SHORT.get(self.status, self.status)
+
+    @property
+    def place(self) -> str:
+        return f"{self.nation}, {self.region}" if self.region else self.nation
+
+    @property
+    def rag_name(self) -> str:
+        return RAG_NAMES[self.rag]
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.rag == "red" or self.stale or self.review_phase is not None
+
+
+def _count_if(condition) -> object:  # noqa: ANN001 - SQL expression
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _tasks_subquery(today: date):  # noqa: ANN202 - SQL subquery
+    overdue, red, amber = _sql_flags(today)
+    applicable = Task.status != "not_applicable"
+    complete = Task.status == "complete"
+    return (
+        select(
+            Task.site_id.label("site_id"),
+            _count_if(applicable).label("applicable"),
+            _count_if(complete).label("done"),
+            _count_if(and_(applicable, Task.essential)).label("ess_applicable"),
+            _count_if(and_(complete, Task.essential)).label("ess_done"),
+            _count_if(overdue).label("overdue"),
+            _count_if(and_(red, Task.essential)).label("ess_red"),
+            _count_if(red | amber).label("red_amber"),
+        )
+        .group_by(Task.site_id)
+        .subquery("t")
+    )
+
+
+def _gateways_subquery():  # noqa: ANN202
+    signed = Gateway.status.in_(SIGNED)
+    return (
+        select(
+            Gateway.site_id.label("site_id"),
+            *[
+                func.max(case((and_(Gateway.phase == p, signed), 1), else_=0)).label(f"signed_{p}")
+                for p in PHASES
+            ],
+            func.min(case((Gateway.status == "review_requested", Gateway.phase))).label("review"),
+        )
+        .group_by(Gateway.site_id)
+        .subquery("g")
+    )
+
+
+def _signoffs_subquery():  # noqa: ANN202
+    """Each site's latest sign-off that still stands (its gateway has not been reopened)."""
+    ranked = (
+        select(
+            GatewayDecision.site_id.label("site_id"),
+            GatewayDecision.phase.label("phase"),
+            GatewayDecision.at.label("at"),
+            func.row_number()
+            .over(
+                partition_by=GatewayDecision.site_id,
+                order_by=(GatewayDecision.at.desc(), GatewayDecision.id.desc()),
+            )
+            .label("rn"),
+        )
+        .join(
+            Gateway,
+            and_(
+                Gateway.site_id == GatewayDecision.site_id, Gateway.phase == GatewayDecision.phase
+            ),
+        )
+        .where(GatewayDecision.action.in_(SIGNED), Gateway.status.in_(SIGNED))
+        .subquery("ranked_signoffs")
+    )
+    return (
+        select(ranked.c.site_id, ranked.c.phase, ranked.c.at).where(ranked.c.rn == 1).subquery("s")
+    )
+
+
+def _lead_subquery():  # noqa: ANN202
+    """The site's project manager on its project team (the earliest added if several)."""
+    ranked = (
+        select(
+            GroupMember.site_id.label("site_id"),
+            Person.name.label("name"),
+            Person.email.label("email"),
+            Person.phone.label("phone"),
+            func.row_number()
+            .over(partition_by=GroupMember.site_id, order_by=GroupMember.id)
+            .label("rn"),
+        )
+        .join(Group, Group.id == GroupMember.group_id)
+        .join(Person, Person.id == GroupMember.person_id)
+        .where(
+            GroupMember.team_role == LEAD_ROLE,
+            Group.kind == "project_team",
+            Person.erased.is_(False),
+        )
+        .subquery("ranked_leads")
+    )
+    return (
+        select(ranked.c.site_id, ranked.c.name, ranked.c.email, ranked.c.phone)
+        .where(ranked.c.rn == 1)
+        .subquery("l")
+    )
+
+
+def _needs_subquery():  # noqa: ANN202
+    newest = select(func.max(NeedsVersion.id).label("id")).group_by(NeedsVersion.site_id).subquery()
+    version = aliased(NeedsVersion)
+    return (
+        select(
+            version.site_id.label("site_id"),
+            version.population_50_plus.label("population"),
+            version.hip_fractures_prevented_5y.label("hips"),
+        )
+        .join(newest, newest.c.id == version.id)
+        .subquery("n")
+    )
+
+
+def _meetings_subquery(now: datetime):  # noqa: ANN202
+    return (
+        select(Meeting.site_id.label("site_id"), func.min(Meeting.starts_at).label("starts"))
+        .where(Meeting.cancelled.is_(False), Meeting.ends_at >= now)
+        .group_by(Meeting.site_id)
+        .subquery("m")
+    )
+
+
+def _changes_subquery():  # noqa: ANN202
+    return (
+        select(AuditEvent.site_id.label("site_id"), func.max(AuditEvent.at).label("at"))
+        .where(AuditEvent.site_id.is_not(None), AuditEvent.action.in_(CHANGE_ACTIONS))
+        .group_by(AuditEvent.site_id)
+        .subquery("c")
+    )
+
+
+def _rolled_rag(applicable: int, done: int, ess_red: int, red_amber: int) -> str | None:
+    # The same ladder as app.plan.rag.site_rag_summary (tests hold the two together).
+    if applicable == 0:
+        return None
+    if done == applicable:
+        return "complete"
+    if ess_red:
+        return "red"
+    if red_amber:
+        return "amber"
+    return "green"
+
+
+def _current_phase(signed: list[int]) -> int:
+    # As gateways.current_phases: the first phase not signed off, 6 once all are.
+    return next((p for p, flag in zip(PHASES, signed, strict=True) if not flag), max(PHASES))
+
+
+def portfolio_rows(
+    user_id: int, today: date, stale_days: int, now: datetime | None = None
+) -> list[PortfolioRow]:
+    """Every site with each portfolio column, in one query, ordered by name."""
+    now = now or utcnow()
+    t, g, s = _tasks_subquery(today), _gateways_subquery(), _signoffs_subquery()
+    lead, n, m, c = (
+        _lead_subquery(),
+        _needs_subquery(),
+        _meetings_subquery(now),
+        _changes_subquery(),
+    )
+    query = (
+        select(
+            Site.id,
+            Site.name,
+            Site.organisation,
+            Site.nation,
+            Site.region,
+            Site.service_status,
+            t.c.applicable,
+            t.c.done,
+            t.c.ess_applicable,
+            t.c.ess_done,
+            t.c.overdue,
+            t.c.ess_red,
+            t.c.red_amber,
+            *[g.c[f"signed_{p}"] for p in PHASES],
+            g.c.review,
+            s.c.phase,
+            s.c.at,
+            m.c.starts,
+            c.c.at,
+            lead.c.name,
+            lead.c.email,
+            lead.c.phone,
+            n.c.population,
+            n.c.hips,
+            SiteFollow.id,
+        )  # fmt: skip
+        .outerjoin(t, t.c.site_id == Site.id)
+        .outerjoin(g, g.c.site_id == Site.id)
+        .outerjoin(s, s.c.site_id == Site.id)
+        .outerjoin(m, m.c.site_id == Site.id)
+        .outerjoin(c, c.c.site_id == Site.id)
+        .outerjoin(lead, lead.c.site_id == Site.id)
+        .outerjoin(n, n.c.site_id == Site.id)
+        .outerjoin(SiteFollow, and_(SiteFollow.site_id == Site.id, SiteFollow.user_id == user_id))
+        .order_by(Site.name, Site.id)
+    )
+    rows = []
+    for r in db.session.execute(query):
+        (site_id, name, organisation, nation, region, status) = r[:6]
+        applicable, done, ess_app, ess_done, overdue, ess_red, red_amber = (
+            int(v or 0) for v in r[6:13]
+        )
+        signed = [int(v or 0) for v in r[13:19]]
+        review, so_phase, so_at, next_meeting, changed = r[19:24]
+        lead_name, lead_email, lead_phone, population, hips, follow_id = r[24:30]
+        days = (today - to_london(changed).date()).days if changed else None
+        rows.append(
+            PortfolioRow(
+                site_id=site_id,
+                name=name,
+                organisation=organisation,
+                nation=nation,
+                region=region,
+                status=status,
+                phase=_current_phase(signed),
+                rag=_rolled_rag(applicable, done, ess_red, red_amber),
+                essential_done=ess_done,
+                essential_applicable=ess_app,
+                overdue=overdue,
+                last_signoff_phase=so_phase,
+                last_signoff_at=so_at,
+                review_phase=review,
+                next_meeting=next_meeting,
+                last_change=changed,
+                days_since_change=days,
+                stale=days is None or days > stale_days,
+                lead_name=lead_name,
+                lead_email=lead_email or None,
+                lead_phone=lead_phone or None,
+                population_50_plus=population,
+                hip_fractures_prevented_5y=hips,
+                followed=follow_id is not None,
+            )
+        )
+    return rows

@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from urllib.parse import parse_qsl, urlencode
+
+from flask import Response, abort, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import delete, select
+
+from app.core.access import require_global_role
+from app.core.audit import record_event
+from app.core.dates import today
+from app.extensions import db
+from app.portfolio import bp, service
+from app.portfolio import filters as filters_mod
+from app.portfolio.export import portfolio_workbook
+from app.portfolio.models import SiteFollow
+from app.portfolio.summary import phase_names, rows_for, summary_context
+from app.sites.models import Site
+
+# The overview's "Back to the portfolio" link reads this (the filters, re-encoded by us).
+SESSION_KEY = "portfolio_query"
+SORT_LABELS = {
+    "name": "Site",
+    "organisation": "Organisation",
+    "region": "Nation and region",
+    "status": "Status",
+    "phase": "Phase",
+    "rag": "RAG",
+    "essential": "Essential tasks done",
+    "overdue": "Overdue tasks",
+    "signoff": "Last gateway signed off",
+    "meeting": "Next meeting",
+    "changed": "Days since last change",
+    "lead": "Lead contact",
+}
+
+
+def _sort_links(filters: filters_mod.Filters) -> dict[str, str]:
+    """Each column heading's link: sort by it, or flip the order if it is the sort already."""
+    links = {}
+    for key in SORT_LABELS:
+        flipped = replace(
+            filters, sort=key, descending=not filters.descending if filters.sort == key else False
+        )
+        links[key] = url_for("portfolio.index") + "?" + urlencode(flipped.query_items())
+    return links
+
+
+@bp.get("/portfolio")
+@login_required
+def index():
+    require_global_role("support", "admin")
+    rows = rows_for(current_user.id)
+    filters = filters_mod.parse_filters(request.args, any(r.followed for r in rows))
+    view_rows = filters_mod.in_view(rows, filters.view)
+    shown = filters_mod.sort_rows(
+        filters_mod.apply_filters(rows, filters), filters.sort, filters.descending
+    )
+    query = urlencode(filters.query_items())
+    session[SESSION_KEY] = query
+    return render_template(
+        "portfolio/index.html",
+        rows=shown,
+        filters=filters,
+        query=query,
+        regions=filters_mod.regions(rows),
+        statuses=service.STATUS_SHORT,
+        phases=phase_names(),
+        rag_filters=filters_mod.RAG_FILTERS,
+        following=sum(r.followed for r in rows),
+        sort_links=_sort_links(filters),
+        sort_labels=SORT_LABELS,
+        **summary_context(view_rows),
+    )
+
+
+@bp.get("/portfolio.xlsx")
+@login_required
+def export():
+    require_global_role("support", "admin")
+    rows = rows_for(current_user.id)
+    filters = filters_mod.parse_filters(request.args, any(r.followed for r in rows))
+    shown = filters_mod.sort_rows(
+        filters_mod.apply_filters(rows, filters), filters.sort, filters.descending
+    )
+    workbook = portfolio_workbook(shown, phase_names())
+    # The sheet holds the project managers' contact details: keep a record of who took it.
+    record_event("export", detail="Portfolio spreadsheet")
+    db.session.commit()
+    filename = f"fls-portfolio-{today():%Y-%m-%d}.xlsx"
+    return Response(
+        workbook,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.post("/portfolio/sites/<int:site_id>/follow")
+@login_required
+def follow(site_id: int):
+    """Add a site to, or take it off, the signed-in person's "sites I support"."""
+    require_global_role("support", "admin")
+    if db.session.get(Site, site_id) is None:
+        abort(404)
+    existing = db.session.scalar(
+        select(SiteFollow.id).where(
+            SiteFollow.user_id == current_user.id, SiteFollow.site_id == site_id
+        )
+    )
+    if request.form.get("follow") == "1":
+        if existing is None:
+            db.session.add(SiteFollow(user_id=current_user.id, site_id=site_id))
+    else:
+        db.session.execute(
+            delete(SiteFollow).where(
+                SiteFollow.user_id == current_user.id, SiteFollow.site_id == site_id
+            )
+        )
+    db.session.commit()
+    # Back to the same filters: re-parsed and re-encoded, so nothing but our own
+    # parameters reaches the redirect.
+    filters = filters_mod.parse_filters(_query_args(request.form.get("query", "")), True)
+    return redirect(url_for("portfolio.index") + "?" + urlencode(filters.query_items()))
+
+
+def _query_args(query: str) -> dict[str, str]:
+    return dict(parse_qsl(query[:1000]))
