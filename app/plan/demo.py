@@ -89,13 +89,14 @@ STATUS_MIX = (
 
 def bench_tasks(ctx: BenchContext) -> None:
     """ctx.tasks tasks for a benchmark site: a realistic mix of phases, statuses and dates."""
-    db.session.add(
-        Plan(
-            site_id=ctx.site.id,
-            service_kind=ctx.rng.choice(["new", "improving"]),
-            start_date=ctx.today - timedelta(days=ctx.rng.randint(30, 400)),
+    if db.session.scalar(select(Plan.id).where(Plan.site_id == ctx.site.id)) is None:
+        db.session.add(
+            Plan(
+                site_id=ctx.site.id,
+                service_kind=ctx.rng.choice(["new", "improving"]),
+                start_date=ctx.today - timedelta(days=ctx.rng.randint(30, 400)),
+            )
         )
-    )
     owners = _people(ctx.site.id)
     templates = get_toolkit().tasks
     rows = []
