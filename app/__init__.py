@@ -51,10 +51,12 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = "Sign in to continue."
     login_manager.session_protection = "basic"
 
+    from app.accounts.feeds import user_from_feed_token
     from app.accounts.service import load_session_user
     from app.core.db import configure_sqlite
 
     login_manager.user_loader(load_session_user)
+    login_manager.request_loader(user_from_feed_token)
     with app.app_context():
         configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
@@ -74,6 +76,9 @@ def _init_templates(app: Flask) -> None:
 
     template_helpers.register(app)
     register_nav(app)
+    from app.accounts.feeds import feed_token
+
+    app.jinja_env.globals["feed_token"] = feed_token
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -68,10 +68,14 @@ class EntryForm(FlaskForm):
         "Outcome", description="What was decided. Leave blank until it is decided."
     )
     decided_on = UKDateField("Date decided")
+    meeting_id = SelectField(
+        "Meeting where it was decided", coerce=_int_or_raw, validate_choice=False
+    )
     version = HiddenField()
 
-    def setup(self, kind: str, owners: list) -> EntryForm:  # noqa: ANN001 - Person rows
+    def setup(self, kind: str, owners: list, meetings: list | None = None) -> EntryForm:  # noqa: ANN001
         self.kind = kind
+        self.meeting_id.choices = [("", "Not recorded")] + list(meetings or [])
         self.owner_id.choices = [("", "No owner yet")] + [(p.id, p.name) for p in owners]
         self.phase.choices = phase_choices()
         self.status.choices = list(statuses_for(kind).items())
@@ -97,6 +101,7 @@ class EntryForm(FlaskForm):
             decide_by=self.decide_by.data,
             outcome=self.outcome.data or "",
             decided_on=self.decided_on.data,
+            meeting_id=self.meeting_id.data or None,
         )
 
 

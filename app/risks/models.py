@@ -11,6 +11,7 @@ from app.core.audit import Audited
 from app.core.dates import today
 from app.core.db import TimestampMixin, VersionedMixin
 from app.extensions import db
+from app.meetings.models import Meeting
 from app.people.models import Person
 from app.plan.models import Task
 from app.risks.scoring import Band, band_for
@@ -71,13 +72,13 @@ class RaidEntry(Audited, VersionedMixin, TimestampMixin, db.Model):
     decide_by: Mapped[date | None]
     outcome: Mapped[str] = mapped_column(Text, default="")
     decided_on: Mapped[date | None]
-    # The meeting where the decision was made. No foreign key yet: the meetings table
-    # lands on another branch, and the key is added when the two are merged.
-    meeting_id: Mapped[int | None]
+    # The meeting where the decision was made.
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
     # Which starter this entry came from, so the same starter is not offered twice.
     starter_key: Mapped[str | None] = mapped_column(String(40))
 
     owner: Mapped[Person | None] = relationship()
+    meeting: Mapped[Meeting | None] = relationship()
     mitigations: Mapped[list[Mitigation]] = relationship(
         back_populates="entry", cascade="all, delete-orphan", order_by="Mitigation.id"
     )

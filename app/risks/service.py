@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from app.core.dates import uk_date, utcnow
 from app.core.errors import ServiceError
 from app.extensions import db
+from app.meetings.models import Meeting
 from app.people.models import Person
 from app.plan.models import Task
 from app.risks import scoring
@@ -37,7 +39,7 @@ from app.risks.starters import STARTERS_BY_KEY
 PHASES = range(0, 7)
 RISK_FIELDS = ("likelihood", "impact", "residual_likelihood", "residual_impact")
 ISSUE_FIELDS = ("severity", "action")
-DECISION_FIELDS = ("decider", "decide_by", "outcome", "decided_on")
+DECISION_FIELDS = ("decider", "decide_by", "outcome", "decided_on", "meeting_id")
 
 if TYPE_CHECKING:  # app.sites imports this feature for its overview panel
     from app.sites.models import Site
@@ -63,6 +65,7 @@ class EntryDetails:
     decide_by: date | None = None
     outcome: str = ""
     decided_on: date | None = None
+    meeting_id: int | None = None
 
 
 def statuses_for(kind: str) -> dict[str, str]:
@@ -78,6 +81,28 @@ def owner_choices(site_id: int) -> list[Person]:
             .order_by(Person.name)
         )
     )
+
+
+def meeting_choices(site_id: int) -> list[tuple[int, str]]:
+    """Meetings of this site that took place, newest first: where a decision may be made."""
+    rows = db.session.execute(
+        select(Meeting.id, Meeting.title, Meeting.starts_at)
+        .where(
+            Meeting.site_id == site_id,
+            Meeting.cancelled.is_(False),
+            Meeting.starts_at <= utcnow(),
+        )
+        .order_by(Meeting.starts_at.desc())
+    )
+    return [(row.id, f"{row.title}, {uk_date(row.starts_at)}") for row in rows]
+
+
+def check_meeting(site: Site, meeting_id: int | None) -> None:
+    if meeting_id is None:
+        return
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.site_id != site.id:
+        raise ServiceError("Choose a meeting of this site.", "meeting_id")
 
 
 def task_choices(site_id: int) -> list[tuple[int, str]]:
@@ -126,6 +151,7 @@ def validate(site: Site, details: EntryDetails) -> None:
     if details.phase is not None and details.phase not in PHASES:
         raise ServiceError("Choose a phase from 0 (Manage and Lead) to 6.", "phase")
     check_owner(site, details.owner_id)
+    check_meeting(site, details.meeting_id)
     if details.kind == "risk":
         _check_pair(details.likelihood, details.impact, "", "before mitigation")
         _check_pair(

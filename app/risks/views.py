@@ -85,7 +85,9 @@ def new():
     kind = request.args.get("kind", "risk")
     if kind not in KINDS:
         kind = "risk"
-    form = EntryForm().setup(kind, service.owner_choices(g.site.id))
+    form = EntryForm().setup(
+        kind, service.owner_choices(g.site.id), service.meeting_choices(g.site.id)
+    )
     if request.method == "GET":
         form.status.data = "proposed" if kind == "decision" else "open"
     if form.validate_on_submit():
@@ -121,7 +123,9 @@ def _stale(entry: RaidEntry, form: EntryForm) -> StaleEdit:
 def edit(entry_id: int):
     require_site_role("editor")
     entry = _entry_or_404(entry_id)
-    form = EntryForm(obj=entry).setup(entry.kind, service.owner_choices(g.site.id))
+    form = EntryForm(obj=entry).setup(
+        entry.kind, service.owner_choices(g.site.id), service.meeting_choices(g.site.id)
+    )
     if request.method == "GET":
         form.version.data = entry.version
     if form.validate_on_submit():

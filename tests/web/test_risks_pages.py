@@ -285,3 +285,32 @@ def test_log_page_queries_do_not_grow(world, make_person, count_queries) -> None
     assert html.count("<tr>") >= 300
     assert len(large) == len(small), (len(small), len(large))
     assert len(small) <= 8
+
+
+def test_a_decision_records_the_meeting_where_it_was_made(world) -> None:  # noqa: ANN001
+    from app.core.dates import utcnow
+    from tests.fixtures.meetings import create_meeting
+
+    held = create_meeting(world["site"], utcnow() - timedelta(days=3), title="March steering")
+    elsewhere = create_meeting(world["other_site"], utcnow() - timedelta(days=3))
+    db.session.commit()
+    form = {
+        "title": "Fund a second FLS nurse",
+        "status": "agreed",
+        "outcome": "Agreed for 12 months.",
+        "decided_on": (date.today() - timedelta(days=3)).strftime("%d/%m/%Y"),
+    }
+    refused = world["client"].post(
+        world["base"] + "/new?kind=decision", data={**form, "meeting_id": str(elsewhere.id)}
+    )
+    assert refused.status_code == 422
+    assert "Choose a meeting of this site." in refused.get_data(as_text=True)
+    assert count() == 0
+
+    saved = world["client"].post(
+        world["base"] + "/new?kind=decision", data={**form, "meeting_id": str(held.id)}
+    )
+    assert saved.status_code == 302
+    assert db.session.scalar(db.select(RaidEntry.meeting_id)) == held.id
+    page = world["client"].get(saved.headers["Location"]).get_data(as_text=True)
+    assert "March steering" in page and f"/meetings/{held.id}" in page
