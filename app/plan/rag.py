@@ -100,7 +100,7 @@ class SummaryRow:
     overdue: int
 
 
-def _sql_flags(today: date):  # noqa: ANN202 - SQL expressions
+def sql_flags(today: date):  # noqa: ANN202 - SQL expressions
     """SQL versions of 'effectively red' and 'effectively amber' for applicable open tasks."""
     open_task = Task.status.notin_(("complete", "not_applicable"))
     overdue = and_(open_task, Task.due_date < today)
@@ -123,7 +123,7 @@ def site_rag_summary(site_ids: list[int], today: date) -> dict[int, SummaryRow]:
     """
     if not site_ids:
         return {}
-    overdue, red, amber = _sql_flags(today)
+    overdue, red, amber = sql_flags(today)
 
     def count_if(condition) -> object:  # noqa: ANN001
         return func.sum(case((condition, 1), else_=0))

@@ -27,7 +27,7 @@ from app.meetings.models import Meeting
 from app.needs.models import NeedsVersion
 from app.people.models import Group, GroupMember, Person
 from app.plan.models import Task
-from app.plan.rag import _sql_flags  # the one definition of "effectively red / amber"
+from app.plan.rag import sql_flags  # the one definition of "effectively red / amber"
 from app.portfolio.models import SiteFollow
 from app.sites.models import Site
 
@@ -96,7 +96,7 @@ def _count_if(condition) -> object:  # noqa: ANN001 - SQL expression
 
 
 def _tasks_subquery(today: date):  # noqa: ANN202 - SQL subquery
-    overdue, red, amber = _sql_flags(today)
+    overdue, red, amber = sql_flags(today)
     applicable = Task.status != "not_applicable"
     complete = Task.status == "complete"
     return (
