@@ -60,7 +60,7 @@ def _sign_in_fast(client, person) -> None:  # noqa: ANN001
             session["_fresh"] = True
 
 
-def _check(status: int, location: str, expected, who: str, what: str) -> None:
+def check_status(status: int, location: str, expected, who: str, what: str) -> None:
     if expected == ALLOWED:
         assert status not in (401, 403, 500), f"{who} {what}: got {status}"
         assert not (status == 302 and "/login" in location), f"{who} {what}: sent to sign in"
@@ -80,7 +80,7 @@ def test_access_matrix(role, app, site_world, sample_ids) -> None:
         _sign_in_fast(client, person)  # again per route: logout and deactivate end sessions
         url = _url(rule, ids)
         response = client.open(url, method=method, data={})
-        _check(
+        check_status(
             response.status_code,
             response.headers.get("Location", ""),
             RULES[(endpoint, method)][role],
