@@ -8,7 +8,7 @@ from app.kpis.models import KpiTarget, KpiValue  # noqa: F401
 from app.meetings.models import Action, AgendaItem, Invitee, Meeting  # noqa: F401
 from app.needs.models import NeedsVersion  # noqa: F401
 from app.people.models import Group, GroupMember, Person  # noqa: F401
-from app.plan.models import Plan, Task, TaskComment  # noqa: F401
+from app.plan.models import PendingImport, Plan, Task, TaskComment  # noqa: F401
 from app.portfolio.models import SiteFollow  # noqa: F401
 from app.risks.models import Mitigation, RaidEntry  # noqa: F401
 from app.sites.models import Membership, Site  # noqa: F401

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import secrets
-from pathlib import Path
 from urllib.parse import parse_qsl
 
 from flask import (
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -29,7 +26,7 @@ from app.core.errors import ERROR_TITLES, ServiceError, StaleEdit, apply_form_er
 from app.core.web import form_status
 from app.extensions import db, htmx
 from app.plan import board as boards
-from app.plan import bp, mytasks_bp, service, workbook
+from app.plan import bp, mytasks_bp, pending, service, workbook
 from app.plan.forms import (
     CommentForm,
     ConfirmImportForm,
@@ -339,18 +336,6 @@ def export():
     return send_file(BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name)
 
 
-def _upload_dir() -> Path:
-    path = Path(current_app.instance_path) / "plan-imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _upload_path(token: str) -> Path:
-    if not token or not token.isalnum() or len(token) != 32:
-        abort(404)
-    return _upload_dir() / f"site{g.site.id}-{token}.xlsx"
-
-
 @bp.route("/plan/import", methods=["GET", "POST"])
 def import_plan():
     require_site_role("editor")
@@ -374,8 +359,8 @@ def import_plan():
                     else problems[0][1]
                 ]
             else:
-                token = secrets.token_hex(16)
-                _upload_path(token).write_bytes(data)
+                token = pending.keep_upload(g.site.id, current_user.id, data)
+                db.session.commit()
                 return render_template(
                     "plan/import_preview.html",
                     preview=preview,
@@ -390,21 +375,21 @@ def confirm_import():
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         abort(400)
-    path = _upload_path(form.token.data)
-    if not path.exists():
+    upload = pending.find_upload(g.site.id, form.token.data)
+    if upload is None:
         flash("That upload has expired. Upload the workbook again.", "error")
         return redirect(url_for("sites.plan.import_plan"))
     try:
         tasks = boards.load_tasks(g.site)
-        preview = workbook.read_workbook(g.site, path.read_bytes(), tasks, today())
+        preview = workbook.read_workbook(g.site, upload.content, tasks, today())
         added, changed = workbook.apply_import(g.site, preview, today())
     except workbook.ImportError_ as error:
         db.session.rollback()
         return render_template(
             "plan/import.html", form=ImportForm(formdata=None), problems=error.problems
         ), 422
+    pending.discard_upload(upload)
     db.session.commit()
-    path.unlink(missing_ok=True)
     flash(f"Imported: {added} tasks added, {changed} changed.")
     return redirect(url_for("sites.plan.index"))
 
