@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-e2e lint format bench browser office clean
+.PHONY: run test test-fast test-e2e lint format bench load browser office clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	FLS_ENV=test $(BIN)/python -m bench.run
+
+# 20 simulated people for 60 s against gunicorn on a throwaway PostgreSQL (166 sites).
+load: $(STAMP)
+	$(BIN)/pip install --quiet -r requirements-load.txt
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
