@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import has_request_context, url_for
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Row, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.dates import today, uk_date, utcnow
@@ -17,10 +17,12 @@ from app.plan.models import Task
 from app.sites.models import Site
 
 
-def people(site_id: int) -> list[Person]:
+def people(site_id: int) -> list[Row]:
+    """Each person's id and name, for drop-downs: rows, not whole records, as a site may
+    have hundreds and the meeting page lists them in three of its forms."""
     return list(
-        db.session.scalars(
-            select(Person)
+        db.session.execute(
+            select(Person.id, Person.name)
             .where(Person.site_id == site_id, Person.erased.is_(False))
             .order_by(Person.name)
         )
@@ -33,10 +35,13 @@ def groups(site_id: int) -> list[Group]:
     )
 
 
-def tasks(site_id: int) -> list[Task]:
+def tasks(site_id: int) -> list[Row]:
+    """Each task's id and title, for drop-downs (see `people`)."""
     return list(
-        db.session.scalars(
-            select(Task).where(Task.site_id == site_id).order_by(Task.phase, Task.position, Task.id)
+        db.session.execute(
+            select(Task.id, Task.title)
+            .where(Task.site_id == site_id)
+            .order_by(Task.phase, Task.position, Task.id)
         )
     )
 
