@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import select
@@ -94,3 +95,32 @@ def pid_agreed(site: Site) -> tuple[bool, str, str]:
     if version is None:
         return False, "No version of the PID has been agreed by the sponsor yet.", link
     return True, f"PID {version.number} agreed on {uk_date(version.agreed_on)}.", link
+
+
+# Page estimates by (site, day, newest change): building the whole PID with python-docx just
+# to count its pages made every view of the documents page slow, though the PID changes only
+# when something on the site does. Each worker keeps its own small cache.
+_PAGE_ESTIMATES: dict[tuple, int] = {}
+_PAGE_ESTIMATES_KEPT = 512
+
+
+def latest_change(site_id: int) -> tuple:
+    """The site's newest history row (id and time): it moves whenever anything on the site
+    does. The time keeps two databases with the same ids (tests, restores) apart."""
+    from app.core.audit import AuditEvent
+
+    newest = db.session.execute(
+        select(AuditEvent.id, AuditEvent.at).where(AuditEvent.site_id == site_id)
+        .order_by(AuditEvent.id.desc()).limit(1)
+    ).first()  # fmt: skip
+    return tuple(newest) if newest else ()
+
+
+def estimated_pages(site_id: int, on: date, count_pages: Callable[[], int]) -> int:
+    """`count_pages()` once per version of the site's data, then remembered."""
+    key = (site_id, on, *latest_change(site_id))
+    if key not in _PAGE_ESTIMATES:
+        if len(_PAGE_ESTIMATES) >= _PAGE_ESTIMATES_KEPT:
+            _PAGE_ESTIMATES.clear()
+        _PAGE_ESTIMATES[key] = count_pages()
+    return _PAGE_ESTIMATES[key]

@@ -26,8 +26,10 @@ def _slug(name: str) -> str:
 
 def _page(form: NarrativeForm, agree_form: AgreeForm, values: dict[str, str], status: int = 200):  # noqa: ANN202
     content = pid.load_pid(g.site, today())
-    document = pid.build_pid(content)
-    check = service.plain_english(values, pid.estimate_pages(document))
+    pages = service.estimated_pages(
+        g.site.id, today(), lambda: pid.estimate_pages(pid.build_pid(content))
+    )
+    check = service.plain_english(values, pages)
     return render_template(
         "documents/index.html",
         form=form,
