@@ -118,7 +118,10 @@ def latest_change(site_id: int) -> tuple:
 
 def estimated_pages(site_id: int, on: date, count_pages: Callable[[], int]) -> int:
     """`count_pages()` once per version of the site's data, then remembered."""
-    key = (site_id, on, *latest_change(site_id))
+    change = latest_change(site_id)
+    if not change:  # nothing recorded yet: nothing to key on
+        return count_pages()
+    key = (site_id, on, *change)
     if key not in _PAGE_ESTIMATES:
         if len(_PAGE_ESTIMATES) >= _PAGE_ESTIMATES_KEPT:
             _PAGE_ESTIMATES.clear()
