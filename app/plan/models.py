@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.audit import Audited
@@ -41,6 +41,11 @@ class Plan(Audited, VersionedMixin, TimestampMixin, db.Model):
 
 class Task(Audited, VersionedMixin, TimestampMixin, db.Model):
     __tablename__ = "tasks"
+    __table_args__ = (
+        # Holds every column the portfolio's per-site roll-up reads, so it never visits the
+        # table itself (30,000 tasks at 200 sites).
+        Index("ix_tasks_rollup", "site_id", "status", "essential", "due_date", "reported_rag"),
+    )
     audit_type = "task"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,4 +1,4 @@
-"""pending plan imports kept in the database
+"""pending plan imports kept in the database; an index for the portfolio's task roll-up
 
 Revision ID: 0019
 Revises: 0011
@@ -33,9 +33,13 @@ def upgrade():
     with op.batch_alter_table('pending_plan_imports', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_pending_plan_imports_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_pending_plan_imports_site_id'), ['site_id'], unique=False)
+    with op.batch_alter_table('tasks', schema=None) as batch_op:
+        batch_op.create_index('ix_tasks_rollup', ['site_id', 'status', 'essential', 'due_date', 'reported_rag'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('tasks', schema=None) as batch_op:
+        batch_op.drop_index('ix_tasks_rollup')
     with op.batch_alter_table('pending_plan_imports', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pending_plan_imports_site_id'))
         batch_op.drop_index(batch_op.f('ix_pending_plan_imports_created_at'))
