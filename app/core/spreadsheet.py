@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -153,9 +154,15 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # the file as uploaded
 MAX_EXPANDED_BYTES = 25 * 1024 * 1024  # an xlsx's parts once unzipped (a zip bomb's tell)
 MAX_PARTS = 1000
-MAX_COLUMNS = 60  # no import reads more; wider rows are cut, not parsed cell by cell
-MAX_SECONDS = 4.0
+MAX_COLUMNS = 60  # no import reads more than this many columns of a row
+CELLS_PER_ROW = 30  # cells allowed per allowed row, counted before openpyxl parses anything
+MAX_SECONDS = 20.0  # the last resort: the limits above stop hostile files long before
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")  # <c ...> or <x:c ...>, not <col> or <cfRule>
 UNREADABLE_XLSX = "The Excel file could not be read. Save it again as .xlsx and try again."
+TOO_LARGE = (
+    "The workbook is too large once opened. Remove unused sheets, rows, columns or "
+    "formatting, or split it into smaller files."
+)
 
 
 class UploadError(ServiceError):
@@ -235,16 +242,41 @@ def _check_zip(data: bytes) -> None:
     except (zipfile.BadZipFile, OSError, ValueError):
         raise UploadError(UNREADABLE_XLSX) from None
     if len(parts) > MAX_PARTS or sum(p.file_size for p in parts) > MAX_EXPANDED_BYTES:
-        raise UploadError(
-            "The workbook is too large once opened. Remove unused sheets, images or "
-            "formatting, or split it into smaller files."
-        )
+        raise UploadError(TOO_LARGE)
+
+
+def _check_cells(data: bytes, max_cells: int) -> None:
+    """Count the cells of every sheet with a byte scan (fast), before openpyxl parses them
+    one by one (slow): a single row of half a million cells would hold a worker for minutes."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for part in archive.infolist():
+            if not part.filename.startswith("xl/worksheets/"):
+                continue
+            cells, tail = 0, b""
+            with archive.open(part) as stream:
+                while chunk := stream.read(1024 * 1024):
+                    block = tail + chunk
+                    # Tags starting in the last few bytes are counted with the next chunk.
+                    cut = max(len(block) - 16, 0)
+                    cells += sum(1 for m in _CELL_TAG.finditer(block) if m.start() < cut)
+                    tail = block[cut:]
+                    if cells > max_cells:
+                        raise UploadError(TOO_LARGE)
+            cells += len(_CELL_TAG.findall(tail))
+            if cells > max_cells:
+                raise UploadError(TOO_LARGE)
 
 
 def _read_xlsx(data: bytes, limit: _RowLimit) -> list[tuple[int, list[object]]]:
     from openpyxl import load_workbook  # the writer above never needs the reader
 
     _check_zip(data)
+    try:
+        _check_cells(data, (limit.max_rows + 1) * CELLS_PER_ROW)
+    except UploadError:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise UploadError(UNREADABLE_XLSX) from None
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
