@@ -127,6 +127,7 @@ def test_site_downloads_survive_awkward_text(client, login, site_world, awkward)
     _assert_formulas_are_text(_get(client, base + "/needs.xlsx"), allow_formulas=True)
     kpis = load_workbook(io.BytesIO(_get(client, base + "/kpis.xlsx")))
     assert kpis["KPI values"].max_row > 1
+    assert _get(client, base + "/kpis/2.png").startswith(b"\x89PNG\r\n\x1a\n")
 
     rows = list(csv.reader(io.StringIO(_get(client, base + "/people.csv").decode("utf-8-sig"))))
     assert any(cell.startswith("'=1+1") for row in rows for cell in row)
@@ -179,3 +180,38 @@ def test_download_names_follow_one_pattern(login, site_world, awkward) -> None:
     response = client.get(f"/sites/{site.id}/plan.xlsx")
     disposition = response.headers["Content-Disposition"]
     assert re.search(r'filename="?riverside-fls-plan-\d{4}-\d{2}-\d{2}\.xlsx', disposition)
+
+
+# Printed pages in LibreOffice for each document built from the awkward site: the PID's
+# 2 to 4 and the needs summary's one page hold even with a 5,000-character paragraph.
+PAGE_RANGES = {
+    "pid": (2, 4),
+    "steering-report": (1, 3),
+    "gateway-1": (1, 3),
+    "needs-summary": (1, 1),
+    "agenda": (1, 2),
+    "minutes": (1, 3),
+}
+
+
+def test_documents_print_within_their_page_ranges(login, site_world, awkward, tmp_path) -> None:
+    from tests.unit.test_documents_pages import _pages
+
+    site, meeting = awkward["site"], awkward["meeting"]
+    client = login(site_world["editor"])
+    base = f"/sites/{site.id}"
+    urls = {
+        "pid": "/documents/pid.docx",
+        "steering-report": "/documents/steering-report.docx",
+        "gateway-1": "/gateways/gateway-1.docx",
+        "needs-summary": "/needs-summary.docx",
+        "agenda": f"/meetings/{meeting.id}/agenda.docx",
+        "minutes": f"/meetings/{meeting.id}/minutes.docx",
+    }
+    paths = []
+    for name, url in urls.items():
+        paths.append(tmp_path / f"{name}.docx")
+        paths[-1].write_bytes(_get(client, base + url))
+    printed = dict(zip(urls, _pages(paths, tmp_path), strict=True))
+    for name, (low, high) in PAGE_RANGES.items():
+        assert low <= printed[name] <= high, f"{name}: {printed[name]} pages"
