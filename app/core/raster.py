@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import cairosvg
 
+from app.core.cleantext import clean_text
+
 
 class PngUnavailable(RuntimeError):
     """The SVG could not be drawn; the caller offers the SVG instead."""
@@ -14,7 +16,7 @@ def svg_to_png(svg: str, *, scale: float = 2.0, background: str = "white") -> by
     """A PNG of `svg` at `scale` times its own size (2: sharp on high-density screens)."""
     try:
         return cairosvg.svg2png(
-            bytestring=str(svg).encode("utf-8"),
+            bytestring=clean_text(svg).encode("utf-8"),  # a site name may hold a \x0b
             scale=scale,
             background_color=background,
             unsafe=False,  # no external files or entities, whatever the SVG says

@@ -8,6 +8,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from app.accounts.forms import ConfirmForm
 from app.core.access import require_site_role
+from app.core.cleantext import clean_text
 from app.core.dates import today
 from app.core.downloads import download
 from app.core.errors import StaleEdit
@@ -83,7 +84,8 @@ def chart_svg(number: int):
     _kpi_or_404(number)
     series = service.kpi_series(g.site.id, number)
     svg = _chart(series, _view_arg(series))
-    return download(str(svg), site_name=g.site.name, document=f"kpi-{number}", ext="svg")
+    svg = clean_text(svg)  # XML: no control characters from a title or site name
+    return download(svg, site_name=g.site.name, document=f"kpi-{number}", ext="svg")
 
 
 @bp.get("/kpis/<int:number>.png")

@@ -8,6 +8,7 @@ import csv
 import io
 import re
 import zipfile
+from xml.etree import ElementTree
 
 import docx
 import pytest
@@ -128,6 +129,7 @@ def test_site_downloads_survive_awkward_text(client, login, site_world, awkward)
     kpis = load_workbook(io.BytesIO(_get(client, base + "/kpis.xlsx")))
     assert kpis["KPI values"].max_row > 1
     assert _get(client, base + "/kpis/2.png").startswith(b"\x89PNG\r\n\x1a\n")
+    assert ElementTree.fromstring(_get(client, base + "/kpis/2.svg")).tag.endswith("svg")
 
     rows = list(csv.reader(io.StringIO(_get(client, base + "/people.csv").decode("utf-8-sig"))))
     assert any(cell.startswith("'=1+1") for row in rows for cell in row)
