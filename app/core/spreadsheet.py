@@ -287,7 +287,10 @@ def _read_xlsx(data: bytes, limit: _RowLimit) -> list[tuple[int, list[object]]]:
         sheet = book.worksheets[0]
         rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
         for number, row in enumerate(rows, start=1):
-            limit.add(number, [_clean_cell(v) for v in row])
+            cells = [_clean_cell(v) for v in row]
+            while cells and cells[-1] is None:  # max_col pads every row to MAX_COLUMNS
+                cells.pop()
+            limit.add(number, cells)
     except UploadError:
         raise
     except Exception:  # noqa: BLE001 - a malformed sheet fails part-way through the rows

@@ -81,6 +81,18 @@ def _get(client, url: str) -> bytes:  # noqa: ANN001
     return response.data
 
 
+def _documents(meeting) -> dict[str, str]:  # noqa: ANN001
+    """Every Word download of a site, by name, as a path under /sites/<id>."""
+    return {
+        "pid": "/documents/pid.docx",
+        "steering-report": "/documents/steering-report.docx",
+        "gateway-1": "/gateways/gateway-1.docx",
+        "needs-summary": "/needs-summary.docx",
+        "agenda": f"/meetings/{meeting.id}/agenda.docx",
+        "minutes": f"/meetings/{meeting.id}/minutes.docx",
+    }
+
+
 def _fonts_used(data: bytes) -> set[str]:
     """Every font a Word file names for text (styles, body, header, footer), themes included."""
     fonts: set[str] = set()
@@ -135,14 +147,7 @@ def test_site_downloads_survive_awkward_text(client, login, site_world, awkward)
     assert any(cell.startswith("'=1+1") for row in rows for cell in row)
     assert not any("\x00" in cell or "\x0b" in cell for row in rows for cell in row)
 
-    for path in (
-        "/documents/pid.docx",
-        "/documents/steering-report.docx",
-        "/gateways/gateway-1.docx",
-        "/needs-summary.docx",
-        f"/meetings/{meeting.id}/agenda.docx",
-        f"/meetings/{meeting.id}/minutes.docx",
-    ):
+    for path in _documents(meeting).values():
         document = _docx(_get(client, base + path))
         text = "\n".join(p.text for p in document.paragraphs) + "".join(
             cell.text for table in document.tables for row in table.rows for cell in row.cells
@@ -202,14 +207,7 @@ def test_documents_print_within_their_page_ranges(login, site_world, awkward, tm
     site, meeting = awkward["site"], awkward["meeting"]
     client = login(site_world["editor"])
     base = f"/sites/{site.id}"
-    urls = {
-        "pid": "/documents/pid.docx",
-        "steering-report": "/documents/steering-report.docx",
-        "gateway-1": "/gateways/gateway-1.docx",
-        "needs-summary": "/needs-summary.docx",
-        "agenda": f"/meetings/{meeting.id}/agenda.docx",
-        "minutes": f"/meetings/{meeting.id}/minutes.docx",
-    }
+    urls = _documents(meeting)
     paths = []
     for name, url in urls.items():
         paths.append(tmp_path / f"{name}.docx")
