@@ -6,12 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from io import BytesIO
 
 from docx.document import Document as DocxDocument
 
+from app.core import word as style
 from app.core.dates import uk_date
-from app.documents import docx_style as style
 from app.documents import sources
 from app.documents.models import PidNarrative, PidVersion
 from app.documents.text import glossary_for
@@ -323,9 +322,7 @@ def build_pid(content: PidContent) -> DocxDocument:
 
 
 def pid_bytes(content: PidContent) -> bytes:
-    buffer = BytesIO()
-    build_pid(content).save(buffer)
-    return buffer.getvalue()
+    return style.to_bytes(build_pid(content))
 
 
 # Layout constants measured against LibreOffice's rendering of the demo PIDs (A4, 2 cm

@@ -5,12 +5,10 @@ from __future__ import annotations
 from io import BytesIO
 
 from docx.document import Document as DocxDocument
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm
 
+from app.core import word as style
 from app.core.dates import uk_date
-from app.documents import docx_style as style
 from app.documents.report import LIST_LIMIT, ReportContent, TaskLine
 from app.documents.sources import RiskRow
 from app.documents.sparkline import run_chart_png
@@ -26,12 +24,8 @@ def rag_word(rag: str | None) -> str:
 
 
 def _fill(cell, rag: str | None) -> None:  # noqa: ANN001 - a docx cell
-    if rag not in RAG_FILLS:
-        return
-    shade = OxmlElement("w:shd")
-    shade.set(qn("w:val"), "clear")
-    shade.set(qn("w:fill"), RAG_FILLS[rag])
-    cell._tc.get_or_add_tcPr().append(shade)
+    if rag in RAG_FILLS:
+        style.shade_cell(cell, RAG_FILLS[rag])
 
 
 def _cut(items: list, limit: int = LIST_LIMIT) -> tuple[list, str]:
@@ -59,8 +53,7 @@ def decision_text(row: RiskRow) -> str:
 
 def build_report(content: ReportContent) -> DocxDocument:
     site = content.site
-    doc = style.new_document(site.name, f"{site.name}: {TITLE}", margins_cm=1.6)
-    doc.styles["Normal"].font.size = Pt(10)
+    doc = style.new_document(site.name, f"{site.name}: {TITLE}", margins_cm=1.6, body_size=10)
     style.para(
         doc,
         f"{content.period_label}, to {uk_date(content.today)}. "
@@ -179,6 +172,4 @@ def build_report(content: ReportContent) -> DocxDocument:
 
 
 def report_bytes(content: ReportContent) -> bytes:
-    buffer = BytesIO()
-    build_report(content).save(buffer)
-    return buffer.getvalue()
+    return style.to_bytes(build_report(content))

@@ -7,11 +7,9 @@ from dataclasses import dataclass, field
 
 from textstat.backend import metrics as readability
 
+from app.core.cleantext import clean_text as clean
 from app.toolkit import get_toolkit
 
-# Characters XML 1.0 forbids (control characters, lone surrogates, U+FFFE/FFFF): python-docx
-# would raise on them, so they are removed before anything reaches a document.
-_INVALID_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # FLS, DXA, FLS-DB, 5IQ: two or more capitals or digits, starting with a letter or digit.
 _ACRONYM = re.compile(
     r"(?<![\w-])(?=[A-Z0-9-]*[A-Z][A-Z0-9-]*[A-Z])([A-Z0-9]+(?:-[A-Z0-9]+)*)s?(?![\w-])"
@@ -24,13 +22,6 @@ LONG_SENTENCE_WORDS = 25
 READING_LANG = "en-GB"
 # Roman numerals and words people type in capitals that are not acronyms.
 NOT_ACRONYMS = {"II", "III", "IV", "VI", "VII", "VIII", "IX", "XI", "XII", "OK", "AM", "PM"}
-
-
-def clean(text: str | None) -> str:
-    """Text safe for a Word document: invalid XML characters gone, line endings unified."""
-    if not text:
-        return ""
-    return _INVALID_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def acronyms_in(text: str) -> list[str]:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import flash, g, redirect, render_template, request, send_file, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.core.access import require_sponsor
 from app.core.dates import today, uk_date
+from app.core.downloads import download
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
 from app.core.web import form_status
 from app.documents import bp, pid, report, service
@@ -16,12 +15,6 @@ from app.documents.forms import AgreeForm, NarrativeForm, ReportPeriodForm
 from app.documents.models import NARRATIVE_FIELDS
 from app.documents.report_docx import decision_text, rag_word, report_bytes
 from app.extensions import db
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _slug(name: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")[:60] or "site"
 
 
 def _page(form: NarrativeForm, agree_form: AgreeForm, values: dict[str, str], status: int = 200):  # noqa: ANN202
@@ -118,12 +111,7 @@ def agree():
 def pid_docx():
     content = pid.load_pid(g.site, today())
     data = pid.pid_bytes(content)
-    return send_file(
-        BytesIO(data),
-        mimetype=DOCX,
-        as_attachment=True,
-        download_name=f"{_slug(g.site.name)}-pid-{today():%Y-%m-%d}.docx",
-    )
+    return download(data, site_name=g.site.name, document="pid", ext="docx")
 
 
 def _report_since() -> tuple[ReportPeriodForm, object]:
@@ -152,9 +140,5 @@ def steering_report_docx():
     if form.since.errors:
         return redirect(url_for("sites.documents.steering_report", since=request.args["since"]))
     content = report.load_report(g.site, today(), since)
-    return send_file(
-        BytesIO(report_bytes(content)),
-        mimetype=DOCX,
-        as_attachment=True,
-        download_name=f"{_slug(g.site.name)}-steering-report-{today():%Y-%m-%d}.docx",
-    )
+    data = report_bytes(content)
+    return download(data, site_name=g.site.name, document="steering-report", ext="docx")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.accounts.forms import ConfirmForm
 from app.core.access import require_site_role, require_sponsor
+from app.core.downloads import download
 from app.core.errors import ServiceError, apply_form_errors
 from app.extensions import db
 from app.gateways import bp, service
@@ -22,7 +21,6 @@ from app.toolkit import get_toolkit
 SPONSOR_ENDPOINTS.update(
     {"sites.gateways.sign_off", "sites.gateways.send_back", "sites.gateways.reopen"}
 )
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _phase_or_404(phase_no: int):  # noqa: ANN202
@@ -200,6 +198,4 @@ def record_docx(phase_no: int):
         service.criteria(g.site, phase_no),
         service.decisions(g.site, phase_no),
     )
-    return send_file(
-        BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=f"gateway-{phase_no}.docx"
-    )
+    return download(data, site_name=g.site.name, document=f"gateway-{phase_no}", ext="docx")

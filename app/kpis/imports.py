@@ -1,18 +1,14 @@
-"""Reading KPI values from a CSV or xlsx file (the columns FLS-DB exports give), and the
-xlsx export, which uses the same columns so it can be imported again."""
+"""Reading KPI values from an uploaded CSV or xlsx file (the columns FLS-DB exports give).
+The export (app/kpis/export.py) writes the same columns, so it can be imported again."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils import get_column_letter
-
+from app.core.spreadsheet import UploadError, read_upload, unescape
 from app.kpis.periods import parse_period
-from app.kpis.service import KpiSeries, Problem, ValueRow, period_of
+from app.kpis.service import Problem, ValueRow
 from app.toolkit import get_toolkit
 
 COLUMNS = {
@@ -44,24 +40,13 @@ def kpi_number_for(text: object) -> int | None:
     return None
 
 
-def _table(filename: str, data: bytes) -> list[list[object]]:
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds for a damaged file
-            raise FileUnreadable(
-                "The file could not be read as an Excel .xlsx workbook."
-            ) from error
-        sheet = book.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    if name.endswith(".csv") or name.endswith(".txt"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-        return [list(row) for row in csv.reader(io.StringIO(text))]
-    raise FileUnreadable("Choose a .csv or .xlsx file.")
+def _table(filename: str, data: bytes) -> list[tuple[int, list[object]]]:
+    """Non-empty rows with their row numbers in the file; the export's apostrophes undone."""
+    try:
+        rows = read_upload(filename, data, max_rows=MAX_ROWS)
+    except UploadError as error:
+        raise FileUnreadable(error.message) from None
+    return [(n, [unescape(c) if isinstance(c, str) else c for c in cells]) for n, cells in rows]
 
 
 def _whole(value: object) -> int:
@@ -79,12 +64,10 @@ def _whole(value: object) -> int:
 
 def read_rows(filename: str, data: bytes) -> tuple[list[ValueRow], list[Problem]]:
     """Every row read and checked for shape; row numbers are the spreadsheet's own."""
-    table = [row for row in _table(filename, data)]
-    while table and not any(cell not in (None, "") for cell in table[0]):
-        table.pop(0)
+    table = _table(filename, data)
     if not table:
         raise FileUnreadable("The file is empty.")
-    header = [str(cell or "").strip().lower() for cell in table[0]]
+    header = [str(cell or "").strip().lower() for cell in table[0][1]]
     positions = {}
     for column, names in COLUMNS.items():
         found = next((i for i, h in enumerate(header) if h in names), None)
@@ -94,12 +77,8 @@ def read_rows(filename: str, data: bytes) -> tuple[list[ValueRow], list[Problem]
                 f"(no '{column}' column found)."
             )
         positions[column] = found
-    if len(table) - 1 > MAX_ROWS:
-        raise FileUnreadable(f"The file has more than {MAX_ROWS} rows; split it up.")
     rows, problems = [], []
-    for number, cells in enumerate(table[1:], start=2):
-        if not any(cell not in (None, "") for cell in cells):
-            continue
+    for number, cells in table[1:]:
         cells = [*cells, *([None] * len(header))]
         where = f"Row {number}"
         raw = {column: cells[position] for column, position in positions.items()}
@@ -134,32 +113,3 @@ def rows_from_json(items: list[list]) -> list[ValueRow]:
     return [
         ValueRow(int(k), parse_period(p), int(n), int(d), where=str(w)) for k, p, n, d, w in items
     ]
-
-
-def export_workbook(series: list[KpiSeries], site_name: str) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "KPI values"
-    sheet.append(["KPI", "Period", "Numerator", "Denominator", "Percentage", "KPI name", "Target"])
-    for item in series:
-        for value in item.values:
-            sheet.append(
-                [
-                    item.kpi.number,
-                    period_of(value).key,
-                    value.numerator,
-                    value.denominator,
-                    round(value.percent, 1),
-                    item.kpi.name,
-                    item.target,
-                ]
-            )
-    for index, width in enumerate((6, 10, 12, 13, 12, 48, 8), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    about = book.create_sheet("About")
-    about.append(["Site", site_name])
-    about.append(["Percentage", "Worked out as numerator ÷ denominator × 100."])
-    about.append(["Re-import", "This sheet's first four columns can be imported again."])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()

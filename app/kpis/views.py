@@ -4,25 +4,22 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from app.accounts.forms import ConfirmForm
 from app.core.access import require_site_role
+from app.core.cleantext import clean_text
 from app.core.dates import today
+from app.core.downloads import download
 from app.core.errors import StaleEdit
+from app.core.raster import PngUnavailable, svg_to_png
 from app.extensions import db
 from app.kpis import bp, service
 from app.kpis.charts import run_chart_svg
+from app.kpis.export import export_workbook
 from app.kpis.forms import KpiGridForm, KpiImportForm, KpiTargetsForm
-from app.kpis.imports import (
-    FileUnreadable,
-    export_workbook,
-    read_rows,
-    rows_from_json,
-    rows_to_json,
-)
+from app.kpis.imports import FileUnreadable, read_rows, rows_from_json, rows_to_json
 from app.kpis.periods import Period, parse_period, recent_months
-from app.kpis.png import PngUnavailable, svg_to_png
 from app.kpis.service import Problem, ValueRow, ValuesRejected
 from app.toolkit import get_toolkit
 
@@ -87,11 +84,8 @@ def chart_svg(number: int):
     _kpi_or_404(number)
     series = service.kpi_series(g.site.id, number)
     svg = _chart(series, _view_arg(series))
-    return Response(
-        svg,
-        mimetype="image/svg+xml",
-        headers={"Content-Disposition": f'attachment; filename="kpi-{number}.svg"'},
-    )
+    svg = clean_text(svg)  # XML: no control characters from a title or site name
+    return download(svg, site_name=g.site.name, document=f"kpi-{number}", ext="svg")
 
 
 @bp.get("/kpis/<int:number>.png")
@@ -99,24 +93,16 @@ def chart_png(number: int):
     _kpi_or_404(number)
     series = service.kpi_series(g.site.id, number)
     try:
-        png = svg_to_png(str(_chart(series, _view_arg(series))), 720, 340)
+        png = svg_to_png(str(_chart(series, _view_arg(series))))
     except PngUnavailable as error:
         abort(503, str(error))
-    return Response(
-        png,
-        mimetype="image/png",
-        headers={"Content-Disposition": f'attachment; filename="kpi-{number}.png"'},
-    )
+    return download(png, site_name=g.site.name, document=f"kpi-{number}", ext="png")
 
 
 @bp.get("/kpis.xlsx")
 def export_xlsx():
     data = export_workbook(service.all_series(g.site.id), g.site.name)
-    return Response(
-        data,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": 'attachment; filename="kpis.xlsx"'},
-    )
+    return download(data, site_name=g.site.name, document="kpis", ext="xlsx")
 
 
 def _apply_problems(form, problems: list[Problem]) -> None:  # noqa: ANN001

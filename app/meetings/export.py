@@ -1,11 +1,9 @@
-"""agenda.docx and minutes.docx, in the shared house style (app.core.docx)."""
+"""agenda.docx and minutes.docx, in the house style (app/core/word.py)."""
 
 from __future__ import annotations
 
-from io import BytesIO
-
+from app.core import word
 from app.core.dates import today, uk_date, uk_datetime, uk_time
-from app.core.docx import add_table, new_document
 from app.meetings.models import ACTION_REVIEW, ACTION_STATUSES, ATTENDANCE, Action, Meeting
 from app.meetings.service import minutes_delay_days
 
@@ -26,10 +24,7 @@ def _details(doc, meeting: Meeting) -> None:  # noqa: ANN001 - a docx Document
     rows.append(("Minutes", meeting.minute_taker.name if meeting.minute_taker else "Not chosen"))
     if meeting.cancelled:
         rows.append(("Status", "This meeting is cancelled"))
-    for label, value in rows:
-        paragraph = doc.add_paragraph()
-        paragraph.add_run(f"{label}: ").bold = True
-        paragraph.add_run(value)
+    word.details(doc, rows)
 
 
 def _action_rows(actions: list[Action]) -> list[list[str]]:
@@ -68,43 +63,41 @@ def _item_links(item) -> str:  # noqa: ANN001
     return ". ".join(parts)
 
 
-def _save(doc) -> bytes:  # noqa: ANN001
-    buffer = BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+def _actions_table(doc, actions: list[Action], caption: str) -> None:  # noqa: ANN001
+    word.table(doc, ["Action", "Owner", "Due", "Status"], _action_rows(actions), caption=caption)
 
 
 def agenda_docx(site_name: str, meeting: Meeting, carried: list[Action]) -> bytes:
-    doc = new_document(site_name, f"Agenda: {meeting.title}")
+    doc = word.new_document(site_name, f"Agenda: {meeting.title}")
     _details(doc, meeting)
-    doc.add_heading("Agenda", level=1)
+    word.heading(doc, "Agenda")
     if not meeting.agenda:
-        doc.add_paragraph("No items have been added to this agenda yet.")
+        word.missing(doc, "No items have been added to this agenda yet.")
     for number, item in enumerate(meeting.agenda, start=1):
-        doc.add_heading(_item_heading(number, item), level=2)
+        word.heading(doc, _item_heading(number, item), level=2)
         if links := _item_links(item):
-            doc.add_paragraph(links)
+            word.para(doc, links)
         if item.standing_key == ACTION_REVIEW:
             if carried:
-                add_table(doc, ["Action", "Owner", "Due", "Status"], _action_rows(carried))
+                _actions_table(doc, carried, "Open actions from earlier meetings")
             else:
-                doc.add_paragraph("No open actions from earlier meetings.")
-    return _save(doc)
+                word.para(doc, "No open actions from earlier meetings.")
+    return word.to_bytes(doc)
 
 
 def minutes_docx(
     site_name: str, meeting: Meeting, actions: list[Action], carried: list[Action]
 ) -> bytes:
-    doc = new_document(site_name, f"Minutes: {meeting.title}")
+    doc = word.new_document(site_name, f"Minutes: {meeting.title}")
     _details(doc, meeting)
     if meeting.minutes_issued_at:
         delay = minutes_delay_days(meeting)
         when = "the same day" if delay == 0 else f"{delay} days after the meeting"
-        doc.add_paragraph(f"Minutes issued {uk_date(meeting.minutes_issued_at)} ({when}).")
+        word.para(doc, f"Minutes issued {uk_date(meeting.minutes_issued_at)} ({when}).")
     else:
-        doc.add_paragraph("Draft: these minutes have not been issued yet.")
+        word.para(doc, "Draft: these minutes have not been issued yet.")
 
-    doc.add_heading("Attendance", level=1)
+    word.heading(doc, "Attendance")
     rows = [
         [
             inv.person.name,
@@ -114,36 +107,35 @@ def minutes_docx(
         for inv in sorted(meeting.invitees, key=lambda inv: inv.person.name)
     ]
     if rows:
-        add_table(doc, ["Name", "Role", "Attendance"], rows)
+        word.table(doc, ["Name", "Role", "Attendance"], rows, caption="Who was invited and came")
     else:
-        doc.add_paragraph("Nobody was invited through the tracker.")
+        word.missing(doc, "Nobody was invited through the tracker.")
     present = sum(1 for inv in meeting.invitees if inv.attendance == "present")
     if meeting.group and meeting.group.quorum:
         quorate = "quorate" if present >= meeting.group.quorum else "not quorate"
-        doc.add_paragraph(f"{present} present; the quorum is {meeting.group.quorum}: {quorate}.")
+        word.para(doc, f"{present} present; the quorum is {meeting.group.quorum}: {quorate}.")
 
-    doc.add_heading("Discussion and decisions", level=1)
+    word.heading(doc, "Discussion and decisions")
     decisions: list[str] = []
     for number, item in enumerate(meeting.agenda, start=1):
-        doc.add_heading(_item_heading(number, item), level=2)
+        word.heading(doc, _item_heading(number, item), level=2)
         if links := _item_links(item):
-            doc.add_paragraph(links)
+            word.para(doc, links)
         if item.standing_key == ACTION_REVIEW and carried:
-            doc.add_paragraph("Open actions from earlier meetings reviewed:")
-            add_table(doc, ["Action", "Owner", "Due", "Status"], _action_rows(carried))
-        doc.add_paragraph(item.notes or "No notes recorded.")
-        for line in (item.decisions or "").splitlines():
-            if line.strip():
-                doc.add_paragraph(line.strip(), style="List Bullet")
-                decisions.append(line.strip())
+            word.para(doc, "Open actions from earlier meetings reviewed:")
+            _actions_table(doc, carried, "Open actions from earlier meetings")
+        word.para(doc, item.notes or "No notes recorded.")
+        item_decisions = [line.strip() for line in (item.decisions or "").splitlines()]
+        item_decisions = [line for line in item_decisions if line]
+        word.bullet_list(doc, item_decisions)
+        decisions += item_decisions
     if decisions:
-        doc.add_heading("Decisions", level=1)
-        for line in decisions:
-            doc.add_paragraph(line, style="List Number")
+        word.heading(doc, "Decisions")
+        word.bullet_list(doc, decisions, numbered=True)
 
-    doc.add_heading("Actions", level=1)
+    word.heading(doc, "Actions")
     if actions:
-        add_table(doc, ["Action", "Owner", "Due", "Status"], _action_rows(actions))
+        _actions_table(doc, actions, "Actions raised at this meeting")
     else:
-        doc.add_paragraph("No actions were raised at this meeting.")
-    return _save(doc)
+        word.missing(doc, "No actions were raised at this meeting.")
+    return word.to_bytes(doc)

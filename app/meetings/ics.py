@@ -1,12 +1,18 @@
-"""Calendar files (RFC 5545) people import or subscribe to in Outlook."""
+"""Calendar files (RFC 5545) people import or subscribe to in Outlook.
+
+Every text value is cleaned first (app/core/cleantext.py): single-line properties (the
+title, the place, the calendar's name) lose line breaks and control characters, which
+would otherwise break the file for every event in a subscribed feed.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vText
 
+from app.core.cleantext import clean_text, one_line
 from app.core.dates import LONDON, to_london, utcnow
 from app.meetings.models import Meeting
 
@@ -42,20 +48,21 @@ def _event(meeting: Meeting, site_name: str) -> Event:
     event.add("dtstamp", utcnow().replace(tzinfo=UTC))
     event.add("dtstart", to_london(meeting.starts_at))
     event.add("dtend", to_london(meeting.ends_at))
-    event.add("summary", f"{meeting.title} ({site_name})")
+    event.add("summary", one_line(f"{meeting.title} ({site_name})"))
     event.add("sequence", meeting.ics_sequence)
     event.add("status", "CANCELLED" if meeting.cancelled else "CONFIRMED")
     if meeting.updated_at:
         event.add("last-modified", meeting.updated_at.replace(tzinfo=UTC))
-    where = [part for part in (meeting.location, meeting.online_link) if part]
+    link = one_line(meeting.online_link)
+    where = [part for part in (one_line(meeting.location), link) if part]
     if where:
         event.add("location", " / ".join(where))
-    if meeting.online_link:
-        event.add("url", meeting.online_link)
+    if link:
+        event.add("url", link)
     lines = [meeting.kind_name]
-    if meeting.online_link:
-        lines.append(f"Join online: {meeting.online_link}")
-    event.add("description", "\n".join(lines))
+    if link:
+        lines.append(f"Join online: {link}")
+    event.add("description", clean_text("\n".join(lines)))
     return event
 
 
@@ -65,7 +72,8 @@ def calendar_for(meetings: Iterable[Meeting], site_name: str, name: str) -> byte
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    # An X- property is written as given unless typed: vText escapes commas and semicolons.
+    cal.add("x-wr-calname", vText(one_line(name)))
     cal.add("x-wr-timezone", LONDON.key)
     cal.add_component(london_vtimezone())
     for meeting in meetings:

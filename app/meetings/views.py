@@ -6,6 +6,7 @@ from flask import Response, abort, flash, g, redirect, render_template, request,
 
 from app.accounts.forms import ConfirmForm
 from app.core.dates import to_london, uk_datetime
+from app.core.downloads import download
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
 from app.core.web import form_status
 from app.extensions import db
@@ -21,7 +22,6 @@ from app.meetings.forms import (
 from app.meetings.models import ACTION_REVIEW, ATTENDANCE, STANDING_ITEMS, AgendaItem, Meeting
 
 STANDING_KEYS = {key for key, _title, _minutes in STANDING_ITEMS}
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _meeting_or_404(meeting_id: int) -> Meeting:
@@ -356,11 +356,14 @@ def agenda(meeting_id: int):
     )
 
 
-def _download(content: bytes, mimetype: str, filename: str) -> Response:
-    return Response(
+def _download(content: bytes, meeting: Meeting, what: str, ext: str) -> Response:
+    """`<site>-<what>-<meeting id>-<meeting date>.<ext>`: the date is the meeting's own."""
+    return download(
         content,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        site_name=g.site.name,
+        document=f"{what}-{meeting.id}",
+        ext=ext,
+        on=to_london(meeting.starts_at).date(),
     )
 
 
@@ -368,7 +371,7 @@ def _download(content: bytes, mimetype: str, filename: str) -> Response:
 def agenda_docx(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     content = export.agenda_docx(g.site.name, meeting, queries.carried_forward(meeting))
-    return _download(content, DOCX, f"agenda-{meeting.id}.docx")
+    return _download(content, meeting, "agenda", "docx")
 
 
 @bp.get("/meetings/<int:meeting_id>/minutes.docx")
@@ -377,14 +380,14 @@ def minutes_docx(meeting_id: int):
     content = export.minutes_docx(
         g.site.name, meeting, queries.meeting_actions(meeting), queries.carried_forward(meeting)
     )
-    return _download(content, DOCX, f"minutes-{meeting.id}.docx")
+    return _download(content, meeting, "minutes", "docx")
 
 
 @bp.get("/meetings/<int:meeting_id>.ics")
 def meeting_ics(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     content = ics.calendar_for([meeting], g.site.name, meeting.title)
-    return _download(content, "text/calendar", f"meeting-{meeting.id}.ics")
+    return _download(content, meeting, "meeting", "ics")
 
 
 @bp.get("/meetings.ics")

@@ -3,15 +3,13 @@ summary for the business case (needs-summary.docx)."""
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import TYPE_CHECKING
 
-from docx import Document
-from docx.shared import Pt
 from openpyxl import Workbook
-from openpyxl.styles import Font
 from openpyxl.workbook.defined_name import DefinedName
 
+from app.core import spreadsheet as sheets
+from app.core import word
 from app.core.dates import today
 from app.needs.model import (
     AGE_BANDS,
@@ -28,16 +26,13 @@ from app.needs.service import NeedsState
 if TYPE_CHECKING:
     from app.sites.models import Site
 
-BOLD = Font(bold=True)
-
 
 def _inputs_sheet(wb: Workbook, state: NeedsState) -> dict[str, str]:
     """Writes the inputs; returns name -> absolute cell reference for the formulas."""
-    ws = wb.active
-    ws.title = "Inputs"
+    ws = wb.create_sheet("Inputs")
     ref: dict[str, str] = {}
     inputs = state.inputs
-    ws.append(["Input", "Value", "Unit"])
+    sheets.append_row(ws, ["Input", "Value", "Unit"])
     rows = [("population", "Population aged 50 and over (total entered)",
              inputs.population_total, "people")]  # fmt: skip
     for site, label in FRACTURE_SITES.items():
@@ -53,38 +48,38 @@ def _inputs_sheet(wb: Workbook, state: NeedsState) -> dict[str, str]:
         for k, label in STAFF_ROLES.items()
     ]
     for key, label, value, unit in rows:
-        ws.append([label, value, unit])
+        sheets.append_row(ws, [label, value, unit])
         ref[key] = f"Inputs!$B${ws.max_row}"
     ws.append([])
-    ws.append(["Age band", *SEXES.values()])
+    sheets.append_row(ws, ["Age band", *SEXES.values()])
     first = ws.max_row + 1
     for band, label in AGE_BANDS.items():
-        ws.append([label, *(inputs.bands.get(band_key(sex, band)) for sex in SEXES)])
+        sheets.append_row(ws, [label, *(inputs.bands.get(band_key(sex, band)) for sex in SEXES)])
     ref["bands"] = f"Inputs!$B${first}:$C${ws.max_row}"
-    for cell in ws[1]:
-        cell.font = BOLD
+    sheets.style_header(ws)
     ws.column_dimensions["A"].width = 48
     return ref
 
 
 def _assumptions_sheet(wb: Workbook, notes: dict[str, dict]) -> None:
     ws = wb.create_sheet("Assumptions")
-    ws.append(["Name", "Assumption", "Value used", "Unit", "Default", "Site's reason",
-               "Meaning", "Source"])  # fmt: skip
+    sheets.append_row(ws, ["Name", "Assumption", "Value used", "Unit", "Default",
+                           "Site's reason", "Meaning", "Source"])  # fmt: skip
     for key, note in notes.items():
         item = note["item"]
-        ws.append([key, item.label, note["number"], item.unit, item.value, note["reason"],
-                   item.meaning, item.citation])  # fmt: skip
+        sheets.append_row(ws, [key, item.label, note["number"], item.unit, item.value,
+                               note["reason"], item.meaning, item.citation])  # fmt: skip
         # Named cells let a finance colleague read =caseload*target_identification/100.
         wb.defined_names[key] = DefinedName(key, attr_text=f"Assumptions!$C${ws.max_row}")
-    for cell in ws[1]:
-        cell.font = BOLD
+    sheets.style_header(ws)
     ws.column_dimensions["B"].width = 40
 
 
 def _results_sheet(wb: Workbook, state: NeedsState, ref: dict[str, str]) -> None:
     ws = wb.create_sheet("Results")
-    ws.append(["Result", "Spreadsheet formula", "Figure on the web page", "How it is worked out"])
+    sheets.append_row(
+        ws, ["Result", "Spreadsheet formula", "Figure on the web page", "How it is worked out"]
+    )
     results = state.results()
     figures = results.figures
     r = ref
@@ -138,44 +133,37 @@ def _results_sheet(wb: Workbook, state: NeedsState, ref: dict[str, str]) -> None
         if key in figures:
             figure = figures[key]
             shown = figure.display if figure.value is not None else figure.missing
-            ws.append([figure.label, formula, shown, figure.formula])
+            sheets.append_row(ws, [figure.label, sheets.Formula(formula), shown, figure.formula])
         else:
             label, value, words = extra[key]
             unit = "WTE" if key.startswith(("nurse", "admin")) else ""
             shown = "" if value is None else approx(value, unit)
-            ws.append([label, formula, shown, words])
-    for cell in ws[1]:
-        cell.font = BOLD
+            sheets.append_row(ws, [label, sheets.Formula(formula), shown, words])
+    sheets.style_header(ws)
     ws.column_dimensions["A"].width = 52
     ws.column_dimensions["D"].width = 80
 
 
 def needs_workbook(site: Site, state: NeedsState, notes: dict[str, dict]) -> bytes:
-    wb = Workbook()
+    wb = sheets.new_workbook(f"Needs and benefits: {site.name}")
     ref = _inputs_sheet(wb, state)
     _assumptions_sheet(wb, notes)
     _results_sheet(wb, state, ref)
-    wb.properties.title = f"Needs and benefits: {site.name}"
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return sheets.workbook_bytes(wb)
 
 
 def summary_document(site: Site, state: NeedsState, notes: dict[str, dict]) -> bytes:
     """One page: the figures a business case needs, with the assumptions that differ."""
     results = state.results()
     f = results.figures
-    doc = Document()
-    for style in ("Normal", "Heading 1", "Heading 2", "Title"):
-        doc.styles[style].font.name = "Arial"
-    doc.styles["Normal"].font.size = Pt(10)
-    doc.add_heading(f"Needs and benefits: {site.name}", level=1)
+    doc = word.new_document(site.name, f"Needs and benefits: {site.name}", body_size=10)
     saved = f"{state.version.created_at:%d/%m/%Y}" if state.version else "not yet saved"
-    doc.add_paragraph(
+    word.para(
+        doc,
         f"{site.organisation}. Figures saved {saved}; summary produced {today():%d/%m/%Y}. "
-        "Numbers are rounded to what the inputs support."
+        "Numbers are rounded to what the inputs support.",
     )
-    doc.add_heading("What the service must do", level=2)
+    word.heading(doc, "What the service must do", level=2)
     rows = [
         (f["population"].label, f["population"].display),
         (f["hip_per_year"].label, f["hip_per_year"].display),
@@ -194,7 +182,7 @@ def summary_document(site: Site, state: NeedsState, notes: dict[str, dict]) -> b
         current = "not entered" if row["current"] is None else approx(row["current"], "WTE")
         rows.append((f"{row['label']}s needed (current)", f"{needed} ({current})"))
     _table(doc, ["Measure", "Figure"], rows)
-    doc.add_heading("Fractures and costs avoided", level=2)
+    word.heading(doc, "Fractures and costs avoided", level=2)
     benefit_rows = []
     for key in ("hip_1y", "hip_5y", "other_1y", "other_5y", "bed_days_5y", "cost_5y"):
         figure = f[key]
@@ -202,7 +190,7 @@ def summary_document(site: Site, state: NeedsState, notes: dict[str, dict]) -> b
                              else figure.missing or "Not worked out"))  # fmt: skip
     _table(doc, ["For a service meeting the 80/50/80 goals", "Figure"], benefit_rows)
     if len(results.scenarios) > 1 or results.scenarios[0].benefits.hip_5y is not None:
-        doc.add_heading("Scenarios", level=2)
+        word.heading(doc, "Scenarios", level=2)
         _table(
             doc,
             [
@@ -227,31 +215,24 @@ def summary_document(site: Site, state: NeedsState, notes: dict[str, dict]) -> b
             ],
         )
     changed = [n for n in notes.values() if n["overridden"]]
-    doc.add_heading("Assumptions", level=2)
+    word.heading(doc, "Assumptions", level=2)
     if changed:
-        for n in changed:
-            doc.add_paragraph(
-                f"{n['item'].label}: {n['value']} instead of {n['default']} ({n['reason']}).",
-                style="List Bullet",
-            )
+        word.bullet_list(
+            doc,
+            [
+                f"{n['item'].label}: {n['value']} instead of {n['default']} ({n['reason']})."
+                for n in changed
+            ],
+        )
     else:
-        doc.add_paragraph("All assumptions are the published defaults; see needs.xlsx.")
-    doc.add_paragraph(
+        word.para(doc, "All assumptions are the published defaults; see needs.xlsx.")
+    word.para(
+        doc,
         "Fractures prevented are counted over each treated patient's course of treatment. "
-        "Sources and the working for every figure are in needs.xlsx."
+        "Sources and the working for every figure are in needs.xlsx.",
     )
-    buffer = BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return word.to_bytes(doc)
 
 
-def _table(doc: Document, head: list[str], rows: list[tuple]) -> None:
-    table = doc.add_table(rows=1, cols=len(head))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, head, strict=True):
-        cell.text = text
-        cell.paragraphs[0].runs[0].font.bold = True
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
-            cell.text = str(text)
+def _table(doc, head: list[str], rows: list[tuple]) -> None:  # noqa: ANN001 - a docx Document
+    word.table(doc, head, rows, caption=head[0], size=10)

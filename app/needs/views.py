@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import flash, g, redirect, render_template, request, send_file, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.core.downloads import download
 from app.core.errors import StaleEdit, check_version
 from app.core.web import form_status
 from app.extensions import db
@@ -31,9 +30,6 @@ from app.needs.model import (
     band_key,
     compute,
 )
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def assumption_text(key: str, value: float) -> str:
@@ -211,13 +207,11 @@ def scenarios():
 def download_xlsx():
     state = service.current_state(g.site)
     data = export.needs_workbook(g.site, state, assumption_notes(state))
-    return send_file(BytesIO(data), mimetype=XLSX, as_attachment=True, download_name="needs.xlsx")
+    return download(data, site_name=g.site.name, document="needs", ext="xlsx")
 
 
 @bp.get("/needs-summary.docx")
 def download_docx():
     state = service.current_state(g.site)
     data = export.summary_document(g.site, state, assumption_notes(state))
-    return send_file(
-        BytesIO(data), mimetype=DOCX, as_attachment=True, download_name="needs-summary.docx"
-    )
+    return download(data, site_name=g.site.name, document="needs-summary", ext="docx")

@@ -8,14 +8,16 @@ from flask_login import current_user
 from app.core.access import require_site_role
 from app.extensions import db
 from app.people import bp
-from app.people.export import COLUMNS, ImportProblem, read_table
+from app.people.export import COLUMNS
 from app.people.forms import ImportConfirmForm, ImportUploadForm
 from app.people.imports import (
     FIELD_LABELS,
+    ImportProblem,
     apply_import,
     guess_mapping,
     make_token,
     plan_import,
+    read_table,
     read_token,
 )
 

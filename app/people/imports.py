@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -17,8 +18,9 @@ from sqlalchemy.orm import selectinload
 
 from app.core.audit import record_event
 from app.core.forms import parse_uk_date
+from app.core.spreadsheet import UploadError, read_upload, unescape
 from app.extensions import db
-from app.people.export import COLUMNS, ImportProblem
+from app.people.export import COLUMNS
 from app.people.models import (
     ENGAGEMENT_STATUSES,
     LEVELS,
@@ -37,6 +39,43 @@ from app.people.service import (
     role_names,
 )
 from app.sites.models import Site
+
+MAX_ROWS = 5000
+
+
+class ImportProblem(ValueError):
+    """The file cannot be read at all (wrong type, encoding, empty): nothing was saved."""
+
+
+def read_table(filename: str, content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header row and the data rows (with their row numbers in the file), as text."""
+    try:
+        table = read_upload(filename, content, max_rows=MAX_ROWS)
+    except UploadError as error:
+        raise ImportProblem(error.message) from None
+    table = [(n, [_cell_text(c).strip() for c in row]) for n, row in table]
+    table = [(n, row) for n, row in table if any(row)]
+    if not table:
+        raise ImportProblem("The file has no rows. The first row must hold the column headings.")
+    (_, headers), rows = table[0], table[1:]
+    if not rows:
+        raise ImportProblem("The file has a header row but no people under it.")
+    width = len(headers)
+    rows = [(n, [unescape(c) for c in (row + [""] * width)[:width]]) for n, row in rows]
+    return headers, rows
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
 
 TOKEN_MAX_AGE = 2 * 3600
 FIELD_LABELS = dict(COLUMNS)

@@ -19,6 +19,7 @@ from flask_login import current_user
 
 from app.core.access import require_site_role
 from app.core.audit import history_for, record_event
+from app.core.downloads import download
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
 from app.core.web import form_status
 from app.extensions import db
@@ -223,21 +224,14 @@ def _export_people(kind: str, build) -> bytes:  # noqa: ANN001 - people -> file 
 
 @bp.get("/people.csv")
 def export_csv():
-    return Response(
-        _export_people("CSV", people_csv),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="people-site-{g.site.id}.csv"'},
-    )
+    content = _export_people("CSV", people_csv)
+    return download(content, site_name=g.site.name, document="people", ext="csv")
 
 
 @bp.get("/people.xlsx")
 def export_xlsx():
     content = _export_people("Excel", lambda people: people_xlsx(people, g.site.name))
-    return Response(
-        content,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="people-site-{g.site.id}.xlsx"'},
-    )
+    return download(content, site_name=g.site.name, document="people", ext="xlsx")
 
 
 # --- Groups -----------------------------------------------------------------------------

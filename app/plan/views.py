@@ -11,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -22,6 +21,7 @@ from app.accounts.forms import ConfirmForm
 from app.core.access import can, require_site_role
 from app.core.audit import record_event
 from app.core.dates import today, uk_date
+from app.core.downloads import download
 from app.core.errors import ERROR_TITLES, ServiceError, StaleEdit, apply_form_errors, check_version
 from app.core.web import form_status
 from app.extensions import db, htmx
@@ -39,8 +39,6 @@ from app.plan.history import task_history
 from app.plan.models import TASK_STATUSES, Task
 from app.plan.timeline import build_chart
 from app.toolkit import get_toolkit
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _plan_page(create_form: CreatePlanForm | None = None, status: int = 200):
@@ -330,10 +328,7 @@ def export():
     data = workbook.export_plan(g.site, tasks, today())
     record_event("export", site_id=g.site.id, detail="plan.xlsx")
     db.session.commit()
-    from io import BytesIO
-
-    name = f"plan-site-{g.site.id}.xlsx"
-    return send_file(BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name)
+    return download(data, site_name=g.site.name, document="plan", ext="xlsx")
 
 
 @bp.route("/plan/import", methods=["GET", "POST"])

@@ -1,8 +1,8 @@
 """The plan as an Excel workbook, out and back in.
 
 Export: one row per task in the shape project managers know, RAG cells filled, header
-frozen, filters on, a hidden ID column so a re-import matches rows to tasks. Text that a
-spreadsheet would run as a formula is written with a leading apostrophe.
+frozen, filters on, a hidden ID column so a re-import matches rows to tasks. Cleaning and
+formula escaping are app/core/spreadsheet.py's.
 
 Import: every row is checked first; any invalid row blocks the whole import (row number
 and reason) and nothing is saved. A valid workbook gives a preview of what will be added
@@ -11,15 +11,12 @@ and changed; `apply_import` then saves it through the same service rules as the 
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
 
+from app.core import spreadsheet as sheets
 from app.core.dates import uk_date
 from app.core.errors import ServiceError
 from app.core.forms import parse_uk_date
@@ -34,7 +31,7 @@ HEADERS = [
     ("Status", 16), ("RAG", 11), ("Essential", 11), ("Milestone", 11), ("Notes", 50),
 ]  # fmt: skip
 FILLS = {"red": "FFD5281B", "amber": "FFFFB81C", "green": "FF007F3B", "complete": "FF005EB8"}
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_ROWS = 5000
 COMPARED = ("phase", "title", "owner_id", "start_date", "due_date", "status", "essential",
             "milestone", "notes")  # fmt: skip
 FIELD_LABELS = {
@@ -44,56 +41,35 @@ FIELD_LABELS = {
 }  # fmt: skip
 
 
-def safe_text(value: str | None) -> str:
-    """Text a spreadsheet will show, never run: formula-looking cells get an apostrophe."""
-    value = value or ""
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
-def _unescape(value: str) -> str:
-    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
-
-
 def export_plan(site: Site, tasks: list[Task], today: date) -> bytes:
     toolkit = get_toolkit()
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Project plan"
-    sheet.append([name for name, _ in HEADERS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    book = sheets.new_workbook(f"Project plan: {site.name}")
+    sheet = sheets.add_table_sheet(book, "Project plan", HEADERS, freeze="B2")
     for task in tasks:
         derived = rules.task_rag(task, today)
-        sheet.append(
+        row = sheets.append_row(
+            sheet,
             [
                 task.id,
                 toolkit.phase(task.phase).label,
-                safe_text(task.title),
-                safe_text(task.owner.name if task.owner else ""),
+                task.title,
+                task.owner.name if task.owner else "",
                 task.start_date,
                 task.due_date,
                 TASK_STATUSES.get(task.status, task.status),
                 rules.RAG_LABELS.get(derived, "") if derived else "",
                 "Yes" if task.essential else "No",
                 "Yes" if task.milestone else "No",
-                safe_text(task.notes),
-            ]
+                task.notes,
+            ],
         )
-        row = sheet.max_row
-        for column in (5, 6):
-            sheet.cell(row, column).number_format = "DD/MM/YYYY"
         if derived in FILLS:
             sheet.cell(row, 8).fill = PatternFill("solid", fgColor=FILLS[derived])
             if derived in ("red", "green", "complete"):
                 sheet.cell(row, 8).font = Font(color="FFFFFFFF", bold=True)
-    for index, (_name, width) in enumerate(HEADERS, start=1):
-        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = width
     sheet.column_dimensions["A"].hidden = True
-    sheet.freeze_panes = "B2"
     sheet.auto_filter.ref = f"A1:{sheet.cell(1, len(HEADERS)).column_letter}{sheet.max_row}"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return sheets.workbook_bytes(book)
 
 
 class ImportError_(ServiceError):
@@ -164,15 +140,12 @@ def _show(name: str, value: object, owners: dict[int, str]) -> str:
 def read_workbook(site: Site, data: bytes, tasks: list[Task], today: date) -> ImportPreview:
     """Check every row; raise ImportError_ listing all problems, or return the preview."""
     try:
-        book = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        problem = "This is not an Excel workbook (.xlsx), or it is damaged."
-        raise ImportError_([(None, problem)]) from None
-    sheet = book.worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
-    book.close()
-    if not rows:
+        table = sheets.read_upload("plan.xlsx", data, max_rows=MAX_ROWS, kinds=("xlsx",))
+    except sheets.UploadError as error:
+        raise ImportError_([(None, error.message)]) from None
+    if not table:
         raise ImportError_([(None, "The workbook is empty.")])
+    rows = [row for _number, row in table]
     header = [str(h or "").strip().lower() for h in rows[0]]
     columns = {name: header.index(name.lower()) for name, _ in HEADERS if name.lower() in header}
     missing = [n for n in ("Phase", "Task", "Status") if n not in columns]
@@ -186,12 +159,12 @@ def read_workbook(site: Site, data: bytes, tasks: list[Task], today: date) -> Im
     }
     problems: list[tuple[int | None, str]] = []
     parsed: list[ImportRow] = []
-    for number, raw in enumerate(rows[1:], start=2):
+    for number, raw in table[1:]:
 
         def cell(name: str, raw=raw) -> object:
             index = columns.get(name)
             value = raw[index] if index is not None and index < len(raw) else None
-            return _unescape(value.strip()) if isinstance(value, str) else value
+            return sheets.unescape(value.strip()) if isinstance(value, str) else value
 
         if all(v in (None, "") for v in raw):
             continue

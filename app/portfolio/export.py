@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from io import BytesIO
+from openpyxl.styles import PatternFill
 
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-
+from app.core import spreadsheet as sheets
 from app.core.dates import to_london
 from app.portfolio.service import PortfolioRow
 
-# Text starting with these is run as a formula by spreadsheet programs (formula injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 RAG_FILLS = {"red": "F4B6B0", "amber": "FFE08A", "green": "A8D5B5", "complete": "B3D1ED"}
 
 COLUMNS = [
@@ -39,12 +34,6 @@ COLUMNS = [
 RAG_COLUMN = 7
 
 
-def safe_text(value: str | None) -> str:
-    """Text as the spreadsheet should show it, never as a formula it would run."""
-    text = value or ""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def _naive_london(moment):  # noqa: ANN001, ANN202 - datetime or None
     local = to_london(moment)
     return local.replace(tzinfo=None) if local else None
@@ -52,10 +41,10 @@ def _naive_london(moment):  # noqa: ANN001, ANN202 - datetime or None
 
 def _row(r: PortfolioRow, phase_names: dict[int, str]) -> list:
     return [
-        safe_text(r.name),
-        safe_text(r.organisation),
+        r.name,
+        r.organisation,
         r.nation,
-        safe_text(r.region),
+        r.region,
         r.status_name,
         f"{r.phase}. {phase_names.get(r.phase, '')}",
         r.rag_name,
@@ -68,34 +57,21 @@ def _row(r: PortfolioRow, phase_names: dict[int, str]) -> list:
         _naive_london(r.next_meeting),
         r.days_since_change,
         "Yes" if r.stale else "No",
-        safe_text(r.lead_name),
-        safe_text(r.lead_email),
-        safe_text(r.lead_phone),
+        r.lead_name,
+        r.lead_email,
+        r.lead_phone,
     ]
 
 
 def portfolio_workbook(rows: list[PortfolioRow], phase_names: dict[int, str]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Portfolio"
-    sheet.append([name for name, _width in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for index, (_name, width) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    book = sheets.new_workbook("FLS portfolio")
+    sheet = sheets.add_table_sheet(book, "Portfolio", COLUMNS, filters=True)
     for r in rows:
-        sheet.append(_row(r, phase_names))
+        row = sheets.append_row(sheet, _row(r, phase_names))
         if r.rag in RAG_FILLS:
             fill = RAG_FILLS[r.rag]
-            sheet.cell(row=sheet.max_row, column=RAG_COLUMN).fill = PatternFill(
+            sheet.cell(row=row, column=RAG_COLUMN).fill = PatternFill(
                 "solid", start_color=fill, end_color=fill
             )
-    for cell in sheet["L"][1:]:
-        cell.number_format = "DD/MM/YYYY"
-    for cell in sheet["N"][1:]:
-        cell.number_format = "DD/MM/YYYY HH:MM"
-    sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return sheets.workbook_bytes(book)

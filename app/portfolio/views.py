@@ -3,13 +3,13 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import parse_qsl, urlencode
 
-from flask import Response, abort, redirect, render_template, request, session, url_for
+from flask import abort, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import delete, select
 
 from app.core.access import require_global_role
 from app.core.audit import record_event
-from app.core.dates import today
+from app.core.downloads import download
 from app.extensions import db
 from app.portfolio import bp, service
 from app.portfolio import filters as filters_mod
@@ -88,12 +88,7 @@ def export():
     # The sheet holds the project managers' contact details: keep a record of who took it.
     record_event("export", detail="Portfolio spreadsheet")
     db.session.commit()
-    filename = f"fls-portfolio-{today():%Y-%m-%d}.xlsx"
-    return Response(
-        workbook,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return download(workbook, site_name=None, document="portfolio", ext="xlsx")
 
 
 @bp.post("/portfolio/sites/<int:site_id>/follow")

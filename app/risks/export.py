@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from io import BytesIO
 
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import PatternFill
 
+from app.core import spreadsheet as sheets
 from app.risks.models import SEVERITIES, RaidEntry
 from app.risks.scoring import Band
-
-# Text starting with these is run as a formula by spreadsheet programs (CSV/formula injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 COLUMNS = [
     ("Kind", 12),
@@ -44,14 +39,6 @@ COLUMNS = [
 BAND_COLUMNS = {"Band before", "Band after"}
 
 
-def safe_text(value: str | None) -> str:
-    """Text as the spreadsheet should show it, never as a formula it would run."""
-    text = value or ""
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
 def _band_name(band: Band | None) -> str:
     return band.name if band else ""
 
@@ -59,9 +46,9 @@ def _band_name(band: Band | None) -> str:
 def _row(entry: RaidEntry, mitigations: int, on: date) -> list:
     return [
         entry.kind_name,
-        safe_text(entry.title),
-        safe_text(entry.description),
-        safe_text(entry.owner.name if entry.owner else ""),
+        entry.title,
+        entry.description,
+        entry.owner.name if entry.owner else "",
         entry.phase,
         entry.status_name,
         entry.raised_on,
@@ -77,38 +64,25 @@ def _row(entry: RaidEntry, mitigations: int, on: date) -> list:
         _band_name(entry.residual_band),
         mitigations if entry.kind in ("risk", "issue") else None,
         SEVERITIES.get(entry.severity or "", ""),
-        safe_text(entry.action),
-        safe_text(entry.decider),
+        entry.action,
+        entry.decider,
         entry.decide_by,
-        safe_text(entry.outcome),
+        entry.outcome,
         entry.decided_on,
     ]
 
 
 def entries_workbook(entries: list[tuple[RaidEntry, int]], on: date) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "RAID log"
-    sheet.append([name for name, _width in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for index, (_name, width) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    book = sheets.new_workbook("RAID log")
+    sheet = sheets.add_table_sheet(book, "RAID log", COLUMNS)
     band_index = {name: i for i, (name, _w) in enumerate(COLUMNS) if name in BAND_COLUMNS}
     for entry, mitigations in entries:
-        sheet.append(_row(entry, mitigations, on))
-        row = sheet.max_row
+        row = sheets.append_row(sheet, _row(entry, mitigations, on))
         for name, index in band_index.items():
             band = entry.inherent_band if name == "Band before" else entry.residual_band
             if band:
                 sheet.cell(row=row, column=index + 1).fill = PatternFill(
                     "solid", start_color=band.fill, end_color=band.fill
                 )
-    for column in ("G", "H", "V", "X"):  # the date columns, shown the UK way
-        for cell in sheet[column][1:]:
-            cell.number_format = "DD/MM/YYYY"
-    sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return sheets.workbook_bytes(book)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -10,6 +10,7 @@ from app.accounts.models import User
 from app.core.access import get_for_site_or_404, require_site_role
 from app.core.audit import AuditEvent, history_for, record_event
 from app.core.dates import today, uk_date
+from app.core.downloads import download
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
 from app.core.web import form_status
 from app.extensions import db
@@ -71,12 +72,7 @@ def export():
     workbook = entries_workbook(entries, today())
     record_event("export", site_id=g.site.id, detail="RAID log spreadsheet")
     db.session.commit()
-    filename = f"raid-log-site-{g.site.id}-{today():%Y-%m-%d}.xlsx"
-    return Response(
-        workbook,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return download(workbook, site_name=g.site.name, document="raid-log", ext="xlsx")
 
 
 @bp.route("/risks/new", methods=["GET", "POST"])

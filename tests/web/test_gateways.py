@@ -211,7 +211,9 @@ def test_record_page_and_docx(login, site_world, site) -> None:
     response = client.get(f"/sites/{site.id}/gateways/gateway-1.docx")
     assert response.status_code == 200
     document = docx.Document(io.BytesIO(response.data))
-    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    headings = [
+        p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))
+    ]
     assert headings[0] == "Gateway record: Phase 1: Start Out" and "Criteria" in headings
     assert document.tables and document.tables[0].rows[0].cells[0].text == "Criterion"
     assert site.name in document.sections[0].header.paragraphs[0].text

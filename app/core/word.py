@@ -1,0 +1,259 @@
+"""Every Word document the app writes goes through here: one house style and clean text.
+
+The house style: Arial throughout (the default font, every style, no theme fonts), NHS
+blue headings, A4 pages, the site's name in the header and "Page N" in the footer, and
+tables with a shaded header row that repeats on each page, alt text and fixed widths.
+
+Every function that writes text cleans it first (`clean`: characters XML cannot hold are
+dropped, so a vertical tab pasted into minutes cannot break the download; emoji and
+right-to-left text are kept).
+
+Styles are looked up once per document and then passed as objects: python-docx finds a
+style by name with an XPath search of the whole styles part, on every paragraph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from io import BytesIO
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from app.core.cleantext import clean_text
+
+FONT = "Arial"
+NHS_BLUE = RGBColor(0x00, 0x5E, 0xB8)
+DARK = RGBColor(0x21, 0x2B, 0x32)
+BODY_SIZE = 11
+HEADING_SIZES = {"Title": 20, "Heading 1": 14, "Heading 2": 12, "Heading 3": 11}
+HEADER_FILL = "E8EDEE"
+FONT_SLOTS = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
+THEME_SLOTS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+
+
+def clean(text: object) -> str:
+    """Text safe for a Word document: invalid XML characters gone, line endings unified."""
+    return clean_text(text)
+
+
+def _set_fonts(rpr) -> None:  # noqa: ANN001 - a w:rPr element
+    """Arial in every font slot; theme fonts removed, since they win over explicit ones."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for slot in FONT_SLOTS:
+        fonts.set(qn(slot), FONT)
+    for theme in THEME_SLOTS:
+        fonts.attrib.pop(qn(theme), None)
+
+
+def _house_fonts(doc: DocxDocument) -> None:
+    styles = doc.styles.element
+    default = styles.find(qn("w:docDefaults"))
+    if default is not None:
+        for rpr in default.iter(qn("w:rPr")):
+            _set_fonts(rpr)
+    # Any style that names its own fonts (headings, quotes, captions …) names Arial too,
+    # and Normal says so itself, for programs that read the style rather than the default.
+    for rpr in styles.iter(qn("w:rPr")):
+        if rpr.find(qn("w:rFonts")) is not None:
+            _set_fonts(rpr)
+    _set_fonts(style(doc, "Normal").element.get_or_add_rPr())
+
+
+def style(doc: DocxDocument, name: str):  # noqa: ANN201 - a python-docx style
+    """The named style, looked up once per document."""
+    cache = doc.part.__dict__.setdefault("_house_styles", {})
+    if name not in cache:
+        cache[name] = doc.styles[name]
+    return cache[name]
+
+
+def _page_number_footer(doc: DocxDocument) -> None:
+    """'Page N' in the footer, N being Word's PAGE field (Word and LibreOffice fill it in)."""
+    paragraph = doc.sections[0].footer.paragraphs[0]
+    paragraph.text = ""
+    paragraph.add_run("Page ").font.size = Pt(9)
+    run = paragraph.add_run()
+    run.font.size = Pt(9)
+    for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1"),
+                       ("end", None)):  # fmt: skip
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        elif text == "PAGE":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = " PAGE "
+        else:
+            element = OxmlElement("w:t")
+            element.text = text
+        run._r.append(element)
+
+
+def new_document(
+    site_name: str, title: str, *, margins_cm: float = 2.0, body_size: float = BODY_SIZE
+) -> DocxDocument:
+    """A house-style document with the site's name in the header and `title` as its Title."""
+    doc = Document()
+    _house_fonts(doc)
+    normal = style(doc, "Normal")
+    normal.font.size = Pt(body_size)
+    normal.font.color.rgb = DARK
+    normal.paragraph_format.space_after = Pt(4)
+    for name, size in HEADING_SIZES.items():
+        heading_style = style(doc, name)
+        heading_style.font.size = Pt(size)
+        heading_style.font.color.rgb = NHS_BLUE
+        heading_style.font.bold = True
+        heading_style.font.italic = False
+        heading_style.paragraph_format.space_before = Pt(10 if name == "Heading 1" else 6)
+        heading_style.paragraph_format.space_after = Pt(3)
+        heading_style.paragraph_format.keep_with_next = True
+    properties = doc.core_properties
+    properties.title = clean(title)[:255]
+    properties.author = clean(site_name)[:255]
+    properties.language = "en-GB"
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)  # A4, the UK paper size
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(margins_cm))
+    # Header and footer inside the margins, or they overlap the text in LibreOffice.
+    section.header_distance = section.footer_distance = Cm(margins_cm / 2)
+    header = section.header.paragraphs[0]
+    header.text = ""
+    header.add_run(clean(site_name)).font.size = Pt(9)
+    _page_number_footer(doc)
+    doc.add_paragraph(clean(title), style=style(doc, "Title"))
+    return doc
+
+
+def heading(doc: DocxDocument, text: str, level: int = 1) -> Paragraph:
+    return doc.add_paragraph(clean(text), style=style(doc, f"Heading {level}"))
+
+
+def para(
+    doc: DocxDocument, text: str, *, bold_lead: str | None = None, size: float | None = None
+) -> Paragraph:
+    """A paragraph; `bold_lead` starts it in bold ("Owner: "). Newlines become line breaks."""
+    paragraph = doc.add_paragraph(style=style(doc, "Normal"))
+    if bold_lead:
+        paragraph.add_run(clean(bold_lead)).bold = True
+    lines = clean(text).split("\n")
+    for number, line in enumerate(lines):
+        run = paragraph.add_run(line)
+        if size:
+            run.font.size = Pt(size)
+        if number < len(lines) - 1:
+            run.add_break()
+    return paragraph
+
+
+def details(doc: DocxDocument, rows: Iterable[tuple[str, str]]) -> None:
+    """'Label: value' lines (when, where, chair …) at the top of a document."""
+    for label, value in rows:
+        para(doc, value, bold_lead=f"{label}: ")
+
+
+def prose(doc: DocxDocument, text: str) -> None:
+    """The team's text: blank lines separate paragraphs; lines starting '-' or '*' are bullets."""
+    for block in clean(text).strip().split("\n\n"):
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        bullets = [line for line in lines if line[:1] in "-*•"]
+        if lines and len(bullets) == len(lines):
+            bullet_list(doc, [line[1:].strip() for line in lines])
+        elif lines:
+            para(doc, "\n".join(lines))
+
+
+def bullet_list(doc: DocxDocument, items: Iterable[str], *, numbered: bool = False) -> None:
+    list_style = style(doc, "List Number" if numbered else "List Bullet")
+    for item in items:
+        doc.add_paragraph(clean(item), style=list_style)
+
+
+def missing(doc: DocxDocument, text: str) -> None:
+    """A section with nothing to show says so, in italics, with what to do next."""
+    doc.add_paragraph(style=style(doc, "Normal")).add_run(clean(text)).italic = True
+
+
+def _shade(cell, fill: str) -> None:  # noqa: ANN001 - a docx cell
+    shade = OxmlElement("w:shd")
+    shade.set(qn("w:val"), "clear")
+    shade.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shade)
+
+
+def _write_cell(cell, text: object, size: float, *, bold: bool = False) -> None:  # noqa: ANN001
+    paragraph = cell.paragraphs[0]
+    paragraph.paragraph_format.space_after = Pt(0)
+    lines = clean("" if text is None else str(text)).split("\n")
+    for number, line in enumerate(lines):
+        run = paragraph.add_run(line)
+        run.font.size = Pt(size)
+        run.bold = bold or None
+        if number < len(lines) - 1:
+            run.add_break()
+
+
+def table(
+    doc: DocxDocument,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    caption: str,
+    widths_cm: Sequence[float] | None = None,
+    size: float = 9.5,
+) -> Table:
+    """The house table: a shaded bold header row repeated on each page, alt text for screen
+    readers, rows that do not split across pages, and fixed column widths if given."""
+    result = doc.add_table(rows=1, cols=len(headers))
+    result.style = style(doc, "Table Grid")
+    result.alignment = WD_TABLE_ALIGNMENT.LEFT
+    properties = result._tbl.tblPr
+    for tag in ("w:tblCaption", "w:tblDescription"):
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), clean(caption)[:250])
+        properties.append(element)
+    header_row = result.rows[0]
+    for cell, text in zip(header_row.cells, headers, strict=True):
+        _write_cell(cell, text, size, bold=True)
+        _shade(cell, HEADER_FILL)
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header_row._tr.get_or_add_trPr().append(repeat)
+    for values in rows:
+        row = result.add_row()
+        for cell, text in zip(row.cells, values, strict=True):
+            _write_cell(cell, text, size)
+    for row in result.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    if widths_cm:
+        # Word reads the cell widths, LibreOffice the grid's: set both.
+        result.autofit = False
+        for column, width in zip(result.columns, widths_cm, strict=False):
+            column.width = Cm(width)
+        for row in result.rows:
+            for cell, width in zip(row.cells, widths_cm, strict=False):
+                cell.width = Cm(width)
+    doc.add_paragraph(style=style(doc, "Normal")).paragraph_format.space_after = Pt(0)
+    return result
+
+
+def shade_cell(cell, fill: str) -> None:  # noqa: ANN001 - a docx cell
+    """Fill a cell (a RAG colour); the word in it carries the meaning."""
+    _shade(cell, fill)
+
+
+def to_bytes(doc: DocxDocument) -> bytes:
+    buffer = BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,38 @@
+"""kpis.xlsx: every KPI value, in the columns the import reads, so the file imports again."""
+
+from __future__ import annotations
+
+from app.core import spreadsheet as sheets
+from app.kpis.service import KpiSeries, period_of
+
+COLUMNS = [("KPI", 6), ("Period", 10), ("Numerator", 12), ("Denominator", 13),
+           ("Percentage", 12), ("KPI name", 48), ("Target", 8)]  # fmt: skip
+
+
+def export_workbook(series: list[KpiSeries], site_name: str) -> bytes:
+    rows = (
+        [
+            item.kpi.number,
+            period_of(value).key,
+            value.numerator,
+            value.denominator,
+            round(value.percent, 1),
+            item.kpi.name,
+            item.target,
+        ]
+        for item in series
+        for value in item.values
+    )
+    book = sheets.new_workbook(f"KPI values: {site_name}")
+    sheets.add_table_sheet(book, "KPI values", COLUMNS, rows)
+    sheets.add_table_sheet(
+        book,
+        "About",
+        [("Site", 14), (site_name, 60)],
+        [
+            ["Percentage", "Worked out as numerator ÷ denominator × 100."],
+            ["Re-import", "This sheet's first four columns can be imported again."],
+        ],
+        freeze=None,
+    )
+    return sheets.workbook_bytes(book)
