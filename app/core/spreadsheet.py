@@ -158,6 +158,7 @@ MAX_COLUMNS = 60  # no import reads more than this many columns of a row
 CELLS_PER_ROW = 30  # cells allowed per allowed row, counted before openpyxl parses anything
 MAX_SECONDS = 20.0  # the last resort: the limits above stop hostile files long before
 _CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")  # <c ...> or <x:c ...>, not <col> or <cfRule>
+_STRING_TAG = re.compile(rb"<(?:\w+:)?si[\s/>]")  # one shared string (openpyxl loads them all)
 UNREADABLE_XLSX = "The Excel file could not be read. Save it again as .xlsx and try again."
 TOO_LARGE = (
     "The workbook is too large once opened. Remove unused sheets, rows, columns or "
@@ -246,23 +247,28 @@ def _check_zip(data: bytes) -> None:
 
 
 def _check_cells(data: bytes, max_cells: int) -> None:
-    """Count the cells of every sheet with a byte scan (fast), before openpyxl parses them
-    one by one (slow): a single row of half a million cells would hold a worker for minutes."""
+    """Count the cells of every sheet, and the shared strings, with a byte scan (fast)
+    before openpyxl parses them one by one (slow): a single row of half a million cells
+    would hold a worker for minutes."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for part in archive.infolist():
-            if not part.filename.startswith("xl/worksheets/"):
+            if part.filename.startswith("xl/worksheets/"):
+                tag = _CELL_TAG
+            elif part.filename == "xl/sharedStrings.xml":
+                tag = _STRING_TAG
+            else:
                 continue
             cells, tail = 0, b""
             with archive.open(part) as stream:
                 while chunk := stream.read(1024 * 1024):
                     block = tail + chunk
-                    # Tags starting in the last few bytes are counted with the next chunk.
-                    cut = max(len(block) - 16, 0)
-                    cells += sum(1 for m in _CELL_TAG.finditer(block) if m.start() < cut)
+                    # A tag starting at the last "<" may be cut off: count it next time.
+                    cut = max(block.rfind(b"<"), 0)
+                    cells += len(tag.findall(block, 0, cut))
                     tail = block[cut:]
                     if cells > max_cells:
                         raise UploadError(TOO_LARGE)
-            cells += len(_CELL_TAG.findall(tail))
+            cells += len(tag.findall(tail))
             if cells > max_cells:
                 raise UploadError(TOO_LARGE)
 

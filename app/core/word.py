@@ -8,8 +8,8 @@ Every function that writes text cleans it first (`clean`: characters XML cannot 
 dropped, so a vertical tab pasted into minutes cannot break the download; emoji and
 right-to-left text are kept).
 
-Styles are looked up once per document and then passed as objects: python-docx finds a
-style by name with an XPath search of the whole styles part, on every paragraph.
+Styles are looked up once per document and set on paragraphs by id: python-docx's own
+`style=` searches the whole styles part on every paragraph.
 """
 
 from __future__ import annotations
@@ -77,6 +77,19 @@ def style(doc: DocxDocument, name: str):  # noqa: ANN201 - a python-docx style
     return cache[name]
 
 
+def _style_id(doc: DocxDocument, name: str) -> str:
+    return style(doc, name).style_id
+
+
+def _paragraph(doc: DocxDocument, text: str = "", style_name: str = "Normal") -> Paragraph:
+    """A new paragraph, its style set by id. (python-docx's own `style=` scans every style
+    in the document, twice, for each paragraph: most of the time a long document took.)"""
+    paragraph = doc.add_paragraph(text)
+    if style_name != "Normal":  # Normal is the default: no style element needed
+        paragraph._p.style = _style_id(doc, style_name)
+    return paragraph
+
+
 def _page_number_footer(doc: DocxDocument) -> None:
     """'Page N' in the footer, N being Word's PAGE field (Word and LibreOffice fill it in)."""
     paragraph = doc.sections[0].footer.paragraphs[0]
@@ -132,19 +145,19 @@ def new_document(
     header.text = ""
     header.add_run(clean(site_name)).font.size = Pt(9)
     _page_number_footer(doc)
-    doc.add_paragraph(clean(title), style=style(doc, "Title"))
+    _paragraph(doc, clean(title), "Title")
     return doc
 
 
 def heading(doc: DocxDocument, text: str, level: int = 1) -> Paragraph:
-    return doc.add_paragraph(clean(text), style=style(doc, f"Heading {level}"))
+    return _paragraph(doc, clean(text), f"Heading {level}")
 
 
 def para(
     doc: DocxDocument, text: str, *, bold_lead: str | None = None, size: float | None = None
 ) -> Paragraph:
     """A paragraph; `bold_lead` starts it in bold ("Owner: "). Newlines become line breaks."""
-    paragraph = doc.add_paragraph(style=style(doc, "Normal"))
+    paragraph = _paragraph(doc)
     if bold_lead:
         paragraph.add_run(clean(bold_lead)).bold = True
     lines = clean(text).split("\n")
@@ -175,14 +188,14 @@ def prose(doc: DocxDocument, text: str) -> None:
 
 
 def bullet_list(doc: DocxDocument, items: Iterable[str], *, numbered: bool = False) -> None:
-    list_style = style(doc, "List Number" if numbered else "List Bullet")
+    list_style = "List Number" if numbered else "List Bullet"
     for item in items:
-        doc.add_paragraph(clean(item), style=list_style)
+        _paragraph(doc, clean(item), list_style)
 
 
 def missing(doc: DocxDocument, text: str) -> None:
     """A section with nothing to show says so, in italics, with what to do next."""
-    doc.add_paragraph(style=style(doc, "Normal")).add_run(clean(text)).italic = True
+    _paragraph(doc).add_run(clean(text)).italic = True
 
 
 def _shade(cell, fill: str) -> None:  # noqa: ANN001 - a docx cell
@@ -216,7 +229,7 @@ def table(
     """The house table: a shaded bold header row repeated on each page, alt text for screen
     readers, rows that do not split across pages, and fixed column widths if given."""
     result = doc.add_table(rows=1, cols=len(headers))
-    result.style = style(doc, "Table Grid")
+    result._tbl.tblStyle_val = _style_id(doc, "Table Grid")
     result.alignment = WD_TABLE_ALIGNMENT.LEFT
     properties = result._tbl.tblPr
     for tag in ("w:tblCaption", "w:tblDescription"):
@@ -244,7 +257,7 @@ def table(
         for row in result.rows:
             for cell, width in zip(row.cells, widths_cm, strict=False):
                 cell.width = Cm(width)
-    doc.add_paragraph(style=style(doc, "Normal")).paragraph_format.space_after = Pt(0)
+    _paragraph(doc).paragraph_format.space_after = Pt(0)
     return result
 
 

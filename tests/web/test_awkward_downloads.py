@@ -215,3 +215,12 @@ def test_documents_print_within_their_page_ranges(login, site_world, awkward, tm
     printed = dict(zip(urls, _pages(paths, tmp_path), strict=True))
     for name, (low, high) in PAGE_RANGES.items():
         assert low <= printed[name] <= high, f"{name}: {printed[name]} pages"
+
+
+def test_kpi_workbook_writes_a_formula_like_site_name_as_text(login, site_world) -> None:
+    site = site_world["site"]
+    site.name = "=1+1 FLS"
+    db.session.commit()
+    data = _get(login(site_world["viewer"]), f"/sites/{site.id}/kpis.xlsx")
+    about = load_workbook(io.BytesIO(data))["About"]
+    assert about["B1"].value == "'=1+1 FLS" and about["B1"].data_type == "s"

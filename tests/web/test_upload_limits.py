@@ -66,6 +66,23 @@ def wide_row() -> bytes:
     return _rezip(parts)
 
 
+def many_strings() -> bytes:
+    """A small workbook with half a million shared strings, which openpyxl loads up front."""
+    parts = _xlsx_parts()
+    types = parts["[Content_Types].xml"].decode()
+    parts["[Content_Types].xml"] = types.replace(
+        "</Types>",
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    ).encode()
+    parts["xl/sharedStrings.xml"] = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + b"<si><t>x</t></si>" * 500_000
+        + b"</sst>"
+    )
+    return _rezip(parts)
+
+
 def malformed_sheet() -> bytes:
     parts = _xlsx_parts()
     parts["xl/worksheets/sheet1.xml"] = (
@@ -89,6 +106,7 @@ def hostile() -> dict[str, bytes]:
     return {
         "bomb": zip_bomb(),
         "wide": wide_row(),
+        "strings": many_strings(),
         "malformed": malformed_sheet(),
         "sheetless": sheetless(),
     }
@@ -100,6 +118,7 @@ def hostile() -> dict[str, bytes]:
     [
         ("bomb", "too large once opened"),
         ("wide", "too large once opened"),
+        ("strings", "too large once opened"),
         ("malformed", "could not be read"),
         ("sheetless", "no sheets"),
     ],

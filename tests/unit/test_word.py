@@ -1,0 +1,38 @@
+"""The Word house style: one font family, clean text, the site in the header."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+
+from app.core import word
+
+
+def test_house_document_cleans_text_and_keeps_emoji_and_rtl() -> None:
+    doc = word.new_document("Riverside\x0b FLS", "Minutes\x00: steering group")
+    word.heading(doc, "Notes\x0b")
+    word.para(doc, "Line one\r\nline two 🦴 خدمة", bold_lead="Owner\x1f: ")
+    word.prose(doc, "- first\x0b\n- second")
+    word.table(doc, ["A\x00", "B"], [["x\x0by", None]], caption="A table\x0b")
+    reopened = docx.Document(io.BytesIO(word.to_bytes(doc)))
+    texts = [p.text for p in reopened.paragraphs]
+    assert texts[:3] == ["Minutes: steering group", "Notes", "Owner: Line one\nline two 🦴 خدمة"]
+    assert [p.style.name for p in reopened.paragraphs[:4]] == [
+        "Title",
+        "Heading 1",
+        "Normal",
+        "List Bullet",
+    ]
+    assert reopened.tables[0].style.name == "Table Grid"
+    assert reopened.tables[0].rows[1].cells[0].text == "xy"
+    assert reopened.sections[0].header.paragraphs[0].text == "Riverside FLS"
+    assert reopened.core_properties.title == "Minutes: steering group"
+
+
+def test_every_style_names_arial_and_no_theme_font() -> None:
+    doc = word.new_document("Site", "Title")
+    xml = doc.styles.element.xml
+    assert "Theme=" not in xml and "w:cstheme" not in xml
+    assert doc.styles["Normal"].font.name == "Arial"
+    assert doc.styles["Heading 1"].font.name == "Arial"
