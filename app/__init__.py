@@ -82,10 +82,14 @@ def _init_templates(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.blueprints import top_level_blueprints
+    from app.blueprints import register_features, top_level_blueprints
+    from app.core.registry import EXTENSION_KEY, Registry
 
     for blueprint in top_level_blueprints():
         app.register_blueprint(blueprint)
+    registry = Registry()
+    register_features(registry)
+    app.extensions[EXTENSION_KEY] = registry
 
 
 def _require_login_everywhere(app: Flask) -> None:
