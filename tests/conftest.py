@@ -197,7 +197,8 @@ def login(client: FlaskClient) -> Callable[[User | None], FlaskClient]:
 
 @pytest.fixture
 def site_world(make_user, make_site, add_member) -> dict:
-    """A site with one member of each role, an outsider on another site, support and admin."""
+    """A site with one member of each role, a sponsor who is an editor and one who is a
+    viewer, an outsider on another site, support and admin."""
     site = make_site(name="Riverside FLS")
     other = make_site(name="Elsewhere FLS")
     world = {"site": site, "other_site": other}
@@ -208,6 +209,10 @@ def site_world(make_user, make_site, add_member) -> dict:
     sponsor = make_user(name="Sponsor Person")
     add_member(site, sponsor, "editor", sponsor=True)
     world["sponsor"] = sponsor
+    # An executive sponsor who only reads (role viewer) but takes the sponsor's decisions.
+    viewer_sponsor = make_user(name="Viewer Sponsor Person")
+    add_member(site, viewer_sponsor, "viewer", sponsor=True)
+    world["viewer_sponsor"] = viewer_sponsor
     outsider = make_user(name="Outsider Person")
     add_member(other, outsider, "manager")
     world["outsider"] = outsider

@@ -7,7 +7,7 @@ from io import BytesIO
 from flask import flash, g, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from app.core.access import require_sponsor
+from app.core.access import sponsor_required
 from app.core.dates import today, uk_date
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
 from app.core.web import form_status
@@ -90,8 +90,8 @@ def index():
 
 
 @bp.post("/agree")
+@sponsor_required
 def agree():
-    require_sponsor()
     from app.documents import sources
 
     form = AgreeForm()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 
 from app.accounts.forms import ConfirmForm
+from app.core.access import get_for_site_or_404
 from app.core.dates import to_london, uk_datetime
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
 from app.core.web import form_status
@@ -22,13 +23,6 @@ from app.meetings.models import ACTION_REVIEW, ATTENDANCE, STANDING_ITEMS, Agend
 
 STANDING_KEYS = {key for key, _title, _minutes in STANDING_ITEMS}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _meeting_or_404(meeting_id: int) -> Meeting:
-    meeting = queries.load_meeting(g.site.id, meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
 
 
 def _item_or_404(meeting: Meeting, item_id: int) -> AgendaItem:
@@ -99,7 +93,7 @@ def series():
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
 def edit(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     form = _meeting_form(MeetingForm)
     if request.method == "GET":
         start, end = to_london(meeting.starts_at), to_london(meeting.ends_at)
@@ -130,7 +124,7 @@ def edit(meeting_id: int):
 
 @bp.route("/meetings/<int:meeting_id>/cancel", methods=["GET", "POST"])
 def cancel(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
@@ -176,12 +170,12 @@ def _show(meeting: Meeting, status: int = 200, **forms) -> tuple[str, int]:
 
 @bp.get("/meetings/<int:meeting_id>")
 def show(meeting_id: int):
-    return _show(_meeting_or_404(meeting_id))
+    return _show(get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE))
 
 
 @bp.post("/meetings/<int:meeting_id>/invitees")
 def invite(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     form = InviteForm()
     if form.validate_on_submit():
         try:
@@ -197,7 +191,7 @@ def invite(meeting_id: int):
 
 @bp.post("/meetings/<int:meeting_id>/invitees/<int:invitee_id>/remove")
 def uninvite(meeting_id: int, invitee_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     if ConfirmForm().validate_on_submit():
         try:
             service.remove_invitee(meeting, invitee_id)
@@ -210,7 +204,7 @@ def uninvite(meeting_id: int, invitee_id: int):
 
 @bp.post("/meetings/<int:meeting_id>/attendance")
 def attendance(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     marks = {
@@ -231,7 +225,7 @@ def attendance(meeting_id: int):
 
 @bp.post("/meetings/<int:meeting_id>/agenda")
 def add_item(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     form = AgendaItemForm()
     form.set_choices([], [])
     if form.validate_on_submit():
@@ -244,12 +238,14 @@ def add_item(meeting_id: int):
             db.session.commit()
             flash("Agenda item added.")
             return redirect(_show_url(meeting, "agenda"))
-    return _show(_meeting_or_404(meeting_id), 422, item_form=form)
+    return _show(
+        get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE), 422, item_form=form
+    )
 
 
 @bp.post("/meetings/<int:meeting_id>/agenda/standard")
 def standing_items(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     if ConfirmForm().validate_on_submit():
         try:
             added = service.add_standing_items(meeting)
@@ -263,7 +259,7 @@ def standing_items(meeting_id: int):
 
 @bp.post("/meetings/<int:meeting_id>/agenda/<int:item_id>/move")
 def move_item(meeting_id: int, item_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     _item_or_404(meeting, item_id)
     if ConfirmForm().validate_on_submit():
         service.move_item(meeting, item_id, request.form.get("direction", "down"))
@@ -273,7 +269,7 @@ def move_item(meeting_id: int, item_id: int):
 
 @bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/remove", methods=["GET", "POST"])
 def remove_item(meeting_id: int, item_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     item = _item_or_404(meeting, item_id)
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -286,7 +282,7 @@ def remove_item(meeting_id: int, item_id: int):
 
 @bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/minutes", methods=["GET", "POST"])
 def minutes(meeting_id: int, item_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     item = _item_or_404(meeting, item_id)
     form = MinutesForm(obj=item if request.method == "GET" else None)
     if request.method == "GET":
@@ -314,7 +310,7 @@ def minutes(meeting_id: int, item_id: int):
 
 @bp.post("/meetings/<int:meeting_id>/actions")
 def add_action(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     form = ActionForm()
     form.set_choices([], [])
     if form.validate_on_submit():
@@ -327,12 +323,14 @@ def add_action(meeting_id: int):
             db.session.commit()
             flash("Action added to the action log.")
             return redirect(_show_url(meeting, "actions"))
-    return _show(_meeting_or_404(meeting_id), 422, action_form=form)
+    return _show(
+        get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE), 422, action_form=form
+    )
 
 
 @bp.post("/meetings/<int:meeting_id>/issue")
 def issue(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     form = ConfirmForm(prefix="issue")
     if form.validate_on_submit():
         try:
@@ -347,7 +345,7 @@ def issue(meeting_id: int):
 
 @bp.get("/meetings/<int:meeting_id>/agenda")
 def agenda(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     return render_template(
         "meetings/agenda.html",
         meeting=meeting,
@@ -366,14 +364,14 @@ def _download(content: bytes, mimetype: str, filename: str) -> Response:
 
 @bp.get("/meetings/<int:meeting_id>/agenda.docx")
 def agenda_docx(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     content = export.agenda_docx(g.site.name, meeting, queries.carried_forward(meeting))
     return _download(content, DOCX, f"agenda-{meeting.id}.docx")
 
 
 @bp.get("/meetings/<int:meeting_id>/minutes.docx")
 def minutes_docx(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     content = export.minutes_docx(
         g.site.name, meeting, queries.meeting_actions(meeting), queries.carried_forward(meeting)
     )
@@ -382,7 +380,7 @@ def minutes_docx(meeting_id: int):
 
 @bp.get("/meetings/<int:meeting_id>.ics")
 def meeting_ics(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     content = ics.calendar_for([meeting], g.site.name, meeting.title)
     return _download(content, "text/calendar", f"meeting-{meeting.id}.ics")
 

@@ -7,6 +7,7 @@ from io import BytesIO
 from flask import flash, g, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from app.core.access import get_for_site_or_404
 from app.core.errors import StaleEdit, check_version
 from app.core.web import form_status
 from app.extensions import db
@@ -31,6 +32,7 @@ from app.needs.model import (
     band_key,
     compute,
 )
+from app.needs.models import NeedsVersion
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -122,7 +124,7 @@ def index():
 
 @bp.get("/needs/versions/<int:version_id>")
 def version(version_id: int):
-    saved = service.version_or_404(g.site, version_id)
+    saved = get_for_site_or_404(NeedsVersion, version_id)
     state = service.state_from_version(saved)
     return render_template("needs/version.html", **_context(state))
 

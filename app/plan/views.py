@@ -22,7 +22,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from app.accounts.forms import ConfirmForm
-from app.core.access import can, require_site_role
+from app.core.access import can, get_for_site_or_404, require_site_role
 from app.core.audit import record_event
 from app.core.dates import today, uk_date
 from app.core.errors import ERROR_TITLES, ServiceError, StaleEdit, apply_form_errors, check_version
@@ -74,7 +74,7 @@ def _plan_page(create_form: CreatePlanForm | None = None, status: int = 200):
 
 def _row_fragment(task_id: int, editing: bool):
     """One task's row for htmx: as a form (Edit) or as text again (Cancel)."""
-    task = service.get_task_or_404(g.site, task_id)
+    task = get_for_site_or_404(Task, task_id, *service.TASK_PAGE)
     return render_template(
         "plan/_row.html",
         view=boards.task_view(task, today()),
@@ -156,7 +156,7 @@ def _phase_fragment(task: Task, form: InlineTaskForm | None = None, status: int 
 
 @bp.post("/tasks/<int:task_id>/inline")
 def inline(task_id: int):
-    task = service.get_task_or_404(g.site, task_id)
+    task = get_for_site_or_404(Task, task_id, *service.TASK_PAGE)
     form = InlineTaskForm()
     form.set_owners(service.owner_choices(g.site))
     if form.validate_on_submit():
@@ -182,7 +182,7 @@ def inline(task_id: int):
             service.update_task(task, form.changes(), today())
         except ServiceError as error:
             db.session.rollback()
-            task = service.get_task_or_404(g.site, task_id)
+            task = get_for_site_or_404(Task, task_id, *service.TASK_PAGE)
             apply_form_errors(form, error)
         else:
             db.session.commit()
@@ -248,7 +248,9 @@ def new_task():
 
 @bp.get("/tasks/<int:task_id>")
 def task(task_id: int):
-    return _task_page(service.get_task_or_404(g.site, task_id), CommentForm(formdata=None))
+    return _task_page(
+        get_for_site_or_404(Task, task_id, *service.TASK_PAGE), CommentForm(formdata=None)
+    )
 
 
 def _task_page(task: Task, comment_form: CommentForm, status: int = 200):
@@ -266,7 +268,7 @@ def _task_page(task: Task, comment_form: CommentForm, status: int = 200):
 @bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
 def edit_task(task_id: int):
     require_site_role("editor")
-    task = service.get_task_or_404(g.site, task_id)
+    task = get_for_site_or_404(Task, task_id, *service.TASK_PAGE)
     form = _task_form(task)
     if form.validate_on_submit():
         check_version(form.version.data, task.version, _stale(task, form))
@@ -274,7 +276,7 @@ def edit_task(task_id: int):
             service.update_task(task, form.changes(), today())
         except ServiceError as error:
             db.session.rollback()
-            task = service.get_task_or_404(g.site, task_id)
+            task = get_for_site_or_404(Task, task_id, *service.TASK_PAGE)
             apply_form_errors(form, error)
         else:
             db.session.commit()
@@ -285,7 +287,7 @@ def edit_task(task_id: int):
 
 @bp.post("/tasks/<int:task_id>/move")
 def move(task_id: int):
-    task = service.get_task_or_404(g.site, task_id)
+    task = get_for_site_or_404(Task, task_id, *service.TASK_PAGE)
     if ConfirmForm().validate_on_submit() and request.form.get("direction") in ("up", "down"):
         service.move_task(task, request.form["direction"])
         db.session.commit()
@@ -295,7 +297,7 @@ def move(task_id: int):
 @bp.route("/tasks/<int:task_id>/delete", methods=["GET", "POST"])
 def delete_task(task_id: int):
     require_site_role("editor")
-    task = service.get_task_or_404(g.site, task_id)
+    task = get_for_site_or_404(Task, task_id, *service.TASK_PAGE)
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         title = task.title
@@ -308,7 +310,7 @@ def delete_task(task_id: int):
 
 @bp.post("/tasks/<int:task_id>/comments")
 def comment(task_id: int):
-    task = service.get_task_or_404(g.site, task_id)
+    task = get_for_site_or_404(Task, task_id, *service.TASK_PAGE)
     form = CommentForm()
     if form.validate_on_submit():
         service.add_comment(task, form.body.data, current_user)

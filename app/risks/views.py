@@ -30,14 +30,11 @@ from app.risks.scoring import BANDS
 from app.risks.starters import STARTERS_BY_KEY
 from app.toolkit import get_toolkit
 
-
-def _entry_or_404(entry_id: int) -> RaidEntry:
-    return get_for_site_or_404(
-        RaidEntry,
-        entry_id,
-        selectinload(RaidEntry.owner),
-        selectinload(RaidEntry.mitigations).selectinload(Mitigation.task),
-    )
+# What an entry's pages show: get_for_site_or_404(RaidEntry, id, *ENTRY_PAGE)
+ENTRY_PAGE = (
+    selectinload(RaidEntry.owner),
+    selectinload(RaidEntry.mitigations).selectinload(Mitigation.task),
+)
 
 
 @bp.get("/risks")
@@ -122,7 +119,7 @@ def _stale(entry: RaidEntry, form: EntryForm) -> StaleEdit:
 @bp.route("/risks/<int:entry_id>/edit", methods=["GET", "POST"])
 def edit(entry_id: int):
     require_site_role("editor")
-    entry = _entry_or_404(entry_id)
+    entry = get_for_site_or_404(RaidEntry, entry_id, *ENTRY_PAGE)
     form = EntryForm(obj=entry).setup(
         entry.kind, service.owner_choices(g.site.id), service.meeting_choices(g.site.id)
     )
@@ -180,13 +177,13 @@ def _show(entry: RaidEntry, mitigation_form: MitigationForm, status: int = 200):
 
 @bp.get("/risks/<int:entry_id>")
 def show(entry_id: int):
-    entry = _entry_or_404(entry_id)
+    entry = get_for_site_or_404(RaidEntry, entry_id, *ENTRY_PAGE)
     return _show(entry, MitigationForm().setup(service.task_choices(g.site.id)))
 
 
 @bp.post("/risks/<int:entry_id>/mitigations")
 def add_mitigation(entry_id: int):
-    entry = _entry_or_404(entry_id)
+    entry = get_for_site_or_404(RaidEntry, entry_id, *ENTRY_PAGE)
     form = MitigationForm().setup(service.task_choices(g.site.id))
     if form.validate_on_submit():
         try:
@@ -199,7 +196,7 @@ def add_mitigation(entry_id: int):
             )
         except ServiceError as error:
             db.session.rollback()
-            entry = _entry_or_404(entry_id)
+            entry = get_for_site_or_404(RaidEntry, entry_id, *ENTRY_PAGE)
             apply_form_errors(form, error)
         else:
             db.session.commit()
@@ -210,7 +207,7 @@ def add_mitigation(entry_id: int):
 
 @bp.post("/risks/<int:entry_id>/mitigations/<int:mitigation_id>/done")
 def mitigation_done(entry_id: int, mitigation_id: int):
-    entry = _entry_or_404(entry_id)
+    entry = get_for_site_or_404(RaidEntry, entry_id, *ENTRY_PAGE)
     mitigation = get_for_site_or_404(Mitigation, mitigation_id)
     if mitigation.entry_id != entry.id:
         abort(404)
@@ -225,7 +222,7 @@ def mitigation_done(entry_id: int, mitigation_id: int):
 @bp.route("/risks/<int:entry_id>/mitigations/<int:mitigation_id>/delete", methods=["GET", "POST"])
 def delete_mitigation(entry_id: int, mitigation_id: int):
     require_site_role("editor")
-    entry = _entry_or_404(entry_id)
+    entry = get_for_site_or_404(RaidEntry, entry_id, *ENTRY_PAGE)
     mitigation = get_for_site_or_404(Mitigation, mitigation_id)
     if mitigation.entry_id != entry.id:
         abort(404)
@@ -248,7 +245,7 @@ def delete_mitigation(entry_id: int, mitigation_id: int):
 @bp.route("/risks/<int:entry_id>/delete", methods=["GET", "POST"])
 def delete(entry_id: int):
     require_site_role("editor")
-    entry = _entry_or_404(entry_id)
+    entry = get_for_site_or_404(RaidEntry, entry_id, *ENTRY_PAGE)
     form = ConfirmForm()
     if form.validate_on_submit():
         kind = entry.kind_name

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
@@ -100,15 +99,6 @@ def members_of(site: Site) -> list[Membership]:
             .options(contains_eager(Membership.user))
         )
     )
-
-
-def membership_or_404(site: Site, membership_id: int) -> Membership:
-    membership = db.session.scalar(
-        select(Membership).where(Membership.site_id == site.id, Membership.id == membership_id)
-    )
-    if membership is None:
-        abort(404)
-    return membership
 
 
 def sites_for(user: User) -> list[tuple[Site, str | None]]:
