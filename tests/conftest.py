@@ -26,6 +26,7 @@ from app.extensions import db  # noqa: E402
 from app.sites.models import Membership, Site  # noqa: E402
 from app.sites.service import SiteDetails, create_site  # noqa: E402
 from config import TestConfig  # noqa: E402
+from tests.database_guard import claim, refusal_reason  # noqa: E402
 
 pytest_plugins = sorted(
     f"tests.fixtures.{path.stem}"
@@ -38,8 +39,15 @@ _schema_ready: set[int] = set()
 
 
 def _reset_database(app: Flask) -> None:
-    """Create the schema once per engine, then empty every table: each test starts fresh."""
+    """Create the schema once per engine, then empty every table: each test starts fresh.
+
+    Only in a database the suite made (tests/database_guard.py): anything else stops the run.
+    """
     if id(db.engine) not in _schema_ready:
+        reason = refusal_reason(db.engine)
+        if reason:
+            pytest.exit(reason, returncode=4)
+        claim(db.engine)
         db.drop_all()
         db.create_all()
         _schema_ready.add(id(db.engine))
