@@ -14,7 +14,7 @@ from app.core.web import form_status
 from app.documents import bp, pid, report, service
 from app.documents.forms import AgreeForm, NarrativeForm, ReportPeriodForm
 from app.documents.models import NARRATIVE_FIELDS
-from app.documents.report_docx import decision_text, rag_word, report_bytes
+from app.documents.report_docx import decision_text, report_bytes
 from app.extensions import db
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -139,7 +139,6 @@ def steering_report():
         "documents/report.html",
         content=content,
         form=form,
-        rag_word=rag_word,
         decision_text=decision_text,
     ), status
 

@@ -28,8 +28,9 @@ from app.gateways.models import (
 from app.plan.models import Task
 from app.sites.models import Site
 from app.toolkit import get_toolkit
+from app.toolkit.vocabulary import current_phase, gateway_phase_numbers
 
-PHASES = range(1, 7)
+PHASES = gateway_phase_numbers()
 
 
 @dataclass
@@ -347,7 +348,4 @@ def current_phases(site_ids: list[int]) -> dict[int, int]:
         ).all()
         for site_id, phase in rows:
             signed[site_id].add(phase)
-    return {
-        site_id: next((p for p in PHASES if p not in phases), max(PHASES))
-        for site_id, phases in signed.items()
-    }
+    return {site_id: current_phase(phases) for site_id, phases in signed.items()}

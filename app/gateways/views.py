@@ -7,9 +7,9 @@ from io import BytesIO
 from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from app.accounts.forms import ConfirmForm
 from app.core.access import require_site_role, sponsor_required
 from app.core.errors import ServiceError, apply_form_errors
+from app.core.forms import ConfirmForm
 from app.extensions import db
 from app.gateways import bp, service
 from app.gateways.forms import CriterionForm, DecisionForm

@@ -12,7 +12,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
 from app.kpis.periods import parse_period
-from app.kpis.service import KpiSeries, Problem, ValueRow, period_of
+from app.kpis.queries import KpiSeries, period_of
+from app.kpis.service import Problem, ValueRow
 from app.toolkit import get_toolkit
 
 COLUMNS = {

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 
-from app.accounts.forms import ConfirmForm
 from app.core.access import get_for_site_or_404
 from app.core.dates import to_london, uk_datetime
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
+from app.core.forms import ConfirmForm
 from app.core.web import form_status
 from app.extensions import db
 from app.meetings import bp, export, ics, queries, service

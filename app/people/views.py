@@ -20,12 +20,13 @@ from flask_login import current_user
 from app.core.access import get_for_site_or_404, require_site_role
 from app.core.audit import history_for, record_event
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
+from app.core.forms import ConfirmForm
 from app.core.web import form_status
 from app.extensions import db
 from app.people import bp, service
 from app.people.coverage import site_coverage
 from app.people.export import people_csv, people_xlsx
-from app.people.forms import ConfirmForm, GroupForm, JoinGroupForm, MemberForm, PersonForm
+from app.people.forms import GroupForm, JoinGroupForm, MemberForm, PersonForm
 from app.people.gdpr import personal_data
 from app.people.models import ENGAGEMENT_STATUSES, GROUP_KINDS, Group, Person
 

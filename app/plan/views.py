@@ -21,11 +21,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from app.accounts.forms import ConfirmForm
 from app.core.access import can, get_for_site_or_404, require_site_role
 from app.core.audit import record_event
 from app.core.dates import today, uk_date
-from app.core.errors import ERROR_TITLES, ServiceError, StaleEdit, apply_form_errors, check_version
+from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
+from app.core.forms import ConfirmForm
 from app.core.web import form_status
 from app.extensions import db, htmx
 from app.plan import board as boards
@@ -160,24 +160,8 @@ def inline(task_id: int):
     form = InlineTaskForm()
     form.set_owners(service.owner_choices(g.site))
     if form.validate_on_submit():
-        try:
-            check_version(form.version.data, task.version, _stale(task, form))
-        except StaleEdit as stale:
-            if not htmx:
-                raise
-            # Replace the page's main content with the 409 page rather than one row.
-            html = render_template(
-                "errors/409.html", status=409, title=ERROR_TITLES[409], stale=stale
-            )
-            return (
-                html,
-                409,
-                {
-                    "HX-Retarget": "#maincontent",
-                    "HX-Reswap": "outerHTML",
-                    "HX-Reselect": "#maincontent",
-                },
-            )
+        # A stale edit is a 409: for htmx, the error handler swaps in the whole 409 page.
+        check_version(form.version.data, task.version, _stale(task, form))
         try:
             service.update_task(task, form.changes(), today())
         except ServiceError as error:

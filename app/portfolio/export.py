@@ -10,10 +10,11 @@ from openpyxl.utils import get_column_letter
 
 from app.core.dates import to_london
 from app.portfolio.service import PortfolioRow
+from app.toolkit.vocabulary import RAG_STATUSES
 
 # Text starting with these is run as a formula by spreadsheet programs (formula injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-RAG_FILLS = {"red": "F4B6B0", "amber": "FFE08A", "green": "A8D5B5", "complete": "B3D1ED"}
+RAG_FILLS = {status.key: status.pale for status in RAG_STATUSES}
 
 COLUMNS = [
     ("Site", 34),

@@ -11,12 +11,13 @@ from app.core.access import get_for_site_or_404, require_site_role
 from app.core.audit import AuditEvent, history_for, record_event
 from app.core.dates import today, uk_date
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
+from app.core.forms import ConfirmForm
 from app.core.web import form_status
 from app.extensions import db
 from app.people.models import Person
 from app.risks import bp, queries, service
 from app.risks.export import entries_workbook
-from app.risks.forms import ConfirmForm, EntryForm, MitigationForm, StartersForm
+from app.risks.forms import EntryForm, MitigationForm, StartersForm
 from app.risks.models import (
     ALL_STATUSES,
     IMPACT_WORDS,

@@ -2,11 +2,11 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import func, select
 
-from app.accounts.forms import ConfirmForm
 from app.accounts.models import User
 from app.core.access import get_for_site_or_404, require_global_role, require_site_role
 from app.core.audit import AuditEvent
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
+from app.core.forms import ConfirmForm
 from app.core.web import form_status
 from app.extensions import db
 from app.sites import bp, guard, service, site_bp  # noqa: F401 - guard registers the checks
