@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import secrets
-from pathlib import Path
 from urllib.parse import parse_qsl
 
 from flask import (
-    abort,
-    current_app,
     flash,
     g,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -22,19 +17,16 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from app.core.access import can, get_for_site_or_404, require_site_role
-from app.core.audit import record_event
 from app.core.dates import today, uk_date
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
 from app.core.forms import ConfirmForm
 from app.core.web import form_status
 from app.extensions import db, htmx
 from app.plan import board as boards
-from app.plan import bp, mytasks_bp, service, workbook
+from app.plan import bp, mytasks_bp, service
 from app.plan.forms import (
     CommentForm,
-    ConfirmImportForm,
     CreatePlanForm,
-    ImportForm,
     InlineTaskForm,
     TaskForm,
 )
@@ -42,8 +34,6 @@ from app.plan.history import task_history
 from app.plan.models import TASK_STATUSES, Task
 from app.plan.timeline import build_chart
 from app.toolkit import get_toolkit
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _plan_page(create_form: CreatePlanForm | None = None, status: int = 200):
@@ -313,88 +303,6 @@ def timeline():
     )
 
 
-@bp.get("/plan.xlsx")
-def export():
-    tasks = boards.load_tasks(g.site)
-    data = workbook.export_plan(g.site, tasks, today())
-    record_event("export", site_id=g.site.id, detail="plan.xlsx")
-    db.session.commit()
-    from io import BytesIO
-
-    name = f"plan-site-{g.site.id}.xlsx"
-    return send_file(BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name)
-
-
-def _upload_dir() -> Path:
-    path = Path(current_app.instance_path) / "plan-imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _upload_path(token: str) -> Path:
-    if not token or not token.isalnum() or len(token) != 32:
-        abort(404)
-    return _upload_dir() / f"site{g.site.id}-{token}.xlsx"
-
-
-@bp.route("/plan/import", methods=["GET", "POST"])
-def import_plan():
-    require_site_role("editor")
-    form = ImportForm()
-    problems = None
-    if form.validate_on_submit():
-        upload = request.files.get("workbook")
-        data = upload.read() if upload else b""
-        if not data:
-            form.workbook.errors = ["Choose an Excel workbook (.xlsx) to upload."]
-        elif upload.filename and not upload.filename.lower().endswith(".xlsx"):
-            form.workbook.errors = ["The file must be an Excel workbook ending in .xlsx."]
-        else:
-            try:
-                preview = workbook.read_workbook(g.site, data, boards.load_tasks(g.site), today())
-            except workbook.ImportError_ as error:
-                problems = error.problems
-                form.workbook.errors = [
-                    "Nothing was imported: fix the rows listed below and upload it again."
-                    if any(row for row, _ in problems)
-                    else problems[0][1]
-                ]
-            else:
-                token = secrets.token_hex(16)
-                _upload_path(token).write_bytes(data)
-                return render_template(
-                    "plan/import_preview.html",
-                    preview=preview,
-                    form=ConfirmImportForm(formdata=None, token=token),
-                )
-    status = 422 if form.is_submitted() else 200
-    return render_template("plan/import.html", form=form, problems=problems), status
-
-
-@bp.post("/plan/import/confirm")
-def confirm_import():
-    form = ConfirmImportForm()
-    if not form.validate_on_submit():
-        abort(400)
-    path = _upload_path(form.token.data)
-    if not path.exists():
-        flash("That upload has expired. Upload the workbook again.", "error")
-        return redirect(url_for("sites.plan.import_plan"))
-    try:
-        tasks = boards.load_tasks(g.site)
-        preview = workbook.read_workbook(g.site, path.read_bytes(), tasks, today())
-        added, changed = workbook.apply_import(g.site, preview, today())
-    except workbook.ImportError_ as error:
-        db.session.rollback()
-        return render_template(
-            "plan/import.html", form=ImportForm(formdata=None), problems=error.problems
-        ), 422
-    db.session.commit()
-    path.unlink(missing_ok=True)
-    flash(f"Imported: {added} tasks added, {changed} changed.")
-    return redirect(url_for("sites.plan.index"))
-
-
 @mytasks_bp.get("/my-tasks", endpoint="index")
 @login_required
 def my_tasks():
@@ -405,3 +313,6 @@ def my_tasks():
         rags={task.id: service.rag_of(task, today()) for task, _site in rows},
         statuses=TASK_STATUSES,
     )
+
+
+from app.plan import workbook_views  # noqa: E402, F401 - the workbook download and upload routes
