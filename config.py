@@ -77,6 +77,8 @@ class TestConfig(Config):
     )
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
+    # A misspelt or missing variable in our templates fails the test instead of rendering blank.
+    JINJA_STRICT_UNDEFINED = True
     # Fast hashing keeps hundreds of test logins quick; production keeps scrypt.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 

@@ -25,13 +25,6 @@ class StrictForOurTemplates(Undefined):
     __slots__ = ()
 
     def __new__(cls, *args, **kwargs):  # noqa: ANN002, ANN003, ANN204
-
-        if (
-            os.environ.get("FLS_UNDEFINED_LOG")
-            and not _asked_by_package()
-            and kwargs.get("name") != "csrf_token"
-                log.write(
-                    f"{names} {kwargs.get('name')!r} {kwargs.get('hint')!r} {args[:1]!r}\n"
         lenient = kwargs.get("name") in _OPTIONAL_ATTRIBUTES or _asked_by_package()
         return (ChainableUndefined if lenient else StrictUndefined)(*args, **kwargs)
 

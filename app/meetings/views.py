@@ -25,13 +25,6 @@ STANDING_KEYS = {key for key, _title, _minutes in STANDING_ITEMS}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _item_or_404(meeting: Meeting, item_id: int) -> AgendaItem:
-    item = next((item for item in meeting.agenda if item.id == item_id), None)
-    if item is None:
-        abort(404)
-    return item
-
-
 def _show_url(meeting: Meeting, anchor: str = "") -> str:
     return url_for("sites.meetings.show", meeting_id=meeting.id) + (f"#{anchor}" if anchor else "")
 
@@ -260,7 +253,7 @@ def standing_items(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/agenda/<int:item_id>/move")
 def move_item(meeting_id: int, item_id: int):
     meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
-    _item_or_404(meeting, item_id)
+    get_for_site_or_404(AgendaItem, item_id, where=(AgendaItem.meeting_id == meeting.id,))
     if ConfirmForm().validate_on_submit():
         service.move_item(meeting, item_id, request.form.get("direction", "down"))
         db.session.commit()
@@ -270,7 +263,7 @@ def move_item(meeting_id: int, item_id: int):
 @bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/remove", methods=["GET", "POST"])
 def remove_item(meeting_id: int, item_id: int):
     meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
-    item = _item_or_404(meeting, item_id)
+    item = get_for_site_or_404(AgendaItem, item_id, where=(AgendaItem.meeting_id == meeting.id,))
     form = ConfirmForm()
     if form.validate_on_submit():
         service.remove_item(meeting, item)
@@ -283,7 +276,7 @@ def remove_item(meeting_id: int, item_id: int):
 @bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/minutes", methods=["GET", "POST"])
 def minutes(meeting_id: int, item_id: int):
     meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
-    item = _item_or_404(meeting, item_id)
+    item = get_for_site_or_404(AgendaItem, item_id, where=(AgendaItem.meeting_id == meeting.id,))
     form = MinutesForm(obj=item if request.method == "GET" else None)
     if request.method == "GET":
         form.version.data = item.version
