@@ -276,9 +276,10 @@ def portfolio_rows(
         applicable, done, ess_app, ess_done, overdue, ess_red, red_amber = (
             int(v or 0) for v in r[6:13]
         )
-        signed = [int(v or 0) for v in r[13:19]]
-        review, so_phase, so_at, next_meeting, changed = r[19:24]
-        lead_name, lead_email, lead_phone, population, hips, follow_id = r[24:30]
+        after = 13 + len(PHASES)  # one signed-off flag per gated phase
+        signed = [int(v or 0) for v in r[13:after]]
+        review, so_phase, so_at, next_meeting, changed = r[after : after + 5]
+        lead_name, lead_email, lead_phone, population, hips, follow_id = r[after + 5 : after + 11]
         days = (today - to_london(changed).date()).days if changed else None
         rows.append(
             PortfolioRow(
