@@ -15,8 +15,8 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _database_url() -> str:
-    url = os.environ.get("DATABASE_URL")
+def _database_url(variable: str = "DATABASE_URL") -> str:
+    url = os.environ.get(variable)
     if not url:
         return f"sqlite:///{INSTANCE_DIR / 'fls.sqlite'}"
     # Hosting platforms still hand out the old "postgres://" scheme; SQLAlchemy wants the driver.
@@ -70,10 +70,15 @@ class TestConfig(Config):
     ENV_NAME = "test"
     TESTING = True
     SECRET_KEY = "test-secret-key"
-    # Tests run on PostgreSQL when DATABASE_URL names one, else on in-memory SQLite.
-    SQLALCHEMY_DATABASE_URI = _database_url() if os.environ.get("DATABASE_URL") else "sqlite://"
+    # Tests run on PostgreSQL when TEST_DATABASE_URL names one, else on in-memory SQLite.
+    # Never DATABASE_URL: that names a real deployment, and the tests empty every table.
+    SQLALCHEMY_DATABASE_URI = (
+        _database_url("TEST_DATABASE_URL") if os.environ.get("TEST_DATABASE_URL") else "sqlite://"
+    )
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
+    # A misspelt or missing variable in our templates fails the test instead of rendering blank.
+    JINJA_STRICT_UNDEFINED = True
     # Fast hashing keeps hundreds of test logins quick; production keeps scrypt.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 

@@ -65,7 +65,14 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _init_templates(app: Flask) -> None:
-    app.jinja_env.undefined = ChainableUndefined  # the nhsuk macros rely on it
+    # The nhsuk macros rely on chainable undefined; tests make a missing variable in our own
+    # templates an error instead (see StrictForOurTemplates).
+    if app.config.get("JINJA_STRICT_UNDEFINED"):
+        from app.core.template_helpers import StrictForOurTemplates
+
+        app.jinja_env.undefined = StrictForOurTemplates
+    else:
+        app.jinja_env.undefined = ChainableUndefined
     # The nhsuk macros are .jinja files, which Flask would not escape by default.
     app.jinja_env.autoescape = True
     app.jinja_loader = ChoiceLoader(
@@ -82,10 +89,14 @@ def _init_templates(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.blueprints import top_level_blueprints
+    from app.blueprints import register_features, top_level_blueprints
+    from app.core.registry import EXTENSION_KEY, Registry
 
     for blueprint in top_level_blueprints():
         app.register_blueprint(blueprint)
+    registry = Registry()
+    register_features(registry)
+    app.extensions[EXTENSION_KEY] = registry
 
 
 def _require_login_everywhere(app: Flask) -> None:

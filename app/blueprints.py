@@ -1,4 +1,5 @@
-"""Which blueprints make up the app, and which of them live under a site.
+"""Which blueprints make up the app, which of them live under a site, and which features
+register extension points (overview panels, gateway checks, demo steps, personal data).
 
 Nesting happens once, at import, because a blueprint cannot change after an app has
 registered it (tests build many apps).
@@ -6,7 +7,9 @@ registered it (tests build many apps).
 
 from flask import Blueprint
 
+from app import documents, gateways, kpis, meetings, needs, people, plan, risks
 from app.accounts import bp as accounts_bp
+from app.core.registry import Registry
 from app.documents import bp as documents_bp
 from app.gateways import bp as gateways_bp
 from app.home import bp as home_bp
@@ -39,3 +42,12 @@ for _feature in SITE_FEATURES:
 
 def top_level_blueprints() -> list[Blueprint]:
     return [home_bp, accounts_bp, site_admin_bp, site_bp, mytasks_bp, portfolio_bp]
+
+
+# Features with a `register(registry)` (app/core/registry.py); create_app calls each once.
+REGISTERING_FEATURES = [people, plan, meetings, risks, needs, kpis, gateways, documents]
+
+
+def register_features(registry: Registry) -> None:
+    for feature in REGISTERING_FEATURES:
+        feature.register(registry)

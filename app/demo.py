@@ -1,7 +1,8 @@
 """Demo and benchmark data, and the maintenance commands (seed-demo, seed-bench, backup).
 
-Each feature adds its own demo data and its share of the benchmark load through
-`feature_steps()`, so this file only knows users, sites and memberships.
+Each feature adds its own demo data and its share of the benchmark load with
+`registry.add_demo` in its `register()`, so this file only knows users, sites and
+memberships.
 """
 
 from __future__ import annotations
@@ -9,8 +10,7 @@ from __future__ import annotations
 import random
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -20,27 +20,13 @@ from sqlalchemy import func, select
 from app.accounts.models import User
 from app.accounts.service import create_user
 from app.core.dates import today
+from app.core.registry import registry
 from app.extensions import db
+from app.sites.demo import BenchContext, DemoContext
 from app.sites.models import Membership, Site
 from app.sites.service import SiteDetails, create_site
 
 DEMO_PASSWORD = "fls-demo-2026"
-
-
-@dataclass
-class DemoContext:
-    users: dict[str, User] = field(default_factory=dict)
-    sites: dict[str, Site] = field(default_factory=dict)
-    today: date = field(default_factory=today)
-    rng: random.Random = field(default_factory=lambda: random.Random(2026))
-
-
-@dataclass
-class BenchContext:
-    site: Site
-    tasks: int
-    rng: random.Random
-    today: date
 
 
 DEMO_USERS = [
@@ -150,32 +136,11 @@ BenchStep = Callable[[BenchContext], None]
 
 
 def feature_steps() -> tuple[list[DemoStep], list[BenchStep]]:
-    """Each feature's demo data and benchmark load, in dependency order: people first (tasks,
-    meetings and risks are owned by people), then the plan (meetings and risks link to tasks).
-
-    Imported here rather than at the top because feature modules import this one's models.
-    """
-    from app.documents.demo import demo_documents
-    from app.gateways.demo import demo_gateways
-    from app.kpis.demo import bench_kpis, seed_demo_kpis
-    from app.meetings.demo import bench_meetings, seed_meetings
-    from app.needs.demo import bench_needs, demo_needs
-    from app.people.demo import bench_people, demo_people
-    from app.plan.demo import bench_tasks, demo_plans
-    from app.risks.demo import bench_risks, demo_risks
-
-    demo = [
-        demo_people,
-        demo_plans,
-        seed_meetings,
-        demo_risks,
-        demo_needs,
-        seed_demo_kpis,
-        demo_documents,
-        demo_gateways,
-    ]
-    bench = [bench_people, bench_tasks, bench_meetings, bench_risks, bench_needs, bench_kpis]
-    return demo, bench
+    """Each feature's demo data and benchmark load, as the features registered them
+    (`registry.add_demo`), in dependency order: people first (tasks, meetings and risks are
+    owned by people), then the plan (meetings and risks link to tasks), gateways last."""
+    steps = registry().demo_steps
+    return [s.demo for s in steps if s.demo], [s.bench for s in steps if s.bench]
 
 
 def seed_demo() -> DemoContext:

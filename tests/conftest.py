@@ -26,6 +26,7 @@ from app.extensions import db  # noqa: E402
 from app.sites.models import Membership, Site  # noqa: E402
 from app.sites.service import SiteDetails, create_site  # noqa: E402
 from config import TestConfig  # noqa: E402
+from tests.database_guard import claim, refusal_reason  # noqa: E402
 
 pytest_plugins = sorted(
     f"tests.fixtures.{path.stem}"
@@ -38,8 +39,15 @@ _schema_ready: set[int] = set()
 
 
 def _reset_database(app: Flask) -> None:
-    """Create the schema once per engine, then empty every table: each test starts fresh."""
+    """Create the schema once per engine, then empty every table: each test starts fresh.
+
+    Only in a database the suite made (tests/database_guard.py): anything else stops the run.
+    """
     if id(db.engine) not in _schema_ready:
+        reason = refusal_reason(db.engine)
+        if reason:
+            pytest.exit(reason, returncode=4)
+        claim(db.engine)
         db.drop_all()
         db.create_all()
         _schema_ready.add(id(db.engine))
@@ -197,7 +205,8 @@ def login(client: FlaskClient) -> Callable[[User | None], FlaskClient]:
 
 @pytest.fixture
 def site_world(make_user, make_site, add_member) -> dict:
-    """A site with one member of each role, an outsider on another site, support and admin."""
+    """A site with one member of each role, a sponsor who is an editor and one who is a
+    viewer, an outsider on another site, support and admin."""
     site = make_site(name="Riverside FLS")
     other = make_site(name="Elsewhere FLS")
     world = {"site": site, "other_site": other}
@@ -208,6 +217,10 @@ def site_world(make_user, make_site, add_member) -> dict:
     sponsor = make_user(name="Sponsor Person")
     add_member(site, sponsor, "editor", sponsor=True)
     world["sponsor"] = sponsor
+    # An executive sponsor who only reads (role viewer) but takes the sponsor's decisions.
+    viewer_sponsor = make_user(name="Viewer Sponsor Person")
+    add_member(site, viewer_sponsor, "viewer", sponsor=True)
+    world["viewer_sponsor"] = viewer_sponsor
     outsider = make_user(name="Outsider Person")
     add_member(other, outsider, "manager")
     world["outsider"] = outsider

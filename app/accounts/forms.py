@@ -69,7 +69,3 @@ class UserForm(FlaskForm):
             ),
         ],
     )
-
-
-class ConfirmForm(FlaskForm):
-    """A form with only the CSRF token, for buttons that change something."""

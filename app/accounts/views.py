@@ -3,11 +3,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from app.accounts import bp, service
-from app.accounts.forms import ChangePasswordForm, ConfirmForm, LoginForm, UserForm
+from app.accounts.forms import ChangePasswordForm, LoginForm, UserForm
 from app.accounts.models import User
 from app.core.access import require_global_role
 from app.core.audit import record_event
 from app.core.errors import ServiceError, apply_form_errors
+from app.core.forms import ConfirmForm
 from app.core.web import is_safe_next
 from app.extensions import db
 

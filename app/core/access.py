@@ -7,14 +7,19 @@ these helpers only read what it set, so they work the same in every feature.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
 
 from flask import abort, g, request
 from flask_login import current_user
+from sqlalchemy import select
 
 from app.core.audit import record_event
 from app.extensions import db
 
 log = logging.getLogger(__name__)
+M = TypeVar("M")
 
 GLOBAL_ROLES = ("support", "admin")
 SITE_ROLES = ("viewer", "editor", "manager")
@@ -64,6 +69,24 @@ def require_sponsor() -> None:
         deny("needs sponsor", site.id if site else None)
 
 
+def sponsor_required(view: Callable) -> Callable:
+    """Mark a route as a sponsor's decision: only the site's sponsor may take it (refused and
+    logged for anyone else, even with a forged form), whatever their role, so a sponsor
+    whose access is viewer still can. The site guard reads the mark (`is_sponsor_action`)."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        require_sponsor()
+        return view(*args, **kwargs)
+
+    wrapper.sponsor_action = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def is_sponsor_action(view: Callable | None) -> bool:
+    return bool(getattr(view, "sponsor_action", False))
+
+
 def require_global_role(*roles: str) -> None:
     if not current_user.is_authenticated:
         abort(401)
@@ -71,12 +94,20 @@ def require_global_role(*roles: str) -> None:
         deny(f"needs global role {'/'.join(roles)}")
 
 
-def get_for_site_or_404(model: type, object_id: int, *options):  # noqa: ANN201
-    """Load a record through the current site: an id from another site is a 404, never data."""
-    from sqlalchemy import select
+def get_for_site_or_404(
+    model: type[M], object_id: int | None, *options: Any, where: tuple = ()
+) -> M:
+    """Load a record through the current site: an id from another site is a 404, never data.
 
+    The one load-and-authorise helper every feature uses. `options` are loader options
+    (eager loading for the page); `where` adds conditions (e.g. the parent record's id).
+    """
+    if object_id is None:
+        abort(404)
     record = db.session.scalar(
-        select(model).where(model.id == object_id, model.site_id == g.site.id).options(*options)
+        select(model)
+        .where(model.id == object_id, model.site_id == g.site.id, *where)
+        .options(*options)
     )
     if record is None:
         abort(404)

@@ -57,6 +57,13 @@ def apply_form_errors(form, error: ServiceError) -> None:  # noqa: ANN001 - any 
         form.form_errors.append(error.message)
 
 
+# Response headers that make htmx replace the page's main content instead of its target.
+HTMX_WHOLE_PAGE = {
+    "HX-Retarget": "#maincontent",
+    "HX-Reswap": "outerHTML",
+    "HX-Reselect": "#maincontent",
+}
+
 ERROR_TITLES = {
     400: "The request could not be understood",
     403: "You do not have access to this page",
@@ -97,7 +104,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(StaleEdit)
     def stale_edit(error: StaleEdit):
         db.session.rollback()
-        return _render_error(409, stale=error)
+        html, status = _render_error(409, stale=error)
+        if not htmx:
+            return html, status
+        # An htmx edit swaps a fragment (a row, a cell): show the whole 409 page instead, so
+        # the person sees both versions and nothing looks saved.
+        return html, status, HTMX_WHOLE_PAGE
 
     @app.errorhandler(413)
     def too_large(_error: HTTPException):

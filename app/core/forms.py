@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import ValidationError
 
@@ -62,3 +63,8 @@ def not_in_future(today_fn):  # noqa: ANN001, ANN201 - a WTForms validator facto
             raise ValidationError("The date cannot be in the future.")
 
     return _check
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only the CSRF token: confirming a removal, an erasure or a button that
+    changes something."""

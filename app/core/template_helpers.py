@@ -1,9 +1,56 @@
-"""Filters and globals every template may use."""
+"""Filters and globals every template may use, and how a missing variable behaves."""
+
+import sys
 
 from flask import Flask, g
 from flask_login import current_user
+from jinja2 import ChainableUndefined, StrictUndefined, Undefined
 
 from app.core import access, dates
+from app.toolkit import vocabulary
+
+_PACKAGE_TEMPLATES = "nhsuk_frontend_jinja"
+
+
+class StrictForOurTemplates(Undefined):
+    """A missing variable in our templates is an error; inside the NHS.UK macros it is not.
+
+    The nhsuk-frontend-jinja macros test optional parameters by chaining
+    (`params.formGroup.classes`), so they need ChainableUndefined. Our own templates should
+    fail loudly on a misspelt name instead of rendering a blank. Jinja compiles each
+    template with its file name, so the frame that asks for the missing name tells whose
+    template it is. Used in tests (JINJA_STRICT_UNDEFINED); production stays chainable.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, *args, **kwargs):  # noqa: ANN002, ANN003, ANN204
+        lenient = kwargs.get("name") in _OPTIONAL_ATTRIBUTES or _asked_by_package()
+        return (ChainableUndefined if lenient else StrictUndefined)(*args, **kwargs)
+
+
+# Attributes our templates may ask for that are missing by design: a form has no
+# `csrf_token` field when CSRF protection is off (as in some tests).
+_OPTIONAL_ATTRIBUTES = frozenset({"csrf_token"})
+
+
+def _asked_by_package() -> bool:
+    """Whether the nearest template code asking for the missing name is an NHS.UK macro."""
+    frame = sys._getframe(2)
+    for _ in range(8):  # the template's frame is within a few calls
+        if frame is None:
+            return False
+        filename = frame.f_code.co_filename
+        if _PACKAGE_TEMPLATES in filename:
+            return True
+        if filename.endswith(".html"):
+            return False  # one of ours
+        # A macro's own `caller` is looked up by Jinja's runtime, on the macro's behalf.
+        func = getattr(frame.f_locals.get("self"), "_func", None)
+        if func is not None and _PACKAGE_TEMPLATES in getattr(func, "__code__", func).co_filename:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def register(app: Flask) -> None:
@@ -14,6 +61,11 @@ def register(app: Flask) -> None:
         thousands=lambda n: "" if n is None else f"{n:,}",
     )
     app.jinja_env.globals.update(can=access.can, is_sponsor=access.is_sponsor, today=dates.today)
+    # One RAG vocabulary for every template (macros/rag.html draws the tag).
+    app.jinja_env.globals.update(RAG=vocabulary.RAG, NO_RAG_TAG=vocabulary.NO_RAG_TAG)
+    # `undefined` is how our macros leave out an NHS.UK macro's optional parameter (as in
+    # the Nunjucks originals); a real value, so strict undefined in tests accepts it.
+    app.jinja_env.globals["undefined"] = ChainableUndefined(name="undefined")
 
     @app.context_processor
     def common_context() -> dict:

@@ -11,10 +11,10 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from app.core.audit import AuditEvent
-from app.demo import DemoContext
 from app.documents.models import PidNarrative, PidVersion
 from app.extensions import db
 from app.plan.models import Task
+from app.sites.demo import DemoContext
 
 # site key: agreed version and months ago it was agreed (None: not agreed yet)
 AGREED = {"riverside": ("v1.0", 4), "afon": ("v1.1", 6), "glenmoor": ("v1.2", 10),

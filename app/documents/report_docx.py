@@ -12,15 +12,15 @@ from app.core.dates import uk_date
 from app.documents.report import LIST_LIMIT, ReportContent, TaskLine
 from app.documents.sources import RiskRow
 from app.documents.sparkline import run_chart_png
-from app.plan.rag import RAG_LABELS
+from app.toolkit.vocabulary import RAG_STATUSES, rag_label
 
 TITLE = "Steering-group highlight report"
 # Light fills so the RAG word stays readable in black; the word itself carries the meaning.
-RAG_FILLS = {"red": "F4C7C3", "amber": "FCE8B2", "green": "CCE6D2", "complete": "D2E3F3"}
+RAG_FILLS = {status.key: status.pale for status in RAG_STATUSES}
 
 
 def rag_word(rag: str | None) -> str:
-    return RAG_LABELS.get(rag or "", "No tasks")
+    return rag_label(rag, "No tasks")
 
 
 def _fill(cell, rag: str | None) -> None:  # noqa: ANN001 - a docx cell

@@ -18,7 +18,7 @@ from app.documents.models import PidNarrative, PidVersion
 from app.extensions import db
 from app.gateways import service as gateway_service
 from app.gateways.models import GATEWAY_STATUSES, SIGNED, GatewayDecision
-from app.kpis import service as kpi_service
+from app.kpis import queries as kpi_queries
 from app.kpis.charts import run_chart_svg
 from app.meetings import queries as meeting_queries
 from app.meetings.models import Meeting
@@ -373,10 +373,10 @@ def kpi_rows(site_id: int, points: int = 12) -> list[KpiRow]:
     """Each KPI with figures: latest value, change, target and the last year's values for a
     small run chart (two queries: values and targets)."""
     rows = []
-    for series in kpi_service.all_series(site_id):
+    for series in kpi_queries.all_series(site_id):
         if not series.values:
             continue
-        summary = kpi_service.summary_row(series)
+        summary = kpi_queries.summary_row(series)
         values = series.percents[-points:]
         target = summary.target
         rows.append(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.core.access import require_sponsor
+from app.core.access import sponsor_required
 from app.core.dates import today, uk_date
 from app.core.downloads import download
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
@@ -13,7 +13,7 @@ from app.core.web import form_status
 from app.documents import bp, pid, report, service
 from app.documents.forms import AgreeForm, NarrativeForm, ReportPeriodForm
 from app.documents.models import NARRATIVE_FIELDS
-from app.documents.report_docx import decision_text, rag_word, report_bytes
+from app.documents.report_docx import decision_text, report_bytes
 from app.extensions import db
 
 
@@ -85,8 +85,8 @@ def index():
 
 
 @bp.post("/agree")
+@sponsor_required
 def agree():
-    require_sponsor()
     from app.documents import sources
 
     form = AgreeForm()
@@ -129,7 +129,6 @@ def steering_report():
         "documents/report.html",
         content=content,
         form=form,
-        rag_word=rag_word,
         decision_text=decision_text,
     ), status
 

@@ -1,7 +1,27 @@
 """Gateways: readiness checks at the end of each phase and the sponsor's sign-off."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from flask import Blueprint
+
+if TYPE_CHECKING:
+    from app.core.registry import Registry
 
 bp = Blueprint("gateways", __name__)
 
 from app.gateways import views  # noqa: E402, F401
+
+
+def register(registry: Registry) -> None:
+    """What this feature adds to pages and commands other packages own."""
+    from app.gateways.checks import plan_populated, team_roles_filled
+    from app.gateways.demo import demo_gateways
+    from app.gateways.service import current_phases
+
+    registry.add_gateway_check("team_roles_filled", team_roles_filled)
+    registry.add_gateway_check("plan_populated", plan_populated)
+    registry.current_phases = current_phases
+    # last: its demo sign-offs snapshot what the other features' demos created
+    registry.add_demo(demo_gateways, order=80)

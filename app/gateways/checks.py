@@ -1,17 +1,18 @@
-"""Criteria the app can answer itself: a registry that other features add to.
+"""Criteria the app can answer itself, registered by the features that hold the answer.
 
-A feature registers `AUTO_CHECKS["needs_entered"] = my_check` (keys from the toolkit's
-outcomes). Until a key is registered, its outcome is confirmed by a person instead.
+A feature's `register()` calls `registry.add_gateway_check("needs_entered", my_check,
+"sites.needs.index")` (keys from the toolkit's outcomes). Until a key is registered, its
+outcome is confirmed by a person instead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import import_module
 
 from sqlalchemy import func, select
 
+from app.core.registry import GatewayCheck, registry
 from app.extensions import db
 from app.people.models import Group, GroupMember, Person
 from app.plan.models import Plan, Task
@@ -63,27 +64,21 @@ def plan_populated(site: Site) -> CheckResult:
     return CheckResult(True, f"The plan has {tasks} tasks, {owned} of them with an owner.")
 
 
-def _feature_check(reference: str, fix_endpoint: str) -> Callable[[Site], CheckResult]:
-    """Adapt a feature's `check(site) -> (met, reason, link)` to a CheckResult.
+def auto_checks() -> dict[str, Callable[[Site], CheckResult]]:
+    """Every registered check, adapted to a CheckResult.
 
-    Imported when the check runs: the features import the sites package themselves.
+    A feature's check returns `(met, reason, link)`; an unmet one points at the page
+    registered with it.
     """
+    return {key: _adapt(entry) for key, entry in registry().gateway_checks.items()}
 
+
+def _adapt(entry: GatewayCheck) -> Callable[[Site], CheckResult]:
     def _check(site: Site) -> CheckResult:
-        module, name = reference.split(":")
-        met, reason, _link = getattr(import_module(module), name)(site)
-        return CheckResult(met, reason, None if met else fix_endpoint)
+        result = entry.check(site)
+        if isinstance(result, CheckResult):
+            return result
+        met, reason, _link = result
+        return CheckResult(met, reason, None if met else entry.fix_endpoint)
 
     return _check
-
-
-AUTO_CHECKS: dict[str, Callable[[Site], CheckResult]] = {
-    "team_roles_filled": team_roles_filled,
-    "plan_populated": plan_populated,
-    "reference_group_minutes_issued": _feature_check(
-        "app.meetings.queries:reference_group_minutes_issued", "sites.meetings.index"
-    ),
-    "needs_entered": _feature_check("app.needs.service:needs_entered", "sites.needs.index"),
-    "kpis_recorded": _feature_check("app.kpis.service:kpis_recorded", "sites.kpis.index"),
-    "pid_agreed": _feature_check("app.documents.service:pid_agreed", "sites.documents.index"),
-}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from app.demo import DemoContext
 from app.extensions import db
 from app.gateways.models import Gateway, GatewayDecision
 from app.gateways.service import criteria, snapshot
 from app.plan.demo import DEMO_PLANS
+from app.sites.demo import DemoContext
 
 
 def demo_gateways(ctx: DemoContext) -> None:

@@ -15,8 +15,9 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.core.dates import utcnow
 from app.core.errors import ServiceError
+from app.core.registry import registry
 from app.extensions import db
-from app.gateways.checks import AUTO_CHECKS
+from app.gateways.checks import auto_checks
 from app.gateways.models import (
     CRITERION_STATES,
     SIGNED,
@@ -27,8 +28,9 @@ from app.gateways.models import (
 from app.plan.models import Task
 from app.sites.models import Site
 from app.toolkit import get_toolkit
+from app.toolkit.vocabulary import current_phase, gateway_phase_numbers
 
-PHASES = range(1, 7)
+PHASES = gateway_phase_numbers()
 
 
 @dataclass
@@ -91,7 +93,7 @@ def criteria(site: Site, phase: int) -> Readiness:
     }
     items: list[Criterion] = []
     for outcome in toolkit_phase.outcomes:
-        check = AUTO_CHECKS.get(outcome.auto_check or "")
+        check = auto_checks().get(outcome.auto_check or "")
         if check is not None:
             result = check(site)
             items.append(
@@ -163,7 +165,7 @@ def confirm_criterion(
     site: Site, phase: int, key: str, state: str, note: str, evidence_url: str, by: User
 ) -> CriterionConfirmation:
     outcome = next((o for o in get_toolkit().phase(phase).outcomes if o.key == key), None)
-    if outcome is None or outcome.auto_check in AUTO_CHECKS:
+    if outcome is None or outcome.auto_check in registry().gateway_checks:
         raise ServiceError("This criterion is not one a person confirms.")
     if state not in CRITERION_STATES:
         raise ServiceError("Choose met, not met or not applicable.", "state")
@@ -346,7 +348,4 @@ def current_phases(site_ids: list[int]) -> dict[int, int]:
         ).all()
         for site_id, phase in rows:
             signed[site_id].add(phase)
-    return {
-        site_id: next((p for p in PHASES if p not in phases), max(PHASES))
-        for site_id, phases in signed.items()
-    }
+    return {site_id: current_phase(phases) for site_id, phases in signed.items()}

@@ -5,22 +5,16 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.accounts.forms import ConfirmForm
-from app.core.access import require_site_role, require_sponsor
+from app.core.access import require_site_role, sponsor_required
 from app.core.downloads import download
 from app.core.errors import ServiceError, apply_form_errors
+from app.core.forms import ConfirmForm
 from app.extensions import db
 from app.gateways import bp, service
 from app.gateways.forms import CriterionForm, DecisionForm
 from app.gateways.models import DECISIONS, GATEWAY_STATUSES, SIGNED
 from app.gateways.record import gateway_docx
-from app.sites.guard import SPONSOR_ENDPOINTS
 from app.toolkit import get_toolkit
-
-# A sponsor with a read-only role may still take these decisions.
-SPONSOR_ENDPOINTS.update(
-    {"sites.gateways.sign_off", "sites.gateways.send_back", "sites.gateways.reopen"}
-)
 
 
 def _phase_or_404(phase_no: int):  # noqa: ANN202
@@ -111,8 +105,8 @@ def request_review(phase_no: int):
 
 
 @bp.post("/gateways/<int:phase_no>/sign-off")
+@sponsor_required
 def sign_off(phase_no: int):
-    require_sponsor()  # refused and logged for anyone else, even with a forged form
     _phase_or_404(phase_no)
     form = DecisionForm()
     reasons = {
@@ -136,8 +130,8 @@ def sign_off(phase_no: int):
 
 
 @bp.post("/gateways/<int:phase_no>/send-back")
+@sponsor_required
 def send_back(phase_no: int):
-    require_sponsor()
     _phase_or_404(phase_no)
     form = DecisionForm()
     if form.validate_on_submit():
@@ -154,8 +148,8 @@ def send_back(phase_no: int):
 
 
 @bp.post("/gateways/<int:phase_no>/reopen")
+@sponsor_required
 def reopen(phase_no: int):
-    require_sponsor()
     _phase_or_404(phase_no)
     form = DecisionForm()
     if form.validate_on_submit():

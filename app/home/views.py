@@ -16,7 +16,8 @@ def index():
     phase_numbers = current_phase_numbers([site.id for site, _role in sites])
     toolkit = get_toolkit()
     phases = {site_id: toolkit.phase(number).name for site_id, number in phase_numbers.items()}
-    portfolio = home_summary(current_user.id) if current_user.is_support else {}
+    # Support staff see the portfolio summary first; everyone else has no `summary`.
+    portfolio = home_summary(current_user.id) if current_user.is_support else {"summary": None}
     return render_template("home/index.html", sites=sites, phases=phases, **portfolio)
 
 

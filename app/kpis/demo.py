@@ -16,7 +16,7 @@ from app.kpis.periods import months_back
 from app.toolkit import get_toolkit
 
 if TYPE_CHECKING:
-    from app.demo import BenchContext, DemoContext
+    from app.sites.demo import BenchContext, DemoContext
     from app.sites.models import Site
 
 MONTHS = 24

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.core import spreadsheet as sheets
-from app.kpis.service import KpiSeries, period_of
+from app.kpis.queries import KpiSeries, period_of
 
 COLUMNS = [("KPI", 6), ("Period", 10), ("Numerator", 12), ("Denominator", 13),
            ("Percentage", 12), ("KPI name", 48), ("Target", 8)]  # fmt: skip

@@ -1,20 +1,20 @@
-"""KPI values: checking and saving them all-or-nothing, and reading them for pages and reports."""
+"""KPI values: checking and saving them all-or-nothing, and the site's targets.
+
+Reads for pages and reports are in queries.py."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.core.errors import ServiceError
 from app.extensions import db
-from app.kpis import rules
 from app.kpis.models import KpiTarget, KpiValue
 from app.kpis.periods import Period
-from app.toolkit import Kpi, get_toolkit
+from app.toolkit import get_toolkit
 
 if TYPE_CHECKING:  # sites imports this module for its overview panel
     from app.sites.models import Site
@@ -204,217 +204,3 @@ def set_targets(site: Site, targets: dict[int, float | None]) -> None:
         elif target is not None and current is not None and current.target != target:
             current.target = target
     db.session.flush()
-
-
-def all_values(site_id: int) -> dict[int, list[KpiValue]]:
-    """Every value of the site, per KPI, oldest first: one query."""
-    query = (
-        select(KpiValue)
-        .where(KpiValue.site_id == site_id)
-        .order_by(KpiValue.kpi_number, KpiValue.period_start)
-    )
-    series: dict[int, list[KpiValue]] = defaultdict(list)
-    for value in db.session.scalars(query):
-        series[value.kpi_number].append(value)
-    return series
-
-
-@dataclass
-class KpiSeries:
-    """One KPI's values with everything a chart or summary needs."""
-
-    kpi: Kpi
-    values: list[KpiValue]
-    site_target: float | None
-    run: rules.RunChartAnalysis = field(init=False)
-    xmr: rules.XmRAnalysis | None = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.run = rules.analyse_run_chart(self.percents)
-        self.xmr = rules.analyse_xmr(self.percents)
-
-    @property
-    def percents(self) -> list[float]:
-        return [v.percent for v in self.values]
-
-    @property
-    def labels(self) -> list[str]:
-        return [period_of(v).label for v in self.values]
-
-    @property
-    def target(self) -> float | None:
-        """The line to aim for: the site's own target, else the national 80/50/80 goal."""
-        return self.site_target if self.site_target is not None else self.kpi.goal
-
-    @property
-    def target_label(self) -> str:
-        return "Site target" if self.site_target is not None else "80/50/80 goal"
-
-    def flags(self, view: str = "run") -> list[str]:
-        """For each point, the names of the rules it is part of ("" when none)."""
-        analysis = self.xmr if view == "xmr" and self.xmr else self.run
-        names: list[set[str]] = [set() for _ in self.values]
-        for signal in analysis.signals:
-            if signal.rule == "runs":
-                continue  # about the whole series, not particular points
-            for index in signal.indices:
-                names[index].add(rules.RULE_NAMES[signal.rule])
-        return [", ".join(sorted(n)) for n in names]
-
-    def signals_in_words(self, view: str = "run") -> list[str]:
-        analysis = self.xmr if view == "xmr" and self.xmr else self.run
-        centre = "mean" if analysis is self.xmr else "median"
-        return [
-            rules.describe(s, self.kpi.higher_is_better, self.labels, centre)
-            for s in sorted(analysis.signals, key=lambda s: (s.start, s.end))
-        ]
-
-
-def period_of(value: KpiValue) -> Period:
-    return Period(value.period_start, value.period_kind)
-
-
-def kpi_series(site_id: int, number: int) -> KpiSeries:
-    kpi = get_toolkit().kpi(number)
-    query = (
-        select(KpiValue)
-        .where(KpiValue.site_id == site_id, KpiValue.kpi_number == number)
-        .order_by(KpiValue.period_start)
-    )
-    return KpiSeries(kpi, list(db.session.scalars(query)), targets_for(site_id).get(number))
-
-
-def all_series(site_id: int) -> list[KpiSeries]:
-    values, targets = all_values(site_id), targets_for(site_id)
-    return [
-        KpiSeries(k, values.get(k.number, []), targets.get(k.number)) for k in get_toolkit().kpis
-    ]
-
-
-def recorded_periods(series: list[KpiSeries]) -> list[tuple[Period, int]]:
-    """Each period with values and how many KPIs it has, newest first."""
-    counts: dict[Period, int] = defaultdict(int)
-    for item in series:
-        for value in item.values:
-            counts[period_of(value)] += 1
-    return sorted(counts.items(), reverse=True)
-
-
-# Which signal the summary shows when several end on the same point.
-_PRIORITY = {"astronomical": 0, "shift": 1, "trend": 2, "runs": 3}
-
-
-@dataclass
-class KpiSummaryRow:
-    kpi: Kpi
-    points: int
-    latest_label: str | None
-    latest: float | None
-    numerator: int | None
-    denominator: int | None
-    change: float | None  # percentage points since the previous period
-    target: float | None
-    target_label: str
-    target_met: bool | None
-    signal: str  # in words, e.g. "improving: 6 points above the median (...)"
-    mood: str  # improving / worsening / unusual / no signal / no data
-
-    @property
-    def met_text(self) -> str:
-        if self.target_met is None:
-            return "No target" if self.target is None else "No data"
-        return "Met" if self.target_met else "Not met"
-
-
-def summary_row(series: KpiSeries) -> KpiSummaryRow:
-    values = series.values
-    latest = values[-1] if values else None
-    previous = values[-2] if len(values) > 1 else None
-    target_met = None
-    if latest is not None and series.target is not None:
-        better = series.kpi.higher_is_better
-        target_met = latest.percent >= series.target if better else latest.percent <= series.target
-    if not values:
-        signal, mood = "No values yet", "no data"
-    elif not series.run.signals:
-        signal, mood = "No signal: the variation looks like chance", "no signal"
-    else:
-        chosen = max(series.run.signals, key=lambda s: (s.end, -_PRIORITY.get(s.rule, 9)))
-        signal = rules.describe(chosen, series.kpi.higher_is_better, series.labels)
-        mood = rules.meaning(chosen, series.kpi.higher_is_better)
-    return KpiSummaryRow(
-        kpi=series.kpi,
-        points=len(values),
-        latest_label=period_of(latest).label if latest else None,
-        latest=latest.percent if latest else None,
-        numerator=latest.numerator if latest else None,
-        denominator=latest.denominator if latest else None,
-        change=(latest.percent - previous.percent) if previous and latest else None,
-        target=series.target,
-        target_label=series.target_label,
-        target_met=target_met,
-        signal=signal,
-        mood=mood,
-    )
-
-
-def kpi_summary(site_id: int) -> list[KpiSummaryRow]:
-    """All 11 KPIs: latest value, change, target met or not, the signal in words (2 queries)."""
-    return [summary_row(series) for series in all_series(site_id)]
-
-
-def latest_kpi_values(site_ids: list[int], kpi_number: int) -> dict[int, float]:
-    """The latest percentage of one KPI for each site that has one, in one query."""
-    if not site_ids:
-        return {}
-    latest = (
-        select(KpiValue.site_id, func.max(KpiValue.period_start).label("latest"))
-        .where(KpiValue.kpi_number == kpi_number, KpiValue.site_id.in_(site_ids))
-        .group_by(KpiValue.site_id)
-        .subquery()
-    )
-    query = (
-        select(KpiValue.site_id, KpiValue.numerator, KpiValue.denominator)
-        .join(
-            latest,
-            (KpiValue.site_id == latest.c.site_id) & (KpiValue.period_start == latest.c.latest),
-        )
-        .where(KpiValue.kpi_number == kpi_number)
-    )
-    return {
-        site_id: 100.0 * numerator / denominator
-        for site_id, numerator, denominator in db.session.execute(query)
-    }
-
-
-RECENT_MONTHS = 3
-
-
-def kpis_recorded(site: Site, today: date | None = None) -> tuple[bool, str, str]:
-    """Gateway auto-check: values are recorded and the latest is recent (no backlog)."""
-    from app.core.dates import today as uk_today
-
-    today = today or uk_today()
-    link = f"/sites/{site.id}/kpis"  # the URL scheme is a contract; works outside requests too
-    row = db.session.execute(
-        select(func.count(KpiValue.id), func.max(KpiValue.period_start)).where(
-            KpiValue.site_id == site.id
-        )
-    ).one()
-    count, newest = row
-    if not count:
-        return False, "No KPI values have been recorded yet.", link
-    months_old = (today.year - newest.year) * 12 + today.month - newest.month
-    label = f"{newest:%b %Y}"
-    if months_old > RECENT_MONTHS:
-        return (
-            False,
-            f"The latest KPI values are for {label}, more than {RECENT_MONTHS} months ago.",
-            link,
-        )
-    return True, f"{count} KPI values recorded, the latest for {label}.", link
-
-
-def overview_panel(site: Site) -> dict:
-    rows = kpi_summary(site.id)
-    return {"rows": [r for r in rows if r.points], "any": any(r.points for r in rows)}

@@ -6,15 +6,15 @@ import json
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
-from app.accounts.forms import ConfirmForm
 from app.core.access import require_site_role
 from app.core.cleantext import clean_text
 from app.core.dates import today
 from app.core.downloads import download
 from app.core.errors import StaleEdit
+from app.core.forms import ConfirmForm
 from app.core.raster import PngUnavailable, svg_to_png
 from app.extensions import db
-from app.kpis import bp, service
+from app.kpis import bp, queries, service
 from app.kpis.charts import run_chart_svg
 from app.kpis.export import export_workbook
 from app.kpis.forms import KpiGridForm, KpiImportForm, KpiTargetsForm
@@ -40,12 +40,12 @@ def _period_or_404(key: str) -> Period:
 
 @bp.get("/kpis")
 def index():
-    series = service.all_series(g.site.id)
-    rows = [service.summary_row(s) for s in series]
-    return render_template("kpis/index.html", rows=rows, periods=service.recorded_periods(series))
+    series = queries.all_series(g.site.id)
+    rows = [queries.summary_row(s) for s in series]
+    return render_template("kpis/index.html", rows=rows, periods=queries.recorded_periods(series))
 
 
-def _chart(series: service.KpiSeries, view: str, **size) -> str:
+def _chart(series: queries.KpiSeries, view: str, **size) -> str:
     return run_chart_svg(
         series.labels,
         series.percents,
@@ -59,7 +59,7 @@ def _chart(series: service.KpiSeries, view: str, **size) -> str:
     )
 
 
-def _view_arg(series: service.KpiSeries) -> str:
+def _view_arg(series: queries.KpiSeries) -> str:
     view = request.args.get("view", "run")
     return "xmr" if view == "xmr" and series.xmr is not None else "run"
 
@@ -67,12 +67,12 @@ def _view_arg(series: service.KpiSeries) -> str:
 @bp.get("/kpis/<int:number>")
 def detail(number: int):
     _kpi_or_404(number)
-    series = service.kpi_series(g.site.id, number)
+    series = queries.kpi_series(g.site.id, number)
     view = _view_arg(series)
     return render_template(
         "kpis/detail.html",
         series=series,
-        row=service.summary_row(series),
+        row=queries.summary_row(series),
         view=view,
         chart=_chart(series, view) if series.values else None,
         signals=series.signals_in_words(view),
@@ -82,7 +82,7 @@ def detail(number: int):
 @bp.get("/kpis/<int:number>.svg")
 def chart_svg(number: int):
     _kpi_or_404(number)
-    series = service.kpi_series(g.site.id, number)
+    series = queries.kpi_series(g.site.id, number)
     svg = _chart(series, _view_arg(series))
     svg = clean_text(svg)  # XML: no control characters from a title or site name
     return download(svg, site_name=g.site.name, document=f"kpi-{number}", ext="svg")
@@ -91,7 +91,7 @@ def chart_svg(number: int):
 @bp.get("/kpis/<int:number>.png")
 def chart_png(number: int):
     _kpi_or_404(number)
-    series = service.kpi_series(g.site.id, number)
+    series = queries.kpi_series(g.site.id, number)
     try:
         png = svg_to_png(str(_chart(series, _view_arg(series))))
     except PngUnavailable as error:
@@ -101,7 +101,7 @@ def chart_png(number: int):
 
 @bp.get("/kpis.xlsx")
 def export_xlsx():
-    data = export_workbook(service.all_series(g.site.id), g.site.name)
+    data = export_workbook(queries.all_series(g.site.id), g.site.name)
     return download(data, site_name=g.site.name, document="kpis", ext="xlsx")
 
 

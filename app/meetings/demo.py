@@ -77,7 +77,7 @@ ACTION_TEXTS = [
 ]
 
 
-def seed_meetings(ctx) -> None:  # noqa: ANN001 - app.demo.DemoContext
+def seed_meetings(ctx) -> None:  # noqa: ANN001 - app.sites.demo.DemoContext
     for key, site in ctx.sites.items():
         people, groups = _site_people(site.id)
         steering = groups.get("steering_group")
@@ -133,7 +133,7 @@ def seed_meetings(ctx) -> None:  # noqa: ANN001 - app.demo.DemoContext
     db.session.flush()
 
 
-def bench_meetings(ctx) -> None:  # noqa: ANN001 - app.demo.BenchContext
+def bench_meetings(ctx) -> None:  # noqa: ANN001 - app.sites.demo.BenchContext
     """tasks/10 meetings, half past and half ahead, each with agenda items and two actions."""
     site = ctx.site
     people, groups = _site_people(site.id)

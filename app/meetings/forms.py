@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Stop
 from app.core.forms import UKDateField
 from app.meetings.models import ACTION_STATUSES, MEETING_KINDS
 from app.meetings.service import FREQUENCIES, ActionDetails, ItemDetails, MeetingDetails
+from app.toolkit.vocabulary import gateway_phase_numbers
 
 _TIME = re.compile(r"^\s*(\d{1,2})\s*[:.]?\s*(\d{2})\s*$")
 
@@ -145,7 +146,7 @@ class AgendaItemForm(FlaskForm):
     gateway_phase = SelectField(
         "Linked gateway (optional)",
         coerce=optional_int,
-        choices=[("", "None")] + [(str(n), f"Phase {n} gateway") for n in range(1, 7)],
+        choices=[("", "None")] + [(str(n), f"Phase {n} gateway") for n in gateway_phase_numbers()],
     )
 
     def set_choices(self, people: list, tasks: list) -> None:

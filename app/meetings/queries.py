@@ -63,19 +63,23 @@ def meetings_for_list(site_id: int) -> tuple[list[Meeting], list[Meeting]]:
     return upcoming, past
 
 
+# What a meeting's page shows: get_for_site_or_404(Meeting, id, *MEETING_PAGE)
+MEETING_PAGE = (
+    joinedload(Meeting.group),
+    joinedload(Meeting.chair),
+    joinedload(Meeting.minute_taker),
+    selectinload(Meeting.invitees).joinedload(Invitee.person),
+    selectinload(Meeting.agenda).options(
+        joinedload(AgendaItem.presenter), joinedload(AgendaItem.task)
+    ),
+)
+
+
 def load_meeting(site_id: int, meeting_id: int) -> Meeting | None:
     return db.session.scalar(
         select(Meeting)
         .where(Meeting.id == meeting_id, Meeting.site_id == site_id)
-        .options(
-            joinedload(Meeting.group),
-            joinedload(Meeting.chair),
-            joinedload(Meeting.minute_taker),
-            selectinload(Meeting.invitees).joinedload(Invitee.person),
-            selectinload(Meeting.agenda).options(
-                joinedload(AgendaItem.presenter), joinedload(AgendaItem.task)
-            ),
-        )
+        .options(*MEETING_PAGE)
     )
 
 
@@ -139,12 +143,7 @@ def action_log(site_id: int, filters: ActionFilters, on: date) -> list[Action]:
     )
 
 
-def load_action(site_id: int, action_id: int) -> Action | None:
-    return db.session.scalar(
-        select(Action)
-        .where(Action.id == action_id, Action.site_id == site_id)
-        .options(*_action_options())
-    )
+ACTION_PAGE = tuple(_action_options())
 
 
 # ---- For other features (names are a contract) ----

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 
-from app.accounts.forms import ConfirmForm
+from app.core.access import get_for_site_or_404
 from app.core.dates import to_london, uk_datetime
 from app.core.downloads import download
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
+from app.core.forms import ConfirmForm
 from app.core.web import form_status
 from app.extensions import db
 from app.meetings import bp, export, ics, queries, service
@@ -22,20 +23,6 @@ from app.meetings.forms import (
 from app.meetings.models import ACTION_REVIEW, ATTENDANCE, STANDING_ITEMS, AgendaItem, Meeting
 
 STANDING_KEYS = {key for key, _title, _minutes in STANDING_ITEMS}
-
-
-def _meeting_or_404(meeting_id: int) -> Meeting:
-    meeting = queries.load_meeting(g.site.id, meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
-
-
-def _item_or_404(meeting: Meeting, item_id: int) -> AgendaItem:
-    item = next((item for item in meeting.agenda if item.id == item_id), None)
-    if item is None:
-        abort(404)
-    return item
 
 
 def _show_url(meeting: Meeting, anchor: str = "") -> str:
@@ -99,7 +86,7 @@ def series():
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
 def edit(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     form = _meeting_form(MeetingForm)
     if request.method == "GET":
         start, end = to_london(meeting.starts_at), to_london(meeting.ends_at)
@@ -130,7 +117,7 @@ def edit(meeting_id: int):
 
 @bp.route("/meetings/<int:meeting_id>/cancel", methods=["GET", "POST"])
 def cancel(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
@@ -176,12 +163,12 @@ def _show(meeting: Meeting, status: int = 200, **forms) -> tuple[str, int]:
 
 @bp.get("/meetings/<int:meeting_id>")
 def show(meeting_id: int):
-    return _show(_meeting_or_404(meeting_id))
+    return _show(get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE))
 
 
 @bp.post("/meetings/<int:meeting_id>/invitees")
 def invite(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     form = InviteForm()
     if form.validate_on_submit():
         try:
@@ -197,7 +184,7 @@ def invite(meeting_id: int):
 
 @bp.post("/meetings/<int:meeting_id>/invitees/<int:invitee_id>/remove")
 def uninvite(meeting_id: int, invitee_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     if ConfirmForm().validate_on_submit():
         try:
             service.remove_invitee(meeting, invitee_id)
@@ -210,7 +197,7 @@ def uninvite(meeting_id: int, invitee_id: int):
 
 @bp.post("/meetings/<int:meeting_id>/attendance")
 def attendance(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     marks = {
@@ -231,7 +218,7 @@ def attendance(meeting_id: int):
 
 @bp.post("/meetings/<int:meeting_id>/agenda")
 def add_item(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     form = AgendaItemForm()
     form.set_choices([], [])
     if form.validate_on_submit():
@@ -244,12 +231,14 @@ def add_item(meeting_id: int):
             db.session.commit()
             flash("Agenda item added.")
             return redirect(_show_url(meeting, "agenda"))
-    return _show(_meeting_or_404(meeting_id), 422, item_form=form)
+    return _show(
+        get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE), 422, item_form=form
+    )
 
 
 @bp.post("/meetings/<int:meeting_id>/agenda/standard")
 def standing_items(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     if ConfirmForm().validate_on_submit():
         try:
             added = service.add_standing_items(meeting)
@@ -263,8 +252,8 @@ def standing_items(meeting_id: int):
 
 @bp.post("/meetings/<int:meeting_id>/agenda/<int:item_id>/move")
 def move_item(meeting_id: int, item_id: int):
-    meeting = _meeting_or_404(meeting_id)
-    _item_or_404(meeting, item_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
+    get_for_site_or_404(AgendaItem, item_id, where=(AgendaItem.meeting_id == meeting.id,))
     if ConfirmForm().validate_on_submit():
         service.move_item(meeting, item_id, request.form.get("direction", "down"))
         db.session.commit()
@@ -273,8 +262,8 @@ def move_item(meeting_id: int, item_id: int):
 
 @bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/remove", methods=["GET", "POST"])
 def remove_item(meeting_id: int, item_id: int):
-    meeting = _meeting_or_404(meeting_id)
-    item = _item_or_404(meeting, item_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
+    item = get_for_site_or_404(AgendaItem, item_id, where=(AgendaItem.meeting_id == meeting.id,))
     form = ConfirmForm()
     if form.validate_on_submit():
         service.remove_item(meeting, item)
@@ -286,8 +275,8 @@ def remove_item(meeting_id: int, item_id: int):
 
 @bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/minutes", methods=["GET", "POST"])
 def minutes(meeting_id: int, item_id: int):
-    meeting = _meeting_or_404(meeting_id)
-    item = _item_or_404(meeting, item_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
+    item = get_for_site_or_404(AgendaItem, item_id, where=(AgendaItem.meeting_id == meeting.id,))
     form = MinutesForm(obj=item if request.method == "GET" else None)
     if request.method == "GET":
         form.version.data = item.version
@@ -314,7 +303,7 @@ def minutes(meeting_id: int, item_id: int):
 
 @bp.post("/meetings/<int:meeting_id>/actions")
 def add_action(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     form = ActionForm()
     form.set_choices([], [])
     if form.validate_on_submit():
@@ -327,12 +316,14 @@ def add_action(meeting_id: int):
             db.session.commit()
             flash("Action added to the action log.")
             return redirect(_show_url(meeting, "actions"))
-    return _show(_meeting_or_404(meeting_id), 422, action_form=form)
+    return _show(
+        get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE), 422, action_form=form
+    )
 
 
 @bp.post("/meetings/<int:meeting_id>/issue")
 def issue(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     form = ConfirmForm(prefix="issue")
     if form.validate_on_submit():
         try:
@@ -347,7 +338,7 @@ def issue(meeting_id: int):
 
 @bp.get("/meetings/<int:meeting_id>/agenda")
 def agenda(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     return render_template(
         "meetings/agenda.html",
         meeting=meeting,
@@ -369,14 +360,14 @@ def _download(content: bytes, meeting: Meeting, what: str, ext: str) -> Response
 
 @bp.get("/meetings/<int:meeting_id>/agenda.docx")
 def agenda_docx(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     content = export.agenda_docx(g.site.name, meeting, queries.carried_forward(meeting))
     return _download(content, meeting, "agenda", "docx")
 
 
 @bp.get("/meetings/<int:meeting_id>/minutes.docx")
 def minutes_docx(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     content = export.minutes_docx(
         g.site.name, meeting, queries.meeting_actions(meeting), queries.carried_forward(meeting)
     )
@@ -385,7 +376,7 @@ def minutes_docx(meeting_id: int):
 
 @bp.get("/meetings/<int:meeting_id>.ics")
 def meeting_ics(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
     content = ics.calendar_for([meeting], g.site.name, meeting.title)
     return _download(content, meeting, "meeting", "ics")
 

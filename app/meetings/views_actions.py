@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 
+from app.core.access import get_for_site_or_404
 from app.core.dates import today, uk_date
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
 from app.core.web import form_status
@@ -13,13 +14,6 @@ from app.meetings.forms import ActionForm, ActionStatusForm, optional_int
 from app.meetings.models import ACTION_STATUSES, Action
 
 FILTER_STATUSES = {"": "All", **ACTION_STATUSES, "overdue": "Overdue"}
-
-
-def _action_or_404(action_id: int) -> Action:
-    action = queries.load_action(g.site.id, action_id)
-    if action is None:
-        abort(404)
-    return action
 
 
 def _filters() -> queries.ActionFilters:
@@ -75,7 +69,7 @@ def actions():
 @bp.post("/actions/<int:action_id>/status")
 def set_action_status(action_id: int):
     """The inline status change (htmx swaps the row; without JavaScript, a redirect)."""
-    action = _action_or_404(action_id)
+    action = get_for_site_or_404(Action, action_id, *queries.ACTION_PAGE)
     form = ActionStatusForm()
     if not form.validate_on_submit():
         if htmx:
@@ -117,7 +111,7 @@ def set_action_status(action_id: int):
 
 @bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
 def edit_action(action_id: int):
-    action = _action_or_404(action_id)
+    action = get_for_site_or_404(Action, action_id, *queries.ACTION_PAGE)
     form = ActionForm(obj=action if request.method == "GET" else None)
     form.set_choices(queries.people(g.site.id), queries.tasks(g.site.id))
     if form.validate_on_submit():

@@ -1,7 +1,24 @@
 """Needs and benefits (Phase 3): population, caseload, staffing and fractures prevented."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from flask import Blueprint
+
+if TYPE_CHECKING:
+    from app.core.registry import Registry
 
 bp = Blueprint("needs", __name__)
 
 from app.needs import views  # noqa: E402, F401
+
+
+def register(registry: Registry) -> None:
+    """What this feature adds to pages and commands other packages own."""
+    from app.needs.demo import bench_needs, demo_needs
+    from app.needs.service import needs_entered, overview_panel
+
+    registry.add_panel("needs/_overview_panel.html", overview_panel, order=50)
+    registry.add_gateway_check("needs_entered", needs_entered, "sites.needs.index")
+    registry.add_demo(demo_needs, bench_needs, order=50)

@@ -6,10 +6,10 @@ population (about 300 hip fractures a year per 100,000 aged 50+), with typical s
 
 from __future__ import annotations
 
-from app.demo import BenchContext, DemoContext
 from app.needs.assumptions import Override
 from app.needs.model import AGE_BANDS, SEXES, Admissions, NeedsInputs, Scenario, band_key
 from app.needs.service import NeedsState, save
+from app.sites.demo import BenchContext, DemoContext
 
 # Share of people aged 50+ in each band, women then men (roughly England's age structure).
 BAND_SHARES = {

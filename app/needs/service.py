@@ -106,17 +106,6 @@ def current_state(site: Site) -> NeedsState:
     return state_from_version(latest_version(site.id))
 
 
-def version_or_404(site: Site, version_id: int) -> NeedsVersion:
-    from flask import abort
-
-    version = db.session.scalar(
-        select(NeedsVersion).where(NeedsVersion.id == version_id, NeedsVersion.site_id == site.id)
-    )
-    if version is None:
-        abort(404)
-    return version
-
-
 def history(site: Site, limit: int = 50) -> list[tuple[NeedsVersion, str | None]]:
     """Newest first, with the name of whoever saved each version (one query)."""
     rows = db.session.execute(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.core.access import get_for_site_or_404
 from app.core.downloads import download
 from app.core.errors import StaleEdit, check_version
 from app.core.web import form_status
@@ -30,6 +31,7 @@ from app.needs.model import (
     band_key,
     compute,
 )
+from app.needs.models import NeedsVersion
 
 
 def assumption_text(key: str, value: float) -> str:
@@ -118,7 +120,7 @@ def index():
 
 @bp.get("/needs/versions/<int:version_id>")
 def version(version_id: int):
-    saved = service.version_or_404(g.site, version_id)
+    saved = get_for_site_or_404(NeedsVersion, version_id)
     state = service.state_from_version(saved)
     return render_template("needs/version.html", **_context(state))
 

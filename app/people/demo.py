@@ -255,7 +255,7 @@ def _email(name: str, domain: str) -> str:
     return f"{'.'.join(parts)}@{domain}"
 
 
-def demo_people(ctx) -> None:  # noqa: ANN001 - app.demo.DemoContext
+def demo_people(ctx) -> None:  # noqa: ANN001 - app.sites.demo.DemoContext
     from app.sites.models import Membership
 
     for site_key, site in ctx.sites.items():
@@ -301,7 +301,7 @@ def demo_people(ctx) -> None:  # noqa: ANN001 - app.demo.DemoContext
     db.session.flush()
 
 
-def bench_people(ctx) -> None:  # noqa: ANN001 - app.demo.BenchContext
+def bench_people(ctx) -> None:  # noqa: ANN001 - app.sites.demo.BenchContext
     """tasks/3 people; all in the reference group, some on the team and steering group."""
     site = ctx.site
     ensure_standard_groups(site)

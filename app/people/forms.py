@@ -147,10 +147,6 @@ class JoinGroupForm(FlaskForm):
         self.team_role.choices = [("", "No role"), *roles]
 
 
-class ConfirmForm(FlaskForm):
-    """A POST with only the CSRF token: confirming a removal or an erasure."""
-
-
 class ImportUploadForm(FlaskForm):
     file = FileField("A CSV or Excel (.xlsx) file")
 

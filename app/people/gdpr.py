@@ -1,29 +1,30 @@
 """Personal data: what the app holds about a person, and erasing it (UK GDPR).
 
-Other features plug in here: PERSON_SECTIONS lists what a person owns or attends (shown
-on their page and included in their data export); ERASURE_HOOKS remove what a feature
-holds about them when they are erased. Logs name ids only, never the person.
+Other features plug in through the registry (app/core/registry.py): `person_sections` list
+what a person owns or attends (shown on their page and included in their data export);
+`erasure_hooks` remove what a feature holds about them when they are erased.
+Logs name ids only, never the person.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import String, Text, func, or_, select
 
 from app.core.audit import AuditEvent, record_event
 from app.core.errors import ServiceError
+from app.core.registry import registry
 from app.extensions import db
 from app.people.models import ERASED_NAME, Person
 
 log = logging.getLogger(__name__)
 
 
-# Extension point for the person page and the personal-data export: other features append a
-# callable (person) -> list[PersonItem] under a heading, e.g. ("Risks owned", risks_owned).
+# Extension point for the person page and the personal-data export: other features register
+# a callable (person) -> list[PersonItem] under a heading, e.g. ("Risks owned", risks_owned).
 @dataclass
 class PersonItem:
     title: str
@@ -33,49 +34,15 @@ class PersonItem:
     data: dict | None = None  # what the personal-data export holds about this item
 
 
-PERSON_SECTIONS: list[tuple[str, Callable[[Person], list[PersonItem]]]] = []
-
-
-def _tasks_owned(person: Person) -> list[PersonItem]:
-    from app.plan.models import TASK_STATUSES, Task
-
-    tasks = db.session.scalars(
-        select(Task)
-        .where(Task.site_id == person.site_id, Task.owner_id == person.id)
-        .order_by(Task.phase, Task.position, Task.id)
-    )
-    return [
-        PersonItem(
-            title=task.title,
-            endpoint="sites.plan.task",
-            values={"task_id": task.id},
-            detail=TASK_STATUSES.get(task.status, task.status),
-            data={
-                "task_id": task.id,
-                "title": task.title,
-                "phase": task.phase,
-                "status": task.status,
-                "due_date": task.due_date.isoformat() if task.due_date else None,
-            },
-        )
-        for task in tasks
-    ]
-
-
-PERSON_SECTIONS.append(("Tasks owned", _tasks_owned))
-
-
 def person_sections(person: Person) -> list[tuple[str, list[PersonItem]]]:
-    return [(heading, load(person)) for heading, load in PERSON_SECTIONS]
+    return [(heading, load(person)) for heading, load in registry().person_sections]
 
 
 # --- Erasure (UK GDPR right to erasure) -------------------------------------------------
 
-# Other features append callables (person_id, site_id) -> None that remove whatever personal
-# data of this person they hold. They run after the person's own record is blanked and
-# before the site's free text and history are scrubbed.
-ERASURE_HOOKS: list[Callable[[int, int], None]] = []
-
+# Other features register callables (person_id, site_id) -> None (`registry.erasure_hooks`)
+# that remove whatever personal data of this person they hold. They run after the person's
+# own record is blanked and before the site's free text and history are scrubbed.
 _BLANKED = ("job_title", "organisation", "category_other", "email", "phone", "notes")
 
 
@@ -90,19 +57,13 @@ def erase_person(person: Person, by_user) -> None:  # noqa: ANN001 - a User or N
         raise ServiceError("This person's details have already been erased.")
     site_id, person_id = person.site_id, person.id
     secrets = [s for s in {person.name.strip(), person.email.strip()} if len(s) >= 3]
-    from app.plan.models import Task
-
-    for task in db.session.scalars(
-        select(Task).where(Task.site_id == site_id, Task.owner_id == person_id)
-    ):
-        task.owner_id = None  # the task stays, unowned; its history keeps only ids
     for link in list(person.group_links):
         db.session.delete(link)
     for name in _BLANKED:
         setattr(person, name, "")
     person.name, person.category, person.user_id, person.erased = ERASED_NAME, None, None, True
     db.session.flush()
-    for hook in ERASURE_HOOKS:
+    for hook in registry().erasure_hooks:
         hook(person_id, site_id)
     db.session.flush()
     _scrub_site_text(site_id, secrets)

@@ -19,8 +19,6 @@ from app.core.dates import today
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.people.gdpr import (  # noqa: F401 - other features import these from here
-    ERASURE_HOOKS,
-    PERSON_SECTIONS,
     PersonItem,
     erase_person,
     person_sections,

@@ -17,32 +17,19 @@ from flask import (
 )
 from flask_login import current_user
 
-from app.core.access import require_site_role
+from app.core.access import get_for_site_or_404, require_site_role
 from app.core.audit import history_for, record_event
 from app.core.downloads import download
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
+from app.core.forms import ConfirmForm
 from app.core.web import form_status
 from app.extensions import db
 from app.people import bp, service
 from app.people.coverage import site_coverage
 from app.people.export import people_csv, people_xlsx
-from app.people.forms import ConfirmForm, GroupForm, JoinGroupForm, MemberForm, PersonForm
+from app.people.forms import GroupForm, JoinGroupForm, MemberForm, PersonForm
 from app.people.gdpr import personal_data
-from app.people.models import ENGAGEMENT_STATUSES, GROUP_KINDS, Person
-
-
-def _person_or_404(person_id: int) -> Person:
-    person = service.person_in_site(g.site.id, person_id)
-    if person is None:
-        abort(404)
-    return person
-
-
-def _group_or_404(group_id: int):  # noqa: ANN202
-    group = service.group_in_site(g.site.id, group_id)
-    if group is None:
-        abort(404)
-    return group
+from app.people.models import ENGAGEMENT_STATUSES, GROUP_KINDS, Group, Person
 
 
 def _role_choices() -> list[tuple[str, str]]:
@@ -95,7 +82,7 @@ def new():
 
 @bp.get("/people/<int:person_id>")
 def show(person_id: int):
-    person = _person_or_404(person_id)
+    person = get_for_site_or_404(Person, person_id)
     _ensure_groups()
     groups = [grp for grp, _n in service.groups_with_counts(g.site)]
     return render_template(
@@ -114,7 +101,7 @@ def show(person_id: int):
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
 def edit(person_id: int):
     require_site_role("editor")
-    person = _person_or_404(person_id)
+    person = get_for_site_or_404(Person, person_id)
     if person.erased:
         abort(404)
     form = PersonForm(obj=person, users=service.site_users(g.site.id))
@@ -146,11 +133,11 @@ def edit(person_id: int):
 
 @bp.post("/people/<int:person_id>/groups")
 def join_group(person_id: int):
-    person = _person_or_404(person_id)
+    person = get_for_site_or_404(Person, person_id)
     groups = [grp for grp, _n in service.groups_with_counts(g.site)]
     form = JoinGroupForm(groups=groups, roles=_role_choices())
     if form.validate_on_submit():
-        group = _group_or_404(int(form.group_id.data))
+        group = get_for_site_or_404(Group, int(form.group_id.data))
         try:
             service.add_to_group(group, person, form.team_role.data or "")
         except ServiceError as error:
@@ -166,7 +153,7 @@ def join_group(person_id: int):
 @bp.get("/people/<int:person_id>/data.json")
 def export_person(person_id: int):
     require_site_role("editor")
-    person = _person_or_404(person_id)
+    person = get_for_site_or_404(Person, person_id)
     data = personal_data(person)
     record_event(
         "export",
@@ -186,7 +173,7 @@ def export_person(person_id: int):
 @bp.route("/people/<int:person_id>/erase", methods=["GET", "POST"])
 def erase(person_id: int):
     require_site_role("manager")
-    person = _person_or_404(person_id)
+    person = get_for_site_or_404(Person, person_id)
     if person.erased:
         flash("This person's details have already been erased.")
         return redirect(url_for("sites.people.show", person_id=person.id))
@@ -262,7 +249,7 @@ def groups():
 
 @bp.route("/groups/<int:group_id>", methods=["GET", "POST"])
 def group(group_id: int):
-    grp = _group_or_404(group_id)
+    grp = get_for_site_or_404(Group, group_id)
     form = MemberForm(people=service.people_choices(g.site.id), roles=_role_choices())
     if form.validate_on_submit():
         person = service.person_in_site(g.site.id, int(form.person_id.data))
@@ -291,7 +278,7 @@ def group(group_id: int):
 @bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])
 def edit_group(group_id: int):
     require_site_role("editor")
-    grp = _group_or_404(group_id)
+    grp = get_for_site_or_404(Group, group_id)
     form = GroupForm(obj=grp)
     if request.method == "GET":
         form.version.data = grp.version
@@ -320,7 +307,7 @@ def edit_group(group_id: int):
 @bp.route("/groups/<int:group_id>/delete", methods=["GET", "POST"])
 def delete_group(group_id: int):
     require_site_role("editor")
-    grp = _group_or_404(group_id)
+    grp = get_for_site_or_404(Group, group_id)
     form = ConfirmForm()
     if grp.kind != "custom":
         flash("The project team, reference group and steering group cannot be deleted.", "error")
@@ -344,7 +331,7 @@ def delete_group(group_id: int):
 @bp.route("/groups/<int:group_id>/members/<int:member_id>/remove", methods=["GET", "POST"])
 def remove_member(group_id: int, member_id: int):
     require_site_role("editor")
-    grp = _group_or_404(group_id)
+    grp = get_for_site_or_404(Group, group_id)
     member = service.member_in_group(grp, member_id)
     if member is None:
         abort(404)

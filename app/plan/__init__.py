@@ -1,8 +1,27 @@
 """The project plan: tasks by phase with RAG, the timeline, the workbook in and out."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from flask import Blueprint
+
+if TYPE_CHECKING:
+    from app.core.registry import Registry
 
 bp = Blueprint("plan", __name__)
 mytasks_bp = Blueprint("mytasks", __name__)
 
 from app.plan import views  # noqa: E402, F401
+
+
+def register(registry: Registry) -> None:
+    """What this feature adds to pages and commands other packages own."""
+    from app.plan.board import overview_panel
+    from app.plan.demo import bench_tasks, demo_plans
+    from app.plan.people_links import tasks_owned, unassign_tasks
+
+    registry.add_panel("plan/_overview_panel.html", overview_panel, order=10)
+    registry.add_demo(demo_plans, bench_tasks, order=20)
+    registry.person_sections.append(("Tasks owned", tasks_owned))
+    registry.erasure_hooks.append(unassign_tasks)

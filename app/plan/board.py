@@ -19,8 +19,9 @@ from app.plan import rag as rules
 from app.plan.models import TASK_STATUSES, Task
 from app.sites.models import Site
 from app.toolkit import Phase, get_toolkit
+from app.toolkit.vocabulary import RAG_LABELS
 
-RAG_FILTERS = {"red": "Red", "amber": "Amber", "green": "Green", "complete": "Complete"}
+RAG_FILTERS = dict(RAG_LABELS)
 
 
 @dataclass

@@ -6,11 +6,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.demo import BenchContext, DemoContext
 from app.extensions import db
 from app.people.models import Person
 from app.plan.models import Plan, Task, TaskComment
 from app.plan.service import create_plan
+from app.sites.demo import BenchContext, DemoContext
 from app.toolkit import get_toolkit
 
 # site key: (service kind, months since the start, phases mostly done before the current one)

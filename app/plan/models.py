@@ -10,6 +10,7 @@ from app.core.dates import utcnow
 from app.core.db import TimestampMixin, VersionedMixin
 from app.extensions import db
 from app.people.models import Person
+from app.toolkit.vocabulary import RAG_LABELS, REPORTABLE_RAG
 
 TASK_STATUSES = {
     "not_started": "Not started",
@@ -18,7 +19,7 @@ TASK_STATUSES = {
     "complete": "Complete",
     "not_applicable": "Not applicable",
 }
-RAG_VALUES = {"red": "Red", "amber": "Amber", "green": "Green"}
+RAG_VALUES = {key: RAG_LABELS[key] for key in REPORTABLE_RAG}
 SERVICE_KINDS = {"new": "A new service", "improving": "Improving an existing service"}
 
 

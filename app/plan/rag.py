@@ -29,11 +29,9 @@ from sqlalchemy import and_, case, func, or_, select
 
 from app.extensions import db
 from app.plan.models import Task
+from app.toolkit.vocabulary import RAG_LABELS, rag_ladder, severity  # noqa: F401 - RAG_LABELS for the plan's users
 
 DUE_SOON_DAYS = 14
-RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green", "complete": "Complete"}
-RAG_COLOURS = {"red": "red", "amber": "orange", "green": "green", "complete": "blue"}
-_SEVERITY = {"complete": 0, "green": 1, "amber": 2, "red": 3}
 
 
 def derived_rag(status: str, start: date | None, due: date | None, today: date) -> str | None:
@@ -59,14 +57,14 @@ def is_rosier(reported: str | None, derived: str | None) -> bool:
     """True when someone reports a better RAG than the dates give (both are then shown)."""
     if not reported or derived in (None, "complete"):
         return False
-    return _SEVERITY[reported] < _SEVERITY[derived]
+    return severity(reported) < severity(derived)
 
 
 def effective_rag(derived: str | None, reported: str | None) -> str | None:
     """The RAG a task contributes to roll-ups: the worse of derived and reported."""
     if derived in (None, "complete") or not reported:
         return derived
-    return reported if _SEVERITY[reported] > _SEVERITY[derived] else derived
+    return reported if severity(reported) > severity(derived) else derived
 
 
 @dataclass(frozen=True)
@@ -78,15 +76,12 @@ class RolledTask:
 def roll_up(tasks: Iterable[RolledTask]) -> str | None:
     """Phase or site RAG from its tasks' effective RAGs (see the module docstring)."""
     applicable = [t for t in tasks if t.rag is not None]
-    if not applicable:
-        return None
-    if all(t.rag == "complete" for t in applicable):
-        return "complete"
-    if any(t.rag == "red" and t.essential for t in applicable):
-        return "red"
-    if any(t.rag in ("red", "amber") for t in applicable):
-        return "amber"
-    return "green"
+    return rag_ladder(
+        applicable=len(applicable),
+        complete=sum(t.rag == "complete" for t in applicable),
+        essential_red=sum(t.rag == "red" and t.essential for t in applicable),
+        red_or_amber=sum(t.rag in ("red", "amber") for t in applicable),
+    )
 
 
 @dataclass(frozen=True)
@@ -147,16 +142,7 @@ def site_rag_summary(site_ids: list[int], today: date) -> dict[int, SummaryRow]:
     result = {}
     for site_id, n_app, n_done, ess_app, ess_done, n_overdue, ess_red, red_amber in rows:
         n_app, n_done = int(n_app or 0), int(n_done or 0)
-        if n_app == 0:
-            rag = None
-        elif n_done == n_app:
-            rag = "complete"
-        elif ess_red:
-            rag = "red"
-        elif red_amber:
-            rag = "amber"
-        else:
-            rag = "green"
+        rag = rag_ladder(n_app, n_done, int(ess_red or 0), int(red_amber or 0))
         result[site_id] = SummaryRow(
             site_id, rag, int(ess_done or 0), int(ess_app or 0), n_done, n_app, int(n_overdue or 0)
         )

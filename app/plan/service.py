@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import date
 
-from flask import abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -67,15 +66,8 @@ def owner_choices(site: Site) -> list[tuple[int, str]]:
     return [(row.id, row.name) for row in rows]
 
 
-def get_task_or_404(site: Site, task_id: int) -> Task:
-    task = db.session.scalar(
-        select(Task)
-        .where(Task.id == task_id, Task.site_id == site.id)
-        .options(joinedload(Task.owner), joinedload(Task.predecessor))
-    )
-    if task is None:
-        abort(404)
-    return task
+# What a task's pages show besides the task: load with get_for_site_or_404(Task, id, *TASK_PAGE)
+TASK_PAGE = (joinedload(Task.owner), joinedload(Task.predecessor))
 
 
 @dataclass

@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import parse_qsl
 
 from flask import (
-    abort,
     flash,
     g,
     redirect,
@@ -17,21 +16,17 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from app.accounts.forms import ConfirmForm
-from app.core.access import can, require_site_role
-from app.core.audit import record_event
+from app.core.access import can, get_for_site_or_404, require_site_role
 from app.core.dates import today, uk_date
-from app.core.downloads import download
-from app.core.errors import ERROR_TITLES, ServiceError, StaleEdit, apply_form_errors, check_version
+from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
+from app.core.forms import ConfirmForm
 from app.core.web import form_status
 from app.extensions import db, htmx
 from app.plan import board as boards
-from app.plan import bp, mytasks_bp, pending, service, workbook
+from app.plan import bp, mytasks_bp, service
 from app.plan.forms import (
     CommentForm,
-    ConfirmImportForm,
     CreatePlanForm,
-    ImportForm,
     InlineTaskForm,
     TaskForm,
 )
@@ -69,7 +64,7 @@ def _plan_page(create_form: CreatePlanForm | None = None, status: int = 200):
 
 def _row_fragment(task_id: int, editing: bool):
     """One task's row for htmx: as a form (Edit) or as text again (Cancel)."""
-    task = service.get_task_or_404(g.site, task_id)
+    task = get_for_site_or_404(Task, task_id, *service.TASK_PAGE)
     return render_template(
         "plan/_row.html",
         view=boards.task_view(task, today()),
@@ -151,33 +146,17 @@ def _phase_fragment(task: Task, form: InlineTaskForm | None = None, status: int 
 
 @bp.post("/tasks/<int:task_id>/inline")
 def inline(task_id: int):
-    task = service.get_task_or_404(g.site, task_id)
+    task = get_for_site_or_404(Task, task_id, *service.TASK_PAGE)
     form = InlineTaskForm()
     form.set_owners(service.owner_choices(g.site))
     if form.validate_on_submit():
-        try:
-            check_version(form.version.data, task.version, _stale(task, form))
-        except StaleEdit as stale:
-            if not htmx:
-                raise
-            # Replace the page's main content with the 409 page rather than one row.
-            html = render_template(
-                "errors/409.html", status=409, title=ERROR_TITLES[409], stale=stale
-            )
-            return (
-                html,
-                409,
-                {
-                    "HX-Retarget": "#maincontent",
-                    "HX-Reswap": "outerHTML",
-                    "HX-Reselect": "#maincontent",
-                },
-            )
+        # A stale edit is a 409: for htmx, the error handler swaps in the whole 409 page.
+        check_version(form.version.data, task.version, _stale(task, form))
         try:
             service.update_task(task, form.changes(), today())
         except ServiceError as error:
             db.session.rollback()
-            task = service.get_task_or_404(g.site, task_id)
+            task = get_for_site_or_404(Task, task_id, *service.TASK_PAGE)
             apply_form_errors(form, error)
         else:
             db.session.commit()
@@ -243,7 +222,9 @@ def new_task():
 
 @bp.get("/tasks/<int:task_id>")
 def task(task_id: int):
-    return _task_page(service.get_task_or_404(g.site, task_id), CommentForm(formdata=None))
+    return _task_page(
+        get_for_site_or_404(Task, task_id, *service.TASK_PAGE), CommentForm(formdata=None)
+    )
 
 
 def _task_page(task: Task, comment_form: CommentForm, status: int = 200):
@@ -261,7 +242,7 @@ def _task_page(task: Task, comment_form: CommentForm, status: int = 200):
 @bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
 def edit_task(task_id: int):
     require_site_role("editor")
-    task = service.get_task_or_404(g.site, task_id)
+    task = get_for_site_or_404(Task, task_id, *service.TASK_PAGE)
     form = _task_form(task)
     if form.validate_on_submit():
         check_version(form.version.data, task.version, _stale(task, form))
@@ -269,7 +250,7 @@ def edit_task(task_id: int):
             service.update_task(task, form.changes(), today())
         except ServiceError as error:
             db.session.rollback()
-            task = service.get_task_or_404(g.site, task_id)
+            task = get_for_site_or_404(Task, task_id, *service.TASK_PAGE)
             apply_form_errors(form, error)
         else:
             db.session.commit()
@@ -280,7 +261,7 @@ def edit_task(task_id: int):
 
 @bp.post("/tasks/<int:task_id>/move")
 def move(task_id: int):
-    task = service.get_task_or_404(g.site, task_id)
+    task = get_for_site_or_404(Task, task_id, *service.TASK_PAGE)
     if ConfirmForm().validate_on_submit() and request.form.get("direction") in ("up", "down"):
         service.move_task(task, request.form["direction"])
         db.session.commit()
@@ -290,7 +271,7 @@ def move(task_id: int):
 @bp.route("/tasks/<int:task_id>/delete", methods=["GET", "POST"])
 def delete_task(task_id: int):
     require_site_role("editor")
-    task = service.get_task_or_404(g.site, task_id)
+    task = get_for_site_or_404(Task, task_id, *service.TASK_PAGE)
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         title = task.title
@@ -303,7 +284,7 @@ def delete_task(task_id: int):
 
 @bp.post("/tasks/<int:task_id>/comments")
 def comment(task_id: int):
-    task = service.get_task_or_404(g.site, task_id)
+    task = get_for_site_or_404(Task, task_id, *service.TASK_PAGE)
     form = CommentForm()
     if form.validate_on_submit():
         service.add_comment(task, form.body.data, current_user)
@@ -322,73 +303,6 @@ def timeline():
     )
 
 
-@bp.get("/plan.xlsx")
-def export():
-    tasks = boards.load_tasks(g.site)
-    data = workbook.export_plan(g.site, tasks, today())
-    record_event("export", site_id=g.site.id, detail="plan.xlsx")
-    db.session.commit()
-    return download(data, site_name=g.site.name, document="plan", ext="xlsx")
-
-
-@bp.route("/plan/import", methods=["GET", "POST"])
-def import_plan():
-    require_site_role("editor")
-    form = ImportForm()
-    problems = None
-    if form.validate_on_submit():
-        upload = request.files.get("workbook")
-        data = upload.read() if upload else b""
-        if not data:
-            form.workbook.errors = ["Choose an Excel workbook (.xlsx) to upload."]
-        elif upload.filename and not upload.filename.lower().endswith(".xlsx"):
-            form.workbook.errors = ["The file must be an Excel workbook ending in .xlsx."]
-        else:
-            try:
-                preview = workbook.read_workbook(g.site, data, boards.load_tasks(g.site), today())
-            except workbook.ImportError_ as error:
-                problems = error.problems
-                form.workbook.errors = [
-                    "Nothing was imported: fix the rows listed below and upload it again."
-                    if any(row for row, _ in problems)
-                    else problems[0][1]
-                ]
-            else:
-                token = pending.keep_upload(g.site.id, current_user.id, data)
-                db.session.commit()
-                return render_template(
-                    "plan/import_preview.html",
-                    preview=preview,
-                    form=ConfirmImportForm(formdata=None, token=token),
-                )
-    status = 422 if form.is_submitted() else 200
-    return render_template("plan/import.html", form=form, problems=problems), status
-
-
-@bp.post("/plan/import/confirm")
-def confirm_import():
-    form = ConfirmImportForm()
-    if not form.validate_on_submit():
-        abort(400)
-    upload = pending.find_upload(g.site.id, form.token.data)
-    if upload is None:
-        flash("That upload has expired. Upload the workbook again.", "error")
-        return redirect(url_for("sites.plan.import_plan"))
-    try:
-        tasks = boards.load_tasks(g.site)
-        preview = workbook.read_workbook(g.site, upload.content, tasks, today())
-        added, changed = workbook.apply_import(g.site, preview, today())
-    except workbook.ImportError_ as error:
-        db.session.rollback()
-        return render_template(
-            "plan/import.html", form=ImportForm(formdata=None), problems=error.problems
-        ), 422
-    pending.discard_upload(upload)
-    db.session.commit()
-    flash(f"Imported: {added} tasks added, {changed} changed.")
-    return redirect(url_for("sites.plan.index"))
-
-
 @mytasks_bp.get("/my-tasks", endpoint="index")
 @login_required
 def my_tasks():
@@ -399,3 +313,6 @@ def my_tasks():
         rags={task.id: service.rag_of(task, today()) for task, _site in rows},
         statuses=TASK_STATUSES,
     )
+
+
+from app.plan import workbook_views  # noqa: E402, F401 - the workbook download and upload routes

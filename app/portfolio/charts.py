@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from app.toolkit.vocabulary import RAG_STATUSES
+
 WIDTH, BAR, GAP, LEFT, RIGHT, TOP = 400, 18, 8, 185, 40, 8
 DEFAULT_COLOUR = "#005eb8"
-RAG_FILLS = {"red": "#d5281b", "amber": "#ffb81c", "green": "#007f3b", "complete": "#005eb8"}
+RAG_FILLS = {status.key: status.fill for status in RAG_STATUSES}
 NO_PLAN_FILL = "#768692"
 
 

@@ -7,8 +7,9 @@ from openpyxl.styles import PatternFill
 from app.core import spreadsheet as sheets
 from app.core.dates import to_london
 from app.portfolio.service import PortfolioRow
+from app.toolkit.vocabulary import RAG_STATUSES
 
-RAG_FILLS = {"red": "F4B6B0", "amber": "FFE08A", "green": "A8D5B5", "complete": "B3D1ED"}
+RAG_FILLS = {status.key: status.pale for status in RAG_STATUSES}
 
 COLUMNS = [
     ("Site", 34),

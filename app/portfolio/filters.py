@@ -5,8 +5,16 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from app.portfolio.service import PHASES, RAG_NAMES, RAG_ORDER, STATUS_SHORT, PortfolioRow
+from app.portfolio.service import (
+    NO_PLAN,
+    PHASES,
+    RAG_NAMES,
+    RAG_ORDER,
+    STATUS_SHORT,
+    PortfolioRow,
+)
 from app.sites.models import SERVICE_STATUSES
+from app.toolkit.vocabulary import RAG_LABELS
 
 
 @dataclass
@@ -37,13 +45,7 @@ class Filters:
         return items
 
 
-RAG_FILTERS = {
-    "red": "Red",
-    "amber": "Amber",
-    "green": "Green",
-    "complete": "Complete",
-    "none": "No plan",
-}
+RAG_FILTERS = {**RAG_LABELS, "none": NO_PLAN}
 
 
 def parse_filters(args: dict, follows_any: bool) -> Filters:

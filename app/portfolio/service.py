@@ -30,21 +30,17 @@ from app.plan.models import Task
 from app.plan.rag import sql_flags  # the one definition of "effectively red / amber"
 from app.portfolio.models import SiteFollow
 from app.sites.models import Site
+from app.toolkit.vocabulary import RAG_LABELS, current_phase, gateway_phase_numbers, rag_ladder
 
-PHASES = range(1, 7)
+PHASES = gateway_phase_numbers()
 # The three kinds of service in the charity's own words (the sites form has longer labels).
 STATUS_SHORT = {"new": "New", "developing": "Developing", "improving": "Improving"}
 LEAD_ROLE = "project-manager"
 # History rows that are changes to a site's content (not logins, denied requests, exports).
 CHANGE_ACTIONS = ("create", "update", "delete")
-RAG_ORDER = ("red", "amber", "green", "complete", None)
-RAG_NAMES = {
-    "red": "Red",
-    "amber": "Amber",
-    "green": "Green",
-    "complete": "Complete",
-    None: "No plan",
-}
+NO_PLAN = "No plan"
+RAG_ORDER = (*RAG_LABELS, None)
+RAG_NAMES = {**RAG_LABELS, None: NO_PLAN}
 
 
 @dataclass
@@ -222,22 +218,9 @@ def _last_change():  # noqa: ANN202
     )
 
 
-def _rolled_rag(applicable: int, done: int, ess_red: int, red_amber: int) -> str | None:
-    # The same ladder as app.plan.rag.site_rag_summary (tests hold the two together).
-    if applicable == 0:
-        return None
-    if done == applicable:
-        return "complete"
-    if ess_red:
-        return "red"
-    if red_amber:
-        return "amber"
-    return "green"
-
-
 def _current_phase(signed: list[int]) -> int:
-    # As gateways.current_phases: the first phase not signed off, 6 once all are.
-    return next((p for p, flag in zip(PHASES, signed, strict=True) if not flag), max(PHASES))
+    # signed: one flag per gated phase, in order; the rule is the shared one
+    return current_phase(p for p, flag in zip(PHASES, signed, strict=True) if flag)
 
 
 def portfolio_rows(
@@ -290,9 +273,10 @@ def portfolio_rows(
         applicable, done, ess_app, ess_done, overdue, ess_red, red_amber = (
             int(v or 0) for v in r[6:13]
         )
-        signed = [int(v or 0) for v in r[13:19]]
-        review, so_phase, so_at, next_meeting, changed = r[19:24]
-        lead_name, lead_email, lead_phone, population, hips, follow_id = r[24:30]
+        after = 13 + len(PHASES)  # one signed-off flag per gated phase
+        signed = [int(v or 0) for v in r[13:after]]
+        review, so_phase, so_at, next_meeting, changed = r[after : after + 5]
+        lead_name, lead_email, lead_phone, population, hips, follow_id = r[after + 5 : after + 11]
         days = (today - to_london(changed).date()).days if changed else None
         rows.append(
             PortfolioRow(
@@ -303,7 +287,7 @@ def portfolio_rows(
                 region=region,
                 status=status,
                 phase=_current_phase(signed),
-                rag=_rolled_rag(applicable, done, ess_red, red_amber),
+                rag=rag_ladder(applicable, done, ess_red, red_amber),
                 essential_done=ess_done,
                 essential_applicable=ess_app,
                 overdue=overdue,

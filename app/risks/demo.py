@@ -13,8 +13,8 @@ from app.plan.models import Task
 from app.risks.models import KINDS, Mitigation, RaidEntry
 from app.risks.starters import STARTERS_BY_KEY
 
-if TYPE_CHECKING:  # app.demo imports this module to register its steps
-    from app.demo import BenchContext, DemoContext
+if TYPE_CHECKING:
+    from app.sites.demo import BenchContext, DemoContext
 
 
 def _people(site_id: int) -> list[Person]:

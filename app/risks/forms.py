@@ -120,7 +120,3 @@ class MitigationForm(FlaskForm):
 
 class StartersForm(FlaskForm):
     starters = SelectMultipleField("Starter risks", validate_choice=False)
-
-
-class ConfirmForm(FlaskForm):
-    """A form with only the CSRF token, for confirmation steps."""

@@ -35,8 +35,9 @@ from app.risks.queries import (  # noqa: F401 - the public read API of this feat
     top_risks,
 )
 from app.risks.starters import STARTERS_BY_KEY
+from app.toolkit.vocabulary import phase_numbers
 
-PHASES = range(0, 7)
+PHASES = phase_numbers()
 RISK_FIELDS = ("likelihood", "impact", "residual_likelihood", "residual_impact")
 ISSUE_FIELDS = ("severity", "action")
 DECISION_FIELDS = ("decider", "decide_by", "outcome", "decided_on", "meeting_id")

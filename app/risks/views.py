@@ -12,12 +12,13 @@ from app.core.audit import AuditEvent, history_for, record_event
 from app.core.dates import today, uk_date
 from app.core.downloads import download
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
+from app.core.forms import ConfirmForm
 from app.core.web import form_status
 from app.extensions import db
 from app.people.models import Person
 from app.risks import bp, queries, service
 from app.risks.export import entries_workbook
-from app.risks.forms import ConfirmForm, EntryForm, MitigationForm, StartersForm
+from app.risks.forms import EntryForm, MitigationForm, StartersForm
 from app.risks.models import (
     ALL_STATUSES,
     IMPACT_WORDS,
@@ -31,14 +32,11 @@ from app.risks.scoring import BANDS
 from app.risks.starters import STARTERS_BY_KEY
 from app.toolkit import get_toolkit
 
-
-def _entry_or_404(entry_id: int) -> RaidEntry:
-    return get_for_site_or_404(
-        RaidEntry,
-        entry_id,
-        selectinload(RaidEntry.owner),
-        selectinload(RaidEntry.mitigations).selectinload(Mitigation.task),
-    )
+# What an entry's pages show: get_for_site_or_404(RaidEntry, id, *ENTRY_PAGE)
+ENTRY_PAGE = (
+    selectinload(RaidEntry.owner),
+    selectinload(RaidEntry.mitigations).selectinload(Mitigation.task),
+)
 
 
 @bp.get("/risks")
@@ -118,7 +116,7 @@ def _stale(entry: RaidEntry, form: EntryForm) -> StaleEdit:
 @bp.route("/risks/<int:entry_id>/edit", methods=["GET", "POST"])
 def edit(entry_id: int):
     require_site_role("editor")
-    entry = _entry_or_404(entry_id)
+    entry = get_for_site_or_404(RaidEntry, entry_id, *ENTRY_PAGE)
     form = EntryForm(obj=entry).setup(
         entry.kind, service.owner_choices(g.site.id), service.meeting_choices(g.site.id)
     )
@@ -176,13 +174,13 @@ def _show(entry: RaidEntry, mitigation_form: MitigationForm, status: int = 200):
 
 @bp.get("/risks/<int:entry_id>")
 def show(entry_id: int):
-    entry = _entry_or_404(entry_id)
+    entry = get_for_site_or_404(RaidEntry, entry_id, *ENTRY_PAGE)
     return _show(entry, MitigationForm().setup(service.task_choices(g.site.id)))
 
 
 @bp.post("/risks/<int:entry_id>/mitigations")
 def add_mitigation(entry_id: int):
-    entry = _entry_or_404(entry_id)
+    entry = get_for_site_or_404(RaidEntry, entry_id, *ENTRY_PAGE)
     form = MitigationForm().setup(service.task_choices(g.site.id))
     if form.validate_on_submit():
         try:
@@ -195,7 +193,7 @@ def add_mitigation(entry_id: int):
             )
         except ServiceError as error:
             db.session.rollback()
-            entry = _entry_or_404(entry_id)
+            entry = get_for_site_or_404(RaidEntry, entry_id, *ENTRY_PAGE)
             apply_form_errors(form, error)
         else:
             db.session.commit()
@@ -206,7 +204,7 @@ def add_mitigation(entry_id: int):
 
 @bp.post("/risks/<int:entry_id>/mitigations/<int:mitigation_id>/done")
 def mitigation_done(entry_id: int, mitigation_id: int):
-    entry = _entry_or_404(entry_id)
+    entry = get_for_site_or_404(RaidEntry, entry_id, *ENTRY_PAGE)
     mitigation = get_for_site_or_404(Mitigation, mitigation_id)
     if mitigation.entry_id != entry.id:
         abort(404)
@@ -221,7 +219,7 @@ def mitigation_done(entry_id: int, mitigation_id: int):
 @bp.route("/risks/<int:entry_id>/mitigations/<int:mitigation_id>/delete", methods=["GET", "POST"])
 def delete_mitigation(entry_id: int, mitigation_id: int):
     require_site_role("editor")
-    entry = _entry_or_404(entry_id)
+    entry = get_for_site_or_404(RaidEntry, entry_id, *ENTRY_PAGE)
     mitigation = get_for_site_or_404(Mitigation, mitigation_id)
     if mitigation.entry_id != entry.id:
         abort(404)
@@ -244,7 +242,7 @@ def delete_mitigation(entry_id: int, mitigation_id: int):
 @bp.route("/risks/<int:entry_id>/delete", methods=["GET", "POST"])
 def delete(entry_id: int):
     require_site_role("editor")
-    entry = _entry_or_404(entry_id)
+    entry = get_for_site_or_404(RaidEntry, entry_id, *ENTRY_PAGE)
     form = ConfirmForm()
     if form.validate_on_submit():
         kind = entry.kind_name

@@ -1,18 +1,15 @@
 """The one place that decides who may use a site's pages."""
 
-from flask import abort, g, request
+from flask import abort, current_app, g, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.core.access import deny, role_at_least
+from app.core.access import deny, is_sponsor_action, role_at_least
 from app.extensions import db, login_manager
 from app.sites import site_bp
 from app.sites.models import Membership, Site
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-# Actions only the sponsor may take (the view checks require_sponsor()); a sponsor whose
-# role is viewer (an executive who only reads) still reaches them. Features add endpoints.
-SPONSOR_ENDPOINTS: set[str] = set()
 
 
 @site_bp.url_value_preprocessor
@@ -47,7 +44,10 @@ def check_site_access():
     g.site, g.membership, g.site_role = site, membership, role
     if role is None:
         deny("not a member", site.id)
-    sponsor_action = request.endpoint in SPONSOR_ENDPOINTS and membership and membership.is_sponsor
+    # A view marked @sponsor_required is a sponsor's decision (it checks the sponsor itself):
+    # a sponsor whose role is viewer (an executive who only reads) still reaches it.
+    view = current_app.view_functions.get(request.endpoint or "")
+    sponsor_action = is_sponsor_action(view) and membership and membership.is_sponsor
     read_only = not role_at_least(role, "editor")
     if request.method not in SAFE_METHODS and read_only and not sponsor_action:
         deny("read-only role", site.id)

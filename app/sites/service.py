@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
@@ -13,6 +12,7 @@ from app.accounts.models import User
 from app.accounts.service import find_user
 from app.core.access import SITE_ROLES
 from app.core.errors import ServiceError
+from app.core.registry import registry
 from app.extensions import db
 from app.sites.models import NATIONS, SERVICE_STATUSES, Membership, Site
 
@@ -101,15 +101,6 @@ def members_of(site: Site) -> list[Membership]:
     )
 
 
-def membership_or_404(site: Site, membership_id: int) -> Membership:
-    membership = db.session.scalar(
-        select(Membership).where(Membership.site_id == site.id, Membership.id == membership_id)
-    )
-    if membership is None:
-        abort(404)
-    return membership
-
-
 def sites_for(user: User) -> list[tuple[Site, str | None]]:
     """The sites a person works on with their role; support and admin staff see every site."""
     if user.is_support:
@@ -132,8 +123,8 @@ def sites_for(user: User) -> list[tuple[Site, str | None]]:
 def current_phase_numbers(site_ids: list[int]) -> dict[int, int]:
     """Each site's current phase: the first phase whose gateway is not signed off.
 
-    One query whatever the number of sites; the rule lives in the gateways service.
+    One query whatever the number of sites; the gateways feature registers the rule
+    (`registry.current_phases`). Without it every site is in phase 1.
     """
-    from app.gateways.service import current_phases
-
-    return current_phases(site_ids)
+    source = registry().current_phases
+    return source(site_ids) if source else dict.fromkeys(site_ids, 1)

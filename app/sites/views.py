@@ -2,15 +2,16 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import func, select
 
-from app.accounts.forms import ConfirmForm
 from app.accounts.models import User
-from app.core.access import require_global_role, require_site_role
+from app.core.access import get_for_site_or_404, require_global_role, require_site_role
 from app.core.audit import AuditEvent
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
+from app.core.forms import ConfirmForm
 from app.core.web import form_status
 from app.extensions import db
 from app.sites import bp, guard, service, site_bp  # noqa: F401 - guard registers the checks
 from app.sites.forms import AddMemberForm, MemberForm, SiteForm
+from app.sites.models import Membership
 from app.sites.overview import overview_panels
 
 HISTORY_PAGE_SIZE = 50
@@ -93,7 +94,7 @@ def members():
 @site_bp.post("/members/<int:membership_id>")
 def update_member(membership_id: int):
     require_site_role("manager")
-    membership = service.membership_or_404(g.site, membership_id)
+    membership = get_for_site_or_404(Membership, membership_id)
     form = MemberForm()
     if form.validate_on_submit():
         service.update_member(membership, form.role.data, form.is_sponsor.data)
@@ -107,7 +108,7 @@ def update_member(membership_id: int):
 @site_bp.post("/members/<int:membership_id>/remove")
 def remove_member(membership_id: int):
     require_site_role("manager")
-    membership = service.membership_or_404(g.site, membership_id)
+    membership = get_for_site_or_404(Membership, membership_id)
     if ConfirmForm().validate_on_submit():
         name = membership.user.name
         db.session.delete(membership)

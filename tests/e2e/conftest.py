@@ -1,7 +1,7 @@
 """Browser tests: Playwright driving Debian's Chromium against a live server, axe on every page.
 
 The live server runs the app in a thread on 127.0.0.1 with a file-backed SQLite database
-(or the PostgreSQL named by DATABASE_URL), so the test and the server see the same data.
+(or the PostgreSQL named by TEST_DATABASE_URL), so the test and the server see the same data.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory: pytest.TempPathFactory):
     overrides = {"WTF_CSRF_ENABLED": True}
-    if not os.environ.get("DATABASE_URL"):
+    if not os.environ.get("TEST_DATABASE_URL"):
         database = tmp_path_factory.mktemp("e2e") / "e2e.sqlite"
         overrides["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
     app = make_app(**overrides)

@@ -12,7 +12,7 @@ from app.extensions import db
 from tests.conftest import make_app
 
 
-@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="checked once, on SQLite")
+@pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")), reason="checked once, on SQLite")
 def test_migrations_match_the_models(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'migrated.sqlite'}"
     app = make_app(SQLALCHEMY_DATABASE_URI=url)

@@ -264,3 +264,23 @@ def test_pid_agreed_check_for_the_start_out_gateway(site_world) -> None:
     db.session.commit()
     met, message, link = pid_agreed(site)
     assert met and message == "PID v1.0 agreed on 3 Mar 2026." and link.endswith("/documents#agree")
+
+
+def test_a_sponsor_with_viewer_access_records_agreement(client, site_world) -> None:
+    """The guard refuses changes to viewers, but the sponsor's decision is marked
+    @sponsor_required, so a read-only sponsor (an executive) still records it."""
+    site = site_world["site"]
+    sign_in(client, site_world["viewer_sponsor"])
+    page = client.get(f"/sites/{site.id}/documents").get_data(as_text=True)
+    assert "Record this version as agreed" in page
+    data = {
+        "number": "v1.0",
+        "agreed_on": "3/3/2026",
+        "csrf_token": csrf_token(client, f"/sites/{site.id}/documents"),
+    }
+    assert client.post(f"/sites/{site.id}/documents/agree", data=data).status_code == 302
+    version = db.session.scalar(db.select(PidVersion).where(PidVersion.site_id == site.id))
+    assert version.agreed_by_id == site_world["viewer_sponsor"].id
+    # Everything else stays read-only for them.
+    edit = client.post(f"/sites/{site.id}/documents", data={"csrf_token": data["csrf_token"]})
+    assert edit.status_code == 403

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.kpis import queries as kpi_queries
 from app.kpis import service
 from app.kpis.models import KpiValue
 from tests.conftest import csrf_token
@@ -195,7 +196,7 @@ def test_pages_run_a_fixed_number_of_queries(
 def test_kpi_summary_for_the_steering_report(site_world, add_kpi_values) -> None:
     site = site_world["site"]
     add_kpi_values(site, 9, [40, 42, 38, 41, 39, 43, 40, 60, 61, 62, 63, 64, 85])
-    rows = {row.kpi.number: row for row in service.kpi_summary(site.id)}
+    rows = {row.kpi.number: row for row in kpi_queries.kpi_summary(site.id)}
     assert len(rows) == 11
     row = rows[9]
     assert row.latest == 85 and row.change == pytest.approx(21)
@@ -211,7 +212,7 @@ def test_latest_kpi_values_is_one_query(site_world, add_kpi_values, count_querie
     add_kpi_values(other, 4, [10])
     ids = [site.id, other.id]
     with count_queries() as queries:
-        latest = service.latest_kpi_values(ids, 9)
+        latest = kpi_queries.latest_kpi_values(ids, 9)
     assert len(queries) == 1, queries.statements
     assert latest == {site.id: 60.0, other.id: 75.0}
 
@@ -219,13 +220,13 @@ def test_latest_kpi_values_is_one_query(site_world, add_kpi_values, count_querie
 def test_kpis_recorded_for_gateways(app, site_world, add_kpi_values) -> None:
     site = site_world["site"]
     with app.test_request_context():
-        ok, reason, link = service.kpis_recorded(site, today=date(2026, 3, 10))
+        ok, reason, link = kpi_queries.kpis_recorded(site, today=date(2026, 3, 10))
         assert not ok and "No KPI values" in reason and link == f"/sites/{site.id}/kpis"
         add_kpi_values(site, 9, [40, 50], start=date(2025, 1, 1))
-        ok, reason, _ = service.kpis_recorded(site, today=date(2026, 3, 10))
+        ok, reason, _ = kpi_queries.kpis_recorded(site, today=date(2026, 3, 10))
         assert not ok and "Feb 2025" in reason
         add_kpi_values(site, 9, [55], start=date(2026, 2, 1))
-        ok, reason, _ = service.kpis_recorded(site, today=date(2026, 3, 10))
+        ok, reason, _ = kpi_queries.kpis_recorded(site, today=date(2026, 3, 10))
         assert ok and "Feb 2026" in reason
 
 

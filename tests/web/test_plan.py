@@ -184,6 +184,16 @@ def test_stale_inline_edit_is_a_409_showing_both(login, site_world, planned, mak
     assert "Blocked" in text and "Complete" in text
     db.session.refresh(task)
     assert task.status == "blocked"
+    # From the plan page (htmx), the 409 page replaces the main content, not one row.
+    again = client.post(
+        f"/sites/{site.id}/tasks/{task.id}/inline",
+        data={"status": "complete", "owner_id": "None", "version": old_version,
+              "csrf_token": _token(client, site)},
+        headers={"HX-Request": "true"},
+    )  # fmt: skip
+    assert again.status_code == 409
+    assert again.headers["HX-Retarget"] == "#maincontent"
+    assert 'id="maincontent"' in again.get_data(as_text=True)
 
 
 def test_full_edit_bad_input(login, site_world, planned, make_task, make_person) -> None:

@@ -21,6 +21,7 @@ from app.people.models import Group, GroupMember, Person
 from app.plan.models import Task
 from app.portfolio.models import SiteFollow
 from app.portfolio.service import portfolio_rows
+from app.toolkit.vocabulary import RAG
 from tests.conftest import csrf_token, sign_in
 
 
@@ -320,9 +321,9 @@ def test_workbook_has_the_columns_fills_and_filters(world, client) -> None:
     assert set(rows) == {'\'=HYPERLINK("x")', "Bravo FLS", "Charlie FLS"}
     bravo = [c.value for c in rows["Bravo FLS"]]
     assert bravo[6] == "Amber" and bravo[7:10] == [1, 1, 0]
-    assert rows["Bravo FLS"][6].fill.start_color.rgb.endswith("FFE08A")
+    assert rows["Bravo FLS"][6].fill.start_color.rgb.endswith(RAG["amber"].pale)
     assert rows['\'=HYPERLINK("x")'][6].value == "Red"
-    assert rows['\'=HYPERLINK("x")'][6].fill.start_color.rgb.endswith("F4B6B0")
+    assert rows['\'=HYPERLINK("x")'][6].fill.start_color.rgb.endswith(RAG["red"].pale)
     assert bravo[16:19] == ["Pat Manager", "pat@example.nhs.uk", "0113 000 0000"]
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
     assert sheet.column_dimensions["A"].width == 34

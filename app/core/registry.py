@@ -1,0 +1,83 @@
+"""Extension points: what a feature adds to pages and commands that another package owns.
+
+The site overview (app/sites), the gateway criteria (app/gateways), the person page and
+erasure (app/people) and the demo commands (app/demo.py) sit below or beside the features
+that fill them, so they cannot import those features. Instead `create_app` builds one
+`Registry` and calls every feature's `register(registry)` (listed in app/blueprints.py);
+the owners read it back with `registry()`. No string imports, no import cycles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+
+# Callables take the feature's own objects (a Site, a Person, a DemoContext); core cannot
+# name those types without importing the features, so they are `Any` here.
+PanelContext = Callable[[Any], dict]
+FeatureCheck = Callable[[Any], tuple[bool, str, str | None]]
+
+
+@dataclass(frozen=True)
+class Panel:
+    template: str  # a fragment under templates/<feature>/
+    context: PanelContext  # site -> the fragment's variables
+    order: int  # position on the overview page, smallest first
+
+
+@dataclass(frozen=True)
+class GatewayCheck:
+    check: Callable[[Any], Any]  # site -> (met, reason, link) or a gateways CheckResult
+    fix_endpoint: str | None  # the page that fixes an unmet criterion
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    demo: Callable[[Any], None] | None  # DemoContext -> None: the feature's demo data
+    bench: Callable[[Any], None] | None  # BenchContext -> None: its benchmark load
+    order: int  # dependency order, smallest first
+
+
+@dataclass
+class Registry:
+    panels: list[Panel] = field(default_factory=list)
+    gateway_checks: dict[str, GatewayCheck] = field(default_factory=dict)
+    demo_steps: list[DemoStep] = field(default_factory=list)
+    # (heading, person -> list of items): what a person owns, on their page and data export
+    person_sections: list[tuple[str, Callable[[Any], list]]] = field(default_factory=list)
+    # (person_id, site_id) -> None: remove what a feature holds about an erased person
+    erasure_hooks: list[Callable[[int, int], None]] = field(default_factory=list)
+    # site ids -> {site id: current phase}; the gateways feature answers it
+    current_phases: Callable[[list[int]], dict[int, int]] | None = None
+
+    def add_panel(self, template: str, context: PanelContext, *, order: int) -> None:
+        self.panels.append(Panel(template, context, order))
+        self.panels.sort(key=lambda p: p.order)
+
+    def add_gateway_check(
+        self, key: str, check: Callable[[Any], Any], fix_endpoint: str | None = None
+    ) -> None:
+        if key in self.gateway_checks:
+            raise ValueError(f"gateway check {key!r} registered twice")
+        self.gateway_checks[key] = GatewayCheck(check, fix_endpoint)
+
+    def add_demo(
+        self,
+        demo: Callable[[Any], None] | None = None,
+        bench: Callable[[Any], None] | None = None,
+        *,
+        order: int,
+    ) -> None:
+        self.demo_steps.append(DemoStep(demo, bench, order))
+        self.demo_steps.sort(key=lambda s: s.order)
+
+
+EXTENSION_KEY = "fls_registry"
+
+
+def registry() -> Registry:
+    """The current app's registry (needs an app context)."""
+    return current_app.extensions[EXTENSION_KEY]
