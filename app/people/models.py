@@ -32,6 +32,8 @@ class Person(Audited, VersionedMixin, TimestampMixin, db.Model):
     """Someone involved in a site's project: a stakeholder, team member or both."""
 
     __tablename__ = "people"
+    # One person per account per site: a member is exactly one entry in the site's people.
+    __table_args__ = (UniqueConstraint("site_id", "user_id"),)
     audit_type = "person"
 
     id: Mapped[int] = mapped_column(primary_key=True)
