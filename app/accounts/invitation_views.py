@@ -49,9 +49,7 @@ def accept_invitation(token: str):
             if invitation.site_id is not None:
                 return redirect(url_for("sites.overview", site_id=invitation.site_id))
             return redirect(url_for("home.index"))
-    return render_template(
-        "accounts/invitation.html", form=form, invitee=user
-    ), form_status(form)
+    return render_template("accounts/invitation.html", form=form, invitee=user), form_status(form)
 
 
 @bp.post("/admin/users/<int:user_id>/invitation")

@@ -6,7 +6,6 @@ from flask import Blueprint
 from app.extensions import db
 from app.people.merge import apply_merge, plan_merge
 
-
 # The people blueprint is nested under the site blueprint, whose commands Flask does not
 # register; this one is top level and only carries the `flask people ...` commands.
 cli_bp = Blueprint("people_cli", __name__, cli_group="people")

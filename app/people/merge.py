@@ -196,9 +196,13 @@ def _move_rows(conn: Connection, table_name: str, column: str, uniques, keeper: 
     for row in conn.execute(sa.select(table).where(col == dup)).mappings().all():
         clash = None
         for rest in others:
-            clash = conn.execute(
-                sa.select(table).where(col == keeper, *(table.c[c] == row[c] for c in rest))
-            ).mappings().first()
+            clash = (
+                conn.execute(
+                    sa.select(table).where(col == keeper, *(table.c[c] == row[c] for c in rest))
+                )
+                .mappings()
+                .first()
+            )
             if clash is not None:
                 break
         if clash is None:
@@ -207,7 +211,7 @@ def _move_rows(conn: Connection, table_name: str, column: str, uniques, keeper: 
         # The kept person already has this row: keep any detail only the duplicate's row has.
         fill = {
             name: row[name]
-            for name in row.keys()
+            for name in row
             if name not in ("id", column) and clash[name] is None and row[name] is not None
         }
         if fill:
@@ -251,8 +255,7 @@ def apply_merge(conn: Connection, plan: MergePlan, now: datetime | None = None) 
                 action="merge",
                 object_type="person",
                 object_id=merge.keeper_id,
-                detail="Merged duplicate people "
-                + ", ".join(f"#{i}" for i in merge.duplicate_ids),
+                detail="Merged duplicate people " + ", ".join(f"#{i}" for i in merge.duplicate_ids),
             )
         )
     for _site_id, person_id, user_id in plan.links:

@@ -36,7 +36,9 @@ def _world(site, manager) -> dict:
             )
         )
     db.session.add(
-        GroupMember(site_id=site.id, group_id=team.id, person_id=second.id, team_role="data-analyst")
+        GroupMember(
+            site_id=site.id, group_id=team.id, person_id=second.id, team_role="data-analyst"
+        )
     )
     start = datetime(2026, 3, 2, 10, tzinfo=UTC).replace(tzinfo=None)
     meeting = Meeting(
