@@ -65,11 +65,25 @@ class SiteForm(FlaskForm):
 
 class AddMemberForm(FlaskForm):
     email = EmailField(
-        "Email address of an existing user",
+        "Email address",
         validators=[DataRequired("Enter the person's email address."), Length(max=254)],
     )
-    role = SelectField("Role on this site", choices=SITE_ROLE_CHOICES, default="editor")
-    is_sponsor = BooleanField("Project sponsor (signs off the phase gateways)")
+    name = StringField(
+        "Full name",
+        description="Needed only for someone without an account: they are sent an invitation.",
+        validators=[Length(max=120)],
+    )
+    role = SelectField("Access on this site", choices=SITE_ROLE_CHOICES, default="editor")
+    is_sponsor = BooleanField(
+        "Project sponsor",
+        description="Signs off the phase gateways, whatever their access.",
+    )
+
+
+class RemoveMemberForm(FlaskForm):
+    new_owner_id = SelectField(
+        "Who takes over what they own?", choices=[], coerce=str, validate_choice=False
+    )
 
 
 class MemberForm(FlaskForm):

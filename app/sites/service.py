@@ -62,14 +62,21 @@ def update_site(site: Site, details: SiteDetails) -> Site:
 
 
 def add_member(site: Site, email: str, role: str, is_sponsor: bool = False) -> Membership:
+    """Give an existing account access; the member is linked to their People entry."""
     if role not in SITE_ROLES:
         raise ServiceError("Choose viewer, editor or manager.", field="role")
     user = find_user(email)
     if user is None:
         raise ServiceError(
-            "No user has that email address. An administrator must create the user first.",
+            "No user has that email address. Enter their name too to invite them.",
             field="email",
         )
+    return _add(site, user, role, is_sponsor)[0]
+
+
+def _add(site: Site, user: User, role: str, is_sponsor: bool) -> tuple[Membership, list]:
+    from app.people.linking import link_member
+
     existing = db.session.scalar(
         select(Membership).where(Membership.site_id == site.id, Membership.user_id == user.id)
     )
@@ -78,15 +85,67 @@ def add_member(site: Site, email: str, role: str, is_sponsor: bool = False) -> M
     membership = Membership(site_id=site.id, user_id=user.id, role=role, is_sponsor=is_sponsor)
     db.session.add(membership)
     db.session.flush()
-    return membership
+    _person, clashes = link_member(membership)
+    return membership, clashes
 
 
-def update_member(membership: Membership, role: str, is_sponsor: bool) -> Membership:
+@dataclass
+class Invited:
+    """What adding a member did: the membership, and a link to show when the account is new."""
+
+    membership: Membership
+    invitation_url: str | None
+    clashes: list
+
+
+def invite_member(
+    site: Site,
+    email: str,
+    name: str,
+    role: str,
+    is_sponsor: bool = False,
+    invited_by: User | None = None,
+) -> Invited:
+    """Add someone by email: an existing account gets access; a new one gets an invitation."""
+    from app.accounts.invitations import create_invitation, invite_user
+
+    if role not in SITE_ROLES:
+        raise ServiceError("Choose viewer, editor or manager.", field="role")
+    user, created = invite_user(email, name)
+    membership, clashes = _add(site, user, role, is_sponsor)
+    url = None
+    if created:
+        _invitation, url = create_invitation(user, invited_by=invited_by, site_id=site.id)
+    return Invited(membership, url, clashes)
+
+
+def update_member(membership: Membership, role: str, is_sponsor: bool) -> list:
+    """Change access; a new manager or sponsor fills the matching project-team role if free."""
+    from app.people.linking import link_member
+
     if role not in SITE_ROLES:
         raise ServiceError("Choose viewer, editor or manager.", field="role")
     membership.role = role
     membership.is_sponsor = is_sponsor
-    return membership
+    db.session.flush()
+    return link_member(membership)[1]
+
+
+def remove_member(membership: Membership, new_owner=None) -> int:  # noqa: ANN001 - a Person
+    """End a member's access; what their People entry owns can go to `new_owner` first.
+
+    The People entry stays (they are still a stakeholder), no longer linked to the account.
+    Returns how many records were reassigned.
+    """
+    from app.people.linking import person_for_account
+    from app.people.ownership import reassign_owned
+
+    person = person_for_account(membership.site, membership.user)
+    moved = reassign_owned(person, new_owner) if new_owner is not None else 0
+    person.user_id = None
+    db.session.delete(membership)
+    db.session.flush()
+    return moved
 
 
 def members_of(site: Site) -> list[Membership]:

@@ -2,7 +2,6 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import func, select
 
-from app.accounts.forms import ConfirmForm
 from app.accounts.models import User
 from app.core.access import require_global_role, require_site_role
 from app.core.audit import AuditEvent
@@ -10,7 +9,7 @@ from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_ve
 from app.core.web import form_status
 from app.extensions import db
 from app.sites import bp, guard, service, site_bp  # noqa: F401 - guard registers the checks
-from app.sites.forms import AddMemberForm, MemberForm, SiteForm
+from app.sites.forms import SiteForm
 from app.sites.overview import overview_panels
 
 HISTORY_PAGE_SIZE = 50
@@ -64,56 +63,6 @@ def settings():
             flash("Site details saved.")
             return redirect(url_for("sites.overview"))
     return render_template("sites/settings.html", form=form), form_status(form)
-
-
-@site_bp.route("/members", methods=["GET", "POST"])
-def members():
-    form = AddMemberForm()
-    if request.method == "POST":
-        require_site_role("manager")
-        if form.validate_on_submit():
-            try:
-                membership = service.add_member(
-                    g.site, form.email.data, form.role.data, form.is_sponsor.data
-                )
-            except ServiceError as error:
-                apply_form_errors(form, error)
-            else:
-                db.session.commit()
-                flash(f"{membership.user.name} added as {membership.role}.")
-                return redirect(url_for("sites.members"))
-    return render_template(
-        "sites/members.html",
-        form=form,
-        members=service.members_of(g.site),
-        confirm=ConfirmForm(),
-    ), form_status(form)
-
-
-@site_bp.post("/members/<int:membership_id>")
-def update_member(membership_id: int):
-    require_site_role("manager")
-    membership = service.membership_or_404(g.site, membership_id)
-    form = MemberForm()
-    if form.validate_on_submit():
-        service.update_member(membership, form.role.data, form.is_sponsor.data)
-        db.session.commit()
-        flash(f"{membership.user.name} is now {membership.role}.")
-    else:
-        flash("Choose a role: viewer, editor or manager.", "error")
-    return redirect(url_for("sites.members"))
-
-
-@site_bp.post("/members/<int:membership_id>/remove")
-def remove_member(membership_id: int):
-    require_site_role("manager")
-    membership = service.membership_or_404(g.site, membership_id)
-    if ConfirmForm().validate_on_submit():
-        name = membership.user.name
-        db.session.delete(membership)
-        db.session.commit()
-        flash(f"{name} no longer has access to this site.")
-    return redirect(url_for("sites.members"))
 
 
 @site_bp.get("/history")
