@@ -54,6 +54,24 @@ def create_site(details: SiteDetails) -> Site:
     return site
 
 
+def plan_kind(service_status: str) -> str:
+    """The plan an improving service needs differs; new and developing ones set a service up."""
+    return "improving" if service_status == "improving" else "new"
+
+
+def create_site_with_plan(details: SiteDetails) -> Site:
+    """A site, its standard groups and its plan, from what the site form asked once."""
+    from app.people.service import ensure_standard_groups
+    from app.plan.service import create_plan
+
+    if details.start_date is None:
+        raise ServiceError("Enter the date the project starts.", field="start_date")
+    site = create_site(details)
+    ensure_standard_groups(site)
+    create_plan(site, plan_kind(site.service_status), site.start_date)
+    return site
+
+
 def update_site(site: Site, details: SiteDetails) -> Site:
     _check_details(details)
     for key, value in vars(details).items():

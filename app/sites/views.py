@@ -9,7 +9,7 @@ from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_ve
 from app.core.web import form_status
 from app.extensions import db
 from app.sites import bp, guard, service, site_bp  # noqa: F401 - guard registers the checks
-from app.sites.forms import SiteForm
+from app.sites.forms import NewSiteForm, SiteForm
 from app.sites.overview import overview_panels
 
 HISTORY_PAGE_SIZE = 50
@@ -19,15 +19,18 @@ HISTORY_PAGE_SIZE = 50
 @login_required
 def new_site():
     require_global_role("admin")
-    form = SiteForm()
+    form = NewSiteForm()
     if form.validate_on_submit():
         try:
-            site = service.create_site(form.details())
+            site = service.create_site_with_plan(form.details())
         except ServiceError as error:
             apply_form_errors(form, error)
         else:
             db.session.commit()
-            flash(f"Site {site.name} created. Add its members next.")
+            flash(
+                f"Site {site.name} created with its project plan. "
+                "Invite the project manager and the sponsor next."
+            )
             return redirect(url_for("sites.members", site_id=site.id))
     return render_template("sites/new.html", form=form), form_status(form)
 
