@@ -15,9 +15,18 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from app.accounts.models import User
+from app.accounts.service import set_active
+from app.core.audit import record_event
+from app.core.errors import ServiceError
 from app.extensions import db
 from app.people.models import Group, GroupMember, Person
-from app.people.service import add_to_group, ensure_standard_groups, group_of_kind, role_names
+from app.people.service import (
+    add_to_group,
+    ensure_standard_groups,
+    erase_person,
+    group_of_kind,
+    role_names,
+)
 from app.sites.models import Membership, Site
 
 log = logging.getLogger(__name__)
@@ -183,3 +192,46 @@ def team_roles_by_person(site: Site) -> dict[int, list[str]]:
         if role in names:
             held.setdefault(person_id, []).append(names[role])
     return held
+
+
+def erase_person_and_account(person: Person, by_user) -> User | None:  # noqa: ANN001
+    """Erase a person; if they are also a user, their account is deactivated too.
+
+    Returns the deactivated account, so the page can say so. Not committed.
+    """
+    user = db.session.get(User, person.user_id) if person.user_id else None
+    if user is not None and user.id == getattr(by_user, "id", None):
+        raise ServiceError(
+            "You cannot erase your own entry: it would lock you out. Ask another manager."
+        )
+    site_id = person.site_id
+    erase_person(person, by_user)
+    if user is not None and user.active:
+        set_active(user, False)
+        record_event(
+            "deactivate",
+            user_id=getattr(by_user, "id", None),
+            site_id=site_id,
+            object_type="user",
+            object_id=user.id,
+            detail=f"User #{user.id} deactivated: their People entry was erased",
+        )
+        log.info("User #%s deactivated after erasure on site #%s", user.id, site_id)
+    return user
+
+
+def member_of_site(person: Person) -> Membership | None:
+    """The membership behind this People entry, if they have access to the site."""
+    if person.user_id is None:
+        return None
+    return db.session.scalar(
+        select(Membership).where(
+            Membership.site_id == person.site_id, Membership.user_id == person.user_id
+        )
+    )
+
+
+def access_words(membership: Membership) -> str:
+    """'Manager', or 'Project sponsor (viewer access)': the sponsor is named as such."""
+    access = membership.role.capitalize()
+    return f"Project sponsor ({membership.role} access)" if membership.is_sponsor else access

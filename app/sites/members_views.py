@@ -15,12 +15,6 @@ from app.sites import service, site_bp
 from app.sites.forms import AddMemberForm, MemberForm, RemoveMemberForm
 
 
-def _access_words(membership) -> str:  # noqa: ANN001
-    """'Manager', or 'Project sponsor (viewer access)': the sponsor is named as such."""
-    access = membership.role.capitalize()
-    return f"Project sponsor ({membership.role} access)" if membership.is_sponsor else access
-
-
 def _clash_message(clashes: list) -> str:
     return " ".join(
         f"{' and '.join(c.holder_names)} already {'holds' if len(c.holder_names) == 1 else 'hold'}"
@@ -49,7 +43,7 @@ def members():
             else:
                 db.session.commit()
                 membership = added.membership
-                note = f"{membership.user.name} added: {_access_words(membership)}."
+                note = f"{membership.user.name} added: {linking.access_words(membership)}."
                 if added.clashes:
                     note += " " + _clash_message(added.clashes)
                 if added.invitation_url:
@@ -63,6 +57,11 @@ def members():
                     )
                 flash(note)
                 return redirect(url_for("sites.members"))
+    elif request.args.get("invite", type=int):
+        # "Give access" from a person's page: their email and name, ready to send.
+        person = person_in_site(g.site.id, request.args.get("invite", type=int))
+        if person is not None and not person.erased:
+            form = AddMemberForm(formdata=None, data={"email": person.email, "name": person.name})
     members = service.members_of(g.site)
     people = linking.members_people(g.site)
     return render_template(
@@ -72,7 +71,7 @@ def members():
         people=people,
         team_roles=linking.team_roles_by_person(g.site),
         clashes=linking.role_clashes(g.site) if members else [],
-        access_words=_access_words,
+        access_words=linking.access_words,
         confirm=ConfirmForm(),
     ), form_status(form)
 
@@ -85,7 +84,7 @@ def update_member(membership_id: int):
     if form.validate_on_submit():
         clashes = service.update_member(membership, form.role.data, form.is_sponsor.data)
         db.session.commit()
-        note = f"{membership.user.name} is now {_access_words(membership)}."
+        note = f"{membership.user.name} is now {linking.access_words(membership)}."
         flash(f"{note} {_clash_message(clashes)}".strip())
     else:
         flash("Choose a role: viewer, editor or manager.", "error")
