@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import has_request_context, url_for
+from flask import current_app, has_request_context, url_for
 from sqlalchemy import select, update
 
 from app.accounts.models import Invitation, User
@@ -35,10 +35,13 @@ def _hash(token: str) -> str:
 
 
 def invitation_url(token: str) -> str:
-    """The link to send; absolute when there is a request (or SERVER_NAME) to take a host from."""
-    if has_request_context():
+    """The link to send: absolute when a request or SERVER_NAME gives the host, else a path.
+
+    (A mailer running outside a request should set SERVER_NAME, or prefix its own base URL.)
+    """
+    if has_request_context() or current_app.config.get("SERVER_NAME"):
         return url_for("accounts.accept_invitation", token=token, _external=True)
-    return url_for("accounts.accept_invitation", token=token)
+    return f"/invitations/{token}"
 
 
 def create_invitation(
