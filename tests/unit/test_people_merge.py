@@ -143,3 +143,32 @@ def test_people_linked_to_different_accounts_are_not_merged(site_world) -> None:
     db.session.commit()
     plan = plan_merge(db.session.connection())
     assert plan.merges == [] and len(plan.conflicts) == 1
+
+
+def test_merge_report_is_a_dry_run_until_applied(app, site_world) -> None:
+    site = site_world["site"]
+    _person(site, "Dup One", "dup@example.nhs.uk")
+    _person(site, "Dup Two", "DUP@example.nhs.uk")
+    db.session.commit()
+    runner = app.test_cli_runner()
+    report = runner.invoke(args=["people", "merge-report"])
+    assert report.exit_code == 0, report.output
+    assert "1 duplicate group(s) to merge" in report.output and "--apply" in report.output
+    assert "dup@example" not in report.output.lower()
+    assert db.session.scalar(select(func.count()).select_from(Person)) == 2
+    applied = runner.invoke(args=["people", "merge-report", "--apply"])
+    assert applied.exit_code == 0 and "Done." in applied.output
+    db.session.expire_all()
+    emails = db.session.scalars(select(Person.email).where(Person.user_id.is_(None))).all()
+    assert emails == ["dup@example.nhs.uk"]
+
+
+def test_create_user_with_a_temporary_password_must_change_it(app) -> None:
+    from app.accounts.models import User
+
+    result = app.test_cli_runner().invoke(
+        args=["create-user", "temp@example.nhs.uk", "--name", "Temp", "--temporary"],
+        input="a long enough password\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(User.must_change_password).where(User.name == "Temp"))
