@@ -151,3 +151,25 @@ def accept_invitation(token: str, password: str) -> User:
     invitation.used_at = utcnow()
     record_event("invitation_accepted", user_id=user.id, site_id=invitation.site_id)
     return user
+
+
+def awaiting_acceptance(user_ids: list[int]) -> set[int]:
+    """Of these accounts, those invited who have not yet chosen a password: one query.
+
+    Accounts with a global role are left out: only an administrator sends those a new link.
+    """
+    if not user_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Invitation.user_id)
+            .join(User, User.id == Invitation.user_id)
+            .where(
+                Invitation.user_id.in_(user_ids),
+                User.global_role.is_(None),
+                User.last_login_at.is_(None),
+                Invitation.used_at.is_(None),
+            )
+            .distinct()
+        )
+    )

@@ -4,7 +4,8 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.accounts.forms import ConfirmForm
-from app.core.access import require_site_role
+from app.accounts.invitations import awaiting_acceptance, create_invitation
+from app.core.access import can, require_site_role
 from app.core.errors import ServiceError, apply_form_errors
 from app.core.web import form_status
 from app.extensions import db
@@ -70,6 +71,7 @@ def members():
         members=members,
         people=people,
         team_roles=linking.team_roles_by_person(g.site),
+        awaiting=awaiting_acceptance([m.user_id for m in members]) if can("manager") else set(),
         clashes=linking.role_clashes(g.site) if members else [],
         access_words=linking.access_words,
         confirm=ConfirmForm(),
@@ -103,6 +105,28 @@ def take_team_role(membership_id: int):
         db.session.commit()
         flash(f"{person.name} now holds the {role_names()[role]} role.")
     return redirect(url_for("sites.members"))
+
+
+@site_bp.post("/members/<int:membership_id>/invitation")
+def new_invitation(membership_id: int):
+    """A fresh link for a member who has not used theirs yet (the old one stops working)."""
+    require_site_role("manager")
+    membership = service.membership_or_404(g.site, membership_id)
+    if not ConfirmForm().validate_on_submit() or membership.user_id not in awaiting_acceptance(
+        [membership.user_id]
+    ):
+        flash(f"{membership.user.name} has already chosen a password.", "error")
+        return redirect(url_for("sites.members"))
+    _invitation, url = create_invitation(membership.user, current_user, site_id=g.site.id)
+    db.session.commit()
+    return render_template(
+        "accounts/invitation_created.html",
+        invitee=membership.user,
+        url=url,
+        note="Any earlier link for them has stopped working.",
+        back_url=url_for("sites.members"),
+        back_text="Back to who has access",
+    )
 
 
 @site_bp.route("/members/<int:membership_id>/remove", methods=["GET", "POST"])

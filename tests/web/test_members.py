@@ -233,3 +233,21 @@ def test_people_and_members_pages_queries_do_not_grow(
     small = [_count(client, count_queries, url) for url in urls]
     grow(20)
     assert [_count(client, count_queries, url) for url in urls] == small
+
+
+def test_a_member_who_lost_their_invitation_gets_a_new_link(client, site_world) -> None:
+    site = site_world["site"]
+    sign_in(client, site_world["manager"])
+    first = _add(client, site, email="late@example.nhs.uk", name="Lou Late").get_data(as_text=True)
+    old_path = re.search(r'value="http[^"]+(/invitations/[^"]+)"', first).group(1)
+    user = db.session.scalar(select(User).where(User.email == "late@example.nhs.uk"))
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+    page = client.get(f"/sites/{site.id}/members").get_data(as_text=True)
+    assert "Invitation not used yet." in page
+    response = client.post(
+        f"/sites/{site.id}/members/{membership.id}/invitation",
+        data={"csrf_token": csrf_token(client, f"/sites/{site.id}/members")},
+    )
+    assert response.status_code == 200 and "/invitations/" in response.get_data(as_text=True)
+    client.get("/logout")
+    assert "newer invitation" in client.get(old_path).get_data(as_text=True)
