@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("plan", __name__)
 mytasks_bp = Blueprint("mytasks", __name__)
 
-from app.plan import views  # noqa: E402, F401
+from app.plan import rebuild_views, views  # noqa: E402, F401

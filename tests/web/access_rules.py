@@ -67,6 +67,8 @@ RULES: dict[tuple[str, str], dict] = {
     ("sites.remove_member", "GET"): SITE_MANAGE,
     ("sites.remove_member", "POST"): SITE_MANAGE_POST,
     ("sites.take_team_role", "POST"): SITE_MANAGE_POST,
+    ("sites.plan.rebuild", "GET"): SITE_MANAGE,
+    ("sites.plan.rebuild", "POST"): SITE_MANAGE_POST,
     ("sites.new_invitation", "POST"): SITE_MANAGE_POST,
     ("sites.history", "GET"): SITE_READ,
     # Meetings and the action log
