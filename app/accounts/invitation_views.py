@@ -1,6 +1,6 @@
 """Invitation links, and the first sign-in of someone whose password was chosen for them."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 
 from app.accounts import bp, invitations
@@ -10,6 +10,23 @@ from app.core.access import require_global_role
 from app.core.errors import ServiceError, apply_form_errors
 from app.core.web import form_status
 from app.extensions import db
+
+
+def invitation_page(invitee: User, url: str, back_url: str, back_text: str, note: str = ""):  # noqa: ANN201
+    """The page that shows a new invitation link once; never stored by the browser."""
+    response = make_response(
+        render_template(
+            "accounts/invitation_created.html",
+            invitee=invitee,
+            url=url,
+            note=note,
+            back_url=back_url,
+            back_text=back_text,
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
 
 # What someone who must change their password may still open.
 _ALLOWED_BEFORE_CHANGE = {"accounts.change_password", "accounts.logout", "static", "home.healthz"}
@@ -62,10 +79,4 @@ def new_invitation(user_id: int):
         return redirect(url_for("accounts.users"))
     _invitation, url = invitations.create_invitation(user, invited_by=current_user)
     db.session.commit()
-    return render_template(
-        "accounts/invitation_created.html",
-        invitee=user,
-        url=url,
-        back_url=url_for("accounts.users"),
-        back_text="Back to users",
-    )
+    return invitation_page(user, url, url_for("accounts.users"), "Back to users")

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from app.accounts import bp, invitations, service
 from app.accounts.forms import ChangePasswordForm, ConfirmForm, LoginForm, UserForm
+from app.accounts.invitation_views import invitation_page
 from app.accounts.models import User
 from app.core.access import require_global_role
 from app.core.audit import record_event
@@ -100,12 +101,11 @@ def new_user():
             if not form.password.data:
                 _invitation, url = invitations.create_invitation(user, invited_by=current_user)
                 db.session.commit()
-                return render_template(
-                    "accounts/invitation_created.html",
-                    invitee=user,
-                    url=url,
-                    back_url=url_for("accounts.users"),
-                    back_text="Back to users",
+                return invitation_page(
+                    user,
+                    url,
+                    url_for("accounts.users"),
+                    "Back to users",
                     note=f"User {user.name} created. Give them a role on a site next.",
                 )
             db.session.commit()

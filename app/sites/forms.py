@@ -7,7 +7,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from app.core.forms import NumberField, UKDateField
 from app.sites.models import NATIONS, SERVICE_STATUSES, SITE_ROLE_CHOICES
@@ -82,7 +82,11 @@ class NewSiteForm(SiteForm):
 class AddMemberForm(FlaskForm):
     email = EmailField(
         "Email address",
-        validators=[DataRequired("Enter the person's email address."), Length(max=254)],
+        validators=[
+            DataRequired("Enter the person's email address."),
+            Email("Enter an email address like name@nhs.net."),
+            Length(max=254),
+        ],
     )
     name = StringField(
         "Full name",

@@ -4,6 +4,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.accounts.forms import ConfirmForm
+from app.accounts.invitation_views import invitation_page
 from app.accounts.invitations import awaiting_acceptance, create_invitation
 from app.core.access import can, require_site_role
 from app.core.errors import ServiceError, apply_form_errors
@@ -14,6 +15,10 @@ from app.people.ownership import owned_by
 from app.people.service import people_choices, person_in_site, role_names
 from app.sites import service, site_bp
 from app.sites.forms import AddMemberForm, MemberForm, RemoveMemberForm
+
+
+def _back() -> tuple[str, str]:
+    return url_for("sites.members"), "Back to who has access"
 
 
 def _clash_message(clashes: list) -> str:
@@ -48,13 +53,8 @@ def members():
                 if added.clashes:
                     note += " " + _clash_message(added.clashes)
                 if added.invitation_url:
-                    return render_template(
-                        "accounts/invitation_created.html",
-                        invitee=membership.user,
-                        url=added.invitation_url,
-                        note=note,
-                        back_url=url_for("sites.members"),
-                        back_text="Back to who has access",
+                    return invitation_page(
+                        membership.user, added.invitation_url, *_back(), note=note
                     )
                 flash(note)
                 return redirect(url_for("sites.members"))
@@ -119,13 +119,8 @@ def new_invitation(membership_id: int):
         return redirect(url_for("sites.members"))
     _invitation, url = create_invitation(membership.user, current_user, site_id=g.site.id)
     db.session.commit()
-    return render_template(
-        "accounts/invitation_created.html",
-        invitee=membership.user,
-        url=url,
-        note="Any earlier link for them has stopped working.",
-        back_url=url_for("sites.members"),
-        back_text="Back to who has access",
+    return invitation_page(
+        membership.user, url, *_back(), note="Any earlier link for them has stopped working."
     )
 
 
