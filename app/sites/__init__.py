@@ -6,4 +6,4 @@ from flask import Blueprint
 site_bp = Blueprint("sites", __name__, url_prefix="/sites/<int:site_id>")
 bp = Blueprint("site_admin", __name__, cli_group=None)
 
-from app.sites import cli, members_views, views  # noqa: E402, F401
+from app.sites import cli, views  # noqa: E402, F401

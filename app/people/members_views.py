@@ -1,4 +1,7 @@
-"""Who has access to a site: members are the site's people, with roles that follow access."""
+"""Who has access to a site: members are the site's people, with roles that follow access.
+
+Registered on the site blueprint (endpoints `sites.members`, ...), behind its guard.
+"""
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
