@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask import abort
 from sqlalchemy import select
@@ -15,6 +16,9 @@ from app.core.access import SITE_ROLES
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.sites.models import NATIONS, SERVICE_STATUSES, Membership, Site
+
+if TYPE_CHECKING:
+    from app.people.linking import RoleClash
 
 
 @dataclass
@@ -86,13 +90,14 @@ def add_member(site: Site, email: str, role: str, is_sponsor: bool = False) -> M
     user = find_user(email)
     if user is None:
         raise ServiceError(
-            "No user has that email address. Enter their name too to invite them.",
+            "No user has that email address: create the user first, or invite them from the "
+            "site's members page.",
             field="email",
         )
     return _add(site, user, role, is_sponsor)[0]
 
 
-def _add(site: Site, user: User, role: str, is_sponsor: bool) -> tuple[Membership, list]:
+def _add(site: Site, user: User, role: str, is_sponsor: bool) -> tuple[Membership, list[RoleClash]]:
     from app.people.linking import link_member
 
     existing = db.session.scalar(
@@ -113,7 +118,7 @@ class Invited:
 
     membership: Membership
     invitation_url: str | None
-    clashes: list
+    clashes: list[RoleClash]
 
 
 def invite_member(
@@ -137,7 +142,7 @@ def invite_member(
     return Invited(membership, url, clashes)
 
 
-def update_member(membership: Membership, role: str, is_sponsor: bool) -> list:
+def update_member(membership: Membership, role: str, is_sponsor: bool) -> list[RoleClash]:
     """Change access; a new manager or sponsor fills the matching project-team role if free."""
     from app.people.linking import link_member
 
