@@ -11,7 +11,13 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 from app.extensions import csrf, db, htmx, login_manager, migrate
 from config import BASE_DIR, INSTANCE_DIR, Config, config_from_env
 
-PUBLIC_ENDPOINTS = {"accounts.login", "accounts.logout", "home.healthz", "static"}
+PUBLIC_ENDPOINTS = {
+    "accounts.login",
+    "accounts.logout",
+    "accounts.accept_invitation",
+    "home.healthz",
+    "static",
+}
 
 
 def create_app(config: Config | None = None) -> Flask:

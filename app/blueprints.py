@@ -17,6 +17,7 @@ from app.kpis import bp as kpis_bp
 from app.meetings import bp as meetings_bp
 from app.needs import bp as needs_bp
 from app.people import bp as people_bp
+from app.people.cli import cli_bp as people_cli_bp
 from app.plan import bp as plan_bp
 from app.plan import mytasks_bp
 from app.portfolio import bp as portfolio_bp
@@ -41,7 +42,7 @@ for _feature in SITE_FEATURES:
 
 
 def top_level_blueprints() -> list[Blueprint]:
-    return [home_bp, accounts_bp, site_admin_bp, site_bp, mytasks_bp, portfolio_bp]
+    return [home_bp, accounts_bp, site_admin_bp, site_bp, mytasks_bp, portfolio_bp, people_cli_bp]
 
 
 # Features with a `register(registry)` (app/core/registry.py); create_app calls each once.

@@ -17,11 +17,18 @@ def _read_password() -> str:
 @click.argument("email")
 @click.option("--name", required=True, help="The person's full name.")
 @click.option("--role", "global_role", type=click.Choice(["admin", "support"]), default=None)
-def create_user_command(email: str, name: str, global_role: str | None) -> None:
+@click.option(
+    "--temporary",
+    is_flag=True,
+    help="The password is for someone else: they must change it when they first sign in.",
+)
+def create_user_command(email: str, name: str, global_role: str | None, temporary: bool) -> None:
     """Create a user; the password is prompted for, or read from standard input."""
     password = _read_password()
     try:
-        user = service.create_user(email, name, password, global_role)
+        user = service.create_user(
+            email, name, password, global_role, must_change_password=temporary
+        )
     except ServiceError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from None

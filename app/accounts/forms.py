@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from app.accounts.service import MIN_PASSWORD_LENGTH
 
@@ -59,13 +59,40 @@ class UserForm(FlaskForm):
         default="",
     )
     password = PasswordField(
-        "Temporary password",
-        description=f"At least {MIN_PASSWORD_LENGTH} characters. Ask them to change it soon.",
+        "Temporary password (optional)",
+        description=(
+            "Best left blank: they then get a link to choose their own password. "
+            f"A temporary password must be at least {MIN_PASSWORD_LENGTH} characters, "
+            "and they must change it when they first sign in."
+        ),
         validators=[
-            DataRequired("Enter a temporary password."),
+            Optional(),
             Length(
                 min=MIN_PASSWORD_LENGTH,
                 message=f"Password must be at least {MIN_PASSWORD_LENGTH} characters.",
             ),
+        ],
+    )
+
+
+class SetPasswordForm(FlaskForm):
+    """Choosing your own password from an invitation link."""
+
+    new_password = PasswordField(
+        "Choose a password",
+        description=f"At least {MIN_PASSWORD_LENGTH} characters. A short phrase is easy to recall.",
+        validators=[
+            DataRequired("Enter a password."),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                message=f"Password must be at least {MIN_PASSWORD_LENGTH} characters.",
+            ),
+        ],
+    )
+    confirm_password = PasswordField(
+        "Type it again",
+        validators=[
+            DataRequired("Type the password again."),
+            EqualTo("new_password", "The two passwords do not match."),
         ],
     )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.audit import Audited
@@ -28,6 +28,8 @@ class User(UserMixin, Audited, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Set when someone else chose the password (an administrator): changed at next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
@@ -53,3 +55,23 @@ class User(UserMixin, Audited, db.Model):
 
     def audit_site_id(self) -> None:
         return None
+
+
+class Invitation(db.Model):
+    """A single-use link that lets a new user choose their own password.
+
+    Only a hash of the token is stored: the link itself is shown once to whoever sent it.
+    """
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="SET NULL"))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    # A newer invitation for the same person replaces this one.
+    revoked: Mapped[bool] = mapped_column(default=False)

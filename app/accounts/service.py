@@ -36,7 +36,13 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def create_user(email: str, name: str, password: str, global_role: str | None = None) -> User:
+def create_user(
+    email: str,
+    name: str,
+    password: str,
+    global_role: str | None = None,
+    must_change_password: bool = False,
+) -> User:
     email = normalise_email(email)
     if not email or "@" not in email:
         raise ServiceError("Enter an email address like name@nhs.net.", field="email")
@@ -52,6 +58,7 @@ def create_user(email: str, name: str, password: str, global_role: str | None = 
         name=name.strip(),
         password_hash=hash_password(password),
         global_role=global_role,
+        must_change_password=must_change_password,
     )
     db.session.add(user)
     db.session.flush()
@@ -110,7 +117,10 @@ def change_password(user: User, current: str, new: str) -> None:
     if not check_password_hash(user.password_hash, current):
         raise ServiceError("Your current password is not right.", field="current_password")
     check_new_password(new)
+    if check_password_hash(user.password_hash, new):
+        raise ServiceError("Choose a password different from the current one.", "new_password")
     user.password_hash = hash_password(new)
+    user.must_change_password = False
     end_sessions(user)
     record_event("password_changed", user_id=user.id)
 

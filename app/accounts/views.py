@@ -1,9 +1,12 @@
+import secrets
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from app.accounts import bp, service
+from app.accounts import bp, invitations, service
 from app.accounts.forms import ChangePasswordForm, LoginForm, UserForm
+from app.accounts.invitation_views import invitation_page
 from app.accounts.models import User
 from app.core.access import require_global_role
 from app.core.audit import record_event
@@ -85,14 +88,32 @@ def new_user():
     form = UserForm()
     if form.validate_on_submit():
         try:
-            service.create_user(
-                form.email.data, form.name.data, form.password.data, form.global_role.data or None
+            user = service.create_user(
+                form.email.data,
+                form.name.data,
+                # No password typed: nobody knows this one; the invitation link replaces it.
+                form.password.data or secrets.token_urlsafe(32),
+                form.global_role.data or None,
+                must_change_password=bool(form.password.data),
             )
         except ServiceError as error:
             apply_form_errors(form, error)
         else:
+            if not form.password.data:
+                _invitation, url = invitations.create_invitation(user, invited_by=current_user)
+                db.session.commit()
+                return invitation_page(
+                    user,
+                    url,
+                    url_for("accounts.users"),
+                    "Back to users",
+                    note=f"User {user.name} created. Give them a role on a site next.",
+                )
             db.session.commit()
-            flash(f"User {form.name.data} created. Give them a role on a site next.")
+            flash(
+                f"User {form.name.data} created. They must change the temporary password "
+                "when they first sign in. Give them a role on a site next."
+            )
             return redirect(url_for("accounts.users"))
     status = 422 if form.is_submitted() and form.errors else 200
     return render_template("accounts/user_new.html", form=form), status

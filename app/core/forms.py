@@ -10,6 +10,9 @@ from wtforms import StringField
 from wtforms.validators import ValidationError
 
 _SEPARATORS = re.compile(r"[\s/.\-]+")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+# Thousands written with commas ("210,000"), thin or ordinary spaces ("210 000").
+_THOUSANDS = re.compile(r"(?<=\d)[,\s\u202f](?=\d{3}\b)")
 
 
 def parse_uk_date(text: str) -> date:
@@ -63,6 +66,58 @@ def not_in_future(today_fn):  # noqa: ANN001, ANN201 - a WTForms validator facto
             raise ValidationError("The date cannot be in the future.")
 
     return _check
+
+
+def parse_number(text: str | None, whole: bool = False) -> float | int | None:
+    """'210,000', '210 000', '£180', '45%' -> a number; '' -> None; else ValueError(message).
+
+    The one reading of typed numbers: every number field in the app goes through it.
+    """
+    cleaned = (text or "").strip().replace("£", "").rstrip("%").strip()
+    cleaned = _THOUSANDS.sub("", cleaned).replace(",", "")
+    if not cleaned:
+        return None
+    if not _NUMBER.match(cleaned):
+        raise ValueError(
+            f"Enter a number, for example 1,250 (you typed '{(text or '').strip()[:20]}')."
+        )
+    value = float(cleaned)
+    if whole:
+        if not value.is_integer():
+            raise ValueError("Enter a whole number.")
+        return int(value)
+    return value
+
+
+class NumberField(StringField):
+    """A number typed with or without thousands separators ("210,000" or "210000").
+
+    `whole=True` (the default) gives an int, otherwise a float. Combine with NumberRange
+    and Optional/InputRequired as usual; what was typed is shown back when it cannot be read.
+    """
+
+    def __init__(self, label=None, validators=None, whole: bool = True, **kwargs) -> None:  # noqa: ANN001
+        self.whole = whole
+        kwargs.setdefault("render_kw", {"inputmode": "numeric" if whole else "decimal"})
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.raw_text = valuelist[0] if valuelist else ""
+        try:
+            self.data = parse_number(self.raw_text, self.whole)
+        except ValueError as error:
+            self.data = None
+            raise ValueError(str(error)) from None
+
+    def _value(self) -> str:
+        raw = getattr(self, "raw_text", None)
+        if raw is not None and self.data is None:
+            return raw
+        if self.data is None:
+            return ""
+        if self.whole:
+            return f"{int(self.data):,}"
+        return f"{self.data:,}"
 
 
 class ConfirmForm(FlaskForm):

@@ -50,6 +50,14 @@ class Registry:
     person_sections: list[tuple[str, Callable[[Any], list]]] = field(default_factory=list)
     # (person_id, site_id) -> None: remove what a feature holds about an erased person
     erasure_hooks: list[Callable[[int, int], None]] = field(default_factory=list)
+    # (label, model, title attribute): records with a site_id and an owner_id (a person), so
+    # a member being removed can be told what they own and hand it on
+    owned_records: list[tuple[str, Any, str]] = field(default_factory=list)
+    # site -> None, in registration order: what a new site gets besides itself (people: the
+    # standard groups; plan: the plan from the start date the site form asked for)
+    site_setup: list[Callable[[Any], None]] = field(default_factory=list)
+    # membership -> role clashes: link a new or changed member to the site's records of people
+    member_linkers: list[Callable[[Any], list]] = field(default_factory=list)
     # site ids -> {site id: current phase}; the gateways feature answers it
     current_phases: Callable[[list[int]], dict[int, int]] | None = None
 

@@ -4,10 +4,10 @@ import re
 from datetime import time
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
 
-from app.core.forms import UKDateField
+from app.core.forms import NumberField, UKDateField
 from app.meetings.models import ACTION_STATUSES, MEETING_KINDS
 from app.meetings.service import FREQUENCIES, ActionDetails, ItemDetails, MeetingDetails
 from app.toolkit.vocabulary import gateway_phase_numbers
@@ -122,7 +122,7 @@ class SeriesForm(MeetingForm):
         "Date of the first meeting", validators=[required("Enter the first meeting's date.")]
     )
     frequency = SelectField("How often", choices=list(FREQUENCIES.items()), default="monthly")
-    count = IntegerField(
+    count = NumberField(
         "Number of meetings",
         description="Up to 24, for example 6 or 12 for monthly meetings.",
         validators=[DataRequired("Enter how many meetings to book, from 2 to 24.")],
@@ -138,7 +138,7 @@ class AgendaItemForm(FlaskForm):
         "Item", validators=[DataRequired("Enter a title for the agenda item."), Length(max=200)]
     )
     presenter_id = _person_select("Presenter")
-    minutes_allotted = IntegerField(
+    minutes_allotted = NumberField(
         "Minutes allotted",
         validators=[Optional(), NumberRange(1, 480, "Enter a number of minutes from 1 to 480.")],
     )

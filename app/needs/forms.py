@@ -12,6 +12,7 @@ import re
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 
+from app.core.forms import parse_number
 from app.needs.assumptions import default_assumptions
 from app.needs.model import (
     AGE_BANDS,
@@ -26,22 +27,6 @@ from app.needs.model import (
 )
 
 MAX_OPTIONS = 3
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-
-
-def parse_number(text: str | None, whole: bool = False) -> float | int | None:
-    """'1,250', '£180', '45%' -> a number; '' -> None; anything else raises ValueError(message)."""
-    cleaned = (text or "").strip().replace(",", "").replace("£", "").rstrip("%").strip()
-    if not cleaned:
-        return None
-    if not _NUMBER.match(cleaned):
-        raise ValueError(f"Enter a number, for example 1,250 (you typed '{text.strip()[:20]}').")
-    value = float(cleaned)
-    if whole:
-        if not value.is_integer():
-            raise ValueError("Enter a whole number.")
-        return int(value)
-    return value
 
 
 class NumberForm(FlaskForm):

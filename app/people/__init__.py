@@ -12,13 +12,19 @@ if TYPE_CHECKING:
 # Nested under the site blueprint (app/blueprints.py): every route is /sites/<id>/...
 bp = Blueprint("people", __name__)
 
-from app.people import views  # noqa: E402, F401
+# members_views: who has access to a site (/sites/<id>/members, endpoints sites.*). Members
+# are people, so those pages live here, registered on the site blueprint itself.
+from app.people import members_views, views  # noqa: E402, F401
 
 
 def register(registry: Registry) -> None:
     """What this feature adds to pages and commands other packages own."""
     from app.people.coverage import coverage_summary
     from app.people.demo import bench_people, demo_people
+    from app.people.linking import link_member
+    from app.people.service import ensure_standard_groups
 
     registry.add_panel("people/_overview_panel.html", coverage_summary, order=20)
     registry.add_demo(demo_people, bench_people, order=10)
+    registry.site_setup.append(ensure_standard_groups)
+    registry.member_linkers.append(lambda membership: link_member(membership)[1])

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.audit import Audited
@@ -32,6 +32,9 @@ class Person(Audited, VersionedMixin, TimestampMixin, db.Model):
     """Someone involved in a site's project: a stakeholder, team member or both."""
 
     __tablename__ = "people"
+    # One person per account per site: a member is exactly one entry in the site's people.
+    # A unique index rather than a constraint: SQLite adds one without rebuilding the table.
+    __table_args__ = (Index("ix_people_site_id_user_id", "site_id", "user_id", unique=True),)
     audit_type = "person"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -175,6 +175,15 @@ def _check(site_id: int, data: PersonData, exclude_id: int | None = None) -> Non
         )
     ):
         raise ServiceError("Choose someone who has access to this site.", "user_id")
+    if data.user_id is not None:
+        linked = select(Person.id).where(Person.site_id == site_id, Person.user_id == data.user_id)
+        if exclude_id is not None:
+            linked = linked.where(Person.id != exclude_id)
+        if db.session.scalar(linked) is not None:
+            raise ServiceError(
+                "This account already belongs to someone else in People: one person per account.",
+                "user_id",
+            )
     if find_duplicate(site_id, data, exclude_id) is not None:
         if data.email:
             raise ServiceError("Someone with this email address is already listed.", "email")

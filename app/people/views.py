@@ -29,6 +29,7 @@ from app.people.coverage import site_coverage
 from app.people.export import people_csv, people_xlsx
 from app.people.forms import GroupForm, JoinGroupForm, MemberForm, PersonForm
 from app.people.gdpr import personal_data
+from app.people.linking import access_words, erase_person_and_account, member_of_site
 from app.people.models import ENGAGEMENT_STATUSES, GROUP_KINDS, Group, Person
 
 
@@ -85,9 +86,12 @@ def show(person_id: int):
     person = get_for_site_or_404(Person, person_id)
     _ensure_groups()
     groups = [grp for grp, _n in service.groups_with_counts(g.site)]
+    membership = member_of_site(person)
     return render_template(
         "people/show.html",
         person=person,
+        membership=membership,
+        access_text=access_words(membership) if membership else "None",
         category=service.category_label(person),
         roles=service.role_names(),
         sections=service.person_sections(person),
@@ -179,12 +183,22 @@ def erase(person_id: int):
         return redirect(url_for("sites.people.show", person_id=person.id))
     form = ConfirmForm()
     if form.validate_on_submit():
-        service.erase_person(person, current_user)
+        try:
+            account = erase_person_and_account(person, current_user)
+        except ServiceError as error:
+            flash(error.message, "error")
+            return redirect(url_for("sites.people.show", person_id=person.id))
         db.session.commit()
         flash("The person's name and contact details have been erased everywhere.")
+        if account is not None:
+            flash("Their user account has been deactivated: they can no longer sign in.")
         return redirect(url_for("sites.people.index"))
     return render_template(
-        "people/erase.html", person=person, form=form, sections=service.person_sections(person)
+        "people/erase.html",
+        person=person,
+        form=form,
+        sections=service.person_sections(person),
+        has_account=person.user_id is not None,
     )
 
 

@@ -12,16 +12,20 @@ if TYPE_CHECKING:
 bp = Blueprint("plan", __name__)
 mytasks_bp = Blueprint("mytasks", __name__)
 
-from app.plan import views  # noqa: E402, F401
+from app.plan import rebuild_views, views  # noqa: E402, F401
 
 
 def register(registry: Registry) -> None:
     """What this feature adds to pages and commands other packages own."""
     from app.plan.board import overview_panel
     from app.plan.demo import bench_tasks, demo_plans
+    from app.plan.models import Task
     from app.plan.people_links import tasks_owned, unassign_tasks
+    from app.plan.service import plan_for_new_site
 
     registry.add_panel("plan/_overview_panel.html", overview_panel, order=10)
     registry.add_demo(demo_plans, bench_tasks, order=20)
     registry.person_sections.append(("Tasks owned", tasks_owned))
     registry.erasure_hooks.append(unassign_tasks)
+    registry.owned_records.append(("Task", Task, "title"))
+    registry.site_setup.append(plan_for_new_site)

@@ -255,3 +255,10 @@ def my_open_tasks(user: User, today: date) -> list[tuple[Task, Site]]:
 
 def rag_of(task: Task, today: date) -> str | None:
     return rag_rules.task_rag(task, today)
+
+
+def plan_for_new_site(site: Site) -> Plan:
+    """The plan a new site starts with, from the start date and status its form asked for."""
+    from app.sites.service import plan_kind
+
+    return create_plan(site, plan_kind(site.service_status), site.start_date)

@@ -39,7 +39,13 @@ from app.toolkit import get_toolkit
 def _plan_page(create_form: CreatePlanForm | None = None, status: int = 200):
     plan = service.plan_for(g.site)
     if plan is None:
-        form = create_form or CreatePlanForm()
+        # What the site already knows is offered, not asked again.
+        form = create_form or CreatePlanForm(
+            data={
+                "service_kind": "improving" if g.site.service_status == "improving" else "new",
+                "start_date": g.site.start_date,
+            }
+        )
         return render_template("plan/empty.html", form=form), status
     filters = boards.Filters.from_args(request.args)
     # `?edit=<id>` shows that one row as a form: the Edit link's target without JavaScript.

@@ -18,7 +18,9 @@ from app.risks import views  # noqa: E402, F401
 def register(registry: Registry) -> None:
     """What this feature adds to pages and commands other packages own."""
     from app.risks.demo import bench_risks, demo_risks
+    from app.risks.models import RaidEntry
     from app.risks.queries import overview_panel
 
     registry.add_panel("risks/_overview_panel.html", overview_panel, order=40)
     registry.add_demo(demo_risks, bench_risks, order=40)
+    registry.owned_records.append(("Log entry", RaidEntry, "title"))

@@ -3,14 +3,13 @@ from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from app.core.forms import UKDateField
+from app.core.forms import NumberField, UKDateField
 from app.sites.models import NATIONS, SERVICE_STATUSES, SITE_ROLE_CHOICES
 from app.sites.service import SiteDetails
 
@@ -34,7 +33,7 @@ class SiteForm(FlaskForm):
         description="Who pays for the service.",
         validators=[Length(max=200)],
     )
-    population_50_plus = IntegerField(
+    population_50_plus = NumberField(
         "Population aged 50 and over",
         description="Leave blank if you do not know it yet; Phase 3 works it out.",
         validators=[
@@ -63,13 +62,48 @@ class SiteForm(FlaskForm):
         )
 
 
+class NewSiteForm(SiteForm):
+    """Creating a site asks once for what the plan needs, and the plan is made from it."""
+
+    service_status = SelectField(
+        "Service status",
+        description="Improving services get the improvement plan; new and developing "
+        "services get the plan for setting one up.",
+        choices=list(SERVICE_STATUSES.items()),
+        default="new",
+    )
+    start_date = UKDateField(
+        "Project start date",
+        description="The plan's tasks are dated from it. For example, 27/3/2026",
+        validators=[InputRequired("Enter the date the project starts.")],
+    )
+
+
 class AddMemberForm(FlaskForm):
     email = EmailField(
-        "Email address of an existing user",
-        validators=[DataRequired("Enter the person's email address."), Length(max=254)],
+        "Email address",
+        validators=[
+            DataRequired("Enter the person's email address."),
+            Email("Enter an email address like name@nhs.net."),
+            Length(max=254),
+        ],
     )
-    role = SelectField("Role on this site", choices=SITE_ROLE_CHOICES, default="editor")
-    is_sponsor = BooleanField("Project sponsor (signs off the phase gateways)")
+    name = StringField(
+        "Full name",
+        description="Needed only for someone without an account: they are sent an invitation.",
+        validators=[Length(max=120)],
+    )
+    role = SelectField("Access on this site", choices=SITE_ROLE_CHOICES, default="editor")
+    is_sponsor = BooleanField(
+        "Project sponsor",
+        description="Signs off the phase gateways, whatever their access.",
+    )
+
+
+class RemoveMemberForm(FlaskForm):
+    new_owner_id = SelectField(
+        "Who takes over what they own?", choices=[], coerce=str, validate_choice=False
+    )
 
 
 class MemberForm(FlaskForm):

@@ -16,6 +16,10 @@ from app.core.registry import registry
 from app.extensions import db
 from app.sites.models import NATIONS, SERVICE_STATUSES, Membership, Site
 
+# What linking a member to the site's people can report: a team role someone else holds.
+# The type lives in app.people (a layer above), so it is named only in words here.
+RoleClash = object
+
 
 @dataclass
 class SiteDetails:
@@ -54,6 +58,24 @@ def create_site(details: SiteDetails) -> Site:
     return site
 
 
+def plan_kind(service_status: str) -> str:
+    """The plan an improving service needs differs; new and developing ones set a service up."""
+    return "improving" if service_status == "improving" else "new"
+
+
+def create_site_with_plan(details: SiteDetails) -> Site:
+    """A site, its standard groups and its plan, from what the site form asked once.
+
+    The features above sites do their part through `registry().site_setup`: people makes
+    the standard groups, plan makes the plan from the start date and `plan_kind`."""
+    if details.start_date is None:
+        raise ServiceError("Enter the date the project starts.", field="start_date")
+    site = create_site(details)
+    for set_up in registry().site_setup:
+        set_up(site)
+    return site
+
+
 def update_site(site: Site, details: SiteDetails) -> Site:
     _check_details(details)
     for key, value in vars(details).items():
@@ -62,14 +84,29 @@ def update_site(site: Site, details: SiteDetails) -> Site:
 
 
 def add_member(site: Site, email: str, role: str, is_sponsor: bool = False) -> Membership:
+    """Give an existing account access; the member is linked to their People entry."""
     if role not in SITE_ROLES:
         raise ServiceError("Choose viewer, editor or manager.", field="role")
     user = find_user(email)
     if user is None:
         raise ServiceError(
-            "No user has that email address. An administrator must create the user first.",
+            "No user has that email address: create the user first, or invite them from the "
+            "site's members page.",
             field="email",
         )
+    return _add(site, user, role, is_sponsor)[0]
+
+
+def _link(membership: Membership) -> list[RoleClash]:
+    """Let the features above link the member to their records (people: the People entry
+    and the team roles a manager or sponsor fills); returns any role clashes."""
+    clashes: list[RoleClash] = []
+    for link in registry().member_linkers:
+        clashes.extend(link(membership))
+    return clashes
+
+
+def _add(site: Site, user: User, role: str, is_sponsor: bool) -> tuple[Membership, list[RoleClash]]:
     existing = db.session.scalar(
         select(Membership).where(Membership.site_id == site.id, Membership.user_id == user.id)
     )
@@ -78,15 +115,47 @@ def add_member(site: Site, email: str, role: str, is_sponsor: bool = False) -> M
     membership = Membership(site_id=site.id, user_id=user.id, role=role, is_sponsor=is_sponsor)
     db.session.add(membership)
     db.session.flush()
-    return membership
+    return membership, _link(membership)
 
 
-def update_member(membership: Membership, role: str, is_sponsor: bool) -> Membership:
+@dataclass
+class Invited:
+    """What adding a member did: the membership, and a link to show when the account is new."""
+
+    membership: Membership
+    invitation_url: str | None
+    clashes: list[RoleClash]
+
+
+def invite_member(
+    site: Site,
+    email: str,
+    name: str,
+    role: str,
+    is_sponsor: bool = False,
+    invited_by: User | None = None,
+) -> Invited:
+    """Add someone by email: an existing account gets access; a new one gets an invitation."""
+    from app.accounts.invitations import create_invitation, invite_user
+
+    if role not in SITE_ROLES:
+        raise ServiceError("Choose viewer, editor or manager.", field="role")
+    user, created = invite_user(email, name)
+    membership, clashes = _add(site, user, role, is_sponsor)
+    url = None
+    if created:
+        _invitation, url = create_invitation(user, invited_by=invited_by, site_id=site.id)
+    return Invited(membership, url, clashes)
+
+
+def update_member(membership: Membership, role: str, is_sponsor: bool) -> list[RoleClash]:
+    """Change access; a new manager or sponsor fills the matching project-team role if free."""
     if role not in SITE_ROLES:
         raise ServiceError("Choose viewer, editor or manager.", field="role")
     membership.role = role
     membership.is_sponsor = is_sponsor
-    return membership
+    db.session.flush()
+    return _link(membership)
 
 
 def members_of(site: Site) -> list[Membership]:

@@ -3,15 +3,13 @@ from flask_login import login_required
 from sqlalchemy import func, select
 
 from app.accounts.models import User
-from app.core.access import get_for_site_or_404, require_global_role, require_site_role
+from app.core.access import require_global_role, require_site_role
 from app.core.audit import AuditEvent
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
-from app.core.forms import ConfirmForm
 from app.core.web import form_status
 from app.extensions import db
 from app.sites import bp, guard, service, site_bp  # noqa: F401 - guard registers the checks
-from app.sites.forms import AddMemberForm, MemberForm, SiteForm
-from app.sites.models import Membership
+from app.sites.forms import NewSiteForm, SiteForm
 from app.sites.overview import overview_panels
 
 HISTORY_PAGE_SIZE = 50
@@ -21,15 +19,18 @@ HISTORY_PAGE_SIZE = 50
 @login_required
 def new_site():
     require_global_role("admin")
-    form = SiteForm()
+    form = NewSiteForm()
     if form.validate_on_submit():
         try:
-            site = service.create_site(form.details())
+            site = service.create_site_with_plan(form.details())
         except ServiceError as error:
             apply_form_errors(form, error)
         else:
             db.session.commit()
-            flash(f"Site {site.name} created. Add its members next.")
+            flash(
+                f"Site {site.name} created with its project plan. "
+                "Invite the project manager and the sponsor next."
+            )
             return redirect(url_for("sites.members", site_id=site.id))
     return render_template("sites/new.html", form=form), form_status(form)
 
@@ -65,56 +66,6 @@ def settings():
             flash("Site details saved.")
             return redirect(url_for("sites.overview"))
     return render_template("sites/settings.html", form=form), form_status(form)
-
-
-@site_bp.route("/members", methods=["GET", "POST"])
-def members():
-    form = AddMemberForm()
-    if request.method == "POST":
-        require_site_role("manager")
-        if form.validate_on_submit():
-            try:
-                membership = service.add_member(
-                    g.site, form.email.data, form.role.data, form.is_sponsor.data
-                )
-            except ServiceError as error:
-                apply_form_errors(form, error)
-            else:
-                db.session.commit()
-                flash(f"{membership.user.name} added as {membership.role}.")
-                return redirect(url_for("sites.members"))
-    return render_template(
-        "sites/members.html",
-        form=form,
-        members=service.members_of(g.site),
-        confirm=ConfirmForm(),
-    ), form_status(form)
-
-
-@site_bp.post("/members/<int:membership_id>")
-def update_member(membership_id: int):
-    require_site_role("manager")
-    membership = get_for_site_or_404(Membership, membership_id)
-    form = MemberForm()
-    if form.validate_on_submit():
-        service.update_member(membership, form.role.data, form.is_sponsor.data)
-        db.session.commit()
-        flash(f"{membership.user.name} is now {membership.role}.")
-    else:
-        flash("Choose a role: viewer, editor or manager.", "error")
-    return redirect(url_for("sites.members"))
-
-
-@site_bp.post("/members/<int:membership_id>/remove")
-def remove_member(membership_id: int):
-    require_site_role("manager")
-    membership = get_for_site_or_404(Membership, membership_id)
-    if ConfirmForm().validate_on_submit():
-        name = membership.user.name
-        db.session.delete(membership)
-        db.session.commit()
-        flash(f"{name} no longer has access to this site.")
-    return redirect(url_for("sites.members"))
 
 
 @site_bp.get("/history")

@@ -86,10 +86,10 @@ def test_admin_creates_a_user_and_a_site_and_gives_access(page, live_server, see
     page.get_by_label("Project start date").fill("2/3/2026")
     page.get_by_role("button", name="Create site").click()
     expect(page.get_by_role("heading", name="Who has access to Hilltop FLS")).to_be_visible()
-    page.get_by_label("Email address of an existing user").fill("nina@example.nhs.uk")
-    page.get_by_label("Role on this site").select_option("editor")
+    page.get_by_label("Email address").fill("nina@example.nhs.uk")
+    page.get_by_label("Access on this site").select_option("editor")
     page.get_by_role("button", name="Give access").click()
-    expect(page.get_by_text("Nina Nurse added as editor.")).to_be_visible()
+    expect(page.get_by_text("Nina Nurse added: Editor.")).to_be_visible()
     assert_no_axe_violations(page)
 
     for path in ("/toolkit", "/help", "/account/password"):

@@ -63,6 +63,10 @@ RULES: dict[tuple[str, str], dict] = {
     ("accounts.new_user", "GET"): ADMIN_ONLY,
     ("accounts.new_user", "POST"): ADMIN_ONLY_POST,
     ("accounts.set_active", "POST"): ADMIN_ONLY_POST,
+    ("accounts.new_invitation", "POST"): ADMIN_ONLY_POST,
+    # Anyone may open an invitation link; one that matches nothing is gone (410) for all.
+    ("accounts.accept_invitation", "GET"): expect(410, 410, 410, 410, 410, 410, 410),
+    ("accounts.accept_invitation", "POST"): expect(410, 410, 410, 410, 410, 410, 410),
     ("site_admin.new_site", "GET"): ADMIN_ONLY,
     ("site_admin.new_site", "POST"): ADMIN_ONLY_POST,
     ("sites.overview", "GET"): SITE_READ,
@@ -71,7 +75,12 @@ RULES: dict[tuple[str, str], dict] = {
     ("sites.members", "GET"): SITE_READ,
     ("sites.members", "POST"): SITE_MANAGE_POST,
     ("sites.update_member", "POST"): SITE_MANAGE_POST,
+    ("sites.remove_member", "GET"): SITE_MANAGE,
     ("sites.remove_member", "POST"): SITE_MANAGE_POST,
+    ("sites.take_team_role", "POST"): SITE_MANAGE_POST,
+    ("sites.plan.rebuild", "GET"): SITE_MANAGE,
+    ("sites.plan.rebuild", "POST"): SITE_MANAGE_POST,
+    ("sites.new_invitation", "POST"): SITE_MANAGE_POST,
     ("sites.history", "GET"): SITE_READ,
     # Meetings and the action log
     ("sites.meetings.index", "GET"): SITE_READ,

@@ -1,0 +1,83 @@
+"""Invitation links, and the first sign-in of someone whose password was chosen for them."""
+
+from flask import flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user
+
+from app.accounts import bp, invitations
+from app.accounts.forms import SetPasswordForm
+from app.accounts.models import User
+from app.core.access import require_global_role
+from app.core.errors import ServiceError, apply_form_errors
+from app.core.forms import ConfirmForm
+from app.core.web import form_status
+from app.extensions import db
+
+
+def invitation_page(invitee: User, url: str, back_url: str, back_text: str, note: str = ""):  # noqa: ANN201
+    """The page that shows a new invitation link once; never stored by the browser."""
+    response = make_response(
+        render_template(
+            "accounts/invitation_created.html",
+            invitee=invitee,
+            url=url,
+            note=note,
+            back_url=back_url,
+            back_text=back_text,
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# What someone who must change their password may still open.
+_ALLOWED_BEFORE_CHANGE = {"accounts.change_password", "accounts.logout", "static", "home.healthz"}
+
+
+@bp.before_app_request
+def require_own_password():
+    """A password chosen by someone else is replaced before anything else is done."""
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in _ALLOWED_BEFORE_CHANGE
+        and not (request.endpoint or "").endswith(".static")
+    ):
+        flash("Your password was set by an administrator. Choose your own before you go on.")
+        return redirect(url_for("accounts.change_password"))
+    return None
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    try:
+        invitation = invitations.usable_invitation(token)
+    except invitations.InvitationProblem as problem:
+        return render_template("accounts/invitation_problem.html", message=problem.message), 410
+    user = db.session.get(User, invitation.user_id)
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = invitations.accept_invitation(token, form.new_password.data)
+        except ServiceError as error:
+            apply_form_errors(form, error)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(f"Welcome, {user.name}. Your password is set and you are signed in.")
+            if invitation.site_id is not None:
+                return redirect(url_for("sites.overview", site_id=invitation.site_id))
+            return redirect(url_for("home.index"))
+    return render_template("accounts/invitation.html", form=form, invitee=user), form_status(form)
+
+
+@bp.post("/admin/users/<int:user_id>/invitation")
+@login_required
+def new_invitation(user_id: int):
+    """A fresh link for someone who lost theirs or forgot their password (shown once)."""
+    require_global_role("admin")
+    user = db.get_or_404(User, user_id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("accounts.users"))
+    _invitation, url = invitations.create_invitation(user, invited_by=current_user)
+    db.session.commit()
+    return invitation_page(user, url, url_for("accounts.users"), "Back to users")

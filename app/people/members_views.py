@@ -1,0 +1,163 @@
+"""Who has access to a site: members are the site's people, with roles that follow access.
+
+Registered on the site blueprint (endpoints `sites.members`, ...), behind its guard.
+"""
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.accounts.invitation_views import invitation_page
+from app.accounts.invitations import awaiting_acceptance, create_invitation
+from app.core.access import can, get_for_site_or_404, require_site_role
+from app.core.errors import ServiceError, apply_form_errors
+from app.core.forms import ConfirmForm
+from app.core.web import form_status
+from app.extensions import db
+from app.people import linking, ownership
+from app.people.ownership import owned_by
+from app.people.service import people_choices, person_in_site, role_names
+from app.sites import service, site_bp
+from app.sites.forms import AddMemberForm, MemberForm, RemoveMemberForm
+from app.sites.models import Membership
+
+
+def _back() -> tuple[str, str]:
+    return url_for("sites.members"), "Back to who has access"
+
+
+def _clash_message(clashes: list) -> str:
+    return " ".join(
+        f"{' and '.join(c.holder_names)} already {'holds' if len(c.holder_names) == 1 else 'hold'}"
+        f" the {c.role_name} role on the project team: you can swap it below."
+        for c in clashes
+    )
+
+
+@site_bp.route("/members", methods=["GET", "POST"])
+def members():
+    form = AddMemberForm()
+    if request.method == "POST":
+        require_site_role("manager")
+        if form.validate_on_submit():
+            try:
+                added = service.invite_member(
+                    g.site,
+                    form.email.data,
+                    form.name.data or "",
+                    form.role.data,
+                    form.is_sponsor.data,
+                    invited_by=current_user,
+                )
+            except ServiceError as error:
+                apply_form_errors(form, error)
+            else:
+                db.session.commit()
+                membership = added.membership
+                note = f"{membership.user.name} added: {linking.access_words(membership)}."
+                if added.clashes:
+                    note += " " + _clash_message(added.clashes)
+                if added.invitation_url:
+                    return invitation_page(
+                        membership.user, added.invitation_url, *_back(), note=note
+                    )
+                flash(note)
+                return redirect(url_for("sites.members"))
+    elif request.args.get("invite", type=int):
+        # "Give access" from a person's page: their email and name, ready to send.
+        person = person_in_site(g.site.id, request.args.get("invite", type=int))
+        if person is not None and not person.erased:
+            form = AddMemberForm(formdata=None, data={"email": person.email, "name": person.name})
+    members = service.members_of(g.site)
+    people = linking.members_people(g.site)
+    return render_template(
+        "sites/members.html",
+        form=form,
+        members=members,
+        people=people,
+        team_roles=linking.team_roles_by_person(g.site),
+        awaiting=awaiting_acceptance([m.user_id for m in members]) if can("manager") else set(),
+        clashes=linking.role_clashes(g.site) if members else [],
+        access_words=linking.access_words,
+        confirm=ConfirmForm(),
+    ), form_status(form)
+
+
+@site_bp.post("/members/<int:membership_id>")
+def update_member(membership_id: int):
+    require_site_role("manager")
+    membership = get_for_site_or_404(Membership, membership_id)
+    form = MemberForm()
+    if form.validate_on_submit():
+        clashes = service.update_member(membership, form.role.data, form.is_sponsor.data)
+        db.session.commit()
+        note = f"{membership.user.name} is now {linking.access_words(membership)}."
+        flash(f"{note} {_clash_message(clashes)}".strip())
+    else:
+        flash("Choose a role: viewer, editor or manager.", "error")
+    return redirect(url_for("sites.members"))
+
+
+@site_bp.post("/members/<int:membership_id>/team-role")
+def take_team_role(membership_id: int):
+    """The swap the members page offers: this member takes the role their access brings."""
+    require_site_role("manager")
+    membership = get_for_site_or_404(Membership, membership_id)
+    role = request.form.get("role", "")
+    if ConfirmForm().validate_on_submit() and role in linking.team_roles_for(membership):
+        person = linking.person_for_account(g.site, membership.user)
+        linking.take_team_role(g.site, person, role)
+        db.session.commit()
+        flash(f"{person.name} now holds the {role_names()[role]} role.")
+    return redirect(url_for("sites.members"))
+
+
+@site_bp.post("/members/<int:membership_id>/invitation")
+def new_invitation(membership_id: int):
+    """A fresh link for a member who has not used theirs yet (the old one stops working)."""
+    require_site_role("manager")
+    membership = get_for_site_or_404(Membership, membership_id)
+    if not ConfirmForm().validate_on_submit() or membership.user_id not in awaiting_acceptance(
+        [membership.user_id]
+    ):
+        flash(f"{membership.user.name} has already chosen a password.", "error")
+        return redirect(url_for("sites.members"))
+    _invitation, url = create_invitation(membership.user, current_user, site_id=g.site.id)
+    db.session.commit()
+    return invitation_page(
+        membership.user, url, *_back(), note="Any earlier link for them has stopped working."
+    )
+
+
+@site_bp.route("/members/<int:membership_id>/remove", methods=["GET", "POST"])
+def remove_member(membership_id: int):
+    """Asks first; says what the member still owns and offers to hand it to someone else."""
+    require_site_role("manager")
+    membership = get_for_site_or_404(Membership, membership_id)
+    person = linking.person_for_account(g.site, membership.user)
+    owned = owned_by(person)
+    form = RemoveMemberForm()
+    form.new_owner_id.choices = [("", "Keep them as the owner")] + [
+        (str(pid), name) for pid, name in people_choices(g.site.id) if pid != person.id
+    ]
+    if form.validate_on_submit():
+        new_owner = None
+        if form.new_owner_id.data:
+            new_owner = person_in_site(g.site.id, int(form.new_owner_id.data))
+        if form.new_owner_id.data and new_owner is None:
+            form.new_owner_id.errors.append("Choose someone on this site.")
+        else:
+            name = membership.user.name
+            try:
+                moved = ownership.remove_member(membership, new_owner)
+            except ServiceError as error:
+                apply_form_errors(form, error)
+            else:
+                db.session.commit()
+                message = f"{name} no longer has access to this site; they stay in People."
+                if moved:
+                    message += f" {moved} record(s) they owned now belong to {new_owner.name}."
+                flash(message)
+                return redirect(url_for("sites.members"))
+    return render_template(
+        "sites/member_remove.html", form=form, membership=membership, person=person, owned=owned
+    ), form_status(form)

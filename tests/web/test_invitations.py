@@ -1,0 +1,162 @@
+"""Invitation links and passwords chosen by someone else."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.accounts.invitations import create_invitation, invite_user
+from app.accounts.models import User
+from app.core.dates import utcnow
+from app.core.forms import parse_number
+from app.extensions import db
+from tests.conftest import PASSWORD, csrf_token, sign_in
+
+NEW_PASSWORD = "a long new passphrase"
+
+
+def _invite(site=None) -> tuple[User, str]:  # noqa: ANN001
+    user, created = invite_user("Ola.New@example.nhs.uk", "Ola New")
+    assert created
+    _invitation, url = create_invitation(user, site_id=site.id if site else None)
+    db.session.commit()
+    return user, "/invitations/" + url.rsplit("/", 1)[1]
+
+
+def _accept(client, path: str):  # noqa: ANN001, ANN202
+    return client.post(
+        path,
+        data={
+            "new_password": NEW_PASSWORD,
+            "confirm_password": NEW_PASSWORD,
+            "csrf_token": csrf_token(client, path),
+        },
+    )
+
+
+def test_an_invitation_sets_the_password_once(client, site_world) -> None:
+    site = site_world["site"]
+    user, path = _invite(site)
+    page = client.get(path)
+    assert page.status_code == 200 and "Choose your password" in page.get_data(as_text=True)
+    # Until then nobody can sign in to the new account.
+    refused = client.post(
+        "/login",
+        data={"email": user.email, "password": "", "csrf_token": csrf_token(client, "/login")},
+    )
+    assert refused.status_code == 422
+    response = _accept(client, path)
+    assert response.status_code == 302 and response.location.endswith(f"/sites/{site.id}/")
+    client.get("/logout")
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/logout")})
+    again = client.get(path)
+    assert again.status_code == 410
+    assert "already been used" in again.get_data(as_text=True)
+    signed_in = client.post(
+        "/login",
+        data={
+            "email": user.email,
+            "password": NEW_PASSWORD,
+            "csrf_token": csrf_token(client, "/login"),
+        },
+    )
+    assert signed_in.status_code == 302
+
+
+def test_an_expired_or_replaced_invitation_is_refused(client, app, time_machine) -> None:
+    time_machine.move_to(utcnow(), tick=False)
+    user, first = _invite()
+    _invitation, url = create_invitation(user)
+    db.session.commit()
+    second = "/invitations/" + url.rsplit("/", 1)[1]
+    assert "newer invitation" in client.get(first).get_data(as_text=True)
+    time_machine.shift(timedelta(days=7, seconds=1))
+    response = client.get(second)
+    assert response.status_code == 410 and "expired" in response.get_data(as_text=True)
+    assert _accept(client, second).status_code == 410
+    assert client.get("/invitations/not-a-token").status_code == 410
+
+
+def test_a_short_password_is_refused_with_the_input_kept(client, app) -> None:
+    _user, path = _invite()
+    response = client.post(
+        path,
+        data={
+            "new_password": "short",
+            "confirm_password": "short",
+            "csrf_token": csrf_token(client, path),
+        },
+    )
+    assert response.status_code == 422
+    assert "at least 10 characters" in response.get_data(as_text=True)
+
+
+def test_a_temporary_password_must_be_changed_at_first_sign_in(client, site_world) -> None:
+    admin = site_world["admin"]
+    sign_in(client, admin)
+    created = client.post(
+        "/admin/users/new",
+        data={
+            "name": "Tempo Rary",
+            "email": "tempo@example.nhs.uk",
+            "global_role": "",
+            "password": PASSWORD,
+            "csrf_token": csrf_token(client, "/admin/users/new"),
+        },
+    )
+    assert created.status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "tempo@example.nhs.uk"))
+    assert user.must_change_password
+    sign_in(client, user)
+    home = client.get("/")
+    assert home.status_code == 302 and home.location.endswith("/account/password")
+    changed = client.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": NEW_PASSWORD,
+            "confirm_password": NEW_PASSWORD,
+            "csrf_token": csrf_token(client, "/account/password"),
+        },
+    )
+    assert changed.status_code == 302
+    db.session.expire_all()
+    assert not db.session.get(User, user.id).must_change_password
+    assert client.get("/").status_code == 200
+
+
+def test_an_admin_without_a_password_sends_an_invitation_instead(client, site_world) -> None:
+    sign_in(client, site_world["admin"])
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "name": "Link Only",
+            "email": "link@example.nhs.uk",
+            "global_role": "",
+            "password": "",
+            "csrf_token": csrf_token(client, "/admin/users/new"),
+        },
+    )
+    assert response.status_code == 200
+    assert "/invitations/" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("typed", "whole", "value"),
+    [
+        ("210,000", True, 210000),
+        ("210000", True, 210000),
+        (" 210 000 ", True, 210000),
+        ("1,250.5", False, 1250.5),
+        ("£180", True, 180),
+        ("", True, None),
+    ],
+)
+def test_numbers_are_read_with_thousands_separators(typed, whole, value) -> None:
+    assert parse_number(typed, whole) == value
+
+
+@pytest.mark.parametrize("typed", ["12x", "1.5"])
+def test_numbers_that_are_not_whole_numbers_are_refused(typed) -> None:
+    with pytest.raises(ValueError):
+        parse_number(typed, whole=True)

@@ -1,0 +1,253 @@
+"""One person, one record: members are people, roles follow access, owners and removal."""
+
+import re
+
+from sqlalchemy import select
+
+from app.accounts.models import Invitation, User
+from app.extensions import db
+from app.people.models import Group, GroupMember, Person
+from app.plan.models import Plan, Task
+from app.sites.models import Membership, Site
+from tests.conftest import csrf_token, sign_in
+
+
+def _team_roles(site) -> dict[str, list[str]]:  # noqa: ANN001
+    rows = db.session.execute(
+        select(GroupMember.team_role, Person.name)
+        .join(Person, Person.id == GroupMember.person_id)
+        .join(Group, Group.id == GroupMember.group_id)
+        .where(Group.site_id == site.id, Group.kind == "project_team")
+    ).all()
+    roles: dict[str, list[str]] = {}
+    for role, name in rows:
+        roles.setdefault(role, []).append(name)
+    return roles
+
+
+def _add(client, site, **data):  # noqa: ANN001, ANN003, ANN202
+    data.setdefault("role", "editor")
+    data["csrf_token"] = csrf_token(client, f"/sites/{site.id}/members")
+    return client.post(f"/sites/{site.id}/members", data=data)
+
+
+def test_inviting_a_new_manager_creates_one_person_in_the_project_manager_role(
+    client, site_world
+) -> None:
+    site = site_world["site"]
+    sign_in(client, site_world["manager"])
+    response = _add(
+        client, site, email="Nia.Jones@Example.NHS.uk", name="Nia Jones", role="manager"
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    url = re.search(r'value="(http[^"]+/invitations/[^"]+)"', html).group(1)
+    assert "Nia Jones added: Manager." in html and "will not be shown again" in html
+    token = url.rsplit("/", 1)[1]
+    # Only a hash is kept: the link itself is nowhere in the database.
+    assert db.session.scalar(select(Invitation.token_hash)) != token
+    user = db.session.scalar(select(User).where(User.email == "nia.jones@example.nhs.uk"))
+    people = db.session.scalars(select(Person).where(Person.site_id == site.id)).all()
+    assert [p.name for p in people if p.user_id == user.id] == ["Nia Jones"]
+    assert _team_roles(site)["project-manager"] == ["Nia Jones"]
+    # The same email again, in another case, is one person already on the site.
+    again = _add(client, site, email="NIA.JONES@example.nhs.uk", name="Nia Jones")
+    assert again.status_code == 422 and "already a member" in again.get_data(as_text=True)
+
+
+def test_adding_a_member_links_their_existing_people_entry(
+    client, site_world, make_stakeholder
+) -> None:
+    site, editor = site_world["site"], site_world["editor"]
+    entry = make_stakeholder(site, name="Ed Itor", email=editor.email.upper())
+    db.session.execute(db.delete(Membership).where(Membership.user_id == editor.id))
+    db.session.commit()
+    sign_in(client, site_world["manager"])
+    assert _add(client, site, email=editor.email).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Person, entry.id).user_id == editor.id
+    count = db.session.scalar(
+        select(db.func.count()).select_from(Person).where(Person.site_id == site.id)
+    )
+    assert count == 1
+    html = client.get(f"/sites/{site.id}/people").get_data(as_text=True)
+    assert "Ed Itor" in html and "Member" in html
+
+
+def test_the_sponsor_fills_the_sponsor_role_and_is_shown_as_such(client, site_world) -> None:
+    site = site_world["site"]
+    sign_in(client, site_world["manager"])
+    response = _add(
+        client, site, email="sam@example.nhs.uk", name="Sam Sponsor", role="viewer", is_sponsor="y"
+    )
+    assert "Sam Sponsor added: Project sponsor (viewer access)." in response.get_data(as_text=True)
+    assert _team_roles(site)["project-sponsor"] == ["Sam Sponsor"]
+    html = client.get(f"/sites/{site.id}/members").get_data(as_text=True)
+    assert "Project sponsor" in html
+
+
+def test_a_role_held_by_someone_else_is_offered_as_a_swap(
+    client, site_world, make_stakeholder, make_user
+) -> None:
+    site = site_world["site"]
+    make_stakeholder(site, name="Old Manager", groups=["project_team"], team_role="project-manager")
+    newcomer = make_user(name="New Manager")
+    sign_in(client, site_world["manager"])
+    response = _add(client, site, email=newcomer.email, role="manager")
+    assert response.status_code == 302
+    page = client.get(f"/sites/{site.id}/members").get_data(as_text=True)
+    assert "Old Manager already holds the Project manager role" in page  # the flash
+    assert "Make New Manager the project manager instead" in page
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == newcomer.id))
+    swap = client.post(
+        f"/sites/{site.id}/members/{membership.id}/team-role",
+        data={
+            "role": "project-manager",
+            "csrf_token": csrf_token(client, f"/sites/{site.id}/members"),
+        },
+    )
+    assert swap.status_code == 302
+    assert _team_roles(site)["project-manager"] == ["New Manager"]
+
+
+def test_removing_a_member_says_what_they_own_and_reassigns_it(
+    client, site_world, make_stakeholder, make_task
+) -> None:
+    site, editor = site_world["site"], site_world["editor"]
+    sign_in(client, site_world["manager"])
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == editor.id))
+    # Promote to create the editor's People entry through the service.
+    client.post(
+        f"/sites/{site.id}/members/{membership.id}",
+        data={"role": "editor", "csrf_token": csrf_token(client, f"/sites/{site.id}/members")},
+    )
+    person = db.session.scalar(select(Person).where(Person.user_id == editor.id))
+    make_task(site, title="Find a clinical champion", owner_id=person.id)
+    heir = make_stakeholder(site, name="Heir Apparent")
+    url = f"/sites/{site.id}/members/{membership.id}/remove"
+    page = client.get(url).get_data(as_text=True)
+    assert "Task: Find a clinical champion" in page and "Who takes over" in page
+    response = client.post(
+        url, data={"new_owner_id": str(heir.id), "csrf_token": csrf_token(client, url)}
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(select(Membership).where(Membership.user_id == editor.id)) is None
+    assert db.session.scalar(select(Task.owner_id)) == heir.id
+    db.session.expire_all()
+    assert db.session.get(Person, person.id).user_id is None  # still in People, unlinked
+
+
+def test_erasing_a_person_who_is_a_user_deactivates_the_account(client, site_world) -> None:
+    site, editor = site_world["site"], site_world["editor"]
+    person = Person(site_id=site.id, name="Editor Person", email=editor.email, user_id=editor.id)
+    db.session.add(person)
+    db.session.commit()
+    sign_in(client, site_world["manager"])
+    url = f"/sites/{site.id}/people/{person.id}/erase"
+    assert "also deactivates their account" in client.get(url).get_data(as_text=True)
+    response = client.post(url, data={"csrf_token": csrf_token(client, url)}, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Their user account has been deactivated" in html
+    db.session.expire_all()
+    assert db.session.get(User, editor.id).active is False
+    assert db.session.get(Person, person.id).erased
+
+
+def test_a_site_is_created_with_its_plan_and_a_population_with_commas(client, site_world) -> None:
+    sign_in(client, site_world["admin"])
+    response = client.post(
+        "/sites/new",
+        data={
+            "name": "Hilltop FLS",
+            "organisation": "Hilltop NHS Trust",
+            "nation": "Scotland",
+            "service_status": "improving",
+            "start_date": "3/4/2026",
+            "population_50_plus": "210,000",
+            "csrf_token": csrf_token(client, "/sites/new"),
+        },
+    )
+    assert response.status_code == 302
+    site = db.session.scalar(select(Site).where(Site.name == "Hilltop FLS"))
+    assert site.population_50_plus == 210000
+    plan = db.session.scalar(select(Plan).where(Plan.site_id == site.id))
+    assert plan.service_kind == "improving" and plan.start_date == site.start_date
+    assert db.session.scalar(select(db.func.count(Task.id)).where(Task.site_id == site.id)) > 10
+    kinds = db.session.scalars(select(Group.kind).where(Group.site_id == site.id)).all()
+    assert "project_team" in kinds
+
+
+def test_a_new_site_needs_a_start_date(client, site_world) -> None:
+    sign_in(client, site_world["admin"])
+    response = client.post(
+        "/sites/new",
+        data={
+            "name": "Hilltop FLS",
+            "organisation": "Hilltop NHS Trust",
+            "nation": "England",
+            "service_status": "new",
+            "population_50_plus": "12x",
+            "csrf_token": csrf_token(client, "/sites/new"),
+        },
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Enter the date the project starts." in html and 'value="12x"' in html
+
+
+def test_an_empty_owner_list_says_how_to_add_people(client, site_world, make_plan) -> None:
+    site = site_world["site"]
+    make_plan(site)
+    sign_in(client, site_world["editor"])
+    html = client.get(f"/sites/{site.id}/tasks/new").get_data(as_text=True)
+    assert "Nobody is listed in People yet" in html
+
+
+def _count(client, count_queries, url: str) -> int:  # noqa: ANN001
+    client.get(url)
+    with count_queries() as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_people_and_members_pages_queries_do_not_grow(
+    client, site_world, make_user, make_stakeholder, count_queries
+) -> None:
+    from app.sites.service import add_member
+
+    site = site_world["site"]
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            user = make_user()
+            add_member(site, user.email, "manager" if _ % 2 else "editor", is_sponsor=_ == 3)
+            make_stakeholder(
+                site, groups=["project_team", "reference_group"], team_role="data-analyst"
+            )
+        db.session.commit()
+
+    grow(4)
+    sign_in(client, site_world["manager"])
+    urls = [f"/sites/{site.id}/members", f"/sites/{site.id}/people"]
+    small = [_count(client, count_queries, url) for url in urls]
+    grow(20)
+    assert [_count(client, count_queries, url) for url in urls] == small
+
+
+def test_a_member_who_lost_their_invitation_gets_a_new_link(client, site_world) -> None:
+    site = site_world["site"]
+    sign_in(client, site_world["manager"])
+    first = _add(client, site, email="late@example.nhs.uk", name="Lou Late").get_data(as_text=True)
+    old_path = re.search(r'value="http[^"]+(/invitations/[^"]+)"', first).group(1)
+    user = db.session.scalar(select(User).where(User.email == "late@example.nhs.uk"))
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+    page = client.get(f"/sites/{site.id}/members").get_data(as_text=True)
+    assert "Invitation not used yet." in page
+    response = client.post(
+        f"/sites/{site.id}/members/{membership.id}/invitation",
+        data={"csrf_token": csrf_token(client, f"/sites/{site.id}/members")},
+    )
+    assert response.status_code == 200 and "/invitations/" in response.get_data(as_text=True)
+    client.get("/logout")
+    assert "newer invitation" in client.get(old_path).get_data(as_text=True)
