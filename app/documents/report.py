@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.core.audit import AuditEvent
 from app.core.dates import london_to_utc, uk_date
-from app.documents import sources
+from app.documents import report_sources, sources
 from app.extensions import db
 from app.plan import rag as rag_rules
 from app.plan.models import Task
@@ -68,8 +68,8 @@ class ReportContent:
     risks: list[sources.RiskRow]
     issues: list[sources.RiskRow]
     decisions: list[sources.RiskRow]
-    actions: list[sources.ActionRow]
-    kpis: list[sources.KpiRow]
+    actions: list[report_sources.ActionRow]
+    kpis: list[report_sources.KpiRow]
     current_phase: int | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -181,7 +181,7 @@ def changes_since(site_id: int, since: date) -> list[Change]:
 
 def load_report(site: Site, today: date, since: date | None = None) -> ReportContent:
     """The report's content: a fixed number of queries whatever the size of the project."""
-    last, upcoming = sources.steering_meetings(site.id, today)
+    last, upcoming = report_sources.steering_meetings(site.id, today)
     if since is not None:
         label = f"since {uk_date(since)}"
     elif last is not None:
@@ -233,7 +233,7 @@ def load_report(site: Site, today: date, since: date | None = None) -> ReportCon
         risks=risks["risks"],
         issues=risks["issues"],
         decisions=risks["decisions"],
-        actions=sources.open_actions(site.id, today),
-        kpis=sources.kpi_rows(site.id),
-        current_phase=sources.current_phase(site.id),
+        actions=report_sources.open_actions(site.id, today),
+        kpis=report_sources.kpi_rows(site.id),
+        current_phase=report_sources.current_phase(site.id),
     )
