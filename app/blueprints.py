@@ -7,6 +7,7 @@ registered it (tests build many apps).
 from flask import Blueprint
 
 from app.accounts import bp as accounts_bp
+from app.business_case import bp as business_case_bp
 from app.documents import bp as documents_bp
 from app.gateways import bp as gateways_bp
 from app.home import bp as home_bp
@@ -28,6 +29,7 @@ SITE_FEATURES: list[Blueprint] = [
     meetings_bp,
     risks_bp,
     needs_bp,
+    business_case_bp,
     kpis_bp,
     gateways_bp,
     documents_bp,

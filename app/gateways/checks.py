@@ -86,4 +86,10 @@ AUTO_CHECKS: dict[str, Callable[[Site], CheckResult]] = {
     "needs_entered": _feature_check("app.needs.service:needs_entered", "sites.needs.index"),
     "kpis_recorded": _feature_check("app.kpis.service:kpis_recorded", "sites.kpis.index"),
     "pid_agreed": _feature_check("app.documents.service:pid_agreed", "sites.documents.index"),
+    "spec_drafted": _feature_check(
+        "app.business_case.service:spec_drafted", "sites.business_case.specification"
+    ),
+    "case_approved": _feature_check(
+        "app.business_case.service:case_approved", "sites.business_case.decision"
+    ),
 }

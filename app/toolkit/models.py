@@ -19,6 +19,8 @@ AUTO_CHECKS: frozenset[str] = frozenset(
         "pid_agreed",
         "needs_entered",
         "kpis_recorded",
+        "spec_drafted",
+        "case_approved",
     }
 )
 """Names of the gateway checks the app can evaluate by itself."""

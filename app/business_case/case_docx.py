@@ -1,0 +1,324 @@
+"""business-case.docx: the NHS five-case shape (strategic, economic, commercial, financial,
+management) filled from live data. Every piece of Word styling goes through one entry point,
+app.documents.docx_style, so the house style can change in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+from typing import TYPE_CHECKING
+
+from docx.document import Document as DocxDocument
+from docx.shared import Cm
+
+from app.business_case.costs import GROUPS, default_costs, show
+from app.business_case.fmt import break_even_words, count, money, net_words
+from app.business_case.service import OUTCOMES, CaseState, decision_for, outcome_of
+from app.core.dates import uk_date
+from app.documents import docx_style as style
+from app.documents import sources
+from app.documents.text import glossary_for
+
+if TYPE_CHECKING:
+    from app.sites.models import Site
+
+TITLE = "Business case for a fracture liaison service"
+
+
+@dataclass
+class CaseContent:
+    site: Site
+    state: CaseState
+    today: date
+    team: list[sources.TeamRow]
+    phases: list[sources.PhaseRow]
+    risks: list[sources.RiskRow]
+    gateways: dict[int, sources.GatewayRow]
+
+
+def load_content(site: Site, state: CaseState, today: date) -> CaseContent:
+    """The other features' sections, read once each (a fixed number of queries)."""
+    team, _categories, _gaps = sources.people_sections(site.id, site.organisation or "")
+    return CaseContent(
+        site=site,
+        state=state,
+        today=today,
+        team=team,
+        phases=sources.phase_rows(sources.plan_tasks(site.id)),
+        risks=sources.key_risks(site.id),
+        gateways=sources.gateway_status(site.id),
+    )
+
+
+def _missing_case(doc: DocxDocument, c: CaseContent) -> bool:
+    case = c.state.appraisal.case
+    if case.ok:
+        return False
+    style.missing(
+        doc,
+        "The costs and savings cannot be worked out yet. Still needed: "
+        + "; ".join(case.missing)
+        + ". Enter them on the needs page, then download this document again.",
+    )
+    return True
+
+
+def _summary(doc: DocxDocument, c: CaseContent) -> None:
+    a = c.state.appraisal
+    case = a.case
+    style.heading(doc, "Summary")
+    style.para(
+        doc,
+        f"This business case asks for funding for {case.option.name.lower()} at "
+        f"{c.site.name}. A fracture liaison service (FLS) finds people aged 50 and over who "
+        "break a bone in a minor fall. It checks their bone health, starts treatment and "
+        "follows them up, so that the first fracture is the last.",
+    )
+    if _missing_case(doc, c):
+        return
+    whole = case.totals(a.horizon)
+    assert whole is not None
+    style.bullet_list(
+        doc,
+        [
+            f"Cost in the first year: {money(case.years[0].cost)}, including "
+            f"{money(case.years[0].setup)} to set the service up.",
+            f"Patients assessed each year: {count(case.assessed)}. Of these, "
+            f"{count(case.started)} start treatment.",
+            f"Fractures prevented over {a.horizon} years: {count(whole.fractures)}, of which "
+            f"{count(whole.hip)} are hip fractures.",
+            f"Over {a.horizon} years in today's money: cost {money(whole.cost)}, savings "
+            f"{money(whole.savings)}, {net_words(whole.net)}.",
+            f"Cost for each fracture prevented: {money(whole.cost_per_fracture)}.",
+            f"Break-even: {break_even_words(case.break_even(), a.horizon).lower()}.",
+        ],
+    )
+
+
+def _strategic(doc: DocxDocument, c: CaseContent) -> None:
+    needs = c.state.appraisal.needs
+    style.heading(doc, "1. The strategic case")
+    style.heading(doc, "Why change is needed", level=2)
+    style.para(
+        doc,
+        "Half of women and one in five men over 50 will break a bone because of weak bones. "
+        "A first fracture is a warning: the risk of another is highest in the following "
+        "months. Treatment can cut that risk, but only if someone finds the patient, checks "
+        "them and starts treatment. An FLS does this in a routine way for every patient.",
+    )
+    style.heading(doc, "The local need", level=2)
+    pop, caseload = needs.population, needs.caseload
+    if pop is None or caseload is None:
+        style.missing(doc, "The local population and caseload are not entered yet. Add them "
+                      "on the needs page.")  # fmt: skip
+    else:
+        style.para(
+            doc,
+            f"The service covers {pop:,} people aged 50 and over. We expect about "
+            f"{count(caseload)} fragility fractures a year among them: five for every hip "
+            "fracture, the rule the national audit uses.",
+        )
+    rows = [
+        [g["label"], "Not known" if g["current"] is None else f"{g['current']:g}%",
+         "" if g["target"] is None else f"{g['target']:g}%",
+         "" if g["patients"] is None else count(g["patients"])]
+        for g in needs.gaps
+    ]  # fmt: skip
+    style.table(doc, ["Today's care", "Now", "Goal", "Patients a year short of the goal"],
+                rows, caption="Today's care against the goals", widths_cm=[8, 2.5, 2.5, 4])  # fmt: skip
+    style.heading(doc, "Objectives", level=2)
+    style.bullet_list(
+        doc,
+        [
+            "Find at least 80% of the patients we expect each year.",
+            "Recommend bone treatment to at least half of the patients assessed.",
+            "Follow up at least 80% of patients on treatment to check they still take it.",
+            "Refer patients at risk of falling to the falls service.",
+            "Record every patient in the national audit and report our results.",
+        ],
+    )
+
+
+def _economic(doc: DocxDocument, c: CaseContent) -> None:
+    a = c.state.appraisal
+    style.heading(doc, "2. The economic case")
+    style.para(doc, f"We compared four options over {a.horizon} years. Money in later years is "
+               f"discounted at {a.costs['discount_rate']:g}% a year, the rate the Treasury "
+               "sets for public spending, so all figures are in today's money.")  # fmt: skip
+    rows = []
+    for key, result in a.options.items():
+        t = result.totals(a.horizon)
+        if t is None:
+            rows.append([result.option.name, "Not worked out", "", "",
+                         "Missing: " + "; ".join(result.missing)])  # fmt: skip
+            continue
+        diff = a.compared(key)
+        versus = "The baseline" if key == "nothing" else (
+            f"{count(diff[1])} more fractures prevented; {net_words(diff[0])}" if diff
+            else "Today's rates are needed to compare"
+        )  # fmt: skip
+        rows.append([result.option.name + (" (recommended)" if key == a.preferred else ""),
+                     money(t.cost), money(t.savings), count(t.fractures), versus])  # fmt: skip
+    style.table(doc, ["Option", "Cost", "Savings", "Fractures prevented",
+                      "Compared with doing nothing"], rows,
+                caption="Options appraisal", widths_cm=[4.5, 2.3, 2.3, 2.4, 5.5])  # fmt: skip
+    for result in a.options.values():
+        if result.option.description:
+            style.para(doc, result.option.description, bold_lead=f"{result.option.name}: ")
+    style.heading(doc, "The recommended option", level=2)
+    case = a.case
+    style.para(doc, f"We recommend {case.option.name.lower()}. It prevents the most fractures "
+               "for the money of the options that meet the national goals.")  # fmt: skip
+    if _missing_case(doc, c):
+        return
+    style.heading(doc, "Cost against savings by year", level=2)
+    from app.business_case.chart import chart_png
+
+    png = chart_png(case)
+    if png:
+        doc.add_picture(BytesIO(png), width=Cm(16))
+    rows = [[str(y.number), money(y.cost), money(y.savings), count(y.fractures),
+             money(cost - saved)]
+            for y, (_n, cost, saved) in zip(case.years, case.cumulative(), strict=True)]  # fmt: skip
+    style.table(doc, ["Year", "Cost", "Savings", "Fractures prevented",
+                      "Discounted net cost so far"], rows,
+                caption="Cost against savings by year", widths_cm=[1.5, 3.5, 3.5, 3.5, 5])  # fmt: skip
+    style.heading(doc, "Low, central and high cases", level=2)
+    style.para(doc, "The low and high cases show what happens if the service prevents fewer or "
+               "more fractures than planned. The costs stay the same.")  # fmt: skip
+    rows = [[name, count(t.fractures), money(t.savings), net_words(t.net),
+             break_even_words(year, a.horizon)]
+            for name, _f, t, year in a.cases() if t is not None]  # fmt: skip
+    style.table(doc, ["Case", "Fractures prevented", "Savings", "Net", "Break-even"], rows,
+                caption="Low, central and high cases", widths_cm=[2.5, 3.5, 3.5, 4, 3.5])  # fmt: skip
+
+
+def _commercial(doc: DocxDocument, c: CaseContent) -> None:
+    bc = c.state.case
+    option = c.state.appraisal.case.option
+    style.heading(doc, "3. The commercial case")
+    style.para(doc, f"{c.site.organisation or c.site.name} will run the service. "
+               f"{'It is funded by ' + bc.payer.rstrip('.') + '.' if bc and bc.payer else ''}"
+               )  # fmt: skip
+    if not (bc and bc.payer):
+        style.missing(doc, "Who pays is not written yet. Add it on the decision route page.")
+    style.heading(doc, "Staff", level=2)
+    if option.nurse_wte is None:
+        style.missing(doc, "The staffing cannot be worked out until the population is entered.")
+    else:
+        style.bullet_list(doc, [
+            f"Specialist nurses: {option.nurse_wte:.1f} whole-time equivalent (WTE).",
+            f"Administrators: {(option.admin_wte or 0):.1f} WTE.",
+            f"Consultant time: {option.sessions:g} session(s) a week.",
+        ])  # fmt: skip
+    style.para(doc, "Staff are employed on NHS terms. Recruitment, training and induction are in "
+               "the plan before the service opens.")  # fmt: skip
+    if bc and bc.location:
+        style.heading(doc, "Where the service runs", level=2)
+        style.prose(doc, bc.location)
+
+
+def _financial(doc: DocxDocument, c: CaseContent) -> None:
+    a = c.state.appraisal
+    case = a.case
+    style.heading(doc, "4. The financial case")
+    if not _missing_case(doc, c):
+        first, later = case.years[0], case.years[-1]
+        rows = [
+            ["Staff, with on-costs", money(first.staff), money(later.staff)],
+            ["Clinic space, IT and national audit", money(first.running), money(later.running)],
+            ["DXA scans and treatment", money(first.patients), money(later.patients)],
+            ["Set-up (one-off)", money(first.setup), money(later.setup, "£0")],
+            ["Total", money(first.cost), money(later.cost)],
+        ]
+        style.table(doc, ["Cost", "Year 1", f"Year {later.number}"], rows,
+                    caption="Yearly cost of the recommended option", widths_cm=[8, 4, 4])  # fmt: skip
+        style.para(doc, "Patient costs rise each year with the local population aged 50 and "
+                   f"over, by {a.costs['population_growth']:g}% a year. Savings come later than "
+                   "costs: each year's patients stay protected for the years they take "
+                   "treatment.")  # fmt: skip
+    style.heading(doc, "Where the figures come from", level=2)
+    rows = []
+    for key, item in default_costs().items():
+        own = c.state.values.get(key)
+        used = show(item, a.costs[key])
+        source = f"Site's value: {own.reason}" if own else f"{item.source} ({item.year})"
+        rows.append([f"{GROUPS[item.group]}: {item.label}", used, source])
+    style.table(doc, ["Figure", "Value", "Source"], rows, caption="Costs and their sources",
+                widths_cm=[5.5, 2.5, 9], size=8.5)  # fmt: skip
+
+
+def _management(doc: DocxDocument, c: CaseContent) -> None:
+    bc = c.state.case
+    style.heading(doc, "5. The management case")
+    style.heading(doc, "The team", level=2)
+    if c.team:
+        style.table(doc, ["Role", "Name", "Job"], [[t.role, t.name, t.job_title] for t in c.team],
+                    caption="Project team", widths_cm=[5, 5, 7])  # fmt: skip
+    else:
+        style.missing(doc, "No project team is recorded yet. Add the team on the People page.")
+    style.heading(doc, "Plan and milestones", level=2)
+    rows = [[f"{p.number}. {p.name}", uk_date(p.start, "Not planned"), uk_date(p.end, ""),
+             "; ".join(title for title, _due in p.milestones[:3]) or "None"]
+            for p in c.phases]  # fmt: skip
+    style.table(doc, ["Phase", "Starts", "Ends", "Milestones"], rows,
+                caption="Plan by phase", widths_cm=[4.5, 2.5, 2.5, 7.5])  # fmt: skip
+    style.heading(doc, "Top risks", level=2)
+    if c.risks:
+        style.table(doc, ["Risk", "Score", "What we are doing"],
+                    [[r.title, r.score, r.action] for r in c.risks],
+                    caption="Top risks", widths_cm=[5.5, 2.5, 9])  # fmt: skip
+    else:
+        style.missing(doc, "No open risks are recorded. Add them on the Risks page.")
+    style.heading(doc, "Gateways", level=2)
+    style.table(doc, ["Phase", "Gateway"],
+                [[str(n), row.status] for n, row in sorted(c.gateways.items())],
+                caption="Phase gateways", widths_cm=[3, 14])  # fmt: skip
+    style.heading(doc, "How the decision will be made", level=2)
+    if bc and (bc.decision_process or bc.meeting):
+        style.bullet_list(doc, [text for text in (
+            bc.decision_process and f"How: {bc.decision_process}",
+            bc.decision_timing and f"When: {bc.decision_timing}",
+            bc.meeting and f"Meeting: {bc.meeting}",
+            bc.deadline and f"Papers due: {uk_date(bc.deadline)}",
+        ) if text])  # fmt: skip
+    else:
+        style.missing(doc, "The decision route is not written yet. Add it on the business case "
+                      "pages.")  # fmt: skip
+    entry = decision_for(bc)
+    if entry is not None and entry.decided_on:
+        style.para(doc, f"{OUTCOMES[outcome_of(entry) or 'deferred']} by {entry.decider} on "
+                   f"{uk_date(entry.decided_on)}.", bold_lead="Decision: ")  # fmt: skip
+    style.heading(doc, "How we will measure success", level=2)
+    style.para(doc, "We will send every patient's record to the national audit and report its "
+               "key performance indicators (KPIs) each quarter to the steering group.")  # fmt: skip
+
+
+def glossary(doc: DocxDocument) -> None:
+    text = "\n".join(p.text for p in doc.paragraphs)
+    text += "\n".join(cell.text for t in doc.tables for row in t.rows for cell in row.cells)
+    entries = glossary_for(text)
+    if entries:
+        style.heading(doc, "Words and abbreviations used")
+        style.table(doc, ["Term", "Meaning"], entries, caption="Glossary", widths_cm=[2.6, 14.4],
+                    size=9)  # fmt: skip
+
+
+def build_business_case(c: CaseContent) -> DocxDocument:
+    doc = style.new_document(c.site.name, f"{c.site.name}: {TITLE}")
+    style.para(doc, f"Draft of {uk_date(c.today)}. Figures from the app on that day.")
+    _summary(doc, c)
+    _strategic(doc, c)
+    _economic(doc, c)
+    _commercial(doc, c)
+    _financial(doc, c)
+    _management(doc, c)
+    glossary(doc)
+    return doc
+
+
+def business_case_bytes(site: Site, state: CaseState, today: date) -> bytes:
+    buffer = BytesIO()
+    build_business_case(load_content(site, state, today)).save(buffer)
+    return buffer.getvalue()
