@@ -213,24 +213,40 @@ def standard_options(
     half_admin = None if admin_full is None else (admin_now + admin_full) / 2
     goals = (a["target_identification"], a["target_treatment"], a["target_followup"])
     nothing = Option(
-        "nothing", OPTION_KEYS["nothing"], now.get("assessment"), now.get("treatment"),
-        now.get("followup"), nurse_now, admin_now, sessions_now, 0.0,
+        "nothing",
+        OPTION_KEYS["nothing"],
+        now.get("assessment"),
+        now.get("treatment"),
+        now.get("followup"),
+        nurse_now,
+        admin_now,
+        sessions_now,
+        0.0,
         "Today's service carries on as it is.",
-    )  # fmt: skip
+    )
     full = Option(
-        "full", OPTION_KEYS["full"], *goals, nurse_full, admin_full,
-        c["sessions_per_week"], c["setup_cost"],
+        "full",
+        OPTION_KEYS["full"],
+        *goals,
+        nurse_full,
+        admin_full,
+        c["sessions_per_week"],
+        c["setup_cost"],
         "A service meeting the 80/50/80 goals, staffed as the Royal Osteoporosis Society "
         "recommends for the population.",
-    )  # fmt: skip
+    )
     improve = Option(
-        "improve", OPTION_KEYS["improve"],
-        _between(now.get("assessment"), goals[0]), _between(now.get("treatment"), goals[1]),
+        "improve",
+        OPTION_KEYS["improve"],
+        _between(now.get("assessment"), goals[0]),
+        _between(now.get("treatment"), goals[1]),
         _between(now.get("followup"), goals[2]),
-        half, half_admin,
-        (sessions_now + full.sessions) / 2, c["setup_cost"] / 2,
+        half,
+        half_admin,
+        (sessions_now + full.sessions) / 2,
+        c["setup_cost"] / 2,
         "Half way from today's service to a full service: rates, staff and set-up.",
-    )  # fmt: skip
+    )
     return {"nothing": nothing, "improve": improve, "full": full}
 
 

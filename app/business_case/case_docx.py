@@ -110,8 +110,10 @@ def _strategic(doc: DocxDocument, c: CaseContent) -> None:
     style.heading(doc, "The local need", level=2)
     pop, caseload = needs.population, needs.caseload
     if pop is None or caseload is None:
-        style.missing(doc, "The local population and caseload are not entered yet. Add them "
-                      "on the needs page.")  # fmt: skip
+        style.missing(
+            doc,
+            "The local population and caseload are not entered yet. Add them on the needs page.",
+        )
     else:
         style.para(
             doc,
@@ -120,13 +122,21 @@ def _strategic(doc: DocxDocument, c: CaseContent) -> None:
             "fracture, the rule the national audit uses.",
         )
     rows = [
-        [g["label"], "Not known" if g["current"] is None else f"{g['current']:g}%",
-         "" if g["target"] is None else f"{g['target']:g}%",
-         "" if g["patients"] is None else count(g["patients"])]
+        [
+            g["label"],
+            "Not known" if g["current"] is None else f"{g['current']:g}%",
+            "" if g["target"] is None else f"{g['target']:g}%",
+            "" if g["patients"] is None else count(g["patients"]),
+        ]
         for g in needs.gaps
-    ]  # fmt: skip
-    style.table(doc, ["Today's care", "Now", "Goal", "Patients a year short of the goal"],
-                rows, caption="Today's care against the goals", widths_cm=[8, 2.5, 2.5, 4])  # fmt: skip
+    ]
+    style.table(
+        doc,
+        ["Today's care", "Now", "Goal", "Patients a year short of the goal"],
+        rows,
+        caption="Today's care against the goals",
+        widths_cm=[8, 2.5, 2.5, 4],
+    )
     style.heading(doc, "Objectives", level=2)
     style.bullet_list(
         doc,
@@ -143,33 +153,62 @@ def _strategic(doc: DocxDocument, c: CaseContent) -> None:
 def _economic(doc: DocxDocument, c: CaseContent) -> None:
     a = c.state.appraisal
     style.heading(doc, "2. The economic case")
-    style.para(doc, f"We compared four options over {a.horizon} years. Money in later years is "
-               f"discounted at {a.costs['discount_rate']:g}% a year, the rate the Treasury "
-               "sets for public spending, so all figures are in today's money.")  # fmt: skip
+    style.para(
+        doc,
+        f"We compared four options over {a.horizon} years. Money in later years is "
+        f"discounted at {a.costs['discount_rate']:g}% a year, the rate the Treasury "
+        "sets for public spending, so all figures are in today's money.",
+    )
     rows = []
     for key, result in a.options.items():
         t = result.totals(a.horizon)
         if t is None:
-            rows.append([result.option.name, "Not worked out", "", "",
-                         "Missing: " + "; ".join(result.missing)])  # fmt: skip
+            rows.append(
+                [
+                    result.option.name,
+                    "Not worked out",
+                    "",
+                    "",
+                    "Missing: " + "; ".join(result.missing),
+                ]
+            )
             continue
         diff = a.compared(key)
-        versus = "The baseline" if key == "nothing" else (
-            f"{count(diff[1])} more fractures prevented; {net_words(diff[0])}" if diff
-            else "Today's rates are needed to compare"
-        )  # fmt: skip
-        rows.append([result.option.name + (" (recommended)" if key == a.preferred else ""),
-                     money(t.cost), money(t.savings), count(t.fractures), versus])  # fmt: skip
-    style.table(doc, ["Option", "Cost", "Savings", "Fractures prevented",
-                      "Compared with doing nothing"], rows,
-                caption="Options appraisal", widths_cm=[4.5, 2.3, 2.3, 2.4, 5.5])  # fmt: skip
+        versus = (
+            "The baseline"
+            if key == "nothing"
+            else (
+                f"{count(diff[1])} more fractures prevented; {net_words(diff[0])}"
+                if diff
+                else "Today's rates are needed to compare"
+            )
+        )
+        rows.append(
+            [
+                result.option.name + (" (recommended)" if key == a.preferred else ""),
+                money(t.cost),
+                money(t.savings),
+                count(t.fractures),
+                versus,
+            ]
+        )
+    style.table(
+        doc,
+        ["Option", "Cost", "Savings", "Fractures prevented", "Compared with doing nothing"],
+        rows,
+        caption="Options appraisal",
+        widths_cm=[4.5, 2.3, 2.3, 2.4, 5.5],
+    )
     for result in a.options.values():
         if result.option.description:
             style.para(doc, result.option.description, bold_lead=f"{result.option.name}: ")
     style.heading(doc, "The recommended option", level=2)
     case = a.case
-    style.para(doc, f"We recommend {case.option.name.lower()}. It prevents the most fractures "
-               "for the money of the options that meet the national goals.")  # fmt: skip
+    style.para(
+        doc,
+        f"We recommend {case.option.name.lower()}. It prevents the most fractures "
+        "for the money of the options that meet the national goals.",
+    )
     if _missing_case(doc, c):
         return
     style.heading(doc, "Cost against savings by year", level=2)
@@ -178,42 +217,71 @@ def _economic(doc: DocxDocument, c: CaseContent) -> None:
     png = chart_png(case)
     if png:
         doc.add_picture(BytesIO(png), width=Cm(16))
-    rows = [[str(y.number), money(y.cost), money(y.savings), count(y.fractures),
-             money(cost - saved)]
-            for y, (_n, cost, saved) in zip(case.years, case.cumulative(), strict=True)]  # fmt: skip
-    style.table(doc, ["Year", "Cost", "Savings", "Fractures prevented",
-                      "Discounted net cost so far"], rows,
-                caption="Cost against savings by year", widths_cm=[1.5, 3.5, 3.5, 3.5, 5])  # fmt: skip
+    rows = [
+        [str(y.number), money(y.cost), money(y.savings), count(y.fractures), money(cost - saved)]
+        for y, (_n, cost, saved) in zip(case.years, case.cumulative(), strict=True)
+    ]
+    style.table(
+        doc,
+        ["Year", "Cost", "Savings", "Fractures prevented", "Discounted net cost so far"],
+        rows,
+        caption="Cost against savings by year",
+        widths_cm=[1.5, 3.5, 3.5, 3.5, 5],
+    )
     style.heading(doc, "Low, central and high cases", level=2)
-    style.para(doc, "The low and high cases show what happens if the service prevents fewer or "
-               "more fractures than planned. The costs stay the same.")  # fmt: skip
-    rows = [[name, count(t.fractures), money(t.savings), net_words(t.net),
-             break_even_words(year, a.horizon)]
-            for name, _f, t, year in a.cases() if t is not None]  # fmt: skip
-    style.table(doc, ["Case", "Fractures prevented", "Savings", "Net", "Break-even"], rows,
-                caption="Low, central and high cases", widths_cm=[2.5, 3.5, 3.5, 4, 3.5])  # fmt: skip
+    style.para(
+        doc,
+        "The low and high cases show what happens if the service prevents fewer or "
+        "more fractures than planned. The costs stay the same.",
+    )
+    rows = [
+        [
+            name,
+            count(t.fractures),
+            money(t.savings),
+            net_words(t.net),
+            break_even_words(year, a.horizon),
+        ]
+        for name, _f, t, year in a.cases()
+        if t is not None
+    ]
+    style.table(
+        doc,
+        ["Case", "Fractures prevented", "Savings", "Net", "Break-even"],
+        rows,
+        caption="Low, central and high cases",
+        widths_cm=[2.5, 3.5, 3.5, 4, 3.5],
+    )
 
 
 def _commercial(doc: DocxDocument, c: CaseContent) -> None:
     bc = c.state.case
     option = c.state.appraisal.case.option
     style.heading(doc, "3. The commercial case")
-    style.para(doc, f"{c.site.organisation or c.site.name} will run the service. "
-               f"{'It is funded by ' + bc.payer.rstrip('.') + '.' if bc and bc.payer else ''}"
-               )  # fmt: skip
+    style.para(
+        doc,
+        f"{c.site.organisation or c.site.name} will run the service. "
+        f"{'It is funded by ' + bc.payer.rstrip('.') + '.' if bc and bc.payer else ''}",
+    )
     if not (bc and bc.payer):
         style.missing(doc, "Who pays is not written yet. Add it on the decision route page.")
     style.heading(doc, "Staff", level=2)
     if option.nurse_wte is None:
         style.missing(doc, "The staffing cannot be worked out until the population is entered.")
     else:
-        style.bullet_list(doc, [
-            f"Specialist nurses: {option.nurse_wte:.1f} whole-time equivalent (WTE).",
-            f"Administrators: {(option.admin_wte or 0):.1f} WTE.",
-            f"Consultant time: {option.sessions:g} session(s) a week.",
-        ])  # fmt: skip
-    style.para(doc, "Staff are employed on NHS terms. Recruitment, training and induction are in "
-               "the plan before the service opens.")  # fmt: skip
+        style.bullet_list(
+            doc,
+            [
+                f"Specialist nurses: {option.nurse_wte:.1f} whole-time equivalent (WTE).",
+                f"Administrators: {(option.admin_wte or 0):.1f} WTE.",
+                f"Consultant time: {option.sessions:g} session(s) a week.",
+            ],
+        )
+    style.para(
+        doc,
+        "Staff are employed on NHS terms. Recruitment, training and induction are in "
+        "the plan before the service opens.",
+    )
     if bc and bc.location:
         style.heading(doc, "Where the service runs", level=2)
         style.prose(doc, bc.location)
@@ -232,12 +300,20 @@ def _financial(doc: DocxDocument, c: CaseContent) -> None:
             ["Set-up (one-off)", money(first.setup), money(later.setup, "£0")],
             ["Total", money(first.cost), money(later.cost)],
         ]
-        style.table(doc, ["Cost", "Year 1", f"Year {later.number}"], rows,
-                    caption="Yearly cost of the recommended option", widths_cm=[8, 4, 4])  # fmt: skip
-        style.para(doc, "Patient costs rise each year with the local population aged 50 and "
-                   f"over, by {a.costs['population_growth']:g}% a year. Savings come later than "
-                   "costs: each year's patients stay protected for the years they take "
-                   "treatment.")  # fmt: skip
+        style.table(
+            doc,
+            ["Cost", "Year 1", f"Year {later.number}"],
+            rows,
+            caption="Yearly cost of the recommended option",
+            widths_cm=[8, 4, 4],
+        )
+        style.para(
+            doc,
+            "Patient costs rise each year with the local population aged 50 and "
+            f"over, by {a.costs['population_growth']:g}% a year. Savings come later than "
+            "costs: each year's patients stay protected for the years they take "
+            "treatment.",
+        )
     style.heading(doc, "Where the figures come from", level=2)
     rows = []
     for key, item in default_costs().items():
@@ -245,8 +321,14 @@ def _financial(doc: DocxDocument, c: CaseContent) -> None:
         used = show(item, a.costs[key])
         source = f"Site's value: {own.reason}" if own else f"{item.source} ({item.year})"
         rows.append([f"{GROUPS[item.group]}: {item.label}", used, source])
-    style.table(doc, ["Figure", "Value", "Source"], rows, caption="Costs and their sources",
-                widths_cm=[5.5, 2.5, 9], size=8.5)  # fmt: skip
+    style.table(
+        doc,
+        ["Figure", "Value", "Source"],
+        rows,
+        caption="Costs and their sources",
+        widths_cm=[5.5, 2.5, 9],
+        size=8.5,
+    )
 
 
 def _management(doc: DocxDocument, c: CaseContent) -> None:
@@ -254,45 +336,84 @@ def _management(doc: DocxDocument, c: CaseContent) -> None:
     style.heading(doc, "5. The management case")
     style.heading(doc, "The team", level=2)
     if c.team:
-        style.table(doc, ["Role", "Name", "Job"], [[t.role, t.name, t.job_title] for t in c.team],
-                    caption="Project team", widths_cm=[5, 5, 7])  # fmt: skip
+        style.table(
+            doc,
+            ["Role", "Name", "Job"],
+            [[t.role, t.name, t.job_title] for t in c.team],
+            caption="Project team",
+            widths_cm=[5, 5, 7],
+        )
     else:
         style.missing(doc, "No project team is recorded yet. Add the team on the People page.")
     style.heading(doc, "Plan and milestones", level=2)
-    rows = [[f"{p.number}. {p.name}", uk_date(p.start, "Not planned"), uk_date(p.end, ""),
-             "; ".join(title for title, _due in p.milestones[:3]) or "None"]
-            for p in c.phases]  # fmt: skip
-    style.table(doc, ["Phase", "Starts", "Ends", "Milestones"], rows,
-                caption="Plan by phase", widths_cm=[4.5, 2.5, 2.5, 7.5])  # fmt: skip
+    rows = [
+        [
+            f"{p.number}. {p.name}",
+            uk_date(p.start, "Not planned"),
+            uk_date(p.end, ""),
+            "; ".join(title for title, _due in p.milestones[:3]) or "None",
+        ]
+        for p in c.phases
+    ]
+    style.table(
+        doc,
+        ["Phase", "Starts", "Ends", "Milestones"],
+        rows,
+        caption="Plan by phase",
+        widths_cm=[4.5, 2.5, 2.5, 7.5],
+    )
     style.heading(doc, "Top risks", level=2)
     if c.risks:
-        style.table(doc, ["Risk", "Score", "What we are doing"],
-                    [[r.title, r.score, r.action] for r in c.risks],
-                    caption="Top risks", widths_cm=[5.5, 2.5, 9])  # fmt: skip
+        style.table(
+            doc,
+            ["Risk", "Score", "What we are doing"],
+            [[r.title, r.score, r.action] for r in c.risks],
+            caption="Top risks",
+            widths_cm=[5.5, 2.5, 9],
+        )
     else:
         style.missing(doc, "No open risks are recorded. Add them on the Risks page.")
     style.heading(doc, "Gateways", level=2)
-    style.table(doc, ["Phase", "Gateway"],
-                [[str(n), row.status] for n, row in sorted(c.gateways.items())],
-                caption="Phase gateways", widths_cm=[3, 14])  # fmt: skip
+    style.table(
+        doc,
+        ["Phase", "Gateway"],
+        [[str(n), row.status] for n, row in sorted(c.gateways.items())],
+        caption="Phase gateways",
+        widths_cm=[3, 14],
+    )
     style.heading(doc, "How the decision will be made", level=2)
     if bc and (bc.decision_process or bc.meeting):
-        style.bullet_list(doc, [text for text in (
-            bc.decision_process and f"How: {bc.decision_process}",
-            bc.decision_timing and f"When: {bc.decision_timing}",
-            bc.meeting and f"Meeting: {bc.meeting}",
-            bc.deadline and f"Papers due: {uk_date(bc.deadline)}",
-        ) if text])  # fmt: skip
+        style.bullet_list(
+            doc,
+            [
+                text
+                for text in (
+                    bc.decision_process and f"How: {bc.decision_process}",
+                    bc.decision_timing and f"When: {bc.decision_timing}",
+                    bc.meeting and f"Meeting: {bc.meeting}",
+                    bc.deadline and f"Papers due: {uk_date(bc.deadline)}",
+                )
+                if text
+            ],
+        )
     else:
-        style.missing(doc, "The decision route is not written yet. Add it on the business case "
-                      "pages.")  # fmt: skip
+        style.missing(
+            doc, "The decision route is not written yet. Add it on the business case pages."
+        )
     entry = decision_for(bc)
     if entry is not None and entry.decided_on:
-        style.para(doc, f"{OUTCOMES[outcome_of(entry) or 'deferred']} by {entry.decider} on "
-                   f"{uk_date(entry.decided_on)}.", bold_lead="Decision: ")  # fmt: skip
+        style.para(
+            doc,
+            f"{OUTCOMES[outcome_of(entry) or 'deferred']} by {entry.decider} on "
+            f"{uk_date(entry.decided_on)}.",
+            bold_lead="Decision: ",
+        )
     style.heading(doc, "How we will measure success", level=2)
-    style.para(doc, "We will send every patient's record to the national audit and report its "
-               "key performance indicators (KPIs) each quarter to the steering group.")  # fmt: skip
+    style.para(
+        doc,
+        "We will send every patient's record to the national audit and report its "
+        "key performance indicators (KPIs) each quarter to the steering group.",
+    )
 
 
 def glossary(doc: DocxDocument) -> None:
@@ -301,8 +422,9 @@ def glossary(doc: DocxDocument) -> None:
     entries = glossary_for(text)
     if entries:
         style.heading(doc, "Words and abbreviations used")
-        style.table(doc, ["Term", "Meaning"], entries, caption="Glossary", widths_cm=[2.6, 14.4],
-                    size=9)  # fmt: skip
+        style.table(
+            doc, ["Term", "Meaning"], entries, caption="Glossary", widths_cm=[2.6, 14.4], size=9
+        )
 
 
 def build_business_case(c: CaseContent) -> DocxDocument:

@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from app.business_case.calc import MAX_HORIZON, MIN_HORIZON, OPTION_KEYS, Appraisal, Option, appraise
+from app.business_case.calc import (
+    MAX_HORIZON,
+    MIN_HORIZON,
+    OPTION_KEYS,
+    Appraisal,
+    Option,
+    appraise,
+)
 from app.business_case.costs import check_value, default_costs, effective_costs
 from app.business_case.models import ROUTE_FIELDS, SPEC_FIELDS, BusinessCase, CostValue
 from app.core.dates import utcnow
@@ -64,10 +71,17 @@ def own_option(case: BusinessCase | None, setup_default: float) -> Option | None
     if case is None or not case.own_name.strip():
         return None
     return Option(
-        "own", case.own_name, case.own_identification, case.own_treatment, case.own_followup,
-        case.own_nurse_wte or 0.0, case.own_admin_wte or 0.0, case.own_sessions or 0.0,
-        setup_default if case.own_setup is None else case.own_setup, case.own_description,
-    )  # fmt: skip
+        "own",
+        case.own_name,
+        case.own_identification,
+        case.own_treatment,
+        case.own_followup,
+        case.own_nurse_wte or 0.0,
+        case.own_admin_wte or 0.0,
+        case.own_sessions or 0.0,
+        setup_default if case.own_setup is None else case.own_setup,
+        case.own_description,
+    )
 
 
 @dataclass
@@ -150,8 +164,14 @@ def save_costs(
     return case
 
 
-def save_options(site: Site, name: str, description: str, numbers: dict[str, float | None],
-                 setup: float | None, preferred: str) -> BusinessCase:  # fmt: skip
+def save_options(
+    site: Site,
+    name: str,
+    description: str,
+    numbers: dict[str, float | None],
+    setup: float | None,
+    preferred: str,
+) -> BusinessCase:
     errors: dict[str, str] = {}
     name = name.strip()
     if name:

@@ -138,9 +138,13 @@ def options():
         if not form.has_errors:
             try:
                 service.save_options(
-                    g.site, form.own_name.data or "", form.own_description.data or "",
-                    numbers, setup, form.preferred.data,
-                )  # fmt: skip
+                    g.site,
+                    form.own_name.data or "",
+                    form.own_description.data or "",
+                    numbers,
+                    setup,
+                    form.preferred.data,
+                )
             except service.CaseInvalid as error:
                 form.add_errors(error.errors)
             else:
@@ -171,9 +175,9 @@ def route():
         db.session.commit()
         flash("Decision route saved.")
         return redirect(url_for("sites.business_case.index") + "#route")
-    return render_template(
-        "business_case/route.html", form=form, fields=ROUTE_FIELDS
-    ), _status(form)
+    return render_template("business_case/route.html", form=form, fields=ROUTE_FIELDS), _status(
+        form
+    )
 
 
 @bp.route("/business-case/decision", methods=["GET", "POST"])
@@ -195,18 +199,20 @@ def decision():
         check_version(form.version.data, state.version, _stale(state, "the decision"))
         try:
             service.record_decision(
-                g.site, form.decided_on.data, form.body.data or "", form.outcome.data or "",
-                form.notes.data or "", today(),
-            )  # fmt: skip
+                g.site,
+                form.decided_on.data,
+                form.body.data or "",
+                form.outcome.data or "",
+                form.notes.data or "",
+                today(),
+            )
         except service.CaseInvalid as error:
             _add_errors(form, error.errors)
         else:
             db.session.commit()
             flash("Decision recorded. It is in the RAID log and the Phase 4 gateway reads it.")
             return redirect(url_for("sites.business_case.index") + "#decision")
-    return render_template(
-        "business_case/decision.html", form=form, entry=entry
-    ), _status(form)
+    return render_template("business_case/decision.html", form=form, entry=entry), _status(form)
 
 
 @bp.route("/business-case/specification", methods=["GET", "POST"])
