@@ -12,13 +12,18 @@ from typing import TYPE_CHECKING
 from docx.document import Document as DocxDocument
 from docx.shared import Cm
 
-from app.business_case.costs import GROUPS, default_costs, show
+from app.business_case.case_sections import (
+    commercial,
+    financial,
+    glossary,
+    management,
+    missing_case,
+)
 from app.business_case.fmt import break_even_words, count, money, net_words
-from app.business_case.service import OUTCOMES, CaseState, decision_for, outcome_of
+from app.business_case.service import CaseState
 from app.core.dates import uk_date
 from app.documents import docx_style as style
 from app.documents import sources
-from app.documents.text import glossary_for
 
 if TYPE_CHECKING:
     from app.sites.models import Site
@@ -51,19 +56,6 @@ def load_content(site: Site, state: CaseState, today: date) -> CaseContent:
     )
 
 
-def _missing_case(doc: DocxDocument, c: CaseContent) -> bool:
-    case = c.state.appraisal.case
-    if case.ok:
-        return False
-    style.missing(
-        doc,
-        "The costs and savings cannot be worked out yet. Still needed: "
-        + "; ".join(case.missing)
-        + ". Enter them on the needs page, then download this document again.",
-    )
-    return True
-
-
 def _summary(doc: DocxDocument, c: CaseContent) -> None:
     a = c.state.appraisal
     case = a.case
@@ -75,7 +67,7 @@ def _summary(doc: DocxDocument, c: CaseContent) -> None:
         "break a bone in a minor fall. It checks their bone health, starts treatment and "
         "follows them up, so that the first fracture is the last.",
     )
-    if _missing_case(doc, c):
+    if missing_case(doc, c):
         return
     whole = case.totals(a.horizon)
     assert whole is not None
@@ -209,7 +201,7 @@ def _economic(doc: DocxDocument, c: CaseContent) -> None:
         f"We recommend {case.option.name.lower()}. It prevents the most fractures "
         "for the money of the options that meet the national goals.",
     )
-    if _missing_case(doc, c):
+    if missing_case(doc, c):
         return
     style.heading(doc, "Cost against savings by year", level=2)
     from app.business_case.chart import chart_png
@@ -254,188 +246,15 @@ def _economic(doc: DocxDocument, c: CaseContent) -> None:
     )
 
 
-def _commercial(doc: DocxDocument, c: CaseContent) -> None:
-    bc = c.state.case
-    option = c.state.appraisal.case.option
-    style.heading(doc, "3. The commercial case")
-    style.para(
-        doc,
-        f"{c.site.organisation or c.site.name} will run the service. "
-        f"{'It is funded by ' + bc.payer.rstrip('.') + '.' if bc and bc.payer else ''}",
-    )
-    if not (bc and bc.payer):
-        style.missing(doc, "Who pays is not written yet. Add it on the decision route page.")
-    style.heading(doc, "Staff", level=2)
-    if option.nurse_wte is None:
-        style.missing(doc, "The staffing cannot be worked out until the population is entered.")
-    else:
-        style.bullet_list(
-            doc,
-            [
-                f"Specialist nurses: {option.nurse_wte:.1f} whole-time equivalent (WTE).",
-                f"Administrators: {(option.admin_wte or 0):.1f} WTE.",
-                f"Consultant time: {option.sessions:g} session(s) a week.",
-            ],
-        )
-    style.para(
-        doc,
-        "Staff are employed on NHS terms. Recruitment, training and induction are in "
-        "the plan before the service opens.",
-    )
-    if bc and bc.location:
-        style.heading(doc, "Where the service runs", level=2)
-        style.prose(doc, bc.location)
-
-
-def _financial(doc: DocxDocument, c: CaseContent) -> None:
-    a = c.state.appraisal
-    case = a.case
-    style.heading(doc, "4. The financial case")
-    if not _missing_case(doc, c):
-        first, later = case.years[0], case.years[-1]
-        rows = [
-            ["Staff, with on-costs", money(first.staff), money(later.staff)],
-            ["Clinic space, IT and national audit", money(first.running), money(later.running)],
-            ["DXA scans and treatment", money(first.patients), money(later.patients)],
-            ["Set-up (one-off)", money(first.setup), money(later.setup, "£0")],
-            ["Total", money(first.cost), money(later.cost)],
-        ]
-        style.table(
-            doc,
-            ["Cost", "Year 1", f"Year {later.number}"],
-            rows,
-            caption="Yearly cost of the recommended option",
-            widths_cm=[8, 4, 4],
-        )
-        style.para(
-            doc,
-            "Patient costs rise each year with the local population aged 50 and "
-            f"over, by {a.costs['population_growth']:g}% a year. Savings come later than "
-            "costs: each year's patients stay protected for the years they take "
-            "treatment.",
-        )
-    style.heading(doc, "Where the figures come from", level=2)
-    rows = []
-    for key, item in default_costs().items():
-        own = c.state.values.get(key)
-        used = show(item, a.costs[key])
-        source = f"Site's value: {own.reason}" if own else f"{item.source} ({item.year})"
-        rows.append([f"{GROUPS[item.group]}: {item.label}", used, source])
-    style.table(
-        doc,
-        ["Figure", "Value", "Source"],
-        rows,
-        caption="Costs and their sources",
-        widths_cm=[5.5, 2.5, 9],
-        size=8.5,
-    )
-
-
-def _management(doc: DocxDocument, c: CaseContent) -> None:
-    bc = c.state.case
-    style.heading(doc, "5. The management case")
-    style.heading(doc, "The team", level=2)
-    if c.team:
-        style.table(
-            doc,
-            ["Role", "Name", "Job"],
-            [[t.role, t.name, t.job_title] for t in c.team],
-            caption="Project team",
-            widths_cm=[5, 5, 7],
-        )
-    else:
-        style.missing(doc, "No project team is recorded yet. Add the team on the People page.")
-    style.heading(doc, "Plan and milestones", level=2)
-    rows = [
-        [
-            f"{p.number}. {p.name}",
-            uk_date(p.start, "Not planned"),
-            uk_date(p.end, ""),
-            "; ".join(title for title, _due in p.milestones[:3]) or "None",
-        ]
-        for p in c.phases
-    ]
-    style.table(
-        doc,
-        ["Phase", "Starts", "Ends", "Milestones"],
-        rows,
-        caption="Plan by phase",
-        widths_cm=[4.5, 2.5, 2.5, 7.5],
-    )
-    style.heading(doc, "Top risks", level=2)
-    if c.risks:
-        style.table(
-            doc,
-            ["Risk", "Score", "What we are doing"],
-            [[r.title, r.score, r.action] for r in c.risks],
-            caption="Top risks",
-            widths_cm=[5.5, 2.5, 9],
-        )
-    else:
-        style.missing(doc, "No open risks are recorded. Add them on the Risks page.")
-    style.heading(doc, "Gateways", level=2)
-    style.table(
-        doc,
-        ["Phase", "Gateway"],
-        [[str(n), row.status] for n, row in sorted(c.gateways.items())],
-        caption="Phase gateways",
-        widths_cm=[3, 14],
-    )
-    style.heading(doc, "How the decision will be made", level=2)
-    if bc and (bc.decision_process or bc.meeting):
-        style.bullet_list(
-            doc,
-            [
-                text
-                for text in (
-                    bc.decision_process and f"How: {bc.decision_process}",
-                    bc.decision_timing and f"When: {bc.decision_timing}",
-                    bc.meeting and f"Meeting: {bc.meeting}",
-                    bc.deadline and f"Papers due: {uk_date(bc.deadline)}",
-                )
-                if text
-            ],
-        )
-    else:
-        style.missing(
-            doc, "The decision route is not written yet. Add it on the business case pages."
-        )
-    entry = decision_for(bc)
-    if entry is not None and entry.decided_on:
-        style.para(
-            doc,
-            f"{OUTCOMES[outcome_of(entry) or 'deferred']} by {entry.decider} on "
-            f"{uk_date(entry.decided_on)}.",
-            bold_lead="Decision: ",
-        )
-    style.heading(doc, "How we will measure success", level=2)
-    style.para(
-        doc,
-        "We will send every patient's record to the national audit and report its "
-        "key performance indicators (KPIs) each quarter to the steering group.",
-    )
-
-
-def glossary(doc: DocxDocument) -> None:
-    text = "\n".join(p.text for p in doc.paragraphs)
-    text += "\n".join(cell.text for t in doc.tables for row in t.rows for cell in row.cells)
-    entries = glossary_for(text)
-    if entries:
-        style.heading(doc, "Words and abbreviations used")
-        style.table(
-            doc, ["Term", "Meaning"], entries, caption="Glossary", widths_cm=[2.6, 14.4], size=9
-        )
-
-
 def build_business_case(c: CaseContent) -> DocxDocument:
     doc = style.new_document(c.site.name, f"{c.site.name}: {TITLE}")
     style.para(doc, f"Draft of {uk_date(c.today)}. Figures from the app on that day.")
     _summary(doc, c)
     _strategic(doc, c)
     _economic(doc, c)
-    _commercial(doc, c)
-    _financial(doc, c)
-    _management(doc, c)
+    commercial(doc, c)
+    financial(doc, c)
+    management(doc, c)
     glossary(doc)
     return doc
 

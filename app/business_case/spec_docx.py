@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from docx.document import Document as DocxDocument
 
-from app.business_case.case_docx import glossary
+from app.business_case.case_sections import glossary
 from app.business_case.fmt import count
 from app.business_case.models import SPEC_FIELDS, BusinessCase
 from app.business_case.service import CaseState
