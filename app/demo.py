@@ -155,6 +155,7 @@ def feature_steps() -> tuple[list[DemoStep], list[BenchStep]]:
 
     Imported here rather than at the top because feature modules import this one's models.
     """
+    from app.business_case.demo import demo_business_cases
     from app.documents.demo import demo_documents
     from app.gateways.demo import demo_gateways
     from app.kpis.demo import bench_kpis, seed_demo_kpis
@@ -170,6 +171,7 @@ def feature_steps() -> tuple[list[DemoStep], list[BenchStep]]:
         seed_meetings,
         demo_risks,
         demo_needs,
+        demo_business_cases,
         seed_demo_kpis,
         demo_documents,
         demo_gateways,

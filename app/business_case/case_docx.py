@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 TITLE = "Business case for a fracture liaison service"
 
 
+def rate(value: float | None) -> str:
+    return "Not known" if value is None else f"{value:g}%"
+
+
 @dataclass
 class CaseContent:
     site: Site
@@ -129,6 +133,22 @@ def _strategic(doc: DocxDocument, c: CaseContent) -> None:
         caption="Today's care against the goals",
         widths_cm=[8, 2.5, 2.5, 4],
     )
+    style.heading(doc, "What patients gain", level=2)
+    style.para(
+        doc,
+        "A hip fracture often means weeks in hospital, and many people never get back the "
+        "independence they had. Spine fractures cause pain, loss of height and a bent back. "
+        "Each fracture prevented spares a person this, and spares their family the worry and "
+        "the care that follows.",
+    )
+    style.heading(doc, "If nothing changes", level=2)
+    style.para(
+        doc,
+        "Patients will keep being treated for the fracture in front of us and then sent home "
+        "without a check of their bones. Some will come back with a hip fracture that could "
+        "have been prevented. As the number of older people grows, so will the number of "
+        "these fractures.",
+    )
     style.heading(doc, "Objectives", level=2)
     style.bullet_list(
         doc,
@@ -194,6 +214,48 @@ def _economic(doc: DocxDocument, c: CaseContent) -> None:
     for result in a.options.values():
         if result.option.description:
             style.para(doc, result.option.description, bold_lead=f"{result.option.name}: ")
+    rows = [
+        [
+            result.option.name,
+            *(rate(v) for v in (o.identification, o.treatment, o.followup)),
+            "Not worked out" if o.nurse_wte is None else f"{o.nurse_wte:.1f}",
+            "Not worked out" if o.admin_wte is None else f"{o.admin_wte:.1f}",
+            f"{o.sessions:g}",
+            money(o.setup) if o.setup else "None",
+        ]
+        for result in a.options.values()
+        for o in (result.option,)
+    ]
+    style.table(
+        doc,
+        ["Option", "Found", "Treated", "Followed up", "Nurses", "Admin", "Sessions", "Set-up"],
+        rows,
+        caption="What each option provides",
+        widths_cm=[4.3, 1.8, 1.8, 1.9, 1.6, 1.6, 1.8, 2.2],
+        size=9,
+    )
+    style.para(
+        doc,
+        "Found is the share of the expected fractures the service sees. Treated is the share "
+        "of those it recommends treatment to. Followed up is the share of those it checks on "
+        "later. Staff are whole-time equivalents; sessions are consultant half-days a week.",
+    )
+    style.heading(doc, "How the figures are worked out", level=2)
+    style.bullet_list(
+        doc,
+        [
+            "Patients come from the needs page: the expected fractures a year, times the "
+            "share each option finds, treats and follows up.",
+            "Fractures prevented use the risk of another fracture, the effect of treatment and "
+            "how many patients keep taking it. The needs page shows each source.",
+            "Each year's patients are protected for the years they take treatment, so "
+            "savings build up over the first years.",
+            "Savings are hospital bed days no longer needed, at the local cost of a bed day. "
+            "Social care counts too where the site gives a local figure.",
+            "Staff costs use national pay scales with employer costs. Every default and its "
+            "source is listed in the financial case.",
+        ],
+    )
     style.heading(doc, "The recommended option", level=2)
     case = a.case
     style.para(

@@ -73,9 +73,13 @@ def financial(doc: DocxDocument, c: CaseContent) -> None:
         first, later = case.years[0], case.years[-1]
         rows = [
             ["Staff, with on-costs", money(first.staff), money(later.staff)],
-            ["Clinic space, IT and national audit", money(first.running), money(later.running)],
+            [
+                "Clinic space, computers and national audit",
+                money(first.running),
+                money(later.running),
+            ],
             ["DXA scans and treatment", money(first.patients), money(later.patients)],
-            ["Set-up (one-off)", money(first.setup), money(later.setup, "£0")],
+            ["Set-up (one-off)", money(first.setup), money(later.setup) if later.setup else "None"],
             ["Total", money(first.cost), money(later.cost)],
         ]
         style.table(
@@ -91,6 +95,27 @@ def financial(doc: DocxDocument, c: CaseContent) -> None:
             f"over, by {a.costs['population_growth']:g}% a year. Savings come later than "
             "costs: each year's patients stay protected for the years they take "
             "treatment.",
+        )
+        rows = [
+            [str(y.number), money(y.staff), money(y.running), money(y.patients),
+             money(y.setup) if y.setup else "None", money(y.cost), money(y.savings)]
+            for y in case.years
+        ]  # fmt: skip
+        style.table(
+            doc,
+            ["Year", "Staff", "Running", "Patients", "Set-up", "Total cost", "Savings"],
+            rows,
+            caption="Costs and savings by year, before discounting",
+            widths_cm=[1.3, 2.7, 2.3, 2.5, 2.2, 3, 3],
+            size=9,
+        )
+        style.heading(doc, "Funding asked for", level=2)
+        style.para(
+            doc,
+            f"We ask for {money(first.cost)} in the first year, including set-up, and about "
+            f"{money(case.years[1].cost if len(case.years) > 1 else first.cost)} a year after "
+            "that. The savings fall to the hospital and to social care, not to the budget that "
+            "pays for the service. The funder will see them as fewer admissions, not as cash.",
         )
     style.heading(doc, "Where the figures come from", level=2)
     rows = []
@@ -178,6 +203,12 @@ def management(doc: DocxDocument, c: CaseContent) -> None:
         style.missing(
             doc, "The decision route is not written yet. Add it on the business case pages."
         )
+    if bc and (bc.allies or bc.objections):
+        style.heading(doc, "Support and objections", level=2)
+        if bc.allies:
+            style.para(doc, bc.allies, bold_lead="Who supports the case: ")
+        if bc.objections:
+            style.para(doc, bc.objections, bold_lead="Objections we expect and our answers: ")
     entry = decision_for(bc)
     if entry is not None and entry.decided_on:
         style.para(

@@ -31,6 +31,7 @@ class CostDefault:
     meaning: str
     source: str
     year: str
+    zero: str = ""  # what a value of 0 means, in words ("Not counted")
 
     @property
     def citation(self) -> str:
@@ -63,12 +64,15 @@ def default_costs() -> dict[str, CostDefault]:
             meaning=item["meaning"],
             source=item["source"],
             year=str(item["year"]),
+            zero=item.get("zero", ""),
         )
     return loaded
 
 
 def show(item: CostDefault, value: float) -> str:
-    """A value as people read it: £49,479, 3.5%, 1."""
+    """A value as people read it: £49,479, 3.5%, 1 (or what 0 means, for some)."""
+    if value == 0 and item.zero:
+        return item.zero
     if item.kind == "money":
         return f"£{value:,.0f}"
     if item.kind == "percent":
