@@ -4,6 +4,7 @@ specification, the gateway checks and the three downloads."""
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from docx import Document
@@ -260,3 +261,33 @@ def test_documents_say_what_is_missing_instead_of_zeros(client, login, site_worl
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "cannot be worked out yet" in text
     assert "£0" not in text
+
+
+def test_query_counts_do_not_grow_with_data(client, login, site_world, count_queries) -> None:
+    from app.business_case import service
+    from app.demo import seed_bench
+
+    small, large = seed_bench(1, 30)[0], seed_bench(1, 150)[0]
+    service.save_costs(small, {"dxa_cost": (90, "Local price")}, 10)
+    service.save_costs(
+        large,
+        {key: (value, "Local figure") for key, value in (
+            ("dxa_cost", 90), ("drug_cost", 70), ("space_cost", 8000), ("it_cost", 3000),
+            ("nurse_salary", 50000), ("admin_salary", 25000),
+        )},
+        10,
+    )  # fmt: skip
+    for site in (small, large):
+        service.save_route(site, {"payer": "ICB", "meeting": "Panel"}, None)
+        service.record_decision(site, date(2026, 3, 3), "ICB panel", "approved", "", date.today())
+    db.session.commit()
+    login(site_world["admin"])
+    counts = {}
+    for name, site in (("small", small), ("large", large)):
+        for tail in ("", "/business-case.docx", "/service-specification.docx", "/model.xlsx"):
+            client.get(_url(site, tail))  # warm up
+            with count_queries() as queries:
+                assert client.get(_url(site, tail)).status_code == 200
+            counts[name, tail] = len(queries)
+    for tail in ("", "/business-case.docx", "/service-specification.docx", "/model.xlsx"):
+        assert counts["small", tail] == counts["large", tail], tail
