@@ -24,6 +24,7 @@ from app.business_case.costs import check_value, default_costs, effective_costs
 from app.business_case.models import ROUTE_FIELDS, SPEC_FIELDS, BusinessCase, CostValue
 from app.core.dates import utcnow
 from app.core.errors import ServiceError
+from app.documents.text import FieldCheck, check_field
 from app.extensions import db
 from app.needs import service as needs_service
 from app.needs.assumptions import effective_values
@@ -261,6 +262,21 @@ def outcome_of(entry: RaidEntry | None) -> str | None:
     return {status: key for key, status in OUTCOME_STATUS.items()}.get(entry.status)
 
 
+def plain_english(case: BusinessCase | None) -> list[FieldCheck]:
+    """The site's own words that go into the documents, checked like the PID's: the fields
+    with long sentences, unexplained abbreviations or hard reading."""
+    if case is None:
+        return []
+    fields = ROUTE_FIELDS | SPEC_FIELDS
+    whole = "\n".join(getattr(case, key) for key in fields)
+    checks = [
+        check_field(key, label, getattr(case, key), whole)
+        for key, label in fields.items()
+        if getattr(case, key).strip()
+    ]
+    return [check for check in checks if not check.ok]
+
+
 # --- what the Phase 4 gateway asks ---------------------------------------------------------
 
 
@@ -272,7 +288,7 @@ def spec_drafted(site: Site) -> tuple[bool, str, str]:
     missing = case.spec_missing
     if missing:
         return False, "The specification still needs: " + ", ".join(missing).lower() + ".", link
-    return True, f"The service specification was last changed {case.updated_at:%d/%m/%Y}.", link
+    return True, "Every required section of the service specification is written.", link
 
 
 def case_approved(site: Site) -> tuple[bool, str, str]:

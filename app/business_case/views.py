@@ -82,6 +82,7 @@ def index():
         outcome_of=service.outcome_of,
         route_fields=ROUTE_FIELDS,
         spec_missing=state.case.spec_missing if state.case else None,
+        wording=service.plain_english(state.case),
     )
 
 

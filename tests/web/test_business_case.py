@@ -182,9 +182,11 @@ def test_route_decision_and_specification_answer_the_gateway(
     assert client.post(_url(site, "/specification"), data=spec).status_code == 302
     met, reason, _link = spec_drafted(site)
     assert not met and "quality" in reason
-    spec |= {"version": "2", "quality": "Audit and peer review."}
+    spec |= {"version": "2", "quality": "Audit and peer review by the QRT."}
     assert client.post(_url(site, "/specification"), data=spec).status_code == 302
     assert spec_drafted(site)[0]
+    html = client.get(_url(site)).get_data(as_text=True)
+    assert "explain QRT the first time" in html
 
     bad = {"version": "3", "decided_on": "1/1/2099", "body": "", "outcome": "approved"}
     response = client.post(_url(site, "/decision"), data=bad)
