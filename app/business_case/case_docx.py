@@ -308,6 +308,28 @@ def _economic(doc: DocxDocument, c: CaseContent) -> None:
     )
 
 
+def _recommendation(doc: DocxDocument, c: CaseContent) -> None:
+    """What the decision-makers are asked to agree, in a few lines they can minute."""
+    a = c.state.appraisal
+    case = a.case
+    style.heading(doc, "6. Recommendation")
+    asks = [f"Agree {case.option.name.lower()} as the way forward."]
+    if case.ok:
+        later = case.years[1].cost if len(case.years) > 1 else case.years[0].cost
+        asks.append(
+            f"Fund {money(case.years[0].cost)} in the first year and about {money(later)} a "
+            "year after that."
+        )
+    else:
+        asks.append("Agree the funding once the missing figures above are entered.")
+    asks += [
+        "Review the service after its first two years against the national audit results.",
+        "Ask the project team to report progress to the steering group every quarter.",
+    ]
+    style.para(doc, "We ask the decision-makers to:")
+    style.bullet_list(doc, asks)
+
+
 def build_business_case(c: CaseContent) -> DocxDocument:
     doc = style.new_document(c.site.name, f"{c.site.name}: {TITLE}")
     style.para(doc, f"Draft of {uk_date(c.today)}. Figures from the app on that day.")
@@ -317,6 +339,7 @@ def build_business_case(c: CaseContent) -> DocxDocument:
     commercial(doc, c)
     financial(doc, c)
     management(doc, c)
+    _recommendation(doc, c)
     glossary(doc)
     return doc
 

@@ -155,3 +155,48 @@ def test_every_default_has_a_source_and_a_year() -> None:
         assert item.source.strip() and item.year.strip()
     assert default_costs()["discount_rate"].value == 3.5
     assert "Green Book" in default_costs()["discount_rate"].source
+
+
+def _evaluate(wb, sheet: str, ref: str) -> float:  # noqa: ANN001
+    """A tiny evaluator for the workbook's own formulas (+ - * / ^, MIN, IF, SUM, refs)."""
+    import re
+
+    value = wb[sheet][ref].value
+    if not isinstance(value, str) or not value.startswith("="):
+        return value or 0
+    expr = value[1:].replace("^", "**").replace("MIN(", "min(").replace("IF(", "_if(")
+    expr = re.sub(r"(?<=[\w)])=(?=[\w(])", "==", expr)
+    expr = re.sub(
+        r"SUM\(([A-Z])(\d+):\1(\d+)\)",
+        lambda m: "(" + "+".join(f"{m[1]}{n}" for n in range(int(m[2]), int(m[3]) + 1)) + ")",
+        expr,
+    )
+    expr = re.sub(r"Inputs!\$([A-Z])\$(\d+)", lambda m: f"_cell('Inputs','{m[1]}{m[2]}')", expr)
+    expr = re.sub(r"(?<![\w'])([A-Z])(\d+)\b", lambda m: f"_cell('{sheet}','{m[1]}{m[2]}')", expr)
+    scope = {
+        "_cell": lambda s, r: _evaluate(wb, s, r),
+        "_if": lambda c, a, b: a if c else b,
+        "min": min,
+    }
+    return eval(expr, scope)  # noqa: S307 - our own formulas, in a test
+
+
+def test_workbook_formulas_reproduce_the_app_figures() -> None:
+    from io import BytesIO
+    from types import SimpleNamespace
+
+    from openpyxl import load_workbook
+
+    from app.business_case.service import CaseState
+    from app.business_case.workbook import model_workbook
+
+    appraisal, full = _full(effective_costs({"social_care_per_hip": 10_000}))
+    state = CaseState(None, {}, appraisal)
+    wb = load_workbook(BytesIO(model_workbook(SimpleNamespace(name="Test FLS"), state)))
+    for row, year in enumerate(full.years, start=2):
+        assert _evaluate(wb, "By year", f"H{row}") == pytest.approx(year.cost)
+        assert _evaluate(wb, "By year", f"M{row}") == pytest.approx(year.savings)
+        assert _evaluate(wb, "By year", f"O{row}") == pytest.approx(year.cost_pv)
+        assert _evaluate(wb, "By year", f"P{row}") == pytest.approx(year.savings_pv)
+        assert wb["By year"][f"Q{row}"].value == pytest.approx(year.cost)  # the app's value
+    assert _evaluate(wb, "By year", "O12") == pytest.approx(full.totals(10).cost)
