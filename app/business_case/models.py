@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.business_case.costs import default_costs
 from app.core.audit import Audited
 from app.core.db import TimestampMixin, VersionedMixin
 from app.extensions import db
@@ -127,4 +128,5 @@ class CostValue(Audited, TimestampMixin, db.Model):
     reason: Mapped[str] = mapped_column(String(300), default="")
 
     def audit_label(self) -> str:
-        return f"cost value {self.key}"
+        item = default_costs().get(self.key)
+        return f"{item.label if item else self.key}: the site's own value"

@@ -90,6 +90,8 @@ def test_editor_overrides_a_cost_with_a_reason_and_history_keeps_both(
     html = client.get(_url(site, "/costs")).get_data(as_text=True)
     assert "Site&#39;s value" in html or "Site's value" in html
     assert "Agenda for Change" in html  # the default's source is still shown
+    history = client.get(f"/sites/{site.id}/history").get_data(as_text=True)
+    assert "Specialist nurse salary: the site" in history and "53000.0" in history
 
 
 @pytest.mark.parametrize(
