@@ -166,6 +166,13 @@ class Appraisal:
         """The preferred option: the one the business case argues for."""
         return self.options.get(self.preferred) or self.options["full"]
 
+    def caseload_in(self, year: int) -> float | None:
+        """Expected fragility fractures a year in `year`, with the population growing."""
+        caseload = self.needs.figures["caseload"].value
+        if caseload is None:
+            return None
+        return caseload * (1 + self.costs["population_growth"] / 100) ** (year - 1)
+
     def cases(self) -> list[tuple[str, float, Totals | None, int | None]]:
         """Low, central and high cases for the preferred option over the horizon."""
         factors = (

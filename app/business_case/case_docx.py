@@ -117,6 +117,13 @@ def _strategic(doc: DocxDocument, c: CaseContent) -> None:
             f"{count(caseload)} fragility fractures a year among them: five for every hip "
             "fracture, the rule the national audit uses.",
         )
+        a = c.state.appraisal
+        style.para(
+            doc,
+            f"The number of people aged 50 and over grows by about "
+            f"{a.costs['population_growth']:g}% a year. By year {a.horizon} we expect about "
+            f"{count(a.caseload_in(a.horizon))} fragility fractures a year.",
+        )
     rows = [
         [
             g["label"],

@@ -71,6 +71,8 @@ def test_each_year_matches_the_hand_computation() -> None:
 
 def test_totals_cost_per_fracture_and_break_even() -> None:
     appraisal, full = _full()
+    assert appraisal.caseload_in(1) == pytest.approx(3000)
+    assert appraisal.caseload_in(10) == pytest.approx(3000 * 1.01**9)  # 3,281 a year
     five, ten = full.totals(5), full.totals(10)
     assert five.cost == pytest.approx(2_703_612.76, abs=0.05)
     assert five.savings == pytest.approx(831_436.48, abs=0.05)
