@@ -67,12 +67,12 @@ def demo_business_cases(ctx: DemoContext) -> None:
                 9_000,
                 "Riverside council: average care cost after a hip fracture, 2024/25",
             )
-        },  # fmt: skip
+        },
         10,
     )
     service.save_options(
         riverside, "Nurse-led with spinal fracture finding",
-        "Two nurses and an administrator; radiology reports searched for spine fractures.",
+        "Three nurses and an administrator; radiology reports searched for spine fractures.",
         {"identification": 65, "treatment": 50, "followup": 80, "nurse_wte": 3.0,
          "admin_wte": 1.2, "sessions": 1},
         12_000, "own",
