@@ -291,6 +291,18 @@ def spec_drafted(site: Site) -> tuple[bool, str, str]:
     return True, "Every required section of the service specification is written.", link
 
 
+def funding_route_known(site: Site) -> tuple[bool, str, str]:
+    """Who pays, how they decide and when: the decision route's first three fields."""
+    link = f"/sites/{site.id}/business-case/route"
+    case = get_case(site.id)
+    needed = ("payer", "decision_process", "decision_timing")
+    missing = [ROUTE_FIELDS[key] for key in needed if not (case and getattr(case, key).strip())]
+    if missing:
+        return False, "Still to write: " + ", ".join(missing).lower() + ".", link
+    assert case is not None
+    return True, f"Paid for by {case.payer}; the decision route is written.", link
+
+
 def case_approved(site: Site) -> tuple[bool, str, str]:
     link = f"/sites/{site.id}/business-case/decision"
     entry = decision_for(get_case(site.id))

@@ -89,6 +89,9 @@ AUTO_CHECKS: dict[str, Callable[[Site], CheckResult]] = {
     "spec_drafted": _feature_check(
         "app.business_case.service:spec_drafted", "sites.business_case.specification"
     ),
+    "funding_route_known": _feature_check(
+        "app.business_case.service:funding_route_known", "sites.business_case.route"
+    ),
     "case_approved": _feature_check(
         "app.business_case.service:case_approved", "sites.business_case.decision"
     ),

@@ -20,6 +20,7 @@ AUTO_CHECKS: frozenset[str] = frozenset(
         "needs_entered",
         "kpis_recorded",
         "spec_drafted",
+        "funding_route_known",
         "case_approved",
     }
 )

@@ -52,5 +52,6 @@ def test_demo_documents_print_on_six_to_twelve_pages(app, tmp_path) -> None:
     assert pages[3] >= 3
     assert service.spec_drafted(ctx.sites["glenmoor"])[0]
     assert service.case_approved(ctx.sites["glenmoor"])[0]
+    assert service.funding_route_known(ctx.sites["glenmoor"])[0]
     assert not service.case_approved(ctx.sites["riverside"])[0]
     assert service.load(ctx.sites["riverside"]).appraisal.preferred == "own"

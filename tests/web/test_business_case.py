@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app.business_case.models import BusinessCase, CostValue
-from app.business_case.service import case_approved, spec_drafted
+from app.business_case.service import case_approved, funding_route_known, spec_drafted
 from app.core.audit import AuditEvent
 from app.extensions import db
 from app.risks.models import RaidEntry
@@ -168,6 +168,8 @@ def test_route_decision_and_specification_answer_the_gateway(
         "deadline": "27/2/2026",
     }
     assert client.post(_url(site, "/route"), data=route).status_code == 302
+    met, reason, _link = funding_route_known(site)
+    assert not met and "how they decide, when they decide" in reason
     spec = {"version": "1"} | {
         key: f"Our {key} text."
         for key in (
