@@ -7,8 +7,9 @@ registered it (tests build many apps).
 
 from flask import Blueprint
 
-from app import documents, gateways, kpis, meetings, needs, people, plan, risks
+from app import business_case, documents, gateways, kpis, meetings, needs, people, plan, risks
 from app.accounts import bp as accounts_bp
+from app.business_case import bp as business_case_bp
 from app.core.registry import Registry
 from app.documents import bp as documents_bp
 from app.gateways import bp as gateways_bp
@@ -32,6 +33,7 @@ SITE_FEATURES: list[Blueprint] = [
     meetings_bp,
     risks_bp,
     needs_bp,
+    business_case_bp,
     kpis_bp,
     gateways_bp,
     documents_bp,
@@ -46,7 +48,17 @@ def top_level_blueprints() -> list[Blueprint]:
 
 
 # Features with a `register(registry)` (app/core/registry.py); create_app calls each once.
-REGISTERING_FEATURES = [people, plan, meetings, risks, needs, kpis, gateways, documents]
+REGISTERING_FEATURES = [
+    people,
+    plan,
+    meetings,
+    risks,
+    needs,
+    kpis,
+    business_case,
+    gateways,
+    documents,
+]
 
 
 def register_features(registry: Registry) -> None:

@@ -1,6 +1,7 @@
 """Every model, imported once so SQLAlchemy and Alembic see all tables."""
 
 from app.accounts.models import Invitation, User  # noqa: F401
+from app.business_case.models import BusinessCase, CostValue  # noqa: F401
 from app.core.audit import AuditEvent  # noqa: F401
 from app.documents.models import PidNarrative, PidVersion  # noqa: F401
 from app.gateways.models import CriterionConfirmation, Gateway, GatewayDecision  # noqa: F401

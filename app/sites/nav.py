@@ -12,6 +12,7 @@ SITE_NAV = (
     ("Risks", "sites.risks.index"),
     ("Gateways", "sites.gateways.index"),
     ("Needs", "sites.needs.index"),
+    ("Business case", "sites.business_case.index"),
     ("KPIs", "sites.kpis.index"),
     ("Documents", "sites.documents.index"),
     ("History", "sites.history"),

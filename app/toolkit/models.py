@@ -19,6 +19,9 @@ AUTO_CHECKS: frozenset[str] = frozenset(
         "pid_agreed",
         "needs_entered",
         "kpis_recorded",
+        "spec_drafted",
+        "funding_route_known",
+        "case_approved",
     }
 )
 """Names of the gateway checks the app can evaluate by itself."""

@@ -1,0 +1,98 @@
+"""The cost model's defaults: loaded once from costs.toml, each with its source and year."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+COSTS_FILE = Path(__file__).with_name("costs.toml")
+KINDS = ("money", "percent", "count")
+GROUPS = {
+    "staff": "Staff",
+    "patients": "For each patient",
+    "running": "Running and set-up costs",
+    "savings": "Savings and the economic case",
+}
+REQUIRED = {"label", "group", "value", "unit", "kind", "min", "max", "meaning", "source", "year"}
+
+
+@dataclass(frozen=True)
+class CostDefault:
+    key: str
+    label: str
+    group: str
+    value: float
+    unit: str
+    kind: str
+    low: float
+    high: float
+    meaning: str
+    source: str
+    year: str
+    zero: str = ""  # what a value of 0 means, in words ("Not counted")
+
+    @property
+    def citation(self) -> str:
+        return f"{self.source} ({self.year})"
+
+
+@cache
+def default_costs() -> dict[str, CostDefault]:
+    """Every default in file order; a malformed file stops the app with a clear message."""
+    with COSTS_FILE.open("rb") as handle:
+        raw = tomllib.load(handle)
+    loaded = {}
+    for key, item in raw.items():
+        missing = REQUIRED - set(item)
+        if missing:
+            raise ValueError(f"{COSTS_FILE.name}: {key}: missing {sorted(missing)}")
+        if item["kind"] not in KINDS or item["group"] not in GROUPS:
+            raise ValueError(f"{COSTS_FILE.name}: {key}: unknown kind or group")
+        if not item["min"] <= item["value"] <= item["max"]:
+            raise ValueError(f"{COSTS_FILE.name}: {key}: the default is outside its range")
+        loaded[key] = CostDefault(
+            key=key,
+            label=item["label"],
+            group=item["group"],
+            value=float(item["value"]),
+            unit=item["unit"],
+            kind=item["kind"],
+            low=float(item["min"]),
+            high=float(item["max"]),
+            meaning=item["meaning"],
+            source=item["source"],
+            year=str(item["year"]),
+            zero=item.get("zero", ""),
+        )
+    return loaded
+
+
+def show(item: CostDefault, value: float) -> str:
+    """A value as people read it: £49,479, 3.5%, 1 (or what 0 means, for some)."""
+    if value == 0 and item.zero:
+        return item.zero
+    if item.kind == "money":
+        return f"£{value:,.0f}"
+    if item.kind == "percent":
+        return f"{value:g}%"
+    return f"{value:g}"
+
+
+def check_value(item: CostDefault, value: float) -> str | None:
+    """Why `value` cannot replace the default, or None when it can."""
+    if value < 0:
+        return f"{item.label} cannot be negative."
+    if not item.low <= value <= item.high:
+        return (
+            f"{item.label} must be between {show(item, item.low)} and {show(item, item.high)} "
+            f"({item.unit}); {show(item, value)} looks like a typing slip."
+        )
+    return None
+
+
+def effective_costs(overrides: dict[str, float] | None = None) -> dict[str, float]:
+    """The value the model uses for each key: the site's own or the default."""
+    overrides = overrides or {}
+    return {key: overrides.get(key, item.value) for key, item in default_costs().items()}

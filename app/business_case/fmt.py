@@ -1,0 +1,34 @@
+"""Figures as people read them, the same on the page, in Word and in the spreadsheet notes."""
+
+from __future__ import annotations
+
+from app.needs.model import approx
+
+
+def money(value: float | None, missing: str = "Not worked out") -> str:
+    """£ to the nearest £100 (or £1,000 above £10,000); a minus sign for negative values."""
+    if value is None:
+        return missing
+    shown = approx(abs(value), "£")
+    return f"−{shown}" if value < 0 and shown != "£0" else shown
+
+
+def count(value: float | None, missing: str = "Not worked out") -> str:
+    if value is None:
+        return missing
+    return approx(value)
+
+
+def net_words(value: float | None) -> str:
+    """Net cost in words: 'costs £120,000 more than it saves' or 'saves £40,000 more'."""
+    if value is None:
+        return "Not worked out"
+    if value >= 0:
+        return f"{money(value)} net cost"
+    return f"{money(-value)} net saving"
+
+
+def break_even_words(year: int | None, horizon: int) -> str:
+    if year is None:
+        return f"Not within {horizon} years"
+    return f"Year {year}"

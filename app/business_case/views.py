@@ -1,0 +1,265 @@
+"""Business case pages: the case, costs, options, decision route, decision, specification,
+and the downloads. Thin: parse the form, call the service, render."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import flash, g, redirect, render_template, request, send_file, url_for
+from flask_wtf import FlaskForm
+
+from app.business_case import bp, case_docx, chart, fmt, service, spec_docx, workbook
+from app.business_case.calc import OPTION_KEYS
+from app.business_case.costs import GROUPS, default_costs, show
+from app.business_case.forms import (
+    OWN_FIELDS,
+    CostsForm,
+    DecisionForm,
+    OptionsForm,
+    RouteForm,
+    SpecForm,
+)
+from app.business_case.models import ROUTE_FIELDS, SPEC_FIELDS
+from app.core.dates import today, uk_datetime
+from app.core.errors import StaleEdit, check_version
+from app.extensions import db
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@bp.context_processor
+def _formatting() -> dict:
+    return {
+        "money": fmt.money,
+        "count": fmt.count,
+        "net_words": fmt.net_words,
+        "break_even_words": fmt.break_even_words,
+    }
+
+
+def _stale(state: service.CaseState, what: str) -> StaleEdit:
+    case = state.case
+    return StaleEdit(
+        what=what,
+        current=[("Saved", uk_datetime(case.updated_at) if case else "Nothing")],
+        yours=[("Your change", "Not saved")],
+        back_url=request.path,
+    )
+
+
+def _add_errors(form: FlaskForm, errors: dict[str, str]) -> None:
+    for name, message in errors.items():
+        field = getattr(form, name, None)
+        if field is None:
+            form.form_errors.append(message)
+        else:
+            field.errors = [*field.errors, message]
+
+
+def _invalid(form: FlaskForm) -> bool:
+    return bool(form.form_errors) or any(f.errors for f in form)
+
+
+def _status(form: FlaskForm) -> int:
+    return 422 if form.is_submitted() and _invalid(form) else 200
+
+
+def _number_text(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+@bp.get("/business-case")
+def index():
+    state = service.load(g.site)
+    return render_template(
+        "business_case/index.html",
+        state=state,
+        a=state.appraisal,
+        chart=chart.cost_savings_svg(state.appraisal.case),
+        decision=service.decision_for(state.case),
+        outcomes=service.OUTCOMES,
+        outcome_of=service.outcome_of,
+        route_fields=ROUTE_FIELDS,
+        spec_missing=state.case.spec_missing if state.case else None,
+        wording=service.plain_english(state.case),
+    )
+
+
+@bp.route("/business-case/costs", methods=["GET", "POST"])
+def costs():
+    state = service.load(g.site)
+    items = default_costs()
+    if request.method == "GET":
+        data = {
+            "version": str(state.version),
+            "horizon": str(state.appraisal.horizon),
+        }
+        for key, row in state.values.items():
+            data[f"value_{key}"] = f"{row.value:g}"
+            data[f"reason_{key}"] = row.reason
+        form = CostsForm(data=data)
+    else:
+        form = CostsForm()
+    if form.validate_on_submit():
+        check_version(form.version.data, state.version, _stale(state, "the costs"))
+        entered = form.entered()
+        horizon = form.number("horizon", whole=True)
+        if not form.has_errors:
+            try:
+                service.save_costs(g.site, entered, horizon)
+            except service.CaseInvalid as error:
+                form.add_errors(error.errors)
+            else:
+                db.session.commit()
+                flash("Costs saved. The business case below uses them.")
+                return redirect(url_for("sites.business_case.index") + "#case")
+    return render_template(
+        "business_case/costs.html", form=form, items=items, groups=GROUPS, state=state, show=show
+    ), _status(form)
+
+
+@bp.route("/business-case/options", methods=["GET", "POST"])
+def options():
+    state = service.load(g.site)
+    case = state.case
+    if request.method == "GET":
+        data = {"version": str(state.version), "preferred": case.preferred if case else "full"}
+        if case:
+            data |= {"own_name": case.own_name, "own_description": case.own_description}
+            data |= {f"own_{k}": _number_text(getattr(case, f"own_{k}")) for k in OWN_FIELDS}
+            data["own_setup"] = _number_text(case.own_setup)
+        form = OptionsForm(data=data)
+    else:
+        form = OptionsForm()
+    if form.validate_on_submit():
+        check_version(form.version.data, state.version, _stale(state, "the options"))
+        numbers = {key: form.number(f"own_{key}") for key in OWN_FIELDS}
+        setup = form.number("own_setup")
+        if not form.has_errors:
+            try:
+                service.save_options(
+                    g.site,
+                    form.own_name.data or "",
+                    form.own_description.data or "",
+                    numbers,
+                    setup,
+                    form.preferred.data,
+                )
+            except service.CaseInvalid as error:
+                form.add_errors(error.errors)
+            else:
+                db.session.commit()
+                flash("Options saved.")
+                return redirect(url_for("sites.business_case.index") + "#options")
+    return render_template(
+        "business_case/options.html", form=form, own_fields=OWN_FIELDS, keys=OPTION_KEYS
+    ), _status(form)
+
+
+@bp.route("/business-case/route", methods=["GET", "POST"])
+def route():
+    state = service.load(g.site)
+    case = state.case
+    if request.method == "GET":
+        data = {"version": str(state.version)}
+        if case:
+            data |= {key: getattr(case, key) for key in ROUTE_FIELDS}
+            data["deadline"] = case.deadline
+        form = RouteForm(data=data)
+    else:
+        form = RouteForm()
+    if form.validate_on_submit():
+        check_version(form.version.data, state.version, _stale(state, "the decision route"))
+        texts = {key: getattr(form, key).data or "" for key in ROUTE_FIELDS}
+        service.save_route(g.site, texts, form.deadline.data)
+        db.session.commit()
+        flash("Decision route saved.")
+        return redirect(url_for("sites.business_case.index") + "#route")
+    return render_template("business_case/route.html", form=form, fields=ROUTE_FIELDS), _status(
+        form
+    )
+
+
+@bp.route("/business-case/decision", methods=["GET", "POST"])
+def decision():
+    state = service.load(g.site)
+    entry = service.decision_for(state.case)
+    if request.method == "GET":
+        data = {"version": str(state.version)}
+        if entry is not None:
+            data |= {
+                "decided_on": entry.decided_on,
+                "body": entry.decider,
+                "outcome": service.outcome_of(entry) or "",
+            }
+        form = DecisionForm(data=data)
+    else:
+        form = DecisionForm()
+    if form.validate_on_submit():
+        check_version(form.version.data, state.version, _stale(state, "the decision"))
+        try:
+            service.record_decision(
+                g.site,
+                form.decided_on.data,
+                form.body.data or "",
+                form.outcome.data or "",
+                form.notes.data or "",
+                today(),
+            )
+        except service.CaseInvalid as error:
+            _add_errors(form, error.errors)
+        else:
+            db.session.commit()
+            flash("Decision recorded. It is in the RAID log and the Phase 4 gateway reads it.")
+            return redirect(url_for("sites.business_case.index") + "#decision")
+    return render_template("business_case/decision.html", form=form, entry=entry), _status(form)
+
+
+@bp.route("/business-case/specification", methods=["GET", "POST"])
+def specification():
+    state = service.load(g.site)
+    case = state.case
+    if request.method == "GET":
+        data = {"version": str(state.version)}
+        if case:
+            data |= {key: getattr(case, key) for key in SPEC_FIELDS}
+        form = SpecForm(data=data)
+    else:
+        form = SpecForm()
+    if form.validate_on_submit():
+        check_version(form.version.data, state.version, _stale(state, "the specification"))
+        service.save_spec(g.site, {key: getattr(form, key).data or "" for key in SPEC_FIELDS})
+        db.session.commit()
+        flash("Service specification saved.")
+        return redirect(url_for("sites.business_case.index") + "#specification")
+    return render_template(
+        "business_case/specification.html", form=form, fields=SPEC_FIELDS
+    ), _status(form)
+
+
+@bp.get("/business-case/business-case.docx")
+def business_case_docx():
+    data = case_docx.business_case_bytes(g.site, service.load(g.site), today())
+    return send_file(
+        BytesIO(data), mimetype=DOCX, as_attachment=True, download_name="business-case.docx"
+    )
+
+
+@bp.get("/business-case/service-specification.docx")
+def specification_docx():
+    data = spec_docx.specification_bytes(g.site, service.load(g.site), today())
+    return send_file(
+        BytesIO(data),
+        mimetype=DOCX,
+        as_attachment=True,
+        download_name="service-specification.docx",
+    )
+
+
+@bp.get("/business-case/model.xlsx")
+def model_xlsx():
+    data = workbook.model_workbook(g.site, service.load(g.site))
+    return send_file(
+        BytesIO(data), mimetype=XLSX, as_attachment=True, download_name="business-case-model.xlsx"
+    )

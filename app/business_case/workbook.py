@@ -1,0 +1,204 @@
+"""business-case-model.xlsx: the inputs, and every figure by year as an Excel formula with the
+app's own value beside it, so a finance colleague can follow and check the working.
+
+Plain openpyxl in one module, so it can move onto the shared spreadsheet helper in one step.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import TYPE_CHECKING
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from app.business_case.costs import default_costs
+from app.business_case.service import CaseState
+
+if TYPE_CHECKING:
+    from app.sites.models import Site
+
+BOLD = Font(bold=True)
+# Spreadsheet programs run text starting with these as a formula: our text never does.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _inputs(wb: Workbook, state: CaseState) -> dict[str, str]:
+    ws = wb.active
+    ws.title = "Inputs"
+    ws.append(["Name", "Input", "Value used", "Unit", "Default", "Site's reason", "Source", "Year"])
+    ref: dict[str, str] = {}
+    costs = state.appraisal.costs
+    for key, item in default_costs().items():
+        own = state.values.get(key)
+        ws.append(
+            [
+                key,
+                item.label,
+                costs[key],
+                item.unit,
+                item.value,
+                _text(own.reason) if own else "",
+                item.source,
+                item.year,
+            ]
+        )
+        ref[key] = f"Inputs!$C${ws.max_row}"
+    case = state.appraisal.case
+    option = case.option
+    rows = [
+        ("nurse_wte", "Specialist nurses (recommended option)", option.nurse_wte, "WTE"),
+        ("admin_wte", "Administrators (recommended option)", option.admin_wte, "WTE"),
+        ("sessions", "Consultant sessions a week (recommended option)", option.sessions, ""),
+        ("setup", "Set-up cost of the recommended option", option.setup, "£"),
+        ("assessed", "Patients assessed a year (from the needs page)", case.assessed, "patients"),
+        (
+            "started",
+            "Patients starting treatment a year (from the needs page)",
+            case.started,
+            "patients",
+        ),
+        ("course", "Years of protection per course (needs assumption)", case.course, "years"),
+        ("hip_cohort", "Hip fractures prevented by one year of patients", case.hip_cohort, ""),
+        (
+            "other_cohort",
+            "Other fractures prevented by one year of patients",
+            case.other_cohort,
+            "",
+        ),
+        ("bed_cohort", "Bed-day costs avoided by one year of patients", case.bed_cohort, "£"),
+    ]
+    ws.append([])
+    ws.append(["Name", "From the needs model and the options", "Value", "Unit"])
+    ws.cell(ws.max_row, 1).font = BOLD
+    for key, label, value, unit in rows:
+        ws.append([key, label, value, unit])
+        ref[key] = f"Inputs!$C${ws.max_row}"
+    for cell in ws[1]:
+        cell.font = BOLD
+    ws.column_dimensions["B"].width = 50
+    return ref
+
+
+def _by_year(wb: Workbook, state: CaseState, r: dict[str, str]) -> None:
+    ws = wb.create_sheet("By year")
+    headers = [
+        "Year",
+        "Population growth",
+        "Share of a full course on treatment",
+        "Staff",
+        "Running",
+        "Patient costs",
+        "Set-up",
+        "Cost",
+        "Hip fractures prevented",
+        "Other fractures prevented",
+        "Bed-day savings",
+        "Social care savings",
+        "Savings",
+        "Discount factor",
+        "Discounted cost",
+        "Discounted savings",
+        "App: cost",
+        "App: savings",
+        "App: discounted cost",
+        "App: discounted savings",
+    ]
+    ws.append(headers)
+    for year in state.appraisal.case.years:
+        n = ws.max_row + 1
+        ws.append(
+            [
+                year.number,
+                f"=(1+{r['population_growth']}/100)^(A{n}-1)",
+                f"=MIN(A{n},{r['course']})/{r['course']}",
+                f"=({r['nurse_wte']}*{r['nurse_salary']}+{r['admin_wte']}*{r['admin_salary']}"
+                f"+{r['sessions']}*{r['session_cost']})*(1+{r['oncost_percent']}/100)",
+                f"=IF(D{n}>0,{r['space_cost']}+{r['it_cost']}+{r['audit_cost']},0)",
+                f"=({r['assessed']}*{r['dxa_share']}/100*{r['dxa_cost']}"
+                f"+{r['started']}*{r['drug_cost']})*B{n}",
+                f"=IF(A{n}=1,{r['setup']},0)",
+                f"=D{n}+E{n}+F{n}+G{n}",
+                f"={r['hip_cohort']}*C{n}*B{n}",
+                f"={r['other_cohort']}*C{n}*B{n}",
+                f"={r['bed_cohort']}*C{n}*B{n}",
+                f"=I{n}*{r['social_care_per_hip']}",
+                f"=K{n}+L{n}",
+                f"=1/(1+{r['discount_rate']}/100)^(A{n}-1)",
+                f"=H{n}*N{n}",
+                f"=M{n}*N{n}",
+                year.cost,
+                year.savings,
+                year.cost_pv,
+                year.savings_pv,
+            ]
+        )
+    last = ws.max_row
+    ws.append(["Total", *[""] * 13, f"=SUM(O2:O{last})", f"=SUM(P2:P{last})"])
+    for cell in ws[1]:
+        cell.font = BOLD
+
+
+def _options(wb: Workbook, state: CaseState) -> None:
+    a = state.appraisal
+    ws = wb.create_sheet("Options")
+    ws.append(
+        [
+            "Option",
+            "Identification %",
+            "Treatment %",
+            "Follow-up %",
+            "Nurses (WTE)",
+            "Administrators (WTE)",
+            "Consultant sessions a week",
+            "Set-up £",
+            f"Discounted cost over {a.horizon} years £",
+            "Discounted savings £",
+            "Fractures prevented",
+            "Break-even year",
+            "Missing inputs",
+        ]
+    )
+    for result in a.options.values():
+        o = result.option
+        t = result.totals(a.horizon)
+        ws.append(
+            [
+                _text(o.name),
+                o.identification,
+                o.treatment,
+                o.followup,
+                o.nurse_wte,
+                o.admin_wte,
+                o.sessions,
+                o.setup,
+                t.cost if t else None,
+                t.savings if t else None,
+                t.fractures if t else None,
+                result.break_even(),
+                "; ".join(result.missing),
+            ]
+        )
+    for cell in ws[1]:
+        cell.font = BOLD
+
+
+def model_workbook(site: Site, state: CaseState) -> bytes:
+    wb = Workbook()
+    refs = _inputs(wb, state)
+    if state.appraisal.case.ok:
+        _by_year(wb, state, refs)
+    else:
+        ws = wb.create_sheet("By year")
+        ws.append(["Not worked out: enter " + "; ".join(state.appraisal.case.missing) + "."])
+    _options(wb, state)
+    wb.properties.title = f"{site.name}: business case model"
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
