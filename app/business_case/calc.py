@@ -58,6 +58,7 @@ class Year:
     bed_savings: float
     social_savings: float
     discount: float
+    bed_days: float = 0.0
 
     @property
     def cost(self) -> float:
@@ -160,6 +161,7 @@ class Appraisal:
     needs: NeedsResults
     options: dict[str, OptionResult]
     preferred: str
+    assumptions: dict[str, float] = field(default_factory=dict)  # the needs model's, in use
 
     @property
     def case(self) -> OptionResult:
@@ -295,6 +297,7 @@ def run_option(
     per_patient = assessed * c["dxa_share"] / 100 * c["dxa_cost"] + started * c["drug_cost"]
     course = a["course_years"]
     cohort_bed = gain.cost_5y / 5  # bed-day costs avoided over one year's patients' course
+    cohort_days = (gain.bed_days_5y or 0.0) / 5
     years = []
     for t in range(1, horizon + 1):
         growth = (1 + c["population_growth"] / 100) ** (t - 1)
@@ -314,6 +317,7 @@ def run_option(
                 bed_savings=cohort_bed * cohorts * growth,
                 social_savings=hip * c["social_care_per_hip"],
                 discount=1 / (1 + c["discount_rate"] / 100) ** (t - 1),
+                bed_days=cohort_days * cohorts * growth,
             )
         )
     return OptionResult(
@@ -337,4 +341,5 @@ def appraise(
     results = {
         key: run_option(option, caseload, inputs, a, c, horizon) for key, option in options.items()
     }
-    return Appraisal(horizon, c, needs, results, preferred if preferred in results else "full")
+    chosen = preferred if preferred in results else "full"
+    return Appraisal(horizon, c, needs, results, chosen, a)

@@ -289,6 +289,32 @@ def _economic(doc: DocxDocument, c: CaseContent) -> None:
         caption="Cost against savings by year",
         widths_cm=[1.5, 3.5, 3.5, 3.5, 5],
     )
+    style.heading(doc, "Benefits of the recommended option", level=2)
+    spans = [("Over 5 years", case.years[:5])]
+    if a.horizon > 5:
+        spans.append((f"Over {a.horizon} years", case.years))
+    rows = [
+        ["Hip fractures prevented", *(count(sum(y.hip for y in ys)) for _l, ys in spans)],
+        ["Other fractures prevented", *(count(sum(y.other for y in ys)) for _l, ys in spans)],
+        ["Hospital bed days avoided", *(count(sum(y.bed_days for y in ys)) for _l, ys in spans)],
+        ["Bed-day savings", *(money(sum(y.bed_savings for y in ys)) for _l, ys in spans)],
+        [
+            "Social care savings",
+            *(
+                money(sum(y.social_savings for y in ys))
+                if a.costs["social_care_per_hip"]
+                else "Not counted"
+                for _l, ys in spans
+            ),
+        ],
+    ]
+    style.table(
+        doc,
+        ["Benefit", *(label for label, _ys in spans)],
+        rows,
+        caption="Benefits of the recommended option, before discounting",
+        widths_cm=[7, 5, 5],
+    )
     style.heading(doc, "Low, central and high cases", level=2)
     style.para(
         doc,

@@ -13,6 +13,7 @@ from app.business_case.service import OUTCOMES, decision_for, outcome_of
 from app.core import word as style
 from app.core.dates import uk_date
 from app.documents.text import glossary_for
+from app.needs.assumptions import default_assumptions
 
 if TYPE_CHECKING:
     from app.business_case.case_docx import CaseContent
@@ -130,6 +131,41 @@ def financial(doc: DocxDocument, c: CaseContent) -> None:
         rows,
         caption="Costs and their sources",
         widths_cm=[5.5, 2.5, 9],
+        size=8.5,
+    )
+    style.para(doc, "The fractures prevented rest on these assumptions from the needs page.")
+    benefit_sources(doc, c)
+
+
+BENEFIT_ASSUMPTIONS = (
+    "rule_of_5",
+    "treatment_uptake",
+    "adherence_reviewed",
+    "adherence_not_reviewed",
+    "course_years",
+    "hip_risk_untreated",
+    "hip_risk_reduction",
+    "other_risk_untreated",
+    "other_risk_reduction",
+)
+
+
+def benefit_sources(doc: DocxDocument, c: CaseContent) -> None:
+    """The needs model's assumptions behind the fractures prevented, with their sources."""
+    known = default_assumptions()
+    used = c.state.appraisal.assumptions
+    rows = []
+    for key in BENEFIT_ASSUMPTIONS:
+        item = known[key]
+        value = used.get(key, item.value)
+        shown = f"{value:g}%" if item.kind == "percent" else f"{value:g}"
+        rows.append([item.label, shown, item.citation])
+    style.table(
+        doc,
+        ["Assumption", "Value", "Source"],
+        rows,
+        caption="Assumptions behind the fractures prevented",
+        widths_cm=[5.5, 2, 9.5],
         size=8.5,
     )
 

@@ -165,7 +165,13 @@ def build_report(content: ReportContent) -> DocxDocument:
                 run.add_picture(BytesIO(run_chart_png(kpi.values, kpi.target_value)), width=Cm(4.6))
                 # Alt text for screen readers: Word reads it from the drawing's docPr.
                 for properties in run._r.xpath(".//wp:docPr"):
-                    properties.set("descr", f"Run chart of {kpi.label}: {kpi.signal}")
+                    properties.set(
+                        "descr",
+                        style.clean(
+                            f"Run chart of {kpi.label}, from {kpi.values[0]:.0f}% to "
+                            f"{kpi.values[-1]:.0f}%: {kpi.signal}"
+                        ),
+                    )
     else:
         style.missing(doc, "No KPI figures are recorded yet. Enter them on the KPIs page.")
     return doc

@@ -13,8 +13,9 @@ from tests.unit.test_documents_pages import _pages
 
 
 def _text(document) -> str:  # noqa: ANN001
-    """The document's text without its glossary (whose meanings are the toolkit's)."""
-    tables = [t for t in document.tables if t.rows[0].cells[0].text != "Term"]
+    """The document's text without its glossary (whose meanings are the toolkit's) and the
+    needs model's references (authors' initials and trial names are citations, not prose)."""
+    tables = [t for t in document.tables if t.rows[0].cells[0].text not in ("Term", "Assumption")]
     cells = [c.text for t in tables for row in t.rows for c in row.cells]
     return "\n".join([p.text for p in document.paragraphs] + cells)
 

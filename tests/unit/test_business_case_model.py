@@ -67,6 +67,7 @@ def test_each_year_matches_the_hand_computation() -> None:
         assert year.other == pytest.approx(other, abs=0.0001)
         assert year.savings == pytest.approx(savings, abs=0.01)
         assert year.discount == pytest.approx(discount, abs=1e-6)
+        assert year.bed_days == pytest.approx(hip * 20, abs=0.01)  # hip stays of 20 days
 
 
 def test_totals_cost_per_fracture_and_break_even() -> None:

@@ -251,3 +251,24 @@ def test_a_member_who_lost_their_invitation_gets_a_new_link(client, site_world) 
     assert response.status_code == 200 and "/invitations/" in response.get_data(as_text=True)
     client.get("/logout")
     assert "newer invitation" in client.get(old_path).get_data(as_text=True)
+
+
+def test_making_a_member_manager_fills_the_project_manager_role(client, site_world) -> None:
+    site, editor = site_world["site"], site_world["editor"]
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == editor.id))
+    sign_in(client, site_world["manager"])
+    response = client.post(
+        f"/sites/{site.id}/members/{membership.id}",
+        data={
+            "role": "manager",
+            "is_sponsor": "y",
+            "csrf_token": csrf_token(client, f"/sites/{site.id}/members"),
+        },
+        follow_redirects=True,
+    )
+    assert "Editor Person is now Project sponsor (manager access)." in response.get_data(
+        as_text=True
+    )
+    roles = _team_roles(site)
+    assert roles["project-manager"] == ["Editor Person"]
+    assert roles["project-sponsor"] == ["Editor Person"]
