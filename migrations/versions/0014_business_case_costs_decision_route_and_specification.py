@@ -1,7 +1,7 @@
 """business case costs decision route and specification
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0012
 Create Date: 2026-11-28 08:30:12.671885
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014'
-down_revision = '0011'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
