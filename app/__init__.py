@@ -11,7 +11,13 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 from app.extensions import csrf, db, htmx, login_manager, migrate
 from config import BASE_DIR, INSTANCE_DIR, Config, config_from_env
 
-PUBLIC_ENDPOINTS = {"accounts.login", "accounts.logout", "home.healthz", "static"}
+PUBLIC_ENDPOINTS = {
+    "accounts.login",
+    "accounts.logout",
+    "home.healthz",
+    "notifications.unsubscribe",
+    "static",
+}
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -33,10 +39,12 @@ def create_app(config: Config | None = None) -> Flask:
 
     from app.core.errors import register_error_handlers
     from app.demo import register_demo_commands
+    from app.notifications.cli import register_mail_commands
     from app.toolkit import get_toolkit
 
     register_error_handlers(app)
     register_demo_commands(app)
+    register_mail_commands(app)
     get_toolkit()  # validates the toolkit's data at start-up: a broken file stops the app
     return app
 

@@ -13,6 +13,8 @@ from app.home import bp as home_bp
 from app.kpis import bp as kpis_bp
 from app.meetings import bp as meetings_bp
 from app.needs import bp as needs_bp
+from app.notifications import bp as notifications_bp
+from app.notifications import site_bp as mail_bp
 from app.people import bp as people_bp
 from app.plan import bp as plan_bp
 from app.plan import mytasks_bp
@@ -31,6 +33,7 @@ SITE_FEATURES: list[Blueprint] = [
     kpis_bp,
     gateways_bp,
     documents_bp,
+    mail_bp,
 ]
 
 for _feature in SITE_FEATURES:
@@ -38,4 +41,4 @@ for _feature in SITE_FEATURES:
 
 
 def top_level_blueprints() -> list[Blueprint]:
-    return [home_bp, accounts_bp, site_admin_bp, site_bp, mytasks_bp, portfolio_bp]
+    return [home_bp, accounts_bp, site_admin_bp, site_bp, mytasks_bp, portfolio_bp, notifications_bp]

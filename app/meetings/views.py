@@ -19,6 +19,7 @@ from app.meetings.forms import (
     SeriesForm,
 )
 from app.meetings.models import ACTION_REVIEW, ATTENDANCE, STANDING_ITEMS, AgendaItem, Meeting
+from app.notifications.addresses import calendar_people
 
 STANDING_KEYS = {key for key, _title, _minutes in STANDING_ITEMS}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -341,7 +342,7 @@ def issue(meeting_id: int):
             form.form_errors.append(error.message)
             return _show(meeting, 422, issue_form=form)
         db.session.commit()
-        flash("Minutes issued. Download them and send them to everyone invited.")
+        flash("Minutes issued and emailed to everyone invited who has an email address.")
     return redirect(_show_url(meeting, "minutes"))
 
 
@@ -383,14 +384,14 @@ def minutes_docx(meeting_id: int):
 @bp.get("/meetings/<int:meeting_id>.ics")
 def meeting_ics(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
-    content = ics.calendar_for([meeting], g.site.name, meeting.title)
+    content = ics.calendar_for([meeting], g.site.name, meeting.title, calendar_people)
     return _download(content, "text/calendar", f"meeting-{meeting.id}.ics")
 
 
 @bp.get("/meetings.ics")
 def feed():
-    upcoming, past = queries.meetings_for_list(g.site.id)
-    content = ics.calendar_for(past + upcoming, g.site.name, f"{g.site.name} meetings")
+    meetings, name = queries.feed_meetings(g.site.id), f"{g.site.name} meetings"
+    content = ics.calendar_for(meetings, g.site.name, name, calendar_people)
     return Response(content, mimetype="text/calendar")
 
 
