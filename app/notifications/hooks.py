@@ -58,8 +58,11 @@ def _note_changes(session: Session, _flush_context) -> None:  # noqa: ANN001
                 notes.append(("cancel" if obj.cancelled else "request", obj.id, None))
             if _changed(obj, "minutes_issued_at") and obj.minutes_issued_at is not None:
                 notes.append(("minutes", obj.id, None))
+            # Taken off the list (removed from the collection, deleted as an orphan).
+            for invitee in inspect(obj).attrs["invitees"].history.deleted:
+                notes.append(("removed", obj.id, invitee.person_id))
     for obj in session.deleted:
-        if isinstance(obj, Invitee):
+        if isinstance(obj, Invitee) and obj.meeting_id not in {m.id for m in session.dirty if isinstance(m, Meeting)}:
             notes.append(("removed", obj.meeting_id, obj.person_id))
 
 
