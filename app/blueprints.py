@@ -41,4 +41,12 @@ for _feature in SITE_FEATURES:
 
 
 def top_level_blueprints() -> list[Blueprint]:
-    return [home_bp, accounts_bp, site_admin_bp, site_bp, mytasks_bp, portfolio_bp, notifications_bp]
+    return [
+        home_bp,
+        accounts_bp,
+        site_admin_bp,
+        site_bp,
+        mytasks_bp,
+        portfolio_bp,
+        notifications_bp,
+    ]

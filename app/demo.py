@@ -21,6 +21,7 @@ from app.accounts.models import User
 from app.accounts.service import create_user
 from app.core.dates import today
 from app.extensions import db
+from app.notifications.hooks import without_mail
 from app.sites.models import Membership, Site
 from app.sites.service import SiteDetails, create_site
 
@@ -203,6 +204,7 @@ def seed_demo() -> DemoContext:
 BENCH_REGIONS = ["London", "North West", "Midlands", "South West", "East of England", "Wales"]
 
 
+@without_mail  # made-up people: their meetings send no invitations
 def seed_bench(sites: int, tasks: int, seed: int = 7) -> list[Site]:
     rng = random.Random(seed)
     bench_steps = feature_steps()[1]

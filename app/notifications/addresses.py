@@ -50,9 +50,7 @@ def meeting_people(
     """The organiser (the chair when they have an email, else the app's sender) and every
     invitee with a usable email, as (name, address) pairs for a calendar."""
     chair_address = valid_address(meeting.chair.email) if meeting.chair else None
-    organiser = (
-        (meeting.chair.name, chair_address) if chair_address else sender_address(mail_from)
-    )
+    organiser = (meeting.chair.name, chair_address) if chair_address else sender_address(mail_from)
     attendees = []
     for invitee in sorted(meeting.invitees, key=lambda inv: inv.person.name):
         person = invitee.person

@@ -72,8 +72,7 @@ def build(recipient: Recipient, draft: Draft, scope: str) -> EmailMessage:
     msg["List-Unsubscribe"] = f"<{unsubscribe}>"
     msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     footer = (
-        "\n\n--\nSent by the FLS Tracker. To stop these emails, open this link:\n"
-        f"{unsubscribe}\n"
+        f"\n\n--\nSent by the FLS Tracker. To stop these emails, open this link:\n{unsubscribe}\n"
     )
     msg.set_content(draft.text + footer)
     if draft.calendar is not None:

@@ -9,7 +9,9 @@ books a meeting or records a decision sends its mail, and a rolled-back change s
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from contextlib import contextmanager
+from functools import wraps
 
 from flask import current_app
 from sqlalchemy import event, inspect
@@ -33,6 +35,19 @@ def muted():
         yield
     finally:
         db.session.info.pop(MUTED, None)
+
+
+def without_mail(function: Callable) -> Callable:
+    """Run `function` (a data loader) muted; its changes are flushed before mail resumes."""
+
+    @wraps(function)
+    def muted_call(*args, **kwargs):  # noqa: ANN202
+        with muted():
+            result = function(*args, **kwargs)
+            db.session.flush()
+        return result
+
+    return muted_call
 
 
 def _changed(obj: object, attribute: str) -> bool:
@@ -62,7 +77,9 @@ def _note_changes(session: Session, _flush_context) -> None:  # noqa: ANN001
             for invitee in inspect(obj).attrs["invitees"].history.deleted:
                 notes.append(("removed", obj.id, invitee.person_id))
     for obj in session.deleted:
-        if isinstance(obj, Invitee) and obj.meeting_id not in {m.id for m in session.dirty if isinstance(m, Meeting)}:
+        if isinstance(obj, Invitee) and obj.meeting_id not in {
+            m.id for m in session.dirty if isinstance(m, Meeting)
+        }:
             notes.append(("removed", obj.meeting_id, obj.person_id))
 
 

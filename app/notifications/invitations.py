@@ -77,8 +77,10 @@ def queue_calendar(
         )
     else:
         verb = "Invitation" if meeting.ics_sequence == 0 else "Updated invitation"
-        intro = "You are invited to this meeting." if meeting.ics_sequence == 0 else (
-            "This meeting has changed. The details below replace the earlier invitation."
+        intro = (
+            "You are invited to this meeting."
+            if meeting.ics_sequence == 0
+            else ("This meeting has changed. The details below replace the earlier invitation.")
         )
     subject = f"{verb}: {meeting.title}, {uk_datetime(meeting.starts_at)}"
     text = "\n".join([intro, "", *_details(meeting, site)])
@@ -105,9 +107,7 @@ def queue_agenda(meeting: Meeting) -> int:
         return 0  # everyone has it: no need to build the document again
     site = db.session.get(Site, meeting.site_id)
     content = export.agenda_docx(site.name, meeting, queries.carried_forward(meeting))
-    text = "\n".join(
-        ["The agenda for this meeting is attached.", "", *_details(meeting, site)]
-    )
+    text = "\n".join(["The agenda for this meeting is attached.", "", *_details(meeting, site)])
     subject = f"Agenda: {meeting.title}, {uk_date(meeting.starts_at)}"
     count = 0
     for recipient in pending:

@@ -66,9 +66,7 @@ def user_recipients(users: list[User], frequency: str = "immediate") -> list[Rec
     return [
         Recipient(user.name, address, user_id=user.id)
         for user in users
-        if user.active
-        and choices[user.id] == frequency
-        and (address := valid_address(user.email))
+        if user.active and choices[user.id] == frequency and (address := valid_address(user.email))
     ]
 
 

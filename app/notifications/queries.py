@@ -9,8 +9,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import Subquery, and_, exists, func, or_, select
 
 from app.accounts.models import User
-from app.extensions import db
 from app.core.dates import london_to_utc, to_london
+from app.extensions import db
 from app.gateways.models import Gateway, GatewayDecision
 from app.meetings.models import Action, AgendaItem, Meeting
 from app.people.models import Person
@@ -47,9 +47,7 @@ def owners() -> Subquery:
                 and_(Person.user_id.is_(None), func.lower(Person.email) == func.lower(User.email)),
             ),
         )
-        .join(
-            Membership, and_(Membership.site_id == Person.site_id, Membership.user_id == User.id)
-        )
+        .join(Membership, and_(Membership.site_id == Person.site_id, Membership.user_id == User.id))
         .where(Person.erased.is_(False), User.active.is_(True))
         .subquery()
     )
@@ -123,11 +121,18 @@ def meetings_to_finish(user_id: int, start: datetime, end: datetime, now: dateti
     has_agenda = exists().where(AgendaItem.meeting_id == Meeting.id)
     rows = db.session.execute(
         select(
-            Meeting.id, Meeting.site_id, Site.name, Meeting.title, Meeting.starts_at,
-            has_agenda.label("has_agenda"), Meeting.minutes_issued_at,
+            Meeting.id,
+            Meeting.site_id,
+            Site.name,
+            Meeting.title,
+            Meeting.starts_at,
+            has_agenda.label("has_agenda"),
+            Meeting.minutes_issued_at,
         )  # fmt: skip
         .join(Site, Site.id == Meeting.site_id)
-        .join(Membership, and_(Membership.site_id == Meeting.site_id, Membership.user_id == user_id))
+        .join(
+            Membership, and_(Membership.site_id == Meeting.site_id, Membership.user_id == user_id)
+        )
         .where(Meeting.cancelled.is_(False), Meeting.starts_at >= start, Meeting.starts_at < end)
         .order_by(Meeting.starts_at)
     )
@@ -143,7 +148,9 @@ def meetings_to_finish(user_id: int, start: datetime, end: datetime, now: dateti
 def decisions_since(user_ids: list[int], since: datetime) -> dict[int, list[tuple]]:
     """Gateway decisions (not requests) at sites each user manages, since `since`."""
     rows = db.session.execute(
-        select(Membership.user_id, Site.id, Site.name, GatewayDecision.phase, GatewayDecision.action)
+        select(
+            Membership.user_id, Site.id, Site.name, GatewayDecision.phase, GatewayDecision.action
+        )
         .join(Site, Site.id == GatewayDecision.site_id)
         .join(Membership, Membership.site_id == GatewayDecision.site_id)
         .where(

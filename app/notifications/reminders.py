@@ -85,9 +85,12 @@ def queue_digests(on: date) -> int:
             if not lines:
                 continue
             text = "\n".join(
-                ["What is waiting for you in the FLS Tracker:", *lines, "", external_url(
-                    "home.index"
-                )]
+                [
+                    "What is waiting for you in the FLS Tracker:",
+                    *lines,
+                    "",
+                    external_url("home.index"),
+                ]
             )
             subject = f"Your FLS Tracker reminders for {uk_date(on)}"
             key = f"digest:{uid}:{on.isoformat()}"

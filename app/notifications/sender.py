@@ -7,6 +7,7 @@ MAIL_MAX_TRIES, and then shows as failed on the admin mail page.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import smtplib
 from dataclasses import dataclass
@@ -79,10 +80,8 @@ class SmtpTransport:
 
     def close(self) -> None:
         if self.connection is not None:
-            try:
+            with contextlib.suppress(smtplib.SMTPException, OSError):  # already gone
                 self.connection.quit()
-            except (smtplib.SMTPException, OSError):
-                pass  # already gone: nothing more to tidy
             self.connection = None
 
 
@@ -163,7 +162,9 @@ def _failed(
     if message.tries >= config["MAIL_MAX_TRIES"]:
         message.status = "failed"
         outcome.failed += 1
-        log.error("Mail %s failed after %s tries: %s", message.id, message.tries, message.last_error)
+        log.error(
+            "Mail %s failed after %s tries: %s", message.id, message.tries, message.last_error
+        )
         return
     wait = config["MAIL_RETRY_SECONDS"] * 2 ** (message.tries - 1)
     message.status, message.next_attempt_at = "queued", now + timedelta(seconds=wait)

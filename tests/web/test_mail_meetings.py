@@ -13,8 +13,8 @@ from app.core.dates import today, utcnow
 from app.extensions import db
 from app.meetings import service as meetings
 from app.meetings.service import MeetingDetails
-from app.notifications.outbox import NotOnSite, queue
 from app.notifications.compose import Draft, Recipient
+from app.notifications.outbox import NotOnSite, queue
 from app.notifications.sender import send_due
 from tests.fixtures.meetings import create_group, create_person
 from tests.fixtures.notifications import calendar_part, outbox, parsed
@@ -73,7 +73,11 @@ def test_booking_moving_and_cancelling_send_one_calendar_thread(invited, smtp_se
     calendars = [_event(message) for message in received]
     (request, booked), (cancel, cancelled) = calendars
     assert str(request["method"]) == "REQUEST" and str(cancel["method"]) == "CANCEL"
-    assert booked["uid"] == cancelled["uid"] == f"fls-meeting-{meeting.id}-site-{meeting.site_id}@fls-tracker"
+    assert (
+        booked["uid"]
+        == cancelled["uid"]
+        == f"fls-meeting-{meeting.id}-site-{meeting.site_id}@fls-tracker"
+    )
     # Booked then moved before the sender ran: only the latest version (SEQUENCE 1) went.
     assert int(booked["sequence"]) == 1 and int(cancelled["sequence"]) == 2
     assert str(booked["organizer"]) == "mailto:ann@example.nhs.uk"
@@ -90,7 +94,9 @@ def test_booking_moving_and_cancelling_send_one_calendar_thread(invited, smtp_se
     assert [m.status for m in outbox()] == ["superseded", "sent", "sent"]
 
 
-def test_people_without_a_usable_email_are_marked_not_invited(invited, login, make_user, add_member) -> None:  # noqa: E501
+def test_people_without_a_usable_email_are_marked_not_invited(
+    invited, login, make_user, add_member
+) -> None:  # noqa: E501
     meeting = _book(invited)
     assert {m.person_id for m in outbox()} == {invited["ann"].id}
     editor = make_user()
@@ -136,7 +142,9 @@ def test_an_outage_loses_nothing_and_sends_nothing_twice(invited, smtp_server, a
 
 
 @pytest.mark.app_config(MAIL_MAX_TRIES=2)
-def test_a_message_that_keeps_failing_is_shown_to_admins(invited, smtp_server, login, make_user) -> None:  # noqa: E501
+def test_a_message_that_keeps_failing_is_shown_to_admins(
+    invited, smtp_server, login, make_user
+) -> None:  # noqa: E501
     meeting = _book(invited)
     smtp_server.stop()
     send_due()
@@ -158,7 +166,9 @@ def test_header_injection_in_a_title_or_name_is_flattened(invited, smtp_server) 
     (message,) = smtp_server.inbox.messages
     assert message["Bcc"] is None
     assert "\n" not in message["Subject"] and "Board Bcc: spy@example.com" in message["Subject"]
-    assert smtp_server.inbox.envelopes == [(smtp_server.inbox.envelopes[0][0], ["ann@example.nhs.uk"])]
+    assert smtp_server.inbox.envelopes == [
+        (smtp_server.inbox.envelopes[0][0], ["ann@example.nhs.uk"])
+    ]
 
 
 def test_mail_goes_only_to_people_on_the_site(invited, make_site) -> None:

@@ -127,8 +127,12 @@ def test_site_agenda_notice_setting(login, site_world) -> None:
     client = login(site_world["manager"])
     url = f"/sites/{site.id}/mail"
     token = csrf_token(client, url)
-    assert client.post(url, data={"agenda_notice_days": "99", "csrf_token": token}).status_code == 422
-    assert client.post(url, data={"agenda_notice_days": "3", "csrf_token": token}).status_code == 302
+    assert (
+        client.post(url, data={"agenda_notice_days": "99", "csrf_token": token}).status_code == 422
+    )
+    assert (
+        client.post(url, data={"agenda_notice_days": "3", "csrf_token": token}).status_code == 302
+    )
     db.session.refresh(site)
     assert site.agenda_notice_days == 3
     assert today()  # the page itself renders for viewers too
