@@ -91,6 +91,10 @@ def build(recipient: Recipient, draft: Draft, scope: str) -> EmailMessage:
     return msg
 
 
+# CRLF line ends, as SMTP and .eml files expect. Headers may run to RFC 5322's 998
+# characters, so a long List-Unsubscribe link stays one plain URL and is not encoded.
+WIRE = SMTP.clone(max_line_length=998)
+
+
 def as_bytes(msg: EmailMessage) -> bytes:
-    """CRLF line ends, as SMTP and .eml files expect."""
-    return msg.as_bytes(policy=SMTP)
+    return msg.as_bytes(policy=WIRE)

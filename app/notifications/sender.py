@@ -107,15 +107,36 @@ def _release_stale_claims(now: datetime) -> None:
     db.session.commit()
 
 
-def _claim(message_id: int, now: datetime) -> bool:
-    """Mark the message as being sent, unless another sender took it first."""
-    claimed = db.session.execute(
+def _claim(limit: int, now: datetime) -> list[int]:
+    """Mark the due messages as being sent, in one statement, so a second sender running at
+    the same time skips them; returns their ids."""
+    due = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    ids = list(db.session.scalars(due))
+    if not ids:
+        return []
+    stamp = utcnow()  # this run's mark: the claimed rows are the ones carrying it
+    db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == "queued")
-        .values(status="sending", next_attempt_at=now)
-    ).rowcount
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == "queued")
+        .values(status="sending", next_attempt_at=stamp)
+    )
     db.session.commit()
-    return claimed == 1
+    return list(
+        db.session.scalars(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.id.in_(ids),
+                OutboxMessage.status == "sending",
+                OutboxMessage.next_attempt_at == stamp,
+            )
+            .order_by(OutboxMessage.id)
+        )
+    )
 
 
 def send_due(limit: int = 200, now: datetime | None = None) -> Outcome:
@@ -123,21 +144,12 @@ def send_due(limit: int = 200, now: datetime | None = None) -> Outcome:
     config = current_app.config
     now = now or utcnow()
     _release_stale_claims(now)
-    ids = list(
-        db.session.scalars(
-            select(OutboxMessage.id)
-            .where(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now)
-            .order_by(OutboxMessage.id)
-            .limit(limit)
-        )
-    )
+    ids = _claim(limit, now)
     envelope_from = parseaddr(config["MAIL_FROM"])[1] or "fls-tracker@localhost"
     transport = transport_for(config)
     outcome = Outcome()
     try:
         for message_id in ids:
-            if not _claim(message_id, now):
-                continue
             message = db.session.get(OutboxMessage, message_id)
             try:
                 transport.send(message, envelope_from)
