@@ -225,6 +225,7 @@ def test_every_message_offers_one_click_unsubscribe(invited, client) -> None:
     (queued,) = outbox()
     message = parsed(queued)
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert b"\r\nList-Unsubscribe: <http://127.0.0.1:5000/unsubscribe/" in queued.message
     link = message["List-Unsubscribe"].strip("<>")
     path = link.split("127.0.0.1:5000", 1)[1]
     assert client.get(path).status_code == 200  # a page with a button; nothing changes yet
