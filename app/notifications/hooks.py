@@ -76,10 +76,8 @@ def _note_changes(session: Session, _flush_context) -> None:  # noqa: ANN001
             # Taken off the list (removed from the collection, deleted as an orphan).
             for invitee in inspect(obj).attrs["invitees"].history.deleted:
                 notes.append(("removed", obj.id, invitee.person_id))
-    for obj in session.deleted:
-        if isinstance(obj, Invitee) and obj.meeting_id not in {
-            m.id for m in session.dirty if isinstance(m, Meeting)
-        }:
+    for obj in session.deleted:  # deleted outright (a repeat of the above is skipped later)
+        if isinstance(obj, Invitee):
             notes.append(("removed", obj.meeting_id, obj.person_id))
 
 

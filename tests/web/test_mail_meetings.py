@@ -16,6 +16,7 @@ from app.meetings.service import MeetingDetails
 from app.notifications.compose import Draft, Recipient
 from app.notifications.outbox import NotOnSite, queue
 from app.notifications.sender import send_due
+from tests.conftest import csrf_token
 from tests.fixtures.meetings import create_group, create_person
 from tests.fixtures.notifications import calendar_part, outbox, parsed
 
@@ -159,6 +160,11 @@ def test_a_message_that_keeps_failing_is_shown_to_admins(
     page = login(admin).get("/admin/mail")
     assert page.status_code == 200 and "Failed" in page.get_data(as_text=True)
     assert "ConnectionRefusedError" in page.get_data(as_text=True)
+    token = csrf_token(login(admin), "/admin/mail")
+    retried = login(admin).post(f"/admin/mail/{message.id}/retry", data={"csrf_token": token})
+    assert retried.status_code == 302
+    db.session.refresh(message)
+    assert (message.status, message.tries) == ("queued", 0)
 
 
 def test_header_injection_in_a_title_or_name_is_flattened(invited, smtp_server) -> None:
