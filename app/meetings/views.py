@@ -342,7 +342,7 @@ def issue(meeting_id: int):
             form.form_errors.append(error.message)
             return _show(meeting, 422, issue_form=form)
         db.session.commit()
-        flash("Minutes issued and emailed to everyone invited who has an email address.")
+        flash("Minutes issued. They are emailed to everyone invited who has an email address.")
     return redirect(_show_url(meeting, "minutes"))
 
 
