@@ -81,4 +81,4 @@ def test_home_queries_do_not_grow(
     with count_queries() as large:
         page = client.get("/")
     assert page.get_data(as_text=True).count("Gateway reviews to sign") == 1
-    assert len(large) == len(small)
+    assert len(large) == len(small), (len(small), len(large))

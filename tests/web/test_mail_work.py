@@ -13,7 +13,7 @@ from app.meetings.models import Action
 from app.notifications.models import MailPreference
 from app.notifications.sender import send_due
 from tests.conftest import csrf_token
-from tests.fixtures.notifications import outbox
+from tests.fixtures.notifications import outbox, parsed
 
 
 def test_a_review_request_emails_the_sponsor_with_a_link(site_world, smtp_server) -> None:
@@ -137,3 +137,15 @@ def test_site_agenda_notice_setting(login, site_world) -> None:
     assert site.agenda_notice_days == 3
     assert today()  # the page itself renders for viewers too
     assert login(site_world["viewer"]).get(url).status_code == 200
+
+
+def test_a_weekly_sponsor_finds_the_review_in_the_monday_summary(app, site_world) -> None:
+    db.session.add(MailPreference(user_id=site_world["sponsor"].id, frequency="weekly"))
+    db.session.commit()
+    gateways.request_review(site_world["site"], 1, site_world["manager"])
+    db.session.commit()
+    monday = today() - timedelta(days=today().weekday()) + timedelta(days=7)
+    app.test_cli_runner().invoke(args=["send-reminders", "--date", monday.isoformat()])
+    (digest,) = outbox(kind="digest", user_id=site_world["sponsor"].id)
+    text = parsed(digest).get_body().get_content()
+    assert "Gateway reviews waiting for you to sign:" in text and "Start Out" in text
