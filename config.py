@@ -67,6 +67,8 @@ class Config:
     MAIL_RETRY_SECONDS = int(os.environ.get("MAIL_RETRY_SECONDS", "60"))
     MAIL_POLL_SECONDS = int(os.environ.get("MAIL_POLL_SECONDS", "10"))
     MAIL_TIMEOUT_SECONDS = int(os.environ.get("MAIL_TIMEOUT_SECONDS", "30"))
+    # Days a sent message (names, addresses) is kept for the admins before it is deleted.
+    MAIL_KEEP_DAYS = int(os.environ.get("MAIL_KEEP_DAYS", "30"))
     # Where people reach the app: links in emails are built on it.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 

@@ -11,3 +11,7 @@ bp = Blueprint("notifications", __name__)
 site_bp = Blueprint("mail", __name__)
 
 from app.notifications import views  # noqa: E402, F401
+from app.notifications.service import forget_person  # noqa: E402
+from app.people.gdpr import ERASURE_HOOKS  # noqa: E402
+
+ERASURE_HOOKS.append(forget_person)

@@ -16,7 +16,7 @@ from email.utils import parseaddr
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from app.core.dates import utcnow
 from app.extensions import db
@@ -139,10 +139,21 @@ def _claim(limit: int, now: datetime) -> list[int]:
     )
 
 
+def _purge_old(now: datetime, keep_days: int) -> None:
+    """Sent and replaced messages hold names and addresses: they are kept only a while."""
+    db.session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.status.in_(("sent", "superseded")),
+            OutboxMessage.created_at < now - timedelta(days=keep_days),
+        )
+    )
+
+
 def send_due(limit: int = 200, now: datetime | None = None) -> Outcome:
     """Send every message whose time has come; returns what happened."""
     config = current_app.config
     now = now or utcnow()
+    _purge_old(now, config["MAIL_KEEP_DAYS"])
     _release_stale_claims(now)
     ids = _claim(limit, now)
     envelope_from = parseaddr(config["MAIL_FROM"])[1] or "fls-tracker@localhost"

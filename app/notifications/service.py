@@ -11,7 +11,7 @@ from app.accounts.models import User
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.notifications.addresses import valid_address
-from app.notifications.models import FREQUENCIES, MailOptOut, MailPreference
+from app.notifications.models import FREQUENCIES, MailOptOut, MailPreference, OutboxMessage
 from app.people.models import Person
 from app.sites.models import Site
 
@@ -77,3 +77,13 @@ def set_agenda_notice(site: Site, days: int | None) -> None:
         raise ServiceError("Enter a number of days from 0 to 30.", "agenda_notice_days")
     site.agenda_notice_days = days
     db.session.flush()
+
+
+def forget_person(person_id: int, site_id: int) -> None:
+    """On erasure: their messages go, sent or waiting (they hold the name and address).
+    An opt-out stays: it is how we keep honouring their wish not to be emailed."""
+    db.session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.person_id == person_id, OutboxMessage.site_id == site_id
+        )
+    )

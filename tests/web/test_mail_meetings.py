@@ -244,3 +244,30 @@ def test_every_message_offers_one_click_unsubscribe(invited, client) -> None:
     _book(invited, title="Next one")
     assert len(outbox()) == 1  # Ann opted out of meeting mail
     assert client.post("/unsubscribe/not-a-token").status_code == 404
+
+
+def test_erasing_a_person_removes_their_messages(invited) -> None:
+    from app.people.gdpr import erase_person
+
+    _book(invited)
+    assert len(outbox()) == 1
+    erase_person(invited["ann"], None)
+    db.session.commit()
+    assert outbox() == []
+
+
+def test_sent_messages_are_kept_only_a_while(invited, smtp_server, app) -> None:
+    _book(invited)
+    send_due()
+    assert len(outbox(status="sent")) == 1
+    send_due(now=utcnow() + timedelta(days=app.config["MAIL_KEEP_DAYS"] + 1))
+    assert outbox() == []
+
+
+def test_a_rolled_back_change_sends_nothing(invited) -> None:
+    meetings.create_meeting(
+        invited["site"], _details(today() + timedelta(days=3), group_id=invited["group"].id)
+    )
+    db.session.rollback()
+    db.session.commit()
+    assert outbox() == []
