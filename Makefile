@@ -16,6 +16,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
+	$(FLASK) send-reminders
+	@echo "Demo mail is written to instance/mail/ as .eml files (no MAIL_SERVER set)."
+	$(FLASK) send-mail & SENDER=$$!; trap 'kill $$SENDER' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 # Debian's chromium for the browser tests; LibreOffice to check generated documents' pages.

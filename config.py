@@ -54,6 +54,23 @@ class Config:
     PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
     STALE_SITE_DAYS = int(os.environ.get("STALE_SITE_DAYS", "30"))
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Email. With no MAIL_SERVER each message is written as an .eml file under MAIL_DIR.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "FLS Tracker <fls-tracker@localhost>")
+    MAIL_DIR = os.environ.get("MAIL_DIR", str(INSTANCE_DIR / "mail"))
+    MAIL_MAX_TRIES = int(os.environ.get("MAIL_MAX_TRIES", "6"))
+    # The wait after the first failed try; it doubles with every further try.
+    MAIL_RETRY_SECONDS = int(os.environ.get("MAIL_RETRY_SECONDS", "60"))
+    MAIL_POLL_SECONDS = int(os.environ.get("MAIL_POLL_SECONDS", "10"))
+    MAIL_TIMEOUT_SECONDS = int(os.environ.get("MAIL_TIMEOUT_SECONDS", "30"))
+    # Days a sent message (names, addresses) is kept for the admins before it is deleted.
+    MAIL_KEEP_DAYS = int(os.environ.get("MAIL_KEEP_DAYS", "30"))
+    # Where people reach the app: links in emails are built on it.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
 
 class DevelopmentConfig(Config):

@@ -16,6 +16,7 @@ PUBLIC_ENDPOINTS = {
     "accounts.logout",
     "accounts.accept_invitation",
     "home.healthz",
+    "notifications.unsubscribe",
     "static",
 }
 
@@ -39,10 +40,12 @@ def create_app(config: Config | None = None) -> Flask:
 
     from app.core.errors import register_error_handlers
     from app.demo import register_demo_commands
+    from app.notifications.cli import register_mail_commands
     from app.toolkit import get_toolkit
 
     register_error_handlers(app)
     register_demo_commands(app)
+    register_mail_commands(app)
     get_toolkit()  # validates the toolkit's data at start-up: a broken file stops the app
     return app
 

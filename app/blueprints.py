@@ -7,7 +7,18 @@ registered it (tests build many apps).
 
 from flask import Blueprint
 
-from app import business_case, documents, gateways, kpis, meetings, needs, people, plan, risks
+from app import (
+    business_case,
+    documents,
+    gateways,
+    kpis,
+    meetings,
+    needs,
+    notifications,
+    people,
+    plan,
+    risks,
+)
 from app.accounts import bp as accounts_bp
 from app.business_case import bp as business_case_bp
 from app.core.registry import Registry
@@ -17,6 +28,8 @@ from app.home import bp as home_bp
 from app.kpis import bp as kpis_bp
 from app.meetings import bp as meetings_bp
 from app.needs import bp as needs_bp
+from app.notifications import bp as notifications_bp
+from app.notifications import site_bp as mail_bp
 from app.people import bp as people_bp
 from app.people.cli import cli_bp as people_cli_bp
 from app.plan import bp as plan_bp
@@ -37,6 +50,7 @@ SITE_FEATURES: list[Blueprint] = [
     kpis_bp,
     gateways_bp,
     documents_bp,
+    mail_bp,
 ]
 
 for _feature in SITE_FEATURES:
@@ -44,7 +58,16 @@ for _feature in SITE_FEATURES:
 
 
 def top_level_blueprints() -> list[Blueprint]:
-    return [home_bp, accounts_bp, site_admin_bp, site_bp, mytasks_bp, portfolio_bp, people_cli_bp]
+    return [
+        home_bp,
+        accounts_bp,
+        site_admin_bp,
+        site_bp,
+        mytasks_bp,
+        portfolio_bp,
+        people_cli_bp,
+        notifications_bp,
+    ]
 
 
 # Features with a `register(registry)` (app/core/registry.py); create_app calls each once.
@@ -58,6 +81,7 @@ REGISTERING_FEATURES = [
     business_case,
     gateways,
     documents,
+    notifications,
 ]
 
 

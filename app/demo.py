@@ -22,6 +22,7 @@ from app.accounts.service import create_user
 from app.core.dates import today
 from app.core.registry import registry
 from app.extensions import db
+from app.notifications.hooks import without_mail
 from app.sites.demo import BenchContext, DemoContext
 from app.sites.models import Membership, Site
 from app.sites.service import SiteDetails, create_site
@@ -168,6 +169,7 @@ def seed_demo() -> DemoContext:
 BENCH_REGIONS = ["London", "North West", "Midlands", "South West", "East of England", "Wales"]
 
 
+@without_mail  # made-up people: their meetings send no invitations
 def seed_bench(sites: int, tasks: int, seed: int = 7) -> list[Site]:
     rng = random.Random(seed)
     bench_steps = feature_steps()[1]

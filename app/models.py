@@ -8,6 +8,7 @@ from app.gateways.models import CriterionConfirmation, Gateway, GatewayDecision 
 from app.kpis.models import KpiTarget, KpiValue  # noqa: F401
 from app.meetings.models import Action, AgendaItem, Invitee, Meeting  # noqa: F401
 from app.needs.models import NeedsVersion  # noqa: F401
+from app.notifications.models import MailOptOut, MailPreference, OutboxMessage  # noqa: F401
 from app.people.models import Group, GroupMember, Person  # noqa: F401
 from app.plan.models import PendingImport, Plan, Task, TaskComment  # noqa: F401
 from app.portfolio.models import SiteFollow  # noqa: F401

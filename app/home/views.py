@@ -2,8 +2,10 @@ from flask import render_template
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
+from app.core.dates import utcnow
 from app.extensions import db
 from app.home import bp
+from app.notifications.queries import for_you
 from app.portfolio.summary import home_summary
 from app.sites.service import current_phase_numbers, sites_for
 from app.toolkit import get_toolkit
@@ -18,7 +20,10 @@ def index():
     phases = {site_id: toolkit.phase(number).name for site_id, number in phase_numbers.items()}
     # Support staff see the portfolio summary first; everyone else has no `summary`.
     portfolio = home_summary(current_user.id) if current_user.is_support else {"summary": None}
-    return render_template("home/index.html", sites=sites, phases=phases, **portfolio)
+    waiting = for_you(current_user.id, utcnow())
+    return render_template(
+        "home/index.html", sites=sites, phases=phases, for_you=waiting, **portfolio
+    )
 
 
 @bp.get("/healthz")

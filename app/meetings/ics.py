@@ -7,16 +7,26 @@ would otherwise break the file for every event in a subscribed feed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vText
+from icalendar import (
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+    vText,
+)
 
 from app.core.cleantext import clean_text, one_line
 from app.core.dates import LONDON, to_london, utcnow
 from app.meetings.models import Meeting
 
 PRODID = "-//FLS Tracker//Meetings//EN"
+# (name, address): the organiser, then every attendee with an email.
+People = tuple[tuple[str, str], list[tuple[str, str]]]
 
 
 def london_vtimezone() -> Timezone:
@@ -42,7 +52,40 @@ def meeting_uid(meeting: Meeting) -> str:
     return f"fls-meeting-{meeting.id}-site-{meeting.site_id}@fls-tracker"
 
 
-def _event(meeting: Meeting, site_name: str) -> Event:
+def _address(name: str, address: str, **params: str) -> vCalAddress:
+    value = vCalAddress(f"mailto:{address}")
+    value.params["CN"] = vText(" ".join(name.split()))
+    value.params.update(params)
+    return value
+
+
+def _add_people(event: Event, people: People) -> None:
+    """ORGANIZER and ATTENDEE lines, so calendars show who is invited and who to reply to."""
+    organiser, attendees = people
+    event.add("organizer", _address(*organiser))
+    for name, address in attendees:
+        event.add(
+            "attendee",
+            _address(
+                name,
+                address,
+                CUTYPE="INDIVIDUAL",
+                ROLE="REQ-PARTICIPANT",
+                PARTSTAT="NEEDS-ACTION",
+                RSVP="FALSE",
+            ),
+        )
+
+
+def _agenda_lines(meeting: Meeting) -> list[str]:
+    if not meeting.agenda:
+        return []
+    return ["", "Agenda:"] + [
+        f"{number}. {item.title}" for number, item in enumerate(meeting.agenda, start=1)
+    ]
+
+
+def _event(meeting: Meeting, site_name: str, people: People | None = None) -> Event:
     event = Event()
     event.add("uid", meeting_uid(meeting))
     event.add("dtstamp", utcnow().replace(tzinfo=UTC))
@@ -62,11 +105,34 @@ def _event(meeting: Meeting, site_name: str) -> Event:
     lines = [meeting.kind_name]
     if link:
         lines.append(f"Join online: {link}")
+    lines += _agenda_lines(meeting)
     event.add("description", clean_text("\n".join(lines)))
+    if people is not None:
+        _add_people(event, people)
     return event
 
 
-def calendar_for(meetings: Iterable[Meeting], site_name: str, name: str) -> bytes:
+def invitation(meeting: Meeting, site_name: str, method: str, people: People) -> bytes:
+    """An iTIP message (RFC 5546): METHOD:REQUEST to book or move, CANCEL to call off."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", method)
+    cal.add_component(london_vtimezone())
+    event = _event(meeting, site_name, people)
+    if method == "CANCEL":
+        event["status"] = vText("CANCELLED")
+    cal.add_component(event)
+    return cal.to_ical()
+
+
+def calendar_for(
+    meetings: Iterable[Meeting],
+    site_name: str,
+    name: str,
+    people: Callable[[Meeting], People] | None = None,
+) -> bytes:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -77,5 +143,5 @@ def calendar_for(meetings: Iterable[Meeting], site_name: str, name: str) -> byte
     cal.add("x-wr-timezone", LONDON.key)
     cal.add_component(london_vtimezone())
     for meeting in meetings:
-        cal.add_component(_event(meeting, site_name))
+        cal.add_component(_event(meeting, site_name, people(meeting) if people else None))
     return cal.to_ical()

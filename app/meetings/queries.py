@@ -75,6 +75,23 @@ MEETING_PAGE = (
 )
 
 
+def feed_meetings(site_id: int) -> list[Meeting]:
+    """Every meeting with what the calendar feed shows (chair, invitees, agenda), in a fixed
+    number of queries however many meetings there are."""
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .where(Meeting.site_id == site_id)
+            .options(
+                joinedload(Meeting.chair),
+                selectinload(Meeting.invitees).joinedload(Invitee.person),
+                selectinload(Meeting.agenda),
+            )
+            .order_by(Meeting.starts_at)
+        )
+    )
+
+
 def load_meeting(site_id: int, meeting_id: int) -> Meeting | None:
     return db.session.scalar(
         select(Meeting)

@@ -12,6 +12,7 @@ from app.core.forms import ConfirmForm
 from app.core.web import form_status
 from app.extensions import db
 from app.meetings import bp, export, ics, queries, service
+from app.meetings.attendees import calendar_people
 from app.meetings.forms import (
     ActionForm,
     AgendaItemForm,
@@ -332,7 +333,7 @@ def issue(meeting_id: int):
             form.form_errors.append(error.message)
             return _show(meeting, 422, issue_form=form)
         db.session.commit()
-        flash("Minutes issued. Download them and send them to everyone invited.")
+        flash("Minutes issued. They are emailed to everyone invited who has an email address.")
     return redirect(_show_url(meeting, "minutes"))
 
 
@@ -377,14 +378,14 @@ def minutes_docx(meeting_id: int):
 @bp.get("/meetings/<int:meeting_id>.ics")
 def meeting_ics(meeting_id: int):
     meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
-    content = ics.calendar_for([meeting], g.site.name, meeting.title)
+    content = ics.calendar_for([meeting], g.site.name, meeting.title, calendar_people)
     return _download(content, meeting, "meeting", "ics")
 
 
 @bp.get("/meetings.ics")
 def feed():
-    upcoming, past = queries.meetings_for_list(g.site.id)
-    content = ics.calendar_for(past + upcoming, g.site.name, f"{g.site.name} meetings")
+    meetings, name = queries.feed_meetings(g.site.id), f"{g.site.name} meetings"
+    content = ics.calendar_for(meetings, g.site.name, name, calendar_people)
     return Response(content, mimetype="text/calendar")
 
 

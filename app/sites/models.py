@@ -35,6 +35,8 @@ class Site(Audited, VersionedMixin, TimestampMixin, db.Model):
     service_status: Mapped[str] = mapped_column(String(20), default="new")
     start_date: Mapped[date | None]
     description: Mapped[str] = mapped_column(Text, default="")
+    # Days before a meeting that its agenda is emailed to the invitees.
+    agenda_notice_days: Mapped[int] = mapped_column(default=5, server_default="5")
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="site", cascade="all, delete-orphan"

@@ -257,3 +257,18 @@ RULES.update(
         ("portfolio.follow", "POST"): expect(LOGIN, 403, 403, 403, 403, ALLOWED, ALLOWED),
     }
 )
+
+# Email: your own choices; unsubscribe links work without signing in (the token is the
+# permission); the outbox is for administrators; a site's agenda notice is the managers'.
+RULES.update(
+    {
+        ("notifications.preferences", "GET"): SIGNED_IN,
+        ("notifications.preferences", "POST"): SIGNED_IN_POST,
+        ("notifications.unsubscribe", "GET"): PUBLIC,
+        ("notifications.unsubscribe", "POST"): PUBLIC,
+        ("notifications.outbox", "GET"): ADMIN_ONLY,
+        ("notifications.retry", "POST"): ADMIN_ONLY_POST,
+        ("sites.mail.index", "GET"): SITE_READ,
+        ("sites.mail.index", "POST"): SITE_MANAGE_POST,
+    }
+)

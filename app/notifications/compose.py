@@ -1,0 +1,100 @@
+"""Building one email: headers, plain text, an optional calendar part and attachments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import formatdate, make_msgid
+from urllib.parse import urlsplit
+
+from flask import current_app
+
+from app.core.addresses import header_text, mailbox, sender_address
+from app.notifications.tokens import unsubscribe_token
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a message goes to. Exactly one of person_id (someone on a site's people list)
+    and user_id (someone who signs in) names them; logs use those ids, never the address."""
+
+    name: str
+    address: str
+    person_id: int | None = None
+    user_id: int | None = None
+
+    @property
+    def scope_ids(self) -> dict:
+        return {"person_id": self.person_id, "user_id": self.user_id}
+
+
+@dataclass
+class Attachment:
+    filename: str
+    content: bytes
+    maintype: str = "application"
+    subtype: str = "octet-stream"
+
+
+@dataclass
+class Draft:
+    subject: str
+    text: str
+    calendar: bytes | None = None
+    calendar_method: str = "REQUEST"
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for an email, built on BASE_URL (there is no request to go by)."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def build(recipient: Recipient, draft: Draft, scope: str) -> EmailMessage:
+    """The whole message. Every one carries a one-click unsubscribe (RFC 8058) for its
+    scope: "meetings" mail or "updates" about reviews, decisions and deadlines."""
+    unsubscribe = external_url(
+        "notifications.unsubscribe", token=unsubscribe_token(scope, **recipient.scope_ids)
+    )
+    msg = EmailMessage()
+    from_name, from_address = sender_address(current_app.config["MAIL_FROM"])
+    msg["From"] = mailbox(from_name, from_address)
+    msg["To"] = mailbox(recipient.name, recipient.address)
+    msg["Subject"] = header_text(draft.subject)
+    msg["Date"] = formatdate(usegmt=True)
+    msg["Message-ID"] = make_msgid(domain=from_address.rpartition("@")[2] or "fls-tracker")
+    msg["Auto-Submitted"] = "auto-generated"
+    msg["List-Unsubscribe"] = f"<{unsubscribe}>"
+    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    footer = (
+        f"\n\n--\nSent by the FLS Tracker. To stop these emails, open this link:\n{unsubscribe}\n"
+    )
+    msg.set_content(draft.text + footer)
+    if draft.calendar is not None:
+        # Outlook and Google read the text/calendar alternative as an invitation; the
+        # .ics attachment is for everything else.
+        msg.add_alternative(
+            draft.calendar.decode(), subtype="calendar", params={"method": draft.calendar_method}
+        )
+        msg.add_attachment(
+            draft.calendar, maintype="application", subtype="ics", filename="invite.ics"
+        )
+    for item in draft.attachments:
+        msg.add_attachment(
+            item.content, maintype=item.maintype, subtype=item.subtype, filename=item.filename
+        )
+    return msg
+
+
+# CRLF line ends, as SMTP and .eml files expect. Headers may run to RFC 5322's 998
+# characters, so a long List-Unsubscribe link stays one plain URL and is not encoded.
+WIRE = SMTP.clone(max_line_length=998)
+
+
+def as_bytes(msg: EmailMessage) -> bytes:
+    return msg.as_bytes(policy=WIRE)

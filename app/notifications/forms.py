@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, RadioField
+from wtforms.validators import InputRequired, NumberRange
+
+from app.notifications.models import FREQUENCIES
+
+
+class PreferenceForm(FlaskForm):
+    frequency = RadioField(
+        "Emails about gateway reviews, decisions and your deadlines",
+        choices=list(FREQUENCIES.items()),
+        validators=[InputRequired("Choose how often you want these emails.")],
+    )
+    meeting_mail = BooleanField("Send me meeting invitations, agendas and minutes")
+
+
+class SiteMailForm(FlaskForm):
+    agenda_notice_days = IntegerField(
+        "Days before a meeting that its agenda is emailed",
+        validators=[
+            InputRequired("Enter a number of days from 0 to 30."),
+            NumberRange(0, 30, "Enter a number of days from 0 to 30."),
+        ],
+    )

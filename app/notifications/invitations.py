@@ -1,0 +1,138 @@
+"""Meeting mail: calendar invitations and cancellations, the agenda ahead, issued minutes.
+
+Meeting mail goes to the meeting's invitees (people on the meeting's site) whatever their
+email preference; one-click unsubscribe stops it for that address.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.core.dates import uk_date, uk_datetime, uk_time
+from app.extensions import db
+from app.meetings import export, ics, queries
+from app.meetings.attendees import calendar_people
+from app.meetings.models import Meeting
+from app.notifications.compose import Attachment, Draft, Recipient
+from app.notifications.models import OutboxMessage
+from app.notifications.outbox import person_recipients, queue
+from app.people.models import Person
+from app.sites.models import Site
+
+DOCX = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+
+def recipients(
+    meeting: Meeting, person_ids: set[int] | None = None, removed: bool = False
+) -> list[Recipient]:
+    """Invitees with an email (or, when `removed`, the people just taken off the list)."""
+    if removed:
+        people = list(
+            db.session.scalars(
+                select(Person).where(
+                    Person.id.in_(person_ids or set()), Person.site_id == meeting.site_id
+                )
+            )
+        )
+    else:
+        people = [
+            inv.person
+            for inv in meeting.invitees
+            if person_ids is None or inv.person_id in person_ids
+        ]
+    return person_recipients(people)
+
+
+def _details(meeting: Meeting, site: Site) -> list[str]:
+    lines = [
+        meeting.title,
+        site.name,
+        "",
+        f"When: {uk_datetime(meeting.starts_at)} to {uk_time(meeting.ends_at)} (UK time)",
+    ]
+    if meeting.location:
+        lines.append(f"Where: {meeting.location}")
+    if meeting.online_link:
+        lines.append(f"Join online: {meeting.online_link}")
+    if meeting.agenda:
+        lines += ["", "Agenda:"]
+        lines += [f"{n}. {item.title}" for n, item in enumerate(meeting.agenda, start=1)]
+    return lines
+
+
+def queue_calendar(
+    meeting: Meeting, method: str, person_ids: set[int] | None = None, removed: bool = False
+) -> int:
+    """REQUEST (booked or changed) or CANCEL to each invitee with an email; `person_ids`
+    limits it to some (someone just invited, or taken off the list when `removed`)."""
+    site = db.session.get(Site, meeting.site_id)
+    people = calendar_people(meeting)
+    calendar = ics.invitation(meeting, site.name, method, people)
+    if method == "CANCEL":
+        verb = "Taken off the invitation list" if removed else "Cancelled"
+        intro = (
+            "You are no longer invited to this meeting."
+            if removed
+            else "This meeting has been cancelled."
+        )
+    else:
+        verb = "Invitation" if meeting.ics_sequence == 0 else "Updated invitation"
+        intro = (
+            "You are invited to this meeting."
+            if meeting.ics_sequence == 0
+            else ("This meeting has changed. The details below replace the earlier invitation.")
+        )
+    subject = f"{verb}: {meeting.title}, {uk_datetime(meeting.starts_at)}"
+    text = "\n".join([intro, "", *_details(meeting, site)])
+    count = 0
+    for recipient in recipients(meeting, person_ids, removed):
+        draft = Draft(subject, text, calendar=calendar, calendar_method=method)
+        kind = "cancellation" if method == "CANCEL" else "invitation"
+        if queue(site.id, kind, recipient, draft, "meetings", thread=f"meeting:{meeting.id}"):
+            count += 1
+    return count
+
+
+def queue_agenda(meeting: Meeting) -> int:
+    """The agenda with the .docx attached, once per invitee (the daily run may ask again)."""
+    sent = set(
+        db.session.scalars(
+            select(OutboxMessage.once_key).where(
+                OutboxMessage.once_key.like(f"agenda:{meeting.id}:%")
+            )
+        )
+    )
+    pending = [r for r in recipients(meeting) if f"agenda:{meeting.id}:{r.person_id}" not in sent]
+    if not pending:
+        return 0  # everyone has it: no need to build the document again
+    site = db.session.get(Site, meeting.site_id)
+    content = export.agenda_docx(site.name, meeting, queries.carried_forward(meeting))
+    text = "\n".join(["The agenda for this meeting is attached.", "", *_details(meeting, site)])
+    subject = f"Agenda: {meeting.title}, {uk_date(meeting.starts_at)}"
+    count = 0
+    for recipient in pending:
+        attachment = Attachment(f"agenda-{meeting.id}.docx", content, *DOCX)
+        draft = Draft(subject, text, attachments=[attachment])
+        key = f"agenda:{meeting.id}:{recipient.person_id}"
+        if queue(site.id, "agenda", recipient, draft, "meetings", once_key=key):
+            count += 1
+    return count
+
+
+def queue_minutes(meeting: Meeting) -> int:
+    """Issued minutes with the .docx attached, the day they are issued."""
+    site = db.session.get(Site, meeting.site_id)
+    content = export.minutes_docx(
+        site.name, meeting, queries.meeting_actions(meeting), queries.carried_forward(meeting)
+    )
+    lines = ["The minutes of this meeting are attached, with its actions.", ""]
+    text = "\n".join(lines + _details(meeting, site))
+    subject = f"Minutes: {meeting.title}, {uk_date(meeting.starts_at)}"
+    count = 0
+    for recipient in recipients(meeting):
+        attachment = Attachment(f"minutes-{meeting.id}.docx", content, *DOCX)
+        draft = Draft(subject, text, attachments=[attachment])
+        key = f"minutes:{meeting.id}:{recipient.person_id}"
+        if queue(site.id, "minutes", recipient, draft, "meetings", once_key=key):
+            count += 1
+    return count

@@ -1,0 +1,93 @@
+"""The outbox of email waiting to go, each user's choice of email, and opted-out addresses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.dates import utcnow
+from app.extensions import db
+
+# queued -> sending -> sent, or back to queued with a later try, or failed after the last
+# try; superseded when a newer version of the same message (a moved meeting) replaced it.
+OUTBOX_STATUSES = {
+    "queued": "Waiting to send",
+    "sending": "Sending",
+    "sent": "Sent",
+    "failed": "Failed",
+    "superseded": "Replaced by a newer version",
+}
+MESSAGE_KINDS = {
+    "invitation": "Meeting invitation",
+    "cancellation": "Meeting cancelled",
+    "agenda": "Agenda",
+    "minutes": "Minutes",
+    "review_request": "Gateway review request",
+    "decision": "Gateway decision",
+    "digest": "Reminder digest",
+}
+FREQUENCIES = {
+    "immediate": "Straight away",
+    "weekly": "One weekly summary (Mondays)",
+    "none": "No emails about reviews, decisions or deadlines",
+}
+
+
+class OutboxMessage(db.Model):
+    """One email to one recipient, stored whole when the change that causes it is saved."""
+
+    __tablename__ = "mail_outbox"
+    __table_args__ = (Index("ix_mail_outbox_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sites.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    # Messages with the same thread replace each other while unsent (a meeting moved twice).
+    thread: Mapped[str] = mapped_column(String(120), default="", index=True)
+    # Set for messages that must go at most once (a day's digest, a meeting's agenda).
+    once_key: Mapped[str | None] = mapped_column(String(160), unique=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    message: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(12), default="queued")
+    tries: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+    @property
+    def kind_name(self) -> str:
+        return MESSAGE_KINDS.get(self.kind, self.kind)
+
+    @property
+    def status_name(self) -> str:
+        return OUTBOX_STATUSES.get(self.status, self.status)
+
+
+class MailPreference(db.Model):
+    """How a user hears about reviews, decisions and deadlines (no row: straight away)."""
+
+    __tablename__ = "mail_preferences"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    frequency: Mapped[str] = mapped_column(String(10), default="immediate")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class MailOptOut(db.Model):
+    """An address that asked for no more meeting mail (invitations, agendas, minutes)."""
+
+    __tablename__ = "mail_opt_outs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(254), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

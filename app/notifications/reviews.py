@@ -1,0 +1,54 @@
+"""Gateway mail: a review request to the sponsor, a decision to the project managers."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.extensions import db
+from app.gateways.models import DECISIONS, GatewayDecision
+from app.notifications.compose import Draft, external_url
+from app.notifications.outbox import queue, user_recipients
+from app.sites.models import Membership, Site
+from app.toolkit import get_toolkit
+
+
+def _members(site_id: int, sponsors: bool) -> list[User]:
+    query = select(User).join(Membership, Membership.user_id == User.id)
+    query = query.where(Membership.site_id == site_id)
+    if sponsors:
+        query = query.where(Membership.is_sponsor.is_(True))
+    else:  # the project managers: the people who request reviews
+        query = query.where(Membership.role == "manager")
+    return list(db.session.scalars(query.order_by(User.id)))
+
+
+def queue_decision_mail(decision: GatewayDecision) -> int:
+    """Mail for users who chose emails straight away; weekly readers find it in their
+    Monday summary, and everyone sees it on their home page."""
+    site = db.session.get(Site, decision.site_id)
+    phase = get_toolkit().phase(decision.phase).label
+    link = external_url("sites.gateways.show", site_id=site.id, phase_no=decision.phase)
+    if decision.action == "review_requested":
+        users = _members(site.id, sponsors=True)
+        kind = "review_request"
+        subject = f"Gateway review waiting for you: {phase}, {site.name}"
+        text = (
+            f"The team at {site.name} has asked you, as project sponsor, to review the "
+            f"{phase} gateway.\n\nOpen the gateway to sign it off or send it back:\n{link}"
+        )
+    else:
+        users = _members(site.id, sponsors=False)
+        kind = "decision"
+        outcome = DECISIONS.get(decision.action, decision.action)
+        subject = f"Gateway decision: {phase} {outcome.lower()}, {site.name}"
+        text = f"The {phase} gateway at {site.name}: {outcome.lower()}."
+        if decision.comments:
+            text += f"\n\nComments:\n{decision.comments}"
+        text += f"\n\nOpen the gateway:\n{link}"
+    users = [user for user in users if user.id != decision.user_id]
+    count = 0
+    for recipient in user_recipients(users, "immediate"):
+        if queue(site.id, kind, recipient, Draft(subject, text), "updates"):
+            count += 1
+    return count

@@ -1,0 +1,89 @@
+"""Email choices: each user's frequency, opting out of meeting mail, unsubscribing, and a
+site's agenda notice. Plain values in; callers commit."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import delete, select
+
+from app.accounts.models import User
+from app.core.addresses import valid_address
+from app.core.errors import ServiceError
+from app.extensions import db
+from app.notifications.models import FREQUENCIES, MailOptOut, MailPreference, OutboxMessage
+from app.people.models import Person
+from app.sites.models import Site
+
+log = logging.getLogger(__name__)
+
+
+def frequency_of(user: User) -> str:
+    choice = db.session.get(MailPreference, user.id)
+    return choice.frequency if choice else "immediate"
+
+
+def meeting_mail_on(address: str | None) -> bool:
+    address = valid_address(address)
+    if address is None:
+        return False
+    return db.session.scalar(select(MailOptOut.id).where(MailOptOut.address == address)) is None
+
+
+def set_meeting_mail(address: str | None, wanted: bool) -> None:
+    address = valid_address(address)
+    if address is None:
+        return
+    if wanted:
+        db.session.execute(delete(MailOptOut).where(MailOptOut.address == address))
+    elif meeting_mail_on(address):
+        db.session.add(MailOptOut(address=address))
+    db.session.flush()
+
+
+def save_preferences(user: User, frequency: str, meeting_mail: bool) -> None:
+    if frequency not in FREQUENCIES:
+        raise ServiceError("Choose how often you want these emails.", "frequency")
+    choice = db.session.get(MailPreference, user.id)
+    if choice is None:
+        choice = MailPreference(user_id=user.id)
+        db.session.add(choice)
+    choice.frequency = frequency
+    set_meeting_mail(user.email, meeting_mail)
+    log.info("Email choices of user %s saved: %s", user.id, frequency)
+
+
+def unsubscribe(payload: dict) -> str | None:
+    """Apply a signed unsubscribe link; returns what stopped, or None if nobody matches."""
+    if "u" in payload:
+        user = db.session.get(User, payload["u"])
+        if user is None:
+            return None
+        if payload["s"] == "updates":
+            save_preferences(user, "none", meeting_mail_on(user.email))
+            return "emails about gateway reviews, decisions and deadlines"
+        set_meeting_mail(user.email, False)
+    else:
+        person = db.session.get(Person, payload.get("p", 0))
+        if person is None or valid_address(person.email) is None:
+            return None
+        set_meeting_mail(person.email, False)
+        log.info("Person %s unsubscribed from meeting mail", person.id)
+    return "meeting invitations, agendas and minutes"
+
+
+def set_agenda_notice(site: Site, days: int | None) -> None:
+    if days is None or not 0 <= days <= 30:
+        raise ServiceError("Enter a number of days from 0 to 30.", "agenda_notice_days")
+    site.agenda_notice_days = days
+    db.session.flush()
+
+
+def forget_person(person_id: int, site_id: int) -> None:
+    """On erasure: their messages go, sent or waiting (they hold the name and address).
+    An opt-out stays: it is how we keep honouring their wish not to be emailed."""
+    db.session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.person_id == person_id, OutboxMessage.site_id == site_id
+        )
+    )

@@ -1,0 +1,84 @@
+"""The "for you" home: reviews to sign, work due, meetings to finish; fixed query count."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from app.core.dates import to_london, today, utcnow
+from app.extensions import db
+from app.gateways import service as gateways
+from app.meetings.models import Action, AgendaItem
+from tests.fixtures.meetings import create_meeting
+
+
+def _waiting(html: str) -> str:
+    return html.split('id="for-you-heading"', 1)[1].split("</section>", 1)[0]
+
+
+def test_the_sponsor_sees_the_review_waiting(login, site_world) -> None:
+    gateways.request_review(site_world["site"], 1, site_world["manager"])
+    db.session.commit()
+    html = login(site_world["sponsor"]).get("/").get_data(as_text=True)
+    assert "Gateway reviews to sign" in _waiting(html)
+    assert f'/sites/{site_world["site"].id}/gateways/1"' in _waiting(html)
+    # The manager who asked has nothing to sign.
+    other = login(site_world["manager"]).get("/").get_data(as_text=True)
+    assert "Gateway reviews to sign" not in other
+
+
+def test_work_and_meetings_that_wait(login, site_world, make_person, make_task) -> None:
+    site, editor = site_world["site"], site_world["editor"]
+    me = make_person(site, "Eddie Editor", user=editor)
+    make_task(site, title="Overdue task", owner_id=me.id, due_date=today() - timedelta(days=2))
+    make_task(site, title="Far-off task", owner_id=me.id, due_date=today() + timedelta(days=40))
+    db.session.add(
+        Action(site_id=site.id, description="Chase the data", owner_id=me.id, due_date=today())
+    )
+    soon = utcnow().replace(microsecond=0) + timedelta(minutes=5)
+    create_meeting(site, starts=soon, title="Team huddle")
+    db.session.commit()
+    html = _waiting(login(editor).get("/").get_data(as_text=True))
+    assert "Overdue task" in html and "Chase the data" in html and "Overdue" in html
+    assert "Far-off task" not in html
+    day = to_london(soon).date()
+    if day - timedelta(days=day.weekday()) == today() - timedelta(days=today().weekday()):
+        assert "Team huddle" in html and "no agenda yet" in html
+
+
+def test_an_empty_home_says_so(login, site_world) -> None:
+    html = login(site_world["viewer"]).get("/").get_data(as_text=True)
+    assert "Nothing is waiting for you" in html
+
+
+def _load(site, person, n: int, make_task) -> None:  # noqa: ANN001
+    for i in range(n):
+        make_task(site, title=f"Task {i}", owner_id=person.id, due_date=today())
+        db.session.add(
+            Action(site_id=site.id, description=f"Action {i}", owner_id=person.id, due_date=today())
+        )
+        meeting = create_meeting(site, starts=utcnow() + timedelta(minutes=5 + i), title=f"M{i}")
+        if i % 2:
+            db.session.add(AgendaItem(site_id=site.id, meeting_id=meeting.id, title="Item"))
+    db.session.commit()
+
+
+def test_home_queries_do_not_grow(
+    login, site_world, make_person, make_task, make_site, add_member, count_queries
+) -> None:
+    editor = site_world["editor"]
+    client = login(editor)
+    me = make_person(site_world["site"], "Eddie Editor", user=editor)
+    gateways.request_review(site_world["site"], 1, site_world["manager"])
+    db.session.commit()
+    _load(site_world["site"], me, 2, make_task)
+    with count_queries() as small:
+        assert client.get("/").status_code == 200
+    for _ in range(3):
+        site = make_site()
+        add_member(site, editor, "editor", sponsor=True)
+        gateways.request_review(site, 1, site_world["manager"])
+        _load(site, make_person(site, "Eddie Editor", user=editor), 6, make_task)
+    with count_queries() as large:
+        page = client.get("/")
+    assert page.get_data(as_text=True).count("Gateway reviews to sign") == 1
+    assert len(large) == len(small), (len(small), len(large))
