@@ -19,6 +19,8 @@ AUTO_CHECKS: frozenset[str] = frozenset(
         "pid_agreed",
         "needs_entered",
         "kpis_recorded",
+        "kpis_tracked",
+        "champion_agreed",
     }
 )
 """Names of the gateway checks the app can evaluate by itself."""
