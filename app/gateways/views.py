@@ -74,7 +74,9 @@ def _show(phase_no: int, status_code: int = 200, **forms):
         missing=forms.get("missing", []),
         missing_prefix=forms.get("missing_prefix", "exception-"),
         reasons=forms.get("reasons", {}),
-        requested=service.requested_exceptions(g.site, phase_no) if status == "review_requested" else {},
+        requested=service.requested_exceptions(g.site, phase_no)
+        if status == "review_requested"
+        else {},
         message=forms.get("message"),
     ), status_code
 
