@@ -57,6 +57,7 @@ class ReportContent:
     today: date
     since: date
     until: date
+    until_label: str
     period_label: str
     overall: PhaseRag
     phases: list[PhaseRag]
@@ -97,10 +98,6 @@ def _reason(lines: list[tuple[str | None, bool, bool]], rag: str | None) -> str:
     return "; ".join(parts)
 
 
-def _owner(task: Task) -> str:
-    return task.owner.name if task.owner and not task.owner.erased else "No owner"
-
-
 def _rags(tasks: list[Task], today: date) -> tuple[PhaseRag, list[PhaseRag], dict[int, str]]:
     toolkit = get_toolkit()
     by_phase: dict[int, list[tuple[str | None, bool, bool]]] = {
@@ -135,22 +132,30 @@ def _rags(tasks: list[Task], today: date) -> tuple[PhaseRag, list[PhaseRag], dic
 
 
 def _line(task: Task, rag: str | None, day: date | None, note: str = "") -> TaskLine:
-    return TaskLine(task.title, task.phase, _owner(task), day, rag, note)
+    return TaskLine(task.title, task.phase, sources.owner_name(task.owner), day, rag, note)
 
 
 def _show(field_name: str, value: str | None) -> str:
-    if value in (None, ""):
-        return "none"
     if field_name.endswith("_date"):
         try:
-            return uk_date(date.fromisoformat(value)).rsplit(" ", 1)[
-                0
-            ]  # "3 Mar": the year rarely helps
-        except ValueError:
-            return value
+            return uk_date(date.fromisoformat(value)).rsplit(" ", 1)[0]  # "3 Mar": enough
+        except (TypeError, ValueError):
+            return value or ""
     if field_name == "reported_rag":
         return rag_rules.RAG_LABELS.get(value, value)
-    return value
+    return value or ""
+
+
+def change_words(what: str, verb: str, old: str | None, new: str | None) -> str:
+    """'moved from 3 Mar to 14 Apr', 'set to Green', 'cleared (was Green)': a value that was
+    empty is set, one that becomes empty is cleared; "from none" is never printed."""
+    if old in (None, "") and new in (None, ""):
+        return f"{what} unchanged"
+    if old in (None, ""):
+        return f"{what} set to {new}"
+    if new in (None, ""):
+        return f"{what} cleared (was {old})"
+    return f"{what} {verb} from {old} to {new}"
 
 
 def changes_since(site_id: int, since: date) -> list[Change]:
@@ -174,7 +179,7 @@ def changes_since(site_id: int, since: date) -> list[Change]:
         verb = "moved" if event.field.endswith("_date") else "changed"
         by = f" by {who}" if who else ""
         old, new = _show(event.field, event.old_value), _show(event.field, event.new_value)
-        text = f"{what[0].upper()}{what[1:]} of {event.label} {verb} from {old} to {new}{by}"
+        text = change_words(f"{what[0].upper()}{what[1:]} of {event.label}", verb, old, new) + by
         result.append(Change(event.at, text))
     return result
 
@@ -193,9 +198,14 @@ def load_report(site: Site, today: date, since: date | None = None) -> ReportCon
             f"in the last {DEFAULT_PERIOD_DAYS} days "
             "(no earlier steering-group meeting is recorded)"
         )
-    # The report is presented at the coming meeting, often days away, so "next period" looks
-    # at least a month ahead.
-    until = max(upcoming or today, today + timedelta(days=DEFAULT_PERIOD_DAYS))
+    # "Next period" runs to the next steering group, the meeting the report is written for;
+    # with none in the calendar, four weeks ahead.
+    until = upcoming or today + timedelta(days=DEFAULT_PERIOD_DAYS)
+    until_label = (
+        f"to the steering-group meeting on {uk_date(upcoming)}"
+        if upcoming
+        else f"to {uk_date(until)} (no steering-group meeting is planned)"
+    )
     tasks = sources.plan_tasks(site.id)
     overall, phases, effective = _rags(tasks, today)
     completed, due_next, late = [], [], []
@@ -222,6 +232,7 @@ def load_report(site: Site, today: date, since: date | None = None) -> ReportCon
         today=today,
         since=since,
         until=until,
+        until_label=until_label,
         period_label=label,
         overall=overall,
         phases=phases,

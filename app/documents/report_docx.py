@@ -12,8 +12,9 @@ from docx.shared import Cm, Pt
 from app.core.dates import uk_date
 from app.documents import docx_style as style
 from app.documents.report import LIST_LIMIT, ReportContent, TaskLine
-from app.documents.sources import RiskRow
+from app.documents.sources import RiskRow, chart_caption
 from app.documents.sparkline import run_chart_png
+from app.documents.text import clean
 from app.plan.rag import RAG_LABELS
 
 TITLE = "Steering-group highlight report"
@@ -34,9 +35,12 @@ def _fill(cell, rag: str | None) -> None:  # noqa: ANN001 - a docx cell
     cell._tc.get_or_add_tcPr().append(shade)
 
 
-def _cut(items: list, limit: int = LIST_LIMIT) -> tuple[list, str]:
+def _cut(
+    items: list, where: str = "in the project plan", limit: int = LIST_LIMIT
+) -> tuple[list, str]:
+    """The first `limit` items and, when there are more, how many and where they are."""
     more = len(items) - limit
-    return items[:limit], (f"and {more} more (see the Plan page)" if more > 0 else "")
+    return items[:limit], (f"and {more} more {where}" if more > 0 else "")
 
 
 def _task_bullets(doc: DocxDocument, lines: list[TaskLine], empty: str, when: str) -> None:
@@ -63,8 +67,7 @@ def build_report(content: ReportContent) -> DocxDocument:
     doc.styles["Normal"].font.size = Pt(10)
     style.para(
         doc,
-        f"{content.period_label}, to {uk_date(content.today)}. "
-        f"Next period: to {uk_date(content.until)}.",
+        f"{content.period_label}, to {uk_date(content.today)}. Next period: {content.until_label}.",
         bold_lead="Period: ",
     )
     overall = content.overall
@@ -116,7 +119,7 @@ def build_report(content: ReportContent) -> DocxDocument:
 
     style.heading(doc, "Changes to dates and RAG in this period")
     if content.changes:
-        shown, more = _cut(list(reversed(content.changes)))
+        shown, more = _cut(list(reversed(content.changes)), "in the site's history")
         style.bullet_list(
             doc, [f"{c.text} ({uk_date(c.at)})" for c in shown] + ([more] if more else [])
         )
@@ -130,11 +133,11 @@ def build_report(content: ReportContent) -> DocxDocument:
             ["Risk or issue", "Score", "Owner", "What we are doing"],
             [[r.title, r.score, r.owner, r.action] for r in content.risks + content.issues],
             caption="Top risks and open issues",
-            widths_cm=[6.0, 1.6, 3.2, 7.0],
+            widths_cm=[5.6, 2.4, 3.0, 6.8],  # "12 (Medium)" fits the score column
             size=9,
         )
     else:
-        style.missing(doc, "No open risks or issues are recorded. Add them on the Risks page.")
+        style.missing(doc, "No open risks or issues are recorded.")
     if content.decisions:
         style.para(doc, "", bold_lead="Decisions needed from the steering group:")
         style.bullet_list(doc, [decision_text(d) for d in content.decisions])
@@ -143,7 +146,7 @@ def build_report(content: ReportContent) -> DocxDocument:
 
     style.heading(doc, "Open actions")
     if content.actions:
-        shown, more = _cut(content.actions)
+        shown, more = _cut(content.actions, "in the action log")
         style.bullet_list(
             doc,
             [
@@ -154,7 +157,7 @@ def build_report(content: ReportContent) -> DocxDocument:
             + ([more] if more else []),
         )
     else:
-        style.missing(doc, "No open actions. Actions from meetings appear here.")
+        style.missing(doc, "No actions are open.")
 
     style.heading(doc, "Key performance indicators (KPIs)")
     if content.kpis:
@@ -173,8 +176,14 @@ def build_report(content: ReportContent) -> DocxDocument:
                 # Alt text for screen readers: Word reads it from the drawing's docPr.
                 for properties in run._r.xpath(".//wp:docPr"):
                     properties.set("descr", f"Run chart of {kpi.label}: {kpi.signal}")
+                # Each chart has its own scale: say which periods and values it spans.
+                caption = row.cells[4].add_paragraph(clean(chart_caption(kpi)))
+                caption.paragraph_format.space_after = Pt(0)
+                for text_run in caption.runs:
+                    text_run.font.size = Pt(7)
     else:
-        style.missing(doc, "No KPI figures are recorded yet. Enter them on the KPIs page.")
+        style.missing(doc, "No KPI figures have been recorded yet.")
+    style.end_cleanly(doc)
     return doc
 
 

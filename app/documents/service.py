@@ -42,8 +42,10 @@ def save_narrative(
     return narrative
 
 
-def agree_version(site: Site, number: str, agreed_on: date, by: User, today: date) -> PidVersion:
-    """The sponsor records that this PID (as it stands now) is agreed."""
+def agree_version(
+    site: Site, number: str, agreed_on: date, by: User, today: date, fingerprint: str = ""
+) -> PidVersion:
+    """The sponsor records that this PID (as it stands now, `fingerprint`) is agreed."""
     number = number.strip()
     if agreed_on > today:
         raise ServiceError("The date agreed cannot be in the future.", field="agreed_on")
@@ -60,6 +62,7 @@ def agree_version(site: Site, number: str, agreed_on: date, by: User, today: dat
         agreed_by_id=by.id,
         agreed_on=agreed_on,
         generated_at=utcnow(),
+        content_hash=fingerprint,
     )
     db.session.add(version)
     db.session.flush()

@@ -23,10 +23,11 @@ from app.kpis.charts import run_chart_svg
 from app.meetings import queries as meeting_queries
 from app.meetings.models import Meeting
 from app.needs import service as needs_service
+from app.needs.model import approx
 from app.people.models import Group, GroupMember, Person
 from app.plan.models import Task
 from app.risks import queries as risk_queries
-from app.risks.models import SEVERITIES, RaidEntry
+from app.risks.models import SEVERITIES, Mitigation, RaidEntry
 from app.toolkit import get_toolkit
 
 
@@ -197,6 +198,17 @@ class NeedsRow:
     years: int | None
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def hip_display(self) -> str:
+        """The figure as the Needs page shows it: the needs model's own rounding, one path."""
+        if self.hip_fractures_prevented is None:
+            return ""
+        return approx(self.hip_fractures_prevented)
+
+    @property
+    def caseload_display(self) -> str:
+        return "" if self.expected_caseload is None else f"{self.expected_caseload:,}"
+
 
 @dataclass
 class GatewayRow:
@@ -205,15 +217,18 @@ class GatewayRow:
     signed: bool
 
 
+def _upcoming_meetings(site_id: int, today: date):  # noqa: ANN202 - a select
+    return select(Meeting).where(
+        Meeting.site_id == site_id,
+        Meeting.cancelled.is_(False),
+        Meeting.starts_at >= london_to_utc(datetime.combine(today, time.min)),
+    )
+
+
 def meetings_calendar(site_id: int, today: date, limit: int = 6) -> list[MeetingRow]:
-    """The next meetings that are not cancelled (one query, groups joined)."""
+    """The next `limit` meetings that are not cancelled (one query, groups joined)."""
     meetings = db.session.scalars(
-        select(Meeting)
-        .where(
-            Meeting.site_id == site_id,
-            Meeting.cancelled.is_(False),
-            Meeting.starts_at >= london_to_utc(datetime.combine(today, time.min)),
-        )
+        _upcoming_meetings(site_id, today)
         .options(joinedload(Meeting.group))
         .order_by(Meeting.starts_at)
         .limit(limit)
@@ -233,34 +248,84 @@ def meetings_calendar(site_id: int, today: date, limit: int = 6) -> list[Meeting
     return rows
 
 
-def _raid_row(entry: RaidEntry) -> RiskRow:
-    if entry.kind == "risk":
-        score = entry.current_score
-        band = entry.band
-        shown = (
-            f"{score} ({band.name})" if score and band else (str(score) if score else "Not scored")
-        )
-    else:
-        shown = SEVERITIES.get(entry.severity or "", "")
-    owner = entry.owner.name if entry.owner and not entry.owner.erased else "No owner"
-    return RiskRow(entry.title, shown, owner, entry.action or entry.description)
+def upcoming_meeting_count(site_id: int, today: date) -> int:
+    """How many meetings are planned from today on, so a cut table can say how many more."""
+    query = _upcoming_meetings(site_id, today).with_only_columns(func.count(Meeting.id))
+    return db.session.scalar(query) or 0
+
+
+def owner_name(*people: Person | None, fallback: str = "") -> str:
+    """The first owner recorded among `people`, then `fallback` (a name typed as text), then
+    "No owner". Every document names owners through here. An erased person owns nothing."""
+    for person in people:
+        if person is not None and not person.erased:
+            return person.name
+    return fallback.strip() or "No owner"
+
+
+def _mitigations(entry_ids: list[int]) -> dict[int, list[Mitigation]]:
+    """Each entry's mitigations with their tasks and owners (one query per level)."""
+    found: dict[int, list[Mitigation]] = defaultdict(list)
+    if entry_ids:
+        for mitigation in db.session.scalars(
+            select(Mitigation)
+            .where(Mitigation.entry_id.in_(entry_ids))
+            .options(selectinload(Mitigation.task).selectinload(Task.owner))
+            .order_by(Mitigation.id)
+        ):
+            found[mitigation.entry_id].append(mitigation)
+    return found
+
+
+def doing_text(entry: RaidEntry, mitigations: list[Mitigation]) -> str:
+    """What is being done about a risk or issue: its action and its open mitigations."""
+    parts = [entry.action.strip()] if entry.action.strip() else []
+    parts += [m.description.strip() for m in mitigations if not m.done and m.description.strip()]
+    if not parts:
+        done = [m.description.strip() for m in mitigations if m.done]
+        parts = [f"Done: {d}" for d in done]
+    return "; ".join(parts) or "No mitigation recorded yet."
+
+
+def _raid_rows(entries: list[RaidEntry]) -> list[RiskRow]:
+    mitigations = _mitigations([e.id for e in entries])
+    rows = []
+    for entry in entries:
+        if entry.kind == "risk":
+            score, band = entry.current_score, entry.band
+            shown = (
+                f"{score} ({band.name})"
+                if score and band
+                else (str(score) if score else "Not scored")
+            )
+        else:
+            shown = SEVERITIES.get(entry.severity or "", "")
+        own = mitigations.get(entry.id, [])
+        # No owner on the entry: whoever owns the plan task that mitigates it answers for it.
+        task_owners = [m.task.owner for m in own if m.task is not None and m.task.owner]
+        owner = owner_name(entry.owner, *task_owners)
+        rows.append(RiskRow(entry.title, shown, owner, doing_text(entry, own)))
+    return rows
 
 
 def key_risks(site_id: int, limit: int = 5) -> list[RiskRow]:
-    """The highest-scoring open risks (one query, owners joined)."""
-    return [_raid_row(entry) for entry in risk_queries.top_risks(site_id, limit)]
+    """The highest-scoring open risks (owners joined; mitigations in one more query)."""
+    return _raid_rows(risk_queries.top_risks(site_id, limit))
 
 
 def report_raid(site_id: int) -> dict[str, list[RiskRow]]:
-    """Top risks, open issues and decisions waiting for the steering group (three queries)."""
+    """Top risks, open issues and decisions waiting for the steering group (a fixed count)."""
+    risks = risk_queries.top_risks(site_id, 5)
+    issues = risk_queries.open_issues(site_id)[:5]
+    rows = _raid_rows(risks + issues)
     return {
-        "risks": key_risks(site_id),
-        "issues": [_raid_row(e) for e in risk_queries.open_issues(site_id)[:5]],
+        "risks": rows[: len(risks)],
+        "issues": rows[len(risks) :],
         "decisions": [
             RiskRow(
                 e.title,
                 uk_date(e.decide_by, ""),
-                e.owner.name if e.owner and not e.owner.erased else "No owner",
+                owner_name(e.owner, fallback=e.decider),
                 e.description,
             )
             for e in risk_queries.decisions_needed(site_id)
@@ -308,6 +373,19 @@ class ActionRow:
     overdue: bool
 
 
+def chart_caption(row: KpiRow) -> str:
+    """What a small run chart shows, in words: its periods and its own vertical scale."""
+    if not row.values:
+        return ""
+    span = (
+        f"{row.period_labels[0]} to {row.period_labels[-1]}"
+        if len(row.period_labels) > 1
+        else "".join(row.period_labels)
+    )
+    scale = f"scale {min(row.values):.0f}% to {max(row.values):.0f}%"
+    return f"{span}; {scale}" if span else scale
+
+
 @dataclass
 class KpiRow:
     label: str
@@ -317,6 +395,7 @@ class KpiRow:
     signal: str
     values: list[float] = field(default_factory=list)
     target_value: float | None = None
+    period_labels: list[str] = field(default_factory=list)  # one per value, oldest first
     chart_svg: str = ""  # the KPIs page's run chart, for the HTML preview
 
 
@@ -347,15 +426,29 @@ def steering_meetings(site_id: int, today: date) -> tuple[date | None, date | No
 
 
 def open_actions(site_id: int, today: date) -> list[ActionRow]:
-    """Open actions from the action log, most overdue first."""
+    """Open actions from the action log, most overdue first. An action with no owner of its
+    own is owned by whoever owns the plan task it is linked to (loaded in one query)."""
+    actions = meeting_queries.open_actions(site_id)
+    task_ids = {a.task_id for a in actions if a.owner is None and a.task_id is not None}
+    task_owners = (
+        dict(
+            db.session.execute(
+                select(Task.id, Person)
+                .join(Person, Person.id == Task.owner_id)
+                .where(Task.site_id == site_id, Task.id.in_(task_ids))
+            ).all()
+        )
+        if task_ids
+        else {}
+    )
     return [
         ActionRow(
             action.description,
-            action.owner.name if action.owner and not action.owner.erased else "No owner",
+            owner_name(action.owner, task_owners.get(action.task_id)),
             action.due_date,
             action.is_overdue(today),
         )
-        for action in meeting_queries.open_actions(site_id)
+        for action in actions
     ]
 
 
@@ -390,6 +483,7 @@ def kpi_rows(site_id: int, points: int = 12) -> list[KpiRow]:
                 signal=summary.signal,
                 values=values,
                 target_value=target,
+                period_labels=list(series.labels[-points:]),
                 chart_svg=str(
                     run_chart_svg(
                         series.labels[-points:],
