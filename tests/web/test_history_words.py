@@ -10,7 +10,7 @@ from app.core.audit import AuditEvent
 from app.core.dates import utcnow
 from app.extensions import db
 from app.gateways.models import Gateway
-from app.meetings.models import Meeting, Invitee
+from app.meetings.models import Invitee, Meeting
 from app.people.models import Person
 from app.plan.models import Task
 from app.sites.history import describe
