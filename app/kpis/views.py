@@ -25,6 +25,7 @@ from app.kpis.periods import Period, parse_period, recent_months
 from app.kpis.png import PngUnavailable, svg_to_png
 from app.kpis.service import Problem, ValueRow, ValuesRejected
 from app.toolkit import get_toolkit
+from app.toolkit.models import fls_db_covers
 
 
 def _kpi_or_404(number: int):  # noqa: ANN202
@@ -45,7 +46,12 @@ def _period_or_404(key: str) -> Period:
 def index():
     series = service.all_series(g.site.id)
     rows = [service.summary_row(s) for s in series]
-    return render_template("kpis/index.html", rows=rows, periods=service.recorded_periods(series))
+    return render_template(
+        "kpis/index.html",
+        rows=rows,
+        periods=service.recorded_periods(series),
+        national=fls_db_covers(g.site.nation),
+    )
 
 
 def _chart(series: service.KpiSeries, view: str, **size) -> str:
@@ -77,6 +83,7 @@ def detail(number: int):
         series=series,
         row=service.summary_row(series),
         view=view,
+        fls_db_covers=fls_db_covers,
         chart=_chart(series, view) if series.values else None,
         signals=series.signals_in_words(view),
     )

@@ -208,8 +208,8 @@ def summary_document(site: Site, state: NeedsState, notes: dict[str, dict]) -> b
             [
                 "Scenario",
                 "Starting treatment a year",
-                "Hip fractures prevented (5 years)",
-                "Other fractures prevented (5 years)",
+                "Hip fractures prevented (from five years of patients)",
+                "Other fractures prevented (from five years of patients)",
             ],  # fmt: skip
             [
                 (
@@ -235,7 +235,7 @@ def summary_document(site: Site, state: NeedsState, notes: dict[str, dict]) -> b
                 style="List Bullet",
             )
     else:
-        doc.add_paragraph("All assumptions are the published defaults; see needs.xlsx.")
+        doc.add_paragraph("All assumptions are the app's default planning values; see needs.xlsx.")
     doc.add_paragraph(
         "Fractures prevented are counted over each treated patient's course of treatment. "
         "Sources and the working for every figure are in needs.xlsx."
