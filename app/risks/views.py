@@ -28,6 +28,7 @@ from app.risks.models import (
 )
 from app.risks.scoring import BANDS
 from app.risks.starters import STARTERS_BY_KEY
+from app.sites.history import describe
 from app.toolkit import get_toolkit
 
 
@@ -167,12 +168,16 @@ def _show(entry: RaidEntry, mitigation_form: MitigationForm, status: int = 200):
     people = dict(
         db.session.execute(select(Person.id, Person.name).where(Person.site_id == g.site.id)).all()
     )
+    history = _history(entry)
+    # Each change in words (labels, names, UK dates), read through the site history's reader.
+    words = describe([event for event, _who in history], g.site.id)
     return render_template(
         "risks/show.html",
         entry=entry,
         mitigation_form=mitigation_form,
         confirm=ConfirmForm(),
-        history=_history(entry),
+        history=history,
+        changes={event.id: row.change for (event, _who), row in zip(history, words, strict=True)},
         people=people,
         on=today(),
     ), status
