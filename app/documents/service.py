@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.core.dates import uk_date, utcnow
+from app.core.dates import today, uk_date, utcnow
 from app.core.errors import ServiceError
 from app.documents import text
 from app.documents.models import (
@@ -96,4 +96,10 @@ def pid_agreed(site: Site) -> tuple[bool, str, str]:
     ).first()
     if version is None:
         return False, "No version of the PID has been agreed by the sponsor yet.", link
-    return True, f"PID {version.number} agreed on {uk_date(version.agreed_on)}.", link
+    found = f"PID {version.number} agreed on {uk_date(version.agreed_on)}."
+    from app.documents.pid import load_pid  # the builder imports this module's neighbours
+
+    if load_pid(site, today()).changed_since_agreed:
+        # Still agreed, but the sponsor should know the text they agreed has moved on.
+        found += " Its content has changed since; the sponsor should agree it again."
+    return True, found, link

@@ -297,3 +297,16 @@ def test_pid_docx_still_opens(client, site_world, site) -> None:
     sign_in(client, site_world["viewer"])
     response = client.get(f"/sites/{site.id}/documents/pid.docx")
     assert docx.Document(BytesIO(response.data)).paragraphs
+
+
+def test_pid_agreed_criterion_says_when_the_content_changed_since(client, site_world, site) -> None:
+    from app.documents.service import pid_agreed
+
+    sign_in(client, site_world["sponsor"])
+    _agree(client, site)
+    met, detail, _link = pid_agreed(site)
+    assert met and "changed since" not in detail
+    _risk(site, title="A new risk")
+    db.session.commit()
+    met, detail, _link = pid_agreed(site)
+    assert met and "Its content has changed since" in detail
