@@ -165,3 +165,13 @@ def test_one_error_link_per_distinct_unmet_criterion(login, site_world, site) ->
     links = [part.split("</a>")[0] for part in summary.split("<a ")[1:]]
     assert len(links) == len(criteria(site, 1).blockers) > 1
     assert len(set(links)) == len(links)
+
+
+def test_criterion_error_links_point_at_that_rows_boxes(login, site_world, site) -> None:
+    editor = login(site_world["editor"])
+    key = "start-out.stakeholders-identified"
+    page = _post(editor, site, f"1/criteria/{key}", {"state": "not_applicable", "note": ""})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422
+    target = html.split('id="criterion-error"')[1].split('href="#')[1].split('"')[0]
+    assert target.startswith("note-") and f'id="{target}"' in html
