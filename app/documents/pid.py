@@ -3,10 +3,8 @@ gateways, risks and needs, on two to four printed pages."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from io import BytesIO
 
@@ -14,8 +12,9 @@ from docx.document import Document as DocxDocument
 
 from app.core.dates import uk_date
 from app.documents import docx_style as style
-from app.documents import sources
-from app.documents.models import NARRATIVE_LIMITS, PidNarrative, PidVersion
+from app.documents import raid, sources
+from app.documents.fingerprint import content_fingerprint
+from app.documents.models import PidNarrative, PidVersion
 from app.documents.text import glossary_for
 from app.sites.models import Site
 
@@ -45,7 +44,7 @@ class PidContent:
     phases: list[sources.PhaseRow]
     gateways: dict[int, sources.GatewayRow]
     meetings: list[sources.MeetingRow]
-    risks: list[sources.RiskRow]
+    risks: list[raid.RiskRow]
     needs: sources.NeedsRow | None
     meetings_total: int = 0
     missing: list[str] = field(default_factory=list)
@@ -98,31 +97,9 @@ def load_pid(site: Site, today: date) -> PidContent:
         gateways=sources.gateway_status(site.id),
         meetings=sources.meetings_calendar(site.id, today),
         meetings_total=sources.upcoming_meeting_count(site.id, today),
-        risks=sources.key_risks(site.id),
+        risks=raid.key_risks(site.id),
         needs=sources.needs_headline(site.id),
     )
-
-
-def content_fingerprint(content: PidContent) -> str:
-    """A hash of what the sponsor agrees to: the team's text, the team, the reference group,
-    the figures, the phases' dates and milestones, and the risks. Left out: things that move
-    by themselves (the meetings still to come, gateway decisions, the date printed)."""
-    narrative = {name: content.text(name) for name in NARRATIVE_LIMITS}
-    needs = content.needs
-    parts = {
-        "site": [content.site.name, content.site.organisation, content.site.population_50_plus],
-        "narrative": narrative,
-        "team": [astuple(row) for row in content.team],
-        "categories": [astuple(row) for row in content.categories],
-        "needs": [needs.caseload_display, needs.hip_display] if needs else None,
-        "phases": [
-            [row.number, str(row.start), str(row.end), [[t, str(d)] for t, d in row.milestones]]
-            for row in content.phases
-        ],
-        "risks": [astuple(row) for row in content.risks],
-    }
-    canonical = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def agreed_line(version: PidVersion) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.core.audit import AuditEvent
 from app.core.dates import london_to_utc, uk_date
-from app.documents import sources
+from app.documents import kpi_rows, raid, sources
 from app.extensions import db
 from app.plan import rag as rag_rules
 from app.plan.models import Task
@@ -66,11 +66,11 @@ class ReportContent:
     late: list[TaskLine]
     changes: list[Change]
     gateways: dict[int, sources.GatewayRow]
-    risks: list[sources.RiskRow]
-    issues: list[sources.RiskRow]
-    decisions: list[sources.RiskRow]
+    risks: list[raid.RiskRow]
+    issues: list[raid.RiskRow]
+    decisions: list[raid.RiskRow]
     actions: list[sources.ActionRow]
-    kpis: list[sources.KpiRow]
+    kpis: list[kpi_rows.KpiRow]
     current_phase: int | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -132,7 +132,7 @@ def _rags(tasks: list[Task], today: date) -> tuple[PhaseRag, list[PhaseRag], dic
 
 
 def _line(task: Task, rag: str | None, day: date | None, note: str = "") -> TaskLine:
-    return TaskLine(task.title, task.phase, sources.owner_name(task.owner), day, rag, note)
+    return TaskLine(task.title, task.phase, raid.owner_name(task.owner), day, rag, note)
 
 
 def _show(field_name: str, value: str | None) -> str:
@@ -226,7 +226,7 @@ def load_report(site: Site, today: date, since: date | None = None) -> ReportCon
     completed.sort(key=lambda line: line.day or today, reverse=True)
     due_next.sort(key=lambda line: line.day or until)
     late.sort(key=lambda line: line.day or today)
-    risks = sources.report_raid(site.id)
+    risks = raid.report_raid(site.id)
     return ReportContent(
         site=site,
         today=today,
@@ -245,6 +245,6 @@ def load_report(site: Site, today: date, since: date | None = None) -> ReportCon
         issues=risks["issues"],
         decisions=risks["decisions"],
         actions=sources.open_actions(site.id, today),
-        kpis=sources.kpi_rows(site.id),
+        kpis=kpi_rows.kpi_rows(site.id),
         current_phase=sources.current_phase(site.id),
     )

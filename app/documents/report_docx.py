@@ -11,8 +11,9 @@ from docx.shared import Cm, Pt
 
 from app.core.dates import uk_date
 from app.documents import docx_style as style
+from app.documents.kpi_rows import chart_caption
+from app.documents.raid import RiskRow
 from app.documents.report import LIST_LIMIT, ReportContent, TaskLine
-from app.documents.sources import RiskRow, chart_caption
 from app.documents.sparkline import run_chart_png
 from app.documents.text import clean
 from app.plan.rag import RAG_LABELS

@@ -15,19 +15,16 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.dates import london_to_utc, to_london, uk_date
 from app.documents.models import PidNarrative, PidVersion
+from app.documents.raid import owner_name
 from app.extensions import db
 from app.gateways import service as gateway_service
 from app.gateways.models import GATEWAY_STATUSES, SIGNED, GatewayDecision
-from app.kpis import service as kpi_service
-from app.kpis.charts import run_chart_svg
 from app.meetings import queries as meeting_queries
 from app.meetings.models import Meeting
 from app.needs import service as needs_service
 from app.needs.model import approx
 from app.people.models import Group, GroupMember, Person
 from app.plan.models import Task
-from app.risks import queries as risk_queries
-from app.risks.models import SEVERITIES, Mitigation, RaidEntry
 from app.toolkit import get_toolkit
 
 
@@ -184,14 +181,6 @@ class MeetingRow:
 
 
 @dataclass
-class RiskRow:
-    title: str
-    score: str
-    owner: str
-    action: str
-
-
-@dataclass
 class NeedsRow:
     expected_caseload: int | None
     hip_fractures_prevented: float | None
@@ -254,85 +243,6 @@ def upcoming_meeting_count(site_id: int, today: date) -> int:
     return db.session.scalar(query) or 0
 
 
-def owner_name(*people: Person | None, fallback: str = "") -> str:
-    """The first owner recorded among `people`, then `fallback` (a name typed as text), then
-    "No owner". Every document names owners through here. An erased person owns nothing."""
-    for person in people:
-        if person is not None and not person.erased:
-            return person.name
-    return fallback.strip() or "No owner"
-
-
-def _mitigations(entry_ids: list[int]) -> dict[int, list[Mitigation]]:
-    """Each entry's mitigations with their tasks and owners (one query per level)."""
-    found: dict[int, list[Mitigation]] = defaultdict(list)
-    if entry_ids:
-        for mitigation in db.session.scalars(
-            select(Mitigation)
-            .where(Mitigation.entry_id.in_(entry_ids))
-            .options(selectinload(Mitigation.task).selectinload(Task.owner))
-            .order_by(Mitigation.id)
-        ):
-            found[mitigation.entry_id].append(mitigation)
-    return found
-
-
-def doing_text(entry: RaidEntry, mitigations: list[Mitigation]) -> str:
-    """What is being done about a risk or issue: its action and its open mitigations."""
-    parts = [entry.action.strip()] if entry.action.strip() else []
-    parts += [m.description.strip() for m in mitigations if not m.done and m.description.strip()]
-    if not parts:
-        done = [m.description.strip() for m in mitigations if m.done]
-        parts = [f"Done: {d}" for d in done]
-    return "; ".join(parts) or "No mitigation recorded yet."
-
-
-def _raid_rows(entries: list[RaidEntry]) -> list[RiskRow]:
-    mitigations = _mitigations([e.id for e in entries])
-    rows = []
-    for entry in entries:
-        if entry.kind == "risk":
-            score, band = entry.current_score, entry.band
-            shown = (
-                f"{score} ({band.name})"
-                if score and band
-                else (str(score) if score else "Not scored")
-            )
-        else:
-            shown = SEVERITIES.get(entry.severity or "", "")
-        own = mitigations.get(entry.id, [])
-        # No owner on the entry: whoever owns the plan task that mitigates it answers for it.
-        task_owners = [m.task.owner for m in own if m.task is not None and m.task.owner]
-        owner = owner_name(entry.owner, *task_owners)
-        rows.append(RiskRow(entry.title, shown, owner, doing_text(entry, own)))
-    return rows
-
-
-def key_risks(site_id: int, limit: int = 5) -> list[RiskRow]:
-    """The highest-scoring open risks (owners joined; mitigations in one more query)."""
-    return _raid_rows(risk_queries.top_risks(site_id, limit))
-
-
-def report_raid(site_id: int) -> dict[str, list[RiskRow]]:
-    """Top risks, open issues and decisions waiting for the steering group (a fixed count)."""
-    risks = risk_queries.top_risks(site_id, 5)
-    issues = risk_queries.open_issues(site_id)[:5]
-    rows = _raid_rows(risks + issues)
-    return {
-        "risks": rows[: len(risks)],
-        "issues": rows[len(risks) :],
-        "decisions": [
-            RiskRow(
-                e.title,
-                uk_date(e.decide_by, ""),
-                owner_name(e.owner, fallback=e.decider),
-                e.description,
-            )
-            for e in risk_queries.decisions_needed(site_id)
-        ],
-    }
-
-
 def needs_headline(site_id: int) -> NeedsRow | None:
     """The Phase 3 figures the PID quotes (two queries); None until they are entered."""
     headline = needs_service.portfolio_needs([site_id]).get(site_id)
@@ -371,32 +281,6 @@ class ActionRow:
     owner: str
     due: date | None
     overdue: bool
-
-
-def chart_caption(row: KpiRow) -> str:
-    """What a small run chart shows, in words: its periods and its own vertical scale."""
-    if not row.values:
-        return ""
-    span = (
-        f"{row.period_labels[0]} to {row.period_labels[-1]}"
-        if len(row.period_labels) > 1
-        else "".join(row.period_labels)
-    )
-    scale = f"scale {min(row.values):.0f}% to {max(row.values):.0f}%"
-    return f"{span}; {scale}" if span else scale
-
-
-@dataclass
-class KpiRow:
-    label: str
-    latest: str
-    change: str  # "▲ 3.0 points", in words and an arrow
-    target: str
-    signal: str
-    values: list[float] = field(default_factory=list)
-    target_value: float | None = None
-    period_labels: list[str] = field(default_factory=list)  # one per value, oldest first
-    chart_svg: str = ""  # the KPIs page's run chart, for the HTML preview
 
 
 def steering_meetings(site_id: int, today: date) -> tuple[date | None, date | None]:
@@ -450,56 +334,6 @@ def open_actions(site_id: int, today: date) -> list[ActionRow]:
         )
         for action in actions
     ]
-
-
-def _change_text(change: float | None, higher_is_better: bool) -> str:
-    if change is None:
-        return "First value"
-    if abs(change) < 0.05:
-        return "No change"
-    better = (change > 0) == higher_is_better
-    arrow, direction = ("↑", "Up") if change > 0 else ("↓", "Down")
-    return f"{arrow} {direction} {abs(change):.1f} points ({'better' if better else 'worse'})"
-
-
-def kpi_rows(site_id: int, points: int = 12) -> list[KpiRow]:
-    """Each KPI with figures: latest value, change, target and the last year's values for a
-    small run chart (two queries: values and targets)."""
-    rows = []
-    for series in kpi_service.all_series(site_id):
-        if not series.values:
-            continue
-        summary = kpi_service.summary_row(series)
-        values = series.percents[-points:]
-        target = summary.target
-        rows.append(
-            KpiRow(
-                label=f"{series.kpi.number}. {series.kpi.short_name}",
-                latest=f"{summary.latest:.0f}% ({summary.latest_label})",
-                change=_change_text(summary.change, series.kpi.higher_is_better),
-                target=(
-                    f"{target:.0f}%: {summary.met_text.lower()}" if target is not None else "None"
-                ),  # fmt: skip
-                signal=summary.signal,
-                values=values,
-                target_value=target,
-                period_labels=list(series.labels[-points:]),
-                chart_svg=str(
-                    run_chart_svg(
-                        series.labels[-points:],
-                        values,
-                        title=f"Run chart of KPI {series.kpi.number}: {series.kpi.short_name}",
-                        target=target,
-                        target_label=summary.target_label,
-                        higher_is_better=series.kpi.higher_is_better,
-                        width=300,
-                        height=150,
-                        chart_id=f"report-kpi-{series.kpi.number}",
-                    )
-                ),
-            )
-        )
-    return rows
 
 
 def current_phase(site_id: int) -> int | None:
