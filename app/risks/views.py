@@ -28,7 +28,6 @@ from app.risks.models import (
 )
 from app.risks.scoring import BANDS
 from app.risks.starters import STARTERS_BY_KEY
-from app.sites.history import describe
 from app.toolkit import get_toolkit
 
 
@@ -168,6 +167,8 @@ def _show(entry: RaidEntry, mitigation_form: MitigationForm, status: int = 200):
     people = dict(
         db.session.execute(select(Person.id, Person.name).where(Person.site_id == g.site.id)).all()
     )
+    from app.sites.history import describe  # it reads every feature's models
+
     history = _history(entry)
     # Each change in words (labels, names, UK dates), read through the site history's reader.
     words = describe([event for event, _who in history], g.site.id)

@@ -142,3 +142,27 @@ def test_history_queries_do_not_grow_with_rows(site, count_queries) -> None:
     with count_queries() as many:
         describe(large, site.id)
     assert len(many) == len(few)
+
+
+def test_person_page_history_shows_labels_not_codes(client, site_world, site) -> None:
+    person = Person(site_id=site.id, name="Ann Nurse", engagement="identified")
+    db.session.add(person)
+    db.session.commit()
+    person.engagement = "not_interested"
+    db.session.commit()
+    sign_in(client, site_world["viewer"])
+    html = client.get(f"/sites/{site.id}/people/{person.id}").get_data(as_text=True)
+    assert "Engagement: Identified → Not interested" in html and "not_interested" not in html
+
+
+def test_risk_page_history_shows_labels_not_codes(client, site_world, site) -> None:
+    from app.risks.models import RaidEntry
+
+    entry = RaidEntry(site_id=site.id, kind="risk", title="Funding", status="open")
+    db.session.add(entry)
+    db.session.commit()
+    entry.status, entry.review_on = "closed", date(2026, 3, 3)
+    db.session.commit()
+    sign_in(client, site_world["viewer"])
+    html = client.get(f"/sites/{site.id}/risks/{entry.id}").get_data(as_text=True)
+    assert "Status: Open → Closed" in html and "Review on: (blank) → 3 Mar 2026" in html
