@@ -23,7 +23,7 @@ from app.business_case.fmt import break_even_words, count, money, net_words
 from app.business_case.service import CaseState
 from app.core import word as style
 from app.core.dates import uk_date
-from app.documents import sources
+from app.documents import raid, sources
 
 if TYPE_CHECKING:
     from app.sites.models import Site
@@ -42,7 +42,7 @@ class CaseContent:
     today: date
     team: list[sources.TeamRow]
     phases: list[sources.PhaseRow]
-    risks: list[sources.RiskRow]
+    risks: list[raid.RiskRow]
     gateways: dict[int, sources.GatewayRow]
 
 
@@ -55,7 +55,7 @@ def load_content(site: Site, state: CaseState, today: date) -> CaseContent:
         today=today,
         team=team,
         phases=sources.phase_rows(sources.plan_tasks(site.id)),
-        risks=sources.key_risks(site.id),
+        risks=raid.key_risks(site.id),
         gateways=sources.gateway_status(site.id),
     )
 

@@ -270,3 +270,25 @@ def to_bytes(doc: DocxDocument) -> bytes:
     buffer = BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def end_cleanly(doc: DocxDocument) -> None:
+    """No blank page at the end: drop the empty paragraphs left after the last content.
+
+    Word needs a paragraph after a final table, so that one stays, one point high."""
+    body = doc.element.body
+    while True:
+        blocks = [el for el in body.iterchildren() if el.tag in (qn("w:p"), qn("w:tbl"))]
+        if not blocks or blocks[-1].tag != qn("w:p") or "".join(blocks[-1].itertext()).strip():
+            return
+        if len(blocks) > 1 and blocks[-2].tag == qn("w:tbl"):
+            spacer = Paragraph(blocks[-1], doc._body)
+            spacer.paragraph_format.space_before = spacer.paragraph_format.space_after = Pt(0)
+            spacer.paragraph_format.line_spacing = Pt(1)
+            size = OxmlElement("w:sz")
+            size.set(qn("w:val"), "2")  # half-points: the paragraph mark is 1 pt
+            marks = OxmlElement("w:rPr")
+            marks.append(size)
+            spacer._p.get_or_add_pPr().append(marks)
+            return
+        body.remove(blocks[-1])

@@ -12,16 +12,26 @@ from sqlalchemy import select, update
 
 from app.core.audit import AuditEvent
 from app.documents.models import PidNarrative, PidVersion
+from app.documents.pid import content_fingerprint, load_pid
 from app.extensions import db
 from app.plan.models import Task
 from app.sites.demo import DemoContext
+from app.toolkit.models import fls_db_covers
 
 # site key: agreed version and months ago it was agreed (None: not agreed yet)
 AGREED = {"riverside": ("v1.0", 4), "afon": ("v1.1", 6), "glenmoor": ("v1.2", 10),
           "meadowbank": ("v2.0", 15), "loughshore": None}  # fmt: skip
 
 
-def _narrative(site_name: str, population: int | None, improving: bool) -> dict[str, str]:
+def _narrative(
+    site_name: str, population: int | None, improving: bool, fls_db: bool = True
+) -> dict[str, str]:
+    # The FLS-DB does not cover Scotland: a Scottish service audits its own data.
+    audit = (
+        "- Send our data to the national FLS audit (FLS-DB) every month"
+        if fls_db
+        else "- Record every patient's data and review our results every month"
+    )
     people = f"about {population:,} people aged 50 or over" if population else "our population"
     change = (
         "Our service already sees people with hip fractures. We now want to reach everyone "
@@ -44,7 +54,7 @@ def _narrative(site_name: str, population: int | None, improving: bool) -> dict[
             "- Check their bone health and falls risk within 12 weeks\n"
             "- Recommend bone treatment for at least half of them\n"
             "- Follow every patient up at 12 to 16 weeks and again at one year\n"
-            "- Send our data to the national FLS audit (FLS-DB) every month"
+            f"{audit}"
         ),
         "scope_in": (
             "Adults aged 50 or over registered with a local GP who break a bone in a fall "
@@ -67,7 +77,12 @@ def _narrative(site_name: str, population: int | None, improving: bool) -> dict[
 
 def demo_documents(ctx: DemoContext) -> None:
     for key, site in ctx.sites.items():
-        text = _narrative(site.name, site.population_50_plus, site.service_status != "new")
+        text = _narrative(
+            site.name,
+            site.population_50_plus,
+            site.service_status != "new",
+            fls_db_covers(site.nation),
+        )
         narrative = PidNarrative(site_id=site.id, **text)
         db.session.add(narrative)
         db.session.flush()
@@ -83,6 +98,7 @@ def demo_documents(ctx: DemoContext) -> None:
                     agreed_on=ctx.today - timedelta(days=30 * months),
                     # The narrative was written before it was agreed: this version is current.
                     generated_at=narrative.updated_at + timedelta(seconds=1),
+                    content_hash=content_fingerprint(load_pid(site, ctx.today)),
                 )
             )
     db.session.flush()

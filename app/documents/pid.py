@@ -11,7 +11,8 @@ from docx.document import Document as DocxDocument
 
 from app.core import word as style
 from app.core.dates import uk_date
-from app.documents import sources
+from app.documents import raid, sources
+from app.documents.fingerprint import content_fingerprint
 from app.documents.models import PidNarrative, PidVersion
 from app.documents.text import glossary_for
 from app.sites.models import Site
@@ -42,8 +43,9 @@ class PidContent:
     phases: list[sources.PhaseRow]
     gateways: dict[int, sources.GatewayRow]
     meetings: list[sources.MeetingRow]
-    risks: list[sources.RiskRow]
+    risks: list[raid.RiskRow]
     needs: sources.NeedsRow | None
+    meetings_total: int = 0
     missing: list[str] = field(default_factory=list)
 
     @property
@@ -51,12 +53,22 @@ class PidContent:
         return self.versions[0] if self.versions else None
 
     @property
-    def is_draft(self) -> bool:
-        """A draft unless the narrative is unchanged since the latest agreed version."""
+    def changed_since_agreed(self) -> bool:
+        """The agreed content differs from what the PID would print today.
+
+        Versions agreed before fingerprints were kept compare the narrative's last edit.
+        """
         latest = self.latest
-        if latest is None or self.narrative is None:
-            return True
-        return self.narrative.updated_at > latest.generated_at
+        if latest is None:
+            return False
+        if latest.content_hash:
+            return latest.content_hash != content_fingerprint(self)
+        return self.narrative is not None and self.narrative.updated_at > latest.generated_at
+
+    @property
+    def is_draft(self) -> bool:
+        """A draft until agreed, and again once the content changes after agreement."""
+        return self.latest is None or self.changed_since_agreed
 
     @property
     def version_label(self) -> str:
@@ -83,7 +95,8 @@ def load_pid(site: Site, today: date) -> PidContent:
         phases=sources.phase_rows(tasks),
         gateways=sources.gateway_status(site.id),
         meetings=sources.meetings_calendar(site.id, today),
-        risks=sources.key_risks(site.id),
+        meetings_total=sources.upcoming_meeting_count(site.id, today),
+        risks=raid.key_risks(site.id),
         needs=sources.needs_headline(site.id),
     )
 
@@ -99,19 +112,37 @@ def _narrative(doc: DocxDocument, content: PidContent, name: str, what: str) -> 
         style.prose(doc, text)
     else:
         content.missing.append(what)
-        style.missing(doc, f"Not written yet. Add the {what} on the Documents page.")
+        style.missing(doc, f"To be written: the {what}.")
 
 
 def _cover(doc: DocxDocument, content: PidContent) -> None:
     site = content.site
     style.para(doc, site.organisation, bold_lead=f"{site.name} · ")
-    status = "draft for agreement" if content.is_draft else "agreed"
-    label = content.version_label.replace(" (draft)", "")
-    style.para(doc, f"{label}, {status} · Date: {uk_date(content.today)}", bold_lead="Version: ")
-    if content.latest is not None:
-        style.para(doc, agreed_line(content.latest), bold_lead="Last agreed: ")
+    latest = content.latest
+    if content.is_draft:
+        style.para(
+            doc,
+            f"{content.version_label}, for agreement · Printed {uk_date(content.today)}",
+            bold_lead="Version: ",
+        )
     else:
+        style.para(
+            doc, f"{latest.number}, agreed on {uk_date(latest.agreed_on)}", bold_lead="Version: "
+        )
+    if latest is None:
         style.para(doc, "Not yet agreed by the project sponsor.", bold_lead="Agreement: ")
+        return
+    style.para(doc, agreed_line(latest), bold_lead="Last agreed: ")
+    if content.changed_since_agreed:
+        style.para(doc, changed_warning(content), bold_lead="Changed since it was agreed: ")
+
+
+def changed_warning(content: PidContent) -> str:
+    latest = content.latest
+    return (
+        f"The content has changed since {latest.number} was agreed on "
+        f"{uk_date(latest.agreed_on)}. It needs the sponsor's agreement again."
+    )
 
 
 def _case_for_change(doc: DocxDocument, content: PidContent) -> None:
@@ -126,14 +157,14 @@ def _case_for_change(doc: DocxDocument, content: PidContent) -> None:
     needs = content.needs
     if needs and needs.expected_caseload:
         facts.append(
-            f"We expect about {needs.expected_caseload:,} people a year to break a bone "
+            f"We expect about {needs.caseload_display} people a year to break a bone "
             "in a minor fall. These are the people the FLS will find and treat."
         )
     if needs and needs.hip_fractures_prevented:
-        over = f" over {needs.years} years" if needs.years else ""
+        # The Needs page's own figure and rounding (needs_headline), so the two never differ.
         facts.append(
-            f"By preventing further fractures, the service could prevent about "
-            f"{needs.hip_fractures_prevented:,.0f} hip fractures{over}."
+            "By preventing further fractures, the service could prevent about "
+            f"{needs.hip_display} hip fractures from five years of patients."
         )
     for line in facts:
         style.para(doc, line)
@@ -142,18 +173,14 @@ def _case_for_change(doc: DocxDocument, content: PidContent) -> None:
             style.para(doc, note)
     else:
         content.missing.append("needs analysis")
-        style.missing(
-            doc,
-            "The expected caseload and benefits are not worked out yet. "
-            "Enter the local figures on the Needs page.",
-        )
+        style.missing(doc, "The expected caseload and benefits have not been worked out yet.")
 
 
 def _team(doc: DocxDocument, content: PidContent) -> None:
     style.heading(doc, "Who is responsible")
     if not content.team:
         content.missing.append("project team")
-        style.missing(doc, "No project team recorded yet. Add the team on the People page.")
+        style.missing(doc, "The project team has not been named yet.")
     else:
         style.table(
             doc,
@@ -172,9 +199,7 @@ def _team(doc: DocxDocument, content: PidContent) -> None:
     style.heading(doc, "Stakeholder reference group", level=2)
     if not content.categories:
         content.missing.append("stakeholder reference group")
-        style.missing(
-            doc, "No one is in the reference group yet. Add stakeholders on the People page."
-        )
+        style.missing(doc, "No one has joined the reference group yet.")
         return
     style.para(
         doc,
@@ -207,7 +232,7 @@ def _governance(doc: DocxDocument, content: PidContent) -> None:
     )
     if not content.meetings:
         content.missing.append("meetings calendar")
-        style.missing(doc, "No meetings have been scheduled yet. Add them on the Meetings page.")
+        style.missing(doc, "No meetings have been scheduled yet.")
         return
     style.table(
         doc,
@@ -219,13 +244,20 @@ def _governance(doc: DocxDocument, content: PidContent) -> None:
         caption="The next meetings",
         widths_cm=[3.0, 2.5, 11.5],
     )
+    more = content.meetings_total - len(content.meetings)
+    if more > 0:
+        last = uk_date(content.meetings[-1].day)
+        style.para(
+            doc,
+            f"And {more} more meeting{'s' if more != 1 else ''} planned after {last}.",
+        )
 
 
 def _timeline(doc: DocxDocument, content: PidContent) -> None:
     style.heading(doc, "Timeline: the six phases")
     if not any(row.tasks for row in content.phases):
         content.missing.append("project plan")
-        style.missing(doc, "The project plan has no tasks yet. Create the plan on the Plan page.")
+        style.missing(doc, "The project plan has no tasks yet.")
     rows = []
     for row in content.phases:
         planned = (
@@ -258,7 +290,7 @@ def _risks(doc: DocxDocument, content: PidContent) -> None:
     style.heading(doc, "Key risks")
     if not content.risks:
         content.missing.append("risks")
-        style.missing(doc, "No risks have been recorded yet. Add them on the Risks page.")
+        style.missing(doc, "No risks have been recorded yet.")
         return
     style.table(
         doc,
@@ -277,7 +309,7 @@ def _get_involved(doc: DocxDocument, content: PidContent) -> None:
         style.para(doc, " · ".join(part for part in (name, details) if part), bold_lead="Contact: ")
     else:
         content.missing.append("contact")
-        style.missing(doc, "No contact given yet. Add a contact on the Documents page.")
+        style.missing(doc, "A contact has not been named yet.")
 
 
 def _glossary(doc: DocxDocument) -> None:
@@ -318,6 +350,7 @@ def build_pid(content: PidContent) -> DocxDocument:
     if content.versions:
         style.heading(doc, "Versions agreed", level=2)
         style.bullet_list(doc, [agreed_line(v) for v in content.versions[:5]])
+    style.end_cleanly(doc)
     return doc
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.core.audit import AuditEvent
 from app.core.dates import london_to_utc, uk_date
-from app.documents import report_sources, sources
+from app.documents import kpi_rows, raid, report_sources, sources
 from app.extensions import db
 from app.plan import rag as rag_rules
 from app.plan.models import Task
@@ -57,6 +57,7 @@ class ReportContent:
     today: date
     since: date
     until: date
+    until_label: str
     period_label: str
     overall: PhaseRag
     phases: list[PhaseRag]
@@ -65,11 +66,11 @@ class ReportContent:
     late: list[TaskLine]
     changes: list[Change]
     gateways: dict[int, sources.GatewayRow]
-    risks: list[sources.RiskRow]
-    issues: list[sources.RiskRow]
-    decisions: list[sources.RiskRow]
+    risks: list[raid.RiskRow]
+    issues: list[raid.RiskRow]
+    decisions: list[raid.RiskRow]
     actions: list[report_sources.ActionRow]
-    kpis: list[report_sources.KpiRow]
+    kpis: list[kpi_rows.KpiRow]
     current_phase: int | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -95,10 +96,6 @@ def _reason(lines: list[tuple[str | None, bool, bool]], rag: str | None) -> str:
     if rag == "green":
         parts.append("on track")
     return "; ".join(parts)
-
-
-def _owner(task: Task) -> str:
-    return task.owner.name if task.owner and not task.owner.erased else "No owner"
 
 
 def _rags(tasks: list[Task], today: date) -> tuple[PhaseRag, list[PhaseRag], dict[int, str]]:
@@ -135,22 +132,30 @@ def _rags(tasks: list[Task], today: date) -> tuple[PhaseRag, list[PhaseRag], dic
 
 
 def _line(task: Task, rag: str | None, day: date | None, note: str = "") -> TaskLine:
-    return TaskLine(task.title, task.phase, _owner(task), day, rag, note)
+    return TaskLine(task.title, task.phase, raid.owner_name(task.owner), day, rag, note)
 
 
 def _show(field_name: str, value: str | None) -> str:
-    if value in (None, ""):
-        return "none"
     if field_name.endswith("_date"):
         try:
-            return uk_date(date.fromisoformat(value)).rsplit(" ", 1)[
-                0
-            ]  # "3 Mar": the year rarely helps
-        except ValueError:
-            return value
+            return uk_date(date.fromisoformat(value)).rsplit(" ", 1)[0]  # "3 Mar": enough
+        except (TypeError, ValueError):
+            return value or ""
     if field_name == "reported_rag":
         return rag_rules.RAG_LABELS.get(value, value)
-    return value
+    return value or ""
+
+
+def change_words(what: str, verb: str, old: str | None, new: str | None) -> str:
+    """'moved from 3 Mar to 14 Apr', 'set to Green', 'cleared (was Green)': a value that was
+    empty is set, one that becomes empty is cleared; "from none" is never printed."""
+    if old in (None, "") and new in (None, ""):
+        return f"{what} unchanged"
+    if old in (None, ""):
+        return f"{what} set to {new}"
+    if new in (None, ""):
+        return f"{what} cleared (was {old})"
+    return f"{what} {verb} from {old} to {new}"
 
 
 def changes_since(site_id: int, since: date) -> list[Change]:
@@ -174,7 +179,7 @@ def changes_since(site_id: int, since: date) -> list[Change]:
         verb = "moved" if event.field.endswith("_date") else "changed"
         by = f" by {who}" if who else ""
         old, new = _show(event.field, event.old_value), _show(event.field, event.new_value)
-        text = f"{what[0].upper()}{what[1:]} of {event.label} {verb} from {old} to {new}{by}"
+        text = change_words(f"{what[0].upper()}{what[1:]} of {event.label}", verb, old, new) + by
         result.append(Change(event.at, text))
     return result
 
@@ -193,9 +198,14 @@ def load_report(site: Site, today: date, since: date | None = None) -> ReportCon
             f"in the last {DEFAULT_PERIOD_DAYS} days "
             "(no earlier steering-group meeting is recorded)"
         )
-    # The report is presented at the coming meeting, often days away, so "next period" looks
-    # at least a month ahead.
-    until = max(upcoming or today, today + timedelta(days=DEFAULT_PERIOD_DAYS))
+    # "Next period" runs to the next steering group, the meeting the report is written for;
+    # with none in the calendar, four weeks ahead.
+    until = upcoming or today + timedelta(days=DEFAULT_PERIOD_DAYS)
+    until_label = (
+        f"to the steering-group meeting on {uk_date(upcoming)}"
+        if upcoming
+        else f"to {uk_date(until)} (no steering-group meeting is planned)"
+    )
     tasks = sources.plan_tasks(site.id)
     overall, phases, effective = _rags(tasks, today)
     completed, due_next, late = [], [], []
@@ -216,12 +226,13 @@ def load_report(site: Site, today: date, since: date | None = None) -> ReportCon
     completed.sort(key=lambda line: line.day or today, reverse=True)
     due_next.sort(key=lambda line: line.day or until)
     late.sort(key=lambda line: line.day or today)
-    risks = sources.report_raid(site.id)
+    risks = raid.report_raid(site.id)
     return ReportContent(
         site=site,
         today=today,
         since=since,
         until=until,
+        until_label=until_label,
         period_label=label,
         overall=overall,
         phases=phases,
@@ -234,6 +245,6 @@ def load_report(site: Site, today: date, since: date | None = None) -> ReportCon
         issues=risks["issues"],
         decisions=risks["decisions"],
         actions=report_sources.open_actions(site.id, today),
-        kpis=report_sources.kpi_rows(site.id),
+        kpis=kpi_rows.kpi_rows(site.id),
         current_phase=report_sources.current_phase(site.id),
     )

@@ -5,12 +5,13 @@ from __future__ import annotations
 from io import BytesIO
 
 from docx.document import Document as DocxDocument
-from docx.shared import Cm
+from docx.shared import Cm, Pt
 
 from app.core import word as style
 from app.core.dates import uk_date
+from app.documents.kpi_rows import chart_caption
+from app.documents.raid import RiskRow
 from app.documents.report import LIST_LIMIT, ReportContent, TaskLine
-from app.documents.sources import RiskRow
 from app.documents.sparkline import run_chart_png
 from app.toolkit.vocabulary import RAG_STATUSES, rag_label
 
@@ -28,9 +29,12 @@ def _fill(cell, rag: str | None) -> None:  # noqa: ANN001 - a docx cell
         style.shade_cell(cell, RAG_FILLS[rag])
 
 
-def _cut(items: list, limit: int = LIST_LIMIT) -> tuple[list, str]:
+def _cut(
+    items: list, where: str = "in the project plan", limit: int = LIST_LIMIT
+) -> tuple[list, str]:
+    """The first `limit` items and, when there are more, how many and where they are."""
     more = len(items) - limit
-    return items[:limit], (f"and {more} more (see the Plan page)" if more > 0 else "")
+    return items[:limit], (f"and {more} more {where}" if more > 0 else "")
 
 
 def _task_bullets(doc: DocxDocument, lines: list[TaskLine], empty: str, when: str) -> None:
@@ -56,8 +60,7 @@ def build_report(content: ReportContent) -> DocxDocument:
     doc = style.new_document(site.name, f"{site.name}: {TITLE}", margins_cm=1.6, body_size=10)
     style.para(
         doc,
-        f"{content.period_label}, to {uk_date(content.today)}. "
-        f"Next period: to {uk_date(content.until)}.",
+        f"{content.period_label}, to {uk_date(content.today)}. Next period: {content.until_label}.",
         bold_lead="Period: ",
     )
     overall = content.overall
@@ -109,7 +112,7 @@ def build_report(content: ReportContent) -> DocxDocument:
 
     style.heading(doc, "Changes to dates and RAG in this period")
     if content.changes:
-        shown, more = _cut(list(reversed(content.changes)))
+        shown, more = _cut(list(reversed(content.changes)), "in the site's history")
         style.bullet_list(
             doc, [f"{c.text} ({uk_date(c.at)})" for c in shown] + ([more] if more else [])
         )
@@ -123,11 +126,11 @@ def build_report(content: ReportContent) -> DocxDocument:
             ["Risk or issue", "Score", "Owner", "What we are doing"],
             [[r.title, r.score, r.owner, r.action] for r in content.risks + content.issues],
             caption="Top risks and open issues",
-            widths_cm=[6.0, 1.6, 3.2, 7.0],
+            widths_cm=[5.6, 2.4, 3.0, 6.8],  # "12 (Medium)" fits the score column
             size=9,
         )
     else:
-        style.missing(doc, "No open risks or issues are recorded. Add them on the Risks page.")
+        style.missing(doc, "No open risks or issues are recorded.")
     if content.decisions:
         style.para(doc, "", bold_lead="Decisions needed from the steering group:")
         style.bullet_list(doc, [decision_text(d) for d in content.decisions])
@@ -136,7 +139,7 @@ def build_report(content: ReportContent) -> DocxDocument:
 
     style.heading(doc, "Open actions")
     if content.actions:
-        shown, more = _cut(content.actions)
+        shown, more = _cut(content.actions, "in the action log")
         style.bullet_list(
             doc,
             [
@@ -147,7 +150,7 @@ def build_report(content: ReportContent) -> DocxDocument:
             + ([more] if more else []),
         )
     else:
-        style.missing(doc, "No open actions. Actions from meetings appear here.")
+        style.missing(doc, "No actions are open.")
 
     style.heading(doc, "Key performance indicators (KPIs)")
     if content.kpis:
@@ -172,8 +175,14 @@ def build_report(content: ReportContent) -> DocxDocument:
                             f"{kpi.values[-1]:.0f}%: {kpi.signal}"
                         ),
                     )
+                # Each chart has its own scale: say which periods and values it spans.
+                caption = row.cells[4].add_paragraph(style.clean(chart_caption(kpi)))
+                caption.paragraph_format.space_after = Pt(0)
+                for text_run in caption.runs:
+                    text_run.font.size = Pt(7)
     else:
-        style.missing(doc, "No KPI figures are recorded yet. Enter them on the KPIs page.")
+        style.missing(doc, "No KPI figures have been recorded yet.")
+    style.end_cleanly(doc)
     return doc
 
 

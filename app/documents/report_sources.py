@@ -3,17 +3,18 @@ today, the open actions, the KPI rows and the current phase (one query each)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from sqlalchemy import func, select
 
 from app.core.dates import london_to_utc, to_london
+from app.documents.raid import owner_name
 from app.extensions import db
-from app.kpis import queries as kpi_queries
-from app.kpis.charts import run_chart_svg
 from app.meetings import queries as meeting_queries
 from app.meetings.models import Meeting
+from app.people.models import Person
+from app.plan.models import Task
 
 
 @dataclass
@@ -22,18 +23,6 @@ class ActionRow:
     owner: str
     due: date | None
     overdue: bool
-
-
-@dataclass
-class KpiRow:
-    label: str
-    latest: str
-    change: str  # "▲ 3.0 points", in words and an arrow
-    target: str
-    signal: str
-    values: list[float] = field(default_factory=list)
-    target_value: float | None = None
-    chart_svg: str = ""  # the KPIs page's run chart, for the HTML preview
 
 
 def steering_meetings(site_id: int, today: date) -> tuple[date | None, date | None]:
@@ -63,65 +52,30 @@ def steering_meetings(site_id: int, today: date) -> tuple[date | None, date | No
 
 
 def open_actions(site_id: int, today: date) -> list[ActionRow]:
-    """Open actions from the action log, most overdue first."""
+    """Open actions from the action log, most overdue first. An action with no owner of its
+    own is owned by whoever owns the plan task it is linked to (loaded in one query)."""
+    actions = meeting_queries.open_actions(site_id)
+    task_ids = {a.task_id for a in actions if a.owner is None and a.task_id is not None}
+    task_owners = (
+        dict(
+            db.session.execute(
+                select(Task.id, Person)
+                .join(Person, Person.id == Task.owner_id)
+                .where(Task.site_id == site_id, Task.id.in_(task_ids))
+            ).all()
+        )
+        if task_ids
+        else {}
+    )
     return [
         ActionRow(
             action.description,
-            action.owner.name if action.owner and not action.owner.erased else "No owner",
+            owner_name(action.owner, task_owners.get(action.task_id)),
             action.due_date,
             action.is_overdue(today),
         )
-        for action in meeting_queries.open_actions(site_id)
+        for action in actions
     ]
-
-
-def _change_text(change: float | None, higher_is_better: bool) -> str:
-    if change is None:
-        return "First value"
-    if abs(change) < 0.05:
-        return "No change"
-    better = (change > 0) == higher_is_better
-    arrow, direction = ("↑", "Up") if change > 0 else ("↓", "Down")
-    return f"{arrow} {direction} {abs(change):.1f} points ({'better' if better else 'worse'})"
-
-
-def kpi_rows(site_id: int, points: int = 12) -> list[KpiRow]:
-    """Each KPI with figures: latest value, change, target and the last year's values for a
-    small run chart (two queries: values and targets)."""
-    rows = []
-    for series in kpi_queries.all_series(site_id):
-        if not series.values:
-            continue
-        summary = kpi_queries.summary_row(series)
-        values = series.percents[-points:]
-        target = summary.target
-        rows.append(
-            KpiRow(
-                label=f"{series.kpi.number}. {series.kpi.short_name}",
-                latest=f"{summary.latest:.0f}% ({summary.latest_label})",
-                change=_change_text(summary.change, series.kpi.higher_is_better),
-                target=(
-                    f"{target:.0f}%: {summary.met_text.lower()}" if target is not None else "None"
-                ),  # fmt: skip
-                signal=summary.signal,
-                values=values,
-                target_value=target,
-                chart_svg=str(
-                    run_chart_svg(
-                        series.labels[-points:],
-                        values,
-                        title=f"Run chart of KPI {series.kpi.number}: {series.kpi.short_name}",
-                        target=target,
-                        target_label=summary.target_label,
-                        higher_is_better=series.kpi.higher_is_better,
-                        width=300,
-                        height=150,
-                        chart_id=f"report-kpi-{series.kpi.number}",
-                    )
-                ),
-            )
-        )
-    return rows
 
 
 def current_phase(site_id: int) -> int | None:

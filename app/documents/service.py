@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.core.dates import uk_date, utcnow
+from app.core.dates import today, uk_date, utcnow
 from app.core.errors import ServiceError
 from app.documents import text
 from app.documents.models import (
@@ -43,8 +43,10 @@ def save_narrative(
     return narrative
 
 
-def agree_version(site: Site, number: str, agreed_on: date, by: User, today: date) -> PidVersion:
-    """The sponsor records that this PID (as it stands now) is agreed."""
+def agree_version(
+    site: Site, number: str, agreed_on: date, by: User, today: date, fingerprint: str = ""
+) -> PidVersion:
+    """The sponsor records that this PID (as it stands now, `fingerprint`) is agreed."""
     number = number.strip()
     if agreed_on > today:
         raise ServiceError("The date agreed cannot be in the future.", field="agreed_on")
@@ -61,6 +63,7 @@ def agree_version(site: Site, number: str, agreed_on: date, by: User, today: dat
         agreed_by_id=by.id,
         agreed_on=agreed_on,
         generated_at=utcnow(),
+        content_hash=fingerprint,
     )
     db.session.add(version)
     db.session.flush()
@@ -94,7 +97,13 @@ def pid_agreed(site: Site) -> tuple[bool, str, str]:
     ).first()
     if version is None:
         return False, "No version of the PID has been agreed by the sponsor yet.", link
-    return True, f"PID {version.number} agreed on {uk_date(version.agreed_on)}.", link
+    found = f"PID {version.number} agreed on {uk_date(version.agreed_on)}."
+    from app.documents.pid import load_pid  # the builder imports this module's neighbours
+
+    if load_pid(site, today()).changed_since_agreed:
+        # Still agreed, but the sponsor should know the text they agreed has moved on.
+        found += " Its content has changed since; the sponsor should agree it again."
+    return True, found, link
 
 
 # Page estimates by (site, day, newest change): building the whole PID with python-docx just

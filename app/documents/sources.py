@@ -20,10 +20,9 @@ from app.gateways import service as gateway_service
 from app.gateways.models import GATEWAY_STATUSES, SIGNED, GatewayDecision
 from app.meetings.models import Meeting
 from app.needs import service as needs_service
+from app.needs.model import approx
 from app.people.models import Group, GroupMember, Person
 from app.plan.models import Task
-from app.risks import queries as risk_queries
-from app.risks.models import SEVERITIES, RaidEntry
 from app.toolkit import get_toolkit
 
 
@@ -180,19 +179,22 @@ class MeetingRow:
 
 
 @dataclass
-class RiskRow:
-    title: str
-    score: str
-    owner: str
-    action: str
-
-
-@dataclass
 class NeedsRow:
     expected_caseload: int | None
     hip_fractures_prevented: float | None
     years: int | None
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def hip_display(self) -> str:
+        """The figure as the Needs page shows it: the needs model's own rounding, one path."""
+        if self.hip_fractures_prevented is None:
+            return ""
+        return approx(self.hip_fractures_prevented)
+
+    @property
+    def caseload_display(self) -> str:
+        return "" if self.expected_caseload is None else f"{self.expected_caseload:,}"
 
 
 @dataclass
@@ -202,15 +204,18 @@ class GatewayRow:
     signed: bool
 
 
+def _upcoming_meetings(site_id: int, today: date):  # noqa: ANN202 - a select
+    return select(Meeting).where(
+        Meeting.site_id == site_id,
+        Meeting.cancelled.is_(False),
+        Meeting.starts_at >= london_to_utc(datetime.combine(today, time.min)),
+    )
+
+
 def meetings_calendar(site_id: int, today: date, limit: int = 6) -> list[MeetingRow]:
-    """The next meetings that are not cancelled (one query, groups joined)."""
+    """The next `limit` meetings that are not cancelled (one query, groups joined)."""
     meetings = db.session.scalars(
-        select(Meeting)
-        .where(
-            Meeting.site_id == site_id,
-            Meeting.cancelled.is_(False),
-            Meeting.starts_at >= london_to_utc(datetime.combine(today, time.min)),
-        )
+        _upcoming_meetings(site_id, today)
         .options(joinedload(Meeting.group))
         .order_by(Meeting.starts_at)
         .limit(limit)
@@ -230,39 +235,10 @@ def meetings_calendar(site_id: int, today: date, limit: int = 6) -> list[Meeting
     return rows
 
 
-def _raid_row(entry: RaidEntry) -> RiskRow:
-    if entry.kind == "risk":
-        score = entry.current_score
-        band = entry.band
-        shown = (
-            f"{score} ({band.name})" if score and band else (str(score) if score else "Not scored")
-        )
-    else:
-        shown = SEVERITIES.get(entry.severity or "", "")
-    owner = entry.owner.name if entry.owner and not entry.owner.erased else "No owner"
-    return RiskRow(entry.title, shown, owner, entry.action or entry.description)
-
-
-def key_risks(site_id: int, limit: int = 5) -> list[RiskRow]:
-    """The highest-scoring open risks (one query, owners joined)."""
-    return [_raid_row(entry) for entry in risk_queries.top_risks(site_id, limit)]
-
-
-def report_raid(site_id: int) -> dict[str, list[RiskRow]]:
-    """Top risks, open issues and decisions waiting for the steering group (three queries)."""
-    return {
-        "risks": key_risks(site_id),
-        "issues": [_raid_row(e) for e in risk_queries.open_issues(site_id)[:5]],
-        "decisions": [
-            RiskRow(
-                e.title,
-                uk_date(e.decide_by, ""),
-                e.owner.name if e.owner and not e.owner.erased else "No owner",
-                e.description,
-            )
-            for e in risk_queries.decisions_needed(site_id)
-        ],
-    }
+def upcoming_meeting_count(site_id: int, today: date) -> int:
+    """How many meetings are planned from today on, so a cut table can say how many more."""
+    query = _upcoming_meetings(site_id, today).with_only_columns(func.count(Meeting.id))
+    return db.session.scalar(query) or 0
 
 
 def needs_headline(site_id: int) -> NeedsRow | None:

@@ -34,20 +34,43 @@ def acronyms_in(text: str) -> list[str]:
     return list(seen)
 
 
+def spells(acronym: str, meaning: str) -> bool:
+    """Could `meaning` be what `acronym` stands for? It starts with the acronym's first letter
+    and holds its other letters in order: "ICB" / "integrated care board" yes, "UK" / "local
+    branch" (as in "Age UK (local branch)") no."""
+    letters = [c for c in acronym.lower() if c.isalpha()]
+    text = meaning.lower().lstrip("\"'“‘ ")
+    if not letters or not text.startswith(letters[0]):
+        return False
+    position = 1
+    for letter in letters[1:]:
+        position = text.find(letter, position) + 1
+        if position == 0:
+            return False
+    return True
+
+
 def local_definitions(text: str) -> dict[str, str]:
-    """Meanings written in the text itself: 'integrated care board (ICB)' or 'ICB (integrated…)'."""
+    """Meanings written in the text itself: 'integrated care board (ICB)' or 'ICB (integrated…)'.
+
+    Brackets after an acronym are a meaning only if they could spell it out; otherwise they
+    are just an aside, like "Age UK (local branch)"."""
     found: dict[str, str] = {}
     for acronym in acronyms_in(text):
         escaped = re.escape(acronym)
-        after = re.search(rf"(?<![\w-]){escaped}\s*\(([^()]{{3,120}})\)", text)
-        if after and not _ACRONYM.fullmatch(after.group(1).strip()):  # "(ICB)" is no meaning
-            found[acronym] = after.group(1).strip()
+        for after in re.finditer(rf"(?<![\w-]){escaped}\s*\(([^()]{{3,120}})\)", text):
+            meaning = after.group(1).strip()
+            if not _ACRONYM.fullmatch(meaning) and spells(acronym, meaning):
+                found[acronym] = meaning
+                break
+        if acronym in found:
             continue
         before = re.search(rf"((?:[\w'-]+\s+){{1,8}})\(\s*{escaped}\s*\)", text)
         if before:
             letters = len(acronym.replace("-", ""))
             words = before.group(1).split()[-letters:]
-            found[acronym] = " ".join(words)
+            if spells(acronym, " ".join(words)):
+                found[acronym] = " ".join(words)
     return found
 
 

@@ -31,6 +31,7 @@ def _page(form: NarrativeForm, agree_form: AgreeForm, values: dict[str, str], st
         check=check,
         narrative_fields=NARRATIVE_FIELDS,
         agreed_line=pid.agreed_line,
+        changed_warning=pid.changed_warning,
     ), status
 
 
@@ -92,8 +93,9 @@ def agree():
     form = AgreeForm()
     if form.validate_on_submit():
         try:
+            fingerprint = pid.content_fingerprint(pid.load_pid(g.site, today()))
             version = service.agree_version(
-                g.site, form.number.data, form.agreed_on.data, current_user, today()
+                g.site, form.number.data, form.agreed_on.data, current_user, today(), fingerprint
             )
         except ServiceError as error:
             apply_form_errors(form, error)

@@ -16,12 +16,19 @@ from app.gateways import views  # noqa: E402, F401
 
 def register(registry: Registry) -> None:
     """What this feature adds to pages and commands other packages own."""
-    from app.gateways.checks import plan_populated, team_roles_filled
+    from app.gateways.checks import (
+        champion_agreed,
+        kpis_tracked,
+        plan_populated,
+        team_roles_filled,
+    )
     from app.gateways.demo import demo_gateways
     from app.gateways.service import current_phases
 
     registry.add_gateway_check("team_roles_filled", team_roles_filled)
     registry.add_gateway_check("plan_populated", plan_populated)
+    registry.add_gateway_check("champion_agreed", champion_agreed)
+    registry.add_gateway_check("kpis_tracked", kpis_tracked)
     registry.current_phases = current_phases
     # last: its demo sign-offs snapshot what the other features' demos created
     registry.add_demo(demo_gateways, order=80)

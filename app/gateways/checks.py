@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from app.core.registry import GatewayCheck, registry
 from app.extensions import db
+from app.kpis.models import KpiValue
 from app.people.models import Group, GroupMember, Person
 from app.plan.models import Plan, Task
 from app.sites.models import Site
@@ -55,13 +56,105 @@ def team_roles_filled(site: Site) -> CheckResult:
 
 
 def plan_populated(site: Site) -> CheckResult:
+    """Met when every task still in the plan has an owner and a target date.
+
+    Threshold: all of them. Tasks marked not applicable are left out (they will never be
+    done); an erased person no longer owns anything. One unowned task is enough to fail,
+    because the criterion says "for each".
+    """
     has_plan = db.session.scalar(select(Plan.id).where(Plan.site_id == site.id)) is not None
-    tasks, owned = db.session.execute(
-        select(func.count(Task.id), func.count(Task.owner_id)).where(Task.site_id == site.id)
+    owned = (Task.owner_id.is_not(None)) & (Person.erased.is_(False))
+    tasks, ready = db.session.execute(
+        select(
+            func.count(Task.id),
+            func.count(Task.id).filter(owned & Task.due_date.is_not(None)),
+        )
+        .outerjoin(Person, Person.id == Task.owner_id)
+        .where(Task.site_id == site.id, Task.status != "not_applicable")
     ).one()
     if not has_plan or not tasks:
         return CheckResult(False, "The site has no project plan yet.", "sites.plan.index")
-    return CheckResult(True, f"The plan has {tasks} tasks, {owned} of them with an owner.")
+    evidence = f"{ready} of {tasks} tasks have an owner and a target date."
+    if ready < tasks:
+        return CheckResult(False, evidence + " Every task needs both.", "sites.plan.index")
+    return CheckResult(True, evidence)
+
+
+CHAMPION_ROLE = "clinical-lead"
+CHAMPION_TASK = "agree-clinical-champion"
+
+
+def champion_agreed(site: Site) -> CheckResult:
+    """Met when someone holds the champion role on the project team, or the plan's
+    "agree the clinical champion" task is complete: either is the team's record of it."""
+    holder = db.session.scalar(
+        select(Person.name)
+        .join(GroupMember, GroupMember.person_id == Person.id)
+        .join(Group, Group.id == GroupMember.group_id)
+        .where(
+            Group.site_id == site.id,
+            Group.kind == "project_team",
+            GroupMember.team_role == CHAMPION_ROLE,
+            Person.erased.is_(False),
+        )
+        .order_by(GroupMember.id)
+        .limit(1)
+    )
+    role = get_toolkit().role(CHAMPION_ROLE).name
+    if holder:
+        return CheckResult(True, f"{holder} holds the role {role} on the project team.")
+    task = db.session.scalar(
+        select(Task)
+        .where(Task.site_id == site.id, Task.library_key == CHAMPION_TASK)
+        .order_by(Task.id)
+        .limit(1)
+    )
+    if task is not None and task.status == "complete":
+        when = f" on {task.completed_date:%d/%m/%Y}" if task.completed_date else ""
+        return CheckResult(True, f"The plan task \u201c{task.title}\u201d was completed{when}.")
+    return CheckResult(
+        False,
+        f"No one on the project team holds the role {role}, and the plan task to agree "
+        "the champion is not complete.",
+        "sites.people.index",
+    )
+
+
+TRACKED_PERIODS = 6
+
+
+def kpis_tracked(site: Site) -> CheckResult:
+    """Met when at least one KPI has values for TRACKED_PERIODS or more periods.
+
+    One value shows where a service is, not whether it is improving: a run chart needs a
+    series. Six months (or six quarters) is the shortest run we call "over time".
+    """
+    best = db.session.execute(
+        select(
+            KpiValue.kpi_number,
+            func.count(KpiValue.id),
+            func.min(KpiValue.period_start),
+            func.max(KpiValue.period_start),
+        )
+        .where(KpiValue.site_id == site.id)
+        .group_by(KpiValue.kpi_number)
+        .order_by(func.count(KpiValue.id).desc(), KpiValue.kpi_number)
+        .limit(1)
+    ).first()
+    if best is None:
+        return CheckResult(False, "No KPI values have been recorded yet.", "sites.kpis.index")
+    number, periods, first, last = best
+    evidence = (
+        f"KPI {number} has values for {periods} period{'s' if periods != 1 else ''}, "
+        f"{first:%b %Y} to {last:%b %Y}"
+    )
+    if periods < TRACKED_PERIODS:
+        return CheckResult(
+            False,
+            f"{evidence}; at least {TRACKED_PERIODS} are needed to see a trend.",
+            "sites.kpis.index",
+        )
+    return CheckResult(True, evidence + ".")
 
 
 def auto_checks() -> dict[str, Callable[[Site], CheckResult]]:

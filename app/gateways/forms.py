@@ -23,3 +23,13 @@ class CriterionForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     comments = TextAreaField("Comments", validators=[Length(max=4000)])
+
+
+# The sign-off, send-back and reopen forms can share a page: each box has its own id so
+# every label and error link points at the right one (the posted name stays "comments").
+class SendBackForm(DecisionForm):
+    comments = TextAreaField("Comments", id="send-back-comments", validators=[Length(max=4000)])
+
+
+class ReopenForm(DecisionForm):
+    comments = TextAreaField("Comments", id="reopen-comments", validators=[Length(max=4000)])

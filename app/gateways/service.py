@@ -214,16 +214,58 @@ def _decide(site: Site, phase: int, action: str, by: User, comments: str = "", *
     return decision
 
 
-def request_review(site: Site, phase: int, by: User) -> Gateway:
+def _exceptions_for(
+    readiness: Readiness, reasons: dict[str, str], message: str
+) -> list[dict[str, str]]:
+    """Each unmet criterion with its reason; a ServiceError naming any left without one."""
+    exceptions, missing = [], []
+    for criterion in readiness.blockers:
+        reason = (reasons.get(criterion.key) or "").strip()
+        if not reason:
+            missing.append(criterion.key)
+        exceptions.append({"key": criterion.key, "text": criterion.text, "reason": reason})
+    if missing:
+        error = ServiceError(message)
+        error.missing = missing  # type: ignore[attr-defined]
+        raise error
+    return exceptions
+
+
+def request_review(
+    site: Site, phase: int, by: User, exception_reasons: dict[str, str] | None = None
+) -> Gateway:
+    """Ask the sponsor to review. Criteria not met yet go forward only as listed exceptions,
+    each with the team's reason, so "ready for review" never hides what is missing."""
     gateway = gateway_for(site, phase, create=True)
     if gateway.status in SIGNED:
         raise ServiceError("This gateway is already signed off.")
     if gateway.status == "review_requested":
         raise ServiceError("Review has already been requested.")
+    exceptions = _exceptions_for(
+        criteria(site, phase),
+        exception_reasons or {},
+        "Some criteria are not met. Say why review should go ahead without each one, "
+        "or meet them first.",
+    )
     gateway.status = "review_requested"
-    _decide(site, phase, "review_requested", by)
+    _decide(site, phase, "review_requested", by, exceptions=exceptions)
     db.session.flush()
     return gateway
+
+
+def requested_exceptions(site: Site, phase: int) -> dict[str, str]:
+    """{criterion key: the team's reason} from the latest review request."""
+    latest = db.session.scalar(
+        select(GatewayDecision)
+        .where(
+            GatewayDecision.site_id == site.id,
+            GatewayDecision.phase == phase,
+            GatewayDecision.action == "review_requested",
+        )
+        .order_by(GatewayDecision.at.desc(), GatewayDecision.id.desc())
+        .limit(1)
+    )
+    return {e["key"]: e["reason"] for e in (latest.exceptions if latest else [])}
 
 
 def _check_previous_signed(site: Site, phase: int) -> None:
@@ -244,19 +286,11 @@ def sign_off(
     _check_previous_signed(site, phase)
     if gateway.status != "review_requested":
         raise ServiceError("A manager must request review before the gateway can be signed off.")
-    readiness = criteria(site, phase)
-    exceptions, missing = [], []
-    for criterion in readiness.blockers:
-        reason = (exception_reasons.get(criterion.key) or "").strip()
-        if not reason:
-            missing.append(criterion.key)
-        exceptions.append({"key": criterion.key, "text": criterion.text, "reason": reason})
-    if missing:
-        error = ServiceError(
-            "Give a reason for accepting each criterion that is not met, or send the gateway back."
-        )
-        error.missing = missing  # type: ignore[attr-defined]
-        raise error
+    exceptions = _exceptions_for(
+        criteria(site, phase),
+        exception_reasons,
+        "Give a reason for accepting each criterion that is not met, or send the gateway back.",
+    )
     action = "signed_off_exceptions" if exceptions else "signed_off"
     gateway.status = action
     _decide(site, phase, action, by, comments, exceptions=exceptions)

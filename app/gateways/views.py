@@ -11,7 +11,7 @@ from app.core.errors import ServiceError, apply_form_errors
 from app.core.forms import ConfirmForm
 from app.extensions import db
 from app.gateways import bp, service
-from app.gateways.forms import CriterionForm, DecisionForm
+from app.gateways.forms import CriterionForm, DecisionForm, ReopenForm, SendBackForm
 from app.gateways.models import DECISIONS, GATEWAY_STATUSES, SIGNED
 from app.gateways.record import gateway_docx
 from app.toolkit import get_toolkit
@@ -36,6 +36,12 @@ def index():
     )
 
 
+def _exception_reasons(prefix: str) -> dict[str, str]:
+    return {
+        key[len(prefix) :]: value for key, value in request.form.items() if key.startswith(prefix)
+    }
+
+
 def _show(phase_no: int, status_code: int = 200, **forms):
     phase = _phase_or_404(phase_no)
     gateway = service.gateway_for(g.site, phase_no)
@@ -53,12 +59,16 @@ def _show(phase_no: int, status_code: int = 200, **forms):
         signed=status in SIGNED,
         confirm=ConfirmForm(formdata=None),
         decision_form=forms.get("decision_form") or DecisionForm(formdata=None),
-        reopen_form=forms.get("reopen_form") or DecisionForm(formdata=None),
-        back_form=forms.get("back_form") or DecisionForm(formdata=None),
+        reopen_form=forms.get("reopen_form") or ReopenForm(formdata=None),
+        back_form=forms.get("back_form") or SendBackForm(formdata=None),
         criterion_form=forms.get("criterion_form"),
         criterion_key=forms.get("criterion_key"),
         missing=forms.get("missing", []),
+        missing_prefix=forms.get("missing_prefix", "exception-"),
         reasons=forms.get("reasons", {}),
+        requested=service.requested_exceptions(g.site, phase_no)
+        if status == "review_requested"
+        else {},
         message=forms.get("message"),
     ), status_code
 
@@ -94,11 +104,15 @@ def request_review(phase_no: int):
     _phase_or_404(phase_no)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    reasons = _exception_reasons("request-exception-")
     try:
-        service.request_review(g.site, phase_no, current_user)
+        service.request_review(g.site, phase_no, current_user, reasons)
     except ServiceError as error:
         db.session.rollback()
-        return _show(phase_no, 422, message=error.message)
+        return _show(
+            phase_no, 422, message=error.message, missing=getattr(error, "missing", []),
+            reasons=reasons, missing_prefix="request-exception-",
+        )  # fmt: skip
     db.session.commit()
     flash("Review requested. The sponsor can now sign off or send it back.")
     return redirect(url_for("sites.gateways.show", phase_no=phase_no))
@@ -109,11 +123,7 @@ def request_review(phase_no: int):
 def sign_off(phase_no: int):
     _phase_or_404(phase_no)
     form = DecisionForm()
-    reasons = {
-        key[len("exception-") :]: value
-        for key, value in request.form.items()
-        if key.startswith("exception-")
-    }
+    reasons = _exception_reasons("exception-")
     if form.validate_on_submit():
         try:
             service.sign_off(g.site, phase_no, current_user, form.comments.data or "", reasons)
@@ -133,7 +143,7 @@ def sign_off(phase_no: int):
 @sponsor_required
 def send_back(phase_no: int):
     _phase_or_404(phase_no)
-    form = DecisionForm()
+    form = SendBackForm()
     if form.validate_on_submit():
         try:
             service.send_back(g.site, phase_no, current_user, form.comments.data or "")
@@ -151,7 +161,7 @@ def send_back(phase_no: int):
 @sponsor_required
 def reopen(phase_no: int):
     _phase_or_404(phase_no)
-    form = DecisionForm()
+    form = ReopenForm()
     if form.validate_on_submit():
         try:
             service.reopen(g.site, phase_no, current_user, form.comments.data or "")

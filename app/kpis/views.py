@@ -22,6 +22,7 @@ from app.kpis.imports import FileUnreadable, read_rows, rows_from_json, rows_to_
 from app.kpis.periods import Period, parse_period, recent_months
 from app.kpis.service import Problem, ValueRow, ValuesRejected
 from app.toolkit import get_toolkit
+from app.toolkit.models import fls_db_covers
 
 
 def _kpi_or_404(number: int):  # noqa: ANN202
@@ -42,7 +43,12 @@ def _period_or_404(key: str) -> Period:
 def index():
     series = queries.all_series(g.site.id)
     rows = [queries.summary_row(s) for s in series]
-    return render_template("kpis/index.html", rows=rows, periods=queries.recorded_periods(series))
+    return render_template(
+        "kpis/index.html",
+        rows=rows,
+        periods=queries.recorded_periods(series),
+        national=fls_db_covers(g.site.nation),
+    )
 
 
 def _chart(series: queries.KpiSeries, view: str, **size) -> str:
@@ -74,6 +80,7 @@ def detail(number: int):
         series=series,
         row=queries.summary_row(series),
         view=view,
+        fls_db_covers=fls_db_covers,
         chart=_chart(series, view) if series.values else None,
         signals=series.signals_in_words(view),
     )

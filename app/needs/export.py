@@ -196,8 +196,8 @@ def summary_document(site: Site, state: NeedsState, notes: dict[str, dict]) -> b
             [
                 "Scenario",
                 "Starting treatment a year",
-                "Hip fractures prevented (5 years)",
-                "Other fractures prevented (5 years)",
+                "Hip fractures prevented (from five years of patients)",
+                "Other fractures prevented (from five years of patients)",
             ],  # fmt: skip
             [
                 (
@@ -225,7 +225,7 @@ def summary_document(site: Site, state: NeedsState, notes: dict[str, dict]) -> b
             ],
         )
     else:
-        word.para(doc, "All assumptions are the published defaults; see needs.xlsx.")
+        word.para(doc, "All assumptions are the app's default planning values; see needs.xlsx.")
     word.para(
         doc,
         "Fractures prevented are counted over each treated patient's course of treatment. "

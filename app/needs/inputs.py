@@ -20,6 +20,7 @@ FRACTURE_SITES = {
     "wrist": "Wrist or forearm",
     "humerus": "Humerus (upper arm)",
     "spine": "Spine (vertebral)",
+    "lower_leg": "Lower leg or ankle",
     "pelvis": "Pelvis",
     "other": "Other non-hip",
 }

@@ -87,6 +87,10 @@ def show(person_id: int):
     _ensure_groups()
     groups = [grp for grp, _n in service.groups_with_counts(g.site)]
     membership = member_of_site(person)
+    from app.sites.history import describe  # it reads every feature's models
+
+    history = history_for("person", person.id, g.site.id)
+    words = describe(history, g.site.id)  # labels and names, not codes and ids
     return render_template(
         "people/show.html",
         person=person,
@@ -95,7 +99,8 @@ def show(person_id: int):
         category=service.category_label(person),
         roles=service.role_names(),
         sections=service.person_sections(person),
-        history=history_for("person", person.id, g.site.id),
+        history=history,
+        changes={event.id: row.change for event, row in zip(history, words, strict=True)},
         join_form=JoinGroupForm(groups=groups, roles=_role_choices()),
         confirm=ConfirmForm(),
         endpoints_available=current_app.view_functions,

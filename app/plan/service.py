@@ -36,7 +36,7 @@ def create_plan(site: Site, service_kind: str, start: date | None) -> Plan:
         raise ServiceError("This site already has a plan.")
     plan = Plan(site_id=site.id, service_kind=service_kind, start_date=start)
     db.session.add(plan)
-    for item in schedule(list(get_toolkit().tasks_for(service_kind)), start):
+    for item in schedule(list(get_toolkit().tasks_for(service_kind, site.nation)), start):
         t = item.template
         db.session.add(
             Task(

@@ -161,12 +161,18 @@ def _show(entry: RaidEntry, mitigation_form: MitigationForm, status: int = 200):
     people = dict(
         db.session.execute(select(Person.id, Person.name).where(Person.site_id == g.site.id)).all()
     )
+    from app.sites.history import describe  # it reads every feature's models
+
+    history = _history(entry)
+    # Each change in words (labels, names, UK dates), read through the site history's reader.
+    words = describe([event for event, _who in history], g.site.id)
     return render_template(
         "risks/show.html",
         entry=entry,
         mitigation_form=mitigation_form,
         confirm=ConfirmForm(),
-        history=_history(entry),
+        history=history,
+        changes={event.id: row.change for (event, _who), row in zip(history, words, strict=True)},
         people=people,
         on=today(),
     ), status

@@ -2,9 +2,9 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import func, select
 
-from app.accounts.models import User
 from app.core.access import require_global_role, require_site_role
 from app.core.audit import AuditEvent
+from app.core.dates import utcnow
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
 from app.core.web import form_status
 from app.extensions import db
@@ -70,22 +70,31 @@ def settings():
 
 @site_bp.get("/history")
 def history():
+    from app.sites.history import describe, last_steering_group
+
     page = max(request.args.get("page", 1, type=int), 1)
+    since_steering = request.args.get("since") == "steering"
+    steering_at = last_steering_group(g.site.id, utcnow())
     base = select(AuditEvent).where(
         AuditEvent.site_id == g.site.id, AuditEvent.action.in_(("create", "update", "delete"))
     )
+    if since_steering and steering_at is not None:
+        base = base.where(AuditEvent.at >= steering_at)
     total = db.session.scalar(select(func.count()).select_from(base.subquery()))
-    rows = db.session.execute(
-        base.add_columns(User.name)
-        .outerjoin(User, User.id == AuditEvent.user_id)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(HISTORY_PAGE_SIZE)
-        .offset((page - 1) * HISTORY_PAGE_SIZE)
-    ).all()
+    events = list(
+        db.session.scalars(
+            base.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .limit(HISTORY_PAGE_SIZE)
+            .offset((page - 1) * HISTORY_PAGE_SIZE)
+        )
+    )
     return render_template(
         "sites/history.html",
-        rows=rows,
+        rows=describe(events, g.site.id),
         page=page,
         pages=max((total + HISTORY_PAGE_SIZE - 1) // HISTORY_PAGE_SIZE, 1),
         total=total,
+        since_steering=since_steering,
+        steering_at=steering_at,
+        page_args={"since": "steering"} if since_steering else {},
     )

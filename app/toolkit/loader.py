@@ -154,6 +154,15 @@ def _load_categories(data_dir: Path) -> tuple[StakeholderCategory, ...]:
     return tuple(cats)
 
 
+def _standards_source(data_dir: Path) -> str:
+    """The edition the standards come from: shown with them, so nobody takes them as current."""
+    with (data_dir / "standards.toml").open("rb") as fh:
+        source = tomllib.load(fh).get("source", "")
+    if not isinstance(source, str) or not source.strip():
+        raise ToolkitError("standards.toml: 'source' must name the edition and its year")
+    return source.strip()
+
+
 def _load_standards(data_dir: Path) -> tuple[Standard, ...]:
     fn = "standards.toml"
     recs = _records(data_dir, fn, "standards", "standard", {"number", "title", "summary"})
@@ -235,6 +244,7 @@ def _load_tasks(data_dir: Path, phases: tuple[Phase, ...], roles: tuple[TeamRole
             essential=r.get("essential", bool),
             milestone=r.get("milestone", bool),
             applies_to=r.text("applies_to"),
+            fls_db=bool(r.get("fls_db", bool, required=False)),
         )
         if task.phase not in phase_numbers:
             r.fail(f"unknown phase {task.phase!r}; phases are {sorted(phase_numbers)}")
@@ -278,6 +288,7 @@ def load_toolkit(data_dir: Path | str | None = None) -> Toolkit:
         roles=roles,
         categories=_load_categories(data_dir),
         standards=_load_standards(data_dir),
+        standards_source=_standards_source(data_dir),
         kpis=_load_kpis(data_dir),
         glossary=_load_glossary(data_dir),
     )

@@ -22,9 +22,19 @@ AUTO_CHECKS: frozenset[str] = frozenset(
         "spec_drafted",
         "funding_route_known",
         "case_approved",
+        "kpis_tracked",
+        "champion_agreed",
     }
 )
 """Names of the gateway checks the app can evaluate by itself."""
+
+FLS_DB_NATIONS: tuple[str, ...] = ("England", "Wales", "Northern Ireland")
+"""Where the national audit (FLS-DB) runs. Scotland has no FLS-DB: its services get no
+FLS-DB tasks and no FLS-DB national figures to compare with."""
+
+
+def fls_db_covers(nation: str | None) -> bool:
+    return (nation or "England") in FLS_DB_NATIONS
 
 
 class ToolkitError(ValueError):
@@ -77,6 +87,7 @@ class TaskTemplate:
     essential: bool
     milestone: bool
     applies_to: str
+    fls_db: bool = False  # only for services the national audit (FLS-DB) covers
 
     def applies(self, service_kind: str) -> bool:
         """True if this task belongs in a plan for a "new" or "improving" service."""
@@ -139,6 +150,7 @@ class Toolkit:
     standards: tuple[Standard, ...]
     kpis: tuple[Kpi, ...]
     glossary: tuple[GlossaryTerm, ...]
+    standards_source: str = ""  # which edition the standards come from, with its year
 
     # -- dict lookups (cached_property writes to __dict__, so it works on frozen classes)
     @cached_property
@@ -209,10 +221,16 @@ class Toolkit:
         """Case-insensitive glossary lookup."""
         return _lookup(self.glossary_by_term, term.lower(), "glossary term")
 
-    def tasks_for(self, service_kind: str) -> list[TaskTemplate]:
-        """Default plan for a "new" or "improving" service: by phase, then file order."""
+    def tasks_for(self, service_kind: str, nation: str | None = None) -> list[TaskTemplate]:
+        """Default plan for a "new" or "improving" service: by phase, then file order.
+
+        In a nation the FLS-DB does not cover, its FLS-DB tasks are left out."""
         check_service_kind(service_kind)
-        chosen = [t for t in self.tasks if t.applies(service_kind)]
+        chosen = [
+            t
+            for t in self.tasks
+            if t.applies(service_kind) and (not t.fls_db or fls_db_covers(nation))
+        ]
         return sorted(chosen, key=lambda t: t.phase)  # stable sort keeps file order
 
     def tasks_in_phase(self, number: int, service_kind: str | None = None) -> list[TaskTemplate]:

@@ -1,7 +1,7 @@
 """pending plan imports kept in the database; an index for the portfolio's task roll-up
 
 Revision ID: 0019
-Revises: 0014
+Revises: 0016
 Create Date: 2026-11-28 08:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0019'
-down_revision = '0014'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

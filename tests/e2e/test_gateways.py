@@ -58,17 +58,25 @@ def test_start_out_signed_off_moves_site_to_define_and_scope(
             arg=task_id,
         )
     page.goto(live_server(f"/sites/{site}/gateways/1"))
-    assert _readiness(page) == before + len(ids["essentials"])
+    # One essential task agrees the clinical champion, which meets that criterion too.
+    after_tasks = before + len(ids["essentials"]) + 1
+    assert _readiness(page) == after_tasks
 
     # A person confirms one criterion the app cannot check.
-    criterion = page.locator('[id="c-start-out.clinical-champion"]')
+    criterion = page.locator('[id="c-start-out.stakeholders-identified"]')
     criterion.locator("summary").click()
     criterion.get_by_label("Met", exact=True).check()
-    criterion.get_by_label("Note (required if not applicable)").fill("Dr Evans agreed to lead.")
+    criterion.get_by_label("Note (required if not applicable)").fill("All 13 categories listed.")
     criterion.get_by_role("button").click()
-    assert _readiness(page) == before + len(ids["essentials"]) + 1
+    assert _readiness(page) == after_tasks + 1
 
-    page.get_by_role("button", name="Request review").click()
+    # Criteria still unmet go to the sponsor only as exceptions, each with the team's reason.
+    page.get_by_role("button", name="Request review with these exceptions").click()
+    expect(page.get_by_text("Some criteria are not met.")).to_be_visible()
+    assert_no_axe_violations(page)
+    for field in page.locator("textarea[name^='request-exception-']").all():
+        field.fill("To finish early in the next phase.")
+    page.get_by_role("button", name="Request review with these exceptions").click()
     expect(page.get_by_text("Ready for review").first).to_be_visible()
     assert_no_axe_violations(page)
 

@@ -42,10 +42,9 @@ EXPECTED_AUTO_CHECKS = {
     "plan_populated": ["start-out.project-plan"],
     "pid_agreed": ["start-out.pid"],
     "needs_entered": ["measure-and-understand.patient-numbers"],
-    "kpis_recorded": [
-        "pilot-and-implement.data-captured",
-        "sustain-and-share.improvement-measured",
-    ],
+    "kpis_recorded": ["pilot-and-implement.data-captured"],
+    "kpis_tracked": ["sustain-and-share.improvement-measured"],
+    "champion_agreed": ["start-out.clinical-champion"],
 }
 
 

@@ -88,7 +88,7 @@ def test_pid_sections_hold_the_project_data(client, site_world, pid_project) -> 
     case = _section(document, "The local case for change")
     assert "182,000 people aged 50 or over" in case
     assert "about 1,650 people a year" in case
-    assert "about 96 hip fractures over 5 years" in case
+    assert "about 96 hip fractures from five years of patients" in case
 
     team = _section(document, "Who is responsible")
     for person in made["team"]:
@@ -137,10 +137,10 @@ def test_empty_site_pid_builds_and_says_what_is_missing(client, site_world) -> N
     sign_in(client, site_world["viewer"])
     document = _docx(client, site_world["site"])
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "Add the team on the People page" in text
-    assert "No meetings have been scheduled yet. Add them on the Meetings page." in text
+    assert "The project team has not been named yet." in text
+    assert "No meetings have been scheduled yet." in text
     assert "The project plan has no tasks yet" in text
-    assert "Not written yet. Add the purpose and background on the Documents page." in text
+    assert "To be written: the purpose and background." in text
     assert "Not yet agreed by the project sponsor." in text
     page = client.get(f"/sites/{site_world['site'].id}/documents").get_data(as_text=True)
     assert "project team" in page and "Still missing" in page

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.core.audit import AuditEvent
 from app.extensions import db
 from app.gateways.models import Gateway, GatewayDecision
-from app.gateways.service import current_phases, gateway_statuses, last_signoffs
+from app.gateways.service import criteria, current_phases, gateway_statuses, last_signoffs
 from app.people.models import Group, GroupMember, Person
 from app.plan.models import Task
 from app.sites.service import current_phase_numbers
@@ -30,6 +30,15 @@ def _post(client, site, path, data=None):  # noqa: ANN001, ANN202
     return client.post(
         f"/sites/{site.id}/gateways/{path}", data={"csrf_token": token, **(data or {})}
     )
+
+
+def _request_review(client, site, phase: int = 1):  # noqa: ANN001, ANN202
+    """Request review, listing every unmet criterion as an exception with a reason."""
+    reasons = {
+        f"request-exception-{c.key}": "Agreed at the steering group"
+        for c in criteria(site, phase).blockers
+    }
+    return _post(client, site, f"{phase}/request-review", reasons)
 
 
 def _readiness(client, site, phase=1) -> str:  # noqa: ANN001
@@ -71,7 +80,7 @@ def test_auto_checks_and_readiness_rise(login, site_world, site) -> None:
 
 def test_person_confirms_criterion_with_bad_input_kept(login, site_world, site) -> None:
     client = login(site_world["editor"])
-    key = "start-out.clinical-champion"
+    key = "start-out.stakeholders-identified"
     bad = _post(client, site, f"1/criteria/{key}", {"state": "not_applicable", "note": ""})
     assert bad.status_code == 422 and "Say why this does not apply." in bad.get_data(as_text=True)
     bad = _post(
@@ -97,7 +106,7 @@ def test_non_sponsors_cannot_sign_off_even_with_a_forged_form(
     login, site_world, site, role
 ) -> None:
     manager = login(site_world["manager"])
-    assert _post(manager, site, "1/request-review").status_code == 302
+    assert _request_review(manager, site, 1).status_code == 302
     client = login(site_world[role])
     response = _post(client, site, "1/sign-off", {"comments": "forged"})
     assert response.status_code == 403
@@ -115,7 +124,7 @@ def test_non_sponsors_cannot_sign_off_even_with_a_forged_form(
 
 def test_sign_off_flow_exceptions_order_and_twice(login, site_world, site) -> None:
     manager = login(site_world["manager"])
-    _post(manager, site, "2/request-review")
+    _request_review(manager, site, 2)
     sponsor = login(site_world["sponsor"])
     refused = _post(sponsor, site, "2/sign-off")
     assert refused.status_code == 422 and "Sign off Phase 1: Start Out first" in refused.get_data(
@@ -123,7 +132,7 @@ def test_sign_off_flow_exceptions_order_and_twice(login, site_world, site) -> No
     )
 
     login(site_world["manager"])
-    _post(manager, site, "1/request-review")
+    _request_review(manager, site, 1)
     sponsor = login(site_world["sponsor"])
     missing = _post(sponsor, site, "1/sign-off", {"exception-start-out.pid": "  "})
     assert missing.status_code == 422
@@ -135,22 +144,7 @@ def test_sign_off_flow_exceptions_order_and_twice(login, site_world, site) -> No
         == 0
     )
 
-    blockers = [
-        k
-        for k in (
-            "start-out.clinical-champion",
-            "start-out.stakeholders-identified",
-            "start-out.project-team",
-            "start-out.reference-group-met",
-            "start-out.pid",
-        )
-    ]
-    tasks = db.session.scalars(
-        select(Task.id).where(Task.site_id == site.id, Task.phase == 1, Task.essential.is_(True))
-    ).all()
-    reasons = {f"exception-{k}": "Accepted for now" for k in blockers} | {
-        f"exception-task-{t}": "Later" for t in tasks
-    }
+    reasons = {f"exception-{c.key}": "Accepted for now" for c in criteria(site, 1).blockers}
     ok = _post(sponsor, site, "1/sign-off", reasons | {"comments": "Good start"})
     assert ok.status_code == 302
     gateway = db.session.scalar(
@@ -179,7 +173,7 @@ def test_sign_off_flow_exceptions_order_and_twice(login, site_world, site) -> No
 
 def test_send_back_needs_comments(login, site_world, site) -> None:
     manager = login(site_world["manager"])
-    _post(manager, site, "1/request-review")
+    _request_review(manager, site, 1)
     sponsor = login(site_world["sponsor"])
     assert _post(sponsor, site, "1/send-back", {"comments": ""}).status_code == 422
     assert _post(sponsor, site, "1/send-back", {"comments": "Finish the PID"}).status_code == 302
@@ -233,7 +227,7 @@ def test_a_sponsor_with_a_read_only_role_can_sign_off(
     exec_sponsor = make_user(name="Exec Sponsor")
     add_member(site, exec_sponsor, "viewer", sponsor=True)
     manager = login(site_world["manager"])
-    _post(manager, site, "1/request-review")
+    _request_review(manager, site, 1)
     client = login(exec_sponsor)
     response = _post(client, site, "1/send-back", {"comments": "Not yet: finish the PID"})
     assert response.status_code == 302

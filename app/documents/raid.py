@@ -1,0 +1,104 @@
+"""The risk log as the documents print it: each entry's mitigation and its owner, wherever
+the app records them. A fixed number of queries, whatever the size of the log."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.core.dates import uk_date
+from app.extensions import db
+from app.people.models import Person
+from app.plan.models import Task
+from app.risks import queries as risk_queries
+from app.risks.models import SEVERITIES, Mitigation, RaidEntry
+
+
+@dataclass
+class RiskRow:
+    title: str
+    score: str
+    owner: str
+    action: str
+
+
+def owner_name(*people: Person | None, fallback: str = "") -> str:
+    """The first owner recorded among `people`, then `fallback` (a name typed as text), then
+    "No owner". Every document names owners through here. An erased person owns nothing."""
+    for person in people:
+        if person is not None and not person.erased:
+            return person.name
+    return fallback.strip() or "No owner"
+
+
+def _mitigations(entry_ids: list[int]) -> dict[int, list[Mitigation]]:
+    """Each entry's mitigations with their tasks and owners (one query per level)."""
+    found: dict[int, list[Mitigation]] = defaultdict(list)
+    if entry_ids:
+        for mitigation in db.session.scalars(
+            select(Mitigation)
+            .where(Mitigation.entry_id.in_(entry_ids))
+            .options(selectinload(Mitigation.task).selectinload(Task.owner))
+            .order_by(Mitigation.id)
+        ):
+            found[mitigation.entry_id].append(mitigation)
+    return found
+
+
+def doing_text(entry: RaidEntry, mitigations: list[Mitigation]) -> str:
+    """What is being done about a risk or issue: its action and its open mitigations."""
+    parts = [entry.action.strip()] if entry.action.strip() else []
+    parts += [m.description.strip() for m in mitigations if not m.done and m.description.strip()]
+    if not parts:
+        done = [m.description.strip() for m in mitigations if m.done]
+        parts = [f"Done: {d}" for d in done]
+    return "; ".join(parts) or "No mitigation recorded yet."
+
+
+def _raid_rows(entries: list[RaidEntry]) -> list[RiskRow]:
+    mitigations = _mitigations([e.id for e in entries])
+    rows = []
+    for entry in entries:
+        if entry.kind == "risk":
+            score, band = entry.current_score, entry.band
+            shown = (
+                f"{score} ({band.name})"
+                if score and band
+                else (str(score) if score else "Not scored")
+            )
+        else:
+            shown = SEVERITIES.get(entry.severity or "", "")
+        own = mitigations.get(entry.id, [])
+        # No owner on the entry: whoever owns the plan task that mitigates it answers for it.
+        task_owners = [m.task.owner for m in own if m.task is not None and m.task.owner]
+        owner = owner_name(entry.owner, *task_owners)
+        rows.append(RiskRow(entry.title, shown, owner, doing_text(entry, own)))
+    return rows
+
+
+def key_risks(site_id: int, limit: int = 5) -> list[RiskRow]:
+    """The highest-scoring open risks (owners joined; mitigations in one more query)."""
+    return _raid_rows(risk_queries.top_risks(site_id, limit))
+
+
+def report_raid(site_id: int) -> dict[str, list[RiskRow]]:
+    """Top risks, open issues and decisions waiting for the steering group (a fixed count)."""
+    risks = risk_queries.top_risks(site_id, 5)
+    issues = risk_queries.open_issues(site_id)[:5]
+    rows = _raid_rows(risks + issues)
+    return {
+        "risks": rows[: len(risks)],
+        "issues": rows[len(risks) :],
+        "decisions": [
+            RiskRow(
+                e.title,
+                uk_date(e.decide_by, ""),
+                owner_name(e.owner, fallback=e.decider),
+                e.description,
+            )
+            for e in risk_queries.decisions_needed(site_id)
+        ],
+    }

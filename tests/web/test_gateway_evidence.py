@@ -1,0 +1,177 @@
+"""Gateway checks measure what their criterion says, just under and just over each threshold."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.gateways.checks import TRACKED_PERIODS, champion_agreed, kpis_tracked, plan_populated
+from app.gateways.models import Gateway, GatewayDecision
+from app.gateways.service import criteria, request_review
+from app.plan.models import Task
+from tests.conftest import csrf_token
+
+
+@pytest.fixture
+def site(site_world):  # noqa: ANN001, ANN201
+    return site_world["site"]
+
+
+@pytest.fixture
+def planned(site, make_plan, make_stakeholder):  # noqa: ANN001, ANN201
+    """A plan from the library whose every task has an owner and a target date."""
+    make_plan(site)
+    owner = make_stakeholder(site)
+    for task in db.session.scalars(select(Task).where(Task.site_id == site.id)):
+        task.owner_id = owner.id
+        task.due_date = task.due_date or date(2027, 1, 1)
+    db.session.commit()
+    return site
+
+
+def _tasks(site) -> list[Task]:  # noqa: ANN001
+    return list(db.session.scalars(select(Task).where(Task.site_id == site.id).order_by(Task.id)))
+
+
+def test_plan_populated_not_met_with_one_task_unowned(planned) -> None:
+    total = len(_tasks(planned))
+    over = plan_populated(planned)
+    assert over.met and over.detail == f"{total} of {total} tasks have an owner and a target date."
+    _tasks(planned)[0].owner_id = None
+    db.session.commit()
+    under = plan_populated(planned)
+    assert not under.met
+    assert under.detail.startswith(f"{total - 1} of {total} tasks have an owner and a target date")
+
+
+def test_plan_populated_not_met_with_one_task_undated(planned) -> None:
+    _tasks(planned)[-1].due_date = None
+    db.session.commit()
+    assert not plan_populated(planned).met
+
+
+def test_plan_populated_leaves_out_tasks_not_applicable(planned) -> None:
+    task = _tasks(planned)[0]
+    task.owner_id, task.status = None, "not_applicable"
+    db.session.commit()
+    assert plan_populated(planned).met
+
+
+def test_plan_populated_one_owned_task_of_ninety_is_not_met(site, make_task, make_stakeholder):  # noqa: ANN001
+    owner = make_stakeholder(site)
+    make_task(site, owner_id=owner.id, due_date=date(2027, 1, 1))
+    for _ in range(89):
+        make_task(site)
+    from app.plan.service import create_plan
+
+    create_plan(site, "new", date(2026, 1, 1))  # the plan row; its tasks add to the count
+    db.session.commit()
+    result = plan_populated(site)
+    assert not result.met and result.detail.startswith("1 of ")
+
+
+def test_kpis_tracked_over_time_needs_several_periods(site, add_kpi_values) -> None:
+    assert not kpis_tracked(site).met
+    add_kpi_values(site, 4, [50.0] * (TRACKED_PERIODS - 1), start=date(2026, 1, 1))
+    under = kpis_tracked(site)
+    assert not under.met and f"{TRACKED_PERIODS - 1} periods" in under.detail
+    add_kpi_values(site, 4, [55.0], start=date(2026, TRACKED_PERIODS, 1))
+    over = kpis_tracked(site)
+    assert over.met and over.detail == (
+        f"KPI 4 has values for {TRACKED_PERIODS} periods, Jan 2026 to Jun 2026."
+    )
+
+
+def test_kpis_tracked_over_time_is_not_met_by_one_recent_value(site, add_kpi_values) -> None:
+    add_kpi_values(site, 2, [60.0], start=date(2026, 10, 1))
+    add_kpi_values(site, 3, [20.0], start=date(2026, 10, 1))
+    assert not kpis_tracked(site).met
+
+
+def test_champion_criterion_met_when_champion_task_done(site, make_task) -> None:
+    task = make_task(site, library_key="agree-clinical-champion", title="Agree the champion")
+    assert not champion_agreed(site).met
+    task.status, task.completed_date = "complete", date(2026, 2, 3)
+    db.session.commit()
+    result = champion_agreed(site)
+    assert result.met and "03/02/2026" in result.detail
+    by_key = {c.key: c for c in criteria(site, 1).criteria}
+    assert by_key["start-out.clinical-champion"].state == "met"
+
+
+def test_champion_criterion_met_when_someone_holds_the_role(site, make_stakeholder) -> None:
+    make_stakeholder(site, groups=["project_team"], team_role="lead-nurse", name="Ann Nurse")
+    assert not champion_agreed(site).met
+    make_stakeholder(site, groups=["project_team"], team_role="clinical-lead", name="Dr Evans")
+    result = champion_agreed(site)
+    assert result.met and "Dr Evans" in result.detail
+
+
+def _post(client, site, path: str, data: dict | None = None):  # noqa: ANN001, ANN202
+    token = csrf_token(client, f"/sites/{site.id}/gateways/1")
+    return client.post(
+        f"/sites/{site.id}/gateways/{path}", data={"csrf_token": token, **(data or {})}
+    )
+
+
+def test_review_with_unmet_criteria_needs_listed_exceptions(login, site_world, site) -> None:
+    manager = login(site_world["manager"])
+    page = manager.get(f"/sites/{site.id}/gateways/1").get_data(as_text=True)
+    blockers = criteria(site, 1).blockers
+    assert f"{len(blockers)} criteria are not met yet" in page
+    refused = _post(manager, site, "1/request-review")
+    assert refused.status_code == 422
+    assert db.session.scalar(select(Gateway.status).where(Gateway.site_id == site.id)) is None
+    reasons = {f"request-exception-{c.key}": f"Reason {i}" for i, c in enumerate(blockers)}
+    del reasons[f"request-exception-{blockers[-1].key}"]
+    still = _post(manager, site, "1/request-review", reasons)
+    assert still.status_code == 422 and "Reason 0" in still.get_data(as_text=True)
+    reasons[f"request-exception-{blockers[-1].key}"] = "Last one"
+    assert _post(manager, site, "1/request-review", reasons).status_code == 302
+    decision = db.session.scalar(select(GatewayDecision))
+    assert [e["key"] for e in decision.exceptions] == [c.key for c in blockers]
+    # The sponsor sees the team's reasons beside each exception.
+    sponsor = login(site_world["sponsor"])
+    assert "reason: Last one" in sponsor.get(f"/sites/{site.id}/gateways/1").get_data(as_text=True)
+
+
+def test_review_with_every_criterion_met_needs_no_exceptions(site, site_world, monkeypatch) -> None:
+    from app.gateways import service
+
+    monkeypatch.setattr(service, "criteria", lambda *_: service.Readiness([]))
+    gateway = request_review(site, 1, site_world["manager"])
+    assert gateway.status == "review_requested"
+
+
+def test_send_back_and_sign_off_boxes_have_unique_ids(login, site_world, site) -> None:
+    manager = login(site_world["manager"])
+    reasons = {f"request-exception-{c.key}": "Later" for c in criteria(site, 1).blockers}
+    _post(manager, site, "1/request-review", reasons)
+    sponsor = login(site_world["sponsor"])
+    page = sponsor.get(f"/sites/{site.id}/gateways/1").get_data(as_text=True)
+    assert page.count('id="comments"') == 1 and page.count('id="send-back-comments"') == 1
+    assert 'for="send-back-comments"' in page
+    bad = _post(sponsor, site, "1/send-back", {"comments": ""}).get_data(as_text=True)
+    assert 'href="#send-back-comments"' in bad
+
+
+def test_one_error_link_per_distinct_unmet_criterion(login, site_world, site) -> None:
+    manager = login(site_world["manager"])
+    page = _post(manager, site, "1/request-review").get_data(as_text=True)
+    summary = page.split('id="gw-error"')[1].split("</ul>")[0]
+    links = [part.split("</a>")[0] for part in summary.split("<a ")[1:]]
+    assert len(links) == len(criteria(site, 1).blockers) > 1
+    assert len(set(links)) == len(links)
+
+
+def test_criterion_error_links_point_at_that_rows_boxes(login, site_world, site) -> None:
+    editor = login(site_world["editor"])
+    key = "start-out.stakeholders-identified"
+    page = _post(editor, site, f"1/criteria/{key}", {"state": "not_applicable", "note": ""})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422
+    target = html.split('id="criterion-error"')[1].split('href="#')[1].split('"')[0]
+    assert target.startswith("note-") and f'id="{target}"' in html
