@@ -29,6 +29,9 @@ def create_app(config: Config | None = None) -> Flask:
     _init_extensions(app)
     _init_templates(app)
     _register_blueprints(app)
+    from app.core.security import register_security
+
+    register_security(app)  # before the login check, so a timed-out session is signed out first
     _require_login_everywhere(app)
 
     from app.core.errors import register_error_handlers
@@ -76,9 +79,6 @@ def _init_templates(app: Flask) -> None:
 
     template_helpers.register(app)
     register_nav(app)
-    from app.accounts.feeds import feed_token
-
-    app.jinja_env.globals["feed_token"] = feed_token
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from flask import Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db, htmx
@@ -98,6 +99,13 @@ def register_error_handlers(app: Flask) -> None:
     def stale_edit(error: StaleEdit):
         db.session.rollback()
         return _render_error(409, stale=error)
+
+    @app.errorhandler(StaleDataError)
+    def version_race(_error: StaleDataError):
+        # Two saves of the same row raced and this one lost (the version column moved on
+        # between its read and its UPDATE): nothing of it was stored.
+        db.session.rollback()
+        return _render_error(409, stale=StaleEdit(what="this record"))
 
     @app.errorhandler(413)
     def too_large(_error: HTTPException):

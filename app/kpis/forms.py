@@ -84,6 +84,7 @@ def targets_form_class() -> type[FlaskForm]:
         f"target_{kpi.number}": StringField(f"KPI {kpi.number} target (%)")
         for kpi in get_toolkit().kpis
     }
+    fields["versions"] = HiddenField()  # {kpi number: version} of the targets shown
     return type("KpiTargetsForm", (FlaskForm,), fields)
 
 

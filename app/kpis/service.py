@@ -187,6 +187,11 @@ def targets_for(site_id: int) -> dict[int, float]:
     return {number: target for number, target in db.session.execute(query)}
 
 
+def target_versions(site_id: int) -> dict[int, int]:
+    query = select(KpiTarget.kpi_number, KpiTarget.version).where(KpiTarget.site_id == site_id)
+    return {number: version for number, version in db.session.execute(query)}
+
+
 def set_targets(site: Site, targets: dict[int, float | None]) -> None:
     """Set or clear the site's own target for each KPI given."""
     stored = {

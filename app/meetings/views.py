@@ -394,4 +394,7 @@ def feed():
     return Response(content, mimetype="text/calendar")
 
 
-from app.meetings import views_actions  # noqa: E402, F401 - the action log's routes
+from app.meetings import (
+    views_actions,  # noqa: E402, F401 - the action log's routes
+    views_calendar,  # noqa: E402, F401 - each person's calendar link
+)

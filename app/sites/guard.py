@@ -13,6 +13,8 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # Actions only the sponsor may take (the view checks require_sponsor()); a sponsor whose
 # role is viewer (an executive who only reads) still reaches them. Features add endpoints.
 SPONSOR_ENDPOINTS: set[str] = set()
+# A member's own settings on a site (their calendar link): any member may post them.
+MEMBER_ENDPOINTS: set[str] = set()
 
 
 @site_bp.url_value_preprocessor
@@ -49,6 +51,7 @@ def check_site_access():
         deny("not a member", site.id)
     sponsor_action = request.endpoint in SPONSOR_ENDPOINTS and membership and membership.is_sponsor
     read_only = not role_at_least(role, "editor")
-    if request.method not in SAFE_METHODS and read_only and not sponsor_action:
+    own_setting = request.endpoint in MEMBER_ENDPOINTS and membership is not None
+    if request.method not in SAFE_METHODS and read_only and not (sponsor_action or own_setting):
         deny("read-only role", site.id)
     return None

@@ -61,7 +61,23 @@ def update_site(site: Site, details: SiteDetails) -> Site:
     return site
 
 
-def add_member(site: Site, email: str, role: str, is_sponsor: bool = False) -> Membership:
+def check_sponsor_grant(granted_by: User | None, member_user_id: int) -> None:
+    """Sponsorship comes from an administrator or another manager: never from oneself.
+
+    A manager who could make themselves sponsor could request and sign their own gateway.
+    """
+    if granted_by is None or granted_by.is_admin:
+        return
+    if granted_by.id == member_user_id:
+        raise ServiceError(
+            "You cannot make yourself the sponsor. Ask another manager or an administrator.",
+            field="is_sponsor",
+        )
+
+
+def add_member(
+    site: Site, email: str, role: str, is_sponsor: bool = False, granted_by: User | None = None
+) -> Membership:
     if role not in SITE_ROLES:
         raise ServiceError("Choose viewer, editor or manager.", field="role")
     user = find_user(email)
@@ -75,15 +91,21 @@ def add_member(site: Site, email: str, role: str, is_sponsor: bool = False) -> M
     )
     if existing is not None:
         raise ServiceError(f"{user.name} is already a member of this site.", field="email")
+    if is_sponsor:
+        check_sponsor_grant(granted_by, user.id)
     membership = Membership(site_id=site.id, user_id=user.id, role=role, is_sponsor=is_sponsor)
     db.session.add(membership)
     db.session.flush()
     return membership
 
 
-def update_member(membership: Membership, role: str, is_sponsor: bool) -> Membership:
+def update_member(
+    membership: Membership, role: str, is_sponsor: bool, granted_by: User | None = None
+) -> Membership:
     if role not in SITE_ROLES:
         raise ServiceError("Choose viewer, editor or manager.", field="role")
+    if is_sponsor and not membership.is_sponsor:
+        check_sponsor_grant(granted_by, membership.user_id)
     membership.role = role
     membership.is_sponsor = is_sponsor
     return membership

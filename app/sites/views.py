@@ -1,5 +1,5 @@
 from flask import flash, g, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from app.accounts.forms import ConfirmForm
@@ -74,7 +74,11 @@ def members():
         if form.validate_on_submit():
             try:
                 membership = service.add_member(
-                    g.site, form.email.data, form.role.data, form.is_sponsor.data
+                    g.site,
+                    form.email.data,
+                    form.role.data,
+                    form.is_sponsor.data,
+                    granted_by=current_user,
                 )
             except ServiceError as error:
                 apply_form_errors(form, error)
@@ -96,7 +100,19 @@ def update_member(membership_id: int):
     membership = service.membership_or_404(g.site, membership_id)
     form = MemberForm()
     if form.validate_on_submit():
-        service.update_member(membership, form.role.data, form.is_sponsor.data)
+        try:
+            service.update_member(
+                membership, form.role.data, form.is_sponsor.data, granted_by=current_user
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return render_template(
+                "sites/members.html",
+                form=AddMemberForm(formdata=None),
+                members=service.members_of(g.site),
+                confirm=ConfirmForm(),
+            ), 422
         db.session.commit()
         flash(f"{membership.user.name} is now {membership.role}.")
     else:
