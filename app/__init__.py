@@ -21,6 +21,10 @@ def create_app(config: Config | None = None) -> Flask:
         template_folder=str(BASE_DIR / "templates"),
         static_folder=str(BASE_DIR / "static"),
     )
+    from app.core.numbers import BoundedIntConverter
+
+    # Before any route is added: a URL id too big for the database is a 404, not a 500.
+    app.url_map.converters["int"] = BoundedIntConverter
     app.config.from_object(config or config_from_env())
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set outside development and tests.")

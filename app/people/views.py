@@ -20,6 +20,7 @@ from flask_login import current_user
 from app.core.access import require_site_role
 from app.core.audit import history_for, record_event
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
+from app.core.numbers import arg_int
 from app.core.web import form_status
 from app.extensions import db
 from app.people import bp, service
@@ -60,7 +61,7 @@ def index():
     flt = service.PeopleFilter(
         text=request.args.get("q", "").strip()[:100],
         category=request.args.get("category", ""),
-        group_id=request.args.get("group", type=int),
+        group_id=arg_int("group"),
         engagement=request.args.get("engagement", ""),
     )
     groups = service.groups_with_counts(g.site)

@@ -7,6 +7,7 @@ from app.accounts.models import User
 from app.core.access import require_global_role, require_site_role
 from app.core.audit import AuditEvent
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
+from app.core.numbers import arg_int
 from app.core.web import form_status
 from app.extensions import db
 from app.sites import bp, guard, service, site_bp  # noqa: F401 - guard registers the checks
@@ -134,7 +135,7 @@ def remove_member(membership_id: int):
 
 @site_bp.get("/history")
 def history():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = arg_int("page", 1, minimum=1, maximum=100_000)
     base = select(AuditEvent).where(
         AuditEvent.site_id == g.site.id, AuditEvent.action.in_(("create", "update", "delete"))
     )
