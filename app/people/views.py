@@ -192,9 +192,9 @@ def erase(person_id: int):
         return redirect(url_for("sites.people.show", person_id=person.id))
     form = ConfirmForm()
     if form.validate_on_submit():
-        service.erase_person(person, current_user)
+        report = service.erase_person(person, current_user)
         db.session.commit()
-        flash("The person's name and contact details have been erased everywhere.")
+        flash(f"The person's name and contact details have been erased. {report.summary()}")
         return redirect(url_for("sites.people.index"))
     return render_template(
         "people/erase.html", person=person, form=form, sections=service.person_sections(person)
