@@ -85,7 +85,7 @@ def test_the_report_says_what_was_removed(site_world, make_stakeholder) -> None:
     db.session.commit()
     # In the task's title and the history of its creation (and the phone in the person's own).
     assert report.kinds["part of the name"] == 2 and report.kinds["phone"] >= 2
-    assert report.places["tasks.title"] == 1 and report.places["audit_events.label"] == 1
+    assert report.places["tasks.title"] == 1 and report.places["audit_events.label"] >= 1
     assert db.session.scalar(select(Task.notes)) == "rose early"  # a word, not the person
 
 
