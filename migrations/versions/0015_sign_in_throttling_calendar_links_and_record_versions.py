@@ -1,4 +1,4 @@
-"""sign-in throttling, calendar links and criterion versions
+"""sign-in throttling, calendar links and versions on criteria, mitigations and invitees
 
 Revision ID: 0015
 Revises: 0011
@@ -46,10 +46,12 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_calendar_links_site_id'), ['site_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_calendar_links_user_id'), ['user_id'], unique=False)
 
-    with op.batch_alter_table('gateway_criteria', schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column('version', sa.Integer(), nullable=False, server_default='1')
-        )
+    # Every editable record carries a version, so racing saves give 409, never a silent loss.
+    for table in ('gateway_criteria', 'raid_mitigations', 'meeting_invitees'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(
+                sa.Column('version', sa.Integer(), nullable=False, server_default='1')
+            )
 
     # Failed sign-ins used to keep the email typed; throttling now keeps keyed hashes only.
     op.execute("UPDATE audit_events SET detail = NULL WHERE action = 'login_failed'")
@@ -59,8 +61,9 @@ def upgrade():
 
 def downgrade():
     # The emails removed from failed sign-ins cannot come back.
-    with op.batch_alter_table('gateway_criteria', schema=None) as batch_op:
-        batch_op.drop_column('version')
+    for table in ('meeting_invitees', 'raid_mitigations', 'gateway_criteria'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column('version')
 
     with op.batch_alter_table('calendar_links', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_calendar_links_user_id'))
