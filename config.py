@@ -59,6 +59,9 @@ class Config:
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", str(8 * 60)))
     SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
     PERMANENT_SESSION_LIFETIME = SESSION_ABSOLUTE_HOURS * 3600
+    # How many proxies (load balancer, platform router) stand in front of the app and set
+    # X-Forwarded-For/-Proto. 0 trusts none: right only when clients connect directly.
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
     PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
     STALE_SITE_DAYS = int(os.environ.get("STALE_SITE_DAYS", "30"))
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

@@ -12,6 +12,7 @@ import time
 
 from flask import Flask, Response, current_app, g, request, session
 from flask_login import logout_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 SESSION_SEEN = "_seen"  # last request, seconds since the epoch: the idle timeout
 SESSION_STARTED = "_started"  # sign-in time: the absolute lifetime
@@ -89,6 +90,11 @@ def enforce_session_limits() -> None:
 
 
 def register_security(app: Flask) -> None:
+    proxies = app.config.get("TRUSTED_PROXY_COUNT", 0)
+    if proxies:
+        # Behind a load balancer, the client's address (sign-in throttling) and the scheme
+        # (HSTS, secure cookies) come from the X-Forwarded-* headers it sets.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     app.before_request(enforce_session_limits)
     app.after_request(add_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

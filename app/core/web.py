@@ -18,7 +18,7 @@ def is_safe_next(target: str | None) -> bool:
     """
     if not target or not target.startswith("/") or len(target) > 2000:
         return False
-    if any(ord(ch) < 0x21 or ch == "\\" for ch in target):
+    if any(ord(ch) < 0x21 or ord(ch) == 0x7F or ch == "\\" for ch in target):
         return False
     if target.startswith("//"):
         return False

@@ -13,7 +13,7 @@ from app.gateways.models import CriterionConfirmation, Gateway
 from app.kpis.models import KpiTarget
 from app.plan.models import Task
 from app.sites.models import Membership
-from tests.conftest import PASSWORD, csrf_token, sign_in
+from tests.conftest import PASSWORD, csrf_token, make_app, sign_in
 
 # --- Headers ---------------------------------------------------------------------------
 
@@ -62,6 +62,14 @@ def test_every_inline_script_and_style_carries_the_nonce(login, site_world, make
 def test_https_responses_ask_browsers_to_stay_on_https(client) -> None:
     response = client.get("/login", base_url="https://localhost")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_behind_a_trusted_proxy_its_forwarded_scheme_counts() -> None:
+    proxied = make_app(TRUSTED_PROXY_COUNT=1).test_client()
+    response = proxied.get("/login", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" in response.headers
+    direct = make_app().test_client().get("/login", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" not in direct.headers  # a client cannot claim it
 
 
 # --- Sign-in: redirects and session limits ----------------------------------------------
