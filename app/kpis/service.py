@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 
 from app.core.errors import ServiceError
+from app.core.numbers import DB_INT_MAX
 from app.extensions import db
 from app.kpis import rules
 from app.kpis.models import KpiTarget, KpiValue
@@ -80,6 +81,13 @@ def check_rows(site: Site, rows: list[ValueRow], *, replace: bool, today: date) 
             problems.append(
                 Problem(f"{prefix}the numerator cannot be negative.", row.where, num_field)
             )
+        if row.denominator > DB_INT_MAX:  # the numerator is checked against it below
+            problems.append(
+                Problem(
+                    f"{prefix}the denominator is too large to be a count.", row.where, den_field
+                )
+            )
+            continue
         if row.denominator < 1:
             problems.append(
                 Problem(

@@ -278,3 +278,47 @@ def test_whoever_requests_a_review_cannot_sign_it(login, site_world, make_plan) 
     assert signed.status_code == 422
     assert "You asked for this review" in signed.get_data(as_text=True)
     assert db.session.scalar(select(Gateway.status)) == "review_requested"
+
+
+HUGE = "9" * 30
+
+
+def test_thirty_digit_figures_are_refused_next_to_the_field(login, site_world) -> None:
+    site = site_world["site"]
+    client = login(site_world["manager"])
+    kpis = f"/sites/{site.id}/kpis/enter"
+    grid = client.post(
+        kpis,
+        data={"csrf_token": csrf_token(client, kpis), "period": "2025-03", "num_9": HUGE,
+              "den_9": HUGE},
+    )  # fmt: skip
+    assert grid.status_code == 422
+    settings = f"/sites/{site.id}/settings"
+    population = client.post(
+        settings,
+        data={"csrf_token": csrf_token(client, settings), "name": site.name,
+              "organisation": "Trust", "nation": "England", "service_status": "new",
+              "population_50_plus": HUGE, "version": str(site.version)},
+    )  # fmt: skip
+    assert population.status_code == 422
+    assert "Enter a whole number" in population.get_data(as_text=True)
+    series = f"/sites/{site.id}/meetings/series"
+    booked = client.post(series, data={"csrf_token": csrf_token(client, series), "count": HUGE})
+    assert booked.status_code == 422
+
+
+def test_thirty_digit_ids_in_urls_and_filters_are_not_found(login, site_world) -> None:
+    site = site_world["site"]
+    client = login(site_world["manager"])
+    assert client.get(f"/sites/{HUGE}/").status_code == 404
+    assert client.get(f"/sites/{site.id}/tasks/{HUGE}").status_code == 404
+    for url in (
+        f"/sites/{site.id}/plan?edit={HUGE}&owner={HUGE}&phase={HUGE}",
+        f"/sites/{site.id}/people?group={HUGE}",
+        f"/sites/{site.id}/risks?owner={HUGE}",
+        f"/sites/{site.id}/actions?owner={HUGE}",
+        f"/sites/{site.id}/history?page={HUGE}",
+    ):
+        assert client.get(url).status_code in (200, 400, 404), url
+    admin = login(site_world["admin"])
+    assert admin.get(f"/portfolio?phase={HUGE}&sort={HUGE}").status_code == 200
