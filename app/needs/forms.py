@@ -12,6 +12,7 @@ import re
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 
+from app.core.numbers import DB_INT_MAX
 from app.needs.assumptions import default_assumptions
 from app.needs.model import (
     AGE_BANDS,
@@ -37,6 +38,9 @@ def parse_number(text: str | None, whole: bool = False) -> float | int | None:
     if not _NUMBER.match(cleaned):
         raise ValueError(f"Enter a number, for example 1,250 (you typed '{text.strip()[:20]}').")
     value = float(cleaned)
+    # Whole numbers (people, admissions) are stored as integers; no figure here is near 10^12.
+    if abs(value) > (DB_INT_MAX if whole else 1e12):
+        raise ValueError(f"That number is too large (you typed '{text.strip()[:20]}').")
     if whole:
         if not value.is_integer():
             raise ValueError("Enter a whole number.")

@@ -8,11 +8,13 @@ Field names come from the forms on each route's own page, plus a pool from every
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
+from app.extensions import db
 from tests.web.test_access_matrix import _routes, _sign_in_fast, _url
 
 HUGE = "9" * 30
@@ -86,6 +88,7 @@ def _fuzz_route(client, person, route, url, names, huge_url, failures) -> None: 
                 response = client.post(target, data=values)
             status = response.status_code
         except Exception as error:  # noqa: BLE001 - every escape is a failure to report
+            db.session.rollback()
             status = f"{type(error).__name__}: {str(error)[:120]}"
         if status == 500 or isinstance(status, str):
             shown = {k: v[:20] for k, v in values.items()}
@@ -115,3 +118,81 @@ def test_generated_input_never_gives_a_500(role, app, site_world, sample_ids) ->
         huge_url = _url(rule, huge_ids) if role == "admin" and "<" in rule else None
         _fuzz_route(client, person, route, _url(rule, ids), names, huge_url, failures)
     assert not failures, f"{role}: {len(failures)} requests failed:\n" + "\n".join(failures[:40])
+
+
+class _Forms(HTMLParser):
+    """The POST forms of a page: their action and each field's shown value."""
+
+    def __init__(self, page_url: str) -> None:
+        super().__init__()
+        self.page_url, self.forms, self._select, self._textarea = page_url, [], None, None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        a = dict(attrs)
+        if tag == "form" and (a.get("method") or "").lower() == "post":
+            self.forms.append((a.get("action") or self.page_url, {}))
+        elif not self.forms or not a.get("name") or a.get("name") == "csrf_token":
+            return
+        elif tag == "input" and a.get("type") not in ("checkbox", "radio", "file", "submit"):
+            self.forms[-1][1][a["name"]] = a.get("value") or ""
+        elif tag == "input" and a.get("type") in ("checkbox", "radio") and "checked" in a:
+            self.forms[-1][1][a["name"]] = a.get("value") or "y"
+        elif tag == "select":
+            self._select = a["name"]
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self.forms[-1][1][a["name"]] = ""
+        if tag == "option" and self._select and self.forms:
+            fields = self.forms[-1][1]
+            if "selected" in a or self._select not in fields:
+                fields[self._select] = a.get("value", "")
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea and self.forms:
+            self.forms[-1][1][self._textarea] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def _numberish(name: str, value: str) -> bool:
+    return value.strip().lstrip("-").isdigit() or name.endswith(("_id", "count", "phase"))
+
+
+@pytest.mark.app_config(WTF_CSRF_ENABLED=False)
+def test_one_huge_number_in_an_otherwise_filled_form(app, site_world, sample_ids) -> None:
+    """Each number box of each form, filled as shown, with one 30-digit value in turn."""
+    client = app.test_client()
+    manager = site_world["manager"]
+    ids = {"site_id": site_world["site"].id, **sample_ids(site_world)}
+    routes = _ordered([r for r in _routes(app) if r[0] != "accounts.logout"])
+    failures: list[str] = []
+    for _endpoint, method, rule in routes:
+        if method != "GET" or any(word in rule for word in LAST):
+            continue
+        _sign_in_fast(client, manager)
+        url = _url(rule, ids)
+        page = client.get(url)
+        if page.status_code != 200 or page.mimetype != "text/html":
+            continue
+        parser = _Forms(url)
+        parser.feed(page.get_data(as_text=True))
+        for action, fields in parser.forms:
+            if any(word in action for word in LAST):
+                continue
+            for name, value in fields.items():
+                if not _numberish(name, value):
+                    continue
+                _sign_in_fast(client, manager)
+                data = {**fields, name: HUGE}
+                try:
+                    status = client.post(action, data=data).status_code
+                except Exception as error:  # noqa: BLE001 - every escape is a failure
+                    db.session.rollback()
+                    status = f"{type(error).__name__}: {str(error)[:100]}"
+                if status == 500 or isinstance(status, str):
+                    failures.append(f"POST {action} {name}={HUGE[:6]}… (from {url}) -> {status}")
+    assert not failures, f"{len(failures)} failed:\n" + "\n".join(sorted(set(failures)))
