@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 import time
 
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Response, current_app, flash, g, request, session
 from flask_login import logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -82,7 +82,7 @@ def enforce_session_limits() -> None:
         session.pop(SESSION_SEEN, None)
         session.pop(SESSION_STARTED, None)
         logout_user()
-        g.session_timed_out = True
+        flash("You were signed out after a time without activity. Sign in to carry on.")
         return
     # Static files are fetched by the browser, not by a person using the service.
     if request.endpoint != "static":
