@@ -194,7 +194,9 @@ def erase(person_id: int):
     if form.validate_on_submit():
         report = service.erase_person(person, current_user)
         db.session.commit()
-        flash(f"The person's name and contact details have been erased. {report.summary()}")
+        flash(
+            "The person's name and contact details have been erased everywhere. " + report.summary()
+        )
         return redirect(url_for("sites.people.index"))
     return render_template(
         "people/erase.html", person=person, form=form, sections=service.person_sections(person)
