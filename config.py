@@ -49,8 +49,19 @@ class Config:
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     WTF_CSRF_TIME_LIMIT = int(os.environ.get("WTF_CSRF_TIME_LIMIT", str(8 * 3600)))
-    LOGIN_LOCKOUT_FAILURES = int(os.environ.get("LOGIN_LOCKOUT_FAILURES", "10"))
-    LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+    # Sign-in throttling: after this many failures in the window, each further attempt
+    # must wait twice as long as the last (from 1 second up to the maximum). Never a lock.
+    LOGIN_FREE_FAILURES = int(os.environ.get("LOGIN_FREE_FAILURES", "5"))
+    LOGIN_WINDOW_MINUTES = int(os.environ.get("LOGIN_WINDOW_MINUTES", "15"))
+    LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("LOGIN_MAX_DELAY_SECONDS", "300"))
+    # Signed-in sessions end after this long without a request, and in any case after
+    # the absolute lifetime (a working day and a bit).
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", str(8 * 60)))
+    SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
+    PERMANENT_SESSION_LIFETIME = SESSION_ABSOLUTE_HOURS * 3600
+    # How many proxies (load balancer, platform router) stand in front of the app and set
+    # X-Forwarded-For/-Proto. 0 trusts none: right only when clients connect directly.
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
     PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
     STALE_SITE_DAYS = int(os.environ.get("STALE_SITE_DAYS", "30"))
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

@@ -28,6 +28,10 @@ def create_app(config: Config | None = None) -> Flask:
         template_folder=str(BASE_DIR / "templates"),
         static_folder=str(BASE_DIR / "static"),
     )
+    from app.core.numbers import BoundedIntConverter
+
+    # Before any route is added: a URL id too big for the database is a 404, not a 500.
+    app.url_map.converters["int"] = BoundedIntConverter
     app.config.from_object(config or config_from_env())
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set outside development and tests.")
@@ -36,6 +40,9 @@ def create_app(config: Config | None = None) -> Flask:
     _init_extensions(app)
     _init_templates(app)
     _register_blueprints(app)
+    from app.core.security import register_security
+
+    register_security(app)  # before the login check, so a timed-out session is signed out first
     _require_login_everywhere(app)
 
     from app.core.errors import register_error_handlers
@@ -92,9 +99,6 @@ def _init_templates(app: Flask) -> None:
 
     template_helpers.register(app)
     register_nav(app)
-    from app.accounts.feeds import feed_token
-
-    app.jinja_env.globals["feed_token"] = feed_token
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -1,6 +1,8 @@
 """Every model, imported once so SQLAlchemy and Alembic see all tables."""
 
+from app.accounts.feeds import CalendarLink  # noqa: F401
 from app.accounts.models import Invitation, User  # noqa: F401
+from app.accounts.throttle import SignInFailure  # noqa: F401
 from app.business_case.models import BusinessCase, CostValue  # noqa: F401
 from app.core.audit import AuditEvent  # noqa: F401
 from app.documents.models import PidNarrative, PidVersion  # noqa: F401

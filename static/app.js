@@ -14,3 +14,13 @@ document.addEventListener("click", function (event) {
     event.preventDefault();
   }
 });
+
+// Inside [data-swap-errors], a 409 (someone else changed it) or 422 (check the form) answer
+// is a fragment to show, not a failure. Kept here because the CSP forbids inline handlers.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var status = event.detail.xhr.status;
+  if ((status === 409 || status === 422) && event.target.closest("[data-swap-errors]")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.accounts import throttle
+from app.accounts.feeds import revoke_all_links
 from app.accounts.models import User
-from app.core.audit import AuditEvent, record_event
+from app.core.audit import record_event
 from app.core.dates import utcnow
 from app.core.errors import ServiceError
 from app.extensions import db
@@ -65,41 +65,46 @@ def create_user(
     return user
 
 
-def recent_failures(email: str) -> int:
-    window = utcnow() - timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
-    return db.session.scalar(
-        select(func.count(AuditEvent.id)).where(
-            AuditEvent.action == "login_failed",
-            AuditEvent.detail == normalise_email(email),
-            AuditEvent.at >= window,
-        )
-    )
-
-
-def is_locked_out(email: str) -> bool:
-    return recent_failures(email) >= current_app.config["LOGIN_LOCKOUT_FAILURES"]
-
-
 class LoginRefused(Exception):
     def __init__(self, message: str, locked: bool = False) -> None:
         super().__init__(message)
         self.message = message
-        self.locked = locked
+        self.locked = locked  # throttled: the view answers 429
 
 
-def authenticate(email: str, password: str) -> User:
-    """The user for these credentials, or LoginRefused; failures are logged, never the password."""
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash to check unknown emails against, so they take as long as known ones."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash("not a real password", method=method)
+    return _DUMMY_HASHES[method]
+
+
+def authenticate(email: str, password: str, address: str | None = None) -> User:
+    """The user for these credentials, or LoginRefused.
+
+    Failures are stored as keyed hashes (never the email typed or the password) and slow
+    further attempts down; unknown emails cost the same hashing work as known ones.
+    """
     email = normalise_email(email)
-    if is_locked_out(email):
-        minutes = current_app.config["LOGIN_LOCKOUT_MINUTES"]
+    keys = throttle.keys_for(email, address)
+    wait = throttle.seconds_to_wait(keys)
+    if wait:
         raise LoginRefused(
-            f"Too many failed attempts. This account is locked for {minutes} minutes; "
-            "try again later or ask an administrator to reset your password.",
+            f"Too many failed attempts. Wait {wait} second{'' if wait == 1 else 's'}, then try "
+            "again. If you have "
+            "forgotten your password, ask an administrator to reset it.",
             locked=True,
         )
     user = find_user(email)
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
-        record_event("login_failed", user_id=user.id if user else None, detail=email)
+    stored_hash = user.password_hash if user is not None else _dummy_hash()
+    password_ok = check_password_hash(stored_hash, password or "")
+    if user is None or not user.active or not password_ok:
+        throttle.record_failure(keys)
+        record_event("login_failed", user_id=user.id if user else None)
         db.session.commit()
         raise LoginRefused("Email or password is incorrect.")
     user.last_login_at = utcnow()
@@ -122,6 +127,7 @@ def change_password(user: User, current: str, new: str) -> None:
     user.password_hash = hash_password(new)
     user.must_change_password = False
     end_sessions(user)
+    revoke_all_links(user.id)  # a calendar link may have leaked with the old password
     record_event("password_changed", user_id=user.id)
 
 

@@ -12,7 +12,8 @@ from app.core.access import require_global_role
 from app.core.audit import record_event
 from app.core.errors import ServiceError, apply_form_errors
 from app.core.forms import ConfirmForm
-from app.core.web import is_safe_next
+from app.core.security import start_session_clock
+from app.core.web import safe_next
 from app.extensions import db
 
 
@@ -24,14 +25,16 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            user = service.authenticate(form.email.data, form.password.data)
+            user = service.authenticate(
+                form.email.data, form.password.data, address=request.remote_addr
+            )
         except service.LoginRefused as refused:
             form.form_errors.append(refused.message)
             status = 429 if refused.locked else 200
         else:
             login_user(user)
-            target = request.args.get("next")
-            return redirect(target if is_safe_next(target) else url_for("home.index"))
+            start_session_clock()
+            return redirect(safe_next(request.args.get("next"), url_for("home.index")))
     elif form.is_submitted():
         status = 422
     return render_template("accounts/login.html", form=form), status
@@ -67,6 +70,7 @@ def change_password():
         else:
             db.session.commit()
             login_user(current_user)  # a fresh session for this browser; all others end
+            start_session_clock()
             flash("Your password has been changed. Other devices have been signed out.")
             return redirect(url_for("home.index"))
     status = 422 if form.is_submitted() and form.errors else 200

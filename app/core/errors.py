@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from flask import Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db, htmx
@@ -110,6 +111,13 @@ def register_error_handlers(app: Flask) -> None:
         # An htmx edit swaps a fragment (a row, a cell): show the whole 409 page instead, so
         # the person sees both versions and nothing looks saved.
         return html, status, HTMX_WHOLE_PAGE
+
+    @app.errorhandler(StaleDataError)
+    def version_race(_error: StaleDataError):
+        # Two saves of the same row raced and this one lost (the version column moved on
+        # between its read and its UPDATE): nothing of it was stored.
+        db.session.rollback()
+        return _render_error(409, stale=StaleEdit(what="this record"))
 
     @app.errorhandler(413)
     def too_large(_error: HTTPException):

@@ -9,6 +9,8 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import ValidationError
 
+from app.core.numbers import DB_INT_MAX
+
 _SEPARATORS = re.compile(r"[\s/.\-]+")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 # Thousands written with commas ("210,000"), thin or ordinary spaces ("210 000").
@@ -19,7 +21,8 @@ def parse_uk_date(text: str) -> date:
     """'27/03/2026', '27 3 2026', '27-3-26' or ISO '2026-03-27' as a date; ValueError otherwise."""
     text = (text or "").strip()
     parts = [p for p in _SEPARATORS.split(text) if p]
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+    # ASCII digits of at most four: "²" passes isdigit() and a 30-digit year overflows date().
+    if len(parts) != 3 or not all(p.isascii() and p.isdigit() and len(p) <= 4 for p in parts):
         raise ValueError(text)
     if len(parts[0]) == 4:  # ISO, as browsers' date pickers and spreadsheets send it
         year, month, day = (int(p) for p in parts)
@@ -82,6 +85,9 @@ def parse_number(text: str | None, whole: bool = False) -> float | int | None:
             f"Enter a number, for example 1,250 (you typed '{(text or '').strip()[:20]}')."
         )
     value = float(cleaned)
+    # Whole numbers are stored as 32-bit integers; no figure in the app is near 10^12.
+    if abs(value) > (DB_INT_MAX if whole else 1e12):
+        raise ValueError(f"That number is too large (you typed '{(text or '').strip()[:20]}').")
     if whole:
         if not value.is_integer():
             raise ValueError("Enter a whole number.")
@@ -92,12 +98,23 @@ def parse_number(text: str | None, whole: bool = False) -> float | int | None:
 class NumberField(StringField):
     """A number typed with or without thousands separators ("210,000" or "210000").
 
-    `whole=True` (the default) gives an int, otherwise a float. Combine with NumberRange
-    and Optional/InputRequired as usual; what was typed is shown back when it cannot be read.
+    `whole=True` (the default) gives an int, otherwise a float. `minimum` and `maximum`
+    bound it (a whole number never exceeds what the database column holds); combine with
+    Optional/InputRequired as usual. What was typed is shown back when it cannot be read.
     """
 
-    def __init__(self, label=None, validators=None, whole: bool = True, **kwargs) -> None:  # noqa: ANN001
+    def __init__(
+        self,
+        label=None,  # noqa: ANN001
+        validators=None,  # noqa: ANN001
+        whole: bool = True,
+        minimum: float | None = None,
+        maximum: float | None = None,
+        **kwargs,
+    ) -> None:
         self.whole = whole
+        self.minimum = minimum
+        self.maximum = maximum if maximum is not None else (DB_INT_MAX if whole else 1e12)
         kwargs.setdefault("render_kw", {"inputmode": "numeric" if whole else "decimal"})
         super().__init__(label, validators, **kwargs)
 
@@ -108,6 +125,12 @@ class NumberField(StringField):
         except ValueError as error:
             self.data = None
             raise ValueError(str(error)) from None
+        too_low = self.minimum is not None and self.data is not None and self.data < self.minimum
+        if too_low or (self.data is not None and self.data > self.maximum):
+            self.data = None
+            low = f"{self.minimum:,}" if self.minimum is not None else "any number"
+            kind = "a whole number" if self.whole else "a number"
+            raise ValueError(f"Enter {kind} from {low} to {self.maximum:,}.")
 
     def _value(self) -> str:
         raw = getattr(self, "raw_text", None)
@@ -123,3 +146,18 @@ class NumberField(StringField):
 class ConfirmForm(FlaskForm):
     """A form with only the CSRF token: confirming a removal, an erasure or a button that
     changes something."""
+
+
+class WholeNumberField(NumberField):
+    """A whole number, 0 or more unless told otherwise: the number field with whole-number
+    defaults (see NumberField)."""
+
+    def __init__(
+        self,
+        label=None,  # noqa: ANN001
+        validators=None,  # noqa: ANN001
+        minimum: int | None = 0,
+        maximum: int = DB_INT_MAX,
+        **kwargs,
+    ) -> None:
+        super().__init__(label, validators, whole=True, minimum=minimum, maximum=maximum, **kwargs)

@@ -4,18 +4,35 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import render_template
+from flask import render_template, request
 from flask_wtf import FlaskForm
 
 from app.extensions import htmx
 
 
 def is_safe_next(target: str | None) -> bool:
-    """Only local paths: a login link must never bounce someone to another site."""
-    if not target:
+    """Only a path on this server: a link must never bounce someone to another site.
+
+    Browsers read `//host`, `/\\host` and `////host` as another host and drop tabs and
+    newlines inside URLs, so each of those is refused along with any scheme or host.
+    """
+    if not target or not target.startswith("/") or len(target) > 2000:
+        return False
+    if any(ord(ch) < 0x21 or ord(ch) == 0x7F or ch == "\\" for ch in target):
+        return False
+    if target.startswith("//"):
         return False
     parts = urlsplit(target)
-    return not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target
+    return not parts.scheme and not parts.netloc
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """`target` when it is a path on this server (a same-host full URL becomes its path)."""
+    if target and not target.startswith("/"):
+        parts = urlsplit(target)
+        if parts.scheme in ("http", "https") and parts.netloc == request.host:
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+    return target if is_safe_next(target) else default
 
 
 def form_status(form: FlaskForm) -> int:

@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from app.gateways.models import CRITERION_STATES
@@ -19,6 +19,7 @@ class CriterionForm(FlaskForm):
         "Link to evidence (optional)", description="For example, a link to the minutes or the PID.",
         validators=[Length(max=500)],
     )  # fmt: skip
+    version = HiddenField()
 
 
 class DecisionForm(FlaskForm):

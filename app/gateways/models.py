@@ -44,7 +44,7 @@ class Gateway(Audited, VersionedMixin, TimestampMixin, db.Model):
         return f"gateway {self.phase}"
 
 
-class CriterionConfirmation(Audited, TimestampMixin, db.Model):
+class CriterionConfirmation(Audited, VersionedMixin, TimestampMixin, db.Model):
     """A person's answer to a criterion the app cannot check itself."""
 
     __tablename__ = "gateway_criteria"

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.core.dates import utcnow
-from app.core.errors import ServiceError
+from app.core.errors import ServiceError, StaleEdit, check_version
 from app.core.registry import registry
 from app.extensions import db
 from app.gateways.checks import auto_checks
@@ -42,6 +42,7 @@ class Criterion:
     detail: str = ""
     evidence_url: str = ""
     fix_url: str | None = None
+    version: int = 0  # of a person's confirmation (0: none yet), sent back to detect overlaps
 
     @property
     def state_label(self) -> str:
@@ -116,6 +117,7 @@ def criteria(site: Site, phase: int) -> Readiness:
                 answer.state if answer else "not_met",
                 answer.note if answer else "Not confirmed yet.",
                 answer.evidence_url if answer else "",
+                version=answer.version if answer else 0,
             )
         )
     tasks = db.session.scalars(
@@ -162,8 +164,16 @@ def statuses(site: Site) -> dict[int, str]:
 
 
 def confirm_criterion(
-    site: Site, phase: int, key: str, state: str, note: str, evidence_url: str, by: User
+    site: Site,
+    phase: int,
+    key: str,
+    state: str,
+    note: str,
+    evidence_url: str,
+    by: User,
+    version: str | int | None = None,
 ) -> CriterionConfirmation:
+    """Record a person's answer; `version` is the one the form showed (0 or empty: none)."""
     outcome = next((o for o in get_toolkit().phase(phase).outcomes if o.key == key), None)
     if outcome is None or outcome.auto_check in registry().gateway_checks:
         raise ServiceError("This criterion is not one a person confirms.")
@@ -182,9 +192,20 @@ def confirm_criterion(
             CriterionConfirmation.criterion_key == key,
         )
     )
+    stale = StaleEdit(
+        what="this criterion",
+        current=[("Answer", CRITERION_STATES.get(answer.state, "")), ("Note", answer.note)]
+        if answer
+        else [],
+        yours=[("Answer", CRITERION_STATES[state]), ("Note", note)],
+    )
     if answer is None:
+        if version not in (None, "", "0", 0):
+            raise stale  # the answer the form showed has since been removed
         answer = CriterionConfirmation(site_id=site.id, phase=phase, criterion_key=key)
         db.session.add(answer)
+    else:
+        check_version(version, answer.version, stale)
     answer.state, answer.note, answer.evidence_url = state, note, evidence_url
     answer.confirmed_by_id = by.id
     db.session.flush()
@@ -276,6 +297,20 @@ def _check_previous_signed(site: Site, phase: int) -> None:
             raise ServiceError(f"Sign off {name} first: gateways are signed in order.")
 
 
+def _requested_by(site: Site, phase: int) -> int | None:
+    """The user who made the latest review request for this gateway."""
+    return db.session.scalar(
+        select(GatewayDecision.user_id)
+        .where(
+            GatewayDecision.site_id == site.id,
+            GatewayDecision.phase == phase,
+            GatewayDecision.action == "review_requested",
+        )
+        .order_by(GatewayDecision.at.desc(), GatewayDecision.id.desc())
+        .limit(1)
+    )
+
+
 def sign_off(
     site: Site, phase: int, by: User, comments: str, exception_reasons: dict[str, str]
 ) -> Gateway:
@@ -286,6 +321,10 @@ def sign_off(
     _check_previous_signed(site, phase)
     if gateway.status != "review_requested":
         raise ServiceError("A manager must request review before the gateway can be signed off.")
+    if _requested_by(site, phase) == by.id:
+        raise ServiceError(
+            "You asked for this review, so another sponsor must sign it off or send it back."
+        )
     exceptions = _exceptions_for(
         criteria(site, phase),
         exception_reasons,

@@ -86,7 +86,7 @@ def confirm_criterion(phase_no: int, key: str):
         try:
             service.confirm_criterion(
                 g.site, phase_no, key, form.state.data, form.note.data,
-                form.evidence_url.data, current_user,
+                form.evidence_url.data, current_user, version=form.version.data,
             )  # fmt: skip
         except ServiceError as error:
             db.session.rollback()

@@ -7,15 +7,19 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import InputRequired
 
+from app.core.numbers import whole_number
 from app.kpis.periods import PERIOD_HINT
 from app.toolkit import get_toolkit
 
 
 def _count(text: str | None) -> int | None:
-    text = (text or "").strip().replace(",", "")
+    text = (text or "").strip()
     if not text:
         return None
-    return int(text)  # ValueError for anything that is not a whole number
+    number = whole_number(text)  # negatives pass: the service says why they cannot be
+    if number is None:
+        raise ValueError(text)  # not a whole number the database can hold
+    return number
 
 
 class _GridBase(FlaskForm):
@@ -84,6 +88,7 @@ def targets_form_class() -> type[FlaskForm]:
         f"target_{kpi.number}": StringField(f"KPI {kpi.number} target (%)")
         for kpi in get_toolkit().kpis
     }
+    fields["versions"] = HiddenField()  # {kpi number: version} of the targets shown
     return type("KpiTargetsForm", (FlaskForm,), fields)
 
 

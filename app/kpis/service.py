@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from app.core.errors import ServiceError
+from app.core.numbers import DB_INT_MAX
 from app.extensions import db
 from app.kpis.models import KpiTarget, KpiValue
 from app.kpis.periods import Period
@@ -80,6 +81,13 @@ def check_rows(site: Site, rows: list[ValueRow], *, replace: bool, today: date) 
             problems.append(
                 Problem(f"{prefix}the numerator cannot be negative.", row.where, num_field)
             )
+        if row.denominator > DB_INT_MAX:  # the numerator is checked against it below
+            problems.append(
+                Problem(
+                    f"{prefix}the denominator is too large to be a count.", row.where, den_field
+                )
+            )
+            continue
         if row.denominator < 1:
             problems.append(
                 Problem(
@@ -185,6 +193,11 @@ def delete_period(site: Site, period: Period) -> int:
 def targets_for(site_id: int) -> dict[int, float]:
     query = select(KpiTarget.kpi_number, KpiTarget.target).where(KpiTarget.site_id == site_id)
     return {number: target for number, target in db.session.execute(query)}
+
+
+def target_versions(site_id: int) -> dict[int, int]:
+    query = select(KpiTarget.kpi_number, KpiTarget.version).where(KpiTarget.site_id == site_id)
+    return {number: version for number, version in db.session.execute(query)}
 
 
 def set_targets(site: Site, targets: dict[int, float | None]) -> None:

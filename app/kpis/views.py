@@ -125,8 +125,8 @@ def _check_versions(form, period: Period) -> None:  # noqa: ANN001
     """Editing a period that someone changed since the grid was opened is a 409."""
     try:
         submitted = {int(k): int(v) for k, v in json.loads(form.versions.data or "{}").items()}
-    except (ValueError, AttributeError):
-        submitted = {}
+    except (ValueError, AttributeError, TypeError, OverflowError):
+        abort(400, "The form was damaged in transit. Reload the page and enter the values again.")
     if not submitted:
         return
     current = service.values_in_period(g.site, period)
@@ -242,6 +242,26 @@ def import_values():
     ), status
 
 
+def _check_target_versions(submitted_text: str | None, current: dict[int, float]) -> None:
+    """The targets as a whole carry the versions they were opened at: any change since is 409."""
+    try:
+        submitted = json.loads(submitted_text or "{}")
+        submitted = {int(k): int(v) for k, v in submitted.items()}
+    except (ValueError, AttributeError, TypeError, OverflowError):
+        abort(400, "The form was damaged in transit. Reload the page and enter the targets again.")
+    if submitted != service.target_versions(g.site.id):
+        raise StaleEdit(
+            what="the KPI targets",
+            current=[(f"KPI {n}", f"{t:g}%") for n, t in sorted(current.items())],
+            yours=[
+                (f"KPI {kpi.number}", request.form.get(f"target_{kpi.number}", ""))
+                for kpi in get_toolkit().kpis
+                if request.form.get(f"target_{kpi.number}")
+            ],
+            back_url=url_for("sites.kpis.targets"),
+        )
+
+
 @bp.route("/kpis/targets", methods=["GET", "POST"])
 def targets():
     require_site_role("editor")
@@ -250,8 +270,10 @@ def targets():
     if request.method == "GET":
         for number, target in current.items():
             form[f"target_{number}"].data = f"{target:g}"
+        form.versions.data = json.dumps(service.target_versions(g.site.id))
     status = 200
     if form.validate_on_submit():
+        _check_target_versions(form.versions.data, current)
         chosen: dict[int, float | None] = {}
         for kpi in get_toolkit().kpis:
             box = form[f"target_{kpi.number}"]

@@ -7,7 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
 
-from app.core.forms import NumberField, UKDateField
+from app.core.forms import UKDateField, WholeNumberField
+from app.core.numbers import whole_number
 from app.meetings.models import ACTION_STATUSES, MEETING_KINDS
 from app.meetings.service import FREQUENCIES, ActionDetails, ItemDetails, MeetingDetails
 from app.toolkit.vocabulary import gateway_phase_numbers
@@ -16,12 +17,8 @@ _TIME = re.compile(r"^\s*(\d{1,2})\s*[:.]?\s*(\d{2})\s*$")
 
 
 def optional_int(value: object) -> int | None:
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
+    """An id from a select or filter; None for blanks and for anything no row could have."""
+    return whole_number(value, minimum=1)
 
 
 def required(message: str):  # noqa: ANN201 - a WTForms validator
@@ -122,7 +119,7 @@ class SeriesForm(MeetingForm):
         "Date of the first meeting", validators=[required("Enter the first meeting's date.")]
     )
     frequency = SelectField("How often", choices=list(FREQUENCIES.items()), default="monthly")
-    count = NumberField(
+    count = WholeNumberField(
         "Number of meetings",
         description="Up to 24, for example 6 or 12 for monthly meetings.",
         validators=[DataRequired("Enter how many meetings to book, from 2 to 24.")],
@@ -138,7 +135,7 @@ class AgendaItemForm(FlaskForm):
         "Item", validators=[DataRequired("Enter a title for the agenda item."), Length(max=200)]
     )
     presenter_id = _person_select("Presenter")
-    minutes_allotted = NumberField(
+    minutes_allotted = WholeNumberField(
         "Minutes allotted",
         validators=[Optional(), NumberRange(1, 480, "Enter a number of minutes from 1 to 480.")],
     )

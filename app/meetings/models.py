@@ -75,7 +75,7 @@ class Meeting(Audited, VersionedMixin, TimestampMixin, db.Model):
         return MEETING_KINDS.get(self.kind, self.kind)
 
 
-class Invitee(Audited, TimestampMixin, db.Model):
+class Invitee(Audited, VersionedMixin, TimestampMixin, db.Model):
     __tablename__ = "meeting_invitees"
     __table_args__ = (UniqueConstraint("meeting_id", "person_id"),)
     audit_type = "meeting_invitee"

@@ -389,4 +389,5 @@ def feed():
     return Response(content, mimetype="text/calendar")
 
 
-from app.meetings import views_actions  # noqa: E402, F401 - the action log's routes
+# The action log's routes and each person's calendar link.
+from app.meetings import views_actions, views_calendar  # noqa: E402, F401

@@ -7,7 +7,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from app.core.access import get_for_site_or_404
 from app.core.dates import today, uk_date
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
-from app.core.web import form_status
+from app.core.web import form_status, safe_next
 from app.extensions import db, htmx
 from app.meetings import bp, queries, service
 from app.meetings.forms import ActionForm, ActionStatusForm, optional_int
@@ -106,7 +106,7 @@ def set_action_status(action_id: int):
             saved=True,
         )
     flash(f"Action marked {ACTION_STATUSES[action.status].lower()}.")
-    return redirect(request.referrer or url_for("sites.meetings.actions"))
+    return redirect(safe_next(request.referrer, url_for("sites.meetings.actions")))
 
 
 @bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])

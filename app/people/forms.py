@@ -8,7 +8,7 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.core.dates import today
-from app.core.forms import NumberField, UKDateField, not_in_future
+from app.core.forms import UKDateField, WholeNumberField, not_in_future
 from app.people.models import ENGAGEMENT_STATUSES, LEVELS, PREFERRED_CONTACT
 from app.people.service import PersonData, category_names, email_problem, phone_problem
 
@@ -119,7 +119,7 @@ class GroupForm(FlaskForm):
     description = TextAreaField(
         "What the group is for", filters=[_strip], validators=[Optional(), Length(max=2000)]
     )
-    quorum = NumberField(
+    quorum = WholeNumberField(
         "Quorum",
         description="How many members must attend for a meeting to take decisions. "
         "Leave empty if there is none.",

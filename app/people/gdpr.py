@@ -9,16 +9,16 @@ Logs name ids only, never the person.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 
-from sqlalchemy import String, Text, func, or_, select
+from sqlalchemy import select
 
 from app.core.audit import AuditEvent, record_event
 from app.core.errors import ServiceError
 from app.core.registry import registry
 from app.extensions import db
 from app.people.models import ERASED_NAME, Person
+from app.people.scrub import ErasureReport, scrub_site, secrets_for
 
 log = logging.getLogger(__name__)
 
@@ -46,17 +46,21 @@ def person_sections(person: Person) -> list[tuple[str, list[PersonItem]]]:
 _BLANKED = ("job_title", "organisation", "category_other", "email", "phone", "notes")
 
 
-def erase_person(person: Person, by_user) -> None:  # noqa: ANN001 - a User or None
+def erase_person(person: Person, by_user) -> ErasureReport:  # noqa: ANN001 - a User or None
     """Remove the person's name and contact details everywhere, history included.
 
     Tasks and actions they owned stay, without an owner. Group memberships go. Every text
-    column of every table of the site that still holds the name or email is rewritten,
-    and history rows about the person lose their old and new values. Not committed.
+    and JSON column of every table of the site that still holds the name, a part of it,
+    the email, the phone number or the job title is rewritten, and history rows about
+    the person lose their old and new values. Returns what was removed. Not committed.
     """
     if person.erased:
         raise ServiceError("This person's details have already been erased.")
     site_id, person_id = person.site_id, person.id
-    secrets = [s for s in {person.name.strip(), person.email.strip()} if len(s) >= 3]
+    secrets = secrets_for(
+        person.name, person.email, person.phone, person.job_title, name_replacement=ERASED_NAME
+    )
+    report = ErasureReport()
     for link in list(person.group_links):
         db.session.delete(link)
     for name in _BLANKED:
@@ -66,7 +70,7 @@ def erase_person(person: Person, by_user) -> None:  # noqa: ANN001 - a User or N
     for hook in registry().erasure_hooks:
         hook(person_id, site_id)
     db.session.flush()
-    _scrub_site_text(site_id, secrets)
+    scrub_site(site_id, secrets, report)
     audit = AuditEvent.__table__
     db.session.execute(
         audit.update()
@@ -84,37 +88,8 @@ def erase_person(person: Person, by_user) -> None:  # noqa: ANN001 - a User or N
     )
     db.session.flush()
     db.session.expire_all()
-    log.info("Person #%s on site #%s erased", person_id, site_id)
-
-
-def _scrub_site_text(site_id: int, secrets: list[str]) -> None:
-    """Replace each secret, in any case, in every text column of every table of the site.
-
-    Core UPDATEs, so no history row is written with the old text in it.
-    """
-    if not secrets:
-        return
-    pattern = re.compile("|".join(re.escape(s) for s in secrets), re.IGNORECASE)
-    for table in db.metadata.sorted_tables:
-        if "site_id" not in table.c or "id" not in table.c:
-            continue
-        for column in table.c:
-            if not isinstance(column.type, String | Text):
-                continue
-            matches = or_(
-                *(func.lower(column).contains(s.lower(), autoescape=True) for s in secrets)
-            )
-            rows = db.session.execute(
-                select(table.c.id, column).where(table.c.site_id == site_id, matches)
-            ).all()
-            limit = getattr(column.type, "length", None)
-            for row_id, value in rows:
-                cleaned = pattern.sub(ERASED_NAME, value)
-                db.session.execute(
-                    table.update()
-                    .where(table.c.id == row_id)
-                    .values({column.name: cleaned[:limit] if limit else cleaned})
-                )
+    log.info("Person #%s on site #%s erased (%s mentions)", person_id, site_id, report.total)
+    return report
 
 
 def personal_data(person: Person) -> dict:

@@ -20,6 +20,7 @@ from app.core.audit import record_event
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.people.models import Group, GroupMember, Person
+from app.people.scrub import ErasureReport
 from app.people.service import (
     add_to_group,
     ensure_standard_groups,
@@ -194,10 +195,11 @@ def team_roles_by_person(site: Site) -> dict[int, list[str]]:
     return held
 
 
-def erase_person_and_account(person: Person, by_user) -> User | None:  # noqa: ANN001
+def erase_person_and_account(person: Person, by_user) -> tuple[User | None, ErasureReport]:  # noqa: ANN001
     """Erase a person; if they are also a user, their account is deactivated too.
 
-    Returns the deactivated account, so the page can say so. Not committed.
+    Returns the deactivated account and what was removed, so the page can say so.
+    Not committed.
     """
     user = db.session.get(User, person.user_id) if person.user_id else None
     if user is not None and user.id == getattr(by_user, "id", None):
@@ -205,7 +207,7 @@ def erase_person_and_account(person: Person, by_user) -> User | None:  # noqa: A
             "You cannot erase your own entry: it would lock you out. Ask another manager."
         )
     site_id = person.site_id
-    erase_person(person, by_user)
+    report = erase_person(person, by_user)
     if user is not None and user.active:
         set_active(user, False)
         record_event(
@@ -217,7 +219,7 @@ def erase_person_and_account(person: Person, by_user) -> User | None:  # noqa: A
             detail=f"User #{user.id} deactivated: their People entry was erased",
         )
         log.info("User #%s deactivated after erasure on site #%s", user.id, site_id)
-    return user
+    return user, report
 
 
 def member_of_site(person: Person) -> Membership | None:

@@ -11,6 +11,7 @@ from app.accounts.invitations import awaiting_acceptance, create_invitation
 from app.core.access import can, get_for_site_or_404, require_site_role
 from app.core.errors import ServiceError, apply_form_errors
 from app.core.forms import ConfirmForm
+from app.core.numbers import arg_int
 from app.core.web import form_status
 from app.extensions import db
 from app.people import linking, ownership
@@ -62,11 +63,15 @@ def members():
                     )
                 flash(note)
                 return redirect(url_for("sites.members"))
-    elif request.args.get("invite", type=int):
+    elif arg_int("invite"):
         # "Give access" from a person's page: their email and name, ready to send.
-        person = person_in_site(g.site.id, request.args.get("invite", type=int))
+        person = person_in_site(g.site.id, arg_int("invite"))
         if person is not None and not person.erased:
             form = AddMemberForm(formdata=None, data={"email": person.email, "name": person.name})
+    return _members_page(form, form_status(form))
+
+
+def _members_page(form: AddMemberForm, status: int):  # noqa: ANN202
     members = service.members_of(g.site)
     people = linking.members_people(g.site)
     return render_template(
@@ -79,7 +84,7 @@ def members():
         clashes=linking.role_clashes(g.site) if members else [],
         access_words=linking.access_words,
         confirm=ConfirmForm(),
-    ), form_status(form)
+    ), status
 
 
 @site_bp.post("/members/<int:membership_id>")
@@ -88,7 +93,14 @@ def update_member(membership_id: int):
     membership = get_for_site_or_404(Membership, membership_id)
     form = MemberForm()
     if form.validate_on_submit():
-        clashes = service.update_member(membership, form.role.data, form.is_sponsor.data)
+        try:
+            clashes = service.update_member(
+                membership, form.role.data, form.is_sponsor.data, granted_by=current_user
+            )
+        except ServiceError as error:  # making oneself sponsor
+            db.session.rollback()
+            flash(error.message, "error")
+            return _members_page(AddMemberForm(formdata=None), 422)
         db.session.commit()
         note = f"{membership.user.name} is now {linking.access_words(membership)}."
         flash(f"{note} {_clash_message(clashes)}".strip())

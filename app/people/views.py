@@ -22,6 +22,7 @@ from app.core.audit import history_for, record_event
 from app.core.downloads import download
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
 from app.core.forms import ConfirmForm
+from app.core.numbers import arg_int
 from app.core.web import form_status
 from app.extensions import db
 from app.people import bp, service
@@ -49,7 +50,7 @@ def index():
     flt = service.PeopleFilter(
         text=request.args.get("q", "").strip()[:100],
         category=request.args.get("category", ""),
-        group_id=request.args.get("group", type=int),
+        group_id=arg_int("group"),
         engagement=request.args.get("engagement", ""),
     )
     groups = service.groups_with_counts(g.site)
@@ -189,12 +190,14 @@ def erase(person_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            account = erase_person_and_account(person, current_user)
+            account, report = erase_person_and_account(person, current_user)
         except ServiceError as error:
             flash(error.message, "error")
             return redirect(url_for("sites.people.show", person_id=person.id))
         db.session.commit()
-        flash("The person's name and contact details have been erased everywhere.")
+        flash(
+            "The person's name and contact details have been erased everywhere. " + report.summary()
+        )
         if account is not None:
             flash("Their user account has been deactivated: they can no longer sign in.")
         return redirect(url_for("sites.people.index"))

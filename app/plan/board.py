@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app.core.numbers import whole_number
 from app.extensions import db
 from app.plan import rag as rules
 from app.plan.models import TASK_STATUSES, Task
@@ -85,7 +86,7 @@ class Filters:
             owner=args.get("owner", ""),
             status=args.get("status", "") if args.get("status", "") in TASK_STATUSES else "",
             rag=args.get("rag", "") if args.get("rag", "") in RAG_FILTERS else "",
-            phase=args.get("phase", "") if args.get("phase", "").isdigit() else "",
+            phase=args.get("phase", "") if whole_number(args.get("phase"), 1, 99) else "",
             overdue=flag("overdue"),
             due_soon=flag("due_soon"),
             essential=flag("essential"),

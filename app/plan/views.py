@@ -20,6 +20,7 @@ from app.core.access import can, get_for_site_or_404, require_site_role
 from app.core.dates import today, uk_date
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
 from app.core.forms import ConfirmForm
+from app.core.numbers import arg_int
 from app.core.web import form_status
 from app.extensions import db, htmx
 from app.plan import board as boards
@@ -49,7 +50,7 @@ def _plan_page(create_form: CreatePlanForm | None = None, status: int = 200):
         return render_template("plan/empty.html", form=form), status
     filters = boards.Filters.from_args(request.args)
     # `?edit=<id>` shows that one row as a form: the Edit link's target without JavaScript.
-    edit_id = request.args.get("edit", type=int) if can("editor") else None
+    edit_id = arg_int("edit") if can("editor") else None
     owners = service.owner_choices(g.site)
     tasks = boards.load_tasks(g.site)
     board = boards.build_board(tasks, today(), filters, keep={edit_id} if edit_id else None)
@@ -83,10 +84,10 @@ def _row_fragment(task_id: int, editing: bool):
 
 @bp.get("/plan")
 def index():
-    if htmx and request.args.get("row", type=int) is not None:
-        return _row_fragment(request.args.get("row", type=int), editing=False)
-    if htmx and can("editor") and request.args.get("edit", type=int) is not None:
-        return _row_fragment(request.args.get("edit", type=int), editing=True)
+    if htmx and arg_int("row") is not None:
+        return _row_fragment(arg_int("row"), editing=False)
+    if htmx and can("editor") and arg_int("edit") is not None:
+        return _row_fragment(arg_int("edit"), editing=True)
     return _plan_page()
 
 
@@ -212,7 +213,7 @@ def new_task():
     require_site_role("editor")
     form = _task_form(None)
     if request.method == "GET":
-        form.phase.data = request.args.get("phase", 1, type=int)
+        form.phase.data = arg_int("phase", 1)
     if form.validate_on_submit():
         try:
             task = service.add_task(g.site, form.changes(), today())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from app.core.numbers import whole_number
 from app.portfolio.service import (
     NO_PLAN,
     PHASES,
@@ -59,7 +60,7 @@ def parse_filters(args: dict, follows_any: bool) -> Filters:
         view=view,
         region=args.get("region", "").strip(),
         status=args.get("status", "") if args.get("status", "") in SERVICE_STATUSES else "",
-        phase=int(phase) if phase.isdigit() and int(phase) in PHASES else None,
+        phase=whole_number(phase) if whole_number(phase) in PHASES else None,
         rag=args.get("rag", "") if args.get("rag", "") in RAG_FILTERS else "",
         q=args.get("q", "").strip()[:100],
         attention=args.get("attention") == "1",

@@ -8,6 +8,7 @@ from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, 
 from wtforms.validators import DataRequired, Length
 
 from app.core.forms import UKDateField
+from app.core.numbers import whole_number
 from app.risks.models import IMPACT_WORDS, LIKELIHOOD_WORDS, SEVERITIES
 from app.risks.service import EntryDetails, statuses_for
 from app.toolkit import get_toolkit
@@ -21,9 +22,8 @@ def _int_or_raw(value: object) -> object:
     if isinstance(value, int):
         return value
     text = str(value).strip()
-    if text.lstrip("-").isdigit():
-        return int(text)
-    return text
+    number = whole_number(text)
+    return number if number is not None else text
 
 
 class ScoreField(SelectField):

@@ -136,7 +136,7 @@ class RaidEntry(Audited, VersionedMixin, TimestampMixin, db.Model):
         return bool(self.is_active and self.review_on and self.review_on < on)
 
 
-class Mitigation(Audited, TimestampMixin, db.Model):
+class Mitigation(Audited, VersionedMixin, TimestampMixin, db.Model):
     """An action that lowers a risk (or resolves an issue), optionally a task in the plan."""
 
     __tablename__ = "raid_mitigations"

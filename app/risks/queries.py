@@ -10,6 +10,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import joinedload
 
 from app.core.dates import today
+from app.core.numbers import whole_number
 from app.extensions import db
 from app.risks.models import ACTIVE_STATUSES, ALL_STATUSES, KINDS, Mitigation, RaidEntry
 from app.risks.scoring import BANDS, BANDS_BY_KEY, SCORE_MAX, SCORE_MIN, band_for
@@ -50,7 +51,7 @@ class Filters:
         return cls(
             kind=kind if kind in KINDS else "",
             status=status if status in ALL_STATUSES or status == "active" else "",
-            owner=owner if owner == "none" or owner.isdigit() else "",
+            owner=owner if owner == "none" or whole_number(owner, minimum=1) else "",
             band=band if band in BANDS_BY_KEY else "",
         )
 

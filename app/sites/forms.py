@@ -9,7 +9,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from app.core.forms import NumberField, UKDateField
+from app.core.forms import UKDateField, WholeNumberField
 from app.sites.models import NATIONS, SERVICE_STATUSES, SITE_ROLE_CHOICES
 from app.sites.service import SiteDetails
 
@@ -33,12 +33,12 @@ class SiteForm(FlaskForm):
         description="Who pays for the service.",
         validators=[Length(max=200)],
     )
-    population_50_plus = NumberField(
+    population_50_plus = WholeNumberField(
         "Population aged 50 and over",
         description="Leave blank if you do not know it yet; Phase 3 works it out.",
         validators=[
             Optional(),
-            NumberRange(min=1, message="Population must be a whole number above 0."),
+            NumberRange(1, 100_000_000, "Population must be a whole number above 0."),
         ],
     )
     service_status = SelectField(

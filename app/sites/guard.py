@@ -10,6 +10,8 @@ from app.sites import site_bp
 from app.sites.models import Membership, Site
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# A member's own settings on a site (their calendar link): any member may post them.
+MEMBER_ENDPOINTS: set[str] = set()
 
 
 @site_bp.url_value_preprocessor
@@ -49,6 +51,7 @@ def check_site_access():
     view = current_app.view_functions.get(request.endpoint or "")
     sponsor_action = is_sponsor_action(view) and membership and membership.is_sponsor
     read_only = not role_at_least(role, "editor")
-    if request.method not in SAFE_METHODS and read_only and not sponsor_action:
+    own_setting = request.endpoint in MEMBER_ENDPOINTS and membership is not None
+    if request.method not in SAFE_METHODS and read_only and not (sponsor_action or own_setting):
         deny("read-only role", site.id)
     return None

@@ -83,7 +83,23 @@ def update_site(site: Site, details: SiteDetails) -> Site:
     return site
 
 
-def add_member(site: Site, email: str, role: str, is_sponsor: bool = False) -> Membership:
+def check_sponsor_grant(granted_by: User | None, member_user_id: int) -> None:
+    """Sponsorship comes from an administrator or another manager: never from oneself.
+
+    A manager who could make themselves sponsor could request and sign their own gateway.
+    """
+    if granted_by is None or granted_by.is_admin:
+        return
+    if granted_by.id == member_user_id:
+        raise ServiceError(
+            "You cannot make yourself the sponsor. Ask another manager or an administrator.",
+            field="is_sponsor",
+        )
+
+
+def add_member(
+    site: Site, email: str, role: str, is_sponsor: bool = False, granted_by: User | None = None
+) -> Membership:
     """Give an existing account access; the member is linked to their People entry."""
     if role not in SITE_ROLES:
         raise ServiceError("Choose viewer, editor or manager.", field="role")
@@ -94,7 +110,7 @@ def add_member(site: Site, email: str, role: str, is_sponsor: bool = False) -> M
             "site's members page.",
             field="email",
         )
-    return _add(site, user, role, is_sponsor)[0]
+    return _add(site, user, role, is_sponsor, granted_by)[0]
 
 
 def _link(membership: Membership) -> list[RoleClash]:
@@ -106,12 +122,16 @@ def _link(membership: Membership) -> list[RoleClash]:
     return clashes
 
 
-def _add(site: Site, user: User, role: str, is_sponsor: bool) -> tuple[Membership, list[RoleClash]]:
+def _add(
+    site: Site, user: User, role: str, is_sponsor: bool, granted_by: User | None
+) -> tuple[Membership, list[RoleClash]]:
     existing = db.session.scalar(
         select(Membership).where(Membership.site_id == site.id, Membership.user_id == user.id)
     )
     if existing is not None:
         raise ServiceError(f"{user.name} is already a member of this site.", field="email")
+    if is_sponsor:
+        check_sponsor_grant(granted_by, user.id)
     membership = Membership(site_id=site.id, user_id=user.id, role=role, is_sponsor=is_sponsor)
     db.session.add(membership)
     db.session.flush()
@@ -141,17 +161,21 @@ def invite_member(
     if role not in SITE_ROLES:
         raise ServiceError("Choose viewer, editor or manager.", field="role")
     user, created = invite_user(email, name)
-    membership, clashes = _add(site, user, role, is_sponsor)
+    membership, clashes = _add(site, user, role, is_sponsor, invited_by)
     url = None
     if created:
         _invitation, url = create_invitation(user, invited_by=invited_by, site_id=site.id)
     return Invited(membership, url, clashes)
 
 
-def update_member(membership: Membership, role: str, is_sponsor: bool) -> list[RoleClash]:
+def update_member(
+    membership: Membership, role: str, is_sponsor: bool, granted_by: User | None = None
+) -> list[RoleClash]:
     """Change access; a new manager or sponsor fills the matching project-team role if free."""
     if role not in SITE_ROLES:
         raise ServiceError("Choose viewer, editor or manager.", field="role")
+    if is_sponsor and not membership.is_sponsor:
+        check_sponsor_grant(granted_by, membership.user_id)
     membership.role = role
     membership.is_sponsor = is_sponsor
     db.session.flush()

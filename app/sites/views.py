@@ -6,6 +6,7 @@ from app.core.access import require_global_role, require_site_role
 from app.core.audit import AuditEvent
 from app.core.dates import utcnow
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
+from app.core.numbers import arg_int
 from app.core.web import form_status
 from app.extensions import db
 from app.sites import bp, guard, service, site_bp  # noqa: F401 - guard registers the checks
@@ -72,7 +73,7 @@ def settings():
 def history():
     from app.sites.history import describe, last_steering_group
 
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = arg_int("page", 1, minimum=1, maximum=1_000_000)
     since_steering = request.args.get("since") == "steering"
     steering_at = last_steering_group(g.site.id, utcnow())
     base = select(AuditEvent).where(

@@ -1,7 +1,7 @@
 """PID versions keep a fingerprint of the agreed content
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-11-28 08:45:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0016"
-down_revision = '0014'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 

@@ -84,6 +84,15 @@ RULES: dict[tuple[str, str], dict] = {
     ("sites.history", "GET"): SITE_READ,
     # Meetings and the action log
     ("sites.meetings.index", "GET"): SITE_READ,
+    # A member's own calendar link: every member (viewers too) may make and stop theirs.
+    ("sites.meetings.calendar_link", "GET"): SITE_READ,
+    ("sites.meetings.calendar_link", "POST"): expect(
+        LOGIN, 403, ALLOWED, ALLOWED, ALLOWED, 403, ALLOWED
+    ),
+    ("sites.meetings.revoke_calendar_link", "GET"): SITE_READ,
+    ("sites.meetings.revoke_calendar_link", "POST"): expect(
+        LOGIN, 403, ALLOWED, ALLOWED, ALLOWED, 403, ALLOWED
+    ),
     ("sites.meetings.new", "GET"): SITE_READ,
     ("sites.meetings.new", "POST"): SITE_WRITE,
     ("sites.meetings.series", "GET"): SITE_READ,

@@ -1,4 +1,6 @@
-"""Signing in and out, passwords, lockout and the end of sessions."""
+"""Signing in and out, passwords, throttling and the end of sessions."""
+
+import re
 
 import pytest
 from sqlalchemy import select
@@ -35,17 +37,59 @@ def test_failed_logins_are_logged_without_the_password(client, make_user) -> Non
     assert "secret-guess-123" not in stored
 
 
-def test_ten_failures_lock_the_email_for_fifteen_minutes(client, make_user, time_machine) -> None:
+def _login_from(client, address, email, password):
+    token = csrf_token(client, "/login")
+    return client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": token},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def test_failures_slow_sign_in_down_with_growing_delays(client, make_user, time_machine) -> None:
     user = make_user()
     time_machine.move_to("2026-11-23 10:00:00+00:00", tick=False)
-    for _ in range(10):
-        _login(client, user.email, "wrong-password-x")
-    locked = _login(client, user.email, PASSWORD)
-    assert locked.status_code == 429
-    assert "locked for 15 minutes" in locked.get_data(as_text=True)
+    for _ in range(5):  # the free allowance: each answered at once
+        assert _login_from(client, "10.0.0.1", user.email, "wrong-password-x").status_code == 200
+    waits = []
+    for _ in range(4):
+        refused = _login_from(client, "10.0.0.1", user.email, PASSWORD)
+        assert refused.status_code == 429
+        waits.append(int(re.search(r"Wait (\d+) seconds?", refused.get_data(as_text=True))[1]))
+        time_machine.shift(waits[-1])
+        _login_from(client, "10.0.0.1", user.email, "wrong-password-x")
+    assert waits == [1, 2, 4, 8]  # doubling, never a fixed lock
+    time_machine.shift(16)
+    assert _login_from(client, "10.0.0.1", user.email, PASSWORD).status_code == 302
 
-    time_machine.move_to("2026-11-23 10:16:00+00:00", tick=False)
-    assert _login(client, user.email, PASSWORD).status_code == 302
+
+def test_a_stranger_cannot_keep_the_owner_out(client, make_user, time_machine) -> None:
+    user = make_user()
+    time_machine.move_to("2026-11-23 10:00:00+00:00", tick=False)
+    for attempt in range(40):  # a guesser spread over many addresses, every two seconds
+        _login_from(client, f"10.9.{attempt}.1", user.email, "wrong-password-x")
+        time_machine.shift(2)
+    time_machine.shift(30)  # the most the account as a whole is ever slowed down
+    owner = _login_from(client, "192.168.1.20", user.email, PASSWORD)
+    assert owner.status_code == 302
+
+
+def test_failed_sign_ins_keep_no_email_and_unknown_emails_cost_a_hash(
+    client, make_user, monkeypatch
+) -> None:
+    from app.accounts import service
+
+    calls = []
+    real_check = service.check_password_hash
+    monkeypatch.setattr(
+        service, "check_password_hash", lambda *args: calls.append(1) or real_check(*args)
+    )
+    make_user()
+    _login(client, "typed.by.someone@example.nhs.uk", "a-guess-1234")
+    assert calls == [1]  # the same work as a known email: no timing difference to list accounts
+    for table in db.metadata.sorted_tables:
+        for row in db.session.execute(table.select()):
+            assert "typed.by.someone" not in " ".join(str(v) for v in row)
 
 
 def test_logout_ends_the_session_even_if_the_cookie_is_replayed(client, make_user) -> None:

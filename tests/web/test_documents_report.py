@@ -83,7 +83,7 @@ def test_report_preview_prints_and_rejects_a_bad_date(client, site_world) -> Non
     page = client.get(f"/sites/{site.id}/documents/steering-report")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert '<style media="print">' in html
+    assert '<style media="print" nonce=' in html
     assert "No KPI figures are recorded yet" in html
     bad = client.get(f"/sites/{site.id}/documents/steering-report?since=31/02/2026")
     assert bad.status_code == 422
