@@ -221,5 +221,6 @@ RULES.update(
         ("portfolio.index", "GET"): SUPPORT_ONLY,
         ("portfolio.export", "GET"): SUPPORT_ONLY,
         ("portfolio.follow", "POST"): expect(LOGIN, 403, 403, 403, 403, ALLOWED, ALLOWED),
+        ("portfolio.follow_region", "POST"): expect(LOGIN, 403, 403, 403, 403, ALLOWED, ALLOWED),
     }
 )
