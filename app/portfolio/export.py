@@ -35,6 +35,11 @@ COLUMNS = [
     ("Lead contact", 26),
     ("Lead email", 30),
     ("Lead phone", 16),
+    ("Overall status", 14),
+    ("Schedule", 12),
+    ("Risks", 12),
+    ("Engagement", 12),
+    ("Data", 12),
 ]
 RAG_COLUMN = 7
 
@@ -71,6 +76,8 @@ def _row(r: PortfolioRow, phase_names: dict[int, str]) -> list:
         safe_text(r.lead_name),
         safe_text(r.lead_email),
         safe_text(r.lead_phone),
+        r.overall_name,
+        *(rating.name for rating in r.ratings.values()),
     ]
 
 
