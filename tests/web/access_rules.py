@@ -224,3 +224,6 @@ RULES.update(
         ("portfolio.follow_region", "POST"): expect(LOGIN, 403, 403, 403, 403, ALLOWED, ALLOWED),
     }
 )
+
+# Site search: whoever reads the site may search it.
+RULES.update({("sites.search.index", "GET"): SITE_READ})
