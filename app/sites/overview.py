@@ -11,6 +11,8 @@ from importlib import import_module
 from app.sites.models import Site
 
 PANELS: list[tuple[str, str]] = [
+    # The first two are shown full width, above the others: the gateway, then the plan.
+    ("gateways/_overview_panel.html", "app.gateways.overview:overview_panel"),
     ("plan/_overview_panel.html", "app.plan.board:overview_panel"),
     ("people/_overview_panel.html", "app.people.coverage:coverage_summary"),
     ("meetings/_overview_panel.html", "app.meetings.queries:overview_panel"),
