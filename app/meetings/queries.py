@@ -142,6 +142,17 @@ def load_action(site_id: int, action_id: int) -> Action | None:
     )
 
 
+def load_actions(site_id: int, action_ids: list[int]) -> list[Action]:
+    """Several of a site's actions in one query (ids from elsewhere are ignored)."""
+    return list(
+        db.session.scalars(
+            select(Action)
+            .where(Action.id.in_(action_ids), Action.site_id == site_id)
+            .options(*_action_options())
+        )
+    )
+
+
 # ---- For other features (names are a contract) ----
 
 

@@ -94,6 +94,7 @@ RULES: dict[tuple[str, str], dict] = {
     ("sites.meetings.actions", "GET"): SITE_READ,
     ("sites.meetings.actions", "POST"): SITE_WRITE,
     ("sites.meetings.set_action_status", "POST"): SITE_WRITE,
+    ("sites.meetings.save_action_statuses", "POST"): SITE_WRITE,
     ("sites.meetings.edit_action", "GET"): SITE_READ,
     ("sites.meetings.edit_action", "POST"): SITE_WRITE,
     # RAID log (risks). Deleting routes come last in app/risks/views.py so the matrix

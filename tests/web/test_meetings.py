@@ -231,3 +231,36 @@ def test_pages_run_a_fixed_number_of_queries(editor_client, site_world, count_qu
         counts.append((len(listing), len(one), len(log)))
     print("query counts (list, meeting, action log):", counts)
     assert counts[0] == counts[1], counts
+
+
+def test_the_action_log_saves_every_changed_row_with_one_button(
+    editor_client, site_world, meeting_world
+) -> None:
+    world = meeting_world(site_world["site"])
+    base = _base(site_world)
+    action = world["action"]
+    other = Action(site_id=site_world["site"].id, description="Book the room")
+    db.session.add(other)
+    db.session.commit()
+    page = editor_client.get(f"{base}/actions").get_data(as_text=True)
+    assert page.count(">Save status changes<") == 1 and ">Save<" not in page
+    token = csrf_token(editor_client, f"{base}/actions")
+    data = {
+        "csrf_token": token,
+        f"status-{action.id}": "done",
+        f"version-{action.id}": action.version,
+        f"status-{other.id}": "open",  # unchanged
+        f"version-{other.id}": other.version,
+    }
+    response = editor_client.post(f"{base}/actions/statuses?status=open", data=data)
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        "/actions?status=open"
+    )
+    db.session.expire_all()
+    assert db.session.get(Action, action.id).status == "done"
+    assert db.session.get(Action, other.id).status == "open"
+    # The same page submitted again is stale for the changed row: 409, nothing saved.
+    data[f"status-{action.id}"] = "dropped"
+    assert editor_client.post(f"{base}/actions/statuses", data=data).status_code == 409
+    db.session.expire_all()
+    assert db.session.get(Action, action.id).status == "done"
