@@ -93,7 +93,9 @@ def test_monthly_series_to_issued_minutes_and_action_log(page, live_server, seed
     assert_no_axe_violations(page)
 
     # The action log: both actions, one marked done inline.
-    page.get_by_role("navigation", name="Site sections").get_by_role("link", name="Meetings").click()
+    page.get_by_role("navigation", name="Site sections").get_by_role(
+        "link", name="Meetings"
+    ).click()
     page.get_by_role("link", name="Open the action log").click()
     expect(page.get_by_role("heading", name="Action log")).to_be_visible()
     rows = page.locator("#action-log tbody tr")

@@ -87,3 +87,34 @@ def test_long_task_names_wrap_onto_two_lines() -> None:
     assert len(lines) == 2 and not lines[-1].endswith("…")
     assert wrap_label("word " * 60)[-1].endswith("…")
     assert build_charts([], date(2026, 1, 1)) == [] and by_month([]) == []
+
+
+def test_heat_map_cells_link_to_their_risks(site_world, client) -> None:
+    from app.risks.models import RaidEntry
+
+    site = site_world["site"]
+    db.session.add_all(
+        [
+            RaidEntry(site_id=site.id, kind="risk", title="No nurse", likelihood=4, impact=5),
+            RaidEntry(site_id=site.id, kind="risk", title="No room", likelihood=2, impact=2),
+            RaidEntry(
+                site_id=site.id,
+                kind="risk",
+                title="Mitigated",
+                likelihood=4,
+                impact=5,
+                residual_likelihood=1,
+                residual_impact=2,
+            ),
+        ]
+    )
+    db.session.commit()
+    sign_in(client, site_world["viewer"])
+    html = client.get(f"/sites/{site.id}/risks").get_data(as_text=True)
+    assert f'href="/sites/{site.id}/risks?cell=4-5&amp;status=open#log"' in html
+    listed = client.get(f"/sites/{site.id}/risks?cell=4-5&status=open").get_data(as_text=True)
+    log = listed[listed.index('id="raid-log"') :]
+    assert "No nurse" in log and "No room" not in log and "Mitigated" not in log
+    assert 'id="cell-filter"' in listed
+    ignored = client.get(f"/sites/{site.id}/risks?cell=9-9").get_data(as_text=True)
+    assert 'id="cell-filter"' not in ignored and "No room" in ignored
