@@ -264,3 +264,16 @@ def test_the_action_log_saves_every_changed_row_with_one_button(
     assert editor_client.post(f"{base}/actions/statuses", data=data).status_code == 409
     db.session.expire_all()
     assert db.session.get(Action, action.id).status == "done"
+
+
+def test_minutes_actions_appear_only_once_the_meeting_has_started(
+    editor_client, site_world, meeting_world
+) -> None:
+    world = meeting_world(site_world["site"])
+    base = _base(site_world)
+    future = editor_client.get(f"{base}/meetings/{world['future'].id}").get_data(as_text=True)
+    assert "Issue minutes" not in future and 'id="minutes-later"' in future
+    assert "Minutes as a Word document" not in future
+    past = editor_client.get(f"{base}/meetings/{world['past'].id}").get_data(as_text=True)
+    assert "Issue minutes" in past and "Write minutes for Progress" in past
+    assert "Change this item" in past  # move and remove sit in one menu a row
