@@ -12,7 +12,7 @@ from app.core.dates import today
 from app.core.errors import StaleEdit
 from app.extensions import db
 from app.kpis import bp, service
-from app.kpis.charts import run_chart_svg
+from app.kpis.charts import mini_run_chart, run_chart_svg
 from app.kpis.forms import KpiGridForm, KpiImportForm, KpiTargetsForm
 from app.kpis.imports import (
     FileUnreadable,
@@ -45,7 +45,20 @@ def _period_or_404(key: str) -> Period:
 def index():
     series = service.all_series(g.site.id)
     rows = [service.summary_row(s) for s in series]
-    return render_template("kpis/index.html", rows=rows, periods=service.recorded_periods(series))
+    minis = {
+        s.kpi.number: mini_run_chart(
+            s.labels,
+            s.percents,
+            chart_id=f"kpi-mini-{s.kpi.number}",
+            name=s.kpi.short_name,
+            median=s.run.median,
+        )
+        for s in series
+        if len(s.values) >= 2
+    }
+    return render_template(
+        "kpis/index.html", rows=rows, minis=minis, periods=service.recorded_periods(series)
+    )
 
 
 def _chart(series: service.KpiSeries, view: str, **size) -> str:
