@@ -118,3 +118,23 @@ def test_heat_map_cells_link_to_their_risks(site_world, client) -> None:
     assert 'id="cell-filter"' in listed
     ignored = client.get(f"/sites/{site.id}/risks?cell=9-9").get_data(as_text=True)
     assert 'id="cell-filter"' not in ignored and "No room" in ignored
+
+
+def test_needs_shows_results_inputs_and_versions_one_at_a_time(
+    site_world, client, save_needs
+) -> None:
+    from app.needs.inputs import NeedsInputs
+
+    site = site_world["site"]
+    sign_in(client, site_world["viewer"])
+    first = client.get(f"/sites/{site.id}/needs").get_data(as_text=True)
+    assert 'id="inputs"' in first and 'id="results"' not in first  # nothing saved: figures
+    save_needs(site, NeedsInputs(population_total=184_000))
+    results = client.get(f"/sites/{site.id}/needs").get_data(as_text=True)
+    assert 'id="results"' in results and 'id="inputs"' not in results
+    assert 'id="history"' not in results and 'aria-current="page">Results<' in results
+    inputs = client.get(f"/sites/{site.id}/needs?show=inputs").get_data(as_text=True)
+    assert 'id="inputs"' in inputs and 'id="results"' not in inputs
+    versions = client.get(f"/sites/{site.id}/needs?show=versions").get_data(as_text=True)
+    assert 'id="history"' in versions and "(current)" in versions
+    assert len(versions) < len(results) + len(inputs)
