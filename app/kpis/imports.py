@@ -146,7 +146,9 @@ def export_workbook(series: list[KpiSeries], site_name: str) -> bytes:
             sheet.append(
                 [
                     item.kpi.number,
-                    period_of(value).key,
+                    # A month as a real date (it imports again as that month); a quarter
+                    # keeps its "2025-Q1" key, which a date could not say.
+                    period_of(value).key if value.period_kind == "quarter" else value.period_start,
                     value.numerator,
                     value.denominator,
                     round(value.percent, 1),
@@ -154,6 +156,8 @@ def export_workbook(series: list[KpiSeries], site_name: str) -> bytes:
                     item.target,
                 ]
             )
+    for cell in sheet["B"][1:]:
+        cell.number_format = "MMM YYYY"
     for index, width in enumerate((6, 10, 12, 13, 12, 48, 8), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     about = book.create_sheet("About")

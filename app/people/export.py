@@ -100,8 +100,12 @@ def people_xlsx(people: list[Person], site_name: str) -> bytes:
     sheet = workbook.active
     sheet.title = "People"
     sheet.append([heading for _key, heading in COLUMNS])
+    added = [key for key, _heading in COLUMNS].index("added_on")
     for person in people:
-        sheet.append(person_row(person))
+        row: list = person_row(person)
+        row[added] = person.added_on  # a real date in the workbook (the CSV keeps dd/mm/yyyy)
+        sheet.append(row)
+        sheet.cell(row=sheet.max_row, column=added + 1).number_format = "DD/MM/YYYY"
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"

@@ -33,7 +33,7 @@ COLUMNS = [
     ("Impact after", 10),
     ("Score after", 10),
     ("Band after", 12),
-    ("Mitigations", 10),
+    ("Mitigations", 50),
     ("Severity", 10),
     ("Action being taken", 40),
     ("Who decides", 24),
@@ -56,7 +56,7 @@ def _band_name(band: Band | None) -> str:
     return band.name if band else ""
 
 
-def _row(entry: RaidEntry, mitigations: int, on: date) -> list:
+def _row(entry: RaidEntry, mitigations: str, on: date) -> list:
     return [
         entry.kind_name,
         safe_text(entry.title),
@@ -75,7 +75,7 @@ def _row(entry: RaidEntry, mitigations: int, on: date) -> list:
         entry.residual_impact,
         entry.residual_score,
         _band_name(entry.residual_band),
-        mitigations if entry.kind in ("risk", "issue") else None,
+        safe_text(mitigations) if entry.kind in ("risk", "issue") else None,
         SEVERITIES.get(entry.severity or "", ""),
         safe_text(entry.action),
         safe_text(entry.decider),
@@ -85,7 +85,8 @@ def _row(entry: RaidEntry, mitigations: int, on: date) -> list:
     ]
 
 
-def entries_workbook(entries: list[tuple[RaidEntry, int]], on: date) -> bytes:
+def entries_workbook(entries: list[tuple[RaidEntry, str]], on: date) -> bytes:
+    """The log, one row an entry; each pair is (entry, its mitigation actions as text)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "RAID log"

@@ -109,6 +109,22 @@ def list_entries(site_id: int, filters: Filters) -> list[tuple[RaidEntry, int]]:
     return [(entry, count) for entry, count in db.session.execute(query).unique()]
 
 
+def mitigation_texts(entry_ids: list[int]) -> dict[int, str]:
+    """Each entry's mitigation actions as one text ("; " between them, "(done)" marked),
+    for the spreadsheet: a reader wants what is being done, not how many things. One query."""
+    if not entry_ids:
+        return {}
+    rows = db.session.execute(
+        select(Mitigation.entry_id, Mitigation.description, Mitigation.done)
+        .where(Mitigation.entry_id.in_(entry_ids))
+        .order_by(Mitigation.entry_id, Mitigation.id)
+    ).all()
+    texts: dict[int, list[str]] = {}
+    for entry_id, description, done in rows:
+        texts.setdefault(entry_id, []).append(description + (" (done)" if done else ""))
+    return {entry_id: "; ".join(parts) for entry_id, parts in texts.items()}
+
+
 @dataclass
 class HeatMap:
     """Open risks counted by likelihood (rows, 5 at the top) and impact (columns)."""
