@@ -71,3 +71,24 @@ def test_kpi_workbook_holds_months_as_dates_and_imports_again(site_world, client
     assert sheet["B2"].value == datetime(2026, 3, 1) and sheet["B2"].number_format == "MMM YYYY"
     rows, problems = read_rows("kpis.xlsx", response.data)
     assert not problems and rows[0].period.key == "2026-03"
+
+
+def test_needs_workbook_stores_a_value_beside_every_formula(site_world, client, save_needs) -> None:
+    from app.needs.inputs import Admissions, NeedsInputs
+
+    site = site_world["site"]
+    save_needs(
+        site,
+        NeedsInputs(population_total=184_000, admissions={"hip": Admissions(400, 20, 400)}),
+    )
+    sign_in(client, site_world["viewer"])
+    response = client.get(f"/sites/{site.id}/needs.xlsx")
+    sheet = load_workbook(BytesIO(response.data))["Results"]
+    header = [c.value for c in sheet[1]]
+    assert header[4] == "Value (stored)"
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    formulas = [r for r in rows if str(r[1]).startswith("=")]
+    assert len(formulas) == 21
+    assert all(isinstance(r[4], (int, float)) for r in formulas), [r[0] for r in formulas]
+    by_label = {r[0]: r for r in rows}
+    assert by_label["Expected fragility fracture caseload a year"][4] == 2000
