@@ -138,3 +138,12 @@ def test_needs_shows_results_inputs_and_versions_one_at_a_time(
     versions = client.get(f"/sites/{site.id}/needs?show=versions").get_data(as_text=True)
     assert 'id="history"' in versions and "(current)" in versions
     assert len(versions) < len(results) + len(inputs)
+
+
+def test_member_rows_keep_their_changes_in_one_menu(site_world, client) -> None:
+    site = site_world["site"]
+    sign_in(client, site_world["manager"])
+    html = client.get(f"/sites/{site.id}/members").get_data(as_text=True)
+    rows = html.count("<tr>") - 1
+    assert html.count('class="nhsuk-details app-row-menu') == rows >= 4
+    assert html.count("nhsuk-button--warning") == rows  # each inside its row's menu
