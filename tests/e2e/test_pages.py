@@ -62,7 +62,11 @@ def test_main_pages_fit_the_screen_and_pass_axe(
     page.set_viewport_size({"width": width, "height": 900})
     SHOTS.mkdir(parents=True, exist_ok=True)
     for who, paths in [
-        ("pm@example.nhs.uk", ["/", "/plan", "/plan?q=stakeholder", "/timeline", "/search?q=dxa"]),
+        (
+            "pm@example.nhs.uk",
+            ["/", "/plan", "/plan?q=stakeholder", "/timeline", "/search?q=dxa"]
+            + ["/risks", "/actions", "/kpis", "/needs", "/members", "/documents"],
+        ),
         ("support@example.org.uk", [None]),
     ]:
         sign_in_as(who, check=False)
