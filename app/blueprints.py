@@ -36,6 +36,7 @@ from app.plan import bp as plan_bp
 from app.plan import mytasks_bp
 from app.portfolio import bp as portfolio_bp
 from app.risks import bp as risks_bp
+from app.search import bp as search_bp
 from app.sites import bp as site_admin_bp
 from app.sites import site_bp
 
@@ -51,6 +52,7 @@ SITE_FEATURES: list[Blueprint] = [
     gateways_bp,
     documents_bp,
     mail_bp,
+    search_bp,
 ]
 
 for _feature in SITE_FEATURES:

@@ -23,6 +23,7 @@ def register(registry: Registry) -> None:
         team_roles_filled,
     )
     from app.gateways.demo import demo_gateways
+    from app.gateways.overview import overview_panel
     from app.gateways.service import current_phases
 
     registry.add_gateway_check("team_roles_filled", team_roles_filled)
@@ -30,5 +31,7 @@ def register(registry: Registry) -> None:
     registry.add_gateway_check("champion_agreed", champion_agreed)
     registry.add_gateway_check("kpis_tracked", kpis_tracked)
     registry.current_phases = current_phases
+    # first on the overview, full width: where the current gateway stands
+    registry.add_panel("gateways/_overview_panel.html", overview_panel, order=5)
     # last: its demo sign-offs snapshot what the other features' demos created
     registry.add_demo(demo_gateways, order=80)

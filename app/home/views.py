@@ -1,4 +1,4 @@
-from flask import render_template
+from flask import current_app, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
@@ -6,6 +6,7 @@ from app.core.dates import utcnow
 from app.extensions import db
 from app.home import bp
 from app.notifications.queries import for_you
+from app.portfolio import dimensions
 from app.portfolio.summary import home_summary
 from app.sites.service import current_phase_numbers, sites_for
 from app.toolkit import get_toolkit
@@ -45,4 +46,9 @@ def toolkit():
 @bp.get("/help")
 @login_required
 def help_page():
-    return render_template("home/help.html")
+    stale_days = current_app.config["STALE_SITE_DAYS"]
+    return render_template(
+        "home/help.html",
+        portfolio_rules=dimensions.rules(stale_days),
+        dimension_names=dimensions.DIMENSIONS,
+    )

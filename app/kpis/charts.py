@@ -18,6 +18,28 @@ def _fmt(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
+NICE_STEPS = (1, 2, 5, 10, 20, 25)
+
+
+def axis_range(values: list[float], extra: list[float] | None = None) -> tuple[float, float, int]:
+    """The percentage axis scaled to the data (never a fixed 0-100 that flattens a KPI of
+    a few per cent): (low, high, tick step). `extra` lines (median, target) widen the range
+    only when they sit near the data, so a far-off target cannot flatten the points."""
+    if not values:
+        return 0.0, 100.0, 20
+    lo, hi = min(values), max(values)
+    span = max(hi - lo, 2.0)
+    for v in extra or []:
+        if lo - span <= v <= hi + span:
+            lo, hi = min(lo, v), max(hi, v)
+    pad = max((hi - lo) * 0.1, 1.0)
+    lo, hi = max(0.0, lo - pad), min(100.0, hi + pad)
+    step = next((s for s in NICE_STEPS if (hi - lo) / s <= 6), 25)
+    lo = step * int(lo // step)
+    hi = min(100.0, step * -int(-hi // step))
+    return float(lo), float(max(hi, lo + step)), step
+
+
 def run_chart_svg(
     labels: list[str],
     values: list[float],
@@ -46,8 +68,12 @@ def run_chart_svg(
     def x(i: int) -> float:
         return left + (plot_w * (i + 0.5) / max(len(values), 1))
 
+    limits = [xmr.lower, xmr.upper] if xmr else []
+    near = [v for v in (centre, target, *limits) if v is not None]
+    low, high, tick_step = axis_range(values, near)
+
     def y(v: float) -> float:
-        return top + plot_h * (1 - max(0.0, min(100.0, v)) / 100)
+        return top + plot_h * (1 - (max(low, min(high, v)) - low) / (high - low))
 
     desc = _description(
         labels,
@@ -69,8 +95,8 @@ def run_chart_svg(
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
     ]
-    # Axes and gridlines every 20 percentage points.
-    for tick in range(0, 101, 20):
+    # Axes and gridlines at a step that suits the data's range.
+    for tick in range(int(low), int(high) + 1, tick_step):
         out.append(
             f'<line x1="{left}" x2="{left + plot_w}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
             f'stroke="#d8dde0" stroke-width="1"/>'
@@ -111,8 +137,15 @@ def run_chart_svg(
     if centre is not None:
         css = "kpi-mean" if xmr else "kpi-median"
         hline(centre, css, DARK, "6 4", f"{centre_name} {_fmt(centre)}%")
-    if target is not None:
+    if target is not None and low <= target <= high:
         hline(target, "kpi-target", GREEN, "10 3 2 3", f"{target_label} {_fmt(target)}%")
+    elif target is not None:  # off the scaled axis: said in words rather than squashing it
+        where = "above" if target > high else "below"
+        out.append(
+            f'<text class="kpi-target-label" x="{left + plot_w + 4}" '
+            f'y="{top + 8 if target > high else top + plot_h:.1f}" fill="{GREEN}">'
+            f"{escape(target_label)} {_fmt(target)}% ({where})</text>"
+        )
 
     if values:
         path = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
@@ -174,3 +207,49 @@ def _description(
     else:
         parts.append("No signals.")
     return " ".join(parts)
+
+
+def mini_run_chart(
+    labels: list[str], values: list[float], *, chart_id: str, name: str, median: float | None
+) -> Markup:
+    """A small run chart for the KPI index: the line, its median and the axis's ends, scaled
+    to the data. Its description says the same in words."""
+    width, height, left, right, top, bottom = 170, 54, 30, 6, 6, 8
+    low, high, _step = axis_range(values, [median] if median is not None else [])
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def x(i: int) -> float:
+        return left + plot_w * (i + 0.5) / max(len(values), 1)
+
+    def y(v: float) -> float:
+        return top + plot_h * (1 - (max(low, min(high, v)) - low) / (high - low))
+
+    desc = (
+        f"{len(values)} periods from {labels[0]} to {labels[-1]}; latest {_fmt(values[-1])}%; "
+        f"lowest {_fmt(min(values))}%, highest {_fmt(max(values))}%"
+        + (f"; median {_fmt(median)}%." if median is not None else ".")
+    )
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="kpi-mini" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" font-family="Arial, sans-serif" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'<title id="{chart_id}-title">Run chart of {escape(name)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
+        f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + plot_h}" stroke="{GREY}"/>',
+        f'<text x="{left - 3}" y="{top + 7}" font-size="9" text-anchor="end" fill="{DARK}">'
+        f"{_fmt(high)}%</text>",
+        f'<text x="{left - 3}" y="{top + plot_h}" font-size="9" text-anchor="end" fill="{DARK}">'
+        f"{_fmt(low)}%</text>",
+    ]
+    if median is not None:
+        out.append(
+            f'<line class="kpi-median" x1="{left}" x2="{left + plot_w}" y1="{y(median):.1f}" '
+            f'y2="{y(median):.1f}" stroke="{DARK}" stroke-dasharray="4 3"/>'
+        )
+    points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
+    out.append(f'<polyline points="{points}" fill="none" stroke="{BLUE}" stroke-width="2"/>')
+    out.append(
+        f'<circle cx="{x(len(values) - 1):.1f}" cy="{y(values[-1]):.1f}" r="3" fill="{BLUE}"/>'
+    )
+    out.append("</svg>")
+    return Markup("".join(out))

@@ -13,7 +13,9 @@ def export_workbook(series: list[KpiSeries], site_name: str) -> bytes:
     rows = (
         [
             item.kpi.number,
-            period_of(value).key,
+            # A month as a real date (it imports again as that month); a quarter keeps its
+            # "2025-Q1" key, which a date could not say.
+            period_of(value).key if value.period_kind == "quarter" else value.period_start,
             value.numerator,
             value.denominator,
             round(value.percent, 1),
@@ -24,7 +26,9 @@ def export_workbook(series: list[KpiSeries], site_name: str) -> bytes:
         for value in item.values
     )
     book = sheets.new_workbook(f"KPI values: {site_name}")
-    sheets.add_table_sheet(book, "KPI values", COLUMNS, rows)
+    sheet = sheets.add_table_sheet(book, "KPI values", COLUMNS, rows)
+    for cell in sheet["B"][1:]:
+        cell.number_format = "MMM YYYY"
     sheets.add_table_sheet(
         book,
         "About",

@@ -133,6 +133,10 @@ class KpiSummaryRow:
     target_met: bool | None
     signal: str  # in words, e.g. "improving: 6 points above the median (...)"
     mood: str  # improving / worsening / unusual / no signal / no data
+    # The period the shown signal ends in, and whether that is the latest one: a signal that
+    # ended months ago is history, not news (the index marks it with its date).
+    signal_period: str | None = None
+    signal_current: bool = True
 
     @property
     def met_text(self) -> str:
@@ -149,6 +153,7 @@ def summary_row(series: KpiSeries) -> KpiSummaryRow:
     if latest is not None and series.target is not None:
         better = series.kpi.higher_is_better
         target_met = latest.percent >= series.target if better else latest.percent <= series.target
+    signal_period, signal_current = None, True
     if not values:
         signal, mood = "No values yet", "no data"
     elif not series.run.signals:
@@ -157,6 +162,8 @@ def summary_row(series: KpiSeries) -> KpiSummaryRow:
         chosen = max(series.run.signals, key=lambda s: (s.end, -_PRIORITY.get(s.rule, 9)))
         signal = rules.describe(chosen, series.kpi.higher_is_better, series.labels)
         mood = rules.meaning(chosen, series.kpi.higher_is_better)
+        signal_period = series.labels[min(chosen.end, len(values) - 1)]
+        signal_current = chosen.end >= len(values) - 1
     return KpiSummaryRow(
         kpi=series.kpi,
         points=len(values),
@@ -170,6 +177,8 @@ def summary_row(series: KpiSeries) -> KpiSummaryRow:
         target_met=target_met,
         signal=signal,
         mood=mood,
+        signal_period=signal_period,
+        signal_current=signal_current,
     )
 
 

@@ -15,7 +15,7 @@ from app.core.forms import ConfirmForm
 from app.core.raster import PngUnavailable, svg_to_png
 from app.extensions import db
 from app.kpis import bp, queries, service
-from app.kpis.charts import run_chart_svg
+from app.kpis.charts import mini_run_chart, run_chart_svg
 from app.kpis.export import export_workbook
 from app.kpis.forms import KpiGridForm, KpiImportForm, KpiTargetsForm
 from app.kpis.imports import FileUnreadable, read_rows, rows_from_json, rows_to_json
@@ -43,9 +43,21 @@ def _period_or_404(key: str) -> Period:
 def index():
     series = queries.all_series(g.site.id)
     rows = [queries.summary_row(s) for s in series]
+    minis = {
+        s.kpi.number: mini_run_chart(
+            s.labels,
+            s.percents,
+            chart_id=f"kpi-mini-{s.kpi.number}",
+            name=s.kpi.short_name,
+            median=s.run.median,
+        )
+        for s in series
+        if len(s.values) >= 2
+    }
     return render_template(
         "kpis/index.html",
         rows=rows,
+        minis=minis,
         periods=queries.recorded_periods(series),
         national=fls_db_covers(g.site.nation),
     )

@@ -6,6 +6,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.audit import Audited
+from app.core.dates import utcnow
 from app.core.db import TimestampMixin, VersionedMixin
 from app.extensions import db
 from app.people.models import Group, Person
@@ -69,6 +70,11 @@ class Meeting(Audited, VersionedMixin, TimestampMixin, db.Model):
         cascade="all, delete-orphan",
         order_by="(AgendaItem.position, AgendaItem.id)",
     )
+
+    @property
+    def has_started(self) -> bool:
+        """Minutes (and issuing them) only make sense once the meeting has begun."""
+        return self.starts_at <= utcnow()
 
     @property
     def kind_name(self) -> str:

@@ -109,6 +109,41 @@ def set_action_status(action_id: int):
     return redirect(safe_next(request.referrer, url_for("sites.meetings.actions")))
 
 
+@bp.post("/actions/statuses")
+def save_action_statuses():
+    """The action log's one Save: every row whose status changed, checked against its
+    version (a row someone else changed meanwhile gets the 409 page, nothing is saved)."""
+    wanted = {}
+    for key, value in request.form.items():
+        if key.startswith("status-") and key[7:].isdigit() and value in ACTION_STATUSES:
+            wanted[int(key[7:])] = value
+    actions = queries.load_actions(g.site.id, list(wanted)) if wanted else []
+    changed = [a for a in actions if a.status != wanted[a.id]]
+    for action in changed:
+        version = optional_int(request.form.get(f"version-{action.id}"))
+        check_version(version, action.version, _stale(action, wanted[action.id]))
+    try:
+        for action in changed:
+            details = service.ActionDetails(
+                description=action.description,
+                owner_id=action.owner_id,
+                due_date=action.due_date,
+                task_id=action.task_id,
+                status=wanted[action.id],
+            )
+            service.update_action(action, details, today())
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("sites.meetings.actions"))
+    db.session.commit()
+    count = len(changed)
+    flash(f"Saved {count} change{'' if count == 1 else 's'}." if count else "Nothing changed.")
+    status, owner = request.args.get("status"), request.args.get("owner")
+    args = {k: v for k, v in (("status", status), ("owner", owner)) if v is not None}
+    return redirect(url_for("sites.meetings.actions", **args))
+
+
 @bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
 def edit_action(action_id: int):
     action = get_for_site_or_404(Action, action_id, *queries.ACTION_PAGE)

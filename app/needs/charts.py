@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from markupsafe import Markup, escape
 
 from app.needs.model import NeedsResults, approx
@@ -36,9 +38,17 @@ def scenario_chart(results: NeedsResults) -> Markup | None:
         x += 160
     for i, (name, benefits) in enumerate(rows):
         y = TOP + i * group
+        # The scenario's whole name, on up to three lines beside its pair of bars.
+        lines = textwrap.wrap(name, 28) or [""]
+        if len(lines) > 3:
+            lines = [*lines[:2], lines[2][:27] + "…"]
+        first_y = y + BAR_HEIGHT + 4 - 6 * (len(lines) - 1)
+        spans = "".join(
+            f'<tspan x="{LEFT - 8}" dy="{0 if k == 0 else 12}">{escape(line)}</tspan>'
+            for k, line in enumerate(lines)
+        )
         parts.append(
-            f'<text x="{LEFT - 8}" y="{y + BAR_HEIGHT + 4}" font-size="13" '
-            f'text-anchor="end">{escape(name if len(name) <= 28 else name[:27] + "…")}</text>'
+            f'<text x="{LEFT - 8}" y="{first_y}" font-size="12" text-anchor="end">{spans}</text>'
         )
         for j, (key, _label, colour) in enumerate(SERIES):
             value = getattr(benefits, key)

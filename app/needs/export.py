@@ -11,6 +11,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from app.core import spreadsheet as sheets
 from app.core import word
 from app.core.dates import today
+from app.needs.assumptions import effective_values
 from app.needs.model import (
     AGE_BANDS,
     FRACTURE_SITES,
@@ -18,6 +19,7 @@ from app.needs.model import (
     SEXES,
     STAFF_ROLES,
     Admissions,
+    adherence,
     approx,
     band_key,
 )
@@ -77,8 +79,17 @@ def _assumptions_sheet(wb: Workbook, notes: dict[str, dict]) -> None:
 
 def _results_sheet(wb: Workbook, state: NeedsState, ref: dict[str, str]) -> None:
     ws = wb.create_sheet("Results")
+    # Column E stores each formula's value as a number: openpyxl cannot calculate, and a
+    # viewer that does not recalculate would otherwise show the formulas' cells blank.
     sheets.append_row(
-        ws, ["Result", "Spreadsheet formula", "Figure on the web page", "How it is worked out"]
+        ws,
+        [
+            "Result",
+            "Spreadsheet formula",
+            "Figure on the web page",
+            "How it is worked out",
+            "Value (stored)",
+        ],
     )
     results = state.results()
     figures = results.figures
@@ -133,15 +144,40 @@ def _results_sheet(wb: Workbook, state: NeedsState, ref: dict[str, str]) -> None
         if key in figures:
             figure = figures[key]
             shown = figure.display if figure.value is not None else figure.missing
-            sheets.append_row(ws, [figure.label, sheets.Formula(formula), shown, figure.formula])
+            stored = _stored(figure.value)
+            row = [figure.label, sheets.Formula(formula), shown, figure.formula, stored]
+            sheets.append_row(ws, row)
         else:
             label, value, words = extra[key]
+            if value is None:
+                value = _extra_value(key, state, figures)
             unit = "WTE" if key.startswith(("nurse", "admin")) else ""
             shown = "" if value is None else approx(value, unit)
-            sheets.append_row(ws, [label, sheets.Formula(formula), shown, words])
+            sheets.append_row(ws, [label, sheets.Formula(formula), shown, words, _stored(value)])
     sheets.style_header(ws)
     ws.column_dimensions["A"].width = 52
     ws.column_dimensions["D"].width = 80
+    ws.column_dimensions["E"].width = 16
+    for cell in ws["E"][1:]:
+        cell.number_format = "#,##0.00"
+
+
+def _stored(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+def _extra_value(key: str, state: NeedsState, figures: dict) -> float | None:
+    """The two results the page does not list as figures, worked out as their formulas are."""
+    if key == "adherence":
+        values = effective_values(state.overrides)
+        return adherence(values["target_followup"], values)
+    if key == "hip_cost_5y":
+        hip = state.inputs.admissions.get("hip")
+        hips = figures["hip_5y"].value if "hip_5y" in figures else None
+        if hip is None or hips is None or hip.los_days is None or hip.cost_per_bed_day is None:
+            return None
+        return hips * hip.los_days * hip.cost_per_bed_day
+    return None
 
 
 def needs_workbook(site: Site, state: NeedsState, notes: dict[str, dict]) -> bytes:

@@ -87,6 +87,9 @@ def _stale(state: service.NeedsState, what: str) -> StaleEdit:
     )
 
 
+SECTIONS = {"results": "Results", "inputs": "Figures for this site", "versions": "Saved versions"}
+
+
 @bp.route("/needs", methods=["GET", "POST"])
 def index():
     state = service.current_state(g.site)
@@ -110,10 +113,17 @@ def index():
                 db.session.commit()
                 flash("Needs figures saved. The results below use them.")
                 return redirect(url_for("sites.needs.index") + "#results")
+    # Results, the figures and the saved versions are three views of one page (plain links,
+    # no JavaScript); a site with nothing saved yet starts on the figures.
+    show = request.args.get("show", "")
+    if form.is_submitted() or show not in SECTIONS:
+        show = "inputs" if form.is_submitted() or state.version is None else "results"
     return render_template(
         "needs/index.html",
         form=form,
-        history=service.history(g.site),
+        show=show,
+        sections=SECTIONS,
+        history=service.history(g.site) if show == "versions" else [],
         **_context(state),
     ), (422 if form.is_submitted() and form.has_errors else form_status(form))
 

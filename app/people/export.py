@@ -65,5 +65,12 @@ def people_csv(people: list[Person]) -> bytes:
 def people_xlsx(people: list[Person], site_name: str) -> bytes:
     book = sheets.new_workbook(f"People – {site_name}")
     columns = [(heading, width) for (_key, heading), width in zip(COLUMNS, WIDTHS, strict=True)]
-    sheets.add_table_sheet(book, "People", columns, map(person_row, people))
+    added = [key for key, _heading in COLUMNS].index("added_on")
+
+    def row(person: Person) -> list:
+        values: list = person_row(person)
+        values[added] = person.added_on  # a real date in the workbook (the CSV keeps dd/mm/yyyy)
+        return values
+
+    sheets.add_table_sheet(book, "People", columns, map(row, people))
     return sheets.workbook_bytes(book)

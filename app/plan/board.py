@@ -76,6 +76,7 @@ class Filters:
     overdue: bool = False
     due_soon: bool = False
     essential: bool = False
+    q: str = ""  # words every listed task contains (title, notes or owner's name)
 
     @classmethod
     def from_args(cls, args) -> Filters:  # noqa: ANN001 - a MultiDict
@@ -90,6 +91,7 @@ class Filters:
             overdue=flag("overdue"),
             due_soon=flag("due_soon"),
             essential=flag("essential"),
+            q=" ".join(args.get("q", "").split())[:100],
         )
 
     @property
@@ -123,7 +125,16 @@ class Filters:
             and task.status not in ("complete", "not_applicable")
         ):
             return False
-        return not (self.essential and not task.essential)
+        if self.essential and not task.essential:
+            return False
+        return not self.q or matches_text(task, self.q)
+
+
+def matches_text(task: Task, q: str) -> bool:
+    """Every word of `q` appears in the task's title, notes or owner's name (any case)."""
+    owner = task.owner.name if task.owner is not None and not task.owner.erased else ""
+    haystack = f"{task.title} {task.notes} {owner}".casefold()
+    return all(word in haystack for word in q.casefold().split())
 
 
 def task_view(task: Task, today: date) -> TaskView:

@@ -1,16 +1,28 @@
-"""Geometry of the server-drawn Gantt chart: phases as bands, tasks as bars, a today line."""
+"""Geometry of the server-drawn Gantt chart: phases as bands, tasks as bars, a today line.
+
+The chart is drawn in parts (a phase, or a slice of a long one), each with its own month
+axis, so a printed page never shows bars without the months above them and a part never
+splits across pages. On a phone the same tasks read as a list by month (`by_month`).
+"""
 
 from __future__ import annotations
 
+import math
+import textwrap
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from app.plan.board import PhaseView, TaskView
 
 WIDTH = 1060
-LABEL_WIDTH = 330
-ROW = 20
-HEADER = 34
+LABEL_WIDTH = 360
+LINE = 15  # one line of a task's name
+ROW = 22
+HEADER = 38  # the month axis
+LABEL_CHARS = 54  # characters a line of a task's name holds at 13px in LABEL_WIDTH
+MAX_LINES = 2
+MIN_LABEL_GAP = 72  # pixels a month label ("Sep 2026" at 13px) needs
+PART_ROWS = 24  # tasks in one part: about half an A4 landscape page
 
 
 @dataclass
@@ -22,6 +34,12 @@ class Bar:
     x: float = 0
     width: float = 0
     diamond: bool = False
+    lines: list[str] = field(default_factory=list)
+    height: int = ROW
+
+    @property
+    def mid(self) -> float:
+        return self.y + self.height / 2
 
 
 @dataclass
@@ -32,6 +50,7 @@ class Chart:
     bars: list[Bar] = field(default_factory=list)
     months: list[tuple[float, str]] = field(default_factory=list)
     today_x: float | None = None
+    title: str = ""
 
     @property
     def width(self) -> int:
@@ -42,7 +61,43 @@ class Chart:
         return LABEL_WIDTH
 
 
-def build_chart(board: list[PhaseView], today: date) -> Chart | None:
+def wrap_label(text: str) -> list[str]:
+    """A task's name on at most two lines; only a very long name loses its end."""
+    lines = textwrap.wrap(text, LABEL_CHARS) or [""]
+    if len(lines) > MAX_LINES:
+        lines = lines[:MAX_LINES]
+        lines[-1] = lines[-1][: LABEL_CHARS - 1].rstrip() + "…"
+    return lines
+
+
+def _months(start: date, end: date, x_of) -> list[tuple[float, str]]:  # noqa: ANN001
+    """Month gridlines, labelled "Jul 2026" as often as they fit without overlapping."""
+    months = []
+    month = start
+    while month < end:
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    step_px = (x_of(end) - x_of(start)) / max(len(months), 1)
+    every = max(1, math.ceil(MIN_LABEL_GAP / max(step_px, 1)))
+    right = WIDTH - MIN_LABEL_GAP + 8  # a label must not run off the chart's right edge
+    return [
+        (x_of(m), f"{m:%b %Y}" if i % every == 0 and x_of(m) <= right else "")
+        for i, m in enumerate(months)
+    ]
+
+
+def _parts(board: list[PhaseView]) -> list[tuple[PhaseView, list[TaskView], bool]]:
+    """(phase, its tasks in this part, whether this part continues the phase)."""
+    parts = []
+    for phase in board:
+        tasks = phase.all_tasks
+        for i in range(0, len(tasks), PART_ROWS):
+            parts.append((phase, tasks[i : i + PART_ROWS], i > 0))
+    return parts
+
+
+def build_charts(board: list[PhaseView], today: date) -> list[Chart]:
+    """One chart per phase (long phases in slices), all on the same time scale."""
     dates = [
         d
         for phase in board
@@ -51,42 +106,66 @@ def build_chart(board: list[PhaseView], today: date) -> Chart | None:
         if d
     ]
     if not dates:
-        return None
+        return []
     start = min(dates).replace(day=1)
     last = max(max(dates), today)
     end = (last.replace(day=1) + timedelta(days=32)).replace(day=1)
     span = max((end - start).days, 1)
-    scale = (WIDTH - LABEL_WIDTH - 10) / span
+    scale = (WIDTH - LABEL_WIDTH - 24) / span
 
     def x_of(day: date) -> float:
         return round(LABEL_WIDTH + (day - start).days * scale, 1)
 
-    chart = Chart(start=start, end=end, height=0)
-    y = HEADER
-    for phase in board:
-        if not phase.all_tasks:
-            continue
-        band = Bar(y=y, label=phase.phase.label, phase=phase)
+    months = _months(start, end, x_of)
+    today_x = x_of(today) if start <= today <= end else None
+    charts = []
+    for phase, views, continued in _parts(board):
+        chart = Chart(start=start, end=end, height=0, months=months, today_x=today_x)
+        chart.title = phase.phase.label + (" (continued)" if continued else "")
+        band = Bar(y=HEADER, label=chart.title, phase=phase, lines=[chart.title])
         if phase.start and phase.end:
             band.x, band.width = x_of(phase.start), max(x_of(phase.end) - x_of(phase.start), 2)
         chart.bars.append(band)
-        y += ROW + 4
-        for view in phase.all_tasks:
+        y = HEADER + ROW + 4
+        for view in views:
             task = view.task
-            bar = Bar(y=y, label=task.title, view=view, diamond=task.milestone)
+            lines = wrap_label(task.title)
+            bar = Bar(
+                y=y,
+                label=task.title,
+                view=view,
+                diamond=task.milestone,
+                lines=lines,
+                height=ROW + LINE * (len(lines) - 1),
+            )
             first = task.start_date or task.due_date
             if first and task.due_date:
                 bar.x = x_of(first)
                 bar.width = max(x_of(task.due_date + timedelta(days=1)) - bar.x, 3)
             chart.bars.append(bar)
-            y += ROW
-        y += 6
-    chart.height = y + 10
-    month, count = start, 0
-    label_every = 1 + span // 500  # about a label a month on short plans, fewer on long ones
-    while month < end:
-        chart.months.append((x_of(month), f"{month:%b %y}" if count % label_every == 0 else ""))
-        month, count = (month + timedelta(days=32)).replace(day=1), count + 1
-    if start <= today <= end:
-        chart.today_x = x_of(today)
-    return chart
+            y += bar.height
+        chart.height = y + 8
+        charts.append(chart)
+    return charts
+
+
+@dataclass
+class MonthGroup:
+    label: str  # "July 2026", or "No due date"
+    views: list[TaskView] = field(default_factory=list)
+
+
+def by_month(board: list[PhaseView]) -> list[MonthGroup]:
+    """The tasks by the month they are due, in date order (undated ones last)."""
+    views = [v for phase in board for v in phase.all_tasks]
+    dated = sorted((v for v in views if v.task.due_date), key=lambda v: v.task.due_date)
+    groups: list[MonthGroup] = []
+    for view in dated:
+        label = f"{view.task.due_date:%B %Y}"
+        if not groups or groups[-1].label != label:
+            groups.append(MonthGroup(label))
+        groups[-1].views.append(view)
+    undated = [v for v in views if not v.task.due_date]
+    if undated:
+        groups.append(MonthGroup("No due date", undated))
+    return groups

@@ -33,7 +33,7 @@ from app.plan.forms import (
 )
 from app.plan.history import task_history
 from app.plan.models import TASK_STATUSES, Task
-from app.plan.timeline import build_chart
+from app.plan.timeline import build_charts, by_month
 from app.toolkit import get_toolkit
 
 
@@ -306,7 +306,12 @@ def timeline():
     tasks = boards.load_tasks(g.site)
     board = boards.build_board(tasks, today())
     return render_template(
-        "plan/timeline.html", board=board, chart=build_chart(board, today()), today_=today()
+        "plan/timeline.html",
+        board=board,
+        charts=build_charts(board, today()),
+        months=by_month(board),
+        phase_labels={p.phase.number: p.phase.label for p in board},
+        today_=today(),
     )
 
 

@@ -31,6 +31,11 @@ COLUMNS = [
     ("Lead contact", 26),
     ("Lead email", 30),
     ("Lead phone", 16),
+    ("Overall status", 14),
+    ("Schedule", 12),
+    ("Risks", 12),
+    ("Engagement", 12),
+    ("Data", 12),
 ]
 RAG_COLUMN = 7
 
@@ -61,6 +66,8 @@ def _row(r: PortfolioRow, phase_names: dict[int, str]) -> list:
         r.lead_name,
         r.lead_email,
         r.lead_phone,
+        r.overall_name,
+        *(rating.name for rating in r.ratings.values()),
     ]
 
 

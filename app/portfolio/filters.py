@@ -6,16 +6,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from app.core.numbers import whole_number
-from app.portfolio.service import (
-    NO_PLAN,
-    PHASES,
-    RAG_NAMES,
-    RAG_ORDER,
-    STATUS_SHORT,
-    PortfolioRow,
-)
+from app.portfolio.dimensions import BAND_MEANINGS, BANDS, STATUS_NAMES
+from app.portfolio.service import PHASES, RAG_NAMES, RAG_ORDER, STATUS_SHORT, PortfolioRow
 from app.sites.models import SERVICE_STATUSES
-from app.toolkit.vocabulary import RAG_LABELS
 
 
 @dataclass
@@ -46,7 +39,8 @@ class Filters:
         return items
 
 
-RAG_FILTERS = {**RAG_LABELS, "none": NO_PLAN}
+# The overall status's severity bands, worst first, as the filter offers them.
+RAG_FILTERS = {(band or "none"): f"{STATUS_NAMES[band]} ({BAND_MEANINGS[band]})" for band in BANDS}
 
 
 def parse_filters(args: dict, follows_any: bool) -> Filters:
@@ -82,7 +76,7 @@ def apply_filters(rows: list[PortfolioRow], filters: Filters) -> list[PortfolioR
         if (not filters.region or r.region == filters.region)
         and (not filters.status or r.status == filters.status)
         and (filters.phase is None or r.phase == filters.phase)
-        and (not filters.rag or r.rag == wanted_rag)
+        and (not filters.rag or r.overall == wanted_rag)
         and (not q or q in r.name.casefold() or q in r.organisation.casefold())
         and (not filters.attention or r.needs_attention)
     ]
@@ -100,7 +94,7 @@ SORT_KEYS = {
         list(SERVICE_STATUSES).index(r.status) if r.status in SERVICE_STATUSES else 9
     ),
     "phase": lambda r: r.phase,
-    "rag": lambda r: RAG_ORDER.index(r.rag),
+    "rag": lambda r: RAG_ORDER.index(r.overall),
     "essential": _ratio,
     "overdue": lambda r: r.overdue,
     "signoff": lambda r: r.last_signoff_at,
@@ -141,7 +135,7 @@ class Summary:
 def summarise(rows: list[PortfolioRow], phase_names: dict[int, str], stale_days: int) -> Summary:
     statuses = Counter(r.status for r in rows)
     phases = Counter(r.phase for r in rows)
-    rags = Counter(r.rag for r in rows)
+    rags = Counter(r.overall for r in rows)
     with_needs = [
         r
         for r in rows
@@ -153,7 +147,7 @@ def summarise(rows: list[PortfolioRow], phase_names: dict[int, str], stale_days:
         by_phase=[(p, phase_names.get(p, f"Phase {p}"), phases[p]) for p in PHASES],
         by_rag=[(rag, RAG_NAMES[rag], rags[rag]) for rag in RAG_ORDER],
         attention=sum(r.needs_attention for r in rows),
-        red=sum(r.rag == "red" for r in rows),
+        red=sum(r.overall == "red" for r in rows),
         stale=sum(r.stale for r in rows),
         review_waiting=sum(r.review_phase is not None for r in rows),
         population_50_plus=sum(r.population_50_plus or 0 for r in with_needs),
@@ -166,3 +160,9 @@ def summarise(rows: list[PortfolioRow], phase_names: dict[int, str], stale_days:
 
 def regions(rows: list[PortfolioRow]) -> list[str]:
     return sorted({r.region for r in rows if r.region})
+
+
+def region_counts(rows: list[PortfolioRow]) -> list[tuple[str, int]]:
+    """Each region with its number of sites, for a first visit's "support your region"."""
+    counts = Counter(r.region for r in rows if r.region)
+    return sorted(counts.items())

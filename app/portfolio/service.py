@@ -13,10 +13,10 @@ few hundred sites) and already fetched, so they cost no query.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.core.audit import AuditEvent
@@ -28,9 +28,11 @@ from app.needs.models import NeedsVersion
 from app.people.models import Group, GroupMember, Person
 from app.plan.models import Task
 from app.plan.rag import sql_flags  # the one definition of "effectively red / amber"
+from app.portfolio import dimensions
 from app.portfolio.models import SiteFollow
+from app.risks.models import ACTIVE_STATUSES, RaidEntry
 from app.sites.models import Site
-from app.toolkit.vocabulary import RAG_LABELS, current_phase, gateway_phase_numbers, rag_ladder
+from app.toolkit.vocabulary import current_phase, gateway_phase_numbers, rag_ladder
 
 PHASES = gateway_phase_numbers()
 # The three kinds of service in the charity's own words (the sites form has longer labels).
@@ -38,9 +40,8 @@ STATUS_SHORT = {"new": "New", "developing": "Developing", "improving": "Improvin
 LEAD_ROLE = "project-manager"
 # History rows that are changes to a site's content (not logins, denied requests, exports).
 CHANGE_ACTIONS = ("create", "update", "delete")
-NO_PLAN = "No plan"
-RAG_ORDER = (*RAG_LABELS, None)
-RAG_NAMES = {**RAG_LABELS, None: NO_PLAN}
+RAG_ORDER = dimensions.BANDS
+RAG_NAMES = dimensions.STATUS_NAMES
 
 
 @dataclass
@@ -69,6 +70,17 @@ class PortfolioRow:
     population_50_plus: int | None
     hip_fractures_prevented_5y: int | None
     followed: bool
+    # The plan's own roll-up above is kept for the workbook; the page leads with these.
+    ratings: dict[str, dimensions.Rating] = field(default_factory=dict)
+    overall: str | None = None
+
+    @property
+    def overall_name(self) -> str:
+        return RAG_NAMES[self.overall]
+
+    @property
+    def overall_colour(self) -> str:
+        return dimensions.TAG_COLOURS.get(self.overall or "", "grey")
 
     @property
     def status_name(self) -> str:
@@ -84,7 +96,7 @@ class PortfolioRow:
 
     @property
     def needs_attention(self) -> bool:
-        return self.rag == "red" or self.stale or self.review_phase is not None
+        return self.overall == "red" or self.stale or self.review_phase is not None
 
 
 def _count_if(condition) -> object:  # noqa: ANN001 - SQL expression
@@ -105,6 +117,13 @@ def _tasks_subquery(today: date):  # noqa: ANN202 - SQL subquery
             _count_if(overdue).label("overdue"),
             _count_if(and_(red, Task.essential)).label("ess_red"),
             _count_if(red | amber).label("red_amber"),
+            _count_if(
+                and_(
+                    overdue,
+                    Task.essential,
+                    Task.due_date < today - timedelta(dimensions.LONG_OVERDUE_DAYS),
+                )
+            ).label("ess_long"),
         )
         .group_by(Task.site_id)
         .subquery("t")
@@ -198,11 +217,47 @@ def _needs_subquery():  # noqa: ANN202
 
 
 def _meetings_subquery(now: datetime):  # noqa: ANN202
+    """The next meeting, and the start of the last one held, per site."""
+    ahead = Meeting.ends_at >= now
     return (
-        select(Meeting.site_id.label("site_id"), func.min(Meeting.starts_at).label("starts"))
-        .where(Meeting.cancelled.is_(False), Meeting.ends_at >= now)
+        select(
+            Meeting.site_id.label("site_id"),
+            func.min(case((ahead, Meeting.starts_at))).label("starts"),
+            func.max(case((~ahead, Meeting.starts_at))).label("held"),
+        )
+        .where(Meeting.cancelled.is_(False))
         .group_by(Meeting.site_id)
         .subquery("m")
+    )
+
+
+def _risks_subquery(today: date):  # noqa: ANN202
+    """Open risks and issues by band, and reviews overdue, per site (the risks dimension)."""
+    residual = and_(
+        RaidEntry.residual_likelihood.is_not(None), RaidEntry.residual_impact.is_not(None)
+    )
+    current = case(
+        (residual, RaidEntry.residual_likelihood * RaidEntry.residual_impact),
+        else_=RaidEntry.likelihood * RaidEntry.impact,
+    )
+    risk, issue = RaidEntry.kind == "risk", RaidEntry.kind == "issue"
+    return (
+        select(
+            RaidEntry.site_id.label("site_id"),
+            _count_if(
+                or_(and_(risk, current >= 16), and_(issue, RaidEntry.severity == "critical"))
+            ).label("very_high"),
+            _count_if(
+                or_(
+                    and_(risk, current >= 10, current < 16),
+                    and_(issue, RaidEntry.severity == "high"),
+                )
+            ).label("high"),
+            _count_if(RaidEntry.review_on < today).label("reviews"),
+        )
+        .where(RaidEntry.status.in_(ACTIVE_STATUSES))
+        .group_by(RaidEntry.site_id)
+        .subquery("r")
     )
 
 
@@ -229,7 +284,12 @@ def portfolio_rows(
     """Every site with each portfolio column, in one query, ordered by name."""
     now = now or utcnow()
     t, g, s = _tasks_subquery(today), _gateways_subquery(), _signoffs_subquery()
-    lead, n, m = _lead_subquery(), _needs_subquery(), _meetings_subquery(now)
+    lead, n, m, risk = (
+        _lead_subquery(),
+        _needs_subquery(),
+        _meetings_subquery(now),
+        _risks_subquery(today),
+    )
     query = (
         select(
             Site.id,
@@ -257,6 +317,11 @@ def portfolio_rows(
             n.c.population,
             n.c.hips,
             SiteFollow.id,
+            t.c.ess_long,
+            m.c.held,
+            risk.c.very_high,
+            risk.c.high,
+            risk.c.reviews,
         )  # fmt: skip
         .outerjoin(t, t.c.site_id == Site.id)
         .outerjoin(g, g.c.site_id == Site.id)
@@ -264,6 +329,7 @@ def portfolio_rows(
         .outerjoin(m, m.c.site_id == Site.id)
         .outerjoin(lead, lead.c.site_id == Site.id)
         .outerjoin(n, n.c.site_id == Site.id)
+        .outerjoin(risk, risk.c.site_id == Site.id)
         .outerjoin(SiteFollow, and_(SiteFollow.site_id == Site.id, SiteFollow.user_id == user_id))
         .order_by(Site.name, Site.id)
     )
@@ -277,7 +343,26 @@ def portfolio_rows(
         signed = [int(v or 0) for v in r[13:after]]
         review, so_phase, so_at, next_meeting, changed = r[after : after + 5]
         lead_name, lead_email, lead_phone, population, hips, follow_id = r[after + 5 : after + 11]
+        ess_long, held = int(r[after + 11] or 0), r[after + 12]
+        very_high, high, reviews = (int(v or 0) for v in r[after + 13 : after + 16])
         days = (today - to_london(changed).date()).days if changed else None
+        phase = _current_phase(signed)
+        facts = dimensions.Facts(
+            applicable=applicable,
+            done=done,
+            overdue=overdue,
+            essential_long_overdue=ess_long,
+            red_amber=red_amber,
+            very_high_risks=very_high,
+            high_risks=high,
+            reviews_overdue=reviews,
+            days_since_meeting=(today - to_london(held).date()).days if held else None,
+            meeting_booked=next_meeting is not None,
+            days_since_change=days,
+            phase=phase,
+            has_needs=population is not None or hips is not None,
+        )
+        ratings, overall = dimensions.rate(facts, stale_days)
         rows.append(
             PortfolioRow(
                 site_id=site_id,
@@ -286,7 +371,7 @@ def portfolio_rows(
                 nation=nation,
                 region=region,
                 status=status,
-                phase=_current_phase(signed),
+                phase=phase,
                 rag=rag_ladder(applicable, done, ess_red, red_amber),
                 essential_done=ess_done,
                 essential_applicable=ess_app,
@@ -304,6 +389,8 @@ def portfolio_rows(
                 population_50_plus=population,
                 hip_fractures_prevented_5y=hips,
                 followed=follow_id is not None,
+                ratings=ratings,
+                overall=overall,
             )
         )
     return rows

@@ -38,7 +38,7 @@ def summary_context(rows: list[service.PortfolioRow]) -> dict:
         ),
         "rag": bar_chart(
             "chart-rag",
-            "Sites by overall RAG",
+            "Sites by overall status",
             [(label, n, RAG_FILLS.get(k or "", NO_PLAN_FILL)) for k, label, n in summary.by_rag],
         ),
     }

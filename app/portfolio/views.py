@@ -13,6 +13,7 @@ from app.core.downloads import download
 from app.extensions import db
 from app.portfolio import bp, service
 from app.portfolio import filters as filters_mod
+from app.portfolio.dimensions import DIMENSIONS
 from app.portfolio.export import portfolio_workbook
 from app.portfolio.models import SiteFollow
 from app.portfolio.summary import phase_names, rows_for, summary_context
@@ -71,6 +72,8 @@ def index():
         following=sum(r.followed for r in rows),
         sort_links=_sort_links(filters),
         sort_labels=SORT_LABELS,
+        dimension_names=DIMENSIONS,
+        region_offer=filters_mod.region_counts(rows) if not any(r.followed for r in rows) else [],
         **summary_context(view_rows),
     )
 
@@ -117,6 +120,31 @@ def follow(site_id: int):
     # parameters reaches the redirect.
     filters = filters_mod.parse_filters(_query_args(request.form.get("query", "")), True)
     return redirect(url_for("portfolio.index") + "?" + urlencode(filters.query_items()))
+
+
+@bp.post("/portfolio/regions/follow")
+@login_required
+def follow_region():
+    """First visit: support every site in one region at once (a starting point to trim)."""
+    require_global_role("support", "admin")
+    region = request.form.get("region", "")[:80]
+    site_ids = db.session.scalars(select(Site.id).where(Site.region == region)).all()
+    if not region or not site_ids:
+        abort(404)
+    already = set(
+        db.session.scalars(
+            select(SiteFollow.site_id).where(
+                SiteFollow.user_id == current_user.id, SiteFollow.site_id.in_(site_ids)
+            )
+        )
+    )
+    db.session.add_all(
+        SiteFollow(user_id=current_user.id, site_id=site_id)
+        for site_id in site_ids
+        if site_id not in already
+    )
+    db.session.commit()
+    return redirect(url_for("portfolio.index", view="mine"))
 
 
 def _query_args(query: str) -> dict[str, str]:

@@ -28,7 +28,7 @@ COLUMNS = [
     ("Impact after", 10),
     ("Score after", 10),
     ("Band after", 12),
-    ("Mitigations", 10),
+    ("Mitigations", 50),
     ("Severity", 10),
     ("Action being taken", 40),
     ("Who decides", 24),
@@ -43,7 +43,7 @@ def _band_name(band: Band | None) -> str:
     return band.name if band else ""
 
 
-def _row(entry: RaidEntry, mitigations: int, on: date) -> list:
+def _row(entry: RaidEntry, mitigations: str, on: date) -> list:
     return [
         entry.kind_name,
         entry.title,
@@ -72,7 +72,8 @@ def _row(entry: RaidEntry, mitigations: int, on: date) -> list:
     ]
 
 
-def entries_workbook(entries: list[tuple[RaidEntry, int]], on: date) -> bytes:
+def entries_workbook(entries: list[tuple[RaidEntry, str]], on: date) -> bytes:
+    """The log, one row an entry; each pair is (entry, its mitigation actions as text)."""
     book = sheets.new_workbook("RAID log")
     sheet = sheets.add_table_sheet(book, "RAID log", COLUMNS)
     band_index = {name: i for i, (name, _w) in enumerate(COLUMNS) if name in BAND_COLUMNS}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -41,6 +42,7 @@ class Filters:
     status: str = ""
     owner: str = ""  # a person's id, "none" for no owner, or "" for anyone
     band: str = ""
+    cell: str = ""  # "likelihood-impact" of an open risk's current score: a heat map cell
 
     @classmethod
     def from_args(cls, args) -> Filters:  # noqa: ANN001 - a MultiDict
@@ -48,16 +50,18 @@ class Filters:
         status = args.get("status", "")
         owner = args.get("owner", "")
         band = args.get("band", "")
+        cell = args.get("cell", "")
         return cls(
             kind=kind if kind in KINDS else "",
             status=status if status in ALL_STATUSES or status == "active" else "",
             owner=owner if owner == "none" or whole_number(owner, minimum=1) else "",
             band=band if band in BANDS_BY_KEY else "",
+            cell=cell if re.fullmatch(r"[1-5]-[1-5]", cell) else "",
         )
 
     @property
     def active(self) -> bool:
-        return any((self.kind, self.status, self.owner, self.band))
+        return any((self.kind, self.status, self.owner, self.band, self.cell))
 
     def as_args(self) -> dict[str, str]:
         return {k: v for k, v in vars(self).items() if v}
@@ -89,6 +93,14 @@ def list_entries(site_id: int, filters: Filters) -> list[tuple[RaidEntry, int]]:
     if filters.band:
         band = BANDS_BY_KEY[filters.band]
         query = query.where(CURRENT_SCORE.between(band.low, band.high))
+    if filters.cell:
+        likelihood, impact = (int(n) for n in filters.cell.split("-"))
+        current_likelihood, current_impact = CURRENT_LIKELIHOOD, CURRENT_IMPACT
+        query = query.where(
+            RaidEntry.kind == "risk",
+            current_likelihood == likelihood,
+            current_impact == impact,
+        )
     query = query.order_by(
         case((RaidEntry.status.in_(ACTIVE_STATUSES), 0), else_=1),
         CURRENT_SCORE.desc().nulls_last(),
@@ -96,6 +108,22 @@ def list_entries(site_id: int, filters: Filters) -> list[tuple[RaidEntry, int]]:
         RaidEntry.id.desc(),
     )
     return [(entry, count) for entry, count in db.session.execute(query).unique()]
+
+
+def mitigation_texts(entry_ids: list[int]) -> dict[int, str]:
+    """Each entry's mitigation actions as one text ("; " between them, "(done)" marked),
+    for the spreadsheet: a reader wants what is being done, not how many things. One query."""
+    if not entry_ids:
+        return {}
+    rows = db.session.execute(
+        select(Mitigation.entry_id, Mitigation.description, Mitigation.done)
+        .where(Mitigation.entry_id.in_(entry_ids))
+        .order_by(Mitigation.entry_id, Mitigation.id)
+    ).all()
+    texts: dict[int, list[str]] = {}
+    for entry_id, description, done in rows:
+        texts.setdefault(entry_id, []).append(description + (" (done)" if done else ""))
+    return {entry_id: "; ".join(parts) for entry_id, parts in texts.items()}
 
 
 @dataclass

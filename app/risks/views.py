@@ -67,7 +67,10 @@ def export():
     entries = queries.list_entries(g.site.id, queries.Filters.from_args(request.args))
     # Build before committing: a commit expires the loaded rows, and reading them again
     # would cost one query per entry.
-    workbook = entries_workbook(entries, today())
+    texts = queries.mitigation_texts([entry.id for entry, _count in entries])
+    workbook = entries_workbook(
+        [(entry, texts.get(entry.id, "")) for entry, _count in entries], today()
+    )
     record_event("export", site_id=g.site.id, detail="RAID log spreadsheet")
     db.session.commit()
     return download(workbook, site_name=g.site.name, document="raid-log", ext="xlsx")

@@ -1,14 +1,17 @@
-"""The site navigation: one list, shown for the features whose pages exist."""
+"""The site navigation: one list, shown for the features whose pages exist.
+
+Kept short enough to fit one line on a laptop, so Documents and History are never folded
+under "More": the timeline is reached from the plan and the action log from meetings (both
+highlight their parent entry).
+"""
 
 from flask import Flask, current_app, g, request, url_for
 
 SITE_NAV = (
     ("Overview", "sites.overview"),
     ("Plan", "sites.plan.index"),
-    ("Timeline", "sites.plan.timeline"),
     ("People", "sites.people.index"),
     ("Meetings", "sites.meetings.index"),
-    ("Actions", "sites.meetings.actions"),
     ("Risks", "sites.risks.index"),
     ("Gateways", "sites.gateways.index"),
     ("Needs", "sites.needs.index"),

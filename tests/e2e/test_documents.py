@@ -62,7 +62,7 @@ def test_write_check_download_agree_and_report(page, live_server, seed, sign_in_
     expect(page.get_by_text("Only the project sponsor can record")).to_be_visible()
 
     # The highlight report: printable preview, then Word.
-    page.get_by_role("button", name="Preview the report").click()
+    page.get_by_role("link", name="Open the highlight report").click()  # its own page
     expect(
         page.get_by_role("heading", level=1, name="Steering-group highlight report")
     ).to_be_visible()

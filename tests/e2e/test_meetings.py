@@ -93,7 +93,10 @@ def test_monthly_series_to_issued_minutes_and_action_log(page, live_server, seed
     assert_no_axe_violations(page)
 
     # The action log: both actions, one marked done inline.
-    page.get_by_role("navigation", name="Site sections").get_by_role("link", name="Actions").click()
+    page.get_by_role("navigation", name="Site sections").get_by_role(
+        "link", name="Meetings"
+    ).click()
+    page.get_by_role("link", name="Open the action log").click()
     expect(page.get_by_role("heading", name="Action log")).to_be_visible()
     rows = page.locator("#action-log tbody tr")
     assert rows.filter(has_text="Book the pathway mapping workshop").count() == 1
@@ -101,8 +104,8 @@ def test_monthly_series_to_issued_minutes_and_action_log(page, live_server, seed
     assert_no_axe_violations(page)
     row = page.locator("tr", has_text="Book the pathway mapping workshop")
     row.get_by_label("Status of action").select_option("done")
-    row.get_by_role("button", name="Save status").click()
-    expect(page.get_by_text("Saved: Done")).to_be_visible()  # swapped in by htmx
+    page.get_by_role("button", name="Save status changes").click()  # one Save for the table
+    expect(page.get_by_text("Saved 1 change.")).to_be_visible()
     assert_no_axe_violations(page)
 
     page.get_by_label("Status", exact=True).select_option("done")

@@ -28,7 +28,7 @@ def _world() -> dict:
         ("Dales FLS", "North West", True),
     ]:
         site = create_site(SiteDetails(name=name, organisation=f"{name} Trust", region=region))
-        due = today() - timedelta(days=5) if late else today() + timedelta(days=60)
+        due = today() - timedelta(days=40) if late else today() + timedelta(days=60)
         db.session.add(
             Task(site_id=site.id, phase=1, title="Agree the team", due_date=due, essential=True)
         )
@@ -53,7 +53,7 @@ def test_filter_open_a_site_and_come_back(page, live_server, seed, sign_in_as) -
     assert_no_axe_violations(page)
 
     page.get_by_label("Region", exact=True).select_option("London")
-    page.get_by_label("Overall RAG", exact=True).select_option("red")
+    page.get_by_label("Overall status", exact=True).select_option("red")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator("#row-count")).to_have_text("Showing 1 of 3 sites.")
     assert _site_names(page) == ["Riverside FLS"]
@@ -67,7 +67,7 @@ def test_filter_open_a_site_and_come_back(page, live_server, seed, sign_in_as) -
     expect(page.locator("#row-count")).to_have_text("Showing 1 of 3 sites.")
     assert _site_names(page) == ["Riverside FLS"]
     expect(page.get_by_label("Region", exact=True)).to_have_value("London")
-    expect(page.get_by_label("Overall RAG", exact=True)).to_have_value("red")
+    expect(page.get_by_label("Overall status", exact=True)).to_have_value("red")
 
     # Support it: the default view becomes "Sites I support".
     page.get_by_role("button", name="Support Riverside FLS").click()

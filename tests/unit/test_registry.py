@@ -12,7 +12,7 @@ def test_every_toolkit_auto_check_is_registered(app) -> None:
 
 def test_overview_panels_in_order(app) -> None:
     assert [panel.template.split("/")[0] for panel in registry().panels] == [
-        "plan", "people", "meetings", "risks", "needs", "kpis",
+        "gateways", "plan", "people", "meetings", "risks", "needs", "kpis",
     ]  # fmt: skip
 
 

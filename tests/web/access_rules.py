@@ -123,6 +123,7 @@ RULES: dict[tuple[str, str], dict] = {
     ("sites.meetings.actions", "GET"): SITE_READ,
     ("sites.meetings.actions", "POST"): SITE_WRITE,
     ("sites.meetings.set_action_status", "POST"): SITE_WRITE,
+    ("sites.meetings.save_action_statuses", "POST"): SITE_WRITE,
     ("sites.meetings.edit_action", "GET"): SITE_READ,
     ("sites.meetings.edit_action", "POST"): SITE_WRITE,
     # RAID log (risks). Deleting routes come last in app/risks/views.py so the matrix
@@ -264,6 +265,7 @@ RULES.update(
         ("portfolio.index", "GET"): SUPPORT_ONLY,
         ("portfolio.export", "GET"): SUPPORT_ONLY,
         ("portfolio.follow", "POST"): expect(LOGIN, 403, 403, 403, 403, ALLOWED, ALLOWED),
+        ("portfolio.follow_region", "POST"): expect(LOGIN, 403, 403, 403, 403, ALLOWED, ALLOWED),
     }
 )
 
@@ -281,3 +283,5 @@ RULES.update(
         ("sites.mail.index", "POST"): SITE_MANAGE_POST,
     }
 )
+# Site search: whoever reads the site may search it.
+RULES.update({("sites.search.index", "GET"): SITE_READ})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -160,7 +160,7 @@ def test_xlsx_export_reopens_and_imports_again(editor_client, site_world, add_kp
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:5] == ("KPI", "Period", "Numerator", "Denominator", "Percentage")
-    assert rows[1][:5] == (9, "2023-01", 40, 100, 40.0)
+    assert rows[1][:5] == (9, datetime(2023, 1, 1), 40, 100, 40.0)  # a real date
     reimport = _upload(editor_client, site, "kpis.xlsx", response.data, replace="y")
     assert reimport.status_code == 302
 

@@ -231,3 +231,50 @@ def test_pages_run_a_fixed_number_of_queries(editor_client, site_world, count_qu
         counts.append((len(listing), len(one), len(log)))
     print("query counts (list, meeting, action log):", counts)
     assert counts[0] == counts[1], counts
+
+
+def test_the_action_log_saves_every_changed_row_with_one_button(
+    editor_client, site_world, meeting_world
+) -> None:
+    world = meeting_world(site_world["site"])
+    base = _base(site_world)
+    action = world["action"]
+    other = Action(site_id=site_world["site"].id, description="Book the room")
+    db.session.add(other)
+    db.session.commit()
+    page = editor_client.get(f"{base}/actions").get_data(as_text=True)
+    assert page.count(">Save status changes<") == 1 and ">Save<" not in page
+    token = csrf_token(editor_client, f"{base}/actions")
+    data = {
+        "csrf_token": token,
+        f"status-{action.id}": "done",
+        f"version-{action.id}": action.version,
+        f"status-{other.id}": "open",  # unchanged
+        f"version-{other.id}": other.version,
+    }
+    response = editor_client.post(f"{base}/actions/statuses?status=open", data=data)
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        "/actions?status=open"
+    )
+    db.session.expire_all()
+    assert db.session.get(Action, action.id).status == "done"
+    assert db.session.get(Action, other.id).status == "open"
+    # The same page submitted again is stale for the changed row: 409, nothing saved.
+    data[f"status-{action.id}"] = "dropped"
+    assert editor_client.post(f"{base}/actions/statuses", data=data).status_code == 409
+    db.session.expire_all()
+    assert db.session.get(Action, action.id).status == "done"
+
+
+def test_minutes_actions_appear_only_once_the_meeting_has_started(
+    editor_client, site_world, meeting_world
+) -> None:
+    world = meeting_world(site_world["site"])
+    base = _base(site_world)
+    future = editor_client.get(f"{base}/meetings/{world['future'].id}").get_data(as_text=True)
+    assert "Issue minutes" not in future and 'id="minutes-later"' in future
+    assert "Minutes as a Word document" not in future
+    past = editor_client.get(f"{base}/meetings/{world['past'].id}").get_data(as_text=True)
+    assert "Issue minutes" in past
+    assert 'Write minutes<span class="nhsuk-u-visually-hidden"> for Progress' in past
+    assert "Change this item" in past  # move and remove sit in one menu a row

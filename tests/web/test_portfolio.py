@@ -200,18 +200,20 @@ def test_page_shows_the_columns_and_summary(world, client) -> None:
     bravo = html[html.index(f'data-site-id="{world["south"].id}"') :]
     bravo = bravo[: bravo.index("</tr>")]
     expected = ["Bravo Trust", "England, London", "Improving", "3. ", "Review waiting", "Amber"]
-    expected += ["1 of 1", "Phase 2, 9 Mar 2026", "4 May 2099", "Pat Manager", "pat@example.nhs"]
+    expected += ["1 of 1 essential done", "Phase 2 signed off 9 Mar 2026", "4 May 2099"]
+    expected += ["Pat Manager", "pat@example.nhs", 'data-rag="green"']
     for text in expected:
         assert text in bravo, text
     alpha = html[html.index(f'data-site-id="{world["north"].id}"') :]
     alpha = alpha[: alpha.index("</tr>")]
-    assert "Red" in alpha and "Stale" in alpha and "45" in alpha and "1 of 2" in alpha
+    assert 'data-rag="amber"' in alpha and "No change for 45 days" in alpha
+    assert "1 of 2 essential done" in alpha and "No meeting held or booked" in alpha
     # Summary: 2 of 3 need attention; headline figures from the 2 sites with needs figures.
     assert re.search(r'id="attention-count">2<', html)
     assert "From the needs figures of 2 of 3 sites" in html
     assert 'id="headline-population">200,000<' in html
     assert 'id="headline-hips">110<' in html
-    assert 'visually-hidden">Sites by overall rag</caption>' in html
+    assert 'visually-hidden">Sites by overall status</caption>' in html
     assert (
         html.count('role="img" aria-labelledby="chart-') == 3
         and '<title id="chart-rag-title">' in html
@@ -226,8 +228,9 @@ def test_filters_search_and_sort_live_in_the_url(world, client) -> None:
         return re.findall(r'<a href="/sites/\d+/">([^<]+)</a>', html)
 
     assert names("/portfolio") == ["Alpha FLS", "Bravo FLS", "Charlie FLS"]
-    assert names("/portfolio?rag=red") == ["Alpha FLS"]
-    assert names("/portfolio?rag=red&region=London") == []
+    assert names("/portfolio?rag=amber") == ["Alpha FLS"]
+    assert names("/portfolio?rag=green") == ["Bravo FLS"]
+    assert names("/portfolio?rag=amber&region=London") == []
     assert names("/portfolio?region=London") == ["Bravo FLS"]
     assert names("/portfolio?status=developing") == ["Charlie FLS"]
     assert names("/portfolio?phase=3") == ["Bravo FLS"]
@@ -328,8 +331,9 @@ def test_workbook_has_the_columns_fills_and_filters(world, client) -> None:
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
     assert sheet.column_dimensions["A"].width == 34
     # The filters apply to the workbook too.
-    red = load_workbook(BytesIO(client.get("/portfolio.xlsx?rag=amber").data)).active
-    assert [r[0].value for r in red.iter_rows(min_row=2)] == ["Bravo FLS"]
+    assert bravo[19:24] == ["Green", "Amber", "Green", "Green", "Green"]
+    green = load_workbook(BytesIO(client.get("/portfolio.xlsx?rag=green").data)).active
+    assert [r[0].value for r in green.iter_rows(min_row=2)] == ["Bravo FLS"]
 
 
 @pytest.mark.parametrize("path", ["/portfolio", "/portfolio.xlsx"])
@@ -455,3 +459,66 @@ def test_rows_agree_with_each_features_own_functions(app, make_user) -> None:
         headline = needs.get(site_id)
         wanted = tuple(headline) if headline else (None, None)
         assert (row.population_50_plus, row.hip_fractures_prevented_5y) == wanted
+
+
+def _booked(site) -> None:  # noqa: ANN001
+    db.session.add(
+        Meeting(
+            site_id=site.id,
+            title="Next",
+            starts_at=utcnow() + timedelta(days=7),
+            ends_at=utcnow() + timedelta(days=7, hours=1),
+        )
+    )
+
+
+def test_sites_in_different_states_get_different_statuses(make_site, make_user) -> None:
+    from app.risks.models import RaidEntry
+
+    d = today()
+    on_track, one_late, stuck, risky = (
+        make_site(name=name) for name in ("On track", "One late", "Stuck", "Risky")
+    )
+    for site in (on_track, one_late, stuck, risky):
+        _task(site, "in_progress", d + timedelta(days=40), essential=True)
+    _task(one_late, "in_progress", d - timedelta(days=2))
+    for days in (40, 10, 5):
+        _task(stuck, "not_started", d - timedelta(days=days), essential=True)
+    db.session.add(
+        RaidEntry(site_id=risky.id, kind="risk", title="No nurse", likelihood=4, impact=5)
+    )
+    for site in (on_track, one_late, risky):
+        _booked(site)
+    db.session.commit()
+    rows = {r.name: r for r in portfolio_rows(make_user(global_role="support").id, d, 30)}
+
+    def statuses(name: str) -> tuple:
+        row = rows[name]
+        return (row.overall, *(rating.status for rating in row.ratings.values()))
+
+    assert statuses("On track") == ("green", "green", "green", "green", "green")
+    assert statuses("One late") == ("green", "amber", "green", "green", "green")
+    assert statuses("Risky") == ("amber", "green", "red", "green", "green")
+    assert statuses("Stuck") == ("red", "red", "green", "red", "green")
+    assert rows["Stuck"].ratings["schedule"].reason == "Essential task over 28 days late"
+    assert rows["One late"].ratings["schedule"].reason == "1 task overdue"
+
+
+def test_a_first_visit_offers_the_sites_of_a_region_to_support(world, client) -> None:
+    support = world["support"]
+    sign_in(client, support)
+    html = client.get("/portfolio").get_data(as_text=True)
+    assert 'id="first-visit"' in html and 'name="region" value="London"' in html
+    token = csrf_token(client, "/portfolio")
+    response = client.post(
+        "/portfolio/regions/follow", data={"csrf_token": token, "region": "London"}
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith("view=mine")
+    followed = db.session.scalars(
+        db.select(SiteFollow.site_id).where(SiteFollow.user_id == support.id)
+    ).all()
+    assert followed == [world["south"].id]
+    html = client.get("/portfolio").get_data(as_text=True)
+    assert 'id="first-visit"' not in html and "Sites I support (1)" in html
+    unknown = client.post("/portfolio/regions/follow", data={"csrf_token": token, "region": "X"})
+    assert unknown.status_code == 404

@@ -130,7 +130,7 @@ def test_add_mitigation_moves_the_heat_map(world) -> None:  # noqa: ANN001
     after = client.get(world["base"]).get_data(as_text=True)
     assert '<g data-cell="4-5" data-count="0">' in after
     assert '<g data-cell="2-3" data-count="1">' in after
-    assert '<td data-cell="2-3">1 (Medium)</td>' in after
+    assert '<td data-cell="2-3"><a href=' in after and '#log">1</a> (Medium)</td>' in after
     bad = client.post(f"{world['base']}/{entry.id}/mitigations", data={"description": ""})
     assert bad.status_code == 422 and "Describe the action." in bad.get_data(as_text=True)
 

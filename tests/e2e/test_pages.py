@@ -1,0 +1,131 @@
+"""The main pages at a phone's width (390 px) and a laptop's (1366 px): no sideways scroll on
+the phone, axe clean at both; the timeline printed to A4 has its month axis on every page."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from app.accounts.service import create_user
+from app.core.dates import today
+from app.extensions import db
+from app.people.models import Person
+from app.plan.service import create_plan
+from app.risks.models import RaidEntry
+from app.sites.models import Membership
+from app.sites.service import SiteDetails, create_site
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import assert_no_axe_violations
+
+pytestmark = pytest.mark.e2e
+
+SHOTS = Path(__file__).parent.parent.parent / "instance" / "screenshots"
+MONTH_LABEL = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) 20\d\d\b")
+
+
+def _world() -> int:
+    create_user("support@example.org.uk", "Sam Patel", PASSWORD, "support")
+    manager = create_user("pm@example.nhs.uk", "Priya Shah", PASSWORD)
+    site = create_site(
+        SiteDetails(name="Riverside FLS", organisation="Riverside Trust", region="London")
+    )
+    create_site(SiteDetails(name="Dales FLS", organisation="Dales Trust", region="North West"))
+    # The toolkit's full plan, started eight months ago: some tasks done, some late.
+    create_plan(site, "new", today() - timedelta(days=240))
+    db.session.add_all(
+        [
+            Membership(site_id=site.id, user_id=manager.id, role="manager"),
+            Person(site_id=site.id, name="Morag Fairbairn", organisation="Riverside Trust"),
+            RaidEntry(site_id=site.id, kind="risk", title="No DXA slots", likelihood=4, impact=4),
+        ]
+    )
+    db.session.flush()
+    return site.id
+
+
+def _no_sideways_scroll(page) -> None:  # noqa: ANN001
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"{page.url} scrolls sideways: {widths}"
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_main_pages_fit_the_screen_and_pass_axe(
+    page, live_server, seed, sign_in_as, width: int
+) -> None:
+    site_id = seed(_world)
+    page.set_viewport_size({"width": width, "height": 900})
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for who, paths in [
+        (
+            "pm@example.nhs.uk",
+            ["/", "/plan", "/plan?q=stakeholder", "/timeline", "/search?q=dxa"]
+            + ["/risks", "/actions", "/kpis", "/needs", "/members", "/documents"],
+        ),
+        ("support@example.org.uk", [None]),
+    ]:
+        sign_in_as(who, check=False)
+        for path in paths:
+            url = "/portfolio" if path is None else f"/sites/{site_id}{path}"
+            page.goto(live_server(url))
+            expect(page.locator("h1")).to_be_visible()
+            if width == 390:
+                _no_sideways_scroll(page)
+            assert_no_axe_violations(page)
+            name = re.sub(r"\W+", "-", url).strip("-")
+            page.screenshot(path=str(SHOTS / f"{name}-{width}.png"))
+        page.context.clear_cookies()
+
+
+def test_plan_rows_stack_on_a_phone(page, live_server, seed, sign_in_as) -> None:
+    site_id = seed(_world)
+    page.set_viewport_size({"width": 390, "height": 800})
+    sign_in_as("pm@example.nhs.uk", check=False)
+    page.goto(live_server(f"/sites/{site_id}/plan"))
+    row = page.locator("table.app-plan-table tbody tr").first
+    title, owner = row.locator("th").bounding_box(), row.locator("td[data-label='Owner']")
+    # Stacked: the owner sits under the task's name, labelled, not squeezed beside it.
+    assert owner.bounding_box()["y"] >= title["y"] + title["height"] - 1
+    assert title["width"] > 300
+    label = owner.evaluate("el => getComputedStyle(el, '::before').content")
+    assert "Owner" in label
+    _no_sideways_scroll(page)
+
+
+def test_timeline_prints_a_month_axis_on_every_a4_page(
+    page, live_server, seed, sign_in_as, tmp_path: Path
+) -> None:
+    if not (shutil.which("pdfinfo") and shutil.which("pdftotext")):
+        pytest.skip("poppler-utils (pdfinfo, pdftotext) is not installed")
+    site_id = seed(_world)
+    sign_in_as("pm@example.nhs.uk", check=False)
+    page.goto(live_server(f"/sites/{site_id}/timeline"))
+    pdf = tmp_path / "timeline.pdf"
+    page.emulate_media(media="print")
+    page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    pages = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))
+    size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info.stdout)
+    assert (round(float(size.group(1))), round(float(size.group(2)))) == (842, 595)  # landscape
+    assert pages >= 2
+    texts = [
+        subprocess.run(
+            ["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for n in range(1, pages + 1)
+    ]
+    assert "Timeline" in texts[0] and "Phase 1: Start Out" in texts[0]  # not a lone heading
+    chart_pages = [t for t in texts if "Phases as a table" not in t]
+    assert len(chart_pages) >= 2
+    for number, text in enumerate(chart_pages, start=1):
+        assert MONTH_LABEL.search(text), f"page {number} has no month axis"
+    table_page = next(t for t in texts if "Phases as a table" in t)
+    assert "Manage and Lead" in table_page  # the phase table is whole on one page

@@ -1,0 +1,149 @@
+"""Pages that earn their place: the overview's gateway panel, the site navigation, the help
+page's portfolio rules, the timeline's parts and month list."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from app.extensions import db
+from app.gateways.models import Gateway, GatewayDecision
+from app.plan.models import Plan, Task
+from app.plan.timeline import build_charts, by_month, wrap_label
+from tests.conftest import sign_in
+
+
+def test_overview_shows_the_current_gateway_and_a_review_waiting(site_world, client) -> None:
+    site = site_world["site"]
+    db.session.add_all(
+        [
+            Gateway(site_id=site.id, phase=1, status="signed_off"),
+            Gateway(site_id=site.id, phase=2, status="review_requested"),
+            GatewayDecision(
+                site_id=site.id, phase=2, action="review_requested", at=datetime(2026, 4, 1, 9)
+            ),
+        ]
+    )
+    db.session.commit()
+    sign_in(client, site_world["viewer"])
+    html = client.get(f"/sites/{site.id}/").get_data(as_text=True)
+    panel = html[html.index('id="gateway-panel"') :]
+    panel = panel[: panel.index("</section>")]
+    assert "Phase 2, Define and Scope" in panel and "Ready for review" in panel
+    assert "Review waiting:" in panel and "requested on 1 Apr 2026" in panel
+    assert "The sponsor decides." in panel
+    sign_in(client, site_world["sponsor"])
+    html = client.get(f"/sites/{site.id}/").get_data(as_text=True)
+    assert "Review and decide" in html
+
+
+def test_documents_and_history_are_in_the_main_navigation(site_world, client) -> None:
+    site = site_world["site"]
+    sign_in(client, site_world["viewer"])
+    html = client.get(f"/sites/{site.id}/").get_data(as_text=True)
+    nav = html[html.index('aria-label="Site sections"') :]
+    nav = nav[: nav.index("</nav>")]
+    assert f'href="/sites/{site.id}/documents"' in nav
+    assert f'href="/sites/{site.id}/history"' in nav
+    # The timeline and the action log are reached from their parents, which stay current.
+    timeline = client.get(f"/sites/{site.id}/timeline").get_data(as_text=True)
+    assert f'href="/sites/{site.id}/plan" aria-current="page"' in timeline
+
+
+def test_help_states_each_portfolio_rule(site_world, client) -> None:
+    sign_in(client, site_world["viewer"])
+    html = client.get("/help").get_data(as_text=True)
+    for key in ("schedule", "risks", "engagement", "data", "overall"):
+        assert f'id="portfolio-{key}"' in html
+    assert "essential task is more than 28 days overdue" in html
+
+
+def test_timeline_parts_each_carry_the_month_axis(site_world, client) -> None:
+    site = site_world["site"]
+    db.session.add(Plan(site_id=site.id, start_date=date(2026, 1, 5)))
+    for i in range(30):
+        db.session.add(
+            Task(
+                site_id=site.id,
+                phase=1,
+                position=i,
+                title=f"Task {i} " + "with a long name " * (4 if i == 0 else 0),
+                start_date=date(2026, 1, 5),
+                due_date=date(2026, 7, 1 + i % 20),
+            )
+        )
+    db.session.commit()
+    sign_in(client, site_world["viewer"])
+    html = client.get(f"/sites/{site.id}/timeline").get_data(as_text=True)
+    assert html.count('class="app-gantt"') == 2  # 30 tasks: a phase in two parts
+    assert html.count(">Jan 2026<") == 2 and "Jan 26<" not in html
+    assert "Phase 1: Start Out (continued)" in html
+    assert "Tasks by month due" in html and '<h3 class="nhsuk-heading-s">July 2026</h3>' in html
+
+
+def test_long_task_names_wrap_onto_two_lines() -> None:
+    lines = wrap_label(
+        "Ask an independent group to map the patient journey from fracture to follow-up"
+    )
+    assert len(lines) == 2 and not lines[-1].endswith("…")
+    assert wrap_label("word " * 60)[-1].endswith("…")
+    assert build_charts([], date(2026, 1, 1)) == [] and by_month([]) == []
+
+
+def test_heat_map_cells_link_to_their_risks(site_world, client) -> None:
+    from app.risks.models import RaidEntry
+
+    site = site_world["site"]
+    db.session.add_all(
+        [
+            RaidEntry(site_id=site.id, kind="risk", title="No nurse", likelihood=4, impact=5),
+            RaidEntry(site_id=site.id, kind="risk", title="No room", likelihood=2, impact=2),
+            RaidEntry(
+                site_id=site.id,
+                kind="risk",
+                title="Mitigated",
+                likelihood=4,
+                impact=5,
+                residual_likelihood=1,
+                residual_impact=2,
+            ),
+        ]
+    )
+    db.session.commit()
+    sign_in(client, site_world["viewer"])
+    html = client.get(f"/sites/{site.id}/risks").get_data(as_text=True)
+    assert f'href="/sites/{site.id}/risks?cell=4-5&amp;status=open#log"' in html
+    listed = client.get(f"/sites/{site.id}/risks?cell=4-5&status=open").get_data(as_text=True)
+    log = listed[listed.index('id="raid-log"') :]
+    assert "No nurse" in log and "No room" not in log and "Mitigated" not in log
+    assert 'id="cell-filter"' in listed
+    ignored = client.get(f"/sites/{site.id}/risks?cell=9-9").get_data(as_text=True)
+    assert 'id="cell-filter"' not in ignored and "No room" in ignored
+
+
+def test_needs_shows_results_inputs_and_versions_one_at_a_time(
+    site_world, client, save_needs
+) -> None:
+    from app.needs.inputs import NeedsInputs
+
+    site = site_world["site"]
+    sign_in(client, site_world["viewer"])
+    first = client.get(f"/sites/{site.id}/needs").get_data(as_text=True)
+    assert 'id="inputs"' in first and 'id="results"' not in first  # nothing saved: figures
+    save_needs(site, NeedsInputs(population_total=184_000))
+    results = client.get(f"/sites/{site.id}/needs").get_data(as_text=True)
+    assert 'id="results"' in results and 'id="inputs"' not in results
+    assert 'id="history"' not in results and 'aria-current="page">Results<' in results
+    inputs = client.get(f"/sites/{site.id}/needs?show=inputs").get_data(as_text=True)
+    assert 'id="inputs"' in inputs and 'id="results"' not in inputs
+    versions = client.get(f"/sites/{site.id}/needs?show=versions").get_data(as_text=True)
+    assert 'id="history"' in versions and "(current)" in versions
+    assert len(versions) < len(results) + len(inputs)
+
+
+def test_member_rows_keep_their_changes_in_one_menu(site_world, client) -> None:
+    site = site_world["site"]
+    sign_in(client, site_world["manager"])
+    html = client.get(f"/sites/{site.id}/members").get_data(as_text=True)
+    rows = html.count("<tr>") - 1
+    assert html.count('class="nhsuk-details app-row-menu') == rows >= 4
+    assert html.count("nhsuk-button--warning") == rows  # each inside its row's menu
