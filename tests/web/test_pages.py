@@ -146,4 +146,7 @@ def test_member_rows_keep_their_changes_in_one_menu(site_world, client) -> None:
     html = client.get(f"/sites/{site.id}/members").get_data(as_text=True)
     rows = html.count("<tr>") - 1
     assert html.count('class="nhsuk-details app-row-menu') == rows >= 4
-    assert html.count("nhsuk-button--warning") == rows  # each inside its row's menu
+    # Removal is a link inside each row's menu, to a page that asks first (and offers to
+    # hand on what the member owns); no red button on every row.
+    assert html.count(">Remove access<") == rows
+    assert "nhsuk-button--warning" not in html
