@@ -13,6 +13,7 @@ from app.sites.models import Membership
 from app.sites.service import SiteDetails, create_site
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import assert_no_axe_violations
+from tests.fixtures.gateways import every_reason
 
 
 def _world() -> dict:
@@ -23,7 +24,7 @@ def _world() -> dict:
     db.session.add(Membership(site_id=site.id, user_id=manager.id, role="manager"))
     db.session.add(Membership(site_id=site.id, user_id=sponsor.id, role="viewer", is_sponsor=True))
     db.session.flush()
-    gateways.request_review(site, 1, manager)
+    gateways.request_review(site, 1, manager, every_reason(site, 1))
     return {"site": site.id, "token": unsubscribe_token("updates", user_id=sponsor.id)}
 
 

@@ -8,6 +8,7 @@ from app.core.dates import to_london, today, utcnow
 from app.extensions import db
 from app.gateways import service as gateways
 from app.meetings.models import Action, AgendaItem
+from tests.fixtures.gateways import every_reason
 from tests.fixtures.meetings import create_meeting
 
 
@@ -16,7 +17,9 @@ def _waiting(html: str) -> str:
 
 
 def test_the_sponsor_sees_the_review_waiting(login, site_world) -> None:
-    gateways.request_review(site_world["site"], 1, site_world["manager"])
+    gateways.request_review(
+        site_world["site"], 1, site_world["manager"], every_reason(site_world["site"], 1)
+    )
     db.session.commit()
     html = login(site_world["sponsor"]).get("/").get_data(as_text=True)
     assert "Gateway reviews to sign" in _waiting(html)
@@ -68,7 +71,9 @@ def test_home_queries_do_not_grow(
     editor = site_world["editor"]
     client = login(editor)
     me = make_person(site_world["site"], "Eddie Editor", user=editor)
-    gateways.request_review(site_world["site"], 1, site_world["manager"])
+    gateways.request_review(
+        site_world["site"], 1, site_world["manager"], every_reason(site_world["site"], 1)
+    )
     db.session.commit()
     _load(site_world["site"], me, 2, make_task)
     with count_queries() as small:
@@ -76,7 +81,7 @@ def test_home_queries_do_not_grow(
     for _ in range(3):
         site = make_site()
         add_member(site, editor, "editor", sponsor=True)
-        gateways.request_review(site, 1, site_world["manager"])
+        gateways.request_review(site, 1, site_world["manager"], every_reason(site, 1))
         _load(site, make_person(site, "Eddie Editor", user=editor), 6, make_task)
     with count_queries() as large:
         page = client.get("/")

@@ -13,12 +13,13 @@ from app.meetings.models import Action
 from app.notifications.models import MailPreference
 from app.notifications.sender import send_due
 from tests.conftest import csrf_token
+from tests.fixtures.gateways import every_reason
 from tests.fixtures.notifications import outbox, parsed
 
 
 def test_a_review_request_emails_the_sponsor_with_a_link(site_world, smtp_server) -> None:
     site = site_world["site"]
-    gateways.request_review(site, 1, site_world["manager"])
+    gateways.request_review(site, 1, site_world["manager"], every_reason(site, 1))
     db.session.commit()
     send_due()
     # The site has two sponsors (one with viewer access): each is told, nobody else.
@@ -33,7 +34,7 @@ def test_a_review_request_emails_the_sponsor_with_a_link(site_world, smtp_server
 
 def test_a_decision_emails_the_project_manager(site_world, smtp_server) -> None:
     site = site_world["site"]
-    gateways.request_review(site, 1, site_world["manager"])
+    gateways.request_review(site, 1, site_world["manager"], every_reason(site, 1))
     db.session.commit()
     gateways.send_back(site, 1, site_world["sponsor"], "The PID needs agreeing first.")
     db.session.commit()
@@ -49,7 +50,9 @@ def test_weekly_readers_and_people_who_chose_none_get_no_immediate_mail(site_wor
     db.session.add(MailPreference(user_id=site_world["sponsor"].id, frequency="weekly"))
     db.session.add(MailPreference(user_id=site_world["viewer_sponsor"].id, frequency="none"))
     db.session.commit()
-    gateways.request_review(site_world["site"], 1, site_world["manager"])
+    gateways.request_review(
+        site_world["site"], 1, site_world["manager"], every_reason(site_world["site"], 1)
+    )
     db.session.commit()
     assert outbox() == []
 
@@ -122,7 +125,9 @@ def test_unsubscribing_from_updates_sets_none(client, site_world) -> None:
     token = unsubscribe_token("updates", user_id=site_world["sponsor"].id)
     assert client.post(f"/unsubscribe/{token}").status_code == 200
     assert db.session.get(MailPreference, site_world["sponsor"].id).frequency == "none"
-    gateways.request_review(site_world["site"], 1, site_world["manager"])
+    gateways.request_review(
+        site_world["site"], 1, site_world["manager"], every_reason(site_world["site"], 1)
+    )
     db.session.commit()
     # Only the other sponsor, who did not unsubscribe, is told.
     assert [m.user_id for m in outbox()] == [site_world["viewer_sponsor"].id]
@@ -149,7 +154,9 @@ def test_a_weekly_sponsor_finds_the_review_in_the_monday_summary(app, site_world
     db.session.add(MailPreference(user_id=site_world["sponsor"].id, frequency="weekly"))
     db.session.add(MailPreference(user_id=site_world["viewer_sponsor"].id, frequency="none"))
     db.session.commit()
-    gateways.request_review(site_world["site"], 1, site_world["manager"])
+    gateways.request_review(
+        site_world["site"], 1, site_world["manager"], every_reason(site_world["site"], 1)
+    )
     db.session.commit()
     monday = today() - timedelta(days=today().weekday()) + timedelta(days=7)
     app.test_cli_runner().invoke(args=["send-reminders", "--date", monday.isoformat()])
