@@ -9,7 +9,7 @@ from flask_login import current_user
 from app.accounts.invitation_views import invitation_page
 from app.accounts.invitations import awaiting_acceptance, create_invitation
 from app.core.access import can, get_for_site_or_404, require_site_role
-from app.core.errors import ServiceError, apply_form_errors
+from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
 from app.core.forms import ConfirmForm
 from app.core.numbers import arg_int
 from app.core.web import form_status
@@ -93,6 +93,19 @@ def update_member(membership_id: int):
     membership = get_for_site_or_404(Membership, membership_id)
     form = MemberForm()
     if form.validate_on_submit():
+        check_version(
+            form.version.data,
+            membership.version,
+            StaleEdit(
+                what=f"{membership.user.name}'s access",
+                current=[("Access", linking.access_words(membership))],
+                yours=[
+                    ("Role", (form.role.data or "").capitalize()),
+                    ("Project sponsor", "Yes" if form.is_sponsor.data else "No"),
+                ],
+                back_url=url_for("sites.members"),
+            ),
+        )
         try:
             clashes = service.update_member(
                 membership, form.role.data, form.is_sponsor.data, granted_by=current_user

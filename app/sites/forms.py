@@ -107,5 +107,6 @@ class RemoveMemberForm(FlaskForm):
 
 
 class MemberForm(FlaskForm):
+    version = HiddenField()
     role = SelectField("Role", choices=SITE_ROLE_CHOICES)
     is_sponsor = BooleanField("Project sponsor")

@@ -50,7 +50,7 @@ class Site(Audited, VersionedMixin, TimestampMixin, db.Model):
         return self.id
 
 
-class Membership(Audited, TimestampMixin, db.Model):
+class Membership(Audited, VersionedMixin, TimestampMixin, db.Model):
     __tablename__ = "memberships"
     __table_args__ = (UniqueConstraint("site_id", "user_id"),)
     audit_type = "membership"

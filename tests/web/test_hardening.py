@@ -233,6 +233,7 @@ def test_a_manager_cannot_make_themselves_sponsor(login, site_world) -> None:
         data={
             "role": "manager",
             "is_sponsor": "y",
+            "version": str(mine.version),
             "csrf_token": csrf_token(client, f"/sites/{site.id}/members"),
         },
     )
@@ -248,6 +249,7 @@ def test_a_manager_cannot_make_themselves_sponsor(login, site_world) -> None:
         data={
             "role": "manager",
             "is_sponsor": "y",
+            "version": str(mine.version),
             "csrf_token": csrf_token(admin, f"/sites/{site.id}/members"),
         },
     )

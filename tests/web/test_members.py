@@ -119,7 +119,11 @@ def test_removing_a_member_says_what_they_own_and_reassigns_it(
     # Promote to create the editor's People entry through the service.
     client.post(
         f"/sites/{site.id}/members/{membership.id}",
-        data={"role": "editor", "csrf_token": csrf_token(client, f"/sites/{site.id}/members")},
+        data={
+            "role": "editor",
+            "version": str(membership.version),
+            "csrf_token": csrf_token(client, f"/sites/{site.id}/members"),
+        },
     )
     person = db.session.scalar(select(Person).where(Person.user_id == editor.id))
     make_task(site, title="Find a clinical champion", owner_id=person.id)
@@ -262,6 +266,7 @@ def test_making_a_member_manager_fills_the_project_manager_role(client, site_wor
         data={
             "role": "manager",
             "is_sponsor": "y",
+            "version": str(membership.version),
             "csrf_token": csrf_token(client, f"/sites/{site.id}/members"),
         },
         follow_redirects=True,
@@ -272,3 +277,29 @@ def test_making_a_member_manager_fills_the_project_manager_role(client, site_wor
     roles = _team_roles(site)
     assert roles["project-manager"] == ["Editor Person"]
     assert roles["project-sponsor"] == ["Editor Person"]
+
+
+def test_a_stale_change_of_access_is_a_409_and_changes_nothing(login, site_world) -> None:
+    """Two managers open the members page; the second to save is shown the first's change."""
+
+    site = site_world["site"]
+    editor = db.session.scalar(
+        select(Membership).where(
+            Membership.site_id == site.id, Membership.user_id == site_world["editor"].id
+        )
+    )
+    opened_at = editor.version
+    editor.role = "manager"  # another manager saved first
+    db.session.commit()
+    client = login(site_world["manager"])
+    response = client.post(
+        f"/sites/{site.id}/members/{editor.id}",
+        data={
+            "csrf_token": csrf_token(client, f"/sites/{site.id}/members"),
+            "version": str(opened_at),
+            "role": "viewer",
+        },
+    )
+    assert response.status_code == 409
+    db.session.refresh(editor)
+    assert editor.role == "manager"
