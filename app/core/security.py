@@ -89,12 +89,32 @@ def enforce_session_limits() -> None:
         session[SESSION_SEEN] = now
 
 
+def drop_nul_characters() -> None:
+    """Remove NUL from what a person typed or put in a link, before any view reads it.
+
+    No text needs it, PostgreSQL cannot store it (a 500 on save) and Word, Excel and
+    calendar files break on it; the other control characters are cleaned on the way out.
+    """
+    from werkzeug.datastructures import ImmutableMultiDict
+
+    for name in ("args", "form"):
+        values = getattr(request, name)
+        if any("\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
+            cleaned = [
+                (key.replace("\x00", ""), value.replace("\x00", ""))
+                for key, value in values.items(multi=True)
+            ]
+            # Werkzeug caches args and form on the request object: replace the cached copy.
+            request.__dict__[name] = ImmutableMultiDict(cleaned)
+
+
 def register_security(app: Flask) -> None:
     proxies = app.config.get("TRUSTED_PROXY_COUNT", 0)
     if proxies:
         # Behind a load balancer, the client's address (sign-in throttling) and the scheme
         # (HSTS, secure cookies) come from the X-Forwarded-* headers it sets.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    app.before_request(drop_nul_characters)
     app.before_request(enforce_session_limits)
     app.after_request(add_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import zipfile
 from xml.etree import ElementTree
@@ -25,7 +26,10 @@ from tests.fixtures.documents import build_project
 
 pytestmark = pytest.mark.app_config(WTF_CSRF_ENABLED=False)
 
-CONTROL = "\x0b\x00\x1f"
+# PostgreSQL cannot store NUL at all, so there the awkward text holds the other control
+# characters (requests lose NUL on the way in: tests/web/test_nul_input.py).
+ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgres")
+CONTROL = "\x0b\x1f" if ON_POSTGRES else "\x0b\x00\x1f"
 RTL = "خدمة الكسور"  # Arabic: right-to-left text must survive
 EMOJI = "🦴"
 AWKWARD = f"=1+1 {CONTROL}Bone\r\nclinic {RTL} {EMOJI}"

@@ -43,7 +43,7 @@ def _plan_titles(make_site, nation: str) -> list[str]:  # noqa: ANN001
     site = make_site(nation=nation)
     create_plan(site, "new", date(2026, 1, 5))
     db.session.commit()
-    return list(db.session.scalars(select(Task.title).where(Task.site_id == site.id)))
+    return sorted(db.session.scalars(select(Task.title).where(Task.site_id == site.id)))
 
 
 def test_scottish_sites_get_no_fls_db_tasks(make_site) -> None:
