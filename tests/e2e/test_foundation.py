@@ -25,7 +25,7 @@ def test_sign_in_open_site_and_sign_out(page, live_server, seed, sign_in_as) -> 
     sign_in_as("pm@example.nhs.uk")
     expect(page.get_by_role("heading", name="Your sites")).to_be_visible()
     assert_no_axe_violations(page)
-    assert page.get_by_role("link", name="Hilltop FLS").count() == 0
+    expect(page.get_by_role("link", name="Hilltop FLS")).to_have_count(0)
 
     page.get_by_role("link", name="Riverside FLS").click()
     expect(page.get_by_role("heading", level=1, name="Riverside FLS")).to_be_visible()

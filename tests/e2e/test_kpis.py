@@ -62,9 +62,9 @@ def test_enter_six_months_and_see_the_chart_and_a_signal(
     summary.get_by_role("link", name="9. Follow-up by 16 weeks").click()
     chart = page.get_by_role("img", name="KPI 9: Monitoring contact at 12 to 16 weeks: run chart")
     expect(chart).to_be_visible()
-    assert page.locator("svg .kpi-median").count() == 1
-    assert page.locator("svg .kpi-target").count() == 1
-    assert page.locator("svg .kpi-signal").count() == 6
+    expect(page.locator("svg .kpi-median")).to_have_count(1)
+    expect(page.locator("svg .kpi-target")).to_have_count(1)
+    expect(page.locator("svg .kpi-signal")).to_have_count(6)
     expect(
         page.locator("#kpi-signals").get_by_text("Improving: 6 points rising in a row")
     ).to_be_visible()

@@ -1,5 +1,6 @@
 """A project manager books a monthly steering group, runs the next meeting and chases actions."""
 
+import re
 from datetime import timedelta
 
 from playwright.sync_api import expect
@@ -51,7 +52,7 @@ def test_monthly_series_to_issued_minutes_and_action_log(page, live_server, seed
     page.get_by_label("Number of meetings").fill("6")
     page.get_by_role("button", name="Book the meetings").click()
     expect(page.get_by_text("6 meetings booked")).to_be_visible()
-    assert page.get_by_role("link", name="Monthly steering group").count() == 6
+    expect(page.get_by_role("link", name="Monthly steering group")).to_have_count(6)
     assert_no_axe_violations(page)
 
     # The next meeting: agenda from the template.
@@ -99,8 +100,8 @@ def test_monthly_series_to_issued_minutes_and_action_log(page, live_server, seed
     page.get_by_role("link", name="Open the action log").click()
     expect(page.get_by_role("heading", name="Action log")).to_be_visible()
     rows = page.locator("#action-log tbody tr")
-    assert rows.filter(has_text="Book the pathway mapping workshop").count() == 1
-    assert rows.filter(has_text="Send the PID to the reference group").count() == 1
+    expect(rows.filter(has_text="Book the pathway mapping workshop")).to_have_count(1)
+    expect(rows.filter(has_text="Send the PID to the reference group")).to_have_count(1)
     assert_no_axe_violations(page)
     row = page.locator("tr", has_text="Book the pathway mapping workshop")
     row.get_by_label("Status of action").select_option("done")
@@ -110,6 +111,7 @@ def test_monthly_series_to_issued_minutes_and_action_log(page, live_server, seed
 
     page.get_by_label("Status", exact=True).select_option("done")
     page.get_by_role("button", name="Filter").click()
+    expect(page).to_have_url(re.compile(r"status=done"))
     rows = page.locator("#action-log tbody tr")
-    assert rows.filter(has_text="Book the pathway mapping workshop").count() == 1
-    assert rows.filter(has_text="Send the PID to the reference group").count() == 0
+    expect(rows.filter(has_text="Book the pathway mapping workshop")).to_have_count(1)
+    expect(rows.filter(has_text="Send the PID to the reference group")).to_have_count(0)

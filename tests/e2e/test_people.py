@@ -119,4 +119,4 @@ def test_people_reference_group_coverage_and_csv_between_sites(
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Erase this person").click()
     expect(page.get_by_text("erased everywhere")).to_be_visible()
-    assert page.get_by_role("link", name="Margaret Hill").count() == 0
+    expect(page.get_by_role("link", name="Margaret Hill")).to_have_count(0)

@@ -93,7 +93,7 @@ def test_starters_decision_and_help(page, live_server, seed, sign_in_as) -> None
     page.get_by_label("Not enough DXA scanning capacity for the extra referrals").check()
     page.get_by_role("button", name="Add selected risks").click()
     expect(page.get_by_text("2 starter risks added")).to_be_visible()
-    assert page.locator("#raid-log tbody tr").count() == 2
+    expect(page.locator("#raid-log tbody tr")).to_have_count(2)
 
     page.get_by_role("button", name="Add a decision").click()
     page.get_by_label("Title").fill("Approve a 12-month nurse pilot")
