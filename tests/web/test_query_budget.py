@@ -1,0 +1,123 @@
+"""Every main page and document runs at most 6 SQL statements, whatever the data size.
+
+Each page is fetched on a small site and on one three times its size (tasks, people,
+meetings, risks and KPI values in proportion, from the benchmark seeder); the two counts
+must be equal and within the budget. The count includes everything the request does:
+loading the signed-in user, the site and its membership, and the page's own reads.
+"""
+
+from collections.abc import Callable
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from app.demo import seed_bench
+from app.extensions import db
+from app.meetings.models import Meeting
+from app.sites.models import Site
+from tests.conftest import sign_in
+
+STATEMENT_BUDGET = 6
+SMALL_TASKS, LARGE_TASKS = 12, 36
+
+
+def _not_yet(page: str):  # noqa: ANN202
+    """A page still over the budget: strict, so it fails the day the page is fixed."""
+    return pytest.param(page, marks=pytest.mark.xfail(strict=True, reason="over budget"))
+
+
+# Paths under /sites/<id>; {meeting} is the site's first meeting.
+SITE_PAGES = [
+    _not_yet("/"),
+    "/plan",
+    "/plan.xlsx",
+    "/timeline",
+    "/people",
+    "/coverage",
+    "/members",
+    "/meetings",
+    _not_yet("/meetings/{meeting}"),
+    "/meetings/{meeting}/agenda.docx",
+    _not_yet("/meetings/{meeting}/minutes.docx"),
+    "/actions",
+    "/risks",
+    "/risks.xlsx",
+    _not_yet("/gateways"),
+    _not_yet("/gateways/1"),
+    _not_yet("/gateways/gateway-1.docx"),
+    "/needs",
+    "/needs.xlsx",
+    "/needs-summary.docx",
+    "/kpis",
+    "/kpis.xlsx",
+    "/kpis/1",
+    "/kpis/1.png",
+    "/business-case",
+    _not_yet("/business-case/business-case.docx"),
+    "/business-case/service-specification.docx",
+    _not_yet("/documents"),
+    _not_yet("/documents/pid.docx"),
+    _not_yet("/documents/steering-report"),
+    _not_yet("/documents/steering-report.docx"),
+    _not_yet("/history"),
+]
+
+
+def _statements(client: FlaskClient, count_queries: Callable, url: str) -> int:
+    assert client.get(url).status_code == 200, url  # warm up: first-request work aside
+    with count_queries() as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries.statements)
+
+
+def _path(site: Site, page: str) -> str:
+    meeting = db.session.scalar(select(Meeting.id).where(Meeting.site_id == site.id).limit(1))
+    return f"/sites/{site.id}" + page.format(meeting=meeting)
+
+
+@pytest.fixture
+def two_sites(app, make_user) -> tuple[FlaskClient, Site, Site]:  # noqa: ANN001
+    small, large = seed_bench(1, SMALL_TASKS)[0], seed_bench(1, LARGE_TASKS)[0]
+    db.session.commit()
+    client = app.test_client()
+    sign_in(client, make_user(global_role="admin"))
+    return client, small, large
+
+
+@pytest.mark.parametrize("page", SITE_PAGES)
+def test_main_page_runs_a_fixed_few_statements(page: str, two_sites, count_queries) -> None:
+    client, small, large = two_sites
+    few = _statements(client, count_queries, _path(small, page))
+    many = _statements(client, count_queries, _path(large, page))
+    assert few == many, f"{few} statements on the small site, {many} on the large"
+    assert many <= STATEMENT_BUDGET, f"{many} statements"
+
+
+GLOBAL_PAGES = [
+    ("member", "/"),
+    pytest.param("support", "/", marks=pytest.mark.xfail(strict=True, reason="over budget")),
+    ("admin", "/portfolio"),
+    ("admin", "/portfolio.xlsx"),
+    ("support", "/portfolio"),
+]
+
+
+@pytest.mark.parametrize(("role", "page"), GLOBAL_PAGES)
+def test_pages_across_sites_run_a_fixed_few_statements(
+    role: str, page: str, app, make_user, add_member, count_queries
+) -> None:  # noqa: ANN001
+    user = make_user(global_role=None if role == "member" else role)
+    client = app.test_client()
+    counts = []
+    for added in (3, 6):  # 3 sites, then 9
+        for site in seed_bench(added, 4):
+            if role == "member":
+                add_member(site, user)
+        db.session.commit()
+        sign_in(client, user)
+        counts.append(_statements(client, count_queries, page))
+    few, many = counts
+    assert few == many, f"{few} statements with 3 sites, {many} with 9"
+    assert many <= STATEMENT_BUDGET, f"{many} statements"
