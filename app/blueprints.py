@@ -18,6 +18,7 @@ from app import (
     people,
     plan,
     risks,
+    sites,
 )
 from app.accounts import bp as accounts_bp
 from app.business_case import bp as business_case_bp
@@ -74,6 +75,7 @@ def top_level_blueprints() -> list[Blueprint]:
 
 # Features with a `register(registry)` (app/core/registry.py); create_app calls each once.
 REGISTERING_FEATURES = [
+    sites,
     people,
     plan,
     meetings,

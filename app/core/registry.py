@@ -15,6 +15,8 @@ from typing import Any
 
 from flask import current_app
 
+from app.core.history_words import HistoryWords
+
 # Callables take the feature's own objects (a Site, a Person, a DemoContext); core cannot
 # name those types without importing the features, so they are `Any` here.
 PanelContext = Callable[[Any], dict]
@@ -60,6 +62,8 @@ class Registry:
     member_linkers: list[Callable[[Any], list]] = field(default_factory=list)
     # site ids -> {site id: current phase}; the gateways feature answers it
     current_phases: Callable[[list[int]], dict[int, int]] | None = None
+    # how the change history reads each feature's records, fields, codes and ids
+    history: HistoryWords = field(default_factory=HistoryWords)
 
     def add_panel(self, template: str, context: PanelContext, *, order: int) -> None:
         self.panels.append(Panel(template, context, order))

@@ -21,3 +21,8 @@ def register(registry: Registry) -> None:
 
     registry.add_gateway_check("pid_agreed", pid_agreed, "sites.documents.index")
     registry.add_demo(demo_documents, order=70)
+    registry.history.add(
+        objects={"pid_narrative": "PID text", "pid_version": "PID version"},
+        fields={"agreed_by_id": "Agreed by"},
+        ids={"agreed_by_id": "user"},
+    )

@@ -22,3 +22,7 @@ def register(registry: Registry) -> None:
     registry.add_panel("kpis/_overview_panel.html", overview_panel, order=60)
     registry.add_gateway_check("kpis_recorded", kpis_recorded, "sites.kpis.index")
     registry.add_demo(seed_demo_kpis, bench_kpis, order=60)
+    registry.history.add(
+        objects={"kpi_value": "KPI value", "kpi_target": "KPI target"},
+        fields={"kpi_number": "KPI"},
+    )

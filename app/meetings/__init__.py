@@ -26,3 +26,38 @@ def register(registry: Registry) -> None:
     )
     registry.add_demo(seed_meetings, bench_meetings, order=30)
     registry.owned_records.append(("Action", Action, "description"))
+    _history_words(registry)
+
+
+def _history_words(registry: Registry) -> None:
+    from app.core.dates import uk_date
+    from app.core.history_words import NameSource
+    from app.meetings.models import ACTION_STATUSES, ATTENDANCE, MEETING_KINDS, Meeting
+    from app.meetings.queries import last_steering_group
+
+    registry.history.add(
+        objects={
+            "meeting": "Meeting",
+            "meeting_invitee": "Invitation",
+            "agenda_item": "Agenda item",
+            "action": "Action",
+        },
+        fields={"meeting_id": "Meeting"},
+        vocabularies={
+            ("action", "status"): ACTION_STATUSES,
+            ("meeting", "kind"): MEETING_KINDS,
+            ("meeting_invitee", "attendance"): ATTENDANCE,
+        },
+        ids={"meeting_id": "meeting"},
+    )
+    registry.history.add_names(
+        "meeting",
+        NameSource(
+            Meeting,
+            Meeting.title,
+            "a deleted meeting",
+            when=Meeting.starts_at,
+            text=lambda title, starts: f"meeting \u2018{title}, {uk_date(starts)}\u2019",
+        ),
+    )
+    registry.history.last_steering_group = last_steering_group

@@ -279,3 +279,19 @@ def reference_group_minutes_issued(site: Site) -> tuple[bool, str, str]:
 def overview_panel(site: Site) -> dict:
     open_count, overdue = action_counts(site.id, today())
     return {"next_meeting": next_meeting(site.id), "open_actions": open_count, "overdue": overdue}
+
+
+def last_steering_group(site_id: int, now: datetime):  # noqa: ANN201 - a Select
+    """A SELECT of when the last steering-group meeting before `now` started (UTC): the
+    history page's "since the last steering group" (a statement, so it can be combined)."""
+    return (
+        select(Meeting.starts_at)
+        .where(
+            Meeting.site_id == site_id,
+            Meeting.kind == "steering_group",
+            Meeting.cancelled.is_(False),
+            Meeting.starts_at < now,
+        )
+        .order_by(Meeting.starts_at.desc())
+        .limit(1)
+    )

@@ -22,3 +22,7 @@ def register(registry: Registry) -> None:
     registry.add_panel("needs/_overview_panel.html", overview_panel, order=50)
     registry.add_gateway_check("needs_entered", needs_entered, "sites.needs.index")
     registry.add_demo(demo_needs, bench_needs, order=50)
+    registry.history.add(
+        objects={"needs": "Needs figures"},
+        fields={"population_50_plus": "Population aged 50 and over"},
+    )

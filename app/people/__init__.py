@@ -28,3 +28,26 @@ def register(registry: Registry) -> None:
     registry.add_demo(demo_people, bench_people, order=10)
     registry.site_setup.append(ensure_standard_groups)
     registry.member_linkers.append(lambda membership: link_member(membership)[1])
+    _history_words(registry)
+
+
+def _history_words(registry: Registry) -> None:
+    from app.core.history_words import NameSource
+    from app.people.models import ENGAGEMENT_STATUSES, GROUP_KINDS, LEVELS, Group, Person
+
+    registry.history.add(
+        objects={"person": "Person", "group": "Group", "group_member": "Group member"},
+        fields={"owner_id": "Owner", "person_id": "Person", "group_id": "Group"},
+        vocabularies={
+            ("group", "kind"): GROUP_KINDS,
+            ("person", "engagement"): ENGAGEMENT_STATUSES,
+            ("person", "influence"): LEVELS,
+            ("person", "interest"): LEVELS,
+        },
+        ids={"owner_id": "person", "person_id": "person", "group_id": "group"},
+    )
+    registry.history.add_names(
+        "person",
+        NameSource(Person, Person.name, "a person no longer on this site", erased=Person.erased),
+    )
+    registry.history.add_names("group", NameSource(Group, Group.name, "a deleted group"))

@@ -29,3 +29,23 @@ def register(registry: Registry) -> None:
     registry.erasure_hooks.append(unassign_tasks)
     registry.owned_records.append(("Task", Task, "title"))
     registry.site_setup.append(plan_for_new_site)
+    _history_words(registry)
+
+
+def _history_words(registry: Registry) -> None:
+    from app.core.history_words import NameSource
+    from app.plan.models import RAG_VALUES, TASK_STATUSES, Task
+
+    registry.history.add(
+        objects={"plan": "Plan", "task": "Task"},
+        fields={
+            "task_id": "Linked task",
+            "predecessor_id": "Comes after",
+            "reported_rag": "Reported RAG",
+            "reported_rag_reason": "Reason for reported RAG",
+        },
+        # reported RAG is also kept on records other than tasks
+        vocabularies={("task", "status"): TASK_STATUSES, ("*", "reported_rag"): RAG_VALUES},
+        ids={"task_id": "task", "predecessor_id": "task", "author_id": "user"},
+    )
+    registry.history.add_names("task", NameSource(Task, Task.title, "a deleted task"))

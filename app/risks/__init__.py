@@ -24,3 +24,23 @@ def register(registry: Registry) -> None:
     registry.add_panel("risks/_overview_panel.html", overview_panel, order=40)
     registry.add_demo(demo_risks, bench_risks, order=40)
     registry.owned_records.append(("Log entry", RaidEntry, "title"))
+    _history_words(registry)
+
+
+def _history_words(registry: Registry) -> None:
+    from app.core.history_words import NameSource
+    from app.risks.models import ALL_STATUSES, KINDS, SEVERITIES, RaidEntry
+
+    registry.history.add(
+        objects={"raid_entry": "Risk log entry", "raid_mitigation": "Mitigation"},
+        fields={"entry_id": "Risk log entry"},
+        vocabularies={
+            ("raid_entry", "status"): ALL_STATUSES,
+            ("raid_entry", "kind"): KINDS,
+            ("raid_entry", "severity"): SEVERITIES,
+        },
+        ids={"entry_id": "entry"},
+    )
+    registry.history.add_names(
+        "entry", NameSource(RaidEntry, RaidEntry.title, "a deleted risk log entry")
+    )

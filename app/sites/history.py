@@ -3,7 +3,9 @@
 The audit table keeps codes and ids (so erasing a person leaves no name behind). This module
 turns a page of rows into sentences: "Status: Not ready → Review requested", "Owner: Grace
 Okafor", "meeting 'Steering group, 3 Mar 2026'", and "erased person" for someone erased.
-Names are loaded in one query per kind of record, whatever the number of rows.
+It knows no feature: each declares its words and names in the registry
+(`registry.history`, app/core/history_words.py). The names for a page are loaded in one
+query, whatever the number of rows and kinds of record.
 """
 
 from __future__ import annotations
@@ -13,94 +15,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Boolean, DateTime, String, cast, func, literal, null, or_, select, union_all
 
-from app.accounts.models import User
 from app.core.audit import AuditEvent
 from app.core.dates import uk_date, uk_datetime
+from app.core.history_words import HistoryWords
+from app.core.registry import registry
 from app.extensions import db
-from app.gateways.models import CRITERION_STATES, GATEWAY_STATUSES
-from app.meetings.models import ACTION_STATUSES, ATTENDANCE, MEETING_KINDS, Meeting
-from app.people.models import ENGAGEMENT_STATUSES, GROUP_KINDS, LEVELS, Group, Person
-from app.plan.models import RAG_VALUES, TASK_STATUSES, Task
-from app.risks.models import ALL_STATUSES, KINDS, SEVERITIES, RaidEntry
-from app.sites.models import SERVICE_STATUSES, SITE_ROLE_CHOICES
 from app.toolkit import get_toolkit
 
-OBJECT_NAMES = {
-    "plan": "Plan",
-    "task": "Task",
-    "meeting": "Meeting",
-    "meeting_invitee": "Invitation",
-    "agenda_item": "Agenda item",
-    "action": "Action",
-    "site": "Site",
-    "membership": "Member",
-    "kpi_value": "KPI value",
-    "kpi_target": "KPI target",
-    "raid_entry": "Risk log entry",
-    "raid_mitigation": "Mitigation",
-    "needs": "Needs figures",
-    "gateway": "Gateway",
-    "gateway_criterion": "Gateway criterion",
-    "user": "User",
-    "pid_narrative": "PID text",
-    "pid_version": "PID version",
-    "person": "Person",
-    "group": "Group",
-    "group_member": "Group member",
-}
-FIELD_LABELS = {
-    "owner_id": "Owner",
-    "person_id": "Person",
-    "user_id": "User",
-    "meeting_id": "Meeting",
-    "task_id": "Linked task",
-    "predecessor_id": "Comes after",
-    "group_id": "Group",
-    "entry_id": "Risk log entry",
-    "agreed_by_id": "Agreed by",
-    "confirmed_by_id": "Confirmed by",
-    "reported_rag": "Reported RAG",
-    "reported_rag_reason": "Reason for reported RAG",
-    "kpi_number": "KPI",
-    "population_50_plus": "Population aged 50 and over",
-    "is_sponsor": "Sponsor",
-    "criterion_key": "Criterion",
-}
-PERSON_FIELDS = {"owner_id", "person_id"}
-USER_FIELDS = {"user_id", "agreed_by_id", "confirmed_by_id", "author_id"}
-# Which record each id field points at: (kind for the lookups below).
-ID_FIELDS = {
-    **dict.fromkeys(PERSON_FIELDS, "person"),
-    **dict.fromkeys(USER_FIELDS, "user"),
-    "meeting_id": "meeting",
-    "task_id": "task",
-    "predecessor_id": "task",
-    "group_id": "group",
-    "entry_id": "entry",
-}
-# Codes stored for a field, by (object type or "*", field).
-VOCABULARIES: dict[tuple[str, str], dict] = {
-    ("task", "status"): TASK_STATUSES,
-    ("gateway", "status"): GATEWAY_STATUSES,
-    ("gateway_criterion", "state"): CRITERION_STATES,
-    ("raid_entry", "status"): ALL_STATUSES,
-    ("raid_entry", "kind"): KINDS,
-    ("raid_entry", "severity"): SEVERITIES,
-    ("action", "status"): ACTION_STATUSES,
-    ("meeting", "kind"): MEETING_KINDS,
-    ("meeting_invitee", "attendance"): ATTENDANCE,
-    ("group", "kind"): GROUP_KINDS,
-    ("person", "engagement"): ENGAGEMENT_STATUSES,
-    ("person", "influence"): LEVELS,
-    ("person", "interest"): LEVELS,
-    ("membership", "role"): dict(SITE_ROLE_CHOICES),
-    ("site", "service_status"): SERVICE_STATUSES,
-    ("*", "reported_rag"): RAG_VALUES,
-}
-# "meeting #51, person #6": the ids older labels carry, turned into names when read.
-_LABEL_ID = re.compile(r"\b(meeting|person|group|user|entry|task) #(\d+)")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 ERASED = "erased person"
@@ -115,95 +38,80 @@ class HistoryRow:
 
 
 class Names:
-    """Names for the ids on one page of history: one query per kind of record."""
+    """Names for the ids on one page of history, in one query."""
 
-    def __init__(self, site_id: int | None, events: list[AuditEvent]) -> None:
+    def __init__(self, site_id: int | None, events: list[AuditEvent], words: HistoryWords) -> None:
+        self.words = words
+        # "meeting #51, person #6": the ids older labels carry, turned into names when read.
+        self.label_id = re.compile(rf"\b({'|'.join(map(re.escape, words.names))}) #(\d+)")
         wanted: dict[str, set[int]] = defaultdict(set)
         for event in events:
             if event.user_id:
                 wanted["user"].add(event.user_id)
             if event.object_type == "person" and event.object_id:
                 wanted["person"].add(event.object_id)
-            kind = ID_FIELDS.get(event.field or "")
+            kind = words.id_fields.get(event.field or "")
             for value in (event.old_value, event.new_value):
                 if kind and value and value.isdigit():
                     wanted[kind].add(int(value))
-            for noun, number in _LABEL_ID.findall(event.label or ""):
+            for noun, number in self.label_id.findall(event.label or ""):
                 wanted[noun].add(int(number))
-        self.found: dict[str, dict[int, str]] = {kind: {} for kind in ID_FIELDS.values()}
-        self.found.setdefault("entry", {})
-        on_site = {"site_id": site_id} if site_id is not None else {}
-        if wanted["person"]:
-            self.found["person"] = {
-                pid: (ERASED if erased else name)
-                for pid, name, erased in db.session.execute(
-                    select(Person.id, Person.name, Person.erased).where(
-                        Person.id.in_(wanted["person"]), *_site(Person, on_site)
-                    )
-                )
-            }
-        if wanted["user"]:
-            self.found["user"] = dict(
-                db.session.execute(
-                    select(User.id, User.name).where(User.id.in_(wanted["user"]))
-                ).all()
-            )
-        if wanted["meeting"]:
-            self.found["meeting"] = {
-                mid: f"meeting \u2018{title}, {uk_date(starts)}\u2019"
-                for mid, title, starts in db.session.execute(
-                    select(Meeting.id, Meeting.title, Meeting.starts_at).where(
-                        Meeting.id.in_(wanted["meeting"]), *_site(Meeting, on_site)
-                    )
-                )
-            }
-        for kind, model, column in (
-            ("task", Task, Task.title),
-            ("group", Group, Group.name),
-            ("entry", RaidEntry, RaidEntry.title),
-        ):
-            if wanted[kind]:
-                self.found[kind] = dict(
-                    db.session.execute(
-                        select(model.id, column).where(
-                            model.id.in_(wanted[kind]), *_site(model, on_site)
-                        )
-                    ).all()
-                )
+        self.found: dict[str, dict[int, str]] = {kind: {} for kind in words.names}
+        queries = [
+            self._query(kind, ids, site_id)
+            for kind, ids in wanted.items()
+            if ids and kind in words.names
+        ]
+        if not queries:
+            return
+        statement = queries[0] if len(queries) == 1 else union_all(*queries)
+        for kind, record_id, name, when, erased in db.session.execute(statement):
+            source = words.names[kind]
+            if erased:
+                self.found[kind][record_id] = ERASED
+            else:
+                self.found[kind][record_id] = source.text(name, when) if source.text else name
+
+    def _query(self, kind: str, ids: set[int], site_id: int | None):  # noqa: ANN202 - a Select
+        source = self.words.names[kind]
+        # One shape for every kind, so the kinds share one UNION ALL: typed NULLs for the
+        # columns a kind lacks (PostgreSQL wants the types).
+        query = select(
+            cast(literal(kind), String).label("kind"),
+            source.model.id.label("id"),
+            cast(source.name, String).label("name"),
+            (source.when if source.when is not None else cast(null(), DateTime)).label("at"),
+            (source.erased if source.erased is not None else cast(null(), Boolean)).label("erased"),
+        ).where(source.model.id.in_(sorted(ids)))
+        if source.site_scoped and site_id is not None:
+            query = query.where(source.model.site_id == site_id)
+        return query
 
     def name(self, kind: str, record_id: int) -> str:
-        gone = {
-            "person": "a person no longer on this site",
-            "user": "a former user",
-            "meeting": "a deleted meeting",
-            "task": "a deleted task",
-            "group": "a deleted group",
-            "entry": "a deleted risk log entry",
-        }[kind]
-        return self.found.get(kind, {}).get(record_id, gone)
+        return self.found.get(kind, {}).get(record_id, self.words.names[kind].gone)
 
 
-def _site(model, on_site: dict) -> list:  # noqa: ANN001 - a mapped class
-    return [model.site_id == on_site["site_id"]] if on_site else []
-
-
-def field_label(field: str) -> str:
-    if field in FIELD_LABELS:
-        return FIELD_LABELS[field]
-    words = field.removesuffix("_id").replace("_", " ")
-    return words[:1].upper() + words[1:]
+def field_label(field: str, words: HistoryWords) -> str:
+    if field in words.field_labels:
+        return words.field_labels[field]
+    words_of_field = field.removesuffix("_id").replace("_", " ")
+    return words_of_field[:1].upper() + words_of_field[1:]
 
 
 def value_text(object_type: str, field: str, value: str | None, names: Names) -> str:
     """One stored value in words."""
     if value in (None, ""):
         return "(blank)"
-    kind = ID_FIELDS.get(field)
+    words = names.words
+    kind = words.id_fields.get(field)
     if kind and value.isdigit():
         return names.name(kind, int(value))
-    vocabulary = VOCABULARIES.get((object_type, field)) or VOCABULARIES.get(("*", field))
+    vocabulary = words.vocabularies.get((object_type, field)) or words.vocabularies.get(
+        ("*", field)
+    )
     if vocabulary is not None:
         return str(vocabulary.get(value, value))
+    # The toolkit's own vocabulary (it sits below this module, so no registration needed).
     toolkit = get_toolkit()
     if field == "phase" and value.isdigit():
         return toolkit.phase(int(value)).label
@@ -227,18 +135,14 @@ def value_text(object_type: str, field: str, value: str | None, names: Names) ->
 
 def object_text(event: AuditEvent, names: Names) -> str:
     """'Task: Visit an FLS'; a person reads by today's name, or "erased person"."""
-    kind = OBJECT_NAMES.get(event.object_type or "", (event.object_type or "").replace("_", " "))
-    if event.object_type == "person" and event.object_id:
+    object_type = event.object_type or ""
+    kind = names.words.object_names.get(object_type, object_type.replace("_", " "))
+    if object_type == "person" and event.object_id:
         return f"{kind}: {names.name('person', event.object_id)}"
-    label = _LABEL_ID.sub(lambda m: names.name(m.group(1), int(m.group(2))), event.label or "")
-    if event.object_type == "gateway" and label.startswith("gateway "):
-        number = label.removeprefix("gateway ").split()[0]
-        if number.isdigit():
-            label = get_toolkit().phase(int(number)).label
-    if event.object_type == "gateway_criterion":
-        key = label.rsplit(" ", 1)[-1]
-        outcome = get_toolkit().outcomes_by_key.get(key)
-        label = outcome.text if outcome else label
+    label = names.label_id.sub(lambda m: names.name(m.group(1), int(m.group(2))), event.label or "")
+    in_words = names.words.label_words.get(object_type)
+    if in_words is not None:
+        label = in_words(label)
     return f"{kind}: {label}" if label else kind
 
 
@@ -248,17 +152,55 @@ def change_text(event: AuditEvent, names: Names) -> str:
     if event.action == "delete":
         return "Deleted"
     field = event.field or ""
+    label = field_label(field, names.words)
     if event.object_type == "person" and names.name("person", event.object_id or 0) == ERASED:
         # Whatever erasure left behind in the log, an erased person's details are not shown.
-        return f"{field_label(field)}: details erased"
+        return f"{label}: details erased"
     old = value_text(event.object_type or "", field, event.old_value, names)
     new = value_text(event.object_type or "", field, event.new_value, names)
-    return f"{field_label(field)}: {old} \u2192 {new}"
+    return f"{label}: {old} \u2192 {new}"
+
+
+@dataclass
+class HistoryPage:
+    events: list[AuditEvent]  # newest first
+    total: int  # changes on every page
+    steering_at: datetime | None  # when the last steering group before now started
+
+
+def history_page(
+    site_id: int, page: int, page_size: int, *, since_steering: bool, now: datetime
+) -> HistoryPage:
+    """One page of a site's changes (two queries: the counts, then the page's rows)."""
+    wanted = [AuditEvent.site_id == site_id, AuditEvent.action.in_(("create", "update", "delete"))]
+    last_steering = registry().history.last_steering_group
+    steering = (
+        last_steering(site_id, now).scalar_subquery()
+        if last_steering is not None
+        else cast(null(), DateTime)
+    )
+    counted = select(func.count()).select_from(AuditEvent).where(*wanted)
+    if since_steering:
+        # none held yet: every change counts, as the page then shows them all
+        counted = counted.where(or_(steering.is_(None), AuditEvent.at >= steering))
+    steering_at, total = db.session.execute(
+        select(steering.label("steering_at"), counted.scalar_subquery().label("total"))
+    ).one()
+    if since_steering and steering_at is not None:
+        wanted.append(AuditEvent.at >= steering_at)
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(*wanted)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    )
+    return HistoryPage(list(events), total, steering_at)
 
 
 def describe(events: list[AuditEvent], site_id: int | None) -> list[HistoryRow]:
-    """History rows in words (a fixed number of queries for the page)."""
-    names = Names(site_id, events)
+    """History rows in words (at most one query for the page)."""
+    names = Names(site_id, events, registry().history)
     return [
         HistoryRow(
             at=event.at,
@@ -268,18 +210,3 @@ def describe(events: list[AuditEvent], site_id: int | None) -> list[HistoryRow]:
         )
         for event in events
     ]
-
-
-def last_steering_group(site_id: int, now: datetime) -> datetime | None:
-    """When the last steering-group meeting before `now` started (UTC), if any."""
-    return db.session.scalar(
-        select(Meeting.starts_at)
-        .where(
-            Meeting.site_id == site_id,
-            Meeting.kind == "steering_group",
-            Meeting.cancelled.is_(False),
-            Meeting.starts_at < now,
-        )
-        .order_by(Meeting.starts_at.desc())
-        .limit(1)
-    )

@@ -1,9 +1,7 @@
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import login_required
-from sqlalchemy import func, select
 
 from app.core.access import require_global_role, require_site_role
-from app.core.audit import AuditEvent
 from app.core.dates import utcnow
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
 from app.core.numbers import arg_int
@@ -11,6 +9,7 @@ from app.core.web import form_status
 from app.extensions import db
 from app.sites import bp, guard, service, site_bp  # noqa: F401 - guard registers the checks
 from app.sites.forms import NewSiteForm, SiteForm
+from app.sites.history import describe, history_page
 from app.sites.overview import overview_panels
 
 HISTORY_PAGE_SIZE = 50
@@ -71,31 +70,19 @@ def settings():
 
 @site_bp.get("/history")
 def history():
-    from app.sites.history import describe, last_steering_group
-
     page = arg_int("page", 1, minimum=1, maximum=1_000_000)
     since_steering = request.args.get("since") == "steering"
-    steering_at = last_steering_group(g.site.id, utcnow())
-    base = select(AuditEvent).where(
-        AuditEvent.site_id == g.site.id, AuditEvent.action.in_(("create", "update", "delete"))
+    found = history_page(
+        g.site.id, page, HISTORY_PAGE_SIZE, since_steering=since_steering, now=utcnow()
     )
-    if since_steering and steering_at is not None:
-        base = base.where(AuditEvent.at >= steering_at)
-    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
-    events = list(
-        db.session.scalars(
-            base.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-            .limit(HISTORY_PAGE_SIZE)
-            .offset((page - 1) * HISTORY_PAGE_SIZE)
-        )
-    )
+    total = found.total
     return render_template(
         "sites/history.html",
-        rows=describe(events, g.site.id),
+        rows=describe(found.events, g.site.id),
         page=page,
         pages=max((total + HISTORY_PAGE_SIZE - 1) // HISTORY_PAGE_SIZE, 1),
         total=total,
         since_steering=since_steering,
-        steering_at=steering_at,
+        steering_at=found.steering_at,
         page_args={"since": "steering"} if since_steering else {},
     )

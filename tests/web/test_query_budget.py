@@ -60,7 +60,7 @@ SITE_PAGES = [
     _not_yet("/documents/pid.docx"),
     _not_yet("/documents/steering-report"),
     _not_yet("/documents/steering-report.docx"),
-    _not_yet("/history"),
+    "/history",
 ]
 
 
