@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import render_template, request
+from flask import abort, render_template, request
 from flask_wtf import FlaskForm
 
 from app.extensions import htmx
@@ -43,3 +45,20 @@ def form_status(form: FlaskForm) -> int:
 def page_or_fragment(page: str, fragment: str, status: int = 200, **context) -> tuple[str, int]:
     """The fragment for htmx requests, the full page otherwise; both get the same context."""
     return render_template(fragment if htmx else page, **context), status
+
+
+Key = TypeVar("Key")
+Item = TypeVar("Item")
+
+
+def found_or_404(
+    lookup: Callable[[Key], Item], key: Key, *, within: Collection[Key] | None = None
+) -> Item:
+    """A toolkit item (KPI, phase, period...) named in a URL, or 404: `lookup(key)`, where a
+    KeyError or ValueError means there is no such item, and a key outside `within` too."""
+    if within is not None and key not in within:
+        abort(404)
+    try:
+        return lookup(key)
+    except (KeyError, ValueError):
+        abort(404)

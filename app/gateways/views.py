@@ -9,18 +9,13 @@ from app.core.access import require_site_role, sponsor_required
 from app.core.downloads import download
 from app.core.errors import ServiceError, apply_form_errors
 from app.core.forms import ConfirmForm
+from app.core.web import found_or_404
 from app.extensions import db
 from app.gateways import bp, service
 from app.gateways.forms import CriterionForm, DecisionForm, ReopenForm, SendBackForm
 from app.gateways.models import DECISIONS, GATEWAY_STATUSES, SIGNED
 from app.gateways.record import gateway_docx
 from app.toolkit import get_toolkit
-
-
-def _phase_or_404(phase_no: int):  # noqa: ANN202
-    if phase_no not in service.PHASES:
-        abort(404)
-    return get_toolkit().phase(phase_no)
 
 
 @bp.get("/gateways")
@@ -43,7 +38,7 @@ def _exception_reasons(prefix: str) -> dict[str, str]:
 
 
 def _show(phase_no: int, status_code: int = 200, **forms):
-    phase = _phase_or_404(phase_no)
+    phase = found_or_404(get_toolkit().phase, phase_no, within=service.PHASES)
     gateway = service.gateway_for(g.site, phase_no)
     status = gateway.status if gateway else "not_ready"
     previous_signed = phase_no == 1 or service.statuses(g.site)[phase_no - 1] in SIGNED
@@ -80,7 +75,7 @@ def show(phase_no: int):
 
 @bp.post("/gateways/<int:phase_no>/criteria/<key>")
 def confirm_criterion(phase_no: int, key: str):
-    _phase_or_404(phase_no)
+    found_or_404(get_toolkit().phase, phase_no, within=service.PHASES)
     form = CriterionForm()
     if form.validate_on_submit():
         try:
@@ -101,7 +96,7 @@ def confirm_criterion(phase_no: int, key: str):
 @bp.post("/gateways/<int:phase_no>/request-review")
 def request_review(phase_no: int):
     require_site_role("manager")
-    _phase_or_404(phase_no)
+    found_or_404(get_toolkit().phase, phase_no, within=service.PHASES)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     reasons = _exception_reasons("request-exception-")
@@ -121,7 +116,7 @@ def request_review(phase_no: int):
 @bp.post("/gateways/<int:phase_no>/sign-off")
 @sponsor_required
 def sign_off(phase_no: int):
-    _phase_or_404(phase_no)
+    found_or_404(get_toolkit().phase, phase_no, within=service.PHASES)
     form = DecisionForm()
     reasons = _exception_reasons("exception-")
     if form.validate_on_submit():
@@ -142,7 +137,7 @@ def sign_off(phase_no: int):
 @bp.post("/gateways/<int:phase_no>/send-back")
 @sponsor_required
 def send_back(phase_no: int):
-    _phase_or_404(phase_no)
+    found_or_404(get_toolkit().phase, phase_no, within=service.PHASES)
     form = SendBackForm()
     if form.validate_on_submit():
         try:
@@ -160,7 +155,7 @@ def send_back(phase_no: int):
 @bp.post("/gateways/<int:phase_no>/reopen")
 @sponsor_required
 def reopen(phase_no: int):
-    _phase_or_404(phase_no)
+    found_or_404(get_toolkit().phase, phase_no, within=service.PHASES)
     form = ReopenForm()
     if form.validate_on_submit():
         try:
@@ -178,7 +173,7 @@ def reopen(phase_no: int):
 
 @bp.get("/gateways/<int:phase_no>/record")
 def record(phase_no: int):
-    phase = _phase_or_404(phase_no)
+    phase = found_or_404(get_toolkit().phase, phase_no, within=service.PHASES)
     gateway = service.gateway_for(g.site, phase_no)
     return render_template(
         "gateways/record.html",
@@ -193,7 +188,7 @@ def record(phase_no: int):
 
 @bp.get("/gateways/gateway-<int:phase_no>.docx")
 def record_docx(phase_no: int):
-    phase = _phase_or_404(phase_no)
+    phase = found_or_404(get_toolkit().phase, phase_no, within=service.PHASES)
     gateway = service.gateway_for(g.site, phase_no)
     data = gateway_docx(
         g.site,

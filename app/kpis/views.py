@@ -13,6 +13,7 @@ from app.core.downloads import download
 from app.core.errors import StaleEdit
 from app.core.forms import ConfirmForm
 from app.core.raster import PngUnavailable, svg_to_png
+from app.core.web import found_or_404
 from app.extensions import db
 from app.kpis import bp, queries, service
 from app.kpis.charts import mini_run_chart, run_chart_svg
@@ -23,20 +24,6 @@ from app.kpis.periods import Period, parse_period, recent_months
 from app.kpis.service import Problem, ValueRow, ValuesRejected
 from app.toolkit import get_toolkit
 from app.toolkit.models import fls_db_covers
-
-
-def _kpi_or_404(number: int):  # noqa: ANN202
-    try:
-        return get_toolkit().kpi(number)
-    except KeyError:
-        abort(404)
-
-
-def _period_or_404(key: str) -> Period:
-    try:
-        return parse_period(key)
-    except ValueError:
-        abort(404)
 
 
 @bp.get("/kpis")
@@ -84,7 +71,7 @@ def _view_arg(series: queries.KpiSeries) -> str:
 
 @bp.get("/kpis/<int:number>")
 def detail(number: int):
-    _kpi_or_404(number)
+    found_or_404(get_toolkit().kpi, number)
     series = queries.kpi_series(g.site.id, number)
     view = _view_arg(series)
     return render_template(
@@ -100,7 +87,7 @@ def detail(number: int):
 
 @bp.get("/kpis/<int:number>.svg")
 def chart_svg(number: int):
-    _kpi_or_404(number)
+    found_or_404(get_toolkit().kpi, number)
     series = queries.kpi_series(g.site.id, number)
     svg = _chart(series, _view_arg(series))
     svg = clean_text(svg)  # XML: no control characters from a title or site name
@@ -109,7 +96,7 @@ def chart_svg(number: int):
 
 @bp.get("/kpis/<int:number>.png")
 def chart_png(number: int):
-    _kpi_or_404(number)
+    found_or_404(get_toolkit().kpi, number)
     series = queries.kpi_series(g.site.id, number)
     try:
         png = svg_to_png(str(_chart(series, _view_arg(series))))
@@ -165,7 +152,7 @@ def enter():
     existing: dict = {}
     status = 200
     if request.method == "GET" and request.args.get("period"):
-        period = _period_or_404(request.args["period"])
+        period = found_or_404(parse_period, request.args["period"])
         existing = service.values_in_period(g.site, period)
         form.period.data = period.key
         for number, value in existing.items():
@@ -309,7 +296,7 @@ def targets():
 @bp.route("/kpis/periods/<period_key>/delete", methods=["GET", "POST"])
 def delete_period(period_key: str):
     require_site_role("editor")
-    period = _period_or_404(period_key)
+    period = found_or_404(parse_period, period_key)
     values = service.values_in_period(g.site, period)
     if not values:
         abort(404)
