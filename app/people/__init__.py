@@ -19,10 +19,10 @@ from app.people import members_views, views  # noqa: E402, F401
 
 def register(registry: Registry) -> None:
     """What this feature adds to pages and commands other packages own."""
-    from app.people.coverage import coverage_summary
     from app.people.demo import bench_people, demo_people
+    from app.people.groups import ensure_standard_groups
     from app.people.linking import link_member
-    from app.people.service import ensure_standard_groups
+    from app.people.queries import coverage_summary
 
     registry.add_panel("people/_overview_panel.html", coverage_summary, order=20)
     registry.add_demo(demo_people, bench_people, order=10)

@@ -10,16 +10,10 @@ import re
 from datetime import timedelta
 
 from app.extensions import db
+from app.people.groups import add_to_group, ensure_standard_groups
 from app.people.models import GroupMember, Person
-from app.people.service import (
-    PersonData,
-    add_to_group,
-    category_names,
-    create_person,
-    ensure_standard_groups,
-    group_of_kind,
-    role_names,
-)
+from app.people.queries import group_of_kind
+from app.people.service import PersonData, category_names, create_person, role_names
 
 # (slot, category, job title, organisation ({org} = the site's trust), team role, groups,
 #  influence, interest, engagement)

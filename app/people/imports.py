@@ -21,6 +21,7 @@ from app.core.forms import parse_uk_date
 from app.core.spreadsheet import UploadError, read_upload, unescape
 from app.extensions import db
 from app.people.export import COLUMNS
+from app.people.groups import STANDARD_GROUPS, add_to_group, ensure_standard_groups
 from app.people.models import (
     ENGAGEMENT_STATUSES,
     LEVELS,
@@ -29,15 +30,7 @@ from app.people.models import (
     Group,
     Person,
 )
-from app.people.service import (
-    STANDARD_GROUPS,
-    PersonData,
-    add_to_group,
-    category_names,
-    ensure_standard_groups,
-    person_problems,
-    role_names,
-)
+from app.people.service import PersonData, category_names, person_problems, role_names
 from app.sites.models import Site
 
 MAX_ROWS = 5000

@@ -19,15 +19,12 @@ from app.accounts.service import set_active
 from app.core.audit import record_event
 from app.core.errors import ServiceError
 from app.extensions import db
+from app.people.gdpr import erase_person
+from app.people.groups import add_to_group, ensure_standard_groups
 from app.people.models import Group, GroupMember, Person
+from app.people.queries import group_of_kind
 from app.people.scrub import ErasureReport
-from app.people.service import (
-    add_to_group,
-    ensure_standard_groups,
-    erase_person,
-    group_of_kind,
-    role_names,
-)
+from app.people.service import role_names
 from app.sites.models import Membership, Site
 
 log = logging.getLogger(__name__)

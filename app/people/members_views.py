@@ -16,7 +16,8 @@ from app.core.web import form_status
 from app.extensions import db
 from app.people import linking, ownership
 from app.people.ownership import owned_by
-from app.people.service import people_choices, person_in_site, role_names
+from app.people.queries import people_choices, person_in_site
+from app.people.service import role_names
 from app.sites import service, site_bp
 from app.sites.forms import AddMemberForm, MemberForm, RemoveMemberForm
 from app.sites.models import Membership

@@ -1,16 +1,18 @@
-"""Who is missing: reference-group categories, project-team roles, patients and carers,
-and the power/interest grid. Three queries whatever the number of people."""
+"""Reads of people and groups for pages and other features, and who is missing: reference-group
+categories, project-team roles, patients and carers, and the power/interest grid (three
+queries whatever the number of people)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.people.models import Group, GroupMember, Person
-from app.people.service import ensure_standard_groups
-from app.sites.models import Site
+from app.people.groups import ensure_standard_groups
+from app.people.models import GROUP_KINDS, Group, GroupMember, Person
+from app.sites.models import Membership, Site
 from app.toolkit import get_toolkit
 
 # The FLS-DB report recommends an improvement team with at least two patients or carers.
@@ -162,3 +164,122 @@ def coverage_summary(site: Site) -> dict:
         "roles_total": len(coverage.roles),
         "patients_met": coverage.patients_met,
     }
+
+
+# --- Look-ups other features call -------------------------------------------------------
+
+
+def people_choices(site_id: int) -> list[tuple[int, str]]:
+    """(id, "Name (job title)") for owner selects: everyone not erased, by name; one query."""
+    rows = db.session.execute(
+        select(Person.id, Person.name, Person.job_title)
+        .where(Person.site_id == site_id, Person.erased.is_(False))
+        .order_by(func.lower(Person.name), Person.id)
+    ).all()
+    return [(pid, f"{name} ({title})" if title else name) for pid, name, title in rows]
+
+
+def person_in_site(site_id: int, person_id: int | None) -> Person | None:
+    if person_id is None:
+        return None
+    return db.session.scalar(
+        select(Person).where(Person.id == person_id, Person.site_id == site_id)
+    )
+
+
+def group_of_kind(site_id: int, kind: str) -> Group | None:
+    return db.session.scalars(
+        select(Group).where(Group.site_id == site_id, Group.kind == kind).order_by(Group.id)
+    ).first()
+
+
+def group_in_site(site_id: int, group_id: int) -> Group | None:
+    return db.session.scalar(select(Group).where(Group.id == group_id, Group.site_id == site_id))
+
+
+def site_users(site_id: int) -> list[tuple[int, str]]:
+    """(user id, name) of the site's members, for linking a person to an app account."""
+    from app.accounts.models import User
+
+    rows = db.session.execute(
+        select(User.id, User.name)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.site_id == site_id)
+        .order_by(User.name)
+    ).all()
+    return [(uid, name) for uid, name in rows]
+
+
+@dataclass
+class PeopleFilter:
+    text: str = ""
+    category: str = ""
+    group_id: int | None = None
+    engagement: str = ""
+
+
+def list_people(site: Site, flt: PeopleFilter | None = None) -> list[Person]:
+    """The site's people, filtered, with their groups loaded: a fixed number of queries."""
+    flt = flt or PeopleFilter()
+    query = (
+        select(Person)
+        .where(Person.site_id == site.id)
+        .options(selectinload(Person.group_links).joinedload(GroupMember.group))
+        .order_by(Person.erased, func.lower(Person.name), Person.id)
+    )
+    if flt.text:
+        like = f"%{flt.text.lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Person.name).like(like),
+                func.lower(Person.job_title).like(like),
+                func.lower(Person.organisation).like(like),
+                func.lower(Person.email).like(like),
+                func.lower(Person.notes).like(like),
+            )
+        )
+    if flt.category:
+        query = query.where(Person.category == flt.category)
+    if flt.engagement:
+        query = query.where(Person.engagement == flt.engagement)
+    if flt.group_id:
+        query = query.where(
+            Person.id.in_(select(GroupMember.person_id).where(GroupMember.group_id == flt.group_id))
+        )
+    return list(db.session.scalars(query))
+
+
+def groups_with_counts(site: Site) -> list[tuple[Group, int]]:
+    """Each group and how many different people are in it: one query."""
+    count = func.count(func.distinct(GroupMember.person_id))
+    rows = db.session.execute(
+        select(Group, count)
+        .outerjoin(GroupMember, GroupMember.group_id == Group.id)
+        .where(Group.site_id == site.id)
+        .group_by(Group.id)
+        .order_by(Group.id)
+    ).all()
+    order = list(GROUP_KINDS)
+    return sorted(
+        ((group, n) for group, n in rows), key=lambda row: (order.index(row[0].kind), row[0].id)
+    )
+
+
+def member_in_group(group: Group, member_id: int) -> GroupMember | None:
+    return db.session.scalar(
+        select(GroupMember)
+        .where(GroupMember.id == member_id, GroupMember.group_id == group.id)
+        .options(selectinload(GroupMember.person))
+    )
+
+
+def group_members(group: Group) -> list[GroupMember]:
+    return list(
+        db.session.scalars(
+            select(GroupMember)
+            .join(Person, Person.id == GroupMember.person_id)
+            .where(GroupMember.group_id == group.id)
+            .options(selectinload(GroupMember.person))
+            .order_by(GroupMember.team_role, func.lower(Person.name))
+        )
+    )

@@ -25,13 +25,14 @@ from app.core.forms import ConfirmForm
 from app.core.numbers import arg_int
 from app.core.web import form_status
 from app.extensions import db
-from app.people import bp, service
-from app.people.coverage import site_coverage
+from app.people import bp, queries, service
+from app.people import groups as group_rules
 from app.people.export import people_csv, people_xlsx
 from app.people.forms import GroupForm, JoinGroupForm, MemberForm, PersonForm
 from app.people.gdpr import personal_data
 from app.people.linking import access_words, erase_person_and_account, member_of_site
 from app.people.models import ENGAGEMENT_STATUSES, GROUP_KINDS, Group, Person
+from app.people.queries import site_coverage
 
 
 def _role_choices() -> list[tuple[str, str]]:
@@ -40,23 +41,23 @@ def _role_choices() -> list[tuple[str, str]]:
 
 def _ensure_groups() -> None:
     # Lazily, on the first visit: sites created before this feature get their groups too.
-    if service.ensure_standard_groups(g.site):
+    if group_rules.ensure_standard_groups(g.site):
         db.session.commit()
 
 
 @bp.get("/people")
 def index():
     _ensure_groups()
-    flt = service.PeopleFilter(
+    flt = queries.PeopleFilter(
         text=request.args.get("q", "").strip()[:100],
         category=request.args.get("category", ""),
         group_id=arg_int("group"),
         engagement=request.args.get("engagement", ""),
     )
-    groups = service.groups_with_counts(g.site)
+    groups = queries.groups_with_counts(g.site)
     return render_template(
         "people/index.html",
-        people=service.list_people(g.site, flt),
+        people=queries.list_people(g.site, flt),
         flt=flt,
         groups=groups,
         categories=service.category_names(),
@@ -69,7 +70,7 @@ def index():
 @bp.route("/people/new", methods=["GET", "POST"])
 def new():
     require_site_role("editor")
-    form = PersonForm(users=service.site_users(g.site.id))
+    form = PersonForm(users=queries.site_users(g.site.id))
     if form.validate_on_submit():
         try:
             person = service.create_person(g.site, form.person_data())
@@ -86,7 +87,7 @@ def new():
 def show(person_id: int):
     person = get_for_site_or_404(Person, person_id)
     _ensure_groups()
-    groups = [grp for grp, _n in service.groups_with_counts(g.site)]
+    groups = [grp for grp, _n in queries.groups_with_counts(g.site)]
     membership = member_of_site(person)
     from app.sites.history import describe  # it reads every feature's models
 
@@ -114,7 +115,7 @@ def edit(person_id: int):
     person = get_for_site_or_404(Person, person_id)
     if person.erased:
         abort(404)
-    form = PersonForm(obj=person, users=service.site_users(g.site.id))
+    form = PersonForm(obj=person, users=queries.site_users(g.site.id))
     if request.method == "GET":
         form.version.data = person.version
         form.category.data = person.category or ""
@@ -144,12 +145,12 @@ def edit(person_id: int):
 @bp.post("/people/<int:person_id>/groups")
 def join_group(person_id: int):
     person = get_for_site_or_404(Person, person_id)
-    groups = [grp for grp, _n in service.groups_with_counts(g.site)]
+    groups = [grp for grp, _n in queries.groups_with_counts(g.site)]
     form = JoinGroupForm(groups=groups, roles=_role_choices())
     if form.validate_on_submit():
         group = get_for_site_or_404(Group, int(form.group_id.data))
         try:
-            service.add_to_group(group, person, form.team_role.data or "")
+            group_rules.add_to_group(group, person, form.team_role.data or "")
         except ServiceError as error:
             flash(error.message, "error")
         else:
@@ -219,7 +220,7 @@ def coverage():
 
 def _export_people(kind: str, build) -> bytes:  # noqa: ANN001 - people -> file bytes
     require_site_role("editor")
-    people = [p for p in service.list_people(g.site) if not p.erased]
+    people = [p for p in queries.list_people(g.site) if not p.erased]
     content = build(people)  # before the commit below, which would expire every row loaded
     record_event(
         "export",
@@ -252,7 +253,7 @@ def groups():
     form = GroupForm()
     if form.validate_on_submit():
         try:
-            group = service.create_group(
+            group = group_rules.create_group(
                 g.site, form.name.data, form.description.data or "", form.quorum.data
             )
         except ServiceError as error:
@@ -264,7 +265,7 @@ def groups():
     return render_template(
         "people/groups.html",
         form=form,
-        groups=service.groups_with_counts(g.site),
+        groups=queries.groups_with_counts(g.site),
         kinds=GROUP_KINDS,
     ), form_status(form)
 
@@ -272,14 +273,14 @@ def groups():
 @bp.route("/groups/<int:group_id>", methods=["GET", "POST"])
 def group(group_id: int):
     grp = get_for_site_or_404(Group, group_id)
-    form = MemberForm(people=service.people_choices(g.site.id), roles=_role_choices())
+    form = MemberForm(people=queries.people_choices(g.site.id), roles=_role_choices())
     if form.validate_on_submit():
-        person = service.person_in_site(g.site.id, int(form.person_id.data))
+        person = queries.person_in_site(g.site.id, int(form.person_id.data))
         if person is None:
             form.person_id.errors = ["Choose a person from this site."]
         else:
             try:
-                service.add_to_group(grp, person, form.team_role.data or "")
+                group_rules.add_to_group(grp, person, form.team_role.data or "")
             except ServiceError as error:
                 apply_form_errors(form, error)
             else:
@@ -289,7 +290,7 @@ def group(group_id: int):
     return render_template(
         "people/group.html",
         group=grp,
-        members=service.group_members(grp),
+        members=queries.group_members(grp),
         form=form,
         roles=service.role_names(),
         confirm=ConfirmForm(),
@@ -316,7 +317,9 @@ def edit_group(group_id: int):
             ),
         )
         try:
-            service.update_group(grp, form.name.data, form.description.data or "", form.quorum.data)
+            group_rules.update_group(
+                grp, form.name.data, form.description.data or "", form.quorum.data
+            )
         except ServiceError as error:
             apply_form_errors(form, error)
         else:
@@ -336,7 +339,7 @@ def delete_group(group_id: int):
         return redirect(url_for("sites.people.group", group_id=grp.id))
     if form.validate_on_submit():
         name = grp.name
-        service.delete_group(grp)
+        group_rules.delete_group(grp)
         db.session.commit()
         flash(f"Group {name} deleted. Its members are still listed under People.")
         return redirect(url_for("sites.people.groups"))
@@ -354,7 +357,7 @@ def delete_group(group_id: int):
 def remove_member(group_id: int, member_id: int):
     require_site_role("editor")
     grp = get_for_site_or_404(Group, group_id)
-    member = service.member_in_group(grp, member_id)
+    member = queries.member_in_group(grp, member_id)
     if member is None:
         abort(404)
     form = ConfirmForm()

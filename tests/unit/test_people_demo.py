@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from app.demo import seed_bench, seed_demo
 from app.extensions import db
-from app.people.coverage import site_coverage
 from app.people.models import GroupMember, Person
+from app.people.queries import site_coverage
 
 
 def test_demo_people(app) -> None:

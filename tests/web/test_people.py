@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from app.extensions import db
-from app.people import service
-from app.people.models import Person
+from app.people import groups as group_rules
+from app.people import queries, service
+from app.people.models import Group, Person
 
 pytestmark = pytest.mark.app_config(WTF_CSRF_ENABLED=False)
 
@@ -115,7 +116,7 @@ def test_filters(site_world, login, make_stakeholder) -> None:
     client = login(site_world["viewer"])
     html = client.get(_url(site, "/people?category=pharmacy")).get_data(as_text=True)
     assert "Bob Pharmacist" in html and "Alice GP" not in html
-    group = service.group_of_kind(site.id, "reference_group")
+    group = queries.group_of_kind(site.id, "reference_group")
     html = client.get(_url(site, f"/people?group={group.id}")).get_data(as_text=True)
     assert "Alice GP" in html and "Bob Pharmacist" not in html
     html = client.get(_url(site, "/people?q=pharm&engagement=engaged")).get_data(as_text=True)
@@ -127,7 +128,7 @@ def test_groups_membership_and_roles(site_world, login, make_stakeholder) -> Non
     person = make_stakeholder(site, name="Tom Evans")
     client = login(site_world["editor"])
     client.get(_url(site, "/people"))  # creates the standard groups
-    team = service.group_of_kind(site.id, "project_team")
+    team = queries.group_of_kind(site.id, "project_team")
     missing_role = client.post(_url(site, f"/groups/{team.id}"), data={"person_id": person.id})
     assert missing_role.status_code == 422
     assert "role on the project team" in missing_role.get_data(as_text=True)
@@ -143,11 +144,11 @@ def test_groups_membership_and_roles(site_world, login, make_stakeholder) -> Non
     assert again.status_code == 422
     html = client.get(_url(site, f"/groups/{team.id}")).get_data(as_text=True)
     assert "Clinical lead / champion" in html and "Lead consultant" in html
-    member = service.group_members(team)[0]
+    member = queries.group_members(team)[0]
     confirm = client.get(_url(site, f"/groups/{team.id}/members/{member.id}/remove"))
     assert "Remove Tom Evans" in confirm.get_data(as_text=True)
     client.post(_url(site, f"/groups/{team.id}/members/{member.id}/remove"))
-    assert len(service.group_members(team)) == 1
+    assert len(queries.group_members(team)) == 1
 
 
 def test_custom_group_create_and_delete(site_world, login) -> None:
@@ -157,13 +158,13 @@ def test_custom_group_create_and_delete(site_world, login) -> None:
     assert response.status_code == 302
     dup = client.post(_url(site, "/groups"), data={"name": "patient panel"})
     assert dup.status_code == 422
-    group = db.session.scalar(db.select(service.Group).where(service.Group.kind == "custom"))
+    group = db.session.scalar(db.select(Group).where(Group.kind == "custom"))
     assert group.quorum == 3
     client.post(_url(site, f"/groups/{group.id}/delete"))
-    assert service.group_in_site(site.id, group.id) is None
-    team = service.group_of_kind(site.id, "project_team")
+    assert queries.group_in_site(site.id, group.id) is None
+    team = queries.group_of_kind(site.id, "project_team")
     client.post(_url(site, f"/groups/{team.id}/delete"))
-    assert service.group_in_site(site.id, team.id) is not None
+    assert queries.group_in_site(site.id, team.id) is not None
 
 
 def test_coverage_changes_as_reference_group_fills(site_world, login, make_stakeholder) -> None:
@@ -199,8 +200,8 @@ def test_coverage_changes_as_reference_group_fills(site_world, login, make_stake
 def test_pages_run_a_fixed_number_of_queries(path, site_world, login, count_queries) -> None:
     site = site_world["site"]
     client = login(site_world["viewer"])
-    service.ensure_standard_groups(site)
-    groups = [service.group_of_kind(site.id, k) for k in ("project_team", "reference_group")]
+    group_rules.ensure_standard_groups(site)
+    groups = [queries.group_of_kind(site.id, k) for k in ("project_team", "reference_group")]
 
     def seed(n: int, start: int) -> None:
         categories = list(service.category_names())
@@ -216,9 +217,9 @@ def test_pages_run_a_fixed_number_of_queries(path, site_world, login, count_quer
                     influence="high" if i % 2 else "low",
                 ),
             )
-            service.add_to_group(groups[1], person)
+            group_rules.add_to_group(groups[1], person)
             if i % 10 == 0:
-                service.add_to_group(groups[0], person, roles[i % len(roles)])
+                group_rules.add_to_group(groups[0], person, roles[i % len(roles)])
         db.session.commit()
 
     seed(20, 0)

@@ -14,6 +14,8 @@ from sqlalchemy import String, Text, select
 from app.core.audit import AuditEvent
 from app.core.registry import registry
 from app.extensions import db
+from app.people import groups as group_rules
+from app.people import queries as people_queries
 from app.people import service
 from app.people.models import Group, GroupMember, Person
 
@@ -114,10 +116,10 @@ def test_import_semicolon_csv_with_bom_preview_then_confirm(
     people = {p.name: p for p in db.session.scalars(select(Person))}
     assert people["Zoë Ward"].category == "local-charities"
     assert people["Existing Person"].organisation == "Riverside PCN"
-    reference = service.group_of_kind(site.id, "reference_group")
-    team = service.group_of_kind(site.id, "project_team")
-    assert [m.person.name for m in service.group_members(reference)] == ["Zoë Ward"]
-    assert [(m.person.name, m.team_role) for m in service.group_members(team)] == [
+    reference = people_queries.group_of_kind(site.id, "reference_group")
+    team = people_queries.group_of_kind(site.id, "project_team")
+    assert [m.person.name for m in people_queries.group_members(reference)] == ["Zoë Ward"]
+    assert [(m.person.name, m.team_role) for m in people_queries.group_members(team)] == [
         ("Sam Lee", "data-analyst")
     ]
 
@@ -329,7 +331,7 @@ def test_erase_leaves_no_trace(site_world, login, make_stakeholder, caplog) -> N
     assert db.session.get(Task, task.id).owner_id is None
     assert db.session.get(Person, keep.id).email == "else@example.nhs.uk"
     assert db.session.scalar(select(db.func.count(GroupMember.id))) == 0
-    assert service.people_choices(site.id) == [(keep.id, "Someone Else")]
+    assert people_queries.people_choices(site.id) == [(keep.id, "Someone Else")]
     assert all(
         "Zebedee" not in r.getMessage() and "zeb.quince" not in r.getMessage()
         for r in caplog.records
@@ -356,10 +358,10 @@ def test_people_choices_one_query(site_world, make_stakeholder, count_queries) -
     make_stakeholder(site, name="Amy")
     site_id = site.id
     with count_queries() as queries:
-        choices = service.people_choices(site_id)
+        choices = people_queries.people_choices(site_id)
     assert len(queries) == 1, queries.statements
     assert [label for _id, label in choices] == ["Amy", "zed (Nurse)"]
-    assert service.person_in_site(site_world["other_site"].id, choices[0][0]) is None
-    service.ensure_standard_groups(site)
-    service.ensure_standard_groups(site)
+    assert people_queries.person_in_site(site_world["other_site"].id, choices[0][0]) is None
+    group_rules.ensure_standard_groups(site)
+    group_rules.ensure_standard_groups(site)
     assert db.session.scalar(select(db.func.count(Group.id))) == 3
