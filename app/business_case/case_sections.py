@@ -173,18 +173,15 @@ def benefit_sources(doc: DocxDocument, c: CaseContent) -> None:
 def management(doc: DocxDocument, c: CaseContent) -> None:
     bc = c.state.case
     style.heading(doc, "5. The management case")
-    style.heading(doc, "The team", level=2)
-    if c.team:
-        style.table(
-            doc,
-            ["Role", "Name", "Job"],
-            [[t.role, t.name, t.job_title] for t in c.team],
-            caption="Project team",
-            widths_cm=[5, 5, 7],
-        )
-    else:
-        style.missing(doc, "No project team is recorded yet. Add the team on the People page.")
-    style.heading(doc, "Plan and milestones", level=2)
+    style.section_table(
+        doc,
+        "The team",
+        ["Role", "Name", "Job"],
+        [[t.role, t.name, t.job_title] for t in c.team],
+        missing="No project team is recorded yet. Add the team on the People page.",
+        caption="Project team",
+        widths_cm=[5, 5, 7],
+    )
     rows = [
         [
             f"{p.number}. {p.name}",
@@ -194,27 +191,25 @@ def management(doc: DocxDocument, c: CaseContent) -> None:
         ]
         for p in c.phases
     ]
-    style.table(
+    style.section_table(
         doc,
+        "Plan and milestones",
         ["Phase", "Starts", "Ends", "Milestones"],
         rows,
         caption="Plan by phase",
         widths_cm=[4.5, 2.5, 2.5, 7.5],
     )
-    style.heading(doc, "Top risks", level=2)
-    if c.risks:
-        style.table(
-            doc,
-            ["Risk", "Score", "What we are doing"],
-            [[r.title, r.score, r.action] for r in c.risks],
-            caption="Top risks",
-            widths_cm=[5.5, 2.5, 9],
-        )
-    else:
-        style.missing(doc, "No open risks are recorded. Add them on the Risks page.")
-    style.heading(doc, "Gateways", level=2)
-    style.table(
+    style.section_table(
         doc,
+        "Top risks",
+        ["Risk", "Score", "What we are doing"],
+        [[r.title, r.score, r.action] for r in c.risks],
+        missing="No open risks are recorded. Add them on the Risks page.",
+        widths_cm=[5.5, 2.5, 9],
+    )
+    style.section_table(
+        doc,
+        "Gateways",
         ["Phase", "Gateway"],
         [[str(n), row.status] for n, row in sorted(c.gateways.items())],
         caption="Phase gateways",

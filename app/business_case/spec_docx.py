@@ -96,13 +96,13 @@ def _outcomes(doc: DocxDocument) -> None:
         "The service helps people recover after a fracture, prevents further "
         "fractures and keeps people independent for longer.",
     )
-    style.heading(doc, "2.1 Local outcomes: national audit indicators and targets", level=2)
     rows = [
         [str(k.number), k.name, f"{k.goal:g}%" if k.goal is not None else "Improve each year"]
         for k in get_toolkit().kpis
     ]
-    style.table(
+    style.section_table(
         doc,
+        "2.1 Local outcomes: national audit indicators and targets",
         ["KPI", "Indicator", "Target"],
         rows,
         caption="FLS-DB key performance indicators and targets",
@@ -140,10 +140,10 @@ def _scope(doc: DocxDocument, site: Site, case: BusinessCase | None) -> None:
 
 def _standards(doc: DocxDocument) -> None:
     style.heading(doc, "4. Applicable service standards")
-    style.heading(doc, "4.1 Clinical standards for fracture liaison services", level=2)
     rows = [[str(s.number), s.title, s.summary] for s in get_toolkit().standards]
-    style.table(
+    style.section_table(
         doc,
+        "4.1 Clinical standards for fracture liaison services",
         ["No.", "Standard", "What it means"],
         rows,
         caption="Royal Osteoporosis Society clinical standards",

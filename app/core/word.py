@@ -292,3 +292,27 @@ def end_cleanly(doc: DocxDocument) -> None:
             spacer._p.get_or_add_pPr().append(marks)
             return
         body.remove(blocks[-1])
+
+
+_missing_line = missing  # section_table's `missing` parameter hides the function
+
+
+def section_table(
+    doc: DocxDocument,
+    title: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    *,
+    missing: str | None = None,
+    caption: str | None = None,
+    widths_cm: Sequence[float] | None = None,
+    size: float = 9.5,
+    level: int = 2,
+) -> Table | None:
+    """A section that is a heading and a table; with no rows and a `missing` text, the
+    heading and that line (what is missing and where to add it) instead of an empty table."""
+    heading(doc, title, level=level)
+    if not rows and missing is not None:
+        _missing_line(doc, missing)
+        return None
+    return table(doc, headers, rows, caption=caption or title, widths_cm=widths_cm, size=size)
