@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from docx.document import Document as DocxDocument
 from docx.shared import Cm
 
+from app.business_case import queries
 from app.business_case.case_sections import (
     commercial,
     financial,
@@ -46,17 +47,17 @@ class CaseContent:
     gateways: dict[int, sources.GatewayRow]
 
 
-def load_content(site: Site, state: CaseState, today: date) -> CaseContent:
-    """The other features' sections, read once each (a fixed number of queries)."""
-    team, _categories, _gaps = sources.people_sections(site.id, site.organisation or "")
+def load_content(site: Site, today: date) -> CaseContent:
+    """The case and the other features' sections: four statements whatever the data size."""
+    facts = queries.case_facts(site)
     return CaseContent(
         site=site,
-        state=state,
+        state=facts.state,
         today=today,
-        team=team,
-        phases=sources.phase_rows(sources.plan_tasks(site.id)),
-        risks=raid.key_risks(site.id),
-        gateways=sources.gateway_status(site.id),
+        team=queries.project_team(site),
+        phases=queries.plan_phases(site.id),
+        risks=queries.top_risks(site.id),
+        gateways=facts.gateways,
     )
 
 
@@ -377,7 +378,7 @@ def build_business_case(c: CaseContent) -> DocxDocument:
     return doc
 
 
-def business_case_bytes(site: Site, state: CaseState, today: date) -> bytes:
+def business_case_bytes(site: Site, today: date) -> bytes:
     buffer = BytesIO()
-    build_business_case(load_content(site, state, today)).save(buffer)
+    build_business_case(load_content(site, today)).save(buffer)
     return buffer.getvalue()

@@ -6,6 +6,7 @@ Plain values in, no request. Every save checks everything first and raises CaseI
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -63,9 +64,13 @@ def case_for_update(site: Site) -> BusinessCase:
 
 
 def cost_values(site_id: int) -> dict[str, CostValue]:
+    return values_by_key(db.session.scalars(select(CostValue).where(CostValue.site_id == site_id)))
+
+
+def values_by_key(rows: Iterable[CostValue | None]) -> dict[str, CostValue]:
+    """The entered costs by key; rows for costs the model no longer has are ignored."""
     known = default_costs()
-    rows = db.session.scalars(select(CostValue).where(CostValue.site_id == site_id))
-    return {row.key: row for row in rows if row.key in known}
+    return {row.key: row for row in rows if row is not None and row.key in known}
 
 
 def own_option(case: BusinessCase | None, setup_default: float) -> Option | None:
@@ -97,11 +102,15 @@ class CaseState:
 
 
 def load(site: Site) -> CaseState:
-    """Everything the pages and documents show: four queries whatever the data size."""
-    case = get_case(site.id)
-    values = cost_values(site.id)
+    """Everything the pages show: three queries whatever the data size."""
+    return state_from(get_case(site.id), cost_values(site.id), needs_service.current_state(site))
+
+
+def state_from(
+    case: BusinessCase | None, values: dict[str, CostValue], needs: needs_service.NeedsState
+) -> CaseState:
+    """The appraisal of a case from what was loaded (no queries)."""
     costs = effective_costs({key: row.value for key, row in values.items()})
-    needs = needs_service.current_state(site)
     result = appraise(
         needs.inputs,
         effective_values(needs.overrides),

@@ -8,7 +8,7 @@ from io import BytesIO
 from flask import flash, g, redirect, render_template, request, send_file, url_for
 from flask_wtf import FlaskForm
 
-from app.business_case import bp, case_docx, chart, fmt, service, spec_docx, workbook
+from app.business_case import bp, case_docx, chart, fmt, queries, service, spec_docx, workbook
 from app.business_case.calc import OPTION_KEYS
 from app.business_case.costs import GROUPS, default_costs, show
 from app.business_case.forms import (
@@ -240,7 +240,7 @@ def specification():
 
 @bp.get("/business-case/business-case.docx")
 def business_case_docx():
-    data = case_docx.business_case_bytes(g.site, service.load(g.site), today())
+    data = case_docx.business_case_bytes(g.site, today())
     return send_file(
         BytesIO(data), mimetype=DOCX, as_attachment=True, download_name="business-case.docx"
     )
@@ -248,7 +248,7 @@ def business_case_docx():
 
 @bp.get("/business-case/service-specification.docx")
 def specification_docx():
-    data = spec_docx.specification_bytes(g.site, service.load(g.site), today())
+    data = spec_docx.specification_bytes(g.site, queries.case_facts(g.site).state, today())
     return send_file(
         BytesIO(data),
         mimetype=DOCX,

@@ -28,8 +28,7 @@ def test_demo_documents_print_on_six_to_twelve_pages(app, tmp_path) -> None:
     paths = []
     for key in ("glenmoor", "riverside", "meadowbank"):
         site = ctx.sites[key]
-        state = service.load(site)
-        document = build_business_case(load_content(site, state, today()))
+        document = build_business_case(load_content(site, today()))
         paths.append(tmp_path / f"{key}-case.docx")
         document.save(paths[-1])
         text = _text(document)

@@ -54,7 +54,7 @@ SITE_PAGES = [
     "/kpis/1",
     "/kpis/1.png",
     "/business-case",
-    _not_yet("/business-case/business-case.docx"),
+    "/business-case/business-case.docx",
     "/business-case/service-specification.docx",
     _not_yet("/documents"),
     _not_yet("/documents/pid.docx"),
