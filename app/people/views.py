@@ -33,6 +33,7 @@ from app.people.gdpr import personal_data
 from app.people.linking import access_words, erase_person_and_account, member_of_site
 from app.people.models import ENGAGEMENT_STATUSES, GROUP_KINDS, Group, Person
 from app.people.queries import site_coverage
+from app.sites.history import describe
 
 
 def _role_choices() -> list[tuple[str, str]]:
@@ -89,7 +90,6 @@ def show(person_id: int):
     _ensure_groups()
     groups = [grp for grp, _n in queries.groups_with_counts(g.site)]
     membership = member_of_site(person)
-    from app.sites.history import describe  # it reads every feature's models
 
     history = history_for("person", person.id, g.site.id)
     words = describe(history, g.site.id)  # labels and names, not codes and ids

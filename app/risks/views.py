@@ -30,6 +30,7 @@ from app.risks.models import (
 )
 from app.risks.scoring import BANDS
 from app.risks.starters import STARTERS_BY_KEY
+from app.sites.history import describe
 from app.toolkit import get_toolkit
 
 # What an entry's pages show: get_for_site_or_404(RaidEntry, id, *ENTRY_PAGE)
@@ -164,7 +165,6 @@ def _show(entry: RaidEntry, mitigation_form: MitigationForm, status: int = 200):
     people = dict(
         db.session.execute(select(Person.id, Person.name).where(Person.site_id == g.site.id)).all()
     )
-    from app.sites.history import describe  # it reads every feature's models
 
     history = _history(entry)
     # Each change in words (labels, names, UK dates), read through the site history's reader.
