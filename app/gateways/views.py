@@ -10,7 +10,7 @@ from app.core.downloads import download
 from app.core.errors import ServiceError, apply_form_errors
 from app.core.forms import ConfirmForm
 from app.extensions import db
-from app.gateways import bp, service
+from app.gateways import bp, queries, readiness, service
 from app.gateways.forms import CriterionForm, DecisionForm, ReopenForm, SendBackForm
 from app.gateways.models import DECISIONS, GATEWAY_STATUSES, SIGNED
 from app.gateways.record import gateway_docx
@@ -18,19 +18,20 @@ from app.toolkit import get_toolkit
 
 
 def _phase_or_404(phase_no: int):  # noqa: ANN202
-    if phase_no not in service.PHASES:
+    if phase_no not in readiness.PHASES:
         abort(404)
     return get_toolkit().phase(phase_no)
 
 
 @bp.get("/gateways")
 def index():
-    statuses = service.statuses(g.site)
+    statuses = queries.statuses(g.site)
+    found = readiness.summaries(g.site, readiness.PHASES)
     phases = [
-        (phase, statuses[phase.number], service.criteria(g.site, phase.number))
+        (phase, statuses[phase.number], found[phase.number])
         for phase in get_toolkit().gateway_phases
     ]
-    current = service.current_phases([g.site.id])[g.site.id]
+    current = queries.current_phase_of(statuses)
     return render_template(
         "gateways/index.html", phases=phases, labels=GATEWAY_STATUSES, current=current
     )
@@ -44,17 +45,19 @@ def _exception_reasons(prefix: str) -> dict[str, str]:
 
 def _show(phase_no: int, status_code: int = 200, **forms):
     phase = _phase_or_404(phase_no)
-    gateway = service.gateway_for(g.site, phase_no)
-    status = gateway.status if gateway else "not_ready"
-    previous_signed = phase_no == 1 or service.statuses(g.site)[phase_no - 1] in SIGNED
+    rows = queries.gateways(g.site)
+    status = rows[phase_no].status if phase_no in rows else "not_ready"
+    previous = rows.get(phase_no - 1)
+    previous_signed = phase_no == 1 or (previous is not None and previous.status in SIGNED)
+    history = queries.decisions(g.site, phase_no)
     return render_template(
         "gateways/show.html",
         phase=phase,
         status=status,
         labels=GATEWAY_STATUSES,
         decision_labels=DECISIONS,
-        readiness=service.criteria(g.site, phase_no),
-        history=service.decisions(g.site, phase_no),
+        readiness=readiness.criteria(g.site, phase_no),
+        history=history,
         previous_signed=previous_signed,
         signed=status in SIGNED,
         confirm=ConfirmForm(formdata=None),
@@ -66,9 +69,7 @@ def _show(phase_no: int, status_code: int = 200, **forms):
         missing=forms.get("missing", []),
         missing_prefix=forms.get("missing_prefix", "exception-"),
         reasons=forms.get("reasons", {}),
-        requested=service.requested_exceptions(g.site, phase_no)
-        if status == "review_requested"
-        else {},
+        requested=queries.requested_exceptions_in(history) if status == "review_requested" else {},
         message=forms.get("message"),
     ), status_code
 
@@ -179,27 +180,27 @@ def reopen(phase_no: int):
 @bp.get("/gateways/<int:phase_no>/record")
 def record(phase_no: int):
     phase = _phase_or_404(phase_no)
-    gateway = service.gateway_for(g.site, phase_no)
+    gateway = queries.gateway_for(g.site, phase_no)
     return render_template(
         "gateways/record.html",
         phase=phase,
         status=gateway.status if gateway else "not_ready",
         labels=GATEWAY_STATUSES,
         decision_labels=DECISIONS,
-        readiness=service.criteria(g.site, phase_no),
-        history=service.decisions(g.site, phase_no),
+        readiness=readiness.criteria(g.site, phase_no),
+        history=queries.decisions(g.site, phase_no),
     )
 
 
 @bp.get("/gateways/gateway-<int:phase_no>.docx")
 def record_docx(phase_no: int):
     phase = _phase_or_404(phase_no)
-    gateway = service.gateway_for(g.site, phase_no)
+    gateway = queries.gateway_for(g.site, phase_no)
     data = gateway_docx(
         g.site,
         phase,
         gateway.status if gateway else "not_ready",
-        service.criteria(g.site, phase_no),
-        service.decisions(g.site, phase_no),
+        readiness.criteria(g.site, phase_no),
+        queries.decisions(g.site, phase_no),
     )
     return download(data, site_name=g.site.name, document=f"gateway-{phase_no}", ext="docx")
