@@ -2,10 +2,10 @@
 statements however many phases are evaluated.
 
 The facts of every registered check of the phases asked for come from ONE SELECT of
-labelled scalar subqueries (each check declares its own, see checks.py); the checks are
-then pure functions of them. People's confirmations and the essential tasks are one
-statement each for all those phases. Where only the counts are shown (the gateways list,
-the overview), `summaries` answers everything in one statement.
+labelled scalar subqueries (each check declares its own, see checks.py), together with
+people's answers to the other criteria; the checks are then pure functions of them. The
+essential tasks are one more statement for all those phases. Where only the counts are
+shown (the gateways list, the overview), `summaries` answers everything in one statement.
 """
 
 from __future__ import annotations
@@ -136,17 +136,58 @@ def check_results(site: Site, phases: Iterable[int]) -> dict[str, CheckResult]:
     return _results(site, keys, select_facts(columns), where)
 
 
-def evaluate(site: Site, phases: Iterable[int]) -> dict[int, Readiness]:
-    """{phase: Readiness}, the criteria in full, in three statements for all the phases."""
-    phases = list(phases)
-    results = check_results(site, phases)
-    confirmations = {
-        (c.phase, c.criterion_key): c
-        for c in db.session.scalars(
-            select(CriterionConfirmation).where(
-                CriterionConfirmation.site_id == site.id, CriterionConfirmation.phase.in_(phases)
+@dataclass(frozen=True)
+class Answer:
+    """A person's confirmation of a criterion, as readiness shows it."""
+
+    state: str
+    note: str
+    evidence_url: str
+    version: int
+
+
+ANSWER_FIELDS = ("state", "note", "evidence_url", "version")
+
+
+def _answer_columns(site: Site, phases: list[int]) -> dict[tuple[int, str], dict[str, Any]]:
+    """{(phase, outcome key): {field: scalar subquery}} for outcomes a person confirms: at
+    most one row each (unique per site, phase and key), so they join the facts SELECT."""
+    checked = registry().gateway_checks
+    found = {}
+    for phase in phases:
+        for outcome in get_toolkit().phase(phase).outcomes:
+            if outcome.auto_check in checked:
+                continue
+            answer = select().where(
+                CriterionConfirmation.site_id == site.id,
+                CriterionConfirmation.phase == phase,
+                CriterionConfirmation.criterion_key == outcome.key,
             )
-        )
+            found[(phase, outcome.key)] = {
+                name: answer.add_columns(getattr(CriterionConfirmation, name)).scalar_subquery()
+                for name in ANSWER_FIELDS
+            }
+    return found
+
+
+def evaluate(site: Site, phases: Iterable[int]) -> dict[int, Readiness]:
+    """{phase: Readiness}, the criteria in full, in two statements for all the phases: the
+    checks' facts with people's answers, then the essential tasks."""
+    phases = list(phases)
+    keys = _check_keys(phases)
+    columns, where = _fact_columns(site, keys)
+    labels: dict[tuple[int, str], dict[str, str]] = {}
+    for place, fields in _answer_columns(site, phases).items():
+        labels[place] = {}
+        for name, expr in fields.items():
+            labels[place][name] = label = f"a{len(columns)}"
+            columns[label] = expr
+    row = select_facts(columns)
+    results = _results(site, keys, row, where)
+    answers = {
+        place: Answer(*(row[label[name]] for name in ANSWER_FIELDS))
+        for place, label in labels.items()
+        if row[label["state"]] is not None
     }
     tasks: dict[int, list[Task]] = {phase: [] for phase in phases}
     for task in db.session.scalars(
@@ -155,9 +196,7 @@ def evaluate(site: Site, phases: Iterable[int]) -> dict[int, Readiness]:
         .order_by(Task.position, Task.id)
     ):
         tasks[task.phase].append(task)
-    return {
-        phase: _readiness(site, phase, results, confirmations, tasks[phase]) for phase in phases
-    }
+    return {phase: _readiness(site, phase, results, answers, tasks[phase]) for phase in phases}
 
 
 def criteria(site: Site, phase: int) -> Readiness:
@@ -169,7 +208,7 @@ def _readiness(
     site: Site,
     phase: int,
     results: dict[str, CheckResult],
-    confirmations: dict[tuple[int, str], CriterionConfirmation],
+    answers: dict[tuple[int, str], Answer],
     tasks: list[Task],
 ) -> Readiness:
     items: list[Criterion] = []
@@ -187,7 +226,7 @@ def _readiness(
                 )
             )
             continue
-        answer = confirmations.get((phase, outcome.key))
+        answer = answers.get((phase, outcome.key))
         items.append(
             Criterion(
                 outcome.key,
