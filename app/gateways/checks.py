@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, Select, func, select
 
 from app.core.db import select_facts
 from app.core.registry import GatewayCheck
@@ -34,7 +34,7 @@ class CheckResult:
     fix_endpoint: str | None = None  # a page under the site where it gets fixed
 
 
-def _project_team_role(site_id: int, role_key: str):  # noqa: ANN202
+def _project_team_role(site_id: int, role_key: str) -> Select:
     """People on the site's project team holding `role_key` (erased people hold nothing)."""
     return (
         select(Person.name)
@@ -107,7 +107,7 @@ CHAMPION_TASK = "agree-clinical-champion"
 
 
 def champion_facts(site_id: int) -> dict[str, Any]:
-    def task(column):  # noqa: ANN001, ANN202
+    def task(column: Any) -> ScalarSelect:
         return (
             select(column)
             .where(Task.site_id == site_id, Task.library_key == CHAMPION_TASK)
@@ -152,7 +152,7 @@ TRACKED_PERIODS = 6
 def kpis_tracked_facts(site_id: int) -> dict[str, Any]:
     """The KPI with the most periods recorded (the lowest number on a tie)."""
 
-    def best(column):  # noqa: ANN001, ANN202
+    def best(column: Any) -> ScalarSelect:
         return (
             select(column)
             .where(KpiValue.site_id == site_id)
