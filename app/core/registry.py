@@ -32,8 +32,11 @@ class Panel:
 
 @dataclass(frozen=True)
 class GatewayCheck:
-    check: Callable[[Any], Any]  # site -> (met, reason, link) or a gateways CheckResult
+    check: Callable[..., Any]  # site[, facts] -> (met, reason, link) or a gateways CheckResult
     fix_endpoint: str | None  # the page that fixes an unmet criterion
+    # site id -> {name: scalar subquery}: what the check reads, so the gateways feature can
+    # fetch the facts of every check in one SELECT and pass them as `check(site, facts)`
+    facts: Callable[[int], dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -70,11 +73,16 @@ class Registry:
         self.panels.sort(key=lambda p: p.order)
 
     def add_gateway_check(
-        self, key: str, check: Callable[[Any], Any], fix_endpoint: str | None = None
+        self,
+        key: str,
+        check: Callable[..., Any],
+        fix_endpoint: str | None = None,
+        *,
+        facts: Callable[[int], dict[str, Any]] | None = None,
     ) -> None:
         if key in self.gateway_checks:
             raise ValueError(f"gateway check {key!r} registered twice")
-        self.gateway_checks[key] = GatewayCheck(check, fix_endpoint)
+        self.gateway_checks[key] = GatewayCheck(check, fix_endpoint, facts)
 
     def add_demo(
         self,

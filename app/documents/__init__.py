@@ -17,9 +17,11 @@ from app.documents import views  # noqa: E402, F401
 def register(registry: Registry) -> None:
     """What this feature adds to pages and commands other packages own."""
     from app.documents.demo import demo_documents
-    from app.documents.service import pid_agreed
+    from app.documents.service import pid_agreed, pid_agreed_facts
 
-    registry.add_gateway_check("pid_agreed", pid_agreed, "sites.documents.index")
+    registry.add_gateway_check(
+        "pid_agreed", pid_agreed, "sites.documents.index", facts=pid_agreed_facts
+    )
     registry.add_demo(demo_documents, order=70)
     registry.history.add(
         objects={"pid_narrative": "PID text", "pid_version": "PID version"},

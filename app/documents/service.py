@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.core.dates import today, uk_date, utcnow
+from app.core.db import select_facts
 from app.core.errors import ServiceError
 from app.documents import text
 from app.documents.models import (
@@ -85,19 +87,31 @@ def narrative_values(narrative: PidNarrative | None) -> dict[str, str]:
     return {name: (getattr(narrative, name) if narrative else "") for name in NARRATIVE_LIMITS}
 
 
-def pid_agreed(site: Site) -> tuple[bool, str, str]:
+def pid_agreed_facts(site_id: int) -> dict[str, Any]:
+    """The latest agreed PID version's number and date (for the gateway check)."""
+
+    def latest(column):  # noqa: ANN001, ANN202
+        return (
+            select(column)
+            .where(PidVersion.site_id == site_id)
+            .order_by(PidVersion.agreed_on.desc(), PidVersion.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    return {"number": latest(PidVersion.number), "agreed_on": latest(PidVersion.agreed_on)}
+
+
+def pid_agreed(site: Site, facts: Mapping[str, Any] | None = None) -> tuple[bool, str, str]:
     """The Start Out gateway's 'agreed PID' criterion, checked from the recorded versions:
-    (met, what was found, where to act), the shape the other features' checks share."""
+    (met, what was found, where to act), the shape the other features' checks share.
+
+    Once a version is agreed, comparing it with today's content still builds the PID."""
     link = f"/sites/{site.id}/documents#agree"  # the URL scheme is a contract
-    version = db.session.scalars(
-        select(PidVersion)
-        .where(PidVersion.site_id == site.id)
-        .order_by(PidVersion.agreed_on.desc(), PidVersion.id.desc())
-        .limit(1)
-    ).first()
-    if version is None:
+    facts = select_facts(pid_agreed_facts(site.id)) if facts is None else facts
+    if facts["number"] is None:
         return False, "No version of the PID has been agreed by the sponsor yet.", link
-    found = f"PID {version.number} agreed on {uk_date(version.agreed_on)}."
+    found = f"PID {facts['number']} agreed on {uk_date(facts['agreed_on'])}."
     from app.documents.pid import load_pid  # the builder imports this module's neighbours
 
     if load_pid(site, today()).changed_since_agreed:

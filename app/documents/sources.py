@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.core.dates import london_to_utc, to_london, uk_date
 from app.documents.models import PidNarrative, PidVersion
 from app.extensions import db
-from app.gateways import service as gateway_service
+from app.gateways import queries as gateway_service
 from app.gateways.models import GATEWAY_STATUSES, SIGNED, GatewayDecision
 from app.meetings.models import Meeting
 from app.needs import service as needs_service

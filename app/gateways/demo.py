@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 
 from app.extensions import db
 from app.gateways.models import Gateway, GatewayDecision
-from app.gateways.service import criteria, snapshot
+from app.gateways.readiness import criteria, snapshot
 from app.plan.demo import DEMO_PLANS
 from app.sites.demo import DemoContext
 

@@ -1,16 +1,17 @@
 """The overview's gateway panel: where the current phase's gateway stands, and any review
-waiting for the sponsor (so nobody has to open the gateways page to find out)."""
+waiting for the sponsor (so nobody has to open the gateways page to find out).
+
+Two statements: the gateway rows with their latest review request, then the current
+phase's readiness counts (see readiness.summaries)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
-from app.extensions import db
-from app.gateways.models import GATEWAY_STATUSES, SIGNED, GatewayDecision
-from app.gateways.service import PHASES, criteria, statuses
+from app.gateways.models import GATEWAY_STATUSES, SIGNED
+from app.gateways.queries import statuses_and_requests
+from app.gateways.readiness import PHASES, summaries
 from app.sites.models import Site
 from app.toolkit import get_toolkit
 
@@ -23,22 +24,11 @@ class Waiting:
 
 
 def overview_panel(site: Site) -> dict:
-    found = statuses(site)
+    found, asked = statuses_and_requests(site)
     current = next((p for p in PHASES if found[p] not in SIGNED), None)
     toolkit = get_toolkit()
     waiting_phases = [p for p in PHASES if found[p] == "review_requested"]
-    asked = dict(
-        db.session.execute(
-            select(GatewayDecision.phase, GatewayDecision.at)
-            .where(
-                GatewayDecision.site_id == site.id,
-                GatewayDecision.action == "review_requested",
-                GatewayDecision.phase.in_(waiting_phases),
-            )
-            .order_by(GatewayDecision.at)
-        ).all()
-    )
-    readiness = criteria(site, current) if current else None
+    readiness = summaries(site, [current])[current] if current else None
     return {
         "current": current,
         "current_name": toolkit.phase(current).name if current else "",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.core import word
 from app.core.dates import uk_datetime
 from app.gateways.models import DECISIONS, GATEWAY_STATUSES
-from app.gateways.service import Readiness
+from app.gateways.readiness import Readiness
 from app.sites.models import Site
 from app.toolkit import Phase
 

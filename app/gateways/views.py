@@ -11,7 +11,7 @@ from app.core.errors import ServiceError, apply_form_errors
 from app.core.forms import ConfirmForm
 from app.core.web import found_or_404
 from app.extensions import db
-from app.gateways import bp, service
+from app.gateways import bp, queries, readiness, service
 from app.gateways.forms import CriterionForm, DecisionForm, ReopenForm, SendBackForm
 from app.gateways.models import DECISIONS, GATEWAY_STATUSES, SIGNED
 from app.gateways.record import gateway_docx
@@ -20,12 +20,13 @@ from app.toolkit import get_toolkit
 
 @bp.get("/gateways")
 def index():
-    statuses = service.statuses(g.site)
+    statuses = queries.statuses(g.site)
+    found = readiness.summaries(g.site, readiness.PHASES)
     phases = [
-        (phase, statuses[phase.number], service.criteria(g.site, phase.number))
+        (phase, statuses[phase.number], found[phase.number])
         for phase in get_toolkit().gateway_phases
     ]
-    current = service.current_phases([g.site.id])[g.site.id]
+    current = queries.current_phase_of(statuses)
     return render_template(
         "gateways/index.html", phases=phases, labels=GATEWAY_STATUSES, current=current
     )
@@ -38,18 +39,20 @@ def _exception_reasons(prefix: str) -> dict[str, str]:
 
 
 def _show(phase_no: int, status_code: int = 200, **forms):
-    phase = found_or_404(get_toolkit().phase, phase_no, within=service.PHASES)
-    gateway = service.gateway_for(g.site, phase_no)
-    status = gateway.status if gateway else "not_ready"
-    previous_signed = phase_no == 1 or service.statuses(g.site)[phase_no - 1] in SIGNED
+    phase = found_or_404(get_toolkit().phase, phase_no, within=readiness.PHASES)
+    rows = queries.gateways(g.site)
+    status = rows[phase_no].status if phase_no in rows else "not_ready"
+    previous = rows.get(phase_no - 1)
+    previous_signed = phase_no == 1 or (previous is not None and previous.status in SIGNED)
+    history = queries.decisions(g.site, phase_no)
     return render_template(
         "gateways/show.html",
         phase=phase,
         status=status,
         labels=GATEWAY_STATUSES,
         decision_labels=DECISIONS,
-        readiness=service.criteria(g.site, phase_no),
-        history=service.decisions(g.site, phase_no),
+        readiness=readiness.criteria(g.site, phase_no),
+        history=history,
         previous_signed=previous_signed,
         signed=status in SIGNED,
         confirm=ConfirmForm(formdata=None),
@@ -61,9 +64,7 @@ def _show(phase_no: int, status_code: int = 200, **forms):
         missing=forms.get("missing", []),
         missing_prefix=forms.get("missing_prefix", "exception-"),
         reasons=forms.get("reasons", {}),
-        requested=service.requested_exceptions(g.site, phase_no)
-        if status == "review_requested"
-        else {},
+        requested=queries.requested_exceptions_in(history) if status == "review_requested" else {},
         message=forms.get("message"),
     ), status_code
 
@@ -75,7 +76,7 @@ def show(phase_no: int):
 
 @bp.post("/gateways/<int:phase_no>/criteria/<key>")
 def confirm_criterion(phase_no: int, key: str):
-    found_or_404(get_toolkit().phase, phase_no, within=service.PHASES)
+    found_or_404(get_toolkit().phase, phase_no, within=readiness.PHASES)
     form = CriterionForm()
     if form.validate_on_submit():
         try:
@@ -96,7 +97,7 @@ def confirm_criterion(phase_no: int, key: str):
 @bp.post("/gateways/<int:phase_no>/request-review")
 def request_review(phase_no: int):
     require_site_role("manager")
-    found_or_404(get_toolkit().phase, phase_no, within=service.PHASES)
+    found_or_404(get_toolkit().phase, phase_no, within=readiness.PHASES)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     reasons = _exception_reasons("request-exception-")
@@ -116,7 +117,7 @@ def request_review(phase_no: int):
 @bp.post("/gateways/<int:phase_no>/sign-off")
 @sponsor_required
 def sign_off(phase_no: int):
-    found_or_404(get_toolkit().phase, phase_no, within=service.PHASES)
+    found_or_404(get_toolkit().phase, phase_no, within=readiness.PHASES)
     form = DecisionForm()
     reasons = _exception_reasons("exception-")
     if form.validate_on_submit():
@@ -137,7 +138,7 @@ def sign_off(phase_no: int):
 @bp.post("/gateways/<int:phase_no>/send-back")
 @sponsor_required
 def send_back(phase_no: int):
-    found_or_404(get_toolkit().phase, phase_no, within=service.PHASES)
+    found_or_404(get_toolkit().phase, phase_no, within=readiness.PHASES)
     form = SendBackForm()
     if form.validate_on_submit():
         try:
@@ -155,7 +156,7 @@ def send_back(phase_no: int):
 @bp.post("/gateways/<int:phase_no>/reopen")
 @sponsor_required
 def reopen(phase_no: int):
-    found_or_404(get_toolkit().phase, phase_no, within=service.PHASES)
+    found_or_404(get_toolkit().phase, phase_no, within=readiness.PHASES)
     form = ReopenForm()
     if form.validate_on_submit():
         try:
@@ -173,28 +174,28 @@ def reopen(phase_no: int):
 
 @bp.get("/gateways/<int:phase_no>/record")
 def record(phase_no: int):
-    phase = found_or_404(get_toolkit().phase, phase_no, within=service.PHASES)
-    gateway = service.gateway_for(g.site, phase_no)
+    phase = found_or_404(get_toolkit().phase, phase_no, within=readiness.PHASES)
+    gateway = queries.gateway_for(g.site, phase_no)
     return render_template(
         "gateways/record.html",
         phase=phase,
         status=gateway.status if gateway else "not_ready",
         labels=GATEWAY_STATUSES,
         decision_labels=DECISIONS,
-        readiness=service.criteria(g.site, phase_no),
-        history=service.decisions(g.site, phase_no),
+        readiness=readiness.criteria(g.site, phase_no),
+        history=queries.decisions(g.site, phase_no),
     )
 
 
 @bp.get("/gateways/gateway-<int:phase_no>.docx")
 def record_docx(phase_no: int):
-    phase = found_or_404(get_toolkit().phase, phase_no, within=service.PHASES)
-    gateway = service.gateway_for(g.site, phase_no)
+    phase = found_or_404(get_toolkit().phase, phase_no, within=readiness.PHASES)
+    gateway = queries.gateway_for(g.site, phase_no)
     data = gateway_docx(
         g.site,
         phase,
         gateway.status if gateway else "not_ready",
-        service.criteria(g.site, phase_no),
-        service.decisions(g.site, phase_no),
+        readiness.criteria(g.site, phase_no),
+        queries.decisions(g.site, phase_no),
     )
     return download(data, site_name=g.site.name, document=f"gateway-{phase_no}", ext="docx")

@@ -4,12 +4,14 @@ run-chart analysis, the summary table, and the latest values across sites."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
+from app.core.db import select_facts
 from app.extensions import db
 from app.kpis import rules
 from app.kpis.models import KpiValue
@@ -214,18 +216,25 @@ def latest_kpi_values(site_ids: list[int], kpi_number: int) -> dict[int, float]:
 RECENT_MONTHS = 3
 
 
-def kpis_recorded(site: Site, today: date | None = None) -> tuple[bool, str, str]:
+def kpis_recorded_facts(site_id: int) -> dict[str, Any]:
+    """How many values the site has and the newest period (for the gateway check)."""
+    values = select().select_from(KpiValue).where(KpiValue.site_id == site_id)
+    return {
+        "count": values.add_columns(func.count(KpiValue.id)).scalar_subquery(),
+        "newest": values.add_columns(func.max(KpiValue.period_start)).scalar_subquery(),
+    }
+
+
+def kpis_recorded(
+    site: Site, facts: Mapping[str, Any] | None = None, today: date | None = None
+) -> tuple[bool, str, str]:
     """Gateway auto-check: values are recorded and the latest is recent (no backlog)."""
     from app.core.dates import today as uk_today
 
     today = today or uk_today()
     link = f"/sites/{site.id}/kpis"  # the URL scheme is a contract; works outside requests too
-    row = db.session.execute(
-        select(func.count(KpiValue.id), func.max(KpiValue.period_start)).where(
-            KpiValue.site_id == site.id
-        )
-    ).one()
-    count, newest = row
+    facts = select_facts(kpis_recorded_facts(site.id)) if facts is None else facts
+    count, newest = facts["count"], facts["newest"]
     if not count:
         return False, "No KPI values have been recorded yet.", link
     months_old = (today.year - newest.year) * 12 + today.month - newest.month

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from flask import url_for
 from sqlalchemy import func, select
 
 from app.accounts.models import User
+from app.core.db import select_facts
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.needs.assumptions import Override, check_override, default_assumptions, effective_values
@@ -188,21 +190,41 @@ def expected_caseload(site_id: int) -> int | None:
     )
 
 
-def needs_entered(site: Site) -> tuple[bool, str, str]:
+def needs_entered_facts(site_id: int) -> dict[str, Any]:
+    """The latest figures' caseload, date and saved inputs (for the gateway check)."""
+
+    def latest(column):  # noqa: ANN001, ANN202
+        return (
+            select(column)
+            .where(NeedsVersion.site_id == site_id)
+            .order_by(NeedsVersion.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    return {
+        "id": latest(NeedsVersion.id),
+        "caseload": latest(NeedsVersion.expected_caseload),
+        "created_at": latest(NeedsVersion.created_at),
+        "data": latest(NeedsVersion.data),
+    }
+
+
+def needs_entered(site: Site, facts: Mapping[str, Any] | None = None) -> tuple[bool, str, str]:
     """For the Phase 3 gateway: are the numbers to assess and treat quantified?"""
     link = f"/sites/{site.id}/needs"  # the URL scheme is a contract; works outside requests too
-    version = latest_version(site.id)
-    if version is None:
+    facts = select_facts(needs_entered_facts(site.id)) if facts is None else facts
+    if facts["id"] is None:
         return False, "No needs figures have been entered yet.", link
-    if version.expected_caseload is None:
+    if facts["caseload"] is None:
         return False, "Enter the population or hip fracture admissions to get the caseload.", link
-    state = state_from_version(version)
-    if any(state.inputs.rates.get(k) is None for k in ("assessment", "treatment", "followup")):
+    rates = json.loads(facts["data"] or "{}").get("inputs", {}).get("rates", {})
+    if any(rates.get(k) is None for k in ("assessment", "treatment", "followup")):
         return False, "Enter the current assessment, treatment and follow-up rates.", link
     return (
         True,
-        f"Expected caseload {version.expected_caseload:,} a year; figures saved "
-        f"{version.created_at:%d/%m/%Y}.",
+        f"Expected caseload {facts['caseload']:,} a year; figures saved "
+        f"{facts['created_at']:%d/%m/%Y}.",
         link,
     )
 

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.gateways.checks import TRACKED_PERIODS, champion_agreed, kpis_tracked, plan_populated
 from app.gateways.models import Gateway, GatewayDecision
-from app.gateways.service import criteria, request_review
+from app.gateways.readiness import criteria
+from app.gateways.service import request_review
 from app.plan.models import Task
 from tests.conftest import csrf_token
 

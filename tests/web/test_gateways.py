@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from app.core.audit import AuditEvent
 from app.extensions import db
 from app.gateways.models import Gateway, GatewayDecision
-from app.gateways.service import criteria, current_phases, gateway_statuses, last_signoffs
+from app.gateways.queries import current_phases, gateway_statuses, last_signoffs
+from app.gateways.readiness import criteria
 from app.people.models import Group, GroupMember, Person
 from app.plan.models import Task
 from app.sites.service import current_phase_numbers

@@ -268,7 +268,7 @@ def test_whoever_requests_a_review_cannot_sign_it(login, site_world, make_plan) 
     db.session.commit()
     client = login(sponsor)
     page = f"/sites/{site.id}/gateways/1"
-    from app.gateways.service import criteria
+    from app.gateways.readiness import criteria
 
     reasons = {f"request-exception-{c.key}": "Later" for c in criteria(site, 1).blockers}
     requested = client.post(

@@ -414,7 +414,7 @@ def test_page_and_workbook_run_at_most_five_queries_at_10_and_200_sites(
 def test_rows_agree_with_each_features_own_functions(app, make_user) -> None:
     """The one aggregated query gives what the features' per-site functions give."""
     from app.demo import seed_bench
-    from app.gateways.service import gateway_statuses, last_signoffs
+    from app.gateways.queries import gateway_statuses, last_signoffs
     from app.meetings.queries import meetings_summary
     from app.needs.service import portfolio_needs
     from app.plan.rag import site_rag_summary

@@ -1,0 +1,148 @@
+"""Reads of gateway rows and decisions: for the gateway pages, the overview, the home page,
+the portfolio and the documents. One statement each."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from app.accounts.models import User
+from app.extensions import db
+from app.gateways.models import SIGNED, Gateway, GatewayDecision
+from app.gateways.readiness import PHASES
+from app.sites.models import Site
+from app.toolkit.vocabulary import current_phase
+
+
+def gateway_for(site: Site, phase: int) -> Gateway | None:
+    return db.session.scalar(
+        select(Gateway).where(Gateway.site_id == site.id, Gateway.phase == phase)
+    )
+
+
+def gateways(site: Site) -> dict[int, Gateway]:
+    """{phase: Gateway} of the site's gateway rows (a row exists once anything happened)."""
+    return {
+        gateway.phase: gateway
+        for gateway in db.session.scalars(select(Gateway).where(Gateway.site_id == site.id))
+    }
+
+
+def statuses(site: Site) -> dict[int, str]:
+    rows = db.session.execute(
+        select(Gateway.phase, Gateway.status).where(Gateway.site_id == site.id)
+    ).all()
+    found = {phase: status for phase, status in rows}
+    return {phase: found.get(phase, "not_ready") for phase in PHASES}
+
+
+def statuses_and_requests(site: Site) -> tuple[dict[int, str], dict[int, datetime]]:
+    """Each phase's status, and when review was last requested for each gateway row."""
+    asked = (
+        select(func.max(GatewayDecision.at))
+        .where(
+            GatewayDecision.site_id == Gateway.site_id,
+            GatewayDecision.phase == Gateway.phase,
+            GatewayDecision.action == "review_requested",
+        )
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(Gateway.phase, Gateway.status, asked).where(Gateway.site_id == site.id)
+    ).all()
+    found = {phase: status for phase, status, _at in rows}
+    return (
+        {phase: found.get(phase, "not_ready") for phase in PHASES},
+        {phase: at for phase, _status, at in rows if at is not None},
+    )
+
+
+def decisions(site: Site, phase: int) -> list[tuple[GatewayDecision, str | None]]:
+    """The gateway's decisions, newest first, each with the name of who made it."""
+    return [
+        (row[0], row[1])
+        for row in db.session.execute(
+            select(GatewayDecision, User.name)
+            .outerjoin(User, User.id == GatewayDecision.user_id)
+            .where(GatewayDecision.site_id == site.id, GatewayDecision.phase == phase)
+            .order_by(GatewayDecision.at.desc(), GatewayDecision.id.desc())
+        ).all()
+    ]
+
+
+def requested_exceptions_in(history: list[tuple[GatewayDecision, str | None]]) -> dict[str, str]:
+    """{criterion key: the team's reason} from the latest review request in `history`
+    (newest first, as `decisions` gives it)."""
+    latest = next((d for d, _who in history if d.action == "review_requested"), None)
+    return {e["key"]: e["reason"] for e in (latest.exceptions if latest else [])}
+
+
+def requested_by(site: Site, phase: int) -> int | None:
+    """The user who made the latest review request for this gateway."""
+    return db.session.scalar(
+        select(GatewayDecision.user_id)
+        .where(
+            GatewayDecision.site_id == site.id,
+            GatewayDecision.phase == phase,
+            GatewayDecision.action == "review_requested",
+        )
+        .order_by(GatewayDecision.at.desc(), GatewayDecision.id.desc())
+        .limit(1)
+    )
+
+
+# -- Across sites: one query each, for the home page, overview and portfolio.
+
+
+def gateway_statuses(site_ids: list[int]) -> dict[int, dict[int, str]]:
+    """{site_id: {phase: status}} for phases 1-6 (missing rows are 'not_ready')."""
+    result = {site_id: dict.fromkeys(PHASES, "not_ready") for site_id in site_ids}
+    if site_ids:
+        rows = db.session.execute(
+            select(Gateway.site_id, Gateway.phase, Gateway.status).where(
+                Gateway.site_id.in_(site_ids)
+            )
+        ).all()
+        for site_id, phase, status in rows:
+            result[site_id][phase] = status
+    return result
+
+
+def last_signoffs(site_ids: list[int]) -> dict[int, tuple[int, datetime]]:
+    """{site_id: (phase, when)} of each site's most recent sign-off still standing."""
+    if not site_ids:
+        return {}
+    rows = db.session.execute(
+        select(GatewayDecision.site_id, GatewayDecision.phase, GatewayDecision.at)
+        .join(
+            Gateway,
+            (Gateway.site_id == GatewayDecision.site_id) & (Gateway.phase == GatewayDecision.phase),
+        )
+        .where(
+            GatewayDecision.site_id.in_(site_ids),
+            GatewayDecision.action.in_(SIGNED),
+            Gateway.status.in_(SIGNED),
+        )
+        .order_by(GatewayDecision.at, GatewayDecision.id)
+    ).all()
+    return {site_id: (phase, at) for site_id, phase, at in rows}
+
+
+def current_phase_of(statuses: dict[int, str]) -> int:
+    """The current-phase rule applied to one site's statuses (no statement)."""
+    return current_phase({phase for phase, status in statuses.items() if status in SIGNED})
+
+
+def current_phases(site_ids: list[int]) -> dict[int, int]:
+    """The first phase whose gateway is not signed off (6 once every gateway is). One query."""
+    signed: dict[int, set[int]] = {site_id: set() for site_id in site_ids}
+    if site_ids:
+        rows = db.session.execute(
+            select(Gateway.site_id, Gateway.phase).where(
+                Gateway.site_id.in_(site_ids), Gateway.status.in_(SIGNED)
+            )
+        ).all()
+        for site_id, phase in rows:
+            signed[site_id].add(phase)
+    return {site_id: current_phase(phases) for site_id, phases in signed.items()}
