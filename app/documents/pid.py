@@ -80,24 +80,26 @@ class PidContent:
         return getattr(self.narrative, name, "") if self.narrative else ""
 
 
-def load_pid(site: Site, today: date) -> PidContent:
-    """Everything the PID shows: a fixed number of queries whatever the project's size."""
+def load_pid(site: Site, today: date, facts: sources.SiteFacts | None = None) -> PidContent:
+    """Everything the PID shows: a fixed number of queries whatever the project's size.
+    `facts` when the caller has read them already (the documents page)."""
+    facts = facts or sources.site_facts(site.id, today)
     team, categories, gaps = sources.people_sections(site.id, site.organisation)
     tasks = sources.plan_tasks(site.id)
     return PidContent(
         site=site,
         today=today,
-        narrative=sources.narrative_for(site.id),
-        versions=sources.versions_for(site.id),
+        narrative=facts.narrative,
+        versions=facts.versions,
         team=team,
         categories=categories,
         category_gaps=gaps,
         phases=sources.phase_rows(tasks),
         gateways=sources.gateway_status(site.id),
         meetings=sources.meetings_calendar(site.id, today),
-        meetings_total=sources.upcoming_meeting_count(site.id, today),
+        meetings_total=facts.meetings_total,
         risks=raid.key_risks(site.id),
-        needs=sources.needs_headline(site.id),
+        needs=facts.needs,
     )
 
 

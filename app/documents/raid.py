@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.core.dates import uk_date
 from app.extensions import db
@@ -35,13 +35,13 @@ def owner_name(*people: Person | None, fallback: str = "") -> str:
 
 
 def _mitigations(entry_ids: list[int]) -> dict[int, list[Mitigation]]:
-    """Each entry's mitigations with their tasks and owners (one query per level)."""
+    """Each entry's mitigations with their tasks and owners (one query, both joined)."""
     found: dict[int, list[Mitigation]] = defaultdict(list)
     if entry_ids:
         for mitigation in db.session.scalars(
             select(Mitigation)
             .where(Mitigation.entry_id.in_(entry_ids))
-            .options(selectinload(Mitigation.task).selectinload(Task.owner))
+            .options(joinedload(Mitigation.task).joinedload(Task.owner))
             .order_by(Mitigation.id)
         ):
             found[mitigation.entry_id].append(mitigation)
