@@ -211,18 +211,20 @@ def _shade(cell, fill: str) -> None:  # noqa: ANN001 - a docx cell
 def _write_cell(cell, text: object, size: float, *, bold: bool = False) -> None:  # noqa: ANN001
     paragraph = cell.paragraphs[0]
     paragraph.paragraph_format.space_after = Pt(0)
-    lines = clean("" if text is None else str(text)).split("\n")
-    for number, line in enumerate(lines):
-        run = paragraph.add_run(line)
-        run.font.size = Pt(size)
-        run.bold = bold or None
-        if number < len(lines) - 1:
-            run.add_break()
+    _cell_runs(paragraph._p, text, _run_template(size, bold=bold))
+
+
+def _run_template(size: float, *, bold: bool = False):  # noqa: ANN202 - a w:r element
+    """An empty run in a table's type size (and bold, for its header), to copy per line."""
+    run = Paragraph(OxmlElement("w:p"), None).add_run()
+    run.font.size = Pt(size)
+    run.bold = bold or None
+    return run._r
 
 
 def _cell_runs(paragraph, text: object, run_template) -> None:  # noqa: ANN001 - lxml elements
-    """`_write_cell`'s runs for a body cell, copied from a template run: the same XML,
-    without python-docx placing each child element (most of a long table's time)."""
+    """A cell's text, one run per line with a break between, each run a copy of
+    `run_template`: python-docx placing each child element was most of a long table's time."""
     lines = clean("" if text is None else str(text)).split("\n")
     last = len(lines) - 1
     for number, line in enumerate(lines):
@@ -260,8 +262,11 @@ def table(
         element.set(qn("w:val"), clean(caption)[:250])
         properties.append(element)
     header_row = result.rows[0]
+    bold_run = _run_template(size, bold=True)
     for cell, text in zip(header_row.cells, headers, strict=True):
-        _write_cell(cell, text, size, bold=True)
+        paragraph = cell.paragraphs[0]
+        paragraph.paragraph_format.space_after = Pt(0)
+        _cell_runs(paragraph._p, text, bold_run)
         _shade(cell, HEADER_FILL)
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
@@ -276,9 +281,7 @@ def table(
     if widths_cm:
         for cell, width in zip(template.cells, widths_cm, strict=False):
             cell.width = Cm(width)
-    run_template = template.cells[0].paragraphs[0].add_run()._r
-    run_template.get_or_add_rPr().sz_val = Pt(size)
-    run_template.getparent().remove(run_template)
+    run_template = _run_template(size)
     template_tr = template._tr
     result._tbl.remove(template_tr)
     for values in rows:
