@@ -3,7 +3,9 @@ with words for what each chart spans (two queries: values and targets)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 
 from app.kpis import queries as kpi_queries
 from app.kpis.charts import run_chart_svg
@@ -33,7 +35,13 @@ class KpiRow:
     values: list[float] = field(default_factory=list)
     target_value: float | None = None
     period_labels: list[str] = field(default_factory=list)  # one per value, oldest first
-    chart_svg: str = ""  # the KPIs page's run chart, for the HTML preview
+    # The KPIs page's run chart, for the HTML preview: drawn when the preview asks for it,
+    # so the Word report (which has its own small charts) does not draw it for nothing.
+    chart: Callable[[], object] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def chart_svg(self) -> str:
+        return str(self.chart()) if self.chart else ""
 
 
 def _change_text(change: float | None, higher_is_better: bool) -> str:
@@ -68,18 +76,17 @@ def kpi_rows(site_id: int, points: int = 12) -> list[KpiRow]:
                 values=values,
                 target_value=target,
                 period_labels=list(series.labels[-points:]),
-                chart_svg=str(
-                    run_chart_svg(
-                        series.labels[-points:],
-                        values,
-                        title=f"Run chart of KPI {series.kpi.number}: {series.kpi.short_name}",
-                        target=target,
-                        target_label=summary.target_label,
-                        higher_is_better=series.kpi.higher_is_better,
-                        width=300,
-                        height=150,
-                        chart_id=f"report-kpi-{series.kpi.number}",
-                    )
+                chart=partial(
+                    run_chart_svg,
+                    series.labels[-points:],
+                    values,
+                    title=f"Run chart of KPI {series.kpi.number}: {series.kpi.short_name}",
+                    target=target,
+                    target_label=summary.target_label,
+                    higher_is_better=series.kpi.higher_is_better,
+                    width=300,
+                    height=150,
+                    chart_id=f"report-kpi-{series.kpi.number}",
                 ),
             )
         )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from docx.document import Document as DocxDocument
+from docx.oxml.ns import qn
 
 from app.core import word as style
 from app.core.dates import uk_date
@@ -21,6 +22,7 @@ TITLE = "Project Initiation Document (PID)"
 MAX_PER_CATEGORY = 5
 MAX_MILESTONES = 3
 _VERSION = re.compile(r"^v(\d+)\.(\d+)$")
+_P, _TBL, _TC = qn("w:p"), qn("w:tbl"), qn("w:tc")
 
 
 def next_version_number(latest: str | None) -> str:
@@ -80,24 +82,26 @@ class PidContent:
         return getattr(self.narrative, name, "") if self.narrative else ""
 
 
-def load_pid(site: Site, today: date) -> PidContent:
-    """Everything the PID shows: a fixed number of queries whatever the project's size."""
+def load_pid(site: Site, today: date, facts: sources.SiteFacts | None = None) -> PidContent:
+    """Everything the PID shows: a fixed number of queries whatever the project's size.
+    `facts` when the caller has read them already (the documents page)."""
+    facts = facts or sources.site_facts(site.id, today)
     team, categories, gaps = sources.people_sections(site.id, site.organisation)
     tasks = sources.plan_tasks(site.id)
     return PidContent(
         site=site,
         today=today,
-        narrative=sources.narrative_for(site.id),
-        versions=sources.versions_for(site.id),
+        narrative=facts.narrative,
+        versions=facts.versions,
         team=team,
         categories=categories,
         category_gaps=gaps,
         phases=sources.phase_rows(tasks),
         gateways=sources.gateway_status(site.id),
         meetings=sources.meetings_calendar(site.id, today),
-        meetings_total=sources.upcoming_meeting_count(site.id, today),
+        meetings_total=facts.meetings_total,
         risks=raid.key_risks(site.id),
-        needs=sources.needs_headline(site.id),
+        needs=facts.needs,
     )
 
 
@@ -314,9 +318,15 @@ def _get_involved(doc: DocxDocument, content: PidContent) -> None:
 
 def _glossary(doc: DocxDocument) -> None:
     """Every acronym the document actually uses, with its meaning, read back from the document."""
-    text = "\n".join(p.text for p in doc.paragraphs)
+    # Read from the XML: python-docx's rows and cells work out the table grid for each cell.
+    # The same text: body paragraphs, then each table's cells in order, a cell's own
+    # paragraphs joined by newlines (the PID's tables merge no cells).
+    body = doc.element.body
+    text = "\n".join(p.text for p in body.iterchildren(_P))
     text += "\n" + "\n".join(
-        cell.text for table in doc.tables for row in table.rows for cell in row.cells
+        "\n".join(p.text for p in cell.iterchildren(_P))
+        for table in body.iterchildren(_TBL)
+        for cell in table.iter(_TC)
     )
     entries = glossary_for(text)
     if not entries:

@@ -3,14 +3,11 @@ the app records them. A fixed number of queries, whatever the size of the log.""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.core.dates import uk_date
-from app.extensions import db
 from app.people.models import Person
 from app.plan.models import Task
 from app.risks import queries as risk_queries
@@ -34,18 +31,11 @@ def owner_name(*people: Person | None, fallback: str = "") -> str:
     return fallback.strip() or "No owner"
 
 
-def _mitigations(entry_ids: list[int]) -> dict[int, list[Mitigation]]:
-    """Each entry's mitigations with their tasks and owners (one query per level)."""
-    found: dict[int, list[Mitigation]] = defaultdict(list)
-    if entry_ids:
-        for mitigation in db.session.scalars(
-            select(Mitigation)
-            .where(Mitigation.entry_id.in_(entry_ids))
-            .options(selectinload(Mitigation.task).selectinload(Task.owner))
-            .order_by(Mitigation.id)
-        ):
-            found[mitigation.entry_id].append(mitigation)
-    return found
+# Each entry's mitigations, their tasks and the tasks' owners, joined in the entries' own
+# statement: the documents print who answers for a risk through the task that mitigates it.
+WITH_MITIGATIONS = (
+    joinedload(RaidEntry.mitigations).joinedload(Mitigation.task).joinedload(Task.owner)
+)
 
 
 def doing_text(entry: RaidEntry, mitigations: list[Mitigation]) -> str:
@@ -59,7 +49,7 @@ def doing_text(entry: RaidEntry, mitigations: list[Mitigation]) -> str:
 
 
 def _raid_rows(entries: list[RaidEntry]) -> list[RiskRow]:
-    mitigations = _mitigations([e.id for e in entries])
+    """Rows for entries loaded `WITH_MITIGATIONS`."""
     rows = []
     for entry in entries:
         if entry.kind == "risk":
@@ -71,7 +61,7 @@ def _raid_rows(entries: list[RaidEntry]) -> list[RiskRow]:
             )
         else:
             shown = SEVERITIES.get(entry.severity or "", "")
-        own = mitigations.get(entry.id, [])
+        own = entry.mitigations
         # No owner on the entry: whoever owns the plan task that mitigates it answers for it.
         task_owners = [m.task.owner for m in own if m.task is not None and m.task.owner]
         owner = owner_name(entry.owner, *task_owners)
@@ -80,14 +70,14 @@ def _raid_rows(entries: list[RaidEntry]) -> list[RiskRow]:
 
 
 def key_risks(site_id: int, limit: int = 5) -> list[RiskRow]:
-    """The highest-scoring open risks (owners joined; mitigations in one more query)."""
-    return _raid_rows(risk_queries.top_risks(site_id, limit))
+    """The highest-scoring open risks (one query: owners and mitigations joined)."""
+    return _raid_rows(risk_queries.top_risks(site_id, limit, WITH_MITIGATIONS))
 
 
 def report_raid(site_id: int) -> dict[str, list[RiskRow]]:
     """Top risks, open issues and decisions waiting for the steering group (a fixed count)."""
-    risks = risk_queries.top_risks(site_id, 5)
-    issues = risk_queries.open_issues(site_id)[:5]
+    risks = risk_queries.top_risks(site_id, 5, WITH_MITIGATIONS)
+    issues = risk_queries.open_issues(site_id, WITH_MITIGATIONS)[:5]
     rows = _raid_rows(risks + issues)
     return {
         "risks": rows[: len(risks)],

@@ -227,6 +227,7 @@ def load_report(site: Site, today: date, since: date | None = None) -> ReportCon
     due_next.sort(key=lambda line: line.day or until)
     late.sort(key=lambda line: line.day or today)
     risks = raid.report_raid(site.id)
+    gateways = sources.gateway_status(site.id)
     return ReportContent(
         site=site,
         today=today,
@@ -240,11 +241,11 @@ def load_report(site: Site, today: date, since: date | None = None) -> ReportCon
         due_next=due_next,
         late=late,
         changes=changes_since(site.id, since),
-        gateways=sources.gateway_status(site.id),
+        gateways=gateways,
         risks=risks["risks"],
         issues=risks["issues"],
         decisions=risks["decisions"],
-        actions=report_sources.open_actions(site.id, today),
+        actions=report_sources.open_actions(site.id, today, tasks),
         kpis=kpi_rows.kpi_rows(site.id),
-        current_phase=report_sources.current_phase(site.id),
+        current_phase=report_sources.current_phase(gateways),
     )

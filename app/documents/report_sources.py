@@ -10,11 +10,12 @@ from sqlalchemy import func, select
 
 from app.core.dates import london_to_utc, to_london
 from app.documents.raid import owner_name
+from app.documents.sources import GatewayRow
 from app.extensions import db
 from app.meetings import queries as meeting_queries
 from app.meetings.models import Meeting
-from app.people.models import Person
 from app.plan.models import Task
+from app.toolkit import vocabulary
 
 
 @dataclass
@@ -51,22 +52,12 @@ def steering_meetings(site_id: int, today: date) -> tuple[date | None, date | No
     )
 
 
-def open_actions(site_id: int, today: date) -> list[ActionRow]:
+def open_actions(site_id: int, today: date, tasks: list[Task]) -> list[ActionRow]:
     """Open actions from the action log, most overdue first. An action with no owner of its
-    own is owned by whoever owns the plan task it is linked to (loaded in one query)."""
+    own is owned by whoever owns the plan task it is linked to (from `tasks`, the plan the
+    report has loaded with owners: no query per action, nor one that only some sites run)."""
     actions = meeting_queries.open_actions(site_id)
-    task_ids = {a.task_id for a in actions if a.owner is None and a.task_id is not None}
-    task_owners = (
-        dict(
-            db.session.execute(
-                select(Task.id, Person)
-                .join(Person, Person.id == Task.owner_id)
-                .where(Task.site_id == site_id, Task.id.in_(task_ids))
-            ).all()
-        )
-        if task_ids
-        else {}
-    )
+    task_owners = {task.id: task.owner for task in tasks}
     return [
         ActionRow(
             action.description,
@@ -78,7 +69,7 @@ def open_actions(site_id: int, today: date) -> list[ActionRow]:
     ]
 
 
-def current_phase(site_id: int) -> int | None:
-    from app.sites.service import current_phase_numbers
-
-    return current_phase_numbers([site_id]).get(site_id)
+def current_phase(gateways: dict[int, GatewayRow]) -> int:
+    """The first gated phase not signed off, from the gateways the report shows (the same
+    rule as the rest of the app, without reading them again)."""
+    return vocabulary.current_phase(phase for phase, row in gateways.items() if row.signed)

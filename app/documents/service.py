@@ -127,21 +127,10 @@ _PAGE_ESTIMATES: dict[tuple, int] = {}
 _PAGE_ESTIMATES_KEPT = 512
 
 
-def latest_change(site_id: int) -> tuple:
-    """The site's newest history row (id and time): it moves whenever anything on the site
-    does. The time keeps two databases with the same ids (tests, restores) apart."""
-    from app.core.audit import AuditEvent
-
-    newest = db.session.execute(
-        select(AuditEvent.id, AuditEvent.at).where(AuditEvent.site_id == site_id)
-        .order_by(AuditEvent.id.desc()).limit(1)
-    ).first()  # fmt: skip
-    return tuple(newest) if newest else ()
-
-
-def estimated_pages(site_id: int, on: date, count_pages: Callable[[], int]) -> int:
-    """`count_pages()` once per version of the site's data, then remembered."""
-    change = latest_change(site_id)
+def estimated_pages(site_id: int, on: date, change: tuple, count_pages: Callable[[], int]) -> int:
+    """`count_pages()` once per version of the site's data (`change`: the id and time of
+    the site's newest history row, which moves whenever anything on the site does; the
+    time keeps two databases with the same ids, tests and restores, apart), then remembered."""
     if not change:  # nothing recorded yet: nothing to key on
         return count_pages()
     key = (site_id, on, *change)

@@ -11,18 +11,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
+from app.core.audit import AuditEvent
 from app.core.dates import london_to_utc, to_london, uk_date
 from app.documents.models import PidNarrative, PidVersion
 from app.extensions import db
 from app.gateways import queries as gateway_service
 from app.gateways.models import GATEWAY_STATUSES, SIGNED, GatewayDecision
 from app.meetings.models import Meeting
-from app.needs import service as needs_service
 from app.needs.model import approx
+from app.needs.models import NeedsVersion
 from app.people.models import Group, GroupMember, Person
 from app.plan.models import Task
+from app.sites.models import Site
 from app.toolkit import get_toolkit
 
 
@@ -52,19 +54,70 @@ class PhaseRow:
     done: int = 0
 
 
-def narrative_for(site_id: int) -> PidNarrative | None:
-    return db.session.scalar(select(PidNarrative).where(PidNarrative.site_id == site_id))
+@dataclass
+class SiteFacts:
+    """What the documents page and the PID read about a site besides its lists: the team's
+    text, the agreed versions (newest first), the figures, and its newest history row."""
+
+    narrative: PidNarrative | None
+    versions: list[PidVersion]
+    meetings_total: int  # meetings planned from today on
+    needs: NeedsRow | None
+    latest_change: tuple  # (id, time) of the site's newest history row; () when none
 
 
-def versions_for(site_id: int) -> list[PidVersion]:
-    """Agreed versions, newest first, with who agreed them (one query)."""
-    return list(
-        db.session.scalars(
-            select(PidVersion)
-            .where(PidVersion.site_id == site_id)
-            .options(selectinload(PidVersion.agreed_by))
-            .order_by(PidVersion.agreed_on.desc(), PidVersion.id.desc())
+def _latest(column, site_column, order_column):  # noqa: ANN001, ANN202 - a scalar subquery
+    """A column of the site's newest row of a table (highest id first)."""
+    return select(column).where(site_column == Site.id).order_by(order_column.desc()).limit(1)
+
+
+def site_facts(site_id: int, today: date) -> SiteFacts:
+    """One statement: the site joined to its narrative and agreed versions (a handful of rows,
+    each with who agreed it), with the counts and figures as labelled scalar subqueries."""
+    meetings_total = (
+        _upcoming_meetings(Site.id, today)
+        .with_only_columns(func.count(Meeting.id))
+        .scalar_subquery()
+    )
+    needs = [
+        _latest(column, NeedsVersion.site_id, NeedsVersion.id).scalar_subquery()
+        for column in (
+            NeedsVersion.id,
+            NeedsVersion.expected_caseload,
+            NeedsVersion.hip_fractures_prevented_5y,
         )
+    ]
+    change = [
+        _latest(column, AuditEvent.site_id, AuditEvent.id).scalar_subquery()
+        for column in (AuditEvent.id, AuditEvent.at)
+    ]
+    rows = db.session.execute(
+        select(
+            PidNarrative,
+            PidVersion,
+            meetings_total.label("meetings_total"),
+            *(column.label(f"needs_{n}") for n, column in enumerate(needs)),
+            *(column.label(f"change_{n}") for n, column in enumerate(change)),
+        )
+        .select_from(Site)
+        .outerjoin(PidNarrative, PidNarrative.site_id == Site.id)
+        .outerjoin(PidVersion, PidVersion.site_id == Site.id)
+        .options(joinedload(PidVersion.agreed_by))
+        .where(Site.id == site_id)
+        .order_by(PidVersion.agreed_on.desc(), PidVersion.id.desc())
+    ).all()
+    first = rows[0]
+    needs_id, caseload, hip = first[3:6]
+    return SiteFacts(
+        narrative=first[0],
+        versions=[row[1] for row in rows if row[1] is not None],
+        meetings_total=first[2] or 0,
+        needs=(
+            NeedsRow(expected_caseload=caseload, hip_fractures_prevented=hip, years=5)
+            if needs_id is not None
+            else None
+        ),
+        latest_change=tuple(first[6:8]) if first[6] is not None else (),
     )
 
 
@@ -80,7 +133,7 @@ def _group_members(site_id: int, kinds: tuple[str, ...]) -> list[GroupMember]:
                 Group.kind.in_(kinds),
                 Person.erased.is_(False),
             )
-            .options(selectinload(GroupMember.person), selectinload(GroupMember.group))
+            .options(contains_eager(GroupMember.person), contains_eager(GroupMember.group))
             .order_by(Group.kind, Person.name)
         )
     )
@@ -96,7 +149,7 @@ def people_sections(
     site_id: int, home_organisation: str = ""
 ) -> tuple[list[TeamRow], list[CategoryRow], list[str]]:
     """The project team by toolkit role, the reference group by stakeholder category, and the
-    categories nobody represents yet. Three queries (members, then people and groups)."""
+    categories nobody represents yet. One query (members with their people and groups)."""
     toolkit = get_toolkit()
     members = _group_members(site_id, ("project_team", "reference_group"))
     role_order = {role.key: number for number, role in enumerate(toolkit.roles)}
@@ -134,12 +187,12 @@ def people_sections(
 
 
 def plan_tasks(site_id: int) -> list[Task]:
-    """Every task with its owner, in plan order (two queries: tasks, then owners)."""
+    """Every task with its owner, in plan order (one query, owners joined)."""
     return list(
         db.session.scalars(
             select(Task)
             .where(Task.site_id == site_id)
-            .options(selectinload(Task.owner))
+            .options(joinedload(Task.owner))
             .order_by(Task.phase, Task.position, Task.id)
         )
     )
@@ -233,24 +286,6 @@ def meetings_calendar(site_id: int, today: date, limit: int = 6) -> list[Meeting
             )
         )
     return rows
-
-
-def upcoming_meeting_count(site_id: int, today: date) -> int:
-    """How many meetings are planned from today on, so a cut table can say how many more."""
-    query = _upcoming_meetings(site_id, today).with_only_columns(func.count(Meeting.id))
-    return db.session.scalar(query) or 0
-
-
-def needs_headline(site_id: int) -> NeedsRow | None:
-    """The Phase 3 figures the PID quotes (two queries); None until they are entered."""
-    headline = needs_service.portfolio_needs([site_id]).get(site_id)
-    if headline is None:
-        return None
-    return NeedsRow(
-        expected_caseload=needs_service.expected_caseload(site_id),
-        hip_fractures_prevented=headline.hip_fractures_prevented_5y,
-        years=5,
-    )
 
 
 def gateway_status(site_id: int) -> dict[int, GatewayRow]:

@@ -9,6 +9,7 @@ median is a grey line and the target, if any, a dashed green one.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from statistics import median
 
 from markupsafe import escape
@@ -76,4 +77,11 @@ def sparkline_svg(values: Sequence[float], target: float | None = None) -> str:
 
 def run_chart_png(values: Sequence[float], target: float | None = None) -> bytes:
     """The sparkline as a PNG at three times its size, sharp when printed."""
+    return _png(tuple(values), target)
+
+
+@lru_cache(maxsize=512)
+def _png(values: tuple[float, ...], target: float | None) -> bytes:
+    # Drawing with Cairo was half of the report's time, though a KPI's chart changes only
+    # when a value is entered: charts are kept by their content (a few kB each).
     return svg_to_png(sparkline_svg(values, target), scale=3)

@@ -65,7 +65,14 @@ def local_definitions(text: str) -> dict[str, str]:
                 break
         if acronym in found:
             continue
-        before = re.search(rf"((?:[\w'-]+\s+){{1,8}})\(\s*{escaped}\s*\)", text)
+        bracketed = rf"\(\s*{escaped}\s*\)"
+        # The words before a bracketed acronym are searched for only where there is one: the
+        # search backtracks over every run of words in the text (most of a PID's glossary).
+        before = (
+            re.search(rf"((?:[\w'-]+\s+){{1,8}}){bracketed}", text)
+            if re.search(bracketed, text)
+            else None
+        )
         if before:
             letters = len(acronym.replace("-", ""))
             words = before.group(1).split()[-letters:]

@@ -14,13 +14,20 @@ from app.documents import bp, pid, report, service
 from app.documents.forms import AgreeForm, NarrativeForm, ReportPeriodForm
 from app.documents.models import NARRATIVE_FIELDS
 from app.documents.report_docx import decision_text, report_bytes
+from app.documents.sources import SiteFacts, site_facts
 from app.extensions import db
 
 
-def _page(form: NarrativeForm, agree_form: AgreeForm, values: dict[str, str], status: int = 200):  # noqa: ANN202
-    content = pid.load_pid(g.site, today())
+def _page(
+    form: NarrativeForm,
+    agree_form: AgreeForm,
+    values: dict[str, str],
+    facts: SiteFacts,
+    status: int = 200,
+):  # noqa: ANN202
+    content = pid.load_pid(g.site, today(), facts)
     pages = service.estimated_pages(
-        g.site.id, today(), lambda: pid.estimate_pages(pid.build_pid(content))
+        g.site.id, today(), facts.latest_change, lambda: pid.estimate_pages(pid.build_pid(content))
     )
     check = service.plain_english(values, pages)
     return render_template(
@@ -44,20 +51,18 @@ def _agree_form(content_latest: str | None = None) -> AgreeForm:
 
 @bp.route("", methods=["GET", "POST"])
 def index():
-    from app.documents import sources
-
-    narrative = sources.narrative_for(g.site.id)
+    facts = site_facts(g.site.id, today())
+    narrative = facts.narrative
     form = NarrativeForm(obj=narrative) if request.method == "GET" else NarrativeForm()
     if request.method == "GET":
         form.version.data = narrative.version if narrative else ""
         values = service.narrative_values(narrative)
     else:
         values = form.values()
-    latest = sources.versions_for(g.site.id)
-    agree_form = _agree_form(latest[0].number if latest else None)
+    agree_form = _agree_form(facts.versions[0].number if facts.versions else None)
     if request.method == "POST" and form.validate_on_submit():
         if request.form.get("action") == "check":
-            return _page(form, agree_form, values)
+            return _page(form, agree_form, values, facts)
         if narrative is not None:
             check_version(
                 form.version.data,
@@ -82,14 +87,12 @@ def index():
             db.session.commit()
             flash("PID text saved. The plain-English check below reflects it.")
             return redirect(url_for("sites.documents.index") + "#check")
-    return _page(form, agree_form, values, form_status(form))
+    return _page(form, agree_form, values, facts, form_status(form))
 
 
 @bp.post("/agree")
 @sponsor_required
 def agree():
-    from app.documents import sources
-
     form = AgreeForm()
     if form.validate_on_submit():
         try:
@@ -103,10 +106,10 @@ def agree():
             db.session.commit()
             flash(f"PID {version.number} recorded as agreed on {uk_date(version.agreed_on)}.")
             return redirect(url_for("sites.documents.index"))
-    narrative = sources.narrative_for(g.site.id)
-    nform = NarrativeForm(obj=narrative, formdata=None)
-    nform.version.data = narrative.version if narrative else ""
-    return _page(nform, form, service.narrative_values(narrative), 422)
+    facts = site_facts(g.site.id, today())
+    nform = NarrativeForm(obj=facts.narrative, formdata=None)
+    nform.version.data = facts.narrative.version if facts.narrative else ""
+    return _page(nform, form, service.narrative_values(facts.narrative), facts, 422)
 
 
 @bp.get("/pid.docx")

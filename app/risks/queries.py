@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.sql.base import ExecutableOption
 
 from app.core.dates import today
 from app.core.numbers import whole_number
@@ -207,32 +208,33 @@ def overview_panel(site: Site) -> dict:
     }
 
 
-def top_risks(site_id: int, limit: int = 5) -> list[RaidEntry]:
-    """The highest-scoring open risks, for the steering-group report (owner loaded)."""
+def top_risks(site_id: int, limit: int = 5, *options: ExecutableOption) -> list[RaidEntry]:
+    """The highest-scoring open risks, for the steering-group report (owner loaded, and
+    whatever else `options` ask for in the same statement)."""
     return list(
         db.session.scalars(
             select(RaidEntry)
             .where(
                 RaidEntry.site_id == site_id, RaidEntry.kind == "risk", RaidEntry.status == "open"
             )
-            .options(joinedload(RaidEntry.owner))
+            .options(joinedload(RaidEntry.owner), *options)
             .order_by(CURRENT_SCORE.desc().nulls_last(), RaidEntry.raised_on, RaidEntry.id)
             .limit(limit)
-        )
+        ).unique()
     )
 
 
-def open_issues(site_id: int) -> list[RaidEntry]:
-    """Open issues, most severe first (owner loaded)."""
+def open_issues(site_id: int, *options: ExecutableOption) -> list[RaidEntry]:
+    """Open issues, most severe first (owner loaded, and whatever `options` ask for)."""
     return list(
         db.session.scalars(
             select(RaidEntry)
             .where(
                 RaidEntry.site_id == site_id, RaidEntry.kind == "issue", RaidEntry.status == "open"
             )
-            .options(joinedload(RaidEntry.owner))
+            .options(joinedload(RaidEntry.owner), *options)
             .order_by(SEVERITY_ORDER, RaidEntry.raised_on, RaidEntry.id)
-        )
+        ).unique()
     )
 
 
