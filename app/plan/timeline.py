@@ -36,6 +36,7 @@ class Bar:
     diamond: bool = False
     lines: list[str] = field(default_factory=list)
     height: int = ROW
+    rag: str | None = None  # a phase band's roll-up
 
     @property
     def mid(self) -> float:
@@ -63,6 +64,8 @@ class Chart:
 
 def wrap_label(text: str) -> list[str]:
     """A task's name on at most two lines; only a very long name loses its end."""
+    if len(text) <= LABEL_CHARS and text.isprintable() and text == text.strip():
+        return [text]  # most names fit one line: what textwrap would return, without its cost
     lines = textwrap.wrap(text, LABEL_CHARS) or [""]
     if len(lines) > MAX_LINES:
         lines = lines[:MAX_LINES]
@@ -96,8 +99,39 @@ def _parts(board: list[PhaseView]) -> list[tuple[PhaseView, list[TaskView], bool
     return parts
 
 
-def build_charts(board: list[PhaseView], today: date) -> list[Chart]:
+@dataclass(frozen=True)
+class PhaseFacts:
+    """A phase's dates, counts and RAG, worked out once: `PhaseView`'s properties go over
+    all its tasks on every use, and the chart and table use each several times."""
+
+    view: PhaseView
+    start: date | None
+    end: date | None
+    done: int
+    applicable: int
+    rag: str | None
+
+    @property
+    def label(self) -> str:
+        return self.view.phase.label
+
+
+def phase_facts(board: list[PhaseView]) -> dict[int, PhaseFacts]:
+    """The facts of every phase that has tasks, by phase number, in the board's order."""
+    return {
+        phase.phase.number: PhaseFacts(
+            phase, phase.start, phase.end, phase.done, phase.applicable, phase.rag
+        )
+        for phase in board
+        if phase.all_tasks
+    }
+
+
+def build_charts(
+    board: list[PhaseView], today: date, facts: dict[int, PhaseFacts] | None = None
+) -> list[Chart]:
     """One chart per phase (long phases in slices), all on the same time scale."""
+    facts = facts if facts is not None else phase_facts(board)
     dates = [
         d
         for phase in board
@@ -122,9 +156,10 @@ def build_charts(board: list[PhaseView], today: date) -> list[Chart]:
     for phase, views, continued in _parts(board):
         chart = Chart(start=start, end=end, height=0, months=months, today_x=today_x)
         chart.title = phase.phase.label + (" (continued)" if continued else "")
-        band = Bar(y=HEADER, label=chart.title, phase=phase, lines=[chart.title])
-        if phase.start and phase.end:
-            band.x, band.width = x_of(phase.start), max(x_of(phase.end) - x_of(phase.start), 2)
+        known = facts[phase.phase.number]
+        band = Bar(y=HEADER, label=chart.title, phase=phase, lines=[chart.title], rag=known.rag)
+        if known.start and known.end:
+            band.x, band.width = x_of(known.start), max(x_of(known.end) - x_of(known.start), 2)
         chart.bars.append(band)
         y = HEADER + ROW + 4
         for view in views:

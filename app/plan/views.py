@@ -33,7 +33,7 @@ from app.plan.forms import (
 )
 from app.plan.history import task_history
 from app.plan.models import TASK_STATUSES, Task
-from app.plan.timeline import build_charts, by_month
+from app.plan.timeline import build_charts, by_month, phase_facts
 from app.toolkit import get_toolkit
 
 
@@ -305,10 +305,11 @@ def comment(task_id: int):
 def timeline():
     tasks = boards.load_tasks(g.site)
     board = boards.build_board(tasks, today())
+    facts = phase_facts(board)
     return render_template(
         "plan/timeline.html",
-        board=board,
-        charts=build_charts(board, today()),
+        phases=list(facts.values()),
+        charts=build_charts(board, today(), facts),
         months=by_month(board),
         phase_labels={p.phase.number: p.phase.label for p in board},
         today_=today(),
