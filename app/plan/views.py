@@ -34,6 +34,7 @@ from app.plan.forms import (
 from app.plan.history import task_history
 from app.plan.models import TASK_STATUSES, Task
 from app.plan.timeline import build_charts, by_month, phase_facts
+from app.plan.timeline_svg import chart_svg
 from app.toolkit import get_toolkit
 
 
@@ -310,6 +311,7 @@ def timeline():
         "plan/timeline.html",
         phases=list(facts.values()),
         charts=build_charts(board, today(), facts),
+        chart_svg=chart_svg,
         months=by_month(board),
         phase_labels={p.phase.number: p.phase.label for p in board},
         today_=today(),
