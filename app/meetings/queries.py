@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import has_request_context, url_for
-from sqlalchemy import Row, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import Row, and_, case, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.dates import today, uk_date, utcnow
@@ -35,49 +35,39 @@ def groups(site_id: int) -> list[Group]:
     )
 
 
-def tasks(site_id: int) -> list[Row]:
-    """Each task's id and title, for drop-downs (see `people`)."""
-    return list(
-        db.session.execute(
-            select(Task.id, Task.title)
-            .where(Task.site_id == site_id)
-            .order_by(Task.phase, Task.position, Task.id)
-        )
-    )
-
-
-def people_and_tasks(site_id: int) -> tuple[list[Row], list[Row]]:
-    """`people(site_id)` and `tasks(site_id)` in one statement (a UNION ALL), for a page
-    that offers both in its drop-downs. Each branch numbers its rows in its own order, so
-    the database's collation still decides how names sort."""
-    people_rows = select(
-        literal(0).label("kind"),
-        func.row_number().over(order_by=Person.name).label("n"),
-        Person.id.label("id"),
-        Person.name.label("name"),
-    ).where(Person.site_id == site_id, Person.erased.is_(False))
-    task_rows = select(
-        literal(1).label("kind"),
-        func.row_number().over(order_by=(Task.phase, Task.position, Task.id)).label("n"),
-        Task.id.label("id"),
-        Task.title.label("name"),
-    ).where(Task.site_id == site_id)
-    rows = sorted(db.session.execute(union_all(people_rows, task_rows)), key=lambda r: r[:2])
-    people_list = [_IdName(row.id, row.name) for row in rows if row.kind == 0]
-    task_list = [_IdTitle(row.id, row.name) for row in rows if row.kind == 1]
-    return people_list, task_list
-
-
 @dataclass(frozen=True, slots=True)
-class _IdName:
+class IdName:
     id: int
     name: str
 
 
 @dataclass(frozen=True, slots=True)
-class _IdTitle:
+class IdTitle:
     id: int
     title: str
+
+
+def people_and_tasks(site_id: int) -> tuple[list[IdName], list[IdTitle]]:
+    """Each person's id and name (as `people`) and each task's id and title (plan order),
+    in one statement (a UNION ALL), for the drop-downs of the meeting page and the action
+    log. Each branch numbers its rows in its own order, so the database's collation still
+    decides how names sort."""
+    people_rows = select(
+        literal_column("0").label("kind"),
+        func.row_number().over(order_by=Person.name).label("n"),
+        Person.id.label("id"),
+        Person.name.label("name"),
+    ).where(Person.site_id == site_id, Person.erased.is_(False))
+    task_rows = select(
+        literal_column("1").label("kind"),
+        func.row_number().over(order_by=(Task.phase, Task.position, Task.id)).label("n"),
+        Task.id.label("id"),
+        Task.title.label("name"),
+    ).where(Task.site_id == site_id)
+    rows = sorted(db.session.execute(union_all(people_rows, task_rows)), key=lambda r: r[:2])
+    people_list = [IdName(row.id, row.name) for row in rows if row.kind == 0]
+    task_list = [IdTitle(row.id, row.name) for row in rows if row.kind == 1]
+    return people_list, task_list
 
 
 def meetings_for_list(site_id: int) -> tuple[list[Meeting], list[Meeting]]:
