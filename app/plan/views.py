@@ -34,6 +34,7 @@ from app.plan.forms import (
 from app.plan.history import task_history
 from app.plan.models import TASK_STATUSES, Task
 from app.plan.timeline import build_charts, by_month, phase_facts
+from app.plan.timeline import load_tasks as load_timeline_tasks
 from app.plan.timeline_svg import chart_svg
 from app.toolkit import get_toolkit
 
@@ -304,7 +305,7 @@ def comment(task_id: int):
 
 @bp.get("/timeline")
 def timeline():
-    tasks = boards.load_tasks(g.site)
+    tasks = load_timeline_tasks(g.site)
     board = boards.build_board(tasks, today())
     facts = phase_facts(board)
     return render_template(
