@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import has_request_context, url_for
-from sqlalchemy import Row, and_, case, func, or_, select
+from sqlalchemy import Row, and_, case, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.dates import today, uk_date, utcnow
@@ -38,15 +38,39 @@ def groups(site_id: int) -> list[Group]:
     )
 
 
-def tasks(site_id: int) -> list[Row]:
-    """Each task's id and title, for drop-downs (see `people`)."""
-    return list(
-        db.session.execute(
-            select(Task.id, Task.title)
-            .where(Task.site_id == site_id)
-            .order_by(Task.phase, Task.position, Task.id)
-        )
-    )
+@dataclass(frozen=True, slots=True)
+class IdName:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class IdTitle:
+    id: int
+    title: str
+
+
+def people_and_tasks(site_id: int) -> tuple[list[IdName], list[IdTitle]]:
+    """Each person's id and name (as `people`) and each task's id and title (plan order),
+    in one statement (a UNION ALL), for the drop-downs of the meeting page and the action
+    log. Each branch numbers its rows in its own order, so the database's collation still
+    decides how names sort."""
+    people_rows = select(
+        literal_column("0").label("kind"),
+        func.row_number().over(order_by=Person.name).label("n"),
+        Person.id.label("id"),
+        Person.name.label("name"),
+    ).where(Person.site_id == site_id, Person.erased.is_(False))
+    task_rows = select(
+        literal_column("1").label("kind"),
+        func.row_number().over(order_by=(Task.phase, Task.position, Task.id)).label("n"),
+        Task.id.label("id"),
+        Task.title.label("name"),
+    ).where(Task.site_id == site_id)
+    rows = sorted(db.session.execute(union_all(people_rows, task_rows)), key=lambda r: r[:2])
+    people_list = [IdName(row.id, row.name) for row in rows if row.kind == 0]
+    task_list = [IdTitle(row.id, row.name) for row in rows if row.kind == 1]
+    return people_list, task_list
 
 
 def meetings_for_list(site_id: int) -> tuple[list[Meeting], list[Meeting]]:
@@ -66,12 +90,14 @@ def meetings_for_list(site_id: int) -> tuple[list[Meeting], list[Meeting]]:
     return upcoming, past
 
 
-# What a meeting's page shows: get_for_site_or_404(Meeting, id, *MEETING_PAGE)
+# What a meeting's page shows: get_for_site_or_404(Meeting, id, *MEETING_PAGE). The
+# invitees (a few dozen at most) are joined to the meeting's own row, saving a statement;
+# the agenda gets its own, as joining both lists would multiply their rows.
 MEETING_PAGE = (
     joinedload(Meeting.group),
     joinedload(Meeting.chair),
     joinedload(Meeting.minute_taker),
-    selectinload(Meeting.invitees).joinedload(Invitee.person),
+    joinedload(Meeting.invitees).joinedload(Invitee.person),
     selectinload(Meeting.agenda).options(
         joinedload(AgendaItem.presenter), joinedload(AgendaItem.task)
     ),
@@ -108,34 +134,50 @@ def _action_options():  # noqa: ANN202 - loader options
 
 
 def meeting_actions(meeting: Meeting) -> list[Action]:
-    return list(
-        db.session.scalars(
-            select(Action)
-            .where(Action.site_id == meeting.site_id, Action.meeting_id == meeting.id)
-            .options(*_action_options())
-            .order_by(Action.id)
-        )
-    )
+    return actions_for_meeting(meeting)[0]
 
 
 def carried_forward(meeting: Meeting) -> list[Action]:
     """Open actions raised before this meeting: what its action-log review goes through."""
-    return list(
+    return actions_for_meeting(meeting)[1]
+
+
+def actions_for_meeting(meeting: Meeting) -> tuple[list[Action], list[Action]]:
+    """(actions raised at this meeting, open actions carried forward to it), in one query.
+
+    Carried forward: open actions raised at an earlier meeting, or added directly before
+    this one started; most pressing due date first.
+    """
+    raised_here = Action.meeting_id == meeting.id
+    carried = and_(
+        Action.status == "open",
+        or_(
+            Meeting.starts_at < meeting.starts_at,
+            and_(Action.meeting_id.is_(None), Action.created_at < meeting.starts_at),
+        ),
+    )
+    rows = list(
         db.session.scalars(
             select(Action)
             .outerjoin(Meeting, Meeting.id == Action.meeting_id)
-            .where(
-                Action.site_id == meeting.site_id,
-                Action.status == "open",
-                or_(
-                    Meeting.starts_at < meeting.starts_at,
-                    and_(Action.meeting_id.is_(None), Action.created_at < meeting.starts_at),
-                ),
-            )
+            .where(Action.site_id == meeting.site_id, or_(raised_here, carried))
             .options(*_action_options())
-            .order_by(Action.due_date.is_(None), Action.due_date, Action.id)
         )
     )
+    here = sorted((a for a in rows if a.meeting_id == meeting.id), key=lambda a: a.id)
+    earlier = sorted(
+        (a for a in rows if _is_carried(a, meeting)),
+        key=lambda a: (a.due_date is None, a.due_date or date.min, a.id),
+    )
+    return here, earlier
+
+
+def _is_carried(action: Action, meeting: Meeting) -> bool:
+    if action.status != "open":
+        return False
+    if action.meeting is not None:
+        return action.meeting.starts_at < meeting.starts_at
+    return action.created_at < meeting.starts_at
 
 
 @dataclass

@@ -133,8 +133,8 @@ def cancel(meeting_id: int):
 
 
 def _show(meeting: Meeting, status: int = 200, **forms) -> tuple[str, int]:
-    people = queries.people(g.site.id)
-    tasks = queries.tasks(g.site.id)
+    people, tasks = queries.people_and_tasks(g.site.id)
+    actions, carried = queries.actions_for_meeting(meeting)
     forms.setdefault("invite_form", InviteForm())
     forms.setdefault("item_form", AgendaItemForm())
     forms.setdefault("action_form", ActionForm())
@@ -149,8 +149,8 @@ def _show(meeting: Meeting, status: int = 200, **forms) -> tuple[str, int]:
     return render_template(
         "meetings/show.html",
         meeting=meeting,
-        actions=queries.meeting_actions(meeting),
-        carried=queries.carried_forward(meeting),
+        actions=actions,
+        carried=carried,
         present=present,
         attendance=ATTENDANCE,
         action_review=ACTION_REVIEW,
@@ -369,9 +369,7 @@ def agenda_docx(meeting_id: int):
 @bp.get("/meetings/<int:meeting_id>/minutes.docx")
 def minutes_docx(meeting_id: int):
     meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
-    content = export.minutes_docx(
-        g.site.name, meeting, queries.meeting_actions(meeting), queries.carried_forward(meeting)
-    )
+    content = export.minutes_docx(g.site.name, meeting, *queries.actions_for_meeting(meeting))
     return _download(content, meeting, "minutes", "docx")
 
 

@@ -38,8 +38,7 @@ def _stale(action: Action, status: str) -> StaleEdit:
 
 @bp.route("/actions", methods=["GET", "POST"])
 def actions():
-    people = queries.people(g.site.id)
-    tasks = queries.tasks(g.site.id)
+    people, tasks = queries.people_and_tasks(g.site.id)
     form = ActionForm()
     form.set_choices(people, tasks)
     if request.method == "POST" and form.validate_on_submit():
@@ -148,7 +147,7 @@ def save_action_statuses():
 def edit_action(action_id: int):
     action = get_for_site_or_404(Action, action_id, *queries.ACTION_PAGE)
     form = ActionForm(obj=action if request.method == "GET" else None)
-    form.set_choices(queries.people(g.site.id), queries.tasks(g.site.id))
+    form.set_choices(*queries.people_and_tasks(g.site.id))
     if form.validate_on_submit():
         check_version(form.version.data, action.version, _stale(action, form.status.data))
         try:

@@ -12,7 +12,13 @@ import textwrap
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from sqlalchemy import select
+from sqlalchemy.orm import load_only
+
+from app.extensions import db
 from app.plan.board import PhaseView, TaskView
+from app.plan.models import Task
+from app.sites.models import Site
 
 WIDTH = 1060
 LABEL_WIDTH = 360
@@ -36,6 +42,7 @@ class Bar:
     diamond: bool = False
     lines: list[str] = field(default_factory=list)
     height: int = ROW
+    rag: str | None = None  # a phase band's roll-up
 
     @property
     def mid(self) -> float:
@@ -61,8 +68,29 @@ class Chart:
         return LABEL_WIDTH
 
 
+def load_tasks(site: Site) -> list[Task]:
+    """The site's tasks in plan order, with only what the timeline shows and rolls up.
+
+    Lighter than the plan page's load (no owners, notes or guidance): on a large plan the
+    load was the biggest part of the page's time. Any other column raises rather than
+    costing a query per task.
+    """
+    columns = (Task.phase, Task.position, Task.title, Task.status, Task.essential)
+    dates = (Task.start_date, Task.due_date, Task.completed_date)
+    return list(
+        db.session.scalars(
+            select(Task)
+            .where(Task.site_id == site.id)
+            .options(load_only(*columns, *dates, Task.milestone, Task.reported_rag, raiseload=True))
+            .order_by(Task.phase, Task.position, Task.id)
+        )
+    )
+
+
 def wrap_label(text: str) -> list[str]:
     """A task's name on at most two lines; only a very long name loses its end."""
+    if len(text) <= LABEL_CHARS and text.isprintable() and text == text.strip():
+        return [text]  # most names fit one line: what textwrap would return, without its cost
     lines = textwrap.wrap(text, LABEL_CHARS) or [""]
     if len(lines) > MAX_LINES:
         lines = lines[:MAX_LINES]
@@ -96,8 +124,39 @@ def _parts(board: list[PhaseView]) -> list[tuple[PhaseView, list[TaskView], bool
     return parts
 
 
-def build_charts(board: list[PhaseView], today: date) -> list[Chart]:
+@dataclass(frozen=True)
+class PhaseFacts:
+    """A phase's dates, counts and RAG, worked out once: `PhaseView`'s properties go over
+    all its tasks on every use, and the chart and table use each several times."""
+
+    view: PhaseView
+    start: date | None
+    end: date | None
+    done: int
+    applicable: int
+    rag: str | None
+
+    @property
+    def label(self) -> str:
+        return self.view.phase.label
+
+
+def phase_facts(board: list[PhaseView]) -> dict[int, PhaseFacts]:
+    """The facts of every phase that has tasks, by phase number, in the board's order."""
+    return {
+        phase.phase.number: PhaseFacts(
+            phase, phase.start, phase.end, phase.done, phase.applicable, phase.rag
+        )
+        for phase in board
+        if phase.all_tasks
+    }
+
+
+def build_charts(
+    board: list[PhaseView], today: date, facts: dict[int, PhaseFacts] | None = None
+) -> list[Chart]:
     """One chart per phase (long phases in slices), all on the same time scale."""
+    facts = facts if facts is not None else phase_facts(board)
     dates = [
         d
         for phase in board
@@ -122,9 +181,10 @@ def build_charts(board: list[PhaseView], today: date) -> list[Chart]:
     for phase, views, continued in _parts(board):
         chart = Chart(start=start, end=end, height=0, months=months, today_x=today_x)
         chart.title = phase.phase.label + (" (continued)" if continued else "")
-        band = Bar(y=HEADER, label=chart.title, phase=phase, lines=[chart.title])
-        if phase.start and phase.end:
-            band.x, band.width = x_of(phase.start), max(x_of(phase.end) - x_of(phase.start), 2)
+        known = facts[phase.phase.number]
+        band = Bar(y=HEADER, label=chart.title, phase=phase, lines=[chart.title], rag=known.rag)
+        if known.start and known.end:
+            band.x, band.width = x_of(known.start), max(x_of(known.end) - x_of(known.start), 2)
         chart.bars.append(band)
         y = HEADER + ROW + 4
         for view in views:

@@ -33,7 +33,9 @@ from app.plan.forms import (
 )
 from app.plan.history import task_history
 from app.plan.models import TASK_STATUSES, Task
-from app.plan.timeline import build_charts, by_month
+from app.plan.timeline import build_charts, by_month, phase_facts
+from app.plan.timeline import load_tasks as load_timeline_tasks
+from app.plan.timeline_svg import chart_svg
 from app.toolkit import get_toolkit
 
 
@@ -303,12 +305,14 @@ def comment(task_id: int):
 
 @bp.get("/timeline")
 def timeline():
-    tasks = boards.load_tasks(g.site)
+    tasks = load_timeline_tasks(g.site)
     board = boards.build_board(tasks, today())
+    facts = phase_facts(board)
     return render_template(
         "plan/timeline.html",
-        board=board,
-        charts=build_charts(board, today()),
+        phases=list(facts.values()),
+        charts=build_charts(board, today(), facts),
+        chart_svg=chart_svg,
         months=by_month(board),
         phase_labels={p.phase.number: p.phase.label for p in board},
         today_=today(),
