@@ -12,7 +12,7 @@ import textwrap
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from app.plan.board import PhaseView, TaskView
+from app.plan.queries import PhaseView, TaskView
 
 WIDTH = 1060
 LABEL_WIDTH = 360
