@@ -23,7 +23,7 @@ from app.core.forms import ConfirmForm
 from app.core.numbers import arg_int
 from app.core.web import form_status
 from app.extensions import db, htmx
-from app.plan import bp, mytasks_bp, queries, service
+from app.plan import bp, mytasks_bp, queries, rows, service
 from app.plan.forms import (
     CommentForm,
     CreatePlanForm,
@@ -34,6 +34,11 @@ from app.plan.history import task_history
 from app.plan.models import TASK_STATUSES, Task
 from app.plan.timeline import build_charts, by_month
 from app.toolkit import get_toolkit
+
+# The plan table's rows (templates/plan/_rows.html) are drawn in Python: see app/plan/rows.py.
+bp.add_app_template_global(rows.plan_row)
+bp.add_app_template_global(rows.plan_rows)
+bp.add_app_template_global(rows.row_links, "plan_row_links")
 
 
 def _plan_page(create_form: CreatePlanForm | None = None, status: int = 200):
