@@ -15,8 +15,13 @@ from app.portfolio import bp, queries, service
 from app.portfolio.dimensions import DIMENSIONS
 from app.portfolio.export import portfolio_workbook
 from app.portfolio.models import SiteFollow
+from app.portfolio.rows import portfolio_rows, row_context
 from app.portfolio.summary import phase_names, rows_for, summary_context
 from app.sites.models import Site
+
+# The table's rows are drawn in Python (see app/portfolio/rows.py).
+bp.add_app_template_global(portfolio_rows)
+bp.add_app_template_global(row_context, "portfolio_row_context")
 
 # The overview's "Back to the portfolio" link reads this (the filters, re-encoded by us).
 SESSION_KEY = "portfolio_query"
