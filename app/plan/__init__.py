@@ -17,10 +17,10 @@ from app.plan import rebuild_views, views  # noqa: E402, F401
 
 def register(registry: Registry) -> None:
     """What this feature adds to pages and commands other packages own."""
-    from app.plan.board import overview_panel
     from app.plan.demo import bench_tasks, demo_plans
     from app.plan.models import Task
     from app.plan.people_links import tasks_owned, unassign_tasks
+    from app.plan.queries import overview_panel
     from app.plan.service import plan_for_new_site
 
     registry.add_panel("plan/_overview_panel.html", overview_panel, order=10)

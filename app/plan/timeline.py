@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
 from app.extensions import db
-from app.plan.board import PhaseView, TaskView
 from app.plan.models import Task
+from app.plan.queries import PhaseView, TaskView
 from app.sites.models import Site
 
 WIDTH = 1060

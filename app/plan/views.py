@@ -1,4 +1,4 @@
-"""Plan routes: thin; the rules live in service, board, workbook and rag."""
+"""Plan routes: thin; the rules live in service, queries, workbook and rag."""
 
 from __future__ import annotations
 
@@ -23,8 +23,7 @@ from app.core.forms import ConfirmForm
 from app.core.numbers import arg_int
 from app.core.web import form_status
 from app.extensions import db, htmx
-from app.plan import board as boards
-from app.plan import bp, mytasks_bp, service
+from app.plan import bp, mytasks_bp, queries, rows, service
 from app.plan.forms import (
     CommentForm,
     CreatePlanForm,
@@ -38,6 +37,11 @@ from app.plan.timeline import load_tasks as load_timeline_tasks
 from app.plan.timeline_svg import chart_svg
 from app.toolkit import get_toolkit
 
+# The plan table's rows (templates/plan/_rows.html) are drawn in Python: see app/plan/rows.py.
+bp.add_app_template_global(rows.plan_row)
+bp.add_app_template_global(rows.plan_rows)
+bp.add_app_template_global(rows.row_links, "plan_row_links")
+
 
 def _plan_page(create_form: CreatePlanForm | None = None, status: int = 200):
     plan = service.plan_for(g.site)
@@ -50,21 +54,21 @@ def _plan_page(create_form: CreatePlanForm | None = None, status: int = 200):
             }
         )
         return render_template("plan/empty.html", form=form), status
-    filters = boards.Filters.from_args(request.args)
+    filters = queries.Filters.from_args(request.args)
     # `?edit=<id>` shows that one row as a form: the Edit link's target without JavaScript.
     edit_id = arg_int("edit") if can("editor") else None
     owners = service.owner_choices(g.site)
-    tasks = boards.load_tasks(g.site)
-    board = boards.build_board(tasks, today(), filters, keep={edit_id} if edit_id else None)
+    tasks = queries.load_tasks(g.site)
+    board = queries.build_board(tasks, today(), filters, keep={edit_id} if edit_id else None)
     return render_template(
         "plan/index.html",
         plan=plan,
         board=board,
         filters=filters,
         owners=owners,
-        site_rag=boards.site_rag(board),
+        site_rag=queries.site_rag(board),
         statuses=TASK_STATUSES,
-        rag_filters=boards.RAG_FILTERS,
+        rag_filters=queries.RAG_FILTERS,
         shown=sum(len(p.tasks) for p in board),
         total=len(tasks),
         edit_id=edit_id,
@@ -76,8 +80,8 @@ def _row_fragment(task_id: int, editing: bool):
     task = get_for_site_or_404(Task, task_id, *service.TASK_PAGE)
     return render_template(
         "plan/_row.html",
-        view=boards.task_view(task, today()),
-        filters=boards.Filters.from_args(request.args),
+        view=queries.task_view(task, today()),
+        filters=queries.Filters.from_args(request.args),
         owners=service.owner_choices(g.site) if editing else [],
         edit_id=task.id if editing else None,
         focus=True,
@@ -130,15 +134,15 @@ def _stale(task: Task, form: InlineTaskForm) -> StaleEdit:
     )
 
 
-def _filters_from(text: str | None) -> boards.Filters:
-    return boards.Filters.from_args(MultiDict(parse_qsl(text or "")))
+def _filters_from(text: str | None) -> queries.Filters:
+    return queries.Filters.from_args(MultiDict(parse_qsl(text or "")))
 
 
 def _phase_fragment(task: Task, form: InlineTaskForm | None = None, status: int = 200):
     """The task's whole phase section: its row and the phase summary change together."""
     filters = _filters_from(request.form.get("filters"))
-    tasks = [t for t in boards.load_tasks(g.site) if t.phase == task.phase]
-    board = boards.build_board(tasks, today(), filters, keep={task.id})
+    tasks = [t for t in queries.load_tasks(g.site) if t.phase == task.phase]
+    board = queries.build_board(tasks, today(), filters, keep={task.id})
     phase = next(p for p in board if p.phase.number == task.phase)
     html = render_template(
         "plan/_phase.html",
@@ -241,7 +245,7 @@ def _task_page(task: Task, comment_form: CommentForm, status: int = 200):
         "plan/task.html",
         task=task,
         phase_label=get_toolkit().phase(task.phase).label,
-        view=boards.task_view(task, today()),
+        view=queries.task_view(task, today()),
         comments=service.comments_with_authors(task),
         history=task_history(task),
         comment_form=comment_form,
@@ -306,7 +310,7 @@ def comment(task_id: int):
 @bp.get("/timeline")
 def timeline():
     tasks = load_timeline_tasks(g.site)
-    board = boards.build_board(tasks, today())
+    board = queries.build_board(tasks, today())
     facts = phase_facts(board)
     return render_template(
         "plan/timeline.html",

@@ -10,14 +10,13 @@ from app.core.audit import record_event
 from app.core.dates import today
 from app.core.downloads import download
 from app.extensions import db
-from app.plan import board as boards
-from app.plan import bp, pending, workbook
+from app.plan import bp, pending, queries, workbook
 from app.plan.forms import ConfirmImportForm, ImportForm
 
 
 @bp.get("/plan.xlsx")
 def export():
-    tasks = boards.load_tasks(g.site)
+    tasks = queries.load_tasks(g.site)
     data = workbook.export_plan(g.site, tasks, today())
     record_event("export", site_id=g.site.id, detail="plan.xlsx")
     db.session.commit()
@@ -38,7 +37,7 @@ def import_plan():
             form.workbook.errors = ["The file must be an Excel workbook ending in .xlsx."]
         else:
             try:
-                preview = workbook.read_workbook(g.site, data, boards.load_tasks(g.site), today())
+                preview = workbook.read_workbook(g.site, data, queries.load_tasks(g.site), today())
             except workbook.ImportError_ as error:
                 problems = error.problems
                 form.workbook.errors = [
@@ -68,7 +67,7 @@ def confirm_import():
         flash("That upload has expired. Upload the workbook again.", "error")
         return redirect(url_for("sites.plan.import_plan"))
     try:
-        tasks = boards.load_tasks(g.site)
+        tasks = queries.load_tasks(g.site)
         preview = workbook.read_workbook(g.site, upload.content, tasks, today())
         added, changed = workbook.apply_import(g.site, preview, today())
     except workbook.ImportError_ as error:

@@ -6,8 +6,7 @@ from __future__ import annotations
 from flask import current_app
 
 from app.core.dates import today
-from app.portfolio import filters as filters_mod
-from app.portfolio import service
+from app.portfolio import queries, service
 from app.portfolio.charts import NO_PLAN_FILL, RAG_FILLS, bar_chart
 from app.toolkit import get_toolkit
 
@@ -24,7 +23,7 @@ def phase_names() -> dict[int, str]:
 def summary_context(rows: list[service.PortfolioRow]) -> dict:
     """The summary block (also shown on the home page): counts, charts, headline figures."""
     names = phase_names()
-    summary = filters_mod.summarise(rows, names, current_app.config["STALE_SITE_DAYS"])
+    summary = queries.summarise(rows, names, current_app.config["STALE_SITE_DAYS"])
     charts = {
         "status": bar_chart(
             "chart-status",

@@ -11,13 +11,17 @@ from app.core.access import require_global_role
 from app.core.audit import record_event
 from app.core.downloads import download
 from app.extensions import db
-from app.portfolio import bp, service
-from app.portfolio import filters as filters_mod
+from app.portfolio import bp, queries, service
 from app.portfolio.dimensions import DIMENSIONS
 from app.portfolio.export import portfolio_workbook
 from app.portfolio.models import SiteFollow
+from app.portfolio.rows import portfolio_rows, row_context
 from app.portfolio.summary import phase_names, rows_for, summary_context
 from app.sites.models import Site
+
+# The table's rows are drawn in Python (see app/portfolio/rows.py).
+bp.add_app_template_global(portfolio_rows)
+bp.add_app_template_global(row_context, "portfolio_row_context")
 
 # The overview's "Back to the portfolio" link reads this (the filters, re-encoded by us).
 SESSION_KEY = "portfolio_query"
@@ -37,7 +41,7 @@ SORT_LABELS = {
 }
 
 
-def _sort_links(filters: filters_mod.Filters) -> dict[str, str]:
+def _sort_links(filters: queries.Filters) -> dict[str, str]:
     """Each column heading's link: sort by it, or flip the order if it is the sort already."""
     links = {}
     for key in SORT_LABELS:
@@ -53,10 +57,10 @@ def _sort_links(filters: filters_mod.Filters) -> dict[str, str]:
 def index():
     require_global_role("support", "admin")
     rows = rows_for(current_user.id)
-    filters = filters_mod.parse_filters(request.args, any(r.followed for r in rows))
-    view_rows = filters_mod.in_view(rows, filters.view)
-    shown = filters_mod.sort_rows(
-        filters_mod.apply_filters(rows, filters), filters.sort, filters.descending
+    filters = queries.parse_filters(request.args, any(r.followed for r in rows))
+    view_rows = queries.in_view(rows, filters.view)
+    shown = queries.sort_rows(
+        queries.apply_filters(rows, filters), filters.sort, filters.descending
     )
     query = urlencode(filters.query_items())
     session[SESSION_KEY] = query
@@ -65,15 +69,15 @@ def index():
         rows=shown,
         filters=filters,
         query=query,
-        regions=filters_mod.regions(rows),
+        regions=queries.regions(rows),
         statuses=service.STATUS_SHORT,
         phases=phase_names(),
-        rag_filters=filters_mod.RAG_FILTERS,
+        rag_filters=queries.RAG_FILTERS,
         following=sum(r.followed for r in rows),
         sort_links=_sort_links(filters),
         sort_labels=SORT_LABELS,
         dimension_names=DIMENSIONS,
-        region_offer=filters_mod.region_counts(rows) if not any(r.followed for r in rows) else [],
+        region_offer=queries.region_counts(rows) if not any(r.followed for r in rows) else [],
         **summary_context(view_rows),
     )
 
@@ -83,9 +87,9 @@ def index():
 def export():
     require_global_role("support", "admin")
     rows = rows_for(current_user.id)
-    filters = filters_mod.parse_filters(request.args, any(r.followed for r in rows))
-    shown = filters_mod.sort_rows(
-        filters_mod.apply_filters(rows, filters), filters.sort, filters.descending
+    filters = queries.parse_filters(request.args, any(r.followed for r in rows))
+    shown = queries.sort_rows(
+        queries.apply_filters(rows, filters), filters.sort, filters.descending
     )
     workbook = portfolio_workbook(shown, phase_names())
     # The sheet holds the project managers' contact details: keep a record of who took it.
@@ -118,7 +122,7 @@ def follow(site_id: int):
     db.session.commit()
     # Back to the same filters: re-parsed and re-encoded, so nothing but our own
     # parameters reaches the redirect.
-    filters = filters_mod.parse_filters(_query_args(request.form.get("query", "")), True)
+    filters = queries.parse_filters(_query_args(request.form.get("query", "")), True)
     return redirect(url_for("portfolio.index") + "?" + urlencode(filters.query_items()))
 
 

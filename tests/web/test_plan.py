@@ -430,3 +430,18 @@ def test_failed_htmx_save_keeps_the_row_as_a_form(login, site_world, planned, ma
     html = response.get_data(as_text=True)
     assert f'id="due_date-{task.id}-error"' in html and 'value="01/03/2026"' in html
     assert f'aria-describedby="due_date-{task.id}-error dates-hint-{task.id}" autofocus' in html
+
+
+def test_plan_rows_escape_what_people_typed(login, site_world, make_plan, make_task) -> None:
+    """The rows are drawn in Python (app/plan/rows.py): titles and names stay text."""
+    site = site_world["site"]
+    make_plan(site)
+    task = make_task(site, title='<script>alert("x")</script> & more', reported_rag="green")
+    client = login(site_world["editor"])
+    html = client.get(f"/sites/{site.id}/plan?q=script").get_data(as_text=True)
+    row = html[html.index(f'id="task-{task.id}"') :]
+    row = row[: row.index("</tr>")]
+    assert "<script>" not in row
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; more" in row
+    # The Edit link keeps the filters, escaped in the attribute.
+    assert f'href="/sites/{site.id}/plan?edit={task.id}&amp;q=script#task-{task.id}"' in row

@@ -522,3 +522,17 @@ def test_a_first_visit_offers_the_sites_of_a_region_to_support(world, client) ->
     assert 'id="first-visit"' not in html and "Sites I support (1)" in html
     unknown = client.post("/portfolio/regions/follow", data={"csrf_token": token, "region": "X"})
     assert unknown.status_code == 404
+
+
+def test_rows_escape_names_and_contacts(world, client) -> None:
+    """The rows are drawn in Python (app/portfolio/rows.py): names stay text."""
+    world["west"].name = "<b>Charlie</b> & Co"
+    _lead(world["west"], "<i>Lee</i>", email="lee@example.nhs.uk", phone="<0123>")
+    db.session.commit()
+    sign_in(client, world["support"])
+    html = client.get("/portfolio?q=charlie").get_data(as_text=True)
+    row = html[html.index(f'data-site-id="{world["west"].id}"') :]
+    row = row[: row.index("</tr>")]
+    assert "<b>" not in row and "<i>" not in row and "<0123>" not in row
+    assert "&lt;b&gt;Charlie&lt;/b&gt; &amp; Co" in row and "&lt;i&gt;Lee&lt;/i&gt;" in row
+    assert 'name="query" value="view=all&amp;q=charlie"' in row

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from urllib.parse import urlencode
 
 from sqlalchemy import select
@@ -43,26 +44,27 @@ class PhaseView:
     phase: Phase
     tasks: list[TaskView] = field(default_factory=list)  # the ones the filters let through
     all_tasks: list[TaskView] = field(default_factory=list)
+    # The summaries below are read after the board is built (pages read each several times).
 
-    @property
+    @cached_property
     def applicable(self) -> int:
         return sum(1 for t in self.all_tasks if t.rag is not None)
 
-    @property
+    @cached_property
     def done(self) -> int:
         return sum(1 for t in self.all_tasks if t.rag == "complete")
 
-    @property
+    @cached_property
     def rag(self) -> str | None:
         return rules.roll_up(
             rules.RolledTask(t.effective, t.task.essential) for t in self.all_tasks
         )
 
-    @property
+    @cached_property
     def start(self) -> date | None:
         return min((t.task.start_date for t in self.all_tasks if t.task.start_date), default=None)
 
-    @property
+    @cached_property
     def end(self) -> date | None:
         return max((t.task.due_date for t in self.all_tasks if t.task.due_date), default=None)
 
