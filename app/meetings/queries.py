@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from flask import has_request_context, url_for
 from sqlalchemy import Row, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from app.core.dates import today, uk_date, utcnow
 from app.extensions import db
@@ -276,6 +278,53 @@ def reference_group_minutes_issued(site: Site) -> tuple[bool, str, str]:
     )
 
 
-def overview_panel(site: Site) -> dict:
-    open_count, overdue = action_counts(site.id, today())
-    return {"next_meeting": next_meeting(site.id), "open_actions": open_count, "overdue": overdue}
+@dataclass(frozen=True)
+class NextMeeting:
+    id: int
+    title: str
+    starts_at: datetime
+    location: str
+
+
+def overview_facts(site_id: int) -> dict[str, ScalarSelect]:
+    """The panel's facts: the next meeting (as `next_meeting` picks it) and action counts."""
+    next_id = (
+        select(Meeting.id)
+        .where(
+            Meeting.site_id == site_id, Meeting.cancelled.is_(False), Meeting.ends_at >= utcnow()
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    on = today()
+    open_actions = select(func.count(Action.id)).where(
+        Action.site_id == site_id, Action.status == "open"
+    )
+    return {
+        "next_id": next_id,
+        **{
+            f"next_{name}": select(column).where(Meeting.id == next_id).scalar_subquery()
+            for name, column in (
+                ("title", Meeting.title),
+                ("starts_at", Meeting.starts_at),
+                ("location", Meeting.location),
+            )
+        },
+        "open_actions": open_actions.scalar_subquery(),
+        "overdue": open_actions.where(Action.due_date < on).scalar_subquery(),
+    }
+
+
+def overview_panel(site: Site, facts: dict[str, Any]) -> dict:
+    """The overview's meetings panel, from its facts alone."""
+    meeting = None
+    if facts["next_id"] is not None:
+        meeting = NextMeeting(
+            facts["next_id"], facts["next_title"], facts["next_starts_at"], facts["next_location"]
+        )
+    return {
+        "next_meeting": meeting,
+        "open_actions": facts["open_actions"],
+        "overdue": facts["overdue"],
+    }

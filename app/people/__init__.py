@@ -19,12 +19,14 @@ from app.people import members_views, views  # noqa: E402, F401
 
 def register(registry: Registry) -> None:
     """What this feature adds to pages and commands other packages own."""
-    from app.people.coverage import coverage_summary
+    from app.people.coverage import coverage_summary, overview_facts
     from app.people.demo import bench_people, demo_people
     from app.people.linking import link_member
     from app.people.service import ensure_standard_groups
 
-    registry.add_panel("people/_overview_panel.html", coverage_summary, order=20)
+    registry.add_panel(
+        "people/_overview_panel.html", coverage_summary, order=20, facts=overview_facts
+    )
     registry.add_demo(demo_people, bench_people, order=10)
     registry.site_setup.append(ensure_standard_groups)
     registry.member_linkers.append(lambda membership: link_member(membership)[1])

@@ -17,13 +17,13 @@ from app.plan import rebuild_views, views  # noqa: E402, F401
 
 def register(registry: Registry) -> None:
     """What this feature adds to pages and commands other packages own."""
-    from app.plan.board import overview_panel
+    from app.plan.board import overview_facts, overview_panel
     from app.plan.demo import bench_tasks, demo_plans
     from app.plan.models import Task
     from app.plan.people_links import tasks_owned, unassign_tasks
     from app.plan.service import plan_for_new_site
 
-    registry.add_panel("plan/_overview_panel.html", overview_panel, order=10)
+    registry.add_panel("plan/_overview_panel.html", overview_panel, order=10, facts=overview_facts)
     registry.add_demo(demo_plans, bench_tasks, order=20)
     registry.person_sections.append(("Tasks owned", tasks_owned))
     registry.erasure_hooks.append(unassign_tasks)
