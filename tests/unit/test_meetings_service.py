@@ -10,8 +10,8 @@ import icalendar
 import pytest
 
 from app.core.dates import utcnow
-from app.core.registry import Panel, registry
 from app.core.errors import ServiceError
+from app.core.registry import Panel, registry
 from app.extensions import db
 from app.meetings import export, ics, queries, service
 from app.meetings.models import Meeting
