@@ -220,17 +220,6 @@ def open_actions(site_id: int) -> list[Action]:
     )
 
 
-def action_counts(site_id: int, on: date) -> tuple[int, int]:
-    """(open, overdue) in one query."""
-    row = db.session.execute(
-        select(
-            func.count(Action.id),
-            func.count(case((Action.due_date < on, Action.id))),
-        ).where(Action.site_id == site_id, Action.status == "open")
-    ).one()
-    return row[0], row[1]
-
-
 def _meeting_path(site_id: int, meeting_id: int) -> str:
     if has_request_context():
         return url_for("sites.meetings.show", site_id=site_id, meeting_id=meeting_id)
@@ -287,7 +276,7 @@ class NextMeeting:
 
 
 def overview_facts(site_id: int) -> dict[str, ScalarSelect]:
-    """The panel's facts: the next meeting (as `next_meeting` picks it) and action counts."""
+    """The panel's facts: the next meeting not ended nor cancelled, and open actions."""
     next_id = (
         select(Meeting.id)
         .where(
