@@ -34,13 +34,8 @@ def fact_values(site: Site, panels: list[Panel]) -> list[dict[str, Any]]:
     }
     row: Mapping[str, Any] = {}
     if wanted:
-        row = (
-            db.session.execute(
-                select(*(expression.label(label) for label, expression in wanted.items()))
-            )
-            .one()
-            ._mapping
-        )
+        labelled = (expression.label(label) for label, expression in wanted.items())
+        row = db.session.execute(select(*labelled)).mappings().one()
     return [
         {name: row[_label(index, name)] for name in facts} for index, facts in enumerate(declared)
     ]

@@ -1,6 +1,6 @@
 """The site overview's own panels (everything but the gateway card) read their data in a
 fixed few statements: one SELECT of every panel's facts, the plan's tasks and the KPI
-values, beside the membership check.
+values, beside loading the signed-in user and the membership check.
 
 The gateway card and the current-phase rule belong to the gateways feature; the page is
 measured here without the card, and with the current phase offered as SQL
