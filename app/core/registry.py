@@ -9,25 +9,33 @@ the owners read it back with `registry()`. No string imports, no import cycles.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
+from sqlalchemy.sql.elements import ColumnElement
 
 from app.core.history_words import HistoryWords
 
 # Callables take the feature's own objects (a Site, a Person, a DemoContext); core cannot
 # name those types without importing the features, so they are `Any` here.
-PanelContext = Callable[[Any], dict]
+# A panel's context: site -> the fragment's variables; or, for a panel that declares facts,
+# (site, {fact name: value}) -> the fragment's variables.
+PanelContext = Callable[..., dict]
+# site id -> {fact name: a one-value SQL expression (a labelled scalar subquery, EXISTS,
+# ...)}; the overview runs every panel's facts as one SELECT, so a panel's numbers cost no
+# statement of their own.
+PanelFacts = Callable[[int], Mapping[str, ColumnElement]]
 FeatureCheck = Callable[[Any], tuple[bool, str, str | None]]
 
 
 @dataclass(frozen=True)
 class Panel:
     template: str  # a fragment under templates/<feature>/
-    context: PanelContext  # site -> the fragment's variables
+    context: PanelContext  # site (and its facts, when `facts` is set) -> the variables
     order: int  # position on the overview page, smallest first
+    facts: PanelFacts | None = None
 
 
 @dataclass(frozen=True)
@@ -67,9 +75,20 @@ class Registry:
     current_phases: Callable[[list[int]], dict[int, int]] | None = None
     # how the change history reads each feature's records, fields, codes and ids
     history: HistoryWords = field(default_factory=HistoryWords)
+    # site id -> a one-value SQL expression giving the site's current phase, so a panel can
+    # read it among its facts; when no feature sets it, panels ask `current_phases`
+    current_phase_fact: Callable[[int], ColumnElement] | None = None
 
-    def add_panel(self, template: str, context: PanelContext, *, order: int) -> None:
-        self.panels.append(Panel(template, context, order))
+    def add_panel(
+        self,
+        template: str,
+        context: PanelContext,
+        *,
+        order: int,
+        facts: PanelFacts | None = None,
+    ) -> None:
+        """A panel on the site overview; with `facts`, `context` takes (site, fact values)."""
+        self.panels.append(Panel(template, context, order, facts))
         self.panels.sort(key=lambda p: p.order)
 
     def add_gateway_check(

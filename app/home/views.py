@@ -7,7 +7,7 @@ from app.extensions import db
 from app.home import bp
 from app.notifications.queries import for_you
 from app.portfolio import dimensions
-from app.portfolio.summary import home_summary
+from app.portfolio.summary import rows_for, summary_context
 from app.sites.service import current_phase_numbers, sites_for
 from app.toolkit import get_toolkit
 
@@ -16,11 +16,17 @@ from app.toolkit import get_toolkit
 @login_required
 def index():
     sites = sites_for(current_user)
-    phase_numbers = current_phase_numbers([site.id for site, _role in sites])
+    # Support staff see the portfolio summary first (everyone else has no `summary`); its
+    # rows already hold every site's current phase, so that costs no query of its own.
+    if current_user.is_support:
+        rows = rows_for(current_user.id)
+        portfolio = summary_context(rows)
+        phase_numbers = {row.site_id: row.phase for row in rows}
+    else:
+        portfolio = {"summary": None}
+        phase_numbers = current_phase_numbers([site.id for site, _role in sites])
     toolkit = get_toolkit()
     phases = {site_id: toolkit.phase(number).name for site_id, number in phase_numbers.items()}
-    # Support staff see the portfolio summary first; everyone else has no `summary`.
-    portfolio = home_summary(current_user.id) if current_user.is_support else {"summary": None}
     waiting = for_you(current_user.id, utcnow())
     return render_template(
         "home/index.html", sites=sites, phases=phases, for_you=waiting, **portfolio

@@ -17,9 +17,9 @@ from app.kpis import views  # noqa: E402, F401
 def register(registry: Registry) -> None:
     """What this feature adds to pages and commands other packages own."""
     from app.kpis.demo import bench_kpis, seed_demo_kpis
-    from app.kpis.queries import kpis_recorded, kpis_recorded_facts, overview_panel
+    from app.kpis.queries import kpis_recorded, kpis_recorded_facts, overview_facts, overview_panel
 
-    registry.add_panel("kpis/_overview_panel.html", overview_panel, order=60)
+    registry.add_panel("kpis/_overview_panel.html", overview_panel, order=60, facts=overview_facts)
     registry.add_gateway_check(
         "kpis_recorded", kpis_recorded, "sites.kpis.index", facts=kpis_recorded_facts
     )

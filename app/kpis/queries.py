@@ -10,11 +10,12 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from app.core.db import select_facts
 from app.extensions import db
 from app.kpis import rules
-from app.kpis.models import KpiValue
+from app.kpis.models import KpiTarget, KpiValue
 from app.kpis.periods import Period
 from app.kpis.service import targets_for
 from app.toolkit import Kpi, get_toolkit
@@ -248,6 +249,21 @@ def kpis_recorded(
     return True, f"{count} KPI values recorded, the latest for {label}.", link
 
 
-def overview_panel(site: Site) -> dict:
-    rows = kpi_summary(site.id)
+def overview_facts(site_id: int) -> dict[str, ScalarSelect]:
+    """The panel's facts: the site's target for each KPI (None where it has none)."""
+    return {
+        f"target_{kpi.number}": select(KpiTarget.target)
+        .where(KpiTarget.site_id == site_id, KpiTarget.kpi_number == kpi.number)
+        .scalar_subquery()
+        for kpi in get_toolkit().kpis
+    }
+
+
+def overview_panel(site: Site, facts: dict[str, Any]) -> dict:
+    """The KPIs with values, latest first and their signal: one query beside the facts."""
+    values = all_values(site.id)
+    rows = [
+        summary_row(KpiSeries(k, values.get(k.number, []), facts[f"target_{k.number}"]))
+        for k in get_toolkit().kpis
+    ]
     return {"rows": [r for r in rows if r.points], "any": any(r.points for r in rows)}

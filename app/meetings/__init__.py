@@ -19,12 +19,15 @@ def register(registry: Registry) -> None:
     from app.meetings.demo import bench_meetings, seed_meetings
     from app.meetings.models import Action
     from app.meetings.queries import (
+        overview_facts,
         overview_panel,
         reference_group_facts,
         reference_group_minutes_issued,
     )
 
-    registry.add_panel("meetings/_overview_panel.html", overview_panel, order=30)
+    registry.add_panel(
+        "meetings/_overview_panel.html", overview_panel, order=30, facts=overview_facts
+    )
     registry.add_gateway_check(
         "reference_group_minutes_issued",
         reference_group_minutes_issued,

@@ -10,6 +10,7 @@ from typing import Any
 from flask import has_request_context, url_for
 from sqlalchemy import Row, and_, case, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from app.core.dates import today, uk_date, utcnow
 from app.core.db import select_facts
@@ -263,17 +264,6 @@ def open_actions(site_id: int) -> list[Action]:
     )
 
 
-def action_counts(site_id: int, on: date) -> tuple[int, int]:
-    """(open, overdue) in one query."""
-    row = db.session.execute(
-        select(
-            func.count(Action.id),
-            func.count(case((Action.due_date < on, Action.id))),
-        ).where(Action.site_id == site_id, Action.status == "open")
-    ).one()
-    return row[0], row[1]
-
-
 def _meeting_path(site_id: int, meeting_id: int) -> str:
     if has_request_context():
         return url_for("sites.meetings.show", site_id=site_id, meeting_id=meeting_id)
@@ -331,9 +321,56 @@ def reference_group_minutes_issued(
     )
 
 
-def overview_panel(site: Site) -> dict:
-    open_count, overdue = action_counts(site.id, today())
-    return {"next_meeting": next_meeting(site.id), "open_actions": open_count, "overdue": overdue}
+@dataclass(frozen=True)
+class NextMeeting:
+    id: int
+    title: str
+    starts_at: datetime
+    location: str
+
+
+def overview_facts(site_id: int) -> dict[str, ScalarSelect]:
+    """The panel's facts: the next meeting not ended nor cancelled, and open actions."""
+    next_id = (
+        select(Meeting.id)
+        .where(
+            Meeting.site_id == site_id, Meeting.cancelled.is_(False), Meeting.ends_at >= utcnow()
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    on = today()
+    open_actions = select(func.count(Action.id)).where(
+        Action.site_id == site_id, Action.status == "open"
+    )
+    return {
+        "next_id": next_id,
+        **{
+            f"next_{name}": select(column).where(Meeting.id == next_id).scalar_subquery()
+            for name, column in (
+                ("title", Meeting.title),
+                ("starts_at", Meeting.starts_at),
+                ("location", Meeting.location),
+            )
+        },
+        "open_actions": open_actions.scalar_subquery(),
+        "overdue": open_actions.where(Action.due_date < on).scalar_subquery(),
+    }
+
+
+def overview_panel(site: Site, facts: dict[str, Any]) -> dict:
+    """The overview's meetings panel, from its facts alone."""
+    meeting = None
+    if facts["next_id"] is not None:
+        meeting = NextMeeting(
+            facts["next_id"], facts["next_title"], facts["next_starts_at"], facts["next_location"]
+        )
+    return {
+        "next_meeting": meeting,
+        "open_actions": facts["open_actions"],
+        "overdue": facts["overdue"],
+    }
 
 
 def last_steering_group(site_id: int, now: datetime):  # noqa: ANN201 - a Select

@@ -17,9 +17,14 @@ from app.needs import views  # noqa: E402, F401
 def register(registry: Registry) -> None:
     """What this feature adds to pages and commands other packages own."""
     from app.needs.demo import bench_needs, demo_needs
-    from app.needs.service import needs_entered, needs_entered_facts, overview_panel
+    from app.needs.service import (
+        needs_entered,
+        needs_entered_facts,
+        overview_facts,
+        overview_panel,
+    )
 
-    registry.add_panel("needs/_overview_panel.html", overview_panel, order=50)
+    registry.add_panel("needs/_overview_panel.html", overview_panel, order=50, facts=overview_facts)
     registry.add_gateway_check(
         "needs_entered", needs_entered, "sites.needs.index", facts=needs_entered_facts
     )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from flask import url_for
 from sqlalchemy import func, select
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from app.accounts.models import User
 from app.core.db import select_facts
@@ -229,8 +230,42 @@ def needs_entered(site: Site, facts: Mapping[str, Any] | None = None) -> tuple[b
     )
 
 
-def overview_panel(site: Site) -> dict:
-    version = latest_version(site.id)
+@dataclass(frozen=True)
+class LatestFigures:
+    """What the overview shows of the latest needs version."""
+
+    population_50_plus: int | None
+    expected_caseload: int | None
+    hip_fractures_prevented_5y: int | None
+
+
+_FIGURES = ("population_50_plus", "expected_caseload", "hip_fractures_prevented_5y")
+
+
+def overview_facts(site_id: int) -> dict[str, ScalarSelect]:
+    """The panel's facts: the latest version's id and headline figures (as `latest_version`)."""
+    latest = (
+        select(NeedsVersion.id)
+        .where(NeedsVersion.site_id == site_id)
+        .order_by(NeedsVersion.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return {
+        "latest": latest,
+        **{
+            name: select(getattr(NeedsVersion, name))
+            .where(NeedsVersion.id == latest)
+            .scalar_subquery()
+            for name in _FIGURES
+        },
+    }
+
+
+def overview_panel(site: Site, facts: dict[str, Any]) -> dict:
+    version = None
+    if facts["latest"] is not None:
+        version = LatestFigures(*(facts[name] for name in _FIGURES))
     hip = version.hip_fractures_prevented_5y if version else None
     return {
         "needs_version": version,

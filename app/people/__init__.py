@@ -22,9 +22,11 @@ def register(registry: Registry) -> None:
     from app.people.demo import bench_people, demo_people
     from app.people.groups import ensure_standard_groups
     from app.people.linking import link_member
-    from app.people.queries import coverage_summary
+    from app.people.queries import coverage_summary, overview_facts
 
-    registry.add_panel("people/_overview_panel.html", coverage_summary, order=20)
+    registry.add_panel(
+        "people/_overview_panel.html", coverage_summary, order=20, facts=overview_facts
+    )
     registry.add_demo(demo_people, bench_people, order=10)
     registry.site_setup.append(ensure_standard_groups)
     registry.member_linkers.append(lambda membership: link_member(membership)[1])

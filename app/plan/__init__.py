@@ -20,10 +20,10 @@ def register(registry: Registry) -> None:
     from app.plan.demo import bench_tasks, demo_plans
     from app.plan.models import Task
     from app.plan.people_links import tasks_owned, unassign_tasks
-    from app.plan.queries import overview_panel
+    from app.plan.queries import overview_facts, overview_panel
     from app.plan.service import plan_for_new_site
 
-    registry.add_panel("plan/_overview_panel.html", overview_panel, order=10)
+    registry.add_panel("plan/_overview_panel.html", overview_panel, order=10, facts=overview_facts)
     registry.add_demo(demo_plans, bench_tasks, order=20)
     registry.person_sections.append(("Tasks owned", tasks_owned))
     registry.erasure_hooks.append(unassign_tasks)

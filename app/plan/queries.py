@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
+from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.sql.elements import ColumnElement
 
 from app.core.numbers import whole_number
 from app.extensions import db
@@ -185,13 +187,27 @@ def site_rag(board: list[PhaseView]) -> str | None:
     )
 
 
-def overview_panel(site: Site) -> dict:
-    """The overview's plan panel: current phase, site RAG, next steps and overdue tasks."""
+def overview_facts(site_id: int) -> dict[str, ColumnElement]:
+    """The plan panel's facts: the current phase, when the gateways feature gives it as SQL."""
+    from app.core.registry import registry
+
+    phase_fact = registry().current_phase_fact
+    return {"phase": phase_fact(site_id)} if phase_fact is not None else {}
+
+
+def overview_panel(site: Site, facts: dict[str, Any]) -> dict:
+    """The overview's plan panel: current phase, site RAG, next steps and overdue tasks.
+
+    One query (the site's tasks, owners not needed) beside the facts."""
     from app.core.dates import today as uk_today
     from app.sites.service import current_phase_numbers
 
     today = uk_today()
-    tasks = load_tasks(site)
+    tasks = list(
+        db.session.scalars(
+            select(Task).where(Task.site_id == site.id).order_by(Task.phase, Task.position, Task.id)
+        )
+    )
     board = build_board(tasks, today)
     views = [t for p in board for t in p.all_tasks]
     open_views = [t for t in views if t.rag not in (None, "complete")]
@@ -199,7 +215,9 @@ def overview_panel(site: Site) -> dict:
         (t for t in open_views if t.task.due_date and not t.overdue), key=lambda t: t.task.due_date
     )
     overdue = sorted((t for t in open_views if t.overdue), key=lambda t: t.task.due_date)
-    phase_number = current_phase_numbers([site.id]).get(site.id, 1)
+    phase_number = facts.get("phase")
+    if phase_number is None:  # no phase fact registered: ask the rule (one more query)
+        phase_number = current_phase_numbers([site.id]).get(site.id, 1)
     return {
         "has_plan": bool(tasks),
         "phase": get_toolkit().phase(phase_number),

@@ -42,8 +42,3 @@ def summary_context(rows: list[service.PortfolioRow]) -> dict:
         ),
     }
     return {"summary": summary, "charts": charts}
-
-
-def home_summary(user_id: int) -> dict:
-    """For the home page: the summary of every site (one query)."""
-    return summary_context(rows_for(user_id))

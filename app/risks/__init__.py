@@ -19,9 +19,9 @@ def register(registry: Registry) -> None:
     """What this feature adds to pages and commands other packages own."""
     from app.risks.demo import bench_risks, demo_risks
     from app.risks.models import RaidEntry
-    from app.risks.queries import overview_panel
+    from app.risks.queries import overview_facts, overview_panel
 
-    registry.add_panel("risks/_overview_panel.html", overview_panel, order=40)
+    registry.add_panel("risks/_overview_panel.html", overview_panel, order=40, facts=overview_facts)
     registry.add_demo(demo_risks, bench_risks, order=40)
     registry.owned_records.append(("Log entry", RaidEntry, "title"))
     _history_words(registry)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.base import ExecutableOption
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from app.core.dates import today
 from app.core.numbers import whole_number
@@ -27,6 +28,9 @@ CURRENT_LIKELIHOOD = case(
 )
 CURRENT_IMPACT = case((_HAS_RESIDUAL, RaidEntry.residual_impact), else_=RaidEntry.impact)
 CURRENT_SCORE = CURRENT_LIKELIHOOD * CURRENT_IMPACT
+# The band of the current score ("unscored" when it has none), in SQL.
+BAND_KEY = case(*[(CURRENT_SCORE.between(b.low, b.high), b.key) for b in BANDS], else_="unscored")
+BAND_KEYS = (*(band.key for band in BANDS), "unscored")
 SEVERITY_ORDER = case(
     {"critical": 0, "high": 1, "medium": 2, "low": 3}, value=RaidEntry.severity, else_=4
 )
@@ -176,13 +180,10 @@ def heat_map(site_id: int) -> HeatMap:
 
 def band_counts(site_id: int) -> dict[str, int]:
     """Open risks per band key (every band present, zero when empty): one query."""
-    band_key = case(
-        *[(CURRENT_SCORE.between(b.low, b.high), b.key) for b in BANDS], else_="unscored"
-    )
     rows = db.session.execute(
-        select(band_key, func.count(RaidEntry.id))
+        select(BAND_KEY, func.count(RaidEntry.id))
         .where(RaidEntry.site_id == site_id, RaidEntry.kind == "risk", RaidEntry.status == "open")
-        .group_by(band_key)
+        .group_by(BAND_KEY)
     ).all()
     counts = {band.key: 0 for band in BANDS} | {"unscored": 0}
     counts.update({key: number for key, number in rows})
@@ -199,12 +200,29 @@ def overdue_reviews(site_id: int, on: date) -> int:
     )
 
 
-def overview_panel(site: Site) -> dict:
-    """The overview page's panel: open risks by band and overdue reviews (two queries)."""
+def overview_facts(site_id: int) -> dict[str, ScalarSelect]:
+    """The panel's facts: open risks per band (as `band_counts`) and overdue reviews."""
+    open_risks = select(func.count(RaidEntry.id)).where(
+        RaidEntry.site_id == site_id, RaidEntry.kind == "risk", RaidEntry.status == "open"
+    )
+    return {
+        **{f"band_{key}": open_risks.where(key == BAND_KEY).scalar_subquery() for key in BAND_KEYS},
+        "overdue": select(func.count(RaidEntry.id))
+        .where(
+            RaidEntry.site_id == site_id,
+            RaidEntry.status.in_(ACTIVE_STATUSES),
+            RaidEntry.review_on < today(),
+        )
+        .scalar_subquery(),
+    }
+
+
+def overview_panel(site: Site, facts: dict[str, Any]) -> dict:
+    """The overview page's panel: open risks by band and overdue reviews, from its facts."""
     return {
         "bands": BANDS,
-        "band_counts": band_counts(site.id),
-        "overdue": overdue_reviews(site.id, today()),
+        "band_counts": {key: facts[f"band_{key}"] for key in BAND_KEYS},
+        "overdue": facts["overdue"],
     }
 
 

@@ -197,13 +197,14 @@ def members_of(site: Site) -> list[Membership]:
 def sites_for(user: User) -> list[tuple[Site, str | None]]:
     """The sites a person works on with their role; support and admin staff see every site."""
     if user.is_support:
-        roles = dict(
-            db.session.execute(
-                select(Membership.site_id, Membership.role).where(Membership.user_id == user.id)
-            ).all()
-        )
-        sites = db.session.scalars(select(Site).order_by(Site.name)).all()
-        return [(site, roles.get(site.id)) for site in sites]
+        rows = db.session.execute(
+            select(Site, Membership.role)
+            .outerjoin(
+                Membership, (Membership.site_id == Site.id) & (Membership.user_id == user.id)
+            )
+            .order_by(Site.name)
+        ).all()
+        return [(site, role) for site, role in rows]
     rows = db.session.execute(
         select(Site, Membership.role)
         .join(Membership, Membership.site_id == Site.id)

@@ -11,9 +11,11 @@ import pytest
 
 from app.core.dates import utcnow
 from app.core.errors import ServiceError
+from app.core.registry import Panel, registry
 from app.extensions import db
 from app.meetings import export, ics, queries, service
 from app.meetings.models import Meeting
+from app.sites.overview import panel_context
 from tests.fixtures.meetings import create_meeting, create_person
 
 
@@ -109,7 +111,13 @@ def test_summaries_for_other_features(make_site, meeting_world, count_queries) -
     assert summary == {site.id: world["future"].starts_at}
     assert queries.next_meeting(site.id).id == world["future"].id != cancelled.id
     assert [a.id for a in queries.open_actions(site.id)] == [world["action"].id]
-    assert queries.overview_panel(site)["overdue"] == 1
+    panel = panel_context(_meetings_panel(), site)
+    assert panel["overdue"] == 1 and panel["open_actions"] == 1
+    assert panel["next_meeting"].id == world["future"].id
+
+
+def _meetings_panel() -> Panel:
+    return next(p for p in registry().panels if p.template.startswith("meetings/"))
 
 
 def test_reference_group_check(make_site) -> None:

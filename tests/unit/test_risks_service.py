@@ -5,12 +5,14 @@ from datetime import date, timedelta
 import pytest
 
 from app.core.errors import ServiceError
+from app.core.registry import registry
 from app.extensions import db
 from app.plan.models import Task
 from app.risks import service
 from app.risks.models import RaidEntry
 from app.risks.queries import Filters, band_counts, heat_map, list_entries, overdue_reviews
 from app.risks.service import EntryDetails
+from app.sites.overview import panel_context
 
 
 @pytest.fixture
@@ -121,6 +123,8 @@ def test_heat_map_counts_open_risks_by_current_score(site, make_site) -> None:  
     assert heat.count(2, 3) == 1
     assert heat.band(2, 3).name == "Medium"
     assert band_counts(site.id) == {"low": 0, "medium": 1, "high": 0, "very_high": 2, "unscored": 1}
+    risks_panel = next(p for p in registry().panels if p.template.startswith("risks/"))
+    assert panel_context(risks_panel, site)["band_counts"] == band_counts(site.id)
 
 
 def test_mitigation_task_must_be_on_this_site(site, make_site) -> None:  # noqa: ANN001

@@ -97,7 +97,7 @@ def test_main_page_runs_a_fixed_few_statements(page: str, two_sites, count_queri
 
 GLOBAL_PAGES = [
     ("member", "/"),
-    pytest.param("support", "/", marks=pytest.mark.xfail(strict=True, reason="over budget")),
+    ("support", "/"),
     ("admin", "/portfolio"),
     ("admin", "/portfolio.xlsx"),
     ("support", "/portfolio"),

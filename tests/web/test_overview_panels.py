@@ -1,0 +1,52 @@
+"""Panels that read their numbers as facts say what the full pages say."""
+
+from __future__ import annotations
+
+from app.core.registry import registry
+from app.extensions import db
+from app.people.coverage import PATIENT_CATEGORIES, site_coverage
+from app.sites.overview import panel_context
+from app.toolkit import get_toolkit
+
+
+def _panel(kind: str):  # noqa: ANN202
+    return next(p for p in registry().panels if p.template.startswith(f"{kind}/"))
+
+
+def test_people_panel_agrees_with_the_coverage_page(app, make_site, make_stakeholder) -> None:  # noqa: ANN001
+    site = make_site()
+    toolkit = get_toolkit()
+    category, other_category = toolkit.categories[0].key, toolkit.categories[1].key
+    role, other_role = toolkit.roles[0].key, toolkit.roles[1].key
+    patient, carer = PATIENT_CATEGORIES
+    make_stakeholder(
+        site, category=patient, groups=["reference_group", "project_team"], team_role=role
+    )
+    make_stakeholder(site, category=carer, groups=["steering_group"])
+    make_stakeholder(site, category=category, groups=["reference_group"])
+    make_stakeholder(site, category=category, groups=["reference_group"])
+    make_stakeholder(site, category=other_category, groups=["project_team"], team_role=role)
+    make_stakeholder(site, category=other_category, groups=["project_team"], team_role=other_role)
+    gone = make_stakeholder(site, category=other_category, groups=["reference_group"])
+    make_stakeholder(site, category=category)
+    gone.erased = True
+    db.session.commit()
+
+    coverage = site_coverage(site, ensure_groups=False)
+    panel = panel_context(_panel("people"), site)
+    assert panel == {
+        "people_count": sum(len(q.people) for q in coverage.quadrants),
+        "categories_covered": len(coverage.categories) - len(coverage.empty_categories),
+        "categories_total": len(coverage.categories),
+        "roles_filled": len(coverage.roles) - len(coverage.vacant_roles),
+        "roles_total": len(coverage.roles),
+        "patients_met": coverage.patients_met,
+    }
+    assert panel["people_count"] == 7 and panel["patients_met"] is True
+    assert panel["roles_filled"] == 2
+
+
+def test_people_panel_of_an_empty_site(app, make_site) -> None:  # noqa: ANN001
+    panel = panel_context(_panel("people"), make_site())
+    assert panel["people_count"] == 0 and panel["roles_filled"] == 0
+    assert panel["patients_met"] is False

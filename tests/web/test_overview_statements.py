@@ -1,0 +1,102 @@
+"""The site overview's own panels (everything but the gateway card) read their data in a
+fixed few statements: one SELECT of every panel's facts, the plan's tasks and the KPI
+values, beside loading the signed-in user and the membership check.
+
+The gateway card and the current-phase rule belong to the gateways feature; the page is
+measured here without the card, and with the current phase offered as SQL
+(`registry.current_phase_fact`; `_current_phase_fact` below is that rule, for the gateways
+feature to register).
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import case, exists
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.core.registry import registry
+from app.demo import seed_bench
+from app.extensions import db
+from app.gateways.models import SIGNED, Gateway
+from app.sites.overview import overview_panels
+from app.sites.service import current_phase_numbers
+from app.toolkit.vocabulary import gateway_phase_numbers
+from tests.conftest import sign_in
+
+# The signed-in user (reloaded here as on every site page of tests/web/test_query_budget.py),
+# the membership check, then the panels' facts, the plan's tasks and the KPI values.
+OWN_PANELS_BUDGET = 5
+
+
+def _current_phase_fact(site_id: int) -> ColumnElement:
+    """The first gated phase not signed off (the last once all are), as one SQL value."""
+    gated = gateway_phase_numbers()
+    return case(
+        *[
+            (
+                ~exists().where(
+                    Gateway.site_id == site_id, Gateway.phase == number, Gateway.status.in_(SIGNED)
+                ),
+                number,
+            )
+            for number in gated
+        ],
+        else_=gated[-1],
+    )
+
+
+@pytest.fixture
+def own_panels_only(app, monkeypatch) -> None:  # noqa: ANN001
+    found = registry()
+    monkeypatch.setattr(
+        found, "panels", [p for p in found.panels if not p.template.startswith("gateways/")]
+    )
+    monkeypatch.setattr(found, "current_phase_fact", _current_phase_fact)
+
+
+def _statements(client: FlaskClient, count_queries, url: str) -> int:  # noqa: ANN001
+    assert client.get(url).status_code == 200  # warm up: first-request work aside
+    with count_queries() as queries:
+        assert client.get(url).status_code == 200
+    return len(queries.statements)
+
+
+def test_own_panels_run_a_fixed_few_statements(
+    own_panels_only, make_user, app, count_queries
+) -> None:  # noqa: ANN001
+    small, large = seed_bench(1, 12)[0], seed_bench(1, 36)[0]
+    db.session.commit()
+    client = app.test_client()
+    sign_in(client, make_user(global_role="admin"))
+    few = _statements(client, count_queries, f"/sites/{small.id}/")
+    many = _statements(client, count_queries, f"/sites/{large.id}/")
+    assert few == many, f"{few} statements on the small site, {many} on the large"
+    assert many <= OWN_PANELS_BUDGET, f"{many} statements"
+
+
+def test_the_panels_facts_are_one_statement(own_panels_only, app, make_site, count_queries) -> None:  # noqa: ANN001
+    site = make_site()
+    db.session.refresh(site)  # the page has its site loaded already
+    with app.test_request_context(), count_queries() as queries:
+        panels = overview_panels(site)
+    # facts, tasks and KPI values: the other panels have no query of their own
+    assert len(queries.statements) == 3
+    assert [template.split("/")[0] for template, _ in panels] == [
+        "plan", "people", "meetings", "risks", "needs", "kpis",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("signed", "current"), [((), 1), ((1, 2), 3), ((1, 3), 2), ((1, 2, 3, 4, 5, 6), 6)]
+)
+def test_the_phase_fact_follows_the_current_phase_rule(
+    signed: tuple[int, ...], current: int, make_site
+) -> None:
+    site = make_site()
+    for phase in (1, 2, 3, 4, 5, 6):
+        status = "signed_off" if phase in signed else "not_ready"
+        db.session.add(Gateway(site_id=site.id, phase=phase, status=status))
+    db.session.flush()
+    assert db.session.scalar(db.select(_current_phase_fact(site.id))) == current
+    assert current_phase_numbers([site.id]) == {site.id: current}
