@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
@@ -48,11 +49,12 @@ class KpiSeries:
         self.run = rules.analyse_run_chart(self.percents)
         self.xmr = rules.analyse_xmr(self.percents)
 
-    @property
+    # Computed once: the analyses, the summary and the charts each read them again.
+    @cached_property
     def percents(self) -> list[float]:
         return [v.percent for v in self.values]
 
-    @property
+    @cached_property
     def labels(self) -> list[str]:
         return [period_of(v).label for v in self.values]
 
