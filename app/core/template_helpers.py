@@ -1,7 +1,6 @@
 """Filters and globals every template may use, and how a missing variable behaves."""
 
 import sys
-from types import CodeType
 
 from flask import Flask, g
 from flask_login import current_user
@@ -41,43 +40,17 @@ def _asked_by_package() -> bool:
     for _ in range(8):  # the template's frame is within a few calls
         if frame is None:
             return False
-        kind = _code_kind(frame.f_code)
-        if kind is _PACKAGE:
+        filename = frame.f_code.co_filename
+        if _PACKAGE_TEMPLATES in filename:
             return True
-        if kind is _OURS:
-            return False
+        if filename.endswith(".html"):
+            return False  # one of ours
         # A macro's own `caller` is looked up by Jinja's runtime, on the macro's behalf.
-        # Only frames with a `self` can be a macro's: reading f_locals is the slow part.
-        if kind is _HAS_SELF:
-            func = getattr(frame.f_locals.get("self"), "_func", None)
-            if (
-                func is not None
-                and _PACKAGE_TEMPLATES in getattr(func, "__code__", func).co_filename
-            ):
-                return True
+        func = getattr(frame.f_locals.get("self"), "_func", None)
+        if func is not None and _PACKAGE_TEMPLATES in getattr(func, "__code__", func).co_filename:
+            return True
         frame = frame.f_back
     return False
-
-
-_PACKAGE, _OURS, _HAS_SELF, _OTHER = "package", "ours", "has self", "other"
-# What each code object is, decided once: a template renders the same code many times.
-_CODE_KINDS: dict[CodeType, str] = {}
-
-
-def _code_kind(code: CodeType) -> str:
-    kind = _CODE_KINDS.get(code)
-    if kind is None:
-        filename = code.co_filename
-        if _PACKAGE_TEMPLATES in filename:
-            kind = _PACKAGE
-        elif filename.endswith(".html"):
-            kind = _OURS
-        elif "self" in (*code.co_varnames, *code.co_cellvars, *code.co_freevars):
-            kind = _HAS_SELF
-        else:
-            kind = _OTHER
-        _CODE_KINDS[code] = kind
-    return kind
 
 
 def register(app: Flask) -> None:
