@@ -8,12 +8,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.audit import Audited
 from app.core.dates import utcnow
+from app.core.db import VersionedMixin
 from app.extensions import db
 
 GLOBAL_ROLE_NAMES = {None: "None", "support": "Support staff", "admin": "Administrator"}
 
 
-class User(UserMixin, Audited, db.Model):
+class User(UserMixin, Audited, VersionedMixin, db.Model):
     __tablename__ = "users"
     audit_type = "user"
     audit_exclude = frozenset({"password_hash", "session_version", "last_login_at"})

@@ -10,7 +10,8 @@ from app.accounts.invitation_views import invitation_page
 from app.accounts.models import User
 from app.core.access import require_global_role
 from app.core.audit import record_event
-from app.core.errors import ServiceError, apply_form_errors
+from app.core.dates import uk_datetime
+from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
 from app.core.forms import ConfirmForm
 from app.core.security import start_session_clock
 from app.core.web import safe_next
@@ -132,6 +133,22 @@ def set_active(user_id: int):
     if not form.validate_on_submit():
         return redirect(url_for("accounts.users"))
     activate = request.form.get("active") == "1"
+    # Another administrator (or the person signing in) may have changed the account since
+    # this page was opened: show what it is now rather than act on what it was.
+    check_version(
+        request.form.get("version"),
+        user.version,
+        StaleEdit(
+            what=f"{user.name}'s account",
+            current=[
+                ("Status", _status_word(user.active)),
+                ("Global role", user.global_role_name),
+                ("Last signed in", uk_datetime(user.last_login_at, "Never")),
+            ],
+            yours=[("Status", _status_word(activate))],
+            back_url=url_for("accounts.users"),
+        ),
+    )
     if user.id == current_user.id and not activate:
         flash("You cannot deactivate your own account.", "error")
         return redirect(url_for("accounts.users"))
@@ -139,3 +156,7 @@ def set_active(user_id: int):
     db.session.commit()
     flash(f"{user.name} is now {'active' if activate else 'deactivated and signed out'}.")
     return redirect(url_for("accounts.users"))
+
+
+def _status_word(active: bool) -> str:
+    return "Active" if active else "Deactivated"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 
 MONTH_NAMES = [
     "january", "february", "march", "april", "may", "june",
@@ -24,14 +25,16 @@ class Period:
     start: date
     kind: str  # "month" or "quarter"
 
-    @property
+    # Cached: a page asks each period for its key and label several times (cached_property
+    # writes the instance's __dict__ directly, so a frozen dataclass allows it).
+    @cached_property
     def key(self) -> str:
         """The form used in URLs and files: 2025-03 or 2025-Q1."""
         if self.kind == "quarter":
             return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
         return f"{self.start:%Y-%m}"
 
-    @property
+    @cached_property
     def label(self) -> str:
         if self.kind == "quarter":
             end = MONTHS[self.start.month + 1].title()  # month index is 1-based

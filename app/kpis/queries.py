@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
@@ -51,11 +52,12 @@ class KpiSeries:
         self.run = rules.analyse_run_chart(self.percents)
         self.xmr = rules.analyse_xmr(self.percents)
 
-    @property
+    # Computed once: the analyses, the summary and the charts each read them again.
+    @cached_property
     def percents(self) -> list[float]:
         return [v.percent for v in self.values]
 
-    @property
+    @cached_property
     def labels(self) -> list[str]:
         return [period_of(v).label for v in self.values]
 

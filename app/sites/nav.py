@@ -1,8 +1,9 @@
 """The site navigation: one list, shown for the features whose pages exist.
 
-Kept short enough to fit one line on a laptop, so Documents and History are never folded
-under "More": the timeline is reached from the plan and the action log from meetings (both
-highlight their parent entry).
+Kept short enough to fit one line on a laptop (1366 px; static/app.css narrows the spacing
+between entries), so Documents and History are never folded under "More": the timeline is
+reached from the plan and the action log from meetings (both highlight their parent entry).
+tests/e2e/test_site_nav.py checks every entry is shown at that width.
 """
 
 from flask import Flask, current_app, g, request, url_for

@@ -146,11 +146,85 @@ def test_deactivating_a_user_ends_their_sessions(app, make_user) -> None:
     sign_in(user_client, user)
     response = admin_client.post(
         f"/admin/users/{user.id}/active",
-        data={"active": "0", "csrf_token": csrf_token(admin_client, "/admin/users")},
+        data={
+            "active": "0",
+            "version": _version_on_page(admin_client, user),
+            "csrf_token": csrf_token(admin_client, "/admin/users"),
+        },
     )
     assert response.status_code == 302
     assert user_client.get("/").status_code == 302
     assert _login(app.test_client(), user.email, PASSWORD).status_code == 200
+
+
+def _version_on_page(client, user) -> str:
+    """The version the users page carries in the person's deactivate/reactivate form."""
+    html = client.get("/admin/users").get_data(as_text=True)
+    form = html[html.index(f"/admin/users/{user.id}/active") :]
+    return re.search(r'name="version" value="(\d+)"', form).group(1)
+
+
+def test_a_stale_deactivation_is_a_409_and_changes_nothing(app, make_user) -> None:
+    """Two administrators open the users page; the second to act is shown the first's change."""
+    first, second = make_user(global_role="admin"), make_user(global_role="admin")
+    user = make_user()
+    first_client, second_client = app.test_client(), app.test_client()
+    sign_in(first_client, first)
+    sign_in(second_client, second)
+    opened_at = _version_on_page(second_client, user)
+    token = csrf_token(second_client, "/admin/users")
+    first_client.post(
+        f"/admin/users/{user.id}/active",
+        data={
+            "active": "0",
+            "version": _version_on_page(first_client, user),
+            "csrf_token": csrf_token(first_client, "/admin/users"),
+        },
+    )
+    first_client.post(
+        f"/admin/users/{user.id}/active",
+        data={
+            "active": "1",
+            "version": _version_on_page(first_client, user),
+            "csrf_token": csrf_token(first_client, "/admin/users"),
+        },
+    )
+    db.session.expire_all()
+    moved_to = db.session.get(User, user.id).version
+    assert moved_to != int(opened_at)
+
+    response = second_client.post(
+        f"/admin/users/{user.id}/active",
+        data={"active": "0", "version": opened_at, "csrf_token": token},
+    )
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Deactivated" in html and "Active" in html
+    db.session.expire_all()
+    stored = db.session.get(User, user.id)
+    assert stored.active is True
+    assert stored.version == moved_to
+
+
+def test_a_fresh_deactivation_saves_and_moves_the_version_on(app, make_user) -> None:
+    admin, user = make_user(global_role="admin"), make_user()
+    client = app.test_client()
+    sign_in(client, admin)
+    opened_at = _version_on_page(client, user)
+    response = client.post(
+        f"/admin/users/{user.id}/active",
+        data={
+            "active": "0",
+            "version": opened_at,
+            "csrf_token": csrf_token(client, "/admin/users"),
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    stored = db.session.get(User, user.id)
+    assert stored.active is False
+    assert stored.version == int(opened_at) + 1
 
 
 def test_admin_creates_a_user_and_duplicate_email_is_refused(client, make_user) -> None:
