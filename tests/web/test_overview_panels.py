@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.core.registry import registry
 from app.extensions import db
-from app.people.coverage import PATIENT_CATEGORIES, site_coverage
+from app.people.queries import PATIENT_CATEGORIES, site_coverage
 from app.sites.overview import panel_context
 from app.toolkit import get_toolkit
 
