@@ -27,16 +27,19 @@ def register(registry: Registry) -> None:
         team_roles_filled,
     )
     from app.gateways.demo import demo_gateways
-    from app.gateways.overview import overview_panel
-    from app.gateways.queries import current_phases
+    from app.gateways.overview import overview_facts, overview_panel
+    from app.gateways.queries import current_phase_fact, current_phases
 
     registry.add_gateway_check("team_roles_filled", team_roles_filled, facts=team_roles_facts)
     registry.add_gateway_check("plan_populated", plan_populated, facts=plan_facts)
     registry.add_gateway_check("champion_agreed", champion_agreed, facts=champion_facts)
     registry.add_gateway_check("kpis_tracked", kpis_tracked, facts=kpis_tracked_facts)
     registry.current_phases = current_phases
+    registry.current_phase_fact = current_phase_fact
     # first on the overview, full width: where the current gateway stands
-    registry.add_panel("gateways/_overview_panel.html", overview_panel, order=5)
+    registry.add_panel(
+        "gateways/_overview_panel.html", overview_panel, order=5, facts=overview_facts
+    )
     # last: its demo sign-offs snapshot what the other features' demos created
     registry.add_demo(demo_gateways, order=80)
     _history_words(registry)

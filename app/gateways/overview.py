@@ -1,17 +1,19 @@
-"""The overview's gateway panel: where the current phase's gateway stands, and any review
+"""The overview's gateway card: where the current phase's gateway stands, and any review
 waiting for the sponsor (so nobody has to open the gateways page to find out).
 
-Two statements: the gateway rows with their latest review request, then the current
-phase's readiness counts (see readiness.summaries)."""
+No statement of its own: each phase's status, when review was last asked for, and the
+readiness counts of every phase are facts the overview reads with the other panels'."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from app.gateways.models import GATEWAY_STATUSES, SIGNED
-from app.gateways.queries import statuses_and_requests
-from app.gateways.readiness import PHASES, summaries
+from sqlalchemy import func, select
+
+from app.gateways.models import GATEWAY_STATUSES, SIGNED, Gateway, GatewayDecision
+from app.gateways.readiness import PHASES, summaries_from, summary_facts
 from app.sites.models import Site
 from app.toolkit import get_toolkit
 
@@ -23,17 +25,40 @@ class Waiting:
     since: datetime | None
 
 
-def overview_panel(site: Site) -> dict:
-    found, asked = statuses_and_requests(site)
+def overview_facts(site_id: int) -> dict[str, Any]:
+    facts = summary_facts(site_id, PHASES)
+    for phase in PHASES:
+        facts[f"status_{phase}"] = (
+            select(Gateway.status)
+            .where(Gateway.site_id == site_id, Gateway.phase == phase)
+            .scalar_subquery()
+        )
+        facts[f"asked_{phase}"] = (
+            select(func.max(GatewayDecision.at))
+            .where(
+                GatewayDecision.site_id == site_id,
+                GatewayDecision.phase == phase,
+                GatewayDecision.action == "review_requested",
+            )
+            .scalar_subquery()
+        )
+    return facts
+
+
+def overview_panel(site: Site, facts: dict[str, Any]) -> dict:
+    found = {p: facts[f"status_{p}"] or "not_ready" for p in PHASES}
     current = next((p for p in PHASES if found[p] not in SIGNED), None)
     toolkit = get_toolkit()
-    waiting_phases = [p for p in PHASES if found[p] == "review_requested"]
-    readiness = summaries(site, [current])[current] if current else None
+    waiting = [
+        Waiting(p, toolkit.phase(p).name, facts[f"asked_{p}"])
+        for p in PHASES
+        if found[p] == "review_requested"
+    ]
     return {
         "current": current,
         "current_name": toolkit.phase(current).name if current else "",
         "status": found[current] if current else "signed_off",
         "status_name": GATEWAY_STATUSES[found[current]] if current else "All signed off",
-        "readiness": readiness,
-        "waiting": [Waiting(p, toolkit.phase(p).name, asked.get(p)) for p in waiting_phases],
+        "readiness": summaries_from(site, PHASES, facts)[current] if current else None,
+        "waiting": waiting,
     }

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, exists, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from app.accounts.models import User
 from app.extensions import db
 from app.gateways.models import SIGNED, Gateway, GatewayDecision
 from app.gateways.readiness import PHASES
 from app.sites.models import Site
-from app.toolkit.vocabulary import current_phase
+from app.toolkit.vocabulary import current_phase, gateway_phase_numbers
 
 
 def gateway_for(site: Site, phase: int) -> Gateway | None:
@@ -37,25 +38,20 @@ def statuses(site: Site) -> dict[int, str]:
     return {phase: found.get(phase, "not_ready") for phase in PHASES}
 
 
-def statuses_and_requests(site: Site) -> tuple[dict[int, str], dict[int, datetime]]:
-    """Each phase's status, and when review was last requested for each gateway row."""
-    asked = (
-        select(func.max(GatewayDecision.at))
-        .where(
-            GatewayDecision.site_id == Gateway.site_id,
-            GatewayDecision.phase == Gateway.phase,
-            GatewayDecision.action == "review_requested",
+def current_phase_fact(site_id: int) -> ColumnElement:
+    """`vocabulary.current_phase` as one SQL value (the first gated phase not signed off, the
+    last once all are), so the overview can read it among its facts."""
+    gated = gateway_phase_numbers()
+    signed = [
+        (
+            ~exists().where(
+                Gateway.site_id == site_id, Gateway.phase == number, Gateway.status.in_(SIGNED)
+            ),
+            number,
         )
-        .scalar_subquery()
-    )
-    rows = db.session.execute(
-        select(Gateway.phase, Gateway.status, asked).where(Gateway.site_id == site.id)
-    ).all()
-    found = {phase: status for phase, status, _at in rows}
-    return (
-        {phase: found.get(phase, "not_ready") for phase in PHASES},
-        {phase: at for phase, _status, at in rows if at is not None},
-    )
+        for number in gated
+    ]
+    return case(*signed, else_=gated[-1])
 
 
 def decisions(site: Site, phase: int) -> list[tuple[GatewayDecision, str | None]]:

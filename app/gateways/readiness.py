@@ -10,7 +10,7 @@ shown (the gateways list, the overview), `summaries` answers everything in one s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -107,14 +107,14 @@ def _check_keys(phases: Iterable[int]) -> list[str]:
     return list(dict.fromkeys(k for k in keys if k in checks))
 
 
-def _fact_columns(site: Site, keys: list[str]) -> tuple[dict[str, Any], list]:
+def _fact_columns(site_id: int, keys: list[str]) -> tuple[dict[str, Any], list]:
     """Every declared fact of these checks under a short label, and how to read them back."""
     checks = registry().gateway_checks
     columns: dict[str, Any] = {}
     where: list[tuple[str, str, str]] = []  # (label, check key, fact name)
     for key in keys:
         declare = checks[key].facts
-        for name, expr in (declare(site.id) if declare else {}).items():
+        for name, expr in (declare(site_id) if declare else {}).items():
             label = f"f{len(columns)}"
             columns[label] = expr
             where.append((label, key, name))
@@ -132,7 +132,7 @@ def _results(site: Site, keys: list[str], row: dict[str, Any], where: list) -> d
 def check_results(site: Site, phases: Iterable[int]) -> dict[str, CheckResult]:
     """{check key: result} for every check the phases use: one SELECT for all their facts."""
     keys = _check_keys(phases)
-    columns, where = _fact_columns(site, keys)
+    columns, where = _fact_columns(site.id, keys)
     return _results(site, keys, select_facts(columns), where)
 
 
@@ -175,7 +175,7 @@ def evaluate(site: Site, phases: Iterable[int]) -> dict[int, Readiness]:
     checks' facts with people's answers, then the essential tasks."""
     phases = list(phases)
     keys = _check_keys(phases)
-    columns, where = _fact_columns(site, keys)
+    columns, where = _fact_columns(site.id, keys)
     labels: dict[tuple[int, str], dict[str, str]] = {}
     for place, fields in _answer_columns(site, phases).items():
         labels[place] = {}
@@ -257,23 +257,22 @@ def _readiness(
     return Readiness(items)
 
 
-def summaries(site: Site, phases: Iterable[int]) -> dict[int, Summary]:
-    """{phase: Summary} in ONE statement: the checks' facts beside counts of people's
-    answers and essential tasks per phase."""
-    phases = list(phases)
+def summary_facts(site_id: int, phases: Sequence[int]) -> dict[str, Any]:
+    """The facts `summaries` reads, as labelled one-value SQL: the checks' facts beside
+    counts of people's answers and essential tasks per phase (a page may read them among
+    its other facts: the overview's gateway card does)."""
     toolkit = get_toolkit()
-    keys = _check_keys(phases)
-    columns, where = _fact_columns(site, keys)
+    columns, _where = _fact_columns(site_id, _check_keys(phases))
     checked = registry().gateway_checks
     for phase in phases:
         person_keys = [o.key for o in toolkit.phase(phase).outcomes if o.auto_check not in checked]
         answers = select(CriterionConfirmation.state).where(
-            CriterionConfirmation.site_id == site.id,
+            CriterionConfirmation.site_id == site_id,
             CriterionConfirmation.phase == phase,
             CriterionConfirmation.criterion_key.in_(person_keys),
         )
         essential = select(Task.status).where(
-            Task.site_id == site.id, Task.phase == phase, Task.essential.is_(True)
+            Task.site_id == site_id, Task.phase == phase, Task.essential.is_(True)
         )
         for name, query, column, state in (
             ("answers_met", answers, CriterionConfirmation.state, "met"),
@@ -284,7 +283,14 @@ def summaries(site: Site, phases: Iterable[int]) -> dict[int, Summary]:
         ):
             counted = func.count() if column is None else func.count().filter(column == state)
             columns[f"p{phase}_{name}"] = query.with_only_columns(counted).scalar_subquery()
-    row = select_facts(columns)
+    return columns
+
+
+def summaries_from(site: Site, phases: Sequence[int], row: Mapping[str, Any]) -> dict[int, Summary]:
+    """{phase: Summary} from the values of `summary_facts` for the same phases."""
+    toolkit = get_toolkit()
+    keys = _check_keys(phases)
+    _columns, where = _fact_columns(site.id, keys)
     results = _results(site, keys, row, where)
     found: dict[int, Summary] = {}
     for phase in phases:
@@ -296,6 +302,12 @@ def summaries(site: Site, phases: Iterable[int]) -> dict[int, Summary]:
             not_applicable=row[f"p{phase}_answers_na"] + row[f"p{phase}_tasks_na"],
         )
     return found
+
+
+def summaries(site: Site, phases: Iterable[int]) -> dict[int, Summary]:
+    """{phase: Summary} in ONE statement."""
+    phases = list(phases)
+    return summaries_from(site, phases, select_facts(summary_facts(site.id, phases)))
 
 
 def snapshot(readiness: Readiness) -> list[dict]:

@@ -11,7 +11,7 @@ from app.demo import seed_bench
 from app.extensions import db
 from app.gateways.checks import run_check
 from app.gateways.models import CriterionConfirmation
-from app.gateways.overview import overview_panel
+from app.gateways.overview import overview_facts, overview_panel
 from app.gateways.readiness import PHASES, check_results, evaluate, summaries
 from app.plan.models import Task
 from app.sites.models import Site
@@ -75,9 +75,13 @@ def test_each_check_answers_the_same_from_the_shared_select(two_sizes) -> None: 
 
 
 def _own_facts(entry, site: Site) -> dict:  # noqa: ANN001
+    return _own_facts_of(entry.facts, site)
+
+
+def _own_facts_of(declare, site: Site) -> dict:  # noqa: ANN001
     from app.core.db import select_facts
 
-    return select_facts(entry.facts(site.id))
+    return select_facts(declare(site.id))
 
 
 def test_readiness_statements_do_not_grow(two_sizes, count_queries) -> None:  # noqa: ANN001
@@ -93,8 +97,9 @@ def test_readiness_statements_do_not_grow(two_sizes, count_queries) -> None:  # 
         with count_queries() as counted:
             summaries(site, PHASES)
         with count_queries() as panel:
-            overview_panel(site)
+            card = overview_panel(site, _own_facts_of(overview_facts, site))
+        assert card["readiness"] == summaries(site, [card["current"]])[card["current"]]
         counts.append(tuple(len(q.statements) for q in (every_phase, one_phase, counted, panel)))
     # facts and answers in one SELECT, essential tasks in one; the counts alone in one;
-    # the overview panel: gateway rows with their review requests, then the counts
-    assert counts == [(2, 2, 1, 2), (2, 2, 1, 2)]
+    # the overview card: statuses, review requests and counts are facts, one SELECT
+    assert counts == [(2, 2, 1, 1), (2, 2, 1, 1)]

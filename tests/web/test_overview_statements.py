@@ -2,48 +2,28 @@
 fixed few statements: one SELECT of every panel's facts, the plan's tasks and the KPI
 values, beside loading the signed-in user and the membership check.
 
-The gateway card and the current-phase rule belong to the gateways feature; the page is
-measured here without the card, and with the current phase offered as SQL
-(`registry.current_phase_fact`; `_current_phase_fact` below is that rule, for the gateways
-feature to register).
+The gateway card belongs to the gateways feature (its facts join the same SELECT; see
+tests/web/test_gateway_readiness.py); the page is measured here without it. The current
+phase comes as SQL (`registry.current_phase_fact`, registered by the gateways feature).
 """
 
 from __future__ import annotations
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import case, exists
-from sqlalchemy.sql.elements import ColumnElement
 
 from app.core.registry import registry
 from app.demo import seed_bench
 from app.extensions import db
-from app.gateways.models import SIGNED, Gateway
+from app.gateways.models import Gateway
+from app.gateways.queries import current_phase_fact
 from app.sites.overview import overview_panels
 from app.sites.service import current_phase_numbers
-from app.toolkit.vocabulary import gateway_phase_numbers
 from tests.conftest import sign_in
 
 # The signed-in user (reloaded here as on every site page of tests/web/test_query_budget.py),
 # the membership check, then the panels' facts, the plan's tasks and the KPI values.
 OWN_PANELS_BUDGET = 5
-
-
-def _current_phase_fact(site_id: int) -> ColumnElement:
-    """The first gated phase not signed off (the last once all are), as one SQL value."""
-    gated = gateway_phase_numbers()
-    return case(
-        *[
-            (
-                ~exists().where(
-                    Gateway.site_id == site_id, Gateway.phase == number, Gateway.status.in_(SIGNED)
-                ),
-                number,
-            )
-            for number in gated
-        ],
-        else_=gated[-1],
-    )
 
 
 @pytest.fixture
@@ -52,7 +32,6 @@ def own_panels_only(app, monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setattr(
         found, "panels", [p for p in found.panels if not p.template.startswith("gateways/")]
     )
-    monkeypatch.setattr(found, "current_phase_fact", _current_phase_fact)
 
 
 def _statements(client: FlaskClient, count_queries, url: str) -> int:  # noqa: ANN001
@@ -98,5 +77,5 @@ def test_the_phase_fact_follows_the_current_phase_rule(
         status = "signed_off" if phase in signed else "not_ready"
         db.session.add(Gateway(site_id=site.id, phase=phase, status=status))
     db.session.flush()
-    assert db.session.scalar(db.select(_current_phase_fact(site.id))) == current
+    assert db.session.scalar(db.select(current_phase_fact(site.id))) == current
     assert current_phase_numbers([site.id]) == {site.id: current}

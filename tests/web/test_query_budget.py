@@ -29,7 +29,7 @@ def _not_yet(page: str):  # noqa: ANN202
 
 # Paths under /sites/<id>; {meeting} is the site's first meeting.
 SITE_PAGES = [
-    _not_yet("/"),
+    "/",
     "/plan",
     "/plan.xlsx",
     "/timeline",
