@@ -186,7 +186,8 @@ def changes_since(site_id: int, since: date) -> list[Change]:
 
 def load_report(site: Site, today: date, since: date | None = None) -> ReportContent:
     """The report's content: a fixed number of queries whatever the size of the project."""
-    last, upcoming = report_sources.steering_meetings(site.id, today)
+    facts = report_sources.report_facts(site.id, today)
+    last, upcoming = facts.last_steering, facts.next_steering
     if since is not None:
         label = f"since {uk_date(since)}"
     elif last is not None:
@@ -227,7 +228,7 @@ def load_report(site: Site, today: date, since: date | None = None) -> ReportCon
     due_next.sort(key=lambda line: line.day or until)
     late.sort(key=lambda line: line.day or today)
     risks = raid.report_raid(site.id)
-    gateways = sources.gateway_status(site.id)
+    gateways = facts.gateways
     return ReportContent(
         site=site,
         today=today,

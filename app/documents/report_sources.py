@@ -1,5 +1,5 @@
 """What only the steering-group highlight report reads: the steering meetings either side of
-today, the open actions, the KPI rows and the current phase (one query each)."""
+today with the gateways (one query), the open actions and the current phase."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from datetime import date, datetime, time
 from sqlalchemy import func, select
 
 from app.core.dates import london_to_utc, to_london
+from app.core.db import select_facts
 from app.documents.raid import owner_name
-from app.documents.sources import GatewayRow
-from app.extensions import db
+from app.documents.sources import GatewayRow, gateway_facts, gateway_rows
 from app.meetings import queries as meeting_queries
 from app.meetings.models import Meeting
 from app.plan.models import Task
@@ -26,9 +26,16 @@ class ActionRow:
     overdue: bool
 
 
-def steering_meetings(site_id: int, today: date) -> tuple[date | None, date | None]:
-    """The day of the last steering-group meeting before today, and of the next one from
-    today on (one query: the two nearest either side)."""
+@dataclass
+class ReportFacts:
+    last_steering: date | None  # the day of the last steering-group meeting before today
+    next_steering: date | None  # and of the next one from today on
+    gateways: dict[int, GatewayRow]
+
+
+def report_facts(site_id: int, today: date) -> ReportFacts:
+    """The steering-group meetings either side of today and each phase's gateway, in one
+    statement."""
     start_of_today = london_to_utc(datetime.combine(today, time.min))
     steering = (
         Meeting.site_id == site_id,
@@ -45,10 +52,12 @@ def steering_meetings(site_id: int, today: date) -> tuple[date | None, date | No
         .where(*steering, Meeting.starts_at >= start_of_today)
         .scalar_subquery()
     )
-    before, after = db.session.execute(select(last, upcoming)).one()
-    return (
+    values = select_facts({"before": last, "after": upcoming, **gateway_facts(site_id)})
+    before, after = values["before"], values["after"]
+    return ReportFacts(
         to_london(before).date() if before else None,
         to_london(after).date() if after else None,
+        gateway_rows(values),
     )
 
 

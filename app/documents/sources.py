@@ -7,8 +7,10 @@ database and the query count of a document is fixed by the number of sections.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
@@ -17,8 +19,8 @@ from app.core.audit import AuditEvent
 from app.core.dates import london_to_utc, to_london, uk_date
 from app.documents.models import PidNarrative, PidVersion
 from app.extensions import db
-from app.gateways import queries as gateway_service
-from app.gateways.models import GATEWAY_STATUSES, SIGNED, GatewayDecision
+from app.gateways.models import GATEWAY_STATUSES, SIGNED, Gateway, GatewayDecision
+from app.gateways.readiness import PHASES
 from app.meetings.models import Meeting
 from app.needs.model import approx
 from app.needs.models import NeedsVersion
@@ -64,6 +66,7 @@ class SiteFacts:
     meetings_total: int  # meetings planned from today on
     needs: NeedsRow | None
     latest_change: tuple  # (id, time) of the site's newest history row; () when none
+    gateways: dict[int, GatewayRow]
 
 
 def _latest(column, site_column, order_column):  # noqa: ANN001, ANN202 - a scalar subquery
@@ -73,7 +76,8 @@ def _latest(column, site_column, order_column):  # noqa: ANN001, ANN202 - a scal
 
 def site_facts(site_id: int, today: date) -> SiteFacts:
     """One statement: the site joined to its narrative and agreed versions (a handful of rows,
-    each with who agreed it), with the counts and figures as labelled scalar subqueries."""
+    each with who agreed it), with the counts, figures and gateways as labelled scalar
+    subqueries."""
     meetings_total = (
         _upcoming_meetings(Site.id, today)
         .with_only_columns(func.count(Meeting.id))
@@ -98,6 +102,7 @@ def site_facts(site_id: int, today: date) -> SiteFacts:
             meetings_total.label("meetings_total"),
             *(column.label(f"needs_{n}") for n, column in enumerate(needs)),
             *(column.label(f"change_{n}") for n, column in enumerate(change)),
+            *(column.label(name) for name, column in gateway_facts(site_id).items()),
         )
         .select_from(Site)
         .outerjoin(PidNarrative, PidNarrative.site_id == Site.id)
@@ -118,6 +123,7 @@ def site_facts(site_id: int, today: date) -> SiteFacts:
             else None
         ),
         latest_change=tuple(first[6:8]) if first[6] is not None else (),
+        gateways=gateway_rows(first._mapping),
     )
 
 
@@ -288,21 +294,37 @@ def meetings_calendar(site_id: int, today: date, limit: int = 6) -> list[Meeting
     return rows
 
 
-def gateway_status(site_id: int) -> dict[int, GatewayRow]:
-    """Each phase's gateway in words, with the date of a standing sign-off (two queries)."""
-    statuses = gateway_service.gateway_statuses([site_id])[site_id]
-    signed_at = dict(
-        db.session.execute(
-            select(GatewayDecision.phase, func.max(GatewayDecision.at))
-            .where(GatewayDecision.site_id == site_id, GatewayDecision.action.in_(SIGNED))
-            .group_by(GatewayDecision.phase)
-        ).all()
-    )
+def gateway_facts(site_id: int) -> dict[str, Any]:
+    """Each gated phase's status and the time of its standing sign-off, as one-value SQL, so
+    a document reads them among its other facts."""
+    facts: dict[str, Any] = {}
+    for phase in PHASES:
+        facts[f"gateway_{phase}_status"] = (
+            select(Gateway.status)
+            .where(Gateway.site_id == site_id, Gateway.phase == phase)
+            .scalar_subquery()
+        )
+        facts[f"gateway_{phase}_signed_at"] = (
+            select(func.max(GatewayDecision.at))
+            .where(
+                GatewayDecision.site_id == site_id,
+                GatewayDecision.phase == phase,
+                GatewayDecision.action.in_(SIGNED),
+            )
+            .scalar_subquery()
+        )
+    return facts
+
+
+def gateway_rows(values: Mapping[str, Any]) -> dict[int, GatewayRow]:
+    """Each phase's gateway in words, with the date of a standing sign-off."""
     rows = {}
-    for phase, status in statuses.items():
+    for phase in PHASES:
+        status = values[f"gateway_{phase}_status"] or "not_ready"
+        signed_at = values[f"gateway_{phase}_signed_at"]
         signed = status in SIGNED
         words = GATEWAY_STATUSES.get(status, status)
-        if signed and phase in signed_at:
-            words = f"{words} {uk_date(signed_at[phase])}"
+        if signed and signed_at is not None:
+            words = f"{words} {uk_date(signed_at)}"
         rows[phase] = GatewayRow(phase=phase, status=words, signed=signed)
     return rows
