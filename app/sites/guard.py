@@ -2,7 +2,7 @@
 
 from flask import abort, current_app, g, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from app.core.access import deny, is_sponsor_action, role_at_least
 from app.extensions import db, login_manager
@@ -30,14 +30,18 @@ def add_site_id(_endpoint: str, values: dict) -> None:
 def check_site_access():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    site = db.session.get(Site, g.site_id)
-    if site is None:
-        abort(404)
-    membership = db.session.scalar(
-        select(Membership).where(
-            Membership.site_id == site.id, Membership.user_id == current_user.id
+    # The site and the user's membership of it in one statement.
+    found = db.session.execute(
+        select(Site, Membership)
+        .outerjoin(
+            Membership,
+            and_(Membership.site_id == Site.id, Membership.user_id == current_user.id),
         )
-    )
+        .where(Site.id == g.site_id)
+    ).first()
+    if found is None:
+        abort(404)
+    site, membership = found
     role = membership.role if membership else None
     if current_user.is_admin:
         role = "manager"
