@@ -19,7 +19,8 @@ from app.core.audit import AuditEvent
 from app.core.dates import london_to_utc, to_london, uk_date
 from app.documents.models import PidNarrative, PidVersion
 from app.extensions import db
-from app.gateways.models import GATEWAY_STATUSES, SIGNED, Gateway, GatewayDecision
+from app.gateways import queries as gateway_queries
+from app.gateways.models import GATEWAY_STATUSES, SIGNED
 from app.gateways.readiness import PHASES
 from app.meetings.models import Meeting
 from app.needs.model import approx
@@ -297,23 +298,7 @@ def meetings_calendar(site_id: int, today: date, limit: int = 6) -> list[Meeting
 def gateway_facts(site_id: int) -> dict[str, Any]:
     """Each gated phase's status and the time of its standing sign-off, as one-value SQL, so
     a document reads them among its other facts."""
-    facts: dict[str, Any] = {}
-    for phase in PHASES:
-        facts[f"gateway_{phase}_status"] = (
-            select(Gateway.status)
-            .where(Gateway.site_id == site_id, Gateway.phase == phase)
-            .scalar_subquery()
-        )
-        facts[f"gateway_{phase}_signed_at"] = (
-            select(func.max(GatewayDecision.at))
-            .where(
-                GatewayDecision.site_id == site_id,
-                GatewayDecision.phase == phase,
-                GatewayDecision.action.in_(SIGNED),
-            )
-            .scalar_subquery()
-        )
-    return facts
+    return gateway_queries.phase_facts(site_id, SIGNED)
 
 
 def gateway_rows(values: Mapping[str, Any]) -> dict[int, GatewayRow]:
@@ -321,7 +306,7 @@ def gateway_rows(values: Mapping[str, Any]) -> dict[int, GatewayRow]:
     rows = {}
     for phase in PHASES:
         status = values[f"gateway_{phase}_status"] or "not_ready"
-        signed_at = values[f"gateway_{phase}_signed_at"]
+        signed_at = values[f"gateway_{phase}_at"]
         signed = status in SIGNED
         words = GATEWAY_STATUSES.get(status, status)
         if signed and signed_at is not None:

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-
-from app.gateways.models import GATEWAY_STATUSES, SIGNED, Gateway, GatewayDecision
+from app.gateways.models import GATEWAY_STATUSES, SIGNED
+from app.gateways.queries import phase_facts
 from app.gateways.readiness import PHASES, summaries_from, summary_facts
 from app.sites.models import Site
 from app.toolkit import get_toolkit
@@ -26,31 +25,15 @@ class Waiting:
 
 
 def overview_facts(site_id: int) -> dict[str, Any]:
-    facts = summary_facts(site_id, PHASES)
-    for phase in PHASES:
-        facts[f"status_{phase}"] = (
-            select(Gateway.status)
-            .where(Gateway.site_id == site_id, Gateway.phase == phase)
-            .scalar_subquery()
-        )
-        facts[f"asked_{phase}"] = (
-            select(func.max(GatewayDecision.at))
-            .where(
-                GatewayDecision.site_id == site_id,
-                GatewayDecision.phase == phase,
-                GatewayDecision.action == "review_requested",
-            )
-            .scalar_subquery()
-        )
-    return facts
+    return {**summary_facts(site_id, PHASES), **phase_facts(site_id, ["review_requested"])}
 
 
 def overview_panel(site: Site, facts: dict[str, Any]) -> dict:
-    found = {p: facts[f"status_{p}"] or "not_ready" for p in PHASES}
+    found = {p: facts[f"gateway_{p}_status"] or "not_ready" for p in PHASES}
     current = next((p for p in PHASES if found[p] not in SIGNED), None)
     toolkit = get_toolkit()
     waiting = [
-        Waiting(p, toolkit.phase(p).name, facts[f"asked_{p}"])
+        Waiting(p, toolkit.phase(p).name, facts[f"gateway_{p}_at"])
         for p in PHASES
         if found[p] == "review_requested"
     ]

@@ -3,10 +3,12 @@ the portfolio and the documents. One statement each."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import case, exists, select
+from sqlalchemy import case, exists, func, select
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from app.accounts.models import User
 from app.extensions import db
@@ -36,6 +38,30 @@ def statuses(site: Site) -> dict[int, str]:
     ).all()
     found = {phase: status for phase, status in rows}
     return {phase: found.get(phase, "not_ready") for phase in PHASES}
+
+
+def phase_facts(site_id: int, actions: Iterable[str]) -> dict[str, ScalarSelect]:
+    """Each gated phase's status (None when it has no row yet) and the time of its latest
+    decision among `actions`, as one-value SQL a page reads among its other facts:
+    `gateway_<phase>_status` and `gateway_<phase>_at`."""
+    actions = list(actions)
+    facts: dict[str, ScalarSelect] = {}
+    for phase in PHASES:
+        facts[f"gateway_{phase}_status"] = (
+            select(Gateway.status)
+            .where(Gateway.site_id == site_id, Gateway.phase == phase)
+            .scalar_subquery()
+        )
+        facts[f"gateway_{phase}_at"] = (
+            select(func.max(GatewayDecision.at))
+            .where(
+                GatewayDecision.site_id == site_id,
+                GatewayDecision.phase == phase,
+                GatewayDecision.action.in_(actions),
+            )
+            .scalar_subquery()
+        )
+    return facts
 
 
 def current_phase_fact(site_id: int) -> ColumnElement:

@@ -22,10 +22,16 @@ STATEMENT_BUDGET = 6
 SMALL_TASKS, LARGE_TASKS = 12, 36
 
 
-def _not_yet(page: str):  # noqa: ANN202
-    """A page still over the budget: strict, so it fails the day the page is fixed."""
-    return pytest.param(page, marks=pytest.mark.xfail(strict=True, reason="over budget"))
-
+# Documents still over the budget, at what they run today (so they cannot grow): besides
+# the request's own two and one SELECT of the site's facts (narrative, versions, figures,
+# gateways), the PID reads four lists (people, plan, meetings, risks) and the highlight
+# report seven (plan, three risk lists, changes, actions, KPI values with targets).
+OVER_BUDGET = {
+    "/documents": 7,
+    "/documents/pid.docx": 7,
+    "/documents/steering-report": 11,
+    "/documents/steering-report.docx": 11,
+}
 
 # Paths under /sites/<id>; {meeting} is the site's first meeting.
 SITE_PAGES = [
@@ -56,10 +62,10 @@ SITE_PAGES = [
     "/business-case",
     "/business-case/business-case.docx",
     "/business-case/service-specification.docx",
-    _not_yet("/documents"),
-    _not_yet("/documents/pid.docx"),
-    _not_yet("/documents/steering-report"),
-    _not_yet("/documents/steering-report.docx"),
+    "/documents",
+    "/documents/pid.docx",
+    "/documents/steering-report",
+    "/documents/steering-report.docx",
     "/history",
 ]
 
@@ -92,7 +98,14 @@ def test_main_page_runs_a_fixed_few_statements(page: str, two_sites, count_queri
     few = _statements(client, count_queries, _path(small, page))
     many = _statements(client, count_queries, _path(large, page))
     assert few == many, f"{few} statements on the small site, {many} on the large"
-    assert many <= STATEMENT_BUDGET, f"{many} statements"
+    assert many <= OVER_BUDGET.get(page, STATEMENT_BUDGET), f"{many} statements"
+
+
+@pytest.mark.xfail(strict=True, reason="over the budget: fails the day the page is fixed")
+@pytest.mark.parametrize("page", list(OVER_BUDGET))
+def test_documents_over_the_budget_today(page: str, two_sites, count_queries) -> None:
+    client, _small, large = two_sites
+    assert _statements(client, count_queries, _path(large, page)) <= STATEMENT_BUDGET
 
 
 GLOBAL_PAGES = [
