@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts import throttle
@@ -107,7 +107,10 @@ def authenticate(email: str, password: str, address: str | None = None) -> User:
         record_event("login_failed", user_id=user.id if user else None)
         db.session.commit()
         raise LoginRefused("Email or password is incorrect.")
-    user.last_login_at = utcnow()
+    # Signing in is not an edit of the account: recorded without the version check, so two
+    # sign-ins at once (two devices, two tabs) never conflict with each other or with an
+    # administrator's change.
+    db.session.execute(update(User).where(User.id == user.id).values(last_login_at=utcnow()))
     record_event("login", user_id=user.id)
     db.session.commit()
     return user

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy import update as sa_update
 
 from app.accounts.models import User
 from app.core.audit import AuditEvent
@@ -262,3 +263,28 @@ def test_next_parameter_only_allows_local_paths(client, make_user) -> None:
         data={"email": user.email, "password": PASSWORD, "csrf_token": token},
     )
     assert response.headers["Location"] == "/"
+
+
+def test_signing_in_never_conflicts_with_another_change_to_the_account(client, make_user) -> None:
+    """Two sign-ins at once, or a sign-in while an administrator changes the account: the
+    sign-in is not an edit, so it cannot be refused as a stale one (it once gave 409)."""
+    user = make_user()
+    opened_version = user.version
+    # Another request changes the account; this session's copy of the user is now stale.
+    db.session.execute(
+        sa_update(User).where(User.id == user.id).values(version=User.version + 1),
+        execution_options={"synchronize_session": False},
+    )
+    response = client.post(
+        "/login",
+        data={
+            "email": user.email,
+            "password": PASSWORD,
+            "csrf_token": csrf_token(client, "/login"),
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    signed_in = db.session.get(User, user.id)
+    assert signed_in.last_login_at is not None
+    assert signed_in.version == opened_version + 1  # a sign-in moves no version on
