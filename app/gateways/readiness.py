@@ -10,8 +10,9 @@ shown (the gateways list, the overview), `summaries` answers everything in one s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app, has_request_context, url_for
@@ -119,6 +120,23 @@ def _fact_columns(site_id: int, keys: list[str]) -> tuple[dict[str, Any], list]:
             columns[label] = expr
             where.append((label, key, name))
     return columns, where
+
+
+@lru_cache
+def _fact_names(declare: Callable[[int], dict[str, Any]]) -> tuple[str, ...]:
+    """A check's fact names, the same for every site (only the SQL differs)."""
+    return tuple(declare(0))
+
+
+def _fact_labels(keys: list[str]) -> list[tuple[str, str, str]]:
+    """`_fact_columns`' read-back list without building the SQL again."""
+    checks = registry().gateway_checks
+    where: list[tuple[str, str, str]] = []
+    for key in keys:
+        declare = checks[key].facts
+        for name in _fact_names(declare) if declare else ():
+            where.append((f"f{len(where)}", key, name))
+    return where
 
 
 def _results(site: Site, keys: list[str], row: dict[str, Any], where: list) -> dict:
@@ -290,8 +308,7 @@ def summaries_from(site: Site, phases: Sequence[int], row: Mapping[str, Any]) ->
     """{phase: Summary} from the values of `summary_facts` for the same phases."""
     toolkit = get_toolkit()
     keys = _check_keys(phases)
-    _columns, where = _fact_columns(site.id, keys)
-    results = _results(site, keys, row, where)
+    results = _results(site, keys, row, _fact_labels(keys))
     found: dict[int, Summary] = {}
     for phase in phases:
         outcomes = toolkit.phase(phase).outcomes
