@@ -68,7 +68,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     from app.accounts.feeds import user_from_feed_token
-    from app.accounts.service import load_session_user
+    from app.accounts.queries import load_session_user
     from app.core.db import configure_sqlite
 
     login_manager.user_loader(load_session_user)

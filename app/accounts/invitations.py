@@ -15,13 +15,8 @@ from flask import current_app, has_request_context, url_for
 from sqlalchemy import select, update
 
 from app.accounts.models import Invitation, User
-from app.accounts.service import (
-    check_new_password,
-    end_sessions,
-    find_user,
-    hash_password,
-    normalise_email,
-)
+from app.accounts.queries import find_user, normalise_email
+from app.accounts.service import check_new_password, end_sessions, hash_password
 from app.core.audit import record_event
 from app.core.dates import utcnow
 from app.core.errors import ServiceError

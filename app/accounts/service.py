@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts import throttle
 from app.accounts.feeds import revoke_all_links
 from app.accounts.models import User
+from app.accounts.queries import find_user, normalise_email
 from app.core.audit import record_event
 from app.core.dates import utcnow
 from app.core.errors import ServiceError
 from app.extensions import db
 
 MIN_PASSWORD_LENGTH = 10
-
-
-def normalise_email(email: str) -> str:
-    return (email or "").strip().lower()
 
 
 def hash_password(password: str) -> str:
@@ -30,10 +27,6 @@ def check_new_password(password: str) -> None:
         raise ServiceError(
             f"Password must be at least {MIN_PASSWORD_LENGTH} characters.", field="password"
         )
-
-
-def find_user(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
 def create_user(
@@ -138,15 +131,3 @@ def set_active(user: User, active: bool) -> None:
     user.active = active
     if not active:
         end_sessions(user)
-
-
-def load_session_user(session_id: str) -> User | None:
-    """Flask-Login's loader: the id carries the session version, so stale sessions load nobody."""
-    try:
-        user_id, version = (int(part) for part in session_id.split(":"))
-    except (ValueError, AttributeError):
-        return None
-    user = db.session.get(User, user_id)
-    if user is None or not user.active or user.session_version != version:
-        return None
-    return user

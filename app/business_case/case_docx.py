@@ -24,7 +24,8 @@ from app.business_case.fmt import break_even_words, count, money, net_words
 from app.business_case.service import CaseState
 from app.core import word as style
 from app.core.dates import uk_date
-from app.documents import raid, sources
+from app.documents import queries as document_queries
+from app.documents import raid
 
 if TYPE_CHECKING:
     from app.sites.models import Site
@@ -41,10 +42,10 @@ class CaseContent:
     site: Site
     state: CaseState
     today: date
-    team: list[sources.TeamRow]
-    phases: list[sources.PhaseRow]
+    team: list[document_queries.TeamRow]
+    phases: list[document_queries.PhaseRow]
     risks: list[raid.RiskRow]
-    gateways: dict[int, sources.GatewayRow]
+    gateways: dict[int, document_queries.GatewayRow]
 
 
 def load_content(site: Site, today: date) -> CaseContent:

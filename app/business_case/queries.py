@@ -15,7 +15,8 @@ from sqlalchemy.orm import aliased
 
 from app.business_case import service
 from app.business_case.models import BusinessCase, CostValue
-from app.documents import raid, sources
+from app.documents import queries as document_queries
+from app.documents import raid
 from app.extensions import db
 from app.needs import service as needs_service
 from app.needs.models import NeedsVersion
@@ -32,7 +33,7 @@ TOP_RISKS = 5
 @dataclass
 class CaseFacts:
     state: service.CaseState
-    gateways: dict[int, sources.GatewayRow]
+    gateways: dict[int, document_queries.GatewayRow]
 
 
 def case_facts(site: Site) -> CaseFacts:
@@ -49,7 +50,10 @@ def case_facts(site: Site) -> CaseFacts:
             NeedsVersion,
             decision,
             CostValue,
-            *(column.label(name) for name, column in sources.gateway_facts(site.id).items()),
+            *(
+                column.label(name)
+                for name, column in document_queries.gateway_facts(site.id).items()
+            ),
         )
         .select_from(Site)
         .outerjoin(BusinessCase, BusinessCase.site_id == Site.id)
@@ -59,23 +63,23 @@ def case_facts(site: Site) -> CaseFacts:
         .where(Site.id == site.id)
     ).all()
     case, needs = rows[0][0], rows[0][1]
-    gateways = sources.gateway_rows(rows[0]._mapping)
+    gateways = document_queries.gateway_rows(rows[0]._mapping)
     values = service.values_by_key(row[3] for row in rows)
     state = service.state_from(case, values, needs_service.state_from_version(needs))
     return CaseFacts(state, gateways)
 
 
-def project_team(site: Site) -> list[sources.TeamRow]:
+def project_team(site: Site) -> list[document_queries.TeamRow]:
     """The project team by toolkit role, as the PID shows it (one statement)."""
-    return sources.people_sections(site.id, site.organisation or "")[0]
+    return document_queries.people_sections(site.id, site.organisation or "")[0]
 
 
-def plan_phases(site_id: int) -> list[sources.PhaseRow]:
+def plan_phases(site_id: int) -> list[document_queries.PhaseRow]:
     """The plan by phase (one statement: the tasks; the document names no owners)."""
     tasks = db.session.scalars(
         select(Task).where(Task.site_id == site_id).order_by(Task.phase, Task.position, Task.id)
     )
-    return sources.phase_rows(list(tasks))
+    return document_queries.phase_rows(list(tasks))
 
 
 def top_risks(site_id: int) -> list[raid.RiskRow]:

@@ -34,6 +34,7 @@ from app.core.db import select_facts
 from app.core.errors import ServiceError
 from app.documents.text import FieldCheck, check_field
 from app.extensions import db
+from app.needs import queries as needs_queries
 from app.needs import service as needs_service
 from app.needs.assumptions import effective_values
 from app.risks.models import RaidEntry
@@ -110,7 +111,7 @@ class CaseState:
 
 def load(site: Site) -> CaseState:
     """Everything the pages show: three queries whatever the data size."""
-    return state_from(get_case(site.id), cost_values(site.id), needs_service.current_state(site))
+    return state_from(get_case(site.id), cost_values(site.id), needs_queries.current_state(site))
 
 
 def state_from(

@@ -12,7 +12,7 @@ from docx.oxml.ns import qn
 
 from app.core import word as style
 from app.core.dates import uk_date
-from app.documents import raid, sources
+from app.documents import queries, raid
 from app.documents.fingerprint import content_fingerprint
 from app.documents.models import PidNarrative, PidVersion
 from app.documents.text import glossary_for
@@ -39,14 +39,14 @@ class PidContent:
     today: date
     narrative: PidNarrative | None
     versions: list[PidVersion]
-    team: list[sources.TeamRow]
-    categories: list[sources.CategoryRow]
+    team: list[queries.TeamRow]
+    categories: list[queries.CategoryRow]
     category_gaps: list[str]
-    phases: list[sources.PhaseRow]
-    gateways: dict[int, sources.GatewayRow]
-    meetings: list[sources.MeetingRow]
+    phases: list[queries.PhaseRow]
+    gateways: dict[int, queries.GatewayRow]
+    meetings: list[queries.MeetingRow]
     risks: list[raid.RiskRow]
-    needs: sources.NeedsRow | None
+    needs: queries.NeedsRow | None
     meetings_total: int = 0
     missing: list[str] = field(default_factory=list)
 
@@ -82,12 +82,12 @@ class PidContent:
         return getattr(self.narrative, name, "") if self.narrative else ""
 
 
-def load_pid(site: Site, today: date, facts: sources.SiteFacts | None = None) -> PidContent:
+def load_pid(site: Site, today: date, facts: queries.SiteFacts | None = None) -> PidContent:
     """Everything the PID shows: a fixed number of queries whatever the project's size.
     `facts` when the caller has read them already (the documents page)."""
-    facts = facts or sources.site_facts(site.id, today)
-    team, categories, gaps = sources.people_sections(site.id, site.organisation)
-    tasks = sources.plan_tasks(site.id)
+    facts = facts or queries.site_facts(site.id, today)
+    team, categories, gaps = queries.people_sections(site.id, site.organisation)
+    tasks = queries.plan_tasks(site.id)
     return PidContent(
         site=site,
         today=today,
@@ -96,9 +96,9 @@ def load_pid(site: Site, today: date, facts: sources.SiteFacts | None = None) ->
         team=team,
         categories=categories,
         category_gaps=gaps,
-        phases=sources.phase_rows(tasks),
+        phases=queries.phase_rows(tasks),
         gateways=facts.gateways,
-        meetings=sources.meetings_calendar(site.id, today),
+        meetings=queries.meetings_calendar(site.id, today),
         meetings_total=facts.meetings_total,
         risks=raid.key_risks(site.id),
         needs=facts.needs,

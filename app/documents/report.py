@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.core.audit import AuditEvent
 from app.core.dates import london_to_utc, uk_date
-from app.documents import kpi_rows, raid, report_sources, sources
+from app.documents import kpi_rows, queries, raid, report_queries
 from app.extensions import db
 from app.plan import rag as rag_rules
 from app.plan.models import Task
@@ -65,11 +65,11 @@ class ReportContent:
     due_next: list[TaskLine]
     late: list[TaskLine]
     changes: list[Change]
-    gateways: dict[int, sources.GatewayRow]
+    gateways: dict[int, queries.GatewayRow]
     risks: list[raid.RiskRow]
     issues: list[raid.RiskRow]
     decisions: list[raid.RiskRow]
-    actions: list[report_sources.ActionRow]
+    actions: list[report_queries.ActionRow]
     kpis: list[kpi_rows.KpiRow]
     current_phase: int | None = None
     notes: list[str] = field(default_factory=list)
@@ -186,7 +186,7 @@ def changes_since(site_id: int, since: date) -> list[Change]:
 
 def load_report(site: Site, today: date, since: date | None = None) -> ReportContent:
     """The report's content: a fixed number of queries whatever the size of the project."""
-    facts = report_sources.report_facts(site.id, today)
+    facts = report_queries.report_facts(site.id, today)
     last, upcoming = facts.last_steering, facts.next_steering
     if since is not None:
         label = f"since {uk_date(since)}"
@@ -207,7 +207,7 @@ def load_report(site: Site, today: date, since: date | None = None) -> ReportCon
         if upcoming
         else f"to {uk_date(until)} (no steering-group meeting is planned)"
     )
-    tasks = sources.plan_tasks(site.id)
+    tasks = queries.plan_tasks(site.id)
     overall, phases, effective = _rags(tasks, today)
     completed, due_next, late = [], [], []
     for task in tasks:
@@ -246,7 +246,7 @@ def load_report(site: Site, today: date, since: date | None = None) -> ReportCon
         risks=risks["risks"],
         issues=risks["issues"],
         decisions=risks["decisions"],
-        actions=report_sources.open_actions(site.id, today, tasks),
+        actions=report_queries.open_actions(site.id, today, tasks),
         kpis=kpi_rows.kpi_rows(site.id),
-        current_phase=report_sources.current_phase(gateways),
+        current_phase=report_queries.current_phase(gateways),
     )

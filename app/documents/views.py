@@ -13,8 +13,8 @@ from app.core.web import form_status
 from app.documents import bp, pid, report, service
 from app.documents.forms import AgreeForm, NarrativeForm, ReportPeriodForm
 from app.documents.models import NARRATIVE_FIELDS
+from app.documents.queries import SiteFacts, site_facts
 from app.documents.report_docx import decision_text, report_bytes
-from app.documents.sources import SiteFacts, site_facts
 from app.extensions import db
 
 

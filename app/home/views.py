@@ -8,7 +8,7 @@ from app.home import bp
 from app.notifications.queries import for_you
 from app.portfolio import dimensions
 from app.portfolio.summary import rows_for, summary_context
-from app.sites.service import current_phase_numbers, sites_for
+from app.sites.queries import current_phase_numbers, sites_for
 from app.toolkit import get_toolkit
 
 

@@ -17,7 +17,7 @@ from app.needs import views  # noqa: E402, F401
 def register(registry: Registry) -> None:
     """What this feature adds to pages and commands other packages own."""
     from app.needs.demo import bench_needs, demo_needs
-    from app.needs.service import (
+    from app.needs.queries import (
         needs_entered,
         needs_entered_facts,
         overview_facts,

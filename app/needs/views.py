@@ -10,7 +10,7 @@ from app.core.downloads import download
 from app.core.errors import StaleEdit, check_version
 from app.core.web import form_status
 from app.extensions import db
-from app.needs import bp, charts, export, service
+from app.needs import bp, charts, export, queries, service
 from app.needs.assumptions import Override, default_assumptions, effective_values
 from app.needs.forms import (
     MAX_OPTIONS,
@@ -92,7 +92,7 @@ SECTIONS = {"results": "Results", "inputs": "Figures for this site", "versions":
 
 @bp.route("/needs", methods=["GET", "POST"])
 def index():
-    state = service.current_state(g.site)
+    state = queries.current_state(g.site)
     if request.method == "GET":
         data = inputs_form_data(state.inputs)
         if state.version is None and g.site.population_50_plus:
@@ -123,7 +123,7 @@ def index():
         form=form,
         show=show,
         sections=SECTIONS,
-        history=service.history(g.site) if show == "versions" else [],
+        history=queries.history(g.site) if show == "versions" else [],
         **_context(state),
     ), (422 if form.is_submitted() and form.has_errors else form_status(form))
 
@@ -137,7 +137,7 @@ def version(version_id: int):
 
 @bp.get("/needs/method")
 def method():
-    state = service.current_state(g.site)
+    state = queries.current_state(g.site)
     published = {"population": 1_600_000, "hip_5y": 1482, "services": 13}
     check = compute(NeedsInputs(population_total=published["population"]), effective_values())
     return render_template(
@@ -151,7 +151,7 @@ def method():
 
 @bp.route("/needs/assumptions", methods=["GET", "POST"])
 def assumptions():
-    state = service.current_state(g.site)
+    state = queries.current_state(g.site)
     items = default_assumptions()
     if request.method == "GET":
         data = {"base_version": str(state.version_id)}
@@ -186,7 +186,7 @@ def assumptions():
 
 @bp.route("/needs/scenarios", methods=["GET", "POST"])
 def scenarios():
-    state = service.current_state(g.site)
+    state = queries.current_state(g.site)
     if request.method == "GET":
         data = {"base_version": str(state.version_id)}
         for n, option in enumerate(state.scenarios, start=1):
@@ -217,13 +217,13 @@ def scenarios():
 
 @bp.get("/needs.xlsx")
 def download_xlsx():
-    state = service.current_state(g.site)
+    state = queries.current_state(g.site)
     data = export.needs_workbook(g.site, state, assumption_notes(state))
     return download(data, site_name=g.site.name, document="needs", ext="xlsx")
 
 
 @bp.get("/needs-summary.docx")
 def download_docx():
-    state = service.current_state(g.site)
+    state = queries.current_state(g.site)
     data = export.summary_document(g.site, state, assumption_notes(state))
     return download(data, site_name=g.site.name, document="needs-summary", ext="docx")

@@ -18,6 +18,7 @@ from app.people import linking, ownership
 from app.people.ownership import owned_by
 from app.people.queries import people_choices, person_in_site
 from app.people.service import role_names
+from app.sites import queries as site_queries
 from app.sites import service, site_bp
 from app.sites.forms import AddMemberForm, MemberForm, RemoveMemberForm
 from app.sites.models import Membership
@@ -73,7 +74,7 @@ def members():
 
 
 def _members_page(form: AddMemberForm, status: int):  # noqa: ANN202
-    members = service.members_of(g.site)
+    members = site_queries.members_of(g.site)
     people = linking.members_people(g.site)
     return render_template(
         "sites/members.html",

@@ -200,7 +200,7 @@ def overview_panel(site: Site, facts: dict[str, Any]) -> dict:
 
     One query (the site's tasks, owners not needed) beside the facts."""
     from app.core.dates import today as uk_today
-    from app.sites.service import current_phase_numbers
+    from app.sites.queries import current_phase_numbers
 
     today = uk_today()
     tasks = list(

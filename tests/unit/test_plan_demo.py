@@ -10,7 +10,7 @@ from app.extensions import db
 from app.plan.demo import bench_tasks
 from app.plan.models import Plan, Task, TaskComment
 from app.plan.rag import site_rag_summary
-from app.sites.service import current_phase_numbers
+from app.sites.queries import current_phase_numbers
 
 
 def test_seed_demo_gives_plans_and_gateways_at_different_stages(app) -> None:

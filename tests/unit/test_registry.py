@@ -25,7 +25,7 @@ def test_demo_steps_in_dependency_order(app) -> None:
 
 
 def test_the_gateways_feature_answers_the_current_phase(app) -> None:
-    from app.sites.service import current_phase_numbers
+    from app.sites.queries import current_phase_numbers
 
     assert registry().current_phases is not None
     assert current_phase_numbers([]) == {}

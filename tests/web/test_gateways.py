@@ -15,7 +15,7 @@ from app.gateways.queries import current_phases, gateway_statuses, last_signoffs
 from app.gateways.readiness import criteria
 from app.people.models import Group, GroupMember, Person
 from app.plan.models import Task
-from app.sites.service import current_phase_numbers
+from app.sites.queries import current_phase_numbers
 from app.toolkit import get_toolkit
 from tests.conftest import csrf_token
 

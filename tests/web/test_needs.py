@@ -14,7 +14,7 @@ from app.extensions import db
 from app.needs.assumptions import Override
 from app.needs.model import Admissions, NeedsInputs, Scenario
 from app.needs.models import NeedsVersion
-from app.needs.service import expected_caseload, needs_entered, portfolio_needs
+from app.needs.queries import expected_caseload, needs_entered, portfolio_needs
 
 pytestmark = pytest.mark.app_config(WTF_CSRF_ENABLED=False)
 

@@ -18,7 +18,7 @@ from app.extensions import db
 from app.gateways.models import Gateway
 from app.gateways.queries import current_phase_fact
 from app.sites.overview import overview_panels
-from app.sites.service import current_phase_numbers
+from app.sites.queries import current_phase_numbers
 from tests.conftest import sign_in
 
 # The signed-in user (reloaded here as on every site page of tests/web/test_query_budget.py),

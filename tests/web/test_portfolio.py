@@ -416,9 +416,9 @@ def test_rows_agree_with_each_features_own_functions(app, make_user) -> None:
     from app.demo import seed_bench
     from app.gateways.queries import gateway_statuses, last_signoffs
     from app.meetings.queries import meetings_summary
-    from app.needs.service import portfolio_needs
+    from app.needs.queries import portfolio_needs
     from app.plan.rag import site_rag_summary
-    from app.sites.service import current_phase_numbers
+    from app.sites.queries import current_phase_numbers
 
     sites = seed_bench(12, 20)
     for i, site in enumerate(sites[:6]):  # some gateways signed, one reopened, one in review

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from app.core.dates import london_to_utc, to_london
 from app.core.db import select_facts
+from app.documents.queries import GatewayRow, gateway_facts, gateway_rows
 from app.documents.raid import owner_name
-from app.documents.sources import GatewayRow, gateway_facts, gateway_rows
 from app.meetings import queries as meeting_queries
 from app.meetings.models import Meeting
 from app.plan.models import Task

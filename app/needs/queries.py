@@ -1,0 +1,162 @@
+"""Reading a site's needs figures, and what other features ask of them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from flask import url_for
+from sqlalchemy import func, select
+from sqlalchemy.sql.selectable import ScalarSelect
+
+from app.accounts.models import User
+from app.core.db import select_facts
+from app.extensions import db
+from app.needs.model import approx
+from app.needs.models import NeedsVersion
+from app.needs.service import NeedsHeadline, NeedsState, state_from_version
+
+if TYPE_CHECKING:
+    from app.sites.models import Site
+
+
+def latest_version(site_id: int) -> NeedsVersion | None:
+    return db.session.scalar(
+        select(NeedsVersion)
+        .where(NeedsVersion.site_id == site_id)
+        .order_by(NeedsVersion.id.desc())
+        .limit(1)
+    )
+
+
+def current_state(site: Site) -> NeedsState:
+    return state_from_version(latest_version(site.id))
+
+
+def history(site: Site, limit: int = 50) -> list[tuple[NeedsVersion, str | None]]:
+    """Newest first, with the name of whoever saved each version (one query)."""
+    rows = db.session.execute(
+        select(NeedsVersion, User.name)
+        .outerjoin(User, User.id == NeedsVersion.created_by_id)
+        .where(NeedsVersion.site_id == site.id)
+        .order_by(NeedsVersion.id.desc())
+        .limit(limit)
+    ).all()
+    return [(version, name) for version, name in rows]
+
+
+# --- what other features ask -----------------------------------------------------------------
+
+
+def portfolio_needs(site_ids: list[int]) -> dict[int, NeedsHeadline]:
+    """Each site's population covered and hip fractures prevented, in one query for all sites."""
+    if not site_ids:
+        return {}
+    newest = (
+        select(func.max(NeedsVersion.id))
+        .where(NeedsVersion.site_id.in_(site_ids))
+        .group_by(NeedsVersion.site_id)
+    )
+    rows = db.session.execute(
+        select(
+            NeedsVersion.site_id,
+            NeedsVersion.population_50_plus,
+            NeedsVersion.hip_fractures_prevented_5y,
+        ).where(NeedsVersion.id.in_(newest))
+    ).all()
+    return {site_id: NeedsHeadline(pop, hip) for site_id, pop, hip in rows}
+
+
+def expected_caseload(site_id: int) -> int | None:
+    """The rule-of-5 caseload a year from the site's latest figures (None if not entered)."""
+    return db.session.scalar(
+        select(NeedsVersion.expected_caseload)
+        .where(NeedsVersion.site_id == site_id)
+        .order_by(NeedsVersion.id.desc())
+        .limit(1)
+    )
+
+
+def needs_entered_facts(site_id: int) -> dict[str, Any]:
+    """The latest figures' caseload, date and saved inputs (for the gateway check)."""
+
+    def latest(column):  # noqa: ANN001, ANN202
+        return (
+            select(column)
+            .where(NeedsVersion.site_id == site_id)
+            .order_by(NeedsVersion.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    return {
+        "id": latest(NeedsVersion.id),
+        "caseload": latest(NeedsVersion.expected_caseload),
+        "created_at": latest(NeedsVersion.created_at),
+        "data": latest(NeedsVersion.data),
+    }
+
+
+def needs_entered(site: Site, facts: Mapping[str, Any] | None = None) -> tuple[bool, str, str]:
+    """For the Phase 3 gateway: are the numbers to assess and treat quantified?"""
+    link = f"/sites/{site.id}/needs"  # the URL scheme is a contract; works outside requests too
+    facts = select_facts(needs_entered_facts(site.id)) if facts is None else facts
+    if facts["id"] is None:
+        return False, "No needs figures have been entered yet.", link
+    if facts["caseload"] is None:
+        return False, "Enter the population or hip fracture admissions to get the caseload.", link
+    rates = json.loads(facts["data"] or "{}").get("inputs", {}).get("rates", {})
+    if any(rates.get(k) is None for k in ("assessment", "treatment", "followup")):
+        return False, "Enter the current assessment, treatment and follow-up rates.", link
+    return (
+        True,
+        f"Expected caseload {facts['caseload']:,} a year; figures saved "
+        f"{facts['created_at']:%d/%m/%Y}.",
+        link,
+    )
+
+
+@dataclass(frozen=True)
+class LatestFigures:
+    """What the overview shows of the latest needs version."""
+
+    population_50_plus: int | None
+    expected_caseload: int | None
+    hip_fractures_prevented_5y: int | None
+
+
+_FIGURES = ("population_50_plus", "expected_caseload", "hip_fractures_prevented_5y")
+
+
+def overview_facts(site_id: int) -> dict[str, ScalarSelect]:
+    """The panel's facts: the latest version's id and headline figures (as `latest_version`)."""
+    latest = (
+        select(NeedsVersion.id)
+        .where(NeedsVersion.site_id == site_id)
+        .order_by(NeedsVersion.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return {
+        "latest": latest,
+        **{
+            name: select(getattr(NeedsVersion, name))
+            .where(NeedsVersion.id == latest)
+            .scalar_subquery()
+            for name in _FIGURES
+        },
+    }
+
+
+def overview_panel(site: Site, facts: dict[str, Any]) -> dict:
+    version = None
+    if facts["latest"] is not None:
+        version = LatestFigures(*(facts[name] for name in _FIGURES))
+    hip = version.hip_fractures_prevented_5y if version else None
+    return {
+        "needs_version": version,
+        "hip_display": approx(hip) if hip is not None else "",
+        "needs_url": url_for("sites.needs.index", site_id=site.id),
+    }
