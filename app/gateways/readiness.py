@@ -111,15 +111,11 @@ def _check_keys(phases: Iterable[int]) -> list[str]:
 def _fact_columns(site_id: int, keys: list[str]) -> tuple[dict[str, Any], list]:
     """Every declared fact of these checks under a short label, and how to read them back."""
     checks = registry().gateway_checks
-    columns: dict[str, Any] = {}
-    where: list[tuple[str, str, str]] = []  # (label, check key, fact name)
-    for key in keys:
-        declare = checks[key].facts
-        for name, expr in (declare(site_id) if declare else {}).items():
-            label = f"f{len(columns)}"
-            columns[label] = expr
-            where.append((label, key, name))
-    return columns, where
+    where = _fact_labels(keys)
+    expressions = [
+        expr for key in keys if checks[key].facts for expr in checks[key].facts(site_id).values()
+    ]
+    return {label: expr for (label, _, _), expr in zip(where, expressions, strict=True)}, where
 
 
 @lru_cache
