@@ -3,6 +3,9 @@
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Date, DateTime, bindparam
+from sqlalchemy.sql.elements import BindParameter
+
 LONDON = ZoneInfo("Europe/London")
 
 
@@ -14,6 +17,17 @@ def utcnow() -> datetime:
 def today() -> date:
     """Today's date in the UK, which is what 'overdue' means to the people using the app."""
     return datetime.now(LONDON).date()
+
+
+def now_param() -> BindParameter[datetime]:
+    """`utcnow()` for SQL, valued each time the statement runs: a statement built once and
+    kept (the overview's facts) must not keep the moment it was built."""
+    return bindparam("now_utc", callable_=lambda: utcnow(), type_=DateTime())
+
+
+def today_param() -> BindParameter[date]:
+    """`today()` for SQL, valued each time the statement runs (see `now_param`)."""
+    return bindparam("today_uk", callable_=lambda: today(), type_=Date())
 
 
 def to_london(moment: datetime | None) -> datetime | None:

@@ -12,7 +12,7 @@ from sqlalchemy import Row, and_, case, func, literal_column, or_, select, union
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.selectable import ScalarSelect
 
-from app.core.dates import today, uk_date, utcnow
+from app.core.dates import now_param, today_param, uk_date, utcnow
 from app.core.db import select_facts
 from app.extensions import db
 from app.meetings.models import Action, AgendaItem, Invitee, Meeting
@@ -334,13 +334,15 @@ def overview_facts(site_id: int) -> dict[str, ScalarSelect]:
     next_id = (
         select(Meeting.id)
         .where(
-            Meeting.site_id == site_id, Meeting.cancelled.is_(False), Meeting.ends_at >= utcnow()
+            Meeting.site_id == site_id,
+            Meeting.cancelled.is_(False),
+            Meeting.ends_at >= now_param(),
         )
         .order_by(Meeting.starts_at, Meeting.id)
         .limit(1)
         .scalar_subquery()
     )
-    on = today()
+    on = today_param()
     open_actions = select(func.count(Action.id)).where(
         Action.site_id == site_id, Action.status == "open"
     )

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.base import ExecutableOption
 from sqlalchemy.sql.selectable import ScalarSelect
 
-from app.core.dates import today
+from app.core.dates import today_param
 from app.core.numbers import whole_number
 from app.extensions import db
 from app.risks.models import ACTIVE_STATUSES, ALL_STATUSES, KINDS, Mitigation, RaidEntry
@@ -211,7 +211,7 @@ def overview_facts(site_id: int) -> dict[str, ScalarSelect]:
         .where(
             RaidEntry.site_id == site_id,
             RaidEntry.status.in_(ACTIVE_STATUSES),
-            RaidEntry.review_on < today(),
+            RaidEntry.review_on < today_param(),
         )
         .scalar_subquery(),
     }

@@ -10,35 +10,50 @@ without facts get `context(site)` alone.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Integer, Select, bindparam, select
 
 from app.core.registry import Panel, registry
 from app.extensions import db
 from app.sites.models import Site
+
+SITE_ID = "overview_site_id"
 
 
 def _label(index: int, name: str) -> str:
     return f"p{index}_{name}"  # panels may use the same fact names
 
 
-def fact_values(site: Site, panels: list[Panel]) -> list[dict[str, Any]]:
-    """Each panel's fact values (empty for panels without facts), in one statement."""
-    declared = [panel.facts(site.id) if panel.facts is not None else {} for panel in panels]
-    wanted = {
-        _label(index, name): expression
+@cache
+def _facts_statement(panels: tuple[Panel, ...]) -> tuple[Select | None, list[list[str]]]:
+    """The SELECT of every panel's facts for any site, and each panel's fact names.
+
+    Built once per set of panels with the site id as a bound parameter: building some 120
+    subqueries costs more than running them, and time-dependent facts use `now_param` and
+    `today_param`, which are valued at each run.
+    """
+    declared = [
+        panel.facts(bindparam(SITE_ID, type_=Integer)) if panel.facts is not None else {}
+        for panel in panels
+    ]
+    labelled = [
+        expression.label(_label(index, name))
         for index, facts in enumerate(declared)
         for name, expression in facts.items()
-    }
-    row: Mapping[str, Any] = {}
-    if wanted:
-        labelled = (expression.label(label) for label, expression in wanted.items())
-        row = db.session.execute(select(*labelled)).mappings().one()
-    return [
-        {name: row[_label(index, name)] for name in facts} for index, facts in enumerate(declared)
     ]
+    return (select(*labelled) if labelled else None), [list(facts) for facts in declared]
+
+
+def fact_values(site: Site, panels: Sequence[Panel]) -> list[dict[str, Any]]:
+    """Each panel's fact values (empty for panels without facts), in one statement."""
+    statement, names = _facts_statement(tuple(panels))
+    row: Mapping[str, Any] = {}
+    if statement is not None:
+        row = db.session.execute(statement, {SITE_ID: site.id}).mappings().one()
+    return [{name: row[_label(index, name)] for name in facts} for index, facts in enumerate(names)]
 
 
 def panel_context(panel: Panel, site: Site, facts: dict[str, Any] | None = None) -> dict:

@@ -50,3 +50,49 @@ def test_people_panel_of_an_empty_site(app, make_site) -> None:  # noqa: ANN001
     panel = panel_context(_panel("people"), make_site())
     assert panel["people_count"] == 0 and panel["roles_filled"] == 0
     assert panel["patients_met"] is False
+
+
+def test_overview_facts_are_read_for_each_site_and_at_each_moment(
+    app, make_site, monkeypatch
+) -> None:  # noqa: ANN001
+    # The overview builds its SELECT of facts once and keeps it: the site, today's date and
+    # the time must still be the ones of the request that runs it.
+    from datetime import timedelta
+
+    from app.core import dates
+    from app.meetings.models import Meeting
+    from app.risks.models import RaidEntry
+    from app.sites.overview import fact_values
+
+    busy, quiet = make_site(), make_site()
+    now, on = dates.utcnow(), dates.today()
+    db.session.add_all(
+        [
+            Meeting(
+                site_id=busy.id,
+                title="Steering group",
+                starts_at=now - timedelta(minutes=30),
+                ends_at=now + timedelta(minutes=30),
+            ),
+            RaidEntry(
+                site_id=busy.id,
+                kind="risk",
+                title="No nurse yet",
+                likelihood=4,
+                impact=4,
+                review_on=on + timedelta(days=1),
+            ),
+        ]
+    )
+    db.session.commit()
+    meetings, risks = _panel("meetings"), _panel("risks")
+
+    def read(site):  # noqa: ANN001, ANN202
+        found = fact_values(site, [meetings, risks])
+        return found[0]["next_title"], found[1]["overdue"]
+
+    assert read(busy) == ("Steering group", 0)
+    assert read(quiet) == (None, 0)
+    monkeypatch.setattr(dates, "utcnow", lambda: now + timedelta(hours=1))
+    monkeypatch.setattr(dates, "today", lambda: on + timedelta(days=2))
+    assert read(busy) == (None, 1)
