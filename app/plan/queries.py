@@ -203,9 +203,22 @@ def overview_panel(site: Site, facts: dict[str, Any]) -> dict:
     from app.sites.queries import current_phase_numbers
 
     today = uk_today()
+    # rows of the columns the RAG rules and the panel read, not Task objects: an overview
+    # looks at every task of the site and building 300 ORM objects was most of its time
     tasks = list(
-        db.session.scalars(
-            select(Task).where(Task.site_id == site.id).order_by(Task.phase, Task.position, Task.id)
+        db.session.execute(
+            select(
+                Task.id,
+                Task.title,
+                Task.phase,
+                Task.status,
+                Task.start_date,
+                Task.due_date,
+                Task.reported_rag,
+                Task.essential,
+            )
+            .where(Task.site_id == site.id)
+            .order_by(Task.phase, Task.position, Task.id)
         )
     )
     board = build_board(tasks, today)

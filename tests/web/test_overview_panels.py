@@ -96,3 +96,33 @@ def test_overview_facts_are_read_for_each_site_and_at_each_moment(
     monkeypatch.setattr(dates, "utcnow", lambda: now + timedelta(hours=1))
     monkeypatch.setattr(dates, "today", lambda: on + timedelta(days=2))
     assert read(busy) == (None, 1)
+
+
+def test_plan_panel_lists_next_steps_and_overdue_tasks(client, site_world, login) -> None:  # noqa: ANN001
+    from datetime import timedelta
+
+    from app.core.dates import today
+    from app.plan.models import Task
+
+    site, on = site_world["site"], today()
+    db.session.add_all(
+        [
+            Task(site_id=site.id, phase=1, title="Agree the scope", due_date=on - timedelta(3)),
+            Task(site_id=site.id, phase=1, title="Book the room", due_date=on + timedelta(20)),
+            Task(
+                site_id=site.id,
+                phase=1,
+                title="Write the brief",
+                due_date=on - timedelta(9),
+                status="complete",
+            ),
+            Task(site_id=site.id, phase=2, title="Map the pathway"),
+        ]
+    )
+    db.session.commit()
+    page = login(site_world["viewer"]).get(f"/sites/{site.id}/").get_data(as_text=True)
+    next_steps, overdue = page.split("<h3>Next steps</h3>")[1].split("<h3>Overdue</h3>")
+    assert "Book the room" in next_steps and "Agree the scope" not in next_steps
+    assert "Agree the scope" in overdue and "Write the brief" not in overdue
+    assert "Map the pathway" not in page  # no due date: neither a next step nor overdue
+    assert "Plan:" in page and "Amber" in page.split("Plan:")[1][:200]
