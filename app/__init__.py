@@ -94,10 +94,11 @@ def _init_templates(app: Flask) -> None:
     app.jinja_loader = ChoiceLoader(
         [FileSystemLoader(str(BASE_DIR / "templates")), PackageLoader("nhsuk_frontend_jinja")]
     )
-    from app.core import template_helpers
+    from app.core import components, template_helpers
     from app.sites.nav import register_nav
 
     template_helpers.register(app)
+    components.register(app)
     register_nav(app)
 
 

@@ -1,0 +1,57 @@
+"""The page header is the NHS.UK macro's markup, rendered once per distinct set of
+parameters and kept; the sign-out form's token is the session's own on every page."""
+
+from __future__ import annotations
+
+import re
+
+from app.core import components
+
+TOKEN = re.compile(r'class="nhsuk-header__account-form"[^>]*><input type="hidden" '
+                   r'name="csrf_token" value="([^"]+)"')  # fmt: skip
+
+
+def _header(html: str) -> str:
+    return html[html.index("<header") : html.index("</header>")]
+
+
+def test_each_person_sees_their_own_header(client, site_world, login) -> None:  # noqa: ANN001
+    site = site_world["site"]
+    pages = {}
+    for role in ("viewer", "manager", "admin"):
+        html = login(site_world[role]).get(f"/sites/{site.id}/plan").get_data(as_text=True)
+        pages[role] = _header(html)
+    assert "Viewer Person" in pages["viewer"] and "Manager Person" not in pages["viewer"]
+    assert "Manager Person" in pages["manager"]
+    assert "/admin/users" in pages["admin"] and "/admin/users" not in pages["manager"]
+    assert 'aria-current="page"' in pages["viewer"]
+
+
+def test_the_kept_header_marks_the_page_it_is_on(client, site_world, login) -> None:  # noqa: ANN001
+    site, viewer = site_world["site"], site_world["viewer"]
+    signed_in = login(viewer)
+    for path, current in (("/plan", "Plan"), ("/risks", "Risks"), ("/plan", "Plan")):
+        header = _header(signed_in.get(f"/sites/{site.id}{path}").get_data(as_text=True))
+        marked = re.search(r'aria-current="page"><strong[^>]*>([^<]+)</strong>', header)
+        assert marked is not None and marked.group(1) == current
+
+
+def test_the_sign_out_button_carries_a_working_token(client, site_world, login) -> None:  # noqa: ANN001
+    site = site_world["site"]
+    signed_in = login(site_world["viewer"])
+    signed_in.get(f"/sites/{site.id}/plan")  # the header is kept from this page on
+    html = signed_in.get(f"/sites/{site.id}/plan").get_data(as_text=True)
+    token = TOKEN.search(html)
+    assert token is not None and "slot" not in token.group(1)
+    assert signed_in.post("/logout", data={"csrf_token": token.group(1)}).status_code == 302
+    assert signed_in.get(f"/sites/{site.id}/plan").status_code == 302  # to sign in
+
+
+def test_kept_components_are_bounded(app, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr(components, "KEPT_PER_APP", 3)
+    with app.test_request_context():
+        for n in range(6):
+            components.component("footer", {"copyright": {"text": f"FLS {n}"}})
+        kept = app.extensions["fls_components"].html
+        assert len(kept) == 3 and all("FLS 5" in html or "FLS 4" in html or "FLS 3" in html
+                                      for html in kept.values())  # fmt: skip
