@@ -55,3 +55,33 @@ def test_kept_components_are_bounded(app, monkeypatch) -> None:  # noqa: ANN001
         kept = app.extensions["fls_components"].html
         assert len(kept) == 3 and all("FLS 5" in html or "FLS 4" in html or "FLS 3" in html
                                       for html in kept.values())  # fmt: skip
+
+
+def test_components_are_kept_only_for_plain_parameters(app) -> None:  # noqa: ANN001
+    # A parameter whose repr may not say all it holds (an object) is rendered every time.
+    class Label:
+        def __init__(self, text: str) -> None:
+            self.text = text
+
+        def __str__(self) -> str:
+            return self.text
+
+    with app.test_request_context():
+        template = app.jinja_env.from_string(
+            '{% from "nhsuk/components/tag/macro.jinja" import tag %}{{ tag({"text": label}) }}'
+        )
+        kept = app.extensions["fls_components"].html
+        kept.clear()
+        assert "Green" in template.render(label="Green") and len(kept) == 1
+        assert "Amber" in template.render(label=Label("Amber")) and len(kept) == 1
+        assert "Red" in template.render(label=Label("Red"))
+
+
+def test_a_call_block_is_rendered_with_its_body(app) -> None:  # noqa: ANN001
+    with app.test_request_context():
+        template = app.jinja_env.from_string(
+            '{% from "nhsuk/components/details/macro.jinja" import details %}'
+            '{% call details({"summaryText": "More"}) %}{{ body }}{% endcall %}'
+        )
+        assert "first body" in template.render(body="first body")
+        assert "second body" in template.render(body="second body")
