@@ -126,3 +126,21 @@ def test_plan_panel_lists_next_steps_and_overdue_tasks(client, site_world, login
     assert "Agree the scope" in overdue and "Write the brief" not in overdue
     assert "Map the pathway" not in page  # no due date: neither a next step nor overdue
     assert "Plan:" in page and "Amber" in page.split("Plan:")[1][:200]
+
+
+def test_the_kept_overview_select_holds_no_frozen_moment(app) -> None:  # noqa: ANN001
+    # The SELECT is built once and kept: a date or time fixed when it was built would be
+    # wrong the next day (facts must use now_param / today_param, valued at each run).
+    from datetime import date
+
+    from sqlalchemy.sql import visitors
+    from sqlalchemy.sql.elements import BindParameter
+
+    from app.sites.overview import _facts_statement
+
+    with app.test_request_context():
+        statement, _names = _facts_statement(tuple(registry().panels))
+        binds = [e for e in visitors.iterate(statement) if isinstance(e, BindParameter)]
+        moments = [b for b in binds if b.key in ("now_utc", "today_uk")]
+        frozen = [b.key for b in binds if b.callable is None and isinstance(b.value, date)]
+    assert moments and frozen == []
