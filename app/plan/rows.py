@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from flask import url_for
 from markupsafe import Markup, escape
 
 from app.core.access import can
 from app.core.dates import uk_date
+from app.plan.models import TASK_STATUSES
 from app.plan.queries import TaskView
 from app.toolkit.vocabulary import NO_RAG_TAG, RAG
 
@@ -85,19 +87,35 @@ def _rag_cell(view: TaskView) -> str:
     return cell
 
 
+@lru_cache(maxsize=4096)
+def _day(value: date) -> str:
+    # A plan's 600 dates fall on far fewer days: each is formatted once.
+    return uk_date(value)
+
+
 def _date(value: date | None) -> str:
-    return uk_date(value) if value else _NOT_SET.format("Not set")
+    return _day(value) if value else _NOT_SET.format("Not set")
 
 
-def plan_row(view: TaskView, links: RowLinks) -> Markup:
-    """One task as one compact row of the plan table."""
+_NO_OWNER = _NOT_SET.format("No owner")
+_STATUS_HTML = {key: str(escape(label)) for key, label in TASK_STATUSES.items()}
+
+
+def _row(view: TaskView, links: RowLinks, owners: dict[int, str]) -> str:
+    """One row's markup; `owners` keeps each owner's escaped name for the render."""
     task = view.task
     title = escape(task.title)
     tags = (_ESSENTIAL if task.essential else "") + (_MILESTONE if task.milestone else "")
     owner = task.owner
+    if owner is None:
+        owner_html = _NO_OWNER
+    else:
+        owner_html = owners.get(task.owner_id)
+        if owner_html is None:
+            owner_html = owners[task.owner_id] = str(escape(owner.name))
     if view.overdue:
         due = (
-            f"<strong>{uk_date(task.due_date)}</strong>"
+            f"<strong>{_day(task.due_date)}</strong>"
             '<span class="nhsuk-u-visually-hidden"> (overdue)</span>'
         )
     else:
@@ -111,22 +129,27 @@ def plan_row(view: TaskView, links: RowLinks) -> Markup:
             focus=" autofocus" if focus else "",
             title=title,
         )
-    return Markup(
-        _ROW.format(
-            id=task.id,
-            task_prefix=links.task_prefix,
-            title=title,
-            tags=tags,
-            owner=escape(owner.name) if owner else _NOT_SET.format("No owner"),
-            start=_date(task.start_date),
-            due=due,
-            status=escape(view.status_label),
-            rag=_rag_cell(view),
-            action=action,
-        )
+    status = _STATUS_HTML.get(task.status)
+    return _ROW.format(
+        id=task.id,
+        task_prefix=links.task_prefix,
+        title=title,
+        tags=tags,
+        owner=owner_html,
+        start=_date(task.start_date),
+        due=due,
+        status=status if status is not None else escape(view.status_label),
+        rag=_rag_cell(view),
+        action=action,
     )
+
+
+def plan_row(view: TaskView, links: RowLinks) -> Markup:
+    """One task as one compact row of the plan table."""
+    return Markup(_row(view, links, {}))
 
 
 def plan_rows(views: list[TaskView], links: RowLinks) -> Markup:
     """A phase's rows."""
-    return Markup("".join(plan_row(view, links) for view in views))
+    owners: dict[int, str] = {}
+    return Markup("".join([_row(view, links, owners) for view in views]))
