@@ -230,7 +230,10 @@ def load_plan_tasks(site: Site) -> list[PlanTask]:
 
 
 def build_board(
-    tasks: list[Task] | list[PlanTask], today: date, filters: Filters | None = None, keep: set[int] | None = None
+    tasks: list[Task] | list[PlanTask],
+    today: date,
+    filters: Filters | None = None,
+    keep: set[int] | None = None,
 ) -> list[PhaseView]:
     """Phases 1-6 then Manage and Lead; `keep` lists tasks shown whatever the filters."""
     filters, keep = filters or Filters(), keep or set()
