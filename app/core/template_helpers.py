@@ -6,7 +6,7 @@ from flask import Flask, g
 from flask_login import current_user
 from jinja2 import ChainableUndefined, StrictUndefined, Undefined
 
-from app.core import access, dates
+from app.core import access, dates, site_header
 from app.toolkit import vocabulary
 
 _PACKAGE_TEMPLATES = "nhsuk_frontend_jinja"
@@ -66,6 +66,7 @@ def register(app: Flask) -> None:
     # `undefined` is how our macros leave out an NHS.UK macro's optional parameter (as in
     # the Nunjucks originals); a real value, so strict undefined in tests accepts it.
     app.jinja_env.globals["undefined"] = ChainableUndefined(name="undefined")
+    site_header.register(app)
 
     @app.context_processor
     def common_context() -> dict:
