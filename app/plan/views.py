@@ -41,6 +41,7 @@ from app.toolkit import get_toolkit
 bp.add_app_template_global(rows.plan_row)
 bp.add_app_template_global(rows.plan_rows)
 bp.add_app_template_global(rows.row_links, "plan_row_links")
+bp.add_app_template_global(rows.phase_rag_tag, "plan_phase_rag_tag")
 
 
 def _plan_page(create_form: CreatePlanForm | None = None, status: int = 200):
