@@ -166,3 +166,17 @@ def phase_rag_tag(rag: str | None) -> Markup:
         macros = current_app.jinja_env.get_template("macros/rag.html").module
         html = tags[rag] = Markup(macros.rag_tag(rag))
     return html
+
+
+def owner_options(owners: list[tuple[int, str]], selected: str) -> Markup:
+    """The owner filter's <option>s after "Anyone" and "No owner": one per person of the site,
+    whose number grows with the site (a hundred at the benchmark size), so drawn here."""
+    return Markup(
+        "".join(
+            [
+                f'<option value="{pid}"{" selected" if selected == str(pid) else ""}>'
+                f"{escape(name)}</option>"
+                for pid, name in owners
+            ]
+        )
+    )

@@ -42,6 +42,7 @@ bp.add_app_template_global(rows.plan_row)
 bp.add_app_template_global(rows.plan_rows)
 bp.add_app_template_global(rows.row_links, "plan_row_links")
 bp.add_app_template_global(rows.phase_rag_tag, "plan_phase_rag_tag")
+bp.add_app_template_global(rows.owner_options, "plan_owner_options")
 
 
 def _plan_page(create_form: CreatePlanForm | None = None, status: int = 200):
