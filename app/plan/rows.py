@@ -72,12 +72,16 @@ def _rag_cell(view: TaskView) -> str:
 
     A rosier report never hides the dates: the derived word stays first and is announced
     as such."""
-    rag, reported = view.rag, view.task.reported_rag
+    return _rag_markup(view.rag, view.task.reported_rag, view.rosier)
+
+
+@lru_cache(maxsize=64)  # a handful of combinations, shared by every row
+def _rag_markup(rag: str | None, reported: str | None, rosier: bool) -> str:
     if not rag:
         return _NOT_APPLICABLE
     cell = _TAG.format(colour=RAG[rag].tag, extra="app-nowrap", text=RAG[rag].label)
     if reported and rag != "complete" and reported != rag:
-        if view.rosier:
+        if rosier:
             cell += '<span class="nhsuk-u-visually-hidden"> from the dates,</span>'
         cell += "\n    " + _TAG.format(
             colour=RAG[reported].tag,
@@ -93,11 +97,14 @@ def _day(value: date) -> str:
     return uk_date(value)
 
 
-def _date(value: date | None) -> str:
-    return _day(value) if value else _NOT_SET.format("Not set")
-
-
+_NO_DATE = _NOT_SET.format("Not set")
 _NO_OWNER = _NOT_SET.format("No owner")
+
+
+def _date(value: date | None) -> str:
+    return _day(value) if value else _NO_DATE
+
+
 _STATUS_HTML = {key: str(escape(label)) for key, label in TASK_STATUSES.items()}
 
 
