@@ -4,10 +4,12 @@ The plan page lists every task of a site (300 at the benchmark size). As a Jinja
 row cost about twenty attribute look-ups, escapes and filter calls through the template
 runtime, and the rows were the largest part of the page's time (issue #23). Here a row is
 one format string over escaped values, so a row costs a few microseconds. The markup is the
-one the macro drew (the nhsuk table row and tag classes); `templates/plan/_rows.html` calls
-`plan_row` and still holds the editing row's template. Everything a row needs that is the
-same for every row (links, whether the reader may edit, which row takes focus) is worked
-out once per render in `RowLinks`.
+one the macro drew (the nhsuk table row and tag classes); the editing row stays a template
+(`templates/plan/_task_edit_row.html`). Everything a row needs that is the same for every
+row (links, whether the reader may edit, which row takes focus) is worked out once per
+render in `RowLinks`; what repeats across rows (days, owners' names, RAG cells) is drawn
+once. The page's other parts that grow with the site (the owner filter's options) and the
+phase summaries' RAG tags are drawn here too.
 """
 
 from __future__ import annotations
