@@ -4,22 +4,26 @@ The plan page lists every task of a site (300 at the benchmark size). As a Jinja
 row cost about twenty attribute look-ups, escapes and filter calls through the template
 runtime, and the rows were the largest part of the page's time (issue #23). Here a row is
 one format string over escaped values, so a row costs a few microseconds. The markup is the
-one the macro drew (the nhsuk table row and tag classes); `templates/plan/_rows.html` calls
-`plan_row` and still holds the editing row's template. Everything a row needs that is the
-same for every row (links, whether the reader may edit, which row takes focus) is worked
-out once per render in `RowLinks`.
+one the macro drew (the nhsuk table row and tag classes); the editing row stays a template
+(`templates/plan/_task_edit_row.html`). Everything a row needs that is the same for every
+row (links, whether the reader may edit, which row takes focus) is worked out once per
+render in `RowLinks`; what repeats across rows (days, owners' names, RAG cells) is drawn
+once. The page's other parts that grow with the site (the owner filter's options) and the
+phase summaries' RAG tags are drawn here too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from flask import url_for
+from flask import current_app, url_for
 from markupsafe import Markup, escape
 
 from app.core.access import can
 from app.core.dates import uk_date
+from app.plan.models import TASK_STATUSES
 from app.plan.queries import TaskView
 from app.toolkit.vocabulary import NO_RAG_TAG, RAG
 
@@ -70,12 +74,16 @@ def _rag_cell(view: TaskView) -> str:
 
     A rosier report never hides the dates: the derived word stays first and is announced
     as such."""
-    rag, reported = view.rag, view.task.reported_rag
+    return _rag_markup(view.rag, view.task.reported_rag, view.rosier)
+
+
+@lru_cache(maxsize=64)  # a handful of combinations, shared by every row
+def _rag_markup(rag: str | None, reported: str | None, rosier: bool) -> str:
     if not rag:
         return _NOT_APPLICABLE
     cell = _TAG.format(colour=RAG[rag].tag, extra="app-nowrap", text=RAG[rag].label)
     if reported and rag != "complete" and reported != rag:
-        if view.rosier:
+        if rosier:
             cell += '<span class="nhsuk-u-visually-hidden"> from the dates,</span>'
         cell += "\n    " + _TAG.format(
             colour=RAG[reported].tag,
@@ -85,19 +93,38 @@ def _rag_cell(view: TaskView) -> str:
     return cell
 
 
+@lru_cache(maxsize=4096)
+def _day(value: date) -> str:
+    # A plan's 600 dates fall on far fewer days: each is formatted once.
+    return uk_date(value)
+
+
+_NO_DATE = _NOT_SET.format("Not set")
+_NO_OWNER = _NOT_SET.format("No owner")
+
+
 def _date(value: date | None) -> str:
-    return uk_date(value) if value else _NOT_SET.format("Not set")
+    return _day(value) if value else _NO_DATE
 
 
-def plan_row(view: TaskView, links: RowLinks) -> Markup:
-    """One task as one compact row of the plan table."""
+_STATUS_HTML = {key: str(escape(label)) for key, label in TASK_STATUSES.items()}
+
+
+def _row(view: TaskView, links: RowLinks, owners: dict[int, str]) -> str:
+    """One row's markup; `owners` keeps each owner's escaped name for the render."""
     task = view.task
     title = escape(task.title)
     tags = (_ESSENTIAL if task.essential else "") + (_MILESTONE if task.milestone else "")
     owner = task.owner
+    if owner is None:
+        owner_html = _NO_OWNER
+    else:
+        owner_html = owners.get(task.owner_id)
+        if owner_html is None:
+            owner_html = owners[task.owner_id] = str(escape(owner.name))
     if view.overdue:
         due = (
-            f"<strong>{uk_date(task.due_date)}</strong>"
+            f"<strong>{_day(task.due_date)}</strong>"
             '<span class="nhsuk-u-visually-hidden"> (overdue)</span>'
         )
     else:
@@ -111,22 +138,54 @@ def plan_row(view: TaskView, links: RowLinks) -> Markup:
             focus=" autofocus" if focus else "",
             title=title,
         )
-    return Markup(
-        _ROW.format(
-            id=task.id,
-            task_prefix=links.task_prefix,
-            title=title,
-            tags=tags,
-            owner=escape(owner.name) if owner else _NOT_SET.format("No owner"),
-            start=_date(task.start_date),
-            due=due,
-            status=escape(view.status_label),
-            rag=_rag_cell(view),
-            action=action,
-        )
+    status = _STATUS_HTML.get(task.status)
+    return _ROW.format(
+        id=task.id,
+        task_prefix=links.task_prefix,
+        title=title,
+        tags=tags,
+        owner=owner_html,
+        start=_date(task.start_date),
+        due=due,
+        status=status if status is not None else escape(view.status_label),
+        rag=_rag_cell(view),
+        action=action,
     )
+
+
+def plan_row(view: TaskView, links: RowLinks) -> Markup:
+    """One task as one compact row of the plan table."""
+    return Markup(_row(view, links, {}))
 
 
 def plan_rows(views: list[TaskView], links: RowLinks) -> Markup:
     """A phase's rows."""
-    return Markup("".join(plan_row(view, links) for view in views))
+    owners: dict[int, str] = {}
+    return Markup("".join([_row(view, links, owners) for view in views]))
+
+
+def phase_rag_tag(rag: str | None) -> Markup:
+    """The `rag_tag` macro's markup (macros/rag.html) for a phase summary's RAG.
+
+    Eight phases a page ask for at most five different tags, and the NHS.UK tag macro
+    behind it costs as much as a whole phase's rows: each is drawn once per app."""
+    tags = current_app.extensions.setdefault("plan.phase_rag_tags", {})
+    html = tags.get(rag)
+    if html is None:
+        macros = current_app.jinja_env.get_template("macros/rag.html").module
+        html = tags[rag] = Markup(macros.rag_tag(rag))
+    return html
+
+
+def owner_options(owners: list[tuple[int, str]], selected: str) -> Markup:
+    """The owner filter's <option>s after "Anyone" and "No owner": one per person of the site,
+    whose number grows with the site (a hundred at the benchmark size), so drawn here."""
+    return Markup(
+        "".join(
+            [
+                f'<option value="{pid}"{" selected" if selected == str(pid) else ""}>'
+                f"{escape(name)}</option>"
+                for pid, name in owners
+            ]
+        )
+    )

@@ -41,6 +41,8 @@ from app.toolkit import get_toolkit
 bp.add_app_template_global(rows.plan_row)
 bp.add_app_template_global(rows.plan_rows)
 bp.add_app_template_global(rows.row_links, "plan_row_links")
+bp.add_app_template_global(rows.phase_rag_tag, "plan_phase_rag_tag")
+bp.add_app_template_global(rows.owner_options, "plan_owner_options")
 
 
 def _plan_page(create_form: CreatePlanForm | None = None, status: int = 200):
@@ -58,7 +60,7 @@ def _plan_page(create_form: CreatePlanForm | None = None, status: int = 200):
     # `?edit=<id>` shows that one row as a form: the Edit link's target without JavaScript.
     edit_id = arg_int("edit") if can("editor") else None
     owners = service.owner_choices(g.site)
-    tasks = queries.load_tasks(g.site)
+    tasks = queries.load_plan_tasks(g.site)
     board = queries.build_board(tasks, today(), filters, keep={edit_id} if edit_id else None)
     return render_template(
         "plan/index.html",
@@ -72,6 +74,7 @@ def _plan_page(create_form: CreatePlanForm | None = None, status: int = 200):
         shown=sum(len(p.tasks) for p in board),
         total=len(tasks),
         edit_id=edit_id,
+        row_links=rows.row_links(filters.args(), focus_all=False, focus_id=None),
     ), status
 
 
@@ -141,7 +144,7 @@ def _filters_from(text: str | None) -> queries.Filters:
 def _phase_fragment(task: Task, form: InlineTaskForm | None = None, status: int = 200):
     """The task's whole phase section: its row and the phase summary change together."""
     filters = _filters_from(request.form.get("filters"))
-    tasks = [t for t in queries.load_tasks(g.site) if t.phase == task.phase]
+    tasks = [t for t in queries.load_plan_tasks(g.site) if t.phase == task.phase]
     board = queries.build_board(tasks, today(), filters, keep={task.id})
     phase = next(p for p in board if p.phase.number == task.phase)
     html = render_template(
@@ -153,6 +156,7 @@ def _phase_fragment(task: Task, form: InlineTaskForm | None = None, status: int 
         form_task_id=task.id,
         edit_id=task.id if form is not None else None,
         focus_id=task.id,
+        row_links=rows.row_links(filters.args(), focus_all=False, focus_id=task.id),
     )
     return html, status
 

@@ -43,6 +43,10 @@ def test_the_sign_out_button_carries_a_working_token(client, site_world, login) 
     html = signed_in.get(f"/sites/{site.id}/plan").get_data(as_text=True)
     token = TOKEN.search(html)
     assert token is not None and "slot" not in token.group(1)
+    # the page's own token, and never kept with the header
+    assert f'name="csrf-token" content="{token.group(1)}"' in html
+    kept = signed_in.application.extensions["fls_components"].html
+    assert kept and not any(token.group(1) in header for header in kept.values())
     assert signed_in.post("/logout", data={"csrf_token": token.group(1)}).status_code == 302
     assert signed_in.get(f"/sites/{site.id}/plan").status_code == 302  # to sign in
 
