@@ -10,6 +10,8 @@ from app.accounts.models import User
 from app.core.dates import utcnow
 from app.core.forms import parse_number
 from app.extensions import db
+from app.notifications.sender import send_due
+from app.sites.models import Membership
 from tests.conftest import PASSWORD, csrf_token, sign_in
 
 NEW_PASSWORD = "a long new passphrase"
@@ -160,3 +162,58 @@ def test_numbers_are_read_with_thousands_separators(typed, whole, value) -> None
 def test_numbers_that_are_not_whole_numbers_are_refused(typed) -> None:
     with pytest.raises(ValueError):
         parse_number(typed, whole=True)
+
+
+def test_the_invitation_link_is_emailed_to_the_new_member(client, site_world, smtp_server) -> None:
+    site = site_world["site"]
+    sign_in(client, site_world["manager"])
+    response = client.post(
+        f"/sites/{site.id}/members",
+        data={
+            "email": "Ola.New@example.nhs.uk",
+            "name": "Ola New",
+            "role": "editor",
+            "csrf_token": csrf_token(client, f"/sites/{site.id}/members"),
+        },
+    )
+    shown = response.get_data(as_text=True)
+    assert "It is also emailed to ola.new@example.nhs.uk." in shown
+    # A second link (the first was lost) replaces the first in the outbox too.
+    user = db.session.scalar(select(User).where(User.email == "ola.new@example.nhs.uk"))
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+    again = client.post(
+        f"/sites/{site.id}/members/{membership.id}/invitation",
+        data={"csrf_token": csrf_token(client, f"/sites/{site.id}/members")},
+    ).get_data(as_text=True)
+    latest = again.split('id="invitation-link"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
+    send_due()
+    received = smtp_server.inbox.to("ola.new@example.nhs.uk")
+    assert len(received) == 1
+    body = received[0].get_body().get_content()
+    assert received[0]["Subject"] == f"Your invitation to {site.name} on the FLS Tracker"
+    path = latest[latest.index("/invitations/") :]
+    assert f"{site_world['manager'].name} has given you access to {site.name}" in body
+    assert f"http://127.0.0.1:5000{path}" in body
+    assert "stops working in 7 days" in body
+    # The emailed link is the one that works.
+    client.get("/logout")
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/logout")})
+    assert _accept(client, path).status_code == 302
+
+
+def test_an_admins_invitation_is_emailed_too(client, site_world, smtp_server) -> None:
+    sign_in(client, site_world["admin"])
+    client.post(
+        "/admin/users/new",
+        data={
+            "name": "Link Only",
+            "email": "link@example.nhs.uk",
+            "global_role": "",
+            "password": "",
+            "csrf_token": csrf_token(client, "/admin/users/new"),
+        },
+    )
+    send_due()
+    [message] = smtp_server.inbox.to("link@example.nhs.uk")
+    assert message["Subject"] == "Your invitation to the FLS Tracker"
+    assert "/invitations/" in message.get_body().get_content()
