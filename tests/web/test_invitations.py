@@ -217,3 +217,32 @@ def test_an_admins_invitation_is_emailed_too(client, site_world, smtp_server) ->
     [message] = smtp_server.inbox.to("link@example.nhs.uk")
     assert message["Subject"] == "Your invitation to the FLS Tracker"
     assert "/invitations/" in message.get_body().get_content()
+
+
+def test_every_number_field_is_the_one_number_field() -> None:
+    """WTForms' own number fields refuse "210,000"; the app's forms use NumberField."""
+    import re
+    from pathlib import Path
+
+    pattern = re.compile(r"\b(IntegerField|DecimalField|FloatField|IntegerRangeField)\b")
+    found = [
+        str(path)
+        for path in Path("app").rglob("*.py")
+        if pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+def test_the_agenda_notice_takes_a_typed_number_and_keeps_a_wrong_one(login, site_world) -> None:
+    site = site_world["site"]
+    client = login(site_world["manager"])
+    url = f"/sites/{site.id}/mail"
+    token = csrf_token(client, url)
+    wrong = client.post(url, data={"agenda_notice_days": "5 days", "csrf_token": token})
+    assert wrong.status_code == 422 and 'value="5 days"' in wrong.get_data(as_text=True)
+    too_many = client.post(url, data={"agenda_notice_days": "31", "csrf_token": token})
+    assert "Enter a number of days from 0 to 30." in too_many.get_data(as_text=True)
+    saved = client.post(url, data={"agenda_notice_days": " 7 ", "csrf_token": token})
+    assert saved.status_code == 302
+    db.session.refresh(site)
+    assert site.agenda_notice_days == 7
