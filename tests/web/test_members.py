@@ -342,3 +342,36 @@ def test_a_people_entry_is_given_access_as_the_same_person(
     # A member's page offers no second invitation.
     page = client.get(f"/sites/{site.id}/people/{entry.id}").get_data(as_text=True)
     assert "Give Rhi Evans access" not in page
+
+
+def test_a_members_email_in_people_is_the_one_they_sign_in_with(login, site_world) -> None:
+    """One place for the email: meeting mail (People) and account mail go to one address."""
+    site, editor = site_world["site"], site_world["editor"]
+    person = Person(site_id=site.id, name="Ed Itor", email=editor.email, user_id=editor.id)
+    db.session.add(person)
+    db.session.commit()
+    client = login(site_world["manager"])
+    url = f"/sites/{site.id}/people/{person.id}/edit"
+    form = {
+        "name": "Ed Itor",
+        "email": "ed.personal@example.com",
+        "user_id": str(editor.id),
+        "preferred_contact": "email",
+        "influence": "low",
+        "interest": "low",
+        "engagement": "engaged",
+        "version": str(person.version),
+        "csrf_token": csrf_token(client, url),
+    }
+    refused = client.post(url, data=form)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert f"Ed Itor signs in with {editor.email}" in html
+    assert 'value="ed.personal@example.com"' in html  # what was typed is kept
+    db.session.refresh(person)
+    assert person.email == editor.email
+    # The same address in capitals is the same address; other details still save.
+    saved = client.post(url, data=form | {"email": editor.email.upper(), "phone": "01632 960 123"})
+    assert saved.status_code == 302
+    db.session.refresh(person)
+    assert person.phone == "01632 960 123"
