@@ -1,7 +1,7 @@
 """Invitations: a single-use link with which a new user chooses their own password.
 
 Only a SHA-256 hash of the token is stored, so a copy of the database holds no working
-links. The link is shown once to whoever sent it, and the notifications feature emails it
+links (apart from an invitation email still waiting in the outbox). The link is shown once to whoever sent it, and the notifications feature emails it
 to the invitee when the invitation is saved (`notifications/hooks.py`).
 """
 

@@ -10,6 +10,7 @@ from app.accounts.models import User
 from app.core.dates import utcnow
 from app.core.forms import parse_number
 from app.extensions import db
+from app.notifications.models import OutboxMessage
 from app.notifications.sender import send_due
 from app.sites.models import Membership
 from tests.conftest import PASSWORD, csrf_token, sign_in
@@ -187,6 +188,13 @@ def test_the_invitation_link_is_emailed_to_the_new_member(client, site_world, sm
     ).get_data(as_text=True)
     latest = again.split('id="invitation-link"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
     send_due()
+    # Once delivered, the database holds no working link: the sent body is dropped.
+    sent = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.kind == "account_invitation")
+        .order_by(OutboxMessage.id)
+    ).all()
+    assert [m.status for m in sent] == ["superseded", "sent"] and sent[1].message == b""
     received = smtp_server.inbox.to("ola.new@example.nhs.uk")
     assert len(received) == 1
     body = received[0].get_body().get_content()
