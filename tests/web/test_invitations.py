@@ -1,5 +1,6 @@
 """Invitation links and passwords chosen by someone else."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -254,3 +255,26 @@ def test_the_agenda_notice_takes_a_typed_number_and_keeps_a_wrong_one(login, sit
     assert saved.status_code == 302
     db.session.refresh(site)
     assert site.agenda_notice_days == 7
+
+
+def test_an_admin_sends_a_fresh_link_that_replaces_the_old_one(client, site_world) -> None:
+    user, old_path = _invite()
+    sign_in(client, site_world["admin"])
+    response = client.post(
+        f"/admin/users/{user.id}/invitation",
+        data={"csrf_token": csrf_token(client, "/admin/users")},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Send this link to Ola New" in html
+    new_path = re.search(r'value="http[^"]+(/invitations/[^"]+)"', html).group(1)
+    assert new_path != old_path
+    waiting = db.session.scalars(
+        select(OutboxMessage.status)
+        .where(OutboxMessage.kind == "account_invitation")
+        .order_by(OutboxMessage.id)
+    ).all()
+    assert waiting == ["superseded", "queued"]  # only the working link goes out
+    client.get("/logout")
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/logout")})
+    assert "newer invitation" in client.get(old_path).get_data(as_text=True)
+    assert _accept(client, new_path).status_code == 302
