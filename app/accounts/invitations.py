@@ -1,8 +1,9 @@
 """Invitations: a single-use link with which a new user chooses their own password.
 
 Only a SHA-256 hash of the token is stored, so a copy of the database holds no working
-links (apart from an invitation email still waiting in the outbox). The link is shown once to whoever sent it, and the notifications feature emails it
-to the invitee when the invitation is saved (`notifications/hooks.py`).
+links (apart from an invitation email still waiting in the outbox). The link is shown
+once to whoever sent it, and the notifications feature emails it to the invitee when the
+invitation is saved (`notifications/hooks.py`).
 """
 
 from __future__ import annotations
