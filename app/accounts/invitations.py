@@ -1,8 +1,9 @@
 """Invitations: a single-use link with which a new user chooses their own password.
 
 Only a SHA-256 hash of the token is stored, so a copy of the database holds no working
-links. The link is shown once to whoever sent it; the notifications feature can email it
-by calling `create_invitation` (or `invite_user`) and sending the returned URL.
+links (apart from an invitation email still waiting in the outbox). The link is shown
+once to whoever sent it, and the notifications feature emails it to the invitee when the
+invitation is saved (`notifications/hooks.py`).
 """
 
 from __future__ import annotations
@@ -61,6 +62,9 @@ def create_invitation(
         created_at=now,
         expires_at=now + timedelta(days=INVITATION_DAYS),
     )
+    # Not a column: the notifications feature reads it when the invitation is saved and
+    # emails the link (the database keeps only the hash).
+    invitation.link_token = token
     db.session.add(invitation)
     db.session.flush()
     record_event(

@@ -61,7 +61,8 @@ class User(UserMixin, Audited, VersionedMixin, db.Model):
 class Invitation(db.Model):
     """A single-use link that lets a new user choose their own password.
 
-    Only a hash of the token is stored: the link itself is shown once to whoever sent it.
+    Only a hash of the token is stored: the link itself is shown once to whoever sent it
+    and emailed to the invitee (the outbox drops the email's body once it is delivered).
     """
 
     __tablename__ = "invitations"

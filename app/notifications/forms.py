@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField
+from wtforms import BooleanField, RadioField
 from wtforms.validators import InputRequired, NumberRange
 
+from app.core.forms import WholeNumberField
 from app.notifications.models import FREQUENCIES
 
 
@@ -17,8 +18,10 @@ class PreferenceForm(FlaskForm):
 
 
 class SiteMailForm(FlaskForm):
-    agenda_notice_days = IntegerField(
+    # minimum=None: NumberRange below says what the range is, in days.
+    agenda_notice_days = WholeNumberField(
         "Days before a meeting that its agenda is emailed",
+        minimum=None,
         validators=[
             InputRequired("Enter a number of days from 0 to 30."),
             NumberRange(0, 30, "Enter a number of days from 0 to 30."),

@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
+from app.accounts.models import Invitation
 from app.core.dates import utcnow
 from app.extensions import db
 from app.gateways.models import GatewayDecision
@@ -24,6 +25,8 @@ from app.meetings.models import Invitee, Meeting
 
 log = logging.getLogger(__name__)
 NOTES = "mail_notes"
+# New invitation links, kept apart from NOTES so that no log line ever holds a token.
+LINKS = "mail_invitation_links"
 MUTED = "mail_muted"
 
 
@@ -67,6 +70,8 @@ def _note_changes(session: Session, _flush_context) -> None:  # noqa: ANN001
             notes.append(("request", obj.meeting_id, obj.person_id))
         elif isinstance(obj, GatewayDecision):
             notes.append(("decision", obj.id, None))
+        elif isinstance(obj, Invitation) and getattr(obj, "link_token", None):
+            session.info.setdefault(LINKS, []).append((obj.id, obj.link_token))
     for obj in session.dirty:
         if isinstance(obj, Meeting):
             if _changed(obj, "ics_sequence"):
@@ -83,15 +88,17 @@ def _note_changes(session: Session, _flush_context) -> None:  # noqa: ANN001
 
 @event.listens_for(Session, "before_commit")
 def _queue_messages(session: Session) -> None:
-    if not session.info.get(NOTES):
+    if not session.info.get(NOTES) and not session.info.get(LINKS):
         return
     session.flush()  # notes of changes not yet flushed
     notes = session.info.pop(NOTES, [])
+    links = session.info.pop(LINKS, [])
     try:
         _queue(session, notes)
+        _queue_links(links)
     except Exception:
         # Mail must not stop the change being saved; the failure is logged for the admins.
-        log.exception("Could not queue mail for %s", notes)
+        log.exception("Could not queue mail for %s (invitations %s)", notes, [i for i, _t in links])
         if current_app.testing:
             raise
 
@@ -99,6 +106,14 @@ def _queue_messages(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(NOTES, None)
+    session.info.pop(LINKS, None)
+
+
+def _queue_links(links: list[tuple[int, str]]) -> None:
+    from app.notifications.account_mail import queue_account_invitation
+
+    for invitation_id, token in links:
+        queue_account_invitation(invitation_id, token)
 
 
 def _queue(session: Session, notes: list[tuple[str, int, int | None]]) -> None:

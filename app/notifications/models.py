@@ -27,6 +27,7 @@ MESSAGE_KINDS = {
     "review_request": "Gateway review request",
     "decision": "Gateway decision",
     "digest": "Reminder digest",
+    "account_invitation": "Invitation to sign in",
 }
 FREQUENCIES = {
     "immediate": "Straight away",

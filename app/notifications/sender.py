@@ -169,6 +169,9 @@ def send_due(limit: int = 200, now: datetime | None = None) -> Outcome:
             else:
                 message.status, message.sent_at = "sent", utcnow()
                 message.tries += 1
+                if message.kind == "account_invitation":
+                    # A working sign-in link must not outlive its delivery in the database.
+                    message.message = b""
                 outcome.sent += 1
                 log.info("Mail %s sent", message.id)
             db.session.commit()

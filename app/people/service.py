@@ -14,6 +14,7 @@ from datetime import date
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
+from app.accounts.models import User
 from app.core.dates import today
 from app.core.errors import ServiceError
 from app.extensions import db
@@ -158,6 +159,15 @@ def _check(site_id: int, data: PersonData, exclude_id: int | None = None) -> Non
     ):
         raise ServiceError("Choose someone who has access to this site.", "user_id")
     if data.user_id is not None:
+        # One place for a member's email: meeting mail goes to this one, account mail to
+        # the account's, so they must be the same address.
+        account = db.session.get(User, data.user_id)
+        if account is not None and (data.email or "").strip().lower() != account.email.lower():
+            raise ServiceError(
+                f"{data.name or account.name} signs in with {account.email}: a member's email "
+                "address in People is the one they sign in with. Enter that address.",
+                "email",
+            )
         linked = select(Person.id).where(Person.site_id == site_id, Person.user_id == data.user_id)
         if exclude_id is not None:
             linked = linked.where(Person.id != exclude_id)

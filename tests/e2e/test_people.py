@@ -120,3 +120,29 @@ def test_people_reference_group_coverage_and_csv_between_sites(
     page.get_by_role("button", name="Erase this person").click()
     expect(page.get_by_text("erased everywhere")).to_be_visible()
     expect(page.get_by_role("link", name="Margaret Hill")).to_have_count(0)
+
+
+def test_coverage_and_users_fit_a_phone(page, live_server, seed, sign_in_as) -> None:
+    """Wide tables scroll inside their box at 390 px; the page itself never scrolls sideways."""
+    from app.people.models import Person
+
+    def _phone_world() -> int:
+        create_user("admin@example.nhs.uk", "Ada Admin", PASSWORD, "admin")
+        for n in range(3):
+            create_user(f"someone.with.a.long.address.{n}@example.nhs.uk", f"User {n}", PASSWORD)
+        site = create_site(SiteDetails(name="Riverside FLS", organisation="Riverside NHS Trust"))
+        db.session.add_all(
+            Person(site_id=site.id, name=f"Alexandra Montgomery-Smythe {n}") for n in range(3)
+        )
+        db.session.flush()
+        return site.id
+
+    site_id = seed(_phone_world)
+    sign_in_as("admin@example.nhs.uk", check=False)
+    page.set_viewport_size({"width": 390, "height": 900})
+    for path in (f"/sites/{site_id}/coverage", "/admin/users"):
+        page.goto(live_server(path))
+        expect(page.locator("h1")).to_be_visible()
+        widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1], f"{path} scrolls sideways: {widths}"
+        assert_no_axe_violations(page)

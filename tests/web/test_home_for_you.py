@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from app.core.dates import to_london, today, utcnow
 from app.extensions import db
@@ -87,3 +87,38 @@ def test_home_queries_do_not_grow(
         page = client.get("/")
     assert page.get_data(as_text=True).count("Gateway reviews to sign") == 1
     assert len(large) == len(small), (len(small), len(large))
+
+
+def test_this_weeks_meetings_at_each_of_my_sites(
+    login, site_world, make_site, add_member, time_machine
+) -> None:
+    """On a Wednesday: Monday's meeting without minutes and Friday's without an agenda, at
+    either of the editor's sites, wait for them; next week's and another site's do not."""
+    from datetime import datetime
+
+    from app.core.dates import london_to_utc
+
+    time_machine.move_to(datetime(2026, 3, 4, 12, 0, tzinfo=UTC), tick=False)  # a Wednesday
+    editor, site = site_world["editor"], site_world["site"]
+    second, stranger = make_site(name="Second FLS"), make_site(name="Stranger FLS")
+    add_member(second, editor, "viewer")
+
+    def at(day: int, hour: int) -> datetime:
+        return london_to_utc(datetime(2026, 3, day, hour, 0))
+
+    create_meeting(site, starts=at(2, 10), title="Monday huddle")  # minutes never issued
+    issued = create_meeting(site, starts=at(2, 14), title="Issued huddle")
+    issued.minutes_issued_at = at(2, 16)
+    create_meeting(second, starts=at(6, 10), title="Friday board")  # no agenda
+    ready = create_meeting(second, starts=at(6, 14), title="Ready board")
+    db.session.add(AgendaItem(site_id=second.id, meeting_id=ready.id, title="Item"))
+    create_meeting(site, starts=at(9, 10), title="Next week meeting")
+    create_meeting(stranger, starts=at(5, 10), title="Stranger meeting")
+    db.session.commit()
+
+    html = _waiting(login(editor).get("/").get_data(as_text=True))
+    assert "Monday huddle" in html and "minutes not issued yet" in html
+    assert "Friday board" in html and "no agenda yet" in html
+    assert "Second FLS" in html
+    for absent in ("Issued huddle", "Ready board", "Next week meeting", "Stranger meeting"):
+        assert absent not in html

@@ -1,5 +1,6 @@
 """Invitation links and passwords chosen by someone else."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,9 @@ from app.accounts.models import User
 from app.core.dates import utcnow
 from app.core.forms import parse_number
 from app.extensions import db
+from app.notifications.models import OutboxMessage
+from app.notifications.sender import send_due
+from app.sites.models import Membership
 from tests.conftest import PASSWORD, csrf_token, sign_in
 
 NEW_PASSWORD = "a long new passphrase"
@@ -160,3 +164,117 @@ def test_numbers_are_read_with_thousands_separators(typed, whole, value) -> None
 def test_numbers_that_are_not_whole_numbers_are_refused(typed) -> None:
     with pytest.raises(ValueError):
         parse_number(typed, whole=True)
+
+
+def test_the_invitation_link_is_emailed_to_the_new_member(client, site_world, smtp_server) -> None:
+    site = site_world["site"]
+    sign_in(client, site_world["manager"])
+    response = client.post(
+        f"/sites/{site.id}/members",
+        data={
+            "email": "Ola.New@example.nhs.uk",
+            "name": "Ola New",
+            "role": "editor",
+            "csrf_token": csrf_token(client, f"/sites/{site.id}/members"),
+        },
+    )
+    shown = response.get_data(as_text=True)
+    assert "It is also emailed to ola.new@example.nhs.uk." in shown
+    # A second link (the first was lost) replaces the first in the outbox too.
+    user = db.session.scalar(select(User).where(User.email == "ola.new@example.nhs.uk"))
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+    again = client.post(
+        f"/sites/{site.id}/members/{membership.id}/invitation",
+        data={"csrf_token": csrf_token(client, f"/sites/{site.id}/members")},
+    ).get_data(as_text=True)
+    latest = again.split('id="invitation-link"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
+    send_due()
+    # Once delivered, the database holds no working link: the sent body is dropped.
+    sent = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.kind == "account_invitation")
+        .order_by(OutboxMessage.id)
+    ).all()
+    assert [m.status for m in sent] == ["superseded", "sent"] and sent[1].message == b""
+    received = smtp_server.inbox.to("ola.new@example.nhs.uk")
+    assert len(received) == 1
+    body = received[0].get_body().get_content()
+    assert received[0]["Subject"] == f"Your invitation to {site.name} on the FLS Tracker"
+    path = latest[latest.index("/invitations/") :]
+    assert f"{site_world['manager'].name} has given you access to {site.name}" in body
+    assert f"http://127.0.0.1:5000{path}" in body
+    assert "stops working in 7 days" in body
+    # The emailed link is the one that works.
+    client.get("/logout")
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/logout")})
+    assert _accept(client, path).status_code == 302
+
+
+def test_an_admins_invitation_is_emailed_too(client, site_world, smtp_server) -> None:
+    sign_in(client, site_world["admin"])
+    client.post(
+        "/admin/users/new",
+        data={
+            "name": "Link Only",
+            "email": "link@example.nhs.uk",
+            "global_role": "",
+            "password": "",
+            "csrf_token": csrf_token(client, "/admin/users/new"),
+        },
+    )
+    send_due()
+    [message] = smtp_server.inbox.to("link@example.nhs.uk")
+    assert message["Subject"] == "Your invitation to the FLS Tracker"
+    assert "/invitations/" in message.get_body().get_content()
+
+
+def test_every_number_field_is_the_one_number_field() -> None:
+    """WTForms' own number fields refuse "210,000"; the app's forms use NumberField."""
+    import re
+    from pathlib import Path
+
+    pattern = re.compile(r"\b(IntegerField|DecimalField|FloatField|IntegerRangeField)\b")
+    found = [
+        str(path)
+        for path in Path("app").rglob("*.py")
+        if pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+def test_the_agenda_notice_takes_a_typed_number_and_keeps_a_wrong_one(login, site_world) -> None:
+    site = site_world["site"]
+    client = login(site_world["manager"])
+    url = f"/sites/{site.id}/mail"
+    token = csrf_token(client, url)
+    wrong = client.post(url, data={"agenda_notice_days": "5 days", "csrf_token": token})
+    assert wrong.status_code == 422 and 'value="5 days"' in wrong.get_data(as_text=True)
+    too_many = client.post(url, data={"agenda_notice_days": "31", "csrf_token": token})
+    assert "Enter a number of days from 0 to 30." in too_many.get_data(as_text=True)
+    saved = client.post(url, data={"agenda_notice_days": " 7 ", "csrf_token": token})
+    assert saved.status_code == 302
+    db.session.refresh(site)
+    assert site.agenda_notice_days == 7
+
+
+def test_an_admin_sends_a_fresh_link_that_replaces_the_old_one(client, site_world) -> None:
+    user, old_path = _invite()
+    sign_in(client, site_world["admin"])
+    response = client.post(
+        f"/admin/users/{user.id}/invitation",
+        data={"csrf_token": csrf_token(client, "/admin/users")},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Send this link to Ola New" in html
+    new_path = re.search(r'value="http[^"]+(/invitations/[^"]+)"', html).group(1)
+    assert new_path != old_path
+    waiting = db.session.scalars(
+        select(OutboxMessage.status)
+        .where(OutboxMessage.kind == "account_invitation")
+        .order_by(OutboxMessage.id)
+    ).all()
+    assert waiting == ["superseded", "queued"]  # only the working link goes out
+    client.get("/logout")
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/logout")})
+    assert "newer invitation" in client.get(old_path).get_data(as_text=True)
+    assert _accept(client, new_path).status_code == 302

@@ -303,3 +303,75 @@ def test_a_stale_change_of_access_is_a_409_and_changes_nothing(login, site_world
     assert response.status_code == 409
     db.session.refresh(editor)
     assert editor.role == "manager"
+
+
+def test_every_empty_owner_list_says_how_to_add_people(
+    client, site_world, make_plan, make_task
+) -> None:
+    """The inline plan editor, the action forms and the risk form, as well as the task form."""
+    site = site_world["site"]
+    make_plan(site)
+    task = make_task(site, title="Row to edit")
+    sign_in(client, site_world["editor"])
+    row = client.get(
+        f"/sites/{site.id}/plan?edit={task.id}", headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
+    assert f'id="owners-hint-{task.id}">Nobody to choose yet' in row
+    assert f'href="/sites/{site.id}/people/new">add people</a>' in row
+    for url in (f"/sites/{site.id}/actions", f"/sites/{site.id}/risks/new"):
+        assert "Nobody is listed in People yet" in client.get(url).get_data(as_text=True), url
+
+
+def test_a_people_entry_is_given_access_as_the_same_person(
+    client, site_world, make_stakeholder
+) -> None:
+    site = site_world["site"]
+    entry = make_stakeholder(site, name="Rhi Evans", email="rhi.evans@example.nhs.uk")
+    sign_in(client, site_world["manager"])
+    page = client.get(f"/sites/{site.id}/people/{entry.id}").get_data(as_text=True)
+    assert f'href="/sites/{site.id}/members?invite={entry.id}">Give Rhi Evans access' in page
+    form = client.get(f"/sites/{site.id}/members?invite={entry.id}").get_data(as_text=True)
+    assert 'value="rhi.evans@example.nhs.uk"' in form and 'value="Rhi Evans"' in form
+    response = _add(client, site, email="rhi.evans@example.nhs.uk", name="Rhi Evans")
+    assert response.status_code == 200 and "/invitations/" in response.get_data(as_text=True)
+    user = db.session.scalar(select(User).where(User.email == "rhi.evans@example.nhs.uk"))
+    db.session.expire_all()
+    assert db.session.get(Person, entry.id).user_id == user.id
+    named = db.session.scalars(select(Person.id).where(Person.name == "Rhi Evans")).all()
+    assert named == [entry.id]
+    # A member's page offers no second invitation.
+    page = client.get(f"/sites/{site.id}/people/{entry.id}").get_data(as_text=True)
+    assert "Give Rhi Evans access" not in page
+
+
+def test_a_members_email_in_people_is_the_one_they_sign_in_with(login, site_world) -> None:
+    """One place for the email: meeting mail (People) and account mail go to one address."""
+    site, editor = site_world["site"], site_world["editor"]
+    person = Person(site_id=site.id, name="Ed Itor", email=editor.email, user_id=editor.id)
+    db.session.add(person)
+    db.session.commit()
+    client = login(site_world["manager"])
+    url = f"/sites/{site.id}/people/{person.id}/edit"
+    form = {
+        "name": "Ed Itor",
+        "email": "ed.personal@example.com",
+        "user_id": str(editor.id),
+        "preferred_contact": "email",
+        "influence": "low",
+        "interest": "low",
+        "engagement": "engaged",
+        "version": str(person.version),
+        "csrf_token": csrf_token(client, url),
+    }
+    refused = client.post(url, data=form)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert f"Ed Itor signs in with {editor.email}" in html
+    assert 'value="ed.personal@example.com"' in html  # what was typed is kept
+    db.session.refresh(person)
+    assert person.email == editor.email
+    # The same address in capitals is the same address; other details still save.
+    saved = client.post(url, data=form | {"email": editor.email.upper(), "phone": "01632 960 123"})
+    assert saved.status_code == 302
+    db.session.refresh(person)
+    assert person.phone == "01632 960 123"
