@@ -1,4 +1,4 @@
-from flask import current_app, render_template
+from flask import current_app, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
@@ -28,8 +28,16 @@ def index():
     toolkit = get_toolkit()
     phases = {site_id: toolkit.phase(number).name for site_id, number in phase_numbers.items()}
     waiting = for_you(current_user.id, utcnow())
+    # Each row links to its site's overview: the URL is built once around the site id, not
+    # once a row (a support user's list holds every site).
+    before, after = url_for("sites.overview", site_id=0).split("/0/", 1)
     return render_template(
-        "home/index.html", sites=sites, phases=phases, for_you=waiting, **portfolio
+        "home/index.html",
+        sites=sites,
+        phases=phases,
+        for_you=waiting,
+        overview_url=(before + "/", "/" + after),
+        **portfolio,
     )
 
 
