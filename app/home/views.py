@@ -5,11 +5,14 @@ from sqlalchemy import text
 from app.core.dates import utcnow
 from app.extensions import db
 from app.home import bp
+from app.home.rows import site_rows
 from app.notifications.queries import for_you
 from app.portfolio import dimensions
 from app.portfolio.summary import rows_for, summary_context
 from app.sites.queries import current_phase_numbers, sites_for
 from app.toolkit import get_toolkit
+
+bp.add_app_template_global(site_rows)
 
 
 @bp.get("/")
