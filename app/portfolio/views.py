@@ -61,10 +61,11 @@ def _filter_form(filters: queries.Filters, regions: list[str]) -> Markup:
     stale_days = current_app.config["STALE_SITE_DAYS"]
     key = (tuple(filters.query_items()), tuple(regions), stale_days)
     forms = current_app.extensions.setdefault("portfolio_filter_forms", {})
-    if key not in forms:
+    form = forms.get(key)  # one look-up: another request may clear the dict meanwhile
+    if form is None:
         if len(forms) >= FILTER_FORMS_KEPT:  # searches are free text: keep a bounded few
             forms.clear()
-        forms[key] = Markup(
+        form = forms[key] = Markup(
             render_template(
                 "portfolio/_filters.html",
                 filters=filters,
@@ -75,7 +76,7 @@ def _filter_form(filters: queries.Filters, regions: list[str]) -> Markup:
                 stale_days=stale_days,
             )
         )
-    return forms[key]
+    return form
 
 
 @bp.get("/portfolio")
