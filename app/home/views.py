@@ -1,15 +1,18 @@
-from flask import current_app, render_template
+from flask import current_app, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from app.core.dates import utcnow
 from app.extensions import db
 from app.home import bp
+from app.home.rows import site_rows
 from app.notifications.queries import for_you
 from app.portfolio import dimensions
 from app.portfolio.summary import rows_for, summary_context
 from app.sites.queries import current_phase_numbers, sites_for
 from app.toolkit import get_toolkit
+
+bp.add_app_template_global(site_rows)
 
 
 @bp.get("/")
@@ -28,8 +31,16 @@ def index():
     toolkit = get_toolkit()
     phases = {site_id: toolkit.phase(number).name for site_id, number in phase_numbers.items()}
     waiting = for_you(current_user.id, utcnow())
+    # Each row links to its site's overview: the URL is built once around the site id, not
+    # once a row (a support user's list holds every site).
+    before, after = url_for("sites.overview", site_id=0).split("/0/", 1)
     return render_template(
-        "home/index.html", sites=sites, phases=phases, for_you=waiting, **portfolio
+        "home/index.html",
+        sites=sites,
+        phases=phases,
+        for_you=waiting,
+        overview_url=(before + "/", "/" + after),
+        **portfolio,
     )
 
 

@@ -1,11 +1,10 @@
 """Every site in one row, read in ONE query whatever the number of sites.
 
-Each column comes from a grouped subquery (tasks, gateways, sign-offs, needs, meetings,
-history, project manager, follows) joined to the sites table. The rules behind the columns
-stay with their features: the task flags come from `app.plan.rag` (and the roll-up ladder
-below mirrors `site_rag_summary`), the current phase follows `gateways.current_phases`,
-the headline figures are the ones `needs` stores beside each version. Tests check the
-results agree with those features' own per-site functions.
+Each column comes from a grouped subquery joined to the sites table (`statement.py`). The
+rules behind the columns stay with their features: the task flags come from `app.plan.rag`
+(and the roll-up ladder below mirrors `site_rag_summary`), the current phase follows
+`gateways.current_phases`, the headline figures are the ones `needs` stores beside each
+version. Tests check the results agree with those features' own per-site functions.
 
 Filtering, sorting and the summary then work on the rows in memory: the set is small (a
 few hundred sites) and already fetched, so they cost no query.
@@ -14,32 +13,17 @@ few hundred sites) and already fetched, so they cost no query.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
+from functools import lru_cache
 
-from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import aliased
-
-from app.core.audit import AuditEvent
 from app.core.dates import to_london, utcnow
 from app.extensions import db
-from app.gateways.models import SIGNED, Gateway, GatewayDecision
-from app.meetings.models import Meeting
-from app.needs.models import NeedsVersion
-from app.people.models import Group, GroupMember, Person
-from app.plan.models import Task
-from app.plan.rag import sql_flags  # the one definition of "effectively red / amber"
 from app.portfolio import dimensions
-from app.portfolio.models import SiteFollow
-from app.risks.models import ACTIVE_STATUSES, RaidEntry
-from app.sites.models import Site
-from app.toolkit.vocabulary import current_phase, gateway_phase_numbers, rag_ladder
+from app.portfolio.statement import PHASES, rows_query
+from app.toolkit.vocabulary import current_phase, rag_ladder
 
-PHASES = gateway_phase_numbers()
 # The three kinds of service in the charity's own words (the sites form has longer labels).
 STATUS_SHORT = {"new": "New", "developing": "Developing", "improving": "Improving"}
-LEAD_ROLE = "project-manager"
-# History rows that are changes to a site's content (not logins, denied requests, exports).
-CHANGE_ACTIONS = ("create", "update", "delete")
 RAG_ORDER = dimensions.BANDS
 RAG_NAMES = dimensions.STATUS_NAMES
 
@@ -99,184 +83,10 @@ class PortfolioRow:
         return self.overall == "red" or self.stale or self.review_phase is not None
 
 
-def _count_if(condition) -> object:  # noqa: ANN001 - SQL expression
-    # COUNT(*) FILTER (WHERE ...) (SQLite 3.30+, PostgreSQL): a third faster than summing a
-    # CASE over the 30,000 tasks of 200 sites.
-    return func.count().filter(condition)
-
-
-def _tasks_subquery(today: date):  # noqa: ANN202 - SQL subquery
-    overdue, red, amber = sql_flags(today)
-    applicable = Task.status != "not_applicable"
-    complete = Task.status == "complete"
-    return (
-        select(
-            Task.site_id.label("site_id"),
-            _count_if(applicable).label("applicable"),
-            _count_if(complete).label("done"),
-            _count_if(and_(applicable, Task.essential)).label("ess_applicable"),
-            _count_if(and_(complete, Task.essential)).label("ess_done"),
-            _count_if(overdue).label("overdue"),
-            _count_if(and_(red, Task.essential)).label("ess_red"),
-            _count_if(red | amber).label("red_amber"),
-            _count_if(
-                and_(
-                    overdue,
-                    Task.essential,
-                    Task.due_date < today - timedelta(dimensions.LONG_OVERDUE_DAYS),
-                )
-            ).label("ess_long"),
-        )
-        .group_by(Task.site_id)
-        .subquery("t")
-    )
-
-
-def _gateways_subquery():  # noqa: ANN202
-    signed = Gateway.status.in_(SIGNED)
-    return (
-        select(
-            Gateway.site_id.label("site_id"),
-            *[
-                func.max(case((and_(Gateway.phase == p, signed), 1), else_=0)).label(f"signed_{p}")
-                for p in PHASES
-            ],
-            func.min(case((Gateway.status == "review_requested", Gateway.phase))).label("review"),
-        )
-        .group_by(Gateway.site_id)
-        .subquery("g")
-    )
-
-
-def _signoffs_subquery():  # noqa: ANN202
-    """Each site's latest sign-off that still stands (its gateway has not been reopened)."""
-    ranked = (
-        select(
-            GatewayDecision.site_id.label("site_id"),
-            GatewayDecision.phase.label("phase"),
-            GatewayDecision.at.label("at"),
-            func.row_number()
-            .over(
-                partition_by=GatewayDecision.site_id,
-                order_by=(GatewayDecision.at.desc(), GatewayDecision.id.desc()),
-            )
-            .label("rn"),
-        )
-        .join(
-            Gateway,
-            and_(
-                Gateway.site_id == GatewayDecision.site_id, Gateway.phase == GatewayDecision.phase
-            ),
-        )
-        .where(GatewayDecision.action.in_(SIGNED), Gateway.status.in_(SIGNED))
-        .subquery("ranked_signoffs")
-    )
-    return (
-        select(ranked.c.site_id, ranked.c.phase, ranked.c.at).where(ranked.c.rn == 1).subquery("s")
-    )
-
-
-def _lead_subquery():  # noqa: ANN202
-    """The site's project manager on its project team (the earliest added if several)."""
-    ranked = (
-        select(
-            GroupMember.site_id.label("site_id"),
-            Person.name.label("name"),
-            Person.email.label("email"),
-            Person.phone.label("phone"),
-            func.row_number()
-            .over(partition_by=GroupMember.site_id, order_by=GroupMember.id)
-            .label("rn"),
-        )
-        .join(Group, Group.id == GroupMember.group_id)
-        .join(Person, Person.id == GroupMember.person_id)
-        .where(
-            GroupMember.team_role == LEAD_ROLE,
-            Group.kind == "project_team",
-            Person.erased.is_(False),
-        )
-        .subquery("ranked_leads")
-    )
-    return (
-        select(ranked.c.site_id, ranked.c.name, ranked.c.email, ranked.c.phone)
-        .where(ranked.c.rn == 1)
-        .subquery("l")
-    )
-
-
-def _needs_subquery():  # noqa: ANN202
-    newest = select(func.max(NeedsVersion.id).label("id")).group_by(NeedsVersion.site_id).subquery()
-    version = aliased(NeedsVersion)
-    return (
-        select(
-            version.site_id.label("site_id"),
-            version.population_50_plus.label("population"),
-            version.hip_fractures_prevented_5y.label("hips"),
-        )
-        .join(newest, newest.c.id == version.id)
-        .subquery("n")
-    )
-
-
-def _meetings_subquery(now: datetime):  # noqa: ANN202
-    """The next meeting, and the start of the last one held, per site."""
-    ahead = Meeting.ends_at >= now
-    return (
-        select(
-            Meeting.site_id.label("site_id"),
-            func.min(case((ahead, Meeting.starts_at))).label("starts"),
-            func.max(case((~ahead, Meeting.starts_at))).label("held"),
-        )
-        .where(Meeting.cancelled.is_(False))
-        .group_by(Meeting.site_id)
-        .subquery("m")
-    )
-
-
-def _risks_subquery(today: date):  # noqa: ANN202
-    """Open risks and issues by band, and reviews overdue, per site (the risks dimension)."""
-    residual = and_(
-        RaidEntry.residual_likelihood.is_not(None), RaidEntry.residual_impact.is_not(None)
-    )
-    current = case(
-        (residual, RaidEntry.residual_likelihood * RaidEntry.residual_impact),
-        else_=RaidEntry.likelihood * RaidEntry.impact,
-    )
-    risk, issue = RaidEntry.kind == "risk", RaidEntry.kind == "issue"
-    return (
-        select(
-            RaidEntry.site_id.label("site_id"),
-            _count_if(
-                or_(and_(risk, current >= 16), and_(issue, RaidEntry.severity == "critical"))
-            ).label("very_high"),
-            _count_if(
-                or_(
-                    and_(risk, current >= 10, current < 16),
-                    and_(issue, RaidEntry.severity == "high"),
-                )
-            ).label("high"),
-            _count_if(RaidEntry.review_on < today).label("reviews"),
-        )
-        .where(RaidEntry.status.in_(ACTIVE_STATUSES))
-        .group_by(RaidEntry.site_id)
-        .subquery("r")
-    )
-
-
-def _last_change():  # noqa: ANN202
-    """Each site's newest change, as a subquery per site: it seeks the (site_id, at) index
-    once a site, where grouping the whole history table read every row (170 ms at 200 sites,
-    under a millisecond this way)."""
-    return (
-        select(func.max(AuditEvent.at))
-        .where(AuditEvent.site_id == Site.id, AuditEvent.action.in_(CHANGE_ACTIONS))
-        .correlate(Site)
-        .scalar_subquery()
-    )
-
-
-def _current_phase(signed: list[int]) -> int:
-    # signed: one flag per gated phase, in order; the rule is the shared one
+@lru_cache(maxsize=64)
+def _current_phase(signed: tuple[int, ...]) -> int:
+    # signed: one flag per gated phase, in order; the rule is the shared one (a handful of
+    # combinations, so each is worked out once)
     return current_phase(p for p, flag in zip(PHASES, signed, strict=True) if flag)
 
 
@@ -284,65 +94,16 @@ def portfolio_rows(
     user_id: int, today: date, stale_days: int, now: datetime | None = None
 ) -> list[PortfolioRow]:
     """Every site with each portfolio column, in one query, ordered by name."""
-    now = now or utcnow()
-    t, g, s = _tasks_subquery(today), _gateways_subquery(), _signoffs_subquery()
-    lead, n, m, risk = (
-        _lead_subquery(),
-        _needs_subquery(),
-        _meetings_subquery(now),
-        _risks_subquery(today),
-    )
-    query = (
-        select(
-            Site.id,
-            Site.name,
-            Site.organisation,
-            Site.nation,
-            Site.region,
-            Site.service_status,
-            t.c.applicable,
-            t.c.done,
-            t.c.ess_applicable,
-            t.c.ess_done,
-            t.c.overdue,
-            t.c.ess_red,
-            t.c.red_amber,
-            *[g.c[f"signed_{p}"] for p in PHASES],
-            g.c.review,
-            s.c.phase,
-            s.c.at,
-            m.c.starts,
-            _last_change(),
-            lead.c.name,
-            lead.c.email,
-            lead.c.phone,
-            n.c.population,
-            n.c.hips,
-            SiteFollow.id,
-            t.c.ess_long,
-            m.c.held,
-            risk.c.very_high,
-            risk.c.high,
-            risk.c.reviews,
-        )  # fmt: skip
-        .outerjoin(t, t.c.site_id == Site.id)
-        .outerjoin(g, g.c.site_id == Site.id)
-        .outerjoin(s, s.c.site_id == Site.id)
-        .outerjoin(m, m.c.site_id == Site.id)
-        .outerjoin(lead, lead.c.site_id == Site.id)
-        .outerjoin(n, n.c.site_id == Site.id)
-        .outerjoin(risk, risk.c.site_id == Site.id)
-        .outerjoin(SiteFollow, and_(SiteFollow.site_id == Site.id, SiteFollow.user_id == user_id))
-        .order_by(Site.name, Site.id)
-    )
+    query = rows_query(today)
+    params = {"user_id": user_id, "now": now or utcnow()}
     rows = []
-    for r in db.session.execute(query):
+    for r in db.session.execute(query, params):
         (site_id, name, organisation, nation, region, status) = r[:6]
         applicable, done, ess_app, ess_done, overdue, ess_red, red_amber = (
             int(v or 0) for v in r[6:13]
         )
         after = 13 + len(PHASES)  # one signed-off flag per gated phase
-        signed = [int(v or 0) for v in r[13:after]]
+        signed = tuple(int(v or 0) for v in r[13:after])
         review, so_phase, so_at, next_meeting, changed = r[after : after + 5]
         lead_name, lead_email, lead_phone, population, hips, follow_id = r[after + 5 : after + 11]
         ess_long, held = int(r[after + 11] or 0), r[after + 12]

@@ -536,3 +536,23 @@ def test_rows_escape_names_and_contacts(world, client) -> None:
     assert "<b>" not in row and "<i>" not in row and "<0123>" not in row
     assert "&lt;b&gt;Charlie&lt;/b&gt; &amp; Co" in row and "&lt;i&gt;Lee&lt;/i&gt;" in row
     assert 'name="query" value="view=all&amp;q=charlie"' in row
+
+
+def test_the_kept_filter_form_follows_the_filters_and_the_regions(world, client) -> None:
+    # The view keeps the drawn form per set of filters and regions (views._filter_form).
+    sign_in(client, world["support"])
+
+    def form(url: str) -> str:
+        html = client.get(url).get_data(as_text=True)
+        return html[
+            html.index('class="app-filters"') : html.index("</form>", html.index("app-filters"))
+        ]
+
+    london = form("/portfolio?region=London&q=bra")
+    assert re.search(r'<option value="London" selected', london) and 'value="bra"' in london
+    plain = form("/portfolio")
+    assert not re.search(r"selected", plain) and 'value="bra"' not in plain
+    assert form("/portfolio?region=London&q=bra") == london
+    world["north"].region = "Wessex"  # a region appears: the form is drawn again
+    db.session.commit()
+    assert '<option value="Wessex"' in form("/portfolio")
