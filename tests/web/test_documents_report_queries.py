@@ -1,0 +1,125 @@
+"""The highlight report's combined statements read exactly what each feature's own query
+reads: the plan, the open actions, the risk log's three lists and the KPI targets."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from app.core.dates import today
+from app.demo import seed_bench
+from app.documents import raid, report_queries
+from app.documents.queries import plan_tasks
+from app.extensions import db
+from app.kpis.models import KpiTarget
+from app.kpis.service import targets_for
+from app.meetings import queries as meeting_queries
+from app.meetings.models import Action, Meeting
+from app.people.models import Person
+from app.risks import queries as risk_queries
+from app.risks.models import Mitigation, RaidEntry
+
+
+def _awkward_site():  # noqa: ANN202 - a site with every case the combined statements meet
+    site = seed_bench(1, 36)[0]
+    db.session.flush()
+    tasks = plan_tasks(site.id)
+    meeting = db.session.scalar(select(Meeting).where(Meeting.site_id == site.id).limit(1))
+    owner = db.session.scalar(select(Person).where(Person.site_id == site.id).limit(1))
+    day = today()
+    actions = [
+        # two open actions on one task, one on another, one on none, one done, one undated
+        (tasks[3].id, day - timedelta(days=3), "open", None),
+        (tasks[3].id, day + timedelta(days=2), "open", owner),
+        (tasks[10].id, day - timedelta(days=3), "open", None),
+        (None, day + timedelta(days=9), "open", None),
+        (tasks[5].id, day, "done", owner),
+        (tasks[0].id, None, "open", None),
+    ]
+    for task_id, due, status, who in actions:
+        db.session.add(
+            Action(
+                site_id=site.id,
+                meeting_id=meeting.id,
+                description=f"Action due {due}",
+                task_id=task_id,
+                due_date=due,
+                status=status,
+                owner_id=who.id if who else None,
+            )
+        )
+    for number in range(7):  # more issues than the report lists, severities tied
+        db.session.add(
+            RaidEntry(
+                site_id=site.id,
+                kind="issue",
+                title=f"Issue {number}",
+                status="open",
+                severity=("high", "critical", None, "low")[number % 4],
+                raised_on=date(2026, 1, 1 + number % 3),
+            )
+        )
+    for number in range(4):  # decisions with and without a deadline
+        db.session.add(
+            RaidEntry(
+                site_id=site.id,
+                kind="decision",
+                title=f"Decision {number}",
+                status="proposed",
+                decide_by=None if number % 2 else day + timedelta(days=10 - number),
+            )
+        )
+    for number in range(8):  # risks: ties, unscored, one with a mitigating task
+        entry = RaidEntry(
+            site_id=site.id,
+            kind="risk",
+            title=f"Risk {number}",
+            status="open",
+            likelihood=None if number == 2 else 1 + number % 3,
+            impact=None if number == 2 else 3,
+        )
+        db.session.add(entry)
+        if number == 1:
+            db.session.flush()
+            db.session.add(
+                Mitigation(
+                    site_id=site.id, entry_id=entry.id, description="Plan it", task_id=tasks[3].id
+                )
+            )
+    db.session.add(KpiTarget(site_id=site.id, kpi_number=2, target=70.0))
+    db.session.commit()
+    return site
+
+
+def test_report_plan_reads_the_plan_and_the_action_log(app) -> None:
+    site = _awkward_site()
+    plan = report_queries.report_plan(site.id, today())
+    db.session.expunge_all()
+    expected_tasks = [task.id for task in plan_tasks(site.id)]
+    expected_actions = [action.id for action in meeting_queries.open_actions(site.id)]
+    assert [task.id for task in plan.tasks] == expected_tasks
+    assert [action.id for action in plan.actions] == expected_actions
+    assert len(expected_actions) >= 5
+    assert plan.facts.kpi_targets == targets_for(site.id)
+
+
+def test_report_plan_of_an_empty_site_still_has_its_facts(app, make_site) -> None:
+    site = make_site()
+    plan = report_queries.report_plan(site.id, today())
+    assert plan.tasks == [] and plan.actions == [] and plan.facts.kpi_targets == {}
+    assert plan.facts.last_steering is None and set(plan.facts.gateways)
+
+
+def test_report_risk_lists_match_the_risk_log(app) -> None:
+    site = _awkward_site()
+    lists = raid.report_raid(site.id)
+    db.session.expunge_all()
+    risks = risk_queries.top_risks(site.id, 5, raid.WITH_MITIGATIONS)
+    issues = risk_queries.open_issues(site.id, raid.WITH_MITIGATIONS)[:5]
+    decisions = risk_queries.decisions_needed(site.id)
+    assert [row.title for row in lists["risks"]] == [e.title for e in risks]
+    assert [row.title for row in lists["issues"]] == [e.title for e in issues]
+    assert [row.title for row in lists["decisions"]] == [e.title for e in decisions]
+    assert lists["risks"] + lists["issues"] == raid._raid_rows(risks + issues)
+    assert len(lists["issues"]) == 5 and len(decisions) >= 4
