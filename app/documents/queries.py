@@ -22,7 +22,7 @@ from app.extensions import db
 from app.gateways import queries as gateway_queries
 from app.gateways.models import GATEWAY_STATUSES, SIGNED
 from app.gateways.readiness import PHASES
-from app.meetings.models import Meeting
+from app.meetings.models import MEETING_KINDS, Meeting
 from app.needs.model import approx
 from app.needs.models import NeedsVersion
 from app.people.models import Group, GroupMember, Person
@@ -60,11 +60,13 @@ class PhaseRow:
 @dataclass
 class SiteFacts:
     """What the documents page and the PID read about a site besides its lists: the team's
-    text, the agreed versions (newest first), the figures, and its newest history row."""
+    text, the agreed versions (newest first), the figures, the next meetings and its newest
+    history row."""
 
     narrative: PidNarrative | None
     versions: list[PidVersion]
     meetings_total: int  # meetings planned from today on
+    meetings: list[MeetingRow]  # the first few of them, for the PID's calendar
     needs: NeedsRow | None
     latest_change: tuple  # (id, time) of the site's newest history row; () when none
     gateways: dict[int, GatewayRow]
@@ -77,8 +79,8 @@ def _latest(column, site_column, order_column):  # noqa: ANN001, ANN202 - a scal
 
 def site_facts(site_id: int, today: date) -> SiteFacts:
     """One statement: the site joined to its narrative and agreed versions (a handful of rows,
-    each with who agreed it), with the counts, figures and gateways as labelled scalar
-    subqueries."""
+    each with who agreed it), with the counts, figures, gateways and the next few meetings
+    as labelled scalar subqueries."""
     meetings_total = (
         _upcoming_meetings(Site.id, today)
         .with_only_columns(func.count(Meeting.id))
@@ -104,6 +106,7 @@ def site_facts(site_id: int, today: date) -> SiteFacts:
             *(column.label(f"needs_{n}") for n, column in enumerate(needs)),
             *(column.label(f"change_{n}") for n, column in enumerate(change)),
             *(column.label(name) for name, column in gateway_facts(site_id).items()),
+            *(column.label(name) for name, column in _meeting_slots(today).items()),
         )
         .select_from(Site)
         .outerjoin(PidNarrative, PidNarrative.site_id == Site.id)
@@ -118,6 +121,7 @@ def site_facts(site_id: int, today: date) -> SiteFacts:
         narrative=first[0],
         versions=[row[1] for row in rows if row[1] is not None],
         meetings_total=first[2] or 0,
+        meetings=_meeting_rows(first._mapping),
         needs=(
             NeedsRow(expected_caseload=caseload, hip_fractures_prevented=hip, years=5)
             if needs_id is not None
@@ -272,24 +276,49 @@ def _upcoming_meetings(site_id: int, today: date):  # noqa: ANN202 - a select
     )
 
 
-def meetings_calendar(site_id: int, today: date, limit: int = 6) -> list[MeetingRow]:
-    """The next `limit` meetings that are not cancelled (one query, groups joined)."""
-    meetings = db.session.scalars(
-        _upcoming_meetings(site_id, today)
-        .options(joinedload(Meeting.group))
-        .order_by(Meeting.starts_at)
-        .limit(limit)
+# The PID's calendar: the next meetings that are not cancelled, a fixed handful, read as
+# one-value columns (slot n is the meeting at offset n) among the site's other facts.
+CALENDAR_MEETINGS = 6
+_SLOT_COLUMNS = {
+    "starts": Meeting.starts_at,
+    "ends": Meeting.ends_at,
+    "title": Meeting.title,
+    "kind": Meeting.kind,
+    "group": Group.name,
+}
+
+
+def _meeting_slots(today: date) -> dict[str, Any]:
+    upcoming = (
+        _upcoming_meetings(Site.id, today)
+        .outerjoin(Group, Group.id == Meeting.group_id)
+        .order_by(Meeting.starts_at, Meeting.id)
+        .limit(1)
     )
+    return {
+        f"meeting_{slot}_{name}": upcoming.with_only_columns(column).offset(slot).scalar_subquery()
+        for slot in range(CALENDAR_MEETINGS)
+        for name, column in _SLOT_COLUMNS.items()
+    }
+
+
+def _meeting_rows(values: Mapping[str, Any]) -> list[MeetingRow]:
     rows = []
-    for meeting in meetings:
-        starts, ends = to_london(meeting.starts_at), to_london(meeting.ends_at)
-        group = meeting.group.name if meeting.group else meeting.kind_name
+    for slot in range(CALENDAR_MEETINGS):
+        slot_values = {name: values[f"meeting_{slot}_{name}"] for name in _SLOT_COLUMNS}
+        if slot_values["starts"] is None:
+            break
+        starts, ends = to_london(slot_values["starts"]), to_london(slot_values["ends"])
+        title = slot_values["title"]
+        group = slot_values["group"]  # None only when the meeting has no group
+        if group is None:
+            group = MEETING_KINDS.get(slot_values["kind"], slot_values["kind"])
         rows.append(
             MeetingRow(
                 starts.date(),
                 f"{starts:%H:%M}–{ends:%H:%M}",
-                meeting.title,
-                "" if group.lower() in meeting.title.lower() else group,
+                title,
+                "" if group.lower() in title.lower() else group,
             )
         )
     return rows

@@ -1,22 +1,22 @@
-"""The highlight report's combined statements read exactly what each feature's own query
-reads: the plan, the open actions, the risk log's three lists and the KPI targets."""
+"""The documents' combined statements read exactly what each feature's own query reads: the
+report's plan, open actions, risk lists and KPI targets, and the PID's meeting calendar."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from app.core.dates import today
+from app.core.dates import london_to_utc, today
 from app.demo import seed_bench
 from app.documents import raid, report_queries
-from app.documents.queries import plan_tasks
+from app.documents.queries import plan_tasks, site_facts
 from app.extensions import db
 from app.kpis.models import KpiTarget
 from app.kpis.service import targets_for
 from app.meetings import queries as meeting_queries
-from app.meetings.models import Action, Meeting
-from app.people.models import Person
+from app.meetings.models import MEETING_KINDS, Action, Meeting
+from app.people.models import Group, Person
 from app.risks import queries as risk_queries
 from app.risks.models import Mitigation, RaidEntry
 
@@ -123,3 +123,34 @@ def test_report_risk_lists_match_the_risk_log(app) -> None:
     assert [row.title for row in lists["decisions"]] == [e.title for e in decisions]
     assert lists["risks"] + lists["issues"] == raid._raid_rows(risks + issues)
     assert len(lists["issues"]) == 5 and len(decisions) >= 4
+
+
+def test_pid_calendar_is_the_next_six_meetings_not_cancelled(app) -> None:
+    site = seed_bench(1, 12)[0]
+    db.session.flush()
+    now = london_to_utc(datetime.combine(today(), time(9, 0)))
+    group = db.session.scalar(select(Group).where(Group.site_id == site.id).limit(1))
+    db.session.execute(delete(Meeting).where(Meeting.site_id == site.id))
+    for number in range(9):
+        starts = now + timedelta(days=number // 2 - 1)  # yesterday's pair, then two a day
+        db.session.add(
+            Meeting(
+                site_id=site.id,
+                kind=("steering_group", "project_team", "other")[number % 3],
+                title=f"Meeting {number}",
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=1),
+                cancelled=number == 4,
+                group_id=group.id if number % 2 else None,
+            )
+        )
+    db.session.commit()
+    facts = site_facts(site.id, today())
+    titles = [row.title for row in facts.meetings]
+    assert titles == ["Meeting 2", "Meeting 3", "Meeting 5", "Meeting 6", "Meeting 7", "Meeting 8"]
+    assert facts.meetings_total == 6
+    by_title = {row.title: row for row in facts.meetings}
+    assert by_title["Meeting 3"].group == group.name
+    assert by_title["Meeting 2"].group == MEETING_KINDS["other"]
+    assert by_title["Meeting 6"].group == MEETING_KINDS["steering_group"]
+    assert by_title["Meeting 2"].time == "09:00–10:00"
