@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import joinedload
 
 from app.core.dates import london_to_utc, to_london
 from app.documents.queries import GatewayRow, gateway_facts, gateway_rows
@@ -75,17 +75,18 @@ def report_plan(site_id: int, today: date) -> ReportPlan:
     """The plan, the open actions and the facts in ONE statement.
 
     The facts are a one-row derived table, so the statement has a row when the plan is
-    empty. Each task is joined to its open actions; the actions linked to no task of this
-    plan ride on the first task's row (or on the facts' row when there is no task), so
-    every open action comes once and a task repeats only for each extra action of its own.
+    empty. The open actions all ride on the first task's row (the facts' row when there is
+    no task): the join looks actions up by site only for that row and by an id no site has
+    for every other, so each task and each open action comes once and the index lookups
+    stay one per task, whatever the number of actions.
     """
     facts = select(*(value.label(name) for name, value in _facts(site_id, today).items())).subquery(
         "facts"
     )
-    plan_task = aliased(Task)
-    plan_ids = select(plan_task.id).where(plan_task.site_id == site_id)
-    first_task = select(func.min(plan_task.id)).where(plan_task.site_id == site_id)
-    unlinked = or_(Action.task_id.is_(None), Action.task_id.not_in(plan_ids))
+    first_task = (
+        select(func.coalesce(func.min(Task.id), 0)).where(Task.site_id == site_id).correlate(None)
+    )
+    on_first_row = func.coalesce(Task.id, 0) == first_task.scalar_subquery()
     rows = db.session.execute(
         select(Task, Action, *facts.c)
         .select_from(facts)
@@ -93,22 +94,19 @@ def report_plan(site_id: int, today: date) -> ReportPlan:
         .outerjoin(
             Action,
             and_(
-                Action.site_id == site_id,
+                Action.site_id == case((on_first_row, site_id), else_=-1),
                 Action.status == "open",
-                or_(
-                    Action.task_id == Task.id,
-                    and_(
-                        unlinked,
-                        or_(Task.id == first_task.scalar_subquery(), Task.id.is_(None)),
-                    ),
-                ),
             ),
         )
         .options(joinedload(Task.owner), joinedload(Action.owner))
-        .order_by(Task.phase, Task.position, Task.id, Action.id)
     ).all()
     values = rows[0]._mapping
-    tasks = list({row[0].id: row[0] for row in rows if row[0] is not None}.values())
+    # Plan order is set here, not in SQL: SQLite sorting these wide rows (each carries the
+    # facts) took longer than the rest of the statement.
+    tasks = sorted(
+        {row[0].id: row[0] for row in rows if row[0] is not None}.values(),
+        key=lambda task: (task.phase, task.position, task.id),
+    )
     actions = sorted(
         (row[1] for row in rows if row[1] is not None),
         # The action log's order: most overdue first, undated last.
