@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from app.core.audit import AuditEvent
@@ -22,7 +22,7 @@ from app.extensions import db
 from app.gateways import queries as gateway_queries
 from app.gateways.models import GATEWAY_STATUSES, SIGNED
 from app.gateways.readiness import PHASES
-from app.meetings.models import MEETING_KINDS, Meeting
+from app.meetings.models import Meeting
 from app.needs.model import approx
 from app.needs.models import NeedsVersion
 from app.people.models import Group, GroupMember, Person
@@ -60,13 +60,11 @@ class PhaseRow:
 @dataclass
 class SiteFacts:
     """What the documents page and the PID read about a site besides its lists: the team's
-    text, the agreed versions (newest first), the figures, the next meetings and its newest
-    history row."""
+    text, the agreed versions (newest first), the figures, and its newest history row."""
 
     narrative: PidNarrative | None
     versions: list[PidVersion]
     meetings_total: int  # meetings planned from today on
-    meetings: list[MeetingRow]  # the first few of them, for the PID's calendar
     needs: NeedsRow | None
     latest_change: tuple  # (id, time) of the site's newest history row; () when none
     gateways: dict[int, GatewayRow]
@@ -79,8 +77,8 @@ def _latest(column, site_column, order_column):  # noqa: ANN001, ANN202 - a scal
 
 def site_facts(site_id: int, today: date) -> SiteFacts:
     """One statement: the site joined to its narrative and agreed versions (a handful of rows,
-    each with who agreed it), with the counts, figures, gateways and the next few meetings
-    as labelled scalar subqueries."""
+    each with who agreed it), with the counts, figures and gateways as labelled scalar
+    subqueries."""
     meetings_total = (
         _upcoming_meetings(Site.id, today)
         .with_only_columns(func.count(Meeting.id))
@@ -106,7 +104,6 @@ def site_facts(site_id: int, today: date) -> SiteFacts:
             *(column.label(f"needs_{n}") for n, column in enumerate(needs)),
             *(column.label(f"change_{n}") for n, column in enumerate(change)),
             *(column.label(name) for name, column in gateway_facts(site_id).items()),
-            *(column.label(name) for name, column in _meeting_slots(today).items()),
         )
         .select_from(Site)
         .outerjoin(PidNarrative, PidNarrative.site_id == Site.id)
@@ -121,7 +118,6 @@ def site_facts(site_id: int, today: date) -> SiteFacts:
         narrative=first[0],
         versions=[row[1] for row in rows if row[1] is not None],
         meetings_total=first[2] or 0,
-        meetings=_meeting_rows(first._mapping),
         needs=(
             NeedsRow(expected_caseload=caseload, hip_fractures_prevented=hip, years=5)
             if needs_id is not None
@@ -276,52 +272,62 @@ def _upcoming_meetings(site_id: int, today: date):  # noqa: ANN202 - a select
     )
 
 
-# The PID's calendar: the next meetings that are not cancelled, a fixed handful, read as
-# one-value columns (slot n is the meeting at offset n) among the site's other facts.
-CALENDAR_MEETINGS = 6
-_SLOT_COLUMNS = {
-    "starts": Meeting.starts_at,
-    "ends": Meeting.ends_at,
-    "title": Meeting.title,
-    "kind": Meeting.kind,
-    "group": Group.name,
-}
+def plan_and_calendar(
+    site_id: int, today: date, limit: int = 6
+) -> tuple[list[Task], list[MeetingRow]]:
+    """Every task with its owner in plan order, and the next `limit` meetings that are not
+    cancelled with their groups, in ONE statement.
 
-
-def _meeting_slots(today: date) -> dict[str, Any]:
-    upcoming = (
-        _upcoming_meetings(Site.id, today)
-        .outerjoin(Group, Group.id == Meeting.group_id)
+    The meetings ride on the first task's row (the site's row when the plan is empty): the
+    join looks meetings up by site only for that row and by an id no site has for every
+    other, so each task and each meeting comes once and the lookups stay one per task.
+    """
+    next_ids = (
+        _upcoming_meetings(site_id, today)
+        .with_only_columns(Meeting.id)
         .order_by(Meeting.starts_at, Meeting.id)
-        .limit(1)
+        .limit(limit)
+        .correlate(None)
     )
-    return {
-        f"meeting_{slot}_{name}": upcoming.with_only_columns(column).offset(slot).scalar_subquery()
-        for slot in range(CALENDAR_MEETINGS)
-        for name, column in _SLOT_COLUMNS.items()
-    }
-
-
-def _meeting_rows(values: Mapping[str, Any]) -> list[MeetingRow]:
-    rows = []
-    for slot in range(CALENDAR_MEETINGS):
-        slot_values = {name: values[f"meeting_{slot}_{name}"] for name in _SLOT_COLUMNS}
-        if slot_values["starts"] is None:
-            break
-        starts, ends = to_london(slot_values["starts"]), to_london(slot_values["ends"])
-        title = slot_values["title"]
-        group = slot_values["group"]  # None only when the meeting has no group
-        if group is None:
-            group = MEETING_KINDS.get(slot_values["kind"], slot_values["kind"])
-        rows.append(
-            MeetingRow(
-                starts.date(),
-                f"{starts:%H:%M}–{ends:%H:%M}",
-                title,
-                "" if group.lower() in title.lower() else group,
-            )
+    first_task = (
+        select(func.coalesce(func.min(Task.id), 0)).where(Task.site_id == site_id).correlate(None)
+    )
+    on_first_row = func.coalesce(Task.id, 0) == first_task.scalar_subquery()
+    rows = db.session.execute(
+        select(Task, Meeting)
+        .select_from(Site)
+        .outerjoin(Task, Task.site_id == Site.id)
+        .outerjoin(
+            Meeting,
+            and_(
+                Meeting.site_id == case((on_first_row, site_id), else_=-1),
+                Meeting.id.in_(next_ids),
+            ),
         )
-    return rows
+        .options(joinedload(Task.owner), joinedload(Meeting.group))
+        .where(Site.id == site_id)
+    ).all()
+    # Orders are set here, not in SQL: sorting the wide rows cost SQLite more than the rest.
+    tasks = sorted(
+        {row[0].id: row[0] for row in rows if row[0] is not None}.values(),
+        key=lambda task: (task.phase, task.position, task.id),
+    )
+    meetings = sorted(
+        (row[1] for row in rows if row[1] is not None),
+        key=lambda meeting: (meeting.starts_at, meeting.id),
+    )
+    return tasks, [_meeting_row(meeting) for meeting in meetings]
+
+
+def _meeting_row(meeting: Meeting) -> MeetingRow:
+    starts, ends = to_london(meeting.starts_at), to_london(meeting.ends_at)
+    group = meeting.group.name if meeting.group else meeting.kind_name
+    return MeetingRow(
+        starts.date(),
+        f"{starts:%H:%M}–{ends:%H:%M}",
+        meeting.title,
+        "" if group.lower() in meeting.title.lower() else group,
+    )
 
 
 def gateway_facts(site_id: int) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from app.core.dates import london_to_utc, today
 from app.demo import seed_bench
 from app.documents import raid, report_queries
-from app.documents.queries import plan_tasks, site_facts
+from app.documents.queries import plan_and_calendar, plan_tasks, site_facts
 from app.extensions import db
 from app.kpis.models import KpiTarget
 from app.kpis.service import targets_for
@@ -125,6 +125,17 @@ def test_report_risk_lists_match_the_risk_log(app) -> None:
     assert len(lists["issues"]) == 5 and len(decisions) >= 4
 
 
+def test_pid_calendar_of_an_empty_plan(app, make_site) -> None:
+    site = make_site()
+    starts = london_to_utc(datetime.combine(today(), time(15, 0)))
+    db.session.add(
+        Meeting(site_id=site.id, kind="other", title="Kick-off", starts_at=starts, ends_at=starts)
+    )
+    db.session.commit()
+    tasks, meetings = plan_and_calendar(site.id, today())
+    assert tasks == [] and [row.title for row in meetings] == ["Kick-off"]
+
+
 def test_pid_calendar_is_the_next_six_meetings_not_cancelled(app) -> None:
     site = seed_bench(1, 12)[0]
     db.session.flush()
@@ -146,10 +157,12 @@ def test_pid_calendar_is_the_next_six_meetings_not_cancelled(app) -> None:
         )
     db.session.commit()
     facts = site_facts(site.id, today())
-    titles = [row.title for row in facts.meetings]
+    tasks, meetings = plan_and_calendar(site.id, today())
+    assert [task.id for task in tasks] == [task.id for task in plan_tasks(site.id)]
+    titles = [row.title for row in meetings]
     assert titles == ["Meeting 2", "Meeting 3", "Meeting 5", "Meeting 6", "Meeting 7", "Meeting 8"]
     assert facts.meetings_total == 6
-    by_title = {row.title: row for row in facts.meetings}
+    by_title = {row.title: row for row in meetings}
     assert by_title["Meeting 3"].group == group.name
     assert by_title["Meeting 2"].group == MEETING_KINDS["other"]
     assert by_title["Meeting 6"].group == MEETING_KINDS["steering_group"]
