@@ -7,12 +7,12 @@ database and the query count of a document is fixed by the number of sections.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import ColumnElement, Row, and_, case, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from app.core.audit import AuditEvent
@@ -272,15 +272,32 @@ def _upcoming_meetings(site_id: int, today: date):  # noqa: ANN202 - a select
     )
 
 
+def site_on_first_task_row(site_id: int) -> ColumnElement:
+    """`site_id` on the row of the site's first task (on the row with no task when the plan
+    is empty) and an id no site has on every other row. A statement that reads the plan
+    joins a short list on `<list>.site_id == this`: the list rides on one row, and the join
+    stays one index lookup per task, whatever the list's length."""
+    first_task = (
+        select(func.coalesce(func.min(Task.id), 0)).where(Task.site_id == site_id).correlate(None)
+    )
+    return case((func.coalesce(Task.id, 0) == first_task.scalar_subquery(), site_id), else_=-1)
+
+
+def tasks_in_plan_order(rows: Iterable[Row]) -> list[Task]:
+    """The distinct tasks of rows whose first column is a task (or None), in plan order. The
+    order is set here, not in SQL: SQLite sorting those wide rows cost more than reading them."""
+    tasks = {row[0].id: row[0] for row in rows if row[0] is not None}
+    return sorted(tasks.values(), key=lambda task: (task.phase, task.position, task.id))
+
+
 def plan_and_calendar(
     site_id: int, today: date, limit: int = 6
 ) -> tuple[list[Task], list[MeetingRow]]:
     """Every task with its owner in plan order, and the next `limit` meetings that are not
     cancelled with their groups, in ONE statement.
 
-    The meetings ride on the first task's row (the site's row when the plan is empty): the
-    join looks meetings up by site only for that row and by an id no site has for every
-    other, so each task and each meeting comes once and the lookups stay one per task.
+    The meetings ride on the first task's row (`site_on_first_task_row`), so each task and
+    each meeting comes once.
     """
     next_ids = (
         _upcoming_meetings(site_id, today)
@@ -289,10 +306,6 @@ def plan_and_calendar(
         .limit(limit)
         .correlate(None)
     )
-    first_task = (
-        select(func.coalesce(func.min(Task.id), 0)).where(Task.site_id == site_id).correlate(None)
-    )
-    on_first_row = func.coalesce(Task.id, 0) == first_task.scalar_subquery()
     rows = db.session.execute(
         select(Task, Meeting)
         .select_from(Site)
@@ -300,18 +313,14 @@ def plan_and_calendar(
         .outerjoin(
             Meeting,
             and_(
-                Meeting.site_id == case((on_first_row, site_id), else_=-1),
+                Meeting.site_id == site_on_first_task_row(site_id),
                 Meeting.id.in_(next_ids),
             ),
         )
         .options(joinedload(Task.owner), joinedload(Meeting.group))
         .where(Site.id == site_id)
     ).all()
-    # Orders are set here, not in SQL: sorting the wide rows cost SQLite more than the rest.
-    tasks = sorted(
-        {row[0].id: row[0] for row in rows if row[0] is not None}.values(),
-        key=lambda task: (task.phase, task.position, task.id),
-    )
+    tasks = tasks_in_plan_order(rows)
     meetings = sorted(
         (row[1] for row in rows if row[1] is not None),
         key=lambda meeting: (meeting.starts_at, meeting.id),

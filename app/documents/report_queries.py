@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
 from app.core.dates import london_to_utc, to_london
+from app.documents import queries
 from app.documents.queries import GatewayRow, gateway_facts, gateway_rows
 from app.documents.raid import owner_name
 from app.extensions import db
@@ -75,18 +76,12 @@ def report_plan(site_id: int, today: date) -> ReportPlan:
     """The plan, the open actions and the facts in ONE statement.
 
     The facts are a one-row derived table, so the statement has a row when the plan is
-    empty. The open actions all ride on the first task's row (the facts' row when there is
-    no task): the join looks actions up by site only for that row and by an id no site has
-    for every other, so each task and each open action comes once and the index lookups
-    stay one per task, whatever the number of actions.
+    empty. The open actions all ride on the first task's row (`site_on_first_task_row`), so
+    each task and each open action comes once.
     """
     facts = select(*(value.label(name) for name, value in _facts(site_id, today).items())).subquery(
         "facts"
     )
-    first_task = (
-        select(func.coalesce(func.min(Task.id), 0)).where(Task.site_id == site_id).correlate(None)
-    )
-    on_first_row = func.coalesce(Task.id, 0) == first_task.scalar_subquery()
     rows = db.session.execute(
         select(Task, Action, *facts.c)
         .select_from(facts)
@@ -94,19 +89,14 @@ def report_plan(site_id: int, today: date) -> ReportPlan:
         .outerjoin(
             Action,
             and_(
-                Action.site_id == case((on_first_row, site_id), else_=-1),
+                Action.site_id == queries.site_on_first_task_row(site_id),
                 Action.status == "open",
             ),
         )
         .options(joinedload(Task.owner), joinedload(Action.owner))
     ).all()
     values = rows[0]._mapping
-    # Plan order is set here, not in SQL: SQLite sorting these wide rows (each carries the
-    # facts) took longer than the rest of the statement.
-    tasks = sorted(
-        {row[0].id: row[0] for row in rows if row[0] is not None}.values(),
-        key=lambda task: (task.phase, task.position, task.id),
-    )
+    tasks = queries.tasks_in_plan_order(rows)
     actions = sorted(
         (row[1] for row in rows if row[1] is not None),
         # The action log's order: most overdue first, undated last.
