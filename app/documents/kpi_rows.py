@@ -1,5 +1,6 @@
 """The KPI rows of the highlight report: latest value, change, target and a small run chart,
-with words for what each chart spans (two queries: values and targets)."""
+with words for what each chart spans (one query: the values; the report reads the targets
+among its facts)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from functools import cached_property, partial
 
 from app.kpis import queries as kpi_queries
 from app.kpis.charts import run_chart_svg
+from app.toolkit import get_toolkit
 
 
 def chart_caption(row: KpiRow) -> str:
@@ -54,11 +56,13 @@ def _change_text(change: float | None, higher_is_better: bool) -> str:
     return f"{arrow} {direction} {abs(change):.1f} points ({'better' if better else 'worse'})"
 
 
-def kpi_rows(site_id: int, points: int = 12) -> list[KpiRow]:
+def kpi_rows(site_id: int, targets: dict[int, float], points: int = 12) -> list[KpiRow]:
     """Each KPI with figures: latest value, change, target and the last year's values for a
-    small run chart (two queries: values and targets)."""
+    small run chart (one query: the values; `targets` are the site's own, by KPI number)."""
     rows = []
-    for series in kpi_queries.all_series(site_id):
+    by_kpi = kpi_queries.all_values(site_id)
+    for kpi in get_toolkit().kpis:
+        series = kpi_queries.KpiSeries(kpi, by_kpi.get(kpi.number, []), targets.get(kpi.number))
         if not series.values:
             continue
         summary = kpi_queries.summary_row(series)

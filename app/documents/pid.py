@@ -87,7 +87,7 @@ def load_pid(site: Site, today: date, facts: queries.SiteFacts | None = None) ->
     `facts` when the caller has read them already (the documents page)."""
     facts = facts or queries.site_facts(site.id, today)
     team, categories, gaps = queries.people_sections(site.id, site.organisation)
-    tasks = queries.plan_tasks(site.id)
+    tasks, meetings = queries.plan_and_calendar(site.id, today)
     return PidContent(
         site=site,
         today=today,
@@ -98,7 +98,7 @@ def load_pid(site: Site, today: date, facts: queries.SiteFacts | None = None) ->
         category_gaps=gaps,
         phases=queries.phase_rows(tasks),
         gateways=facts.gateways,
-        meetings=queries.meetings_calendar(site.id, today),
+        meetings=meetings,
         meetings_total=facts.meetings_total,
         risks=raid.key_risks(site.id),
         needs=facts.needs,

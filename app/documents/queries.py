@@ -7,12 +7,12 @@ database and the query count of a document is fixed by the number of sections.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Row, and_, case, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from app.core.audit import AuditEvent
@@ -272,27 +272,71 @@ def _upcoming_meetings(site_id: int, today: date):  # noqa: ANN202 - a select
     )
 
 
-def meetings_calendar(site_id: int, today: date, limit: int = 6) -> list[MeetingRow]:
-    """The next `limit` meetings that are not cancelled (one query, groups joined)."""
-    meetings = db.session.scalars(
-        _upcoming_meetings(site_id, today)
-        .options(joinedload(Meeting.group))
-        .order_by(Meeting.starts_at)
-        .limit(limit)
+def site_on_first_task_row(site_id: int) -> ColumnElement:
+    """`site_id` on the row of the site's first task (on the row with no task when the plan
+    is empty) and an id no site has on every other row. A statement that reads the plan
+    joins a short list on `<list>.site_id == this`: the list rides on one row, and the join
+    stays one index lookup per task, whatever the list's length."""
+    first_task = (
+        select(func.coalesce(func.min(Task.id), 0)).where(Task.site_id == site_id).correlate(None)
     )
-    rows = []
-    for meeting in meetings:
-        starts, ends = to_london(meeting.starts_at), to_london(meeting.ends_at)
-        group = meeting.group.name if meeting.group else meeting.kind_name
-        rows.append(
-            MeetingRow(
-                starts.date(),
-                f"{starts:%H:%M}–{ends:%H:%M}",
-                meeting.title,
-                "" if group.lower() in meeting.title.lower() else group,
-            )
+    return case((func.coalesce(Task.id, 0) == first_task.scalar_subquery(), site_id), else_=-1)
+
+
+def tasks_in_plan_order(rows: Iterable[Row]) -> list[Task]:
+    """The distinct tasks of rows whose first column is a task (or None), in plan order. The
+    order is set here, not in SQL: SQLite sorting those wide rows cost more than reading them."""
+    tasks = {row[0].id: row[0] for row in rows if row[0] is not None}
+    return sorted(tasks.values(), key=lambda task: (task.phase, task.position, task.id))
+
+
+def plan_and_calendar(
+    site_id: int, today: date, limit: int = 6
+) -> tuple[list[Task], list[MeetingRow]]:
+    """Every task with its owner in plan order, and the next `limit` meetings that are not
+    cancelled with their groups, in ONE statement.
+
+    The meetings ride on the first task's row (`site_on_first_task_row`), so each task and
+    each meeting comes once.
+    """
+    next_ids = (
+        _upcoming_meetings(site_id, today)
+        .with_only_columns(Meeting.id)
+        .order_by(Meeting.starts_at, Meeting.id)
+        .limit(limit)
+        .correlate(None)
+    )
+    rows = db.session.execute(
+        select(Task, Meeting)
+        .select_from(Site)
+        .outerjoin(Task, Task.site_id == Site.id)
+        .outerjoin(
+            Meeting,
+            and_(
+                Meeting.site_id == site_on_first_task_row(site_id),
+                Meeting.id.in_(next_ids),
+            ),
         )
-    return rows
+        .options(joinedload(Task.owner), joinedload(Meeting.group))
+        .where(Site.id == site_id)
+    ).all()
+    tasks = tasks_in_plan_order(rows)
+    meetings = sorted(
+        (row[1] for row in rows if row[1] is not None),
+        key=lambda meeting: (meeting.starts_at, meeting.id),
+    )
+    return tasks, [_meeting_row(meeting) for meeting in meetings]
+
+
+def _meeting_row(meeting: Meeting) -> MeetingRow:
+    starts, ends = to_london(meeting.starts_at), to_london(meeting.ends_at)
+    group = meeting.group.name if meeting.group else meeting.kind_name
+    return MeetingRow(
+        starts.date(),
+        f"{starts:%H:%M}–{ends:%H:%M}",
+        meeting.title,
+        "" if group.lower() in meeting.title.lower() else group,
+    )
 
 
 def gateway_facts(site_id: int) -> dict[str, Any]:

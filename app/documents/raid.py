@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.core.dates import uk_date
+from app.extensions import db
 from app.people.models import Person
 from app.plan.models import Task
 from app.risks import queries as risk_queries
@@ -74,10 +76,52 @@ def key_risks(site_id: int, limit: int = 5) -> list[RiskRow]:
     return _raid_rows(risk_queries.top_risks(site_id, limit, WITH_MITIGATIONS))
 
 
+REPORT_LIMIT = 5  # risks and issues the report lists; every proposed decision is listed
+
+
+def _report_entries(site_id: int) -> list[RaidEntry]:
+    """The report's three lists in ONE statement: the open risks, highest score first, the
+    open issues, most severe first, and the proposed decisions, soonest deadline first (each
+    in the risk log's own order). A row number within each kind keeps the first five risks
+    and issues, so the statement reads no more rows than the report prints."""
+    kind = RaidEntry.kind
+    rank = func.row_number().over(
+        partition_by=kind,
+        order_by=(
+            case((kind == "risk", risk_queries.CURRENT_SCORE)).desc().nulls_last(),
+            case((kind == "issue", risk_queries.SEVERITY_ORDER)),
+            case((kind == "decision", RaidEntry.decide_by)).asc().nulls_last(),
+            RaidEntry.raised_on,
+            RaidEntry.id,
+        ),
+    )
+    ranked = (
+        select(RaidEntry.id, rank.label("rank"))
+        .where(
+            RaidEntry.site_id == site_id,
+            or_(
+                and_(kind.in_(("risk", "issue")), RaidEntry.status == "open"),
+                and_(kind == "decision", RaidEntry.status == "proposed"),
+            ),
+        )
+        .subquery("ranked")
+    )
+    return list(
+        db.session.scalars(
+            select(RaidEntry)
+            .join(ranked, ranked.c.id == RaidEntry.id)
+            .where(or_(kind == "decision", ranked.c.rank <= REPORT_LIMIT))
+            .options(joinedload(RaidEntry.owner), WITH_MITIGATIONS)
+            .order_by(ranked.c.rank)
+        ).unique()
+    )
+
+
 def report_raid(site_id: int) -> dict[str, list[RiskRow]]:
-    """Top risks, open issues and decisions waiting for the steering group (a fixed count)."""
-    risks = risk_queries.top_risks(site_id, 5, WITH_MITIGATIONS)
-    issues = risk_queries.open_issues(site_id, WITH_MITIGATIONS)[:5]
+    """Top risks, open issues and decisions waiting for the steering group (one query)."""
+    entries = _report_entries(site_id)
+    risks = [e for e in entries if e.kind == "risk"]
+    issues = [e for e in entries if e.kind == "issue"]
     rows = _raid_rows(risks + issues)
     return {
         "risks": rows[: len(risks)],
@@ -89,6 +133,7 @@ def report_raid(site_id: int) -> dict[str, list[RiskRow]]:
                 owner_name(e.owner, fallback=e.decider),
                 e.description,
             )
-            for e in risk_queries.decisions_needed(site_id)
+            for e in entries
+            if e.kind == "decision"
         ],
     }

@@ -186,7 +186,8 @@ def changes_since(site_id: int, since: date) -> list[Change]:
 
 def load_report(site: Site, today: date, since: date | None = None) -> ReportContent:
     """The report's content: a fixed number of queries whatever the size of the project."""
-    facts = report_queries.report_facts(site.id, today)
+    plan = report_queries.report_plan(site.id, today)
+    facts = plan.facts
     last, upcoming = facts.last_steering, facts.next_steering
     if since is not None:
         label = f"since {uk_date(since)}"
@@ -207,7 +208,7 @@ def load_report(site: Site, today: date, since: date | None = None) -> ReportCon
         if upcoming
         else f"to {uk_date(until)} (no steering-group meeting is planned)"
     )
-    tasks = queries.plan_tasks(site.id)
+    tasks = plan.tasks
     overall, phases, effective = _rags(tasks, today)
     completed, due_next, late = [], [], []
     for task in tasks:
@@ -246,7 +247,7 @@ def load_report(site: Site, today: date, since: date | None = None) -> ReportCon
         risks=risks["risks"],
         issues=risks["issues"],
         decisions=risks["decisions"],
-        actions=report_queries.open_actions(site.id, today, tasks),
-        kpis=kpi_rows.kpi_rows(site.id),
+        actions=report_queries.action_rows(plan.actions, today, tasks),
+        kpis=kpi_rows.kpi_rows(site.id, facts.kpi_targets),
         current_phase=report_queries.current_phase(gateways),
     )

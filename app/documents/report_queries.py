@@ -1,21 +1,25 @@
-"""What only the steering-group highlight report reads: the steering meetings either side of
-today with the gateways (one query), the open actions and the current phase."""
+"""What only the steering-group highlight report reads, besides the risk log, the history and
+the KPI values: the plan with its open actions and the report's facts (the steering meetings
+either side of today, the gateways and the KPI targets), in one statement."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import joinedload
 
 from app.core.dates import london_to_utc, to_london
-from app.core.db import select_facts
+from app.documents import queries
 from app.documents.queries import GatewayRow, gateway_facts, gateway_rows
 from app.documents.raid import owner_name
-from app.meetings import queries as meeting_queries
-from app.meetings.models import Meeting
+from app.extensions import db
+from app.kpis.models import KpiTarget
+from app.meetings.models import Action, Meeting
 from app.plan.models import Task
-from app.toolkit import vocabulary
+from app.toolkit import get_toolkit, vocabulary
 
 
 @dataclass
@@ -31,11 +35,18 @@ class ReportFacts:
     last_steering: date | None  # the day of the last steering-group meeting before today
     next_steering: date | None  # and of the next one from today on
     gateways: dict[int, GatewayRow]
+    kpi_targets: dict[int, float]  # the site's own target of each KPI that has one
 
 
-def report_facts(site_id: int, today: date) -> ReportFacts:
-    """The steering-group meetings either side of today and each phase's gateway, in one
-    statement."""
+@dataclass
+class ReportPlan:
+    facts: ReportFacts
+    tasks: list[Task]  # every task with its owner, in plan order
+    actions: list[Action]  # the open actions with their owners, most overdue first
+
+
+def _facts(site_id: int, today: date) -> dict[str, Any]:
+    """The report's one-value facts as labelled scalar subqueries."""
     start_of_today = london_to_utc(datetime.combine(today, time.min))
     steering = (
         Meeting.site_id == site_id,
@@ -52,20 +63,66 @@ def report_facts(site_id: int, today: date) -> ReportFacts:
         .where(*steering, Meeting.starts_at >= start_of_today)
         .scalar_subquery()
     )
-    values = select_facts({"before": last, "after": upcoming, **gateway_facts(site_id)})
+    targets = {
+        f"kpi_target_{kpi.number}": select(KpiTarget.target)
+        .where(KpiTarget.site_id == site_id, KpiTarget.kpi_number == kpi.number)
+        .scalar_subquery()
+        for kpi in get_toolkit().kpis
+    }
+    return {"before": last, "after": upcoming, **gateway_facts(site_id), **targets}
+
+
+def report_plan(site_id: int, today: date) -> ReportPlan:
+    """The plan, the open actions and the facts in ONE statement.
+
+    The facts are a one-row derived table, so the statement has a row when the plan is
+    empty. The open actions all ride on the first task's row (`site_on_first_task_row`), so
+    each task and each open action comes once.
+    """
+    facts = select(*(value.label(name) for name, value in _facts(site_id, today).items())).subquery(
+        "facts"
+    )
+    rows = db.session.execute(
+        select(Task, Action, *facts.c)
+        .select_from(facts)
+        .outerjoin(Task, Task.site_id == site_id)
+        .outerjoin(
+            Action,
+            and_(
+                Action.site_id == queries.site_on_first_task_row(site_id),
+                Action.status == "open",
+            ),
+        )
+        .options(joinedload(Task.owner), joinedload(Action.owner))
+    ).all()
+    values = rows[0]._mapping
+    tasks = queries.tasks_in_plan_order(rows)
+    actions = sorted(
+        (row[1] for row in rows if row[1] is not None),
+        # The action log's order: most overdue first, undated last.
+        key=lambda action: (action.due_date is None, action.due_date or date.min, action.id),
+    )
     before, after = values["before"], values["after"]
-    return ReportFacts(
-        to_london(before).date() if before else None,
-        to_london(after).date() if after else None,
-        gateway_rows(values),
+    return ReportPlan(
+        ReportFacts(
+            to_london(before).date() if before else None,
+            to_london(after).date() if after else None,
+            gateway_rows(values),
+            {
+                kpi.number: values[f"kpi_target_{kpi.number}"]
+                for kpi in get_toolkit().kpis
+                if values[f"kpi_target_{kpi.number}"] is not None
+            },
+        ),
+        tasks,
+        actions,
     )
 
 
-def open_actions(site_id: int, today: date, tasks: list[Task]) -> list[ActionRow]:
-    """Open actions from the action log, most overdue first. An action with no owner of its
-    own is owned by whoever owns the plan task it is linked to (from `tasks`, the plan the
-    report has loaded with owners: no query per action, nor one that only some sites run)."""
-    actions = meeting_queries.open_actions(site_id)
+def action_rows(actions: list[Action], today: date, tasks: list[Task]) -> list[ActionRow]:
+    """The open actions as the report prints them. An action with no owner of its own is
+    owned by whoever owns the plan task it is linked to (from `tasks`, the plan loaded with
+    owners: no query per action)."""
     task_owners = {task.id: task.owner for task in tasks}
     return [
         ActionRow(
