@@ -43,6 +43,14 @@ def test_empty_case_says_what_is_missing(client, login, site_world) -> None:
     assert "Save costs" not in client.get(_url(site, "/costs")).get_data(as_text=True)
 
 
+def test_empty_case_message_is_markup_not_escaped_tags(client, login, site_world) -> None:
+    site = site_world["site"]
+    login(site_world["viewer"])
+    html = client.get(_url(site)).get_data(as_text=True)
+    assert "&lt;p&gt;" not in html and "&lt;a href" not in html
+    assert f'<a href="/sites/{site.id}/needs">Enter them on the needs page</a>' in html
+
+
 def test_figures_chart_and_options(client, login, site_world, needs_for_case) -> None:
     site = site_world["site"]
     needs_for_case(site)
