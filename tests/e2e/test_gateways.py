@@ -112,3 +112,7 @@ def test_start_out_signed_off_moves_site_to_define_and_scope(
         page.goto(live_server(f"/sites/{site}{path}"))
         widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert widths[0] <= widths[1], f"{path} scrolls sideways on a phone: {widths}"
+    # The status tag holds its words: "Signed off with exceptions" does not spill over the text.
+    tag = page.locator("main .nhsuk-tag", has_text="Signed off with exceptions").first
+    page.goto(live_server(f"/sites/{site}/gateways/1"))
+    assert tag.evaluate("el => el.scrollWidth <= el.clientWidth + 1")
