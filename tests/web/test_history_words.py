@@ -13,6 +13,7 @@ from app.core.dates import utcnow
 from app.extensions import db
 from app.gateways.models import Gateway
 from app.meetings.models import Invitee, Meeting
+from app.needs.models import NeedsVersion
 from app.people.models import Person
 from app.plan.models import Task
 from app.risks.models import RaidEntry
@@ -192,3 +193,12 @@ def test_business_case_history_reads_labels_names_and_options_not_codes(
     assert "How they decide: (blank) → The ICB's investment panel" in html
     assert "The approval decision: (blank) → Fund a 12-month FLS pilot" in html
     assert "Own nurse wte" not in html and "Decision id" not in html
+
+
+def test_history_names_needs_figures_by_their_note_not_a_row_id(client, site_world, site) -> None:
+    version = NeedsVersion(site_id=site.id, change="Figures from the 2025 audit")
+    db.session.add(version)
+    db.session.commit()
+    html = unescape(_history(client, site_world))
+    assert "Needs figures: Figures from the 2025 audit" in html
+    assert f"#{version.id}" not in html
