@@ -32,3 +32,42 @@ def register(registry: Registry) -> None:
         "case_approved", case_approved, "sites.business_case.decision", facts=decision_facts
     )
     registry.add_demo(demo_business_cases, order=55)
+    _history_words(registry)
+
+
+def _history_words(registry: Registry) -> None:
+    """How the business case reads in the site history: its form's labels, not its columns."""
+    from app.business_case.calc import OPTION_KEYS
+    from app.business_case.forms import OWN_FIELDS
+    from app.business_case.models import ROUTE_FIELDS, SPEC_FIELDS
+
+    # Field labels are shared by every feature, so only this feature's own column names are
+    # declared; shared ones ("aims" is also the PID's, "location" a meeting's) read as words.
+    own = {
+        f"own_{key}": f"Your option: {label[0].lower()}{label[1:]}"
+        for key, label in OWN_FIELDS.items()
+    }
+    own.update(
+        own_name="Your option: name",
+        own_description="Your option: what it is",
+        own_setup="Your option: set-up cost (£, one-off)",
+    )
+    shared = {"aims", "meeting", "location", "skills", "staffing", "facilities", "quality"}
+    words = {
+        key: label for key, label in {**ROUTE_FIELDS, **SPEC_FIELDS}.items() if key not in shared
+    }
+    registry.history.add(
+        objects={"business_case": "Business case", "business_case_cost": "Business case cost"},
+        fields={
+            **own,
+            **words,
+            "preferred": "Recommended option",
+            "horizon_years": "Years to project",
+            "costs_saved_at": "Costs saved",
+            "decision_id": "The approval decision",
+        },
+        vocabularies={("business_case", "preferred"): OPTION_KEYS},
+        ids={"decision_id": "entry"},
+        # The record is one per site: its label adds nothing to "Business case".
+        labels={"business_case": lambda label: ""},
+    )

@@ -14,6 +14,7 @@ from openpyxl.styles import Font
 
 from app.business_case.costs import default_costs
 from app.business_case.service import CaseState
+from app.core.cleantext import clean_text
 
 if TYPE_CHECKING:
     from app.sites.models import Site
@@ -24,9 +25,11 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _text(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """A site's own words as a cell: characters Excel cannot store dropped, never a formula."""
+    if not isinstance(value, str):
+        return value
+    value = clean_text(value)
+    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def _inputs(wb: Workbook, state: CaseState) -> dict[str, str]:

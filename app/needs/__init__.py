@@ -32,4 +32,12 @@ def register(registry: Registry) -> None:
     registry.history.add(
         objects={"needs": "Needs figures"},
         fields={"population_50_plus": "Population aged 50 and over"},
+        # Stored labels read "needs figures version #<row id>: <note>"; the row id means
+        # nothing to a reader, so a version reads by the note saved with it.
+        labels={"needs": _needs_label},
     )
+
+
+def _needs_label(label: str) -> str:
+    head, sep, note = label.partition(": ")
+    return note if sep and head.startswith("needs figures version #") else label

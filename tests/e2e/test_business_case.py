@@ -94,3 +94,16 @@ def test_fill_costs_see_chart_and_download_both_documents(
         page.get_by_role("link", name="Download service-specification.docx").click()
     spec = docx.Document(str(download_info.value.path()))
     assert "3. Scope" in [p.text for p in spec.paragraphs]
+
+
+def test_business_case_fits_a_phone_without_sideways_scroll(
+    page, live_server, seed, sign_in_as
+) -> None:
+    site_id = seed(_world)
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in_as("pm@example.nhs.uk", check=False)
+    page.goto(live_server(f"/sites/{site_id}/business-case"))
+    expect(page.get_by_role("heading", name="Options appraisal")).to_be_visible()
+    # The wide tables scroll inside their own box; the page itself must not scroll sideways.
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"the business case scrolls sideways: {widths}"

@@ -105,3 +105,14 @@ def test_start_out_signed_off_moves_site_to_define_and_scope(
     expect(page.get_by_role("cell", name="Define and Scope")).to_be_visible()
     page.goto(live_server(f"/sites/{site}/gateways/1/record"))
     assert_no_axe_violations(page)
+
+    # On a phone the decisions and criteria tables scroll in their own box, not the page.
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/gateways", "/gateways/1", "/gateways/1/record", "/history"):
+        page.goto(live_server(f"/sites/{site}{path}"))
+        widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1], f"{path} scrolls sideways on a phone: {widths}"
+    # The status tag holds its words: "Signed off with exceptions" does not spill over the text.
+    tag = page.locator("main .nhsuk-tag", has_text="Signed off with exceptions").first
+    page.goto(live_server(f"/sites/{site}/gateways/1"))
+    assert tag.evaluate("el => el.scrollWidth <= el.clientWidth + 1")

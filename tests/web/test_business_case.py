@@ -43,6 +43,14 @@ def test_empty_case_says_what_is_missing(client, login, site_world) -> None:
     assert "Save costs" not in client.get(_url(site, "/costs")).get_data(as_text=True)
 
 
+def test_empty_case_message_is_markup_not_escaped_tags(client, login, site_world) -> None:
+    site = site_world["site"]
+    login(site_world["viewer"])
+    html = client.get(_url(site)).get_data(as_text=True)
+    assert "&lt;p&gt;" not in html and "&lt;a href" not in html
+    assert f'<a href="/sites/{site.id}/needs">Enter them on the needs page</a>' in html
+
+
 def test_figures_chart_and_options(client, login, site_world, needs_for_case) -> None:
     site = site_world["site"]
     needs_for_case(site)
@@ -297,3 +305,35 @@ def test_query_counts_do_not_grow_with_data(client, login, site_world, count_que
             counts[name, tail] = len(queries)
     for tail in ("", "/business-case.docx", "/service-specification.docx", "/model.xlsx"):
         assert counts["small", tail] == counts["large", tail], tail
+
+
+def test_awkward_text_in_the_case_downloads_cleanly(
+    client, login, site_world, needs_for_case
+) -> None:
+    site = site_world["site"]
+    needs_for_case(site)
+    awkward = "Tab\x0bhere \U0001f9b4 \u05e9\u05dc\u05d5\u05dd " + "A long paragraph. " * 300
+    db.session.add(
+        BusinessCase(
+            site_id=site.id,
+            preferred="own",
+            own_name="Nurse\x0bled \U0001f9b4",
+            own_identification=60,
+            own_treatment=50,
+            own_followup=80,
+            own_nurse_wte=2,
+            payer=awkward,
+            allies=awkward,
+            aims=awkward,
+            identify=awkward,
+            quality=awkward,
+        )
+    )
+    db.session.commit()
+    login(site_world["viewer"])
+    for tail in ("/business-case.docx", "/service-specification.docx", "/model.xlsx"):
+        response = client.get(_url(site, tail))
+        assert response.status_code == 200, tail
+    case = Document(io.BytesIO(client.get(_url(site, "/business-case.docx")).data))
+    text = "\n".join(p.text for p in case.paragraphs)
+    assert "\x0b" not in text and "\U0001f9b4" in text

@@ -176,3 +176,11 @@ def test_criterion_error_links_point_at_that_rows_boxes(login, site_world, site)
     assert page.status_code == 422
     target = html.split('id="criterion-error"')[1].split('href="#')[1].split('"')[0]
     assert target.startswith("note-") and f'id="{target}"' in html
+
+
+def test_what_blocks_it_does_not_print_a_full_stop_before_the_colon(
+    login, site_world, site
+) -> None:
+    page = login(site_world["viewer"]).get(f"/sites/{site.id}/gateways/1").get_data(as_text=True)
+    assert "lead the project.</a>:" not in page
+    assert "lead the project</a>: " in page

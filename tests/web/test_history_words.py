@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from html import unescape
 
 import pytest
 
+from app.business_case.models import BusinessCase
 from app.core.audit import AuditEvent
 from app.core.dates import utcnow
 from app.extensions import db
 from app.gateways.models import Gateway
 from app.meetings.models import Invitee, Meeting
+from app.needs.models import NeedsVersion
 from app.people.models import Person
 from app.plan.models import Task
+from app.risks.models import RaidEntry
 from app.sites.history import describe
 from tests.conftest import sign_in
 
@@ -166,3 +170,35 @@ def test_risk_page_history_shows_labels_not_codes(client, site_world, site) -> N
     sign_in(client, site_world["viewer"])
     html = client.get(f"/sites/{site.id}/risks/{entry.id}").get_data(as_text=True)
     assert "Status: Open → Closed" in html and "Review on: (blank) → 3 Mar 2026" in html
+
+
+def test_business_case_history_reads_labels_names_and_options_not_codes(
+    client, site_world, site
+) -> None:
+    decision = RaidEntry(site_id=site.id, kind="decision", title="Fund a 12-month FLS pilot")
+    case = BusinessCase(site_id=site.id)
+    db.session.add_all([decision, case])
+    db.session.commit()
+    case.preferred = "own"
+    case.own_nurse_wte = 3.0
+    case.own_setup = 12000
+    case.decision_process = "The ICB's investment panel"
+    case.decision_id = decision.id
+    db.session.commit()
+    html = unescape(_history(client, site_world))
+    assert "business case: business case" not in html.lower()
+    assert "Recommended option: A full fracture liaison service → The site's own option" in html
+    assert "Your option: specialist nurses (WTE): (blank) → 3.0" in html
+    assert "Your option: set-up cost (£, one-off): (blank) → 12000" in html
+    assert "How they decide: (blank) → The ICB's investment panel" in html
+    assert "The approval decision: (blank) → Fund a 12-month FLS pilot" in html
+    assert "Own nurse wte" not in html and "Decision id" not in html
+
+
+def test_history_names_needs_figures_by_their_note_not_a_row_id(client, site_world, site) -> None:
+    version = NeedsVersion(site_id=site.id, change="Figures from the 2025 audit")
+    db.session.add(version)
+    db.session.commit()
+    html = unescape(_history(client, site_world))
+    assert "Needs figures: Figures from the 2025 audit" in html
+    assert f"#{version.id}" not in html
