@@ -536,3 +536,14 @@ def test_rows_escape_names_and_contacts(world, client) -> None:
     assert "<b>" not in row and "<i>" not in row and "<0123>" not in row
     assert "&lt;b&gt;Charlie&lt;/b&gt; &amp; Co" in row and "&lt;i&gt;Lee&lt;/i&gt;" in row
     assert 'name="query" value="view=all&amp;q=charlie"' in row
+
+
+def test_a_portfolio_with_no_sites_yet_says_so(make_user, client) -> None:
+    """No filter is set, so the page does not blame the filters for the empty table."""
+    sign_in(client, make_user(global_role="support"))
+    db.session.commit()
+    html = client.get("/portfolio").get_data(as_text=True)
+    assert 'id="no-sites"' in html and "There are no FLS sites yet" in html
+    assert "No sites match these filters" not in html
+    filtered = client.get("/portfolio?q=nothing").get_data(as_text=True)
+    assert 'id="no-sites"' in filtered
