@@ -129,3 +129,53 @@ def test_timeline_prints_a_month_axis_on_every_a4_page(
         assert MONTH_LABEL.search(text), f"page {number} has no month axis"
     table_page = next(t for t in texts if "Phases as a table" in t)
     assert "Manage and Lead" in table_page  # the phase table is whole on one page
+
+
+def _demo() -> dict:
+    from sqlalchemy import select
+
+    from app.demo import seed_demo
+    from app.meetings.models import Meeting
+    from app.plan.models import Task
+
+    site = seed_demo().sites["riverside"]
+    db.session.flush()
+    meetings = db.session.scalars(
+        select(Meeting.id).where(Meeting.site_id == site.id).order_by(Meeting.id).limit(3)
+    ).all()
+    task = db.session.scalar(select(Task.id).where(Task.site_id == site.id).limit(1))
+    return {"site": site.id, "meetings": meetings, "task": task}
+
+
+def test_the_demo_sites_other_pages_fit_a_phone(page, live_server, seed, sign_in_as) -> None:
+    """The demo's full data (long emails, wide figure tables, many decisions), not a thin
+    world: wide tables scroll inside their own labelled, focusable box or stack, so the page
+    itself never scrolls sideways at 390 px."""
+    from app.demo import DEMO_PASSWORD
+
+    ids = seed(_demo)
+    page.set_viewport_size({"width": 390, "height": 900})
+    base = f"/sites/{ids['site']}"
+    paths = [f"{base}/meetings/{m}" for m in ids["meetings"]] + [
+        f"{base}{tail}"
+        for tail in [
+            "/needs",
+            "/needs?show=versions",
+            "/members",
+            "/meetings",
+            "/gateways",
+            "/gateways/1",
+            "/history",
+            "/business-case",
+            "/documents/steering-report",
+            f"/tasks/{ids['task']}",
+        ]
+    ]
+    for who, urls in [("pm@example.nhs.uk", paths), ("support@example.org.uk", ["/"])]:
+        sign_in_as(who, DEMO_PASSWORD, check=False)
+        for url in urls:
+            page.goto(live_server(url))
+            expect(page.locator("h1")).to_be_visible()
+            _no_sideways_scroll(page)
+            assert_no_axe_violations(page)
+        page.context.clear_cookies()
