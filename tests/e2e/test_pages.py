@@ -97,6 +97,37 @@ def test_plan_rows_stack_on_a_phone(page, live_server, seed, sign_in_as) -> None
     _no_sideways_scroll(page)
 
 
+def _world_with_an_action() -> int:
+    from app.meetings.models import Action
+
+    site_id = _world()
+    db.session.add(Action(site_id=site_id, description="Ask radiology about DXA capacity"))
+    db.session.flush()
+    return site_id
+
+
+def test_action_log_risks_and_portfolio_rows_stack_on_a_phone(
+    page, live_server, seed, sign_in_as
+) -> None:
+    """Each row a card: its cells one under another, each with its column's name."""
+    site_id = seed(_world_with_an_action)
+    page.set_viewport_size({"width": 390, "height": 800})
+    for who, path, label in [
+        ("pm@example.nhs.uk", f"/sites/{site_id}/actions", "Owner"),
+        ("pm@example.nhs.uk", f"/sites/{site_id}/risks", "Owner"),
+        ("support@example.org.uk", "/portfolio", "Overall"),
+    ]:
+        sign_in_as(who, check=False)
+        page.goto(live_server(path))
+        cell = page.locator(f"table.app-stack tbody tr td[data-label='{label}']").first
+        assert cell.evaluate("el => getComputedStyle(el).display") == "block", path
+        assert label in cell.evaluate("el => getComputedStyle(el, '::before').content"), path
+        header = page.locator("table.app-stack thead").first
+        assert header.evaluate("el => getComputedStyle(el).position") == "absolute", path
+        _no_sideways_scroll(page)
+        page.context.clear_cookies()
+
+
 def test_timeline_prints_a_month_axis_on_every_a4_page(
     page, live_server, seed, sign_in_as, tmp_path: Path
 ) -> None:
