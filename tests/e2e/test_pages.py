@@ -210,3 +210,41 @@ def test_the_demo_sites_other_pages_fit_a_phone(page, live_server, seed, sign_in
             _no_sideways_scroll(page)
             assert_no_axe_violations(page)
         page.context.clear_cookies()
+
+
+def _pdf_pages(page, path: Path) -> list[str]:  # noqa: ANN001
+    page.emulate_media(media="print")
+    page.pdf(path=str(path), format="A4", print_background=True)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    count = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))
+    return [
+        subprocess.run(
+            ["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(path), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for n in range(1, count + 1)
+    ]
+
+
+def test_overview_and_report_print_without_links_or_stranded_headings(
+    page, live_server, seed, sign_in_as, tmp_path: Path
+) -> None:
+    if not (shutil.which("pdfinfo") and shutil.which("pdftotext")):
+        pytest.skip("poppler-utils (pdfinfo, pdftotext) is not installed")
+    site_id = seed(_world)
+    sign_in_as("pm@example.nhs.uk", check=False)
+    page.goto(live_server(f"/sites/{site_id}/"))
+    expect(page.get_by_role("link", name="Change site details")).to_be_visible()
+    printed = "".join(_pdf_pages(page, tmp_path / "overview.pdf"))
+    assert "Riverside FLS" in printed and "Change site details" not in printed
+    assert "Who has access" not in printed
+
+    page.emulate_media(media="screen")
+    page.goto(live_server(f"/sites/{site_id}/documents/steering-report"))
+    headings = [h.strip() for h in page.locator("main h2").all_inner_texts()]
+    assert "Key performance indicators (KPIs)" in headings
+    for number, text in enumerate(_pdf_pages(page, tmp_path / "report.pdf"), start=1):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        assert lines and lines[-1] not in headings, f"page {number} ends on a heading"
