@@ -65,7 +65,9 @@ def test_main_pages_fit_the_screen_and_pass_axe(
         (
             "pm@example.nhs.uk",
             ["/", "/plan", "/plan?q=stakeholder", "/timeline", "/search?q=dxa"]
-            + ["/risks", "/actions", "/kpis", "/needs", "/members", "/documents"],
+            + ["/risks", "/risks?cell=4-4&status=open", "/actions", "/kpis", "/needs"]
+            + ["/needs?show=inputs", "/needs?show=versions", "/members", "/documents"]
+            + ["/documents/steering-report", "/search"],
         ),
         ("support@example.org.uk", [None]),
     ]:
