@@ -130,6 +130,27 @@ def test_action_log_risks_and_portfolio_rows_stack_on_a_phone(
         page.context.clear_cookies()
 
 
+def test_portfolio_and_action_log_fit_a_tablet_and_a_laptop(
+    page, live_server, seed, sign_in_as
+) -> None:
+    """Between the phone's stacked cards and a laptop the wide tables scroll in their own
+    box; on a laptop the portfolio's box has nothing to scroll (no stray scroll bar)."""
+    site_id = seed(_world_with_an_action)
+    wrap = "document.querySelector('.app-portfolio-wrap')"
+    for who, path in [
+        ("support@example.org.uk", "/portfolio"),
+        ("pm@example.nhs.uk", f"/sites/{site_id}/actions"),
+    ]:
+        sign_in_as(who, check=False)
+        for width in (768, 1024, 1366):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(live_server(path))
+            _no_sideways_scroll(page)
+            if path == "/portfolio" and width == 1366:
+                assert page.evaluate(f"{wrap}.scrollWidth <= {wrap}.clientWidth")
+        page.context.clear_cookies()
+
+
 def test_timeline_prints_a_month_axis_on_every_a4_page(
     page, live_server, seed, sign_in_as, tmp_path: Path
 ) -> None:
