@@ -3,9 +3,7 @@ and the downloads. Thin: parse the form, call the service, render."""
 
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import flash, g, redirect, render_template, request, send_file, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
 from app.business_case import bp, case_docx, chart, fmt, queries, service, spec_docx, workbook
@@ -21,11 +19,9 @@ from app.business_case.forms import (
 )
 from app.business_case.models import ROUTE_FIELDS, SPEC_FIELDS
 from app.core.dates import today, uk_datetime
+from app.core.downloads import download
 from app.core.errors import StaleEdit, check_version
 from app.extensions import db
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @bp.context_processor
@@ -241,25 +237,16 @@ def specification():
 @bp.get("/business-case/business-case.docx")
 def business_case_docx():
     data = case_docx.business_case_bytes(g.site, today())
-    return send_file(
-        BytesIO(data), mimetype=DOCX, as_attachment=True, download_name="business-case.docx"
-    )
+    return download(data, site_name=g.site.name, document="business-case", ext="docx")
 
 
 @bp.get("/business-case/service-specification.docx")
 def specification_docx():
     data = spec_docx.specification_bytes(g.site, queries.case_facts(g.site).state, today())
-    return send_file(
-        BytesIO(data),
-        mimetype=DOCX,
-        as_attachment=True,
-        download_name="service-specification.docx",
-    )
+    return download(data, site_name=g.site.name, document="service-specification", ext="docx")
 
 
 @bp.get("/business-case/model.xlsx")
 def model_xlsx():
     data = workbook.model_workbook(g.site, service.load(g.site))
-    return send_file(
-        BytesIO(data), mimetype=XLSX, as_attachment=True, download_name="business-case-model.xlsx"
-    )
+    return download(data, site_name=g.site.name, document="business-case-model", ext="xlsx")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -174,10 +173,11 @@ def export_person(person_id: int):
         detail=f"Personal data of person #{person.id} exported as JSON",
     )
     db.session.commit()
-    return Response(
+    return download(
         json.dumps(data, indent=2, ensure_ascii=False),
-        mimetype="application/json",
-        headers={"Content-Disposition": f'attachment; filename="person-{person.id}.json"'},
+        site_name=g.site.name,
+        document=f"person-{person.id}",
+        ext="json",
     )
 
 

@@ -65,7 +65,9 @@ def test_main_pages_fit_the_screen_and_pass_axe(
         (
             "pm@example.nhs.uk",
             ["/", "/plan", "/plan?q=stakeholder", "/timeline", "/search?q=dxa"]
-            + ["/risks", "/actions", "/kpis", "/needs", "/members", "/documents"],
+            + ["/risks", "/risks?cell=4-4&status=open", "/actions", "/kpis", "/needs"]
+            + ["/needs?show=inputs", "/needs?show=versions", "/members", "/documents"]
+            + ["/documents/steering-report", "/search"],
         ),
         ("support@example.org.uk", [None]),
     ]:
@@ -95,6 +97,58 @@ def test_plan_rows_stack_on_a_phone(page, live_server, seed, sign_in_as) -> None
     label = owner.evaluate("el => getComputedStyle(el, '::before').content")
     assert "Owner" in label
     _no_sideways_scroll(page)
+
+
+def _world_with_an_action() -> int:
+    from app.meetings.models import Action
+
+    site_id = _world()
+    db.session.add(Action(site_id=site_id, description="Ask radiology about DXA capacity"))
+    db.session.flush()
+    return site_id
+
+
+def test_action_log_risks_and_portfolio_rows_stack_on_a_phone(
+    page, live_server, seed, sign_in_as
+) -> None:
+    """Each row a card: its cells one under another, each with its column's name."""
+    site_id = seed(_world_with_an_action)
+    page.set_viewport_size({"width": 390, "height": 800})
+    for who, path, label in [
+        ("pm@example.nhs.uk", f"/sites/{site_id}/actions", "Owner"),
+        ("pm@example.nhs.uk", f"/sites/{site_id}/risks", "Owner"),
+        ("support@example.org.uk", "/portfolio", "Overall"),
+    ]:
+        sign_in_as(who, check=False)
+        page.goto(live_server(path))
+        cell = page.locator(f"table.app-stack tbody tr td[data-label='{label}']").first
+        assert cell.evaluate("el => getComputedStyle(el).display") == "block", path
+        assert label in cell.evaluate("el => getComputedStyle(el, '::before').content"), path
+        header = page.locator("table.app-stack thead").first
+        assert header.evaluate("el => getComputedStyle(el).position") == "absolute", path
+        _no_sideways_scroll(page)
+        page.context.clear_cookies()
+
+
+def test_portfolio_and_action_log_fit_a_tablet_and_a_laptop(
+    page, live_server, seed, sign_in_as
+) -> None:
+    """Between the phone's stacked cards and a laptop the wide tables scroll in their own
+    box; on a laptop the portfolio's box has nothing to scroll (no stray scroll bar)."""
+    site_id = seed(_world_with_an_action)
+    wrap = "document.querySelector('.app-portfolio-wrap')"
+    for who, path in [
+        ("support@example.org.uk", "/portfolio"),
+        ("pm@example.nhs.uk", f"/sites/{site_id}/actions"),
+    ]:
+        sign_in_as(who, check=False)
+        for width in (768, 1024, 1366):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(live_server(path))
+            _no_sideways_scroll(page)
+            if path == "/portfolio" and width == 1366:
+                assert page.evaluate(f"{wrap}.scrollWidth <= {wrap}.clientWidth")
+        page.context.clear_cookies()
 
 
 def test_timeline_prints_a_month_axis_on_every_a4_page(
@@ -129,3 +183,91 @@ def test_timeline_prints_a_month_axis_on_every_a4_page(
         assert MONTH_LABEL.search(text), f"page {number} has no month axis"
     table_page = next(t for t in texts if "Phases as a table" in t)
     assert "Manage and Lead" in table_page  # the phase table is whole on one page
+
+
+def _demo() -> dict:
+    from sqlalchemy import select
+
+    from app.demo import seed_demo
+    from app.meetings.models import Meeting
+    from app.plan.models import Task
+
+    site = seed_demo().sites["riverside"]
+    db.session.flush()
+    meetings = db.session.scalars(
+        select(Meeting.id).where(Meeting.site_id == site.id).order_by(Meeting.id).limit(3)
+    ).all()
+    task = db.session.scalar(select(Task.id).where(Task.site_id == site.id).limit(1))
+    return {"site": site.id, "meetings": meetings, "task": task}
+
+
+def test_the_demo_sites_other_pages_fit_a_phone(page, live_server, seed, sign_in_as) -> None:
+    """The demo's full data (long emails, wide figure tables, many decisions), not a thin
+    world: wide tables scroll inside their own labelled, focusable box or stack, so the page
+    itself never scrolls sideways at 390 px."""
+    from app.demo import DEMO_PASSWORD
+
+    ids = seed(_demo)
+    page.set_viewport_size({"width": 390, "height": 900})
+    base = f"/sites/{ids['site']}"
+    paths = [f"{base}/meetings/{m}" for m in ids["meetings"]] + [
+        f"{base}{tail}"
+        for tail in [
+            "/needs",
+            "/needs?show=versions",
+            "/members",
+            "/meetings",
+            "/gateways",
+            "/gateways/1",
+            "/history",
+            "/business-case",
+            "/documents/steering-report",
+            f"/tasks/{ids['task']}",
+        ]
+    ]
+    for who, urls in [("pm@example.nhs.uk", paths), ("support@example.org.uk", ["/"])]:
+        sign_in_as(who, DEMO_PASSWORD, check=False)
+        for url in urls:
+            page.goto(live_server(url))
+            expect(page.locator("h1")).to_be_visible()
+            _no_sideways_scroll(page)
+            assert_no_axe_violations(page)
+        page.context.clear_cookies()
+
+
+def _pdf_pages(page, path: Path) -> list[str]:  # noqa: ANN001
+    page.emulate_media(media="print")
+    page.pdf(path=str(path), format="A4", print_background=True)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    count = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))
+    return [
+        subprocess.run(
+            ["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(path), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for n in range(1, count + 1)
+    ]
+
+
+def test_overview_and_report_print_without_links_or_stranded_headings(
+    page, live_server, seed, sign_in_as, tmp_path: Path
+) -> None:
+    if not (shutil.which("pdfinfo") and shutil.which("pdftotext")):
+        pytest.skip("poppler-utils (pdfinfo, pdftotext) is not installed")
+    site_id = seed(_world)
+    sign_in_as("pm@example.nhs.uk", check=False)
+    page.goto(live_server(f"/sites/{site_id}/"))
+    expect(page.get_by_role("link", name="Change site details")).to_be_visible()
+    printed = "".join(_pdf_pages(page, tmp_path / "overview.pdf"))
+    assert "Riverside FLS" in printed and "Change site details" not in printed
+    assert "Who has access" not in printed
+
+    page.emulate_media(media="screen")
+    page.goto(live_server(f"/sites/{site_id}/documents/steering-report"))
+    headings = [h.strip() for h in page.locator("main h2").all_inner_texts()]
+    assert "Key performance indicators (KPIs)" in headings
+    for number, text in enumerate(_pdf_pages(page, tmp_path / "report.pdf"), start=1):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        assert lines and lines[-1] not in headings, f"page {number} ends on a heading"

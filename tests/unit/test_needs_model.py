@@ -137,6 +137,26 @@ def test_scenarios_side_by_side() -> None:
     assert results[0].benefits.hip_5y < results[2].benefits.hip_5y < results[1].benefits.hip_5y
 
 
+def test_scenario_chart_labels_show_each_name_whole() -> None:
+    """Names wrap onto up to three lines beside the bars instead of being cut short."""
+    import re
+
+    from app.needs.charts import scenario_chart
+
+    options = [
+        Scenario("Nurse-led, 1.5 WTE with a consultant session each week", 40, 50, 60, 1.5, 0.5)
+    ]
+    inputs = NeedsInputs(
+        admissions={"hip": Admissions(400)},
+        rates={"assessment": 20, "treatment": 40, "followup": 10},
+    )
+    svg = str(scenario_chart(compute(inputs, A, options)))
+    shown = " ".join(re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg))
+    for name in ("Service meeting the 80/50/80 goals", options[0].name):
+        assert name in shown, shown
+    assert "…" not in shown
+
+
 @pytest.mark.parametrize(
     "inputs, field, words",
     [

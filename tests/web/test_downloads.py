@@ -92,3 +92,30 @@ def test_needs_workbook_stores_a_value_beside_every_formula(site_world, client, 
     assert all(isinstance(r[4], (int, float)) for r in formulas), [r[0] for r in formulas]
     by_label = {r[0]: r for r in rows}
     assert by_label["Expected fragility fracture caseload a year"][4] == 2000
+
+
+def test_every_site_download_is_named_site_document_date(site_world, client) -> None:
+    import re
+
+    from app.people.models import Person
+
+    site = site_world["site"]
+    person = Person(site_id=site.id, name="Ann Other")
+    db.session.add(person)
+    db.session.commit()
+    sign_in(client, site_world["manager"])
+    base = f"/sites/{site.id}"
+    for path, document in [
+        ("/plan.xlsx", "plan"),
+        ("/risks.xlsx", "raid-log"),
+        ("/business-case/business-case.docx", "business-case"),
+        ("/business-case/service-specification.docx", "service-specification"),
+        ("/business-case/model.xlsx", "business-case-model"),
+        (f"/people/{person.id}/data.json", f"person-{person.id}"),
+    ]:
+        response = client.get(base + path)
+        assert response.status_code == 200, path
+        disposition = response.headers["Content-Disposition"]
+        ext = path.rsplit(".", 1)[1]
+        pattern = rf'filename="?riverside-fls-{document}-\d{{4}}-\d{{2}}-\d{{2}}\.{ext}"?$'
+        assert re.search(pattern, disposition), disposition

@@ -556,3 +556,14 @@ def test_the_kept_filter_form_follows_the_filters_and_the_regions(world, client)
     world["north"].region = "Wessex"  # a region appears: the form is drawn again
     db.session.commit()
     assert '<option value="Wessex"' in form("/portfolio")
+
+
+def test_a_portfolio_with_no_sites_yet_says_so(make_user, client) -> None:
+    """No filter is set, so the page does not blame the filters for the empty table."""
+    sign_in(client, make_user(global_role="support"))
+    db.session.commit()
+    html = client.get("/portfolio").get_data(as_text=True)
+    assert 'id="no-sites"' in html and "There are no FLS sites yet" in html
+    assert "No sites match these filters" not in html
+    filtered = client.get("/portfolio?q=nothing").get_data(as_text=True)
+    assert 'id="no-sites"' in filtered
