@@ -79,9 +79,10 @@ def test_filter_open_a_site_and_come_back(page, live_server, seed, sign_in_as) -
 
     # Sorting by a column heading, without JavaScript state: it is in the URL.
     page.get_by_role("link", name="All sites").click()
+    expect(page.locator("#row-count")).to_have_text("Showing 3 of 3 sites.")
     page.get_by_role("link", name="Site", exact=True).click()
+    page.wait_for_url("**dir=desc**")  # the sorted page has loaded before its rows are read
     assert _site_names(page) == ["Riverside FLS", "Meadowbank FLS", "Dales FLS"]
-    assert "dir=desc" in page.url
 
 
 def test_site_members_without_a_global_role_are_refused(
