@@ -101,6 +101,9 @@ def browser() -> Iterator:
 def page(browser) -> Iterator:  # noqa: ANN001
     context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
     context.set_default_timeout(10_000)
+    # A page load waits for every stylesheet and script; on a busy 2-core CI machine running
+    # PostgreSQL beside the browser, a load has been seen to take over 10 s.
+    context.set_default_navigation_timeout(30_000)
     page = context.new_page()
     # Anything the Content-Security-Policy blocks is a bug in the page: collect and fail.
     blocked: list[str] = []
