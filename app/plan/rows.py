@@ -8,8 +8,8 @@ one the macro drew (the nhsuk table row and tag classes); the editing row stays 
 (`templates/plan/_task_edit_row.html`). Everything a row needs that is the same for every
 row (links, whether the reader may edit, which row takes focus) is worked out once per
 render in `RowLinks`; what repeats across rows (days, owners' names, RAG cells) is drawn
-once. The page's other parts that grow with the site (the owner filter's options) and the
-phase summaries' RAG tags are drawn here too.
+once. The page's other part that grows with the site (the owner filter's options) is drawn
+here too.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from flask import current_app, url_for
+from flask import url_for
 from markupsafe import Markup, escape
 
 from app.core.access import can
@@ -162,19 +162,6 @@ def plan_rows(views: list[TaskView], links: RowLinks) -> Markup:
     """A phase's rows."""
     owners: dict[int, str] = {}
     return Markup("".join([_row(view, links, owners) for view in views]))
-
-
-def phase_rag_tag(rag: str | None) -> Markup:
-    """The `rag_tag` macro's markup (macros/rag.html) for a phase summary's RAG.
-
-    Eight phases a page ask for at most five different tags, and the NHS.UK tag macro
-    behind it costs as much as a whole phase's rows: each is drawn once per app."""
-    tags = current_app.extensions.setdefault("plan.phase_rag_tags", {})
-    html = tags.get(rag)
-    if html is None:
-        macros = current_app.jinja_env.get_template("macros/rag.html").module
-        html = tags[rag] = Markup(macros.rag_tag(rag))
-    return html
 
 
 def owner_options(owners: list[tuple[int, str]], selected: str) -> Markup:

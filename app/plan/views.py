@@ -41,7 +41,6 @@ from app.toolkit import get_toolkit
 bp.add_app_template_global(rows.plan_row)
 bp.add_app_template_global(rows.plan_rows)
 bp.add_app_template_global(rows.row_links, "plan_row_links")
-bp.add_app_template_global(rows.phase_rag_tag, "plan_phase_rag_tag")
 bp.add_app_template_global(rows.owner_options, "plan_owner_options")
 
 
