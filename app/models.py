@@ -13,6 +13,6 @@ from app.needs.models import NeedsVersion  # noqa: F401
 from app.notifications.models import MailOptOut, MailPreference, OutboxMessage  # noqa: F401
 from app.people.models import Group, GroupMember, Person  # noqa: F401
 from app.plan.models import PendingImport, Plan, Task, TaskComment  # noqa: F401
-from app.portfolio.models import SiteFollow  # noqa: F401
+from app.portfolio.models import SiteFollow, SiteTaskCounts  # noqa: F401
 from app.risks.models import Mitigation, RaidEntry  # noqa: F401
 from app.sites.models import Membership, Site  # noqa: F401

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from app.core.dates import to_london, utcnow
 from app.extensions import db
-from app.portfolio import dimensions
+from app.portfolio import dimensions, task_counts
 from app.portfolio.statement import PHASES, rows_query
 from app.toolkit.vocabulary import current_phase, rag_ladder
 
@@ -83,6 +83,9 @@ class PortfolioRow:
         return self.overall == "red" or self.stale or self.review_phase is not None
 
 
+COUNTS = len(task_counts.COUNT_COLUMNS)
+
+
 @lru_cache(maxsize=64)
 def _current_phase(signed: tuple[int, ...]) -> int:
     # signed: one flag per gated phase, in order; the rule is the shared one (a handful of
@@ -93,21 +96,23 @@ def _current_phase(signed: tuple[int, ...]) -> int:
 def portfolio_rows(
     user_id: int, today: date, stale_days: int, now: datetime | None = None
 ) -> list[PortfolioRow]:
-    """Every site with each portfolio column, in one query, ordered by name."""
-    query = rows_query(today)
-    params = {"user_id": user_id, "now": now or utcnow()}
+    """Every site with each portfolio column, in one query, ordered by name. Sites whose
+    kept task counts are out of date are counted again first (`task_counts.recount`)."""
+    result = db.session.execute(rows_query(today), {"user_id": user_id, "now": now or utcnow()})
+    result = result.all()
+    stale = {r[0]: r[-2] or 0 for r in result if r[-1]}
+    recounted = task_counts.recount(stale, today) if stale else {}
+    after = 6 + COUNTS + len(PHASES)  # one signed-off flag per gated phase
     rows = []
-    for r in db.session.execute(query, params):
+    for r in result:
         (site_id, name, organisation, nation, region, status) = r[:6]
-        applicable, done, ess_app, ess_done, overdue, ess_red, red_amber = (
-            int(v or 0) for v in r[6:13]
-        )
-        after = 13 + len(PHASES)  # one signed-off flag per gated phase
-        signed = tuple(int(v or 0) for v in r[13:after])
+        counts = recounted.get(site_id) or tuple(int(v or 0) for v in r[6 : 6 + COUNTS])
+        applicable, done, ess_app, ess_done, overdue, ess_red, red_amber, ess_long = counts
+        signed = tuple(int(v or 0) for v in r[6 + COUNTS : after])
         review, so_phase, so_at, next_meeting, changed = r[after : after + 5]
         lead_name, lead_email, lead_phone, population, hips, follow_id = r[after + 5 : after + 11]
-        ess_long, held = int(r[after + 11] or 0), r[after + 12]
-        very_high, high, reviews = (int(v or 0) for v in r[after + 13 : after + 16])
+        held = r[after + 11]
+        very_high, high, reviews = (int(v or 0) for v in r[after + 12 : after + 15])
         days = (today - to_london(changed).date()).days if changed else None
         phase = _current_phase(signed)
         facts = dimensions.Facts(

@@ -1,14 +1,14 @@
 """The portfolio's one statement: every site with a grouped subquery per column.
 
-Each column comes from a grouped subquery (tasks, gateways, sign-offs, needs, meetings,
-history, project manager, follows) joined to the sites table; `service.portfolio_rows`
-reads it. The task counts follow `app.plan.rag`, the one definition of "effectively red /
-amber" (see `_tasks_subquery`).
+Each column comes from a grouped subquery (gateways, sign-offs, needs, meetings, history,
+project manager, follows) joined to the sites table; `service.portfolio_rows` reads it.
+The task counts are the ones kept in `site_task_counts`, with a flag for the sites whose
+counts are out of date (`app.portfolio.task_counts`).
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 
 from sqlalchemy import Select, and_, bindparam, case, func, or_, select
@@ -19,87 +19,16 @@ from app.gateways.models import SIGNED, Gateway, GatewayDecision
 from app.meetings.models import Meeting
 from app.needs.models import NeedsVersion
 from app.people.models import Group, GroupMember, Person
-from app.plan.models import Task
-from app.plan.rag import DUE_SOON_DAYS
-from app.portfolio import dimensions
-from app.portfolio.models import SiteFollow
+from app.portfolio.models import SiteFollow, SiteTaskCounts
+from app.portfolio.task_counts import COUNT_COLUMNS, count_if, out_of_date
 from app.risks.models import ACTIVE_STATUSES, RaidEntry
 from app.sites.models import Site
 from app.toolkit.vocabulary import gateway_phase_numbers
 
 PHASES = gateway_phase_numbers()
-# Tasks no longer open: what `app.plan.rag.sql_flags` leaves out of "overdue", red and amber.
-CLOSED = ("complete", "not_applicable")
 LEAD_ROLE = "project-manager"
 # History rows that are changes to a site's content (not logins, denied requests, exports).
 CHANGE_ACTIONS = ("create", "update", "delete")
-
-
-def _count_if(condition) -> object:  # noqa: ANN001 - SQL expression
-    # COUNT(*) FILTER (WHERE ...) (SQLite 3.30+, PostgreSQL): a third faster than summing a
-    # CASE over the 30,000 tasks of 200 sites.
-    return func.count().filter(condition)
-
-
-def _tasks_subquery(today: date):  # noqa: ANN202 - SQL subquery
-    """Each site's task counts, in two steps. First one row per (site, status, essential),
-    the order of the roll-up index, so grouping needs no sort; inside such a group only the
-    dates and the reported RAG vary, so each task meets five plain tests instead of eight
-    compound rules (a third less time over the 30,000 tasks of 200 sites). Then the status
-    parts of the rules in `app.plan.rag` (`sql_flags`: open, blocked, not started) are
-    applied to whole groups. A test checks the counts equal those of `sql_flags` task by
-    task."""
-    late = Task.due_date < today
-    flagged = Task.reported_rag.in_(("red", "amber"))
-    groups = (
-        select(
-            Task.site_id.label("site_id"),
-            Task.status.label("status"),
-            Task.essential.label("essential"),
-            func.count().label("n"),
-            _count_if(late).label("late"),
-            _count_if(Task.due_date < today - timedelta(dimensions.LONG_OVERDUE_DAYS)).label(
-                "long_late"
-            ),
-            # red: late, or reported red (an open task's, counted below)
-            _count_if(late | (Task.reported_rag == "red")).label("red"),
-            # red or amber for a task in progress; not started, it is also amber when due soon
-            _count_if(late | flagged).label("red_amber"),
-            _count_if((Task.due_date <= today + timedelta(DUE_SOON_DAYS)) | flagged).label(
-                "due_soon"
-            ),
-        )
-        .group_by(Task.site_id, Task.status, Task.essential)
-        .subquery("task_groups")
-    )
-    status, essential = groups.c.status, groups.c.essential
-    open_group = status.notin_(CLOSED)
-    applicable = status != "not_applicable"
-    complete = status == "complete"
-
-    def total(column, *conditions) -> object:  # noqa: ANN001 - SQL expressions
-        return func.sum(column).filter(and_(*conditions))
-
-    red_or_amber = case(
-        (status == "blocked", groups.c.n),  # blocked is amber at least
-        (status == "not_started", groups.c.due_soon),
-        else_=groups.c.red_amber,
-    )
-    return (
-        select(
-            groups.c.site_id,
-            total(groups.c.n, applicable).label("applicable"),
-            total(groups.c.n, complete).label("done"),
-            total(groups.c.n, applicable, essential).label("ess_applicable"),
-            total(groups.c.n, complete, essential).label("ess_done"),
-            total(groups.c.late, open_group).label("overdue"),
-            total(groups.c.red, open_group, essential).label("ess_red"),
-            total(red_or_amber, open_group).label("red_amber"),
-            total(groups.c.long_late, open_group, essential).label("ess_long"),
-        )
-        .group_by(groups.c.site_id)
-        .subquery("t")
-    )
 
 
 def _gateways_subquery():  # noqa: ANN202
@@ -217,16 +146,16 @@ def _risks_subquery(today: date):  # noqa: ANN202
     return (
         select(
             RaidEntry.site_id.label("site_id"),
-            _count_if(
+            count_if(
                 or_(and_(risk, current >= 16), and_(issue, RaidEntry.severity == "critical"))
             ).label("very_high"),
-            _count_if(
+            count_if(
                 or_(
                     and_(risk, current >= 10, current < 16),
                     and_(issue, RaidEntry.severity == "high"),
                 )
             ).label("high"),
-            _count_if(RaidEntry.review_on < today).label("reviews"),
+            count_if(RaidEntry.review_on < today).label("reviews"),
         )
         .where(RaidEntry.status.in_(ACTIVE_STATUSES))
         .group_by(RaidEntry.site_id)
@@ -251,8 +180,9 @@ def rows_query(today: date) -> Select:
     """The portfolio's one statement for a day, built once: putting its eight subqueries
     together again on every view cost more than a tenth of the page. The signed-in user and
     the moment are bound when it runs (`user_id`, `now`); SQLAlchemy shares a built
-    statement safely between threads."""
-    t, g, s = _tasks_subquery(today), _gateways_subquery(), _signoffs_subquery()
+    statement safely between threads. The last two columns say which sites' kept task
+    counts are out of date, and from which version."""
+    counts, g, s = SiteTaskCounts, _gateways_subquery(), _signoffs_subquery()
     lead, n, m, risk = (
         _lead_subquery(),
         _needs_subquery(),
@@ -267,13 +197,7 @@ def rows_query(today: date) -> Select:
             Site.nation,
             Site.region,
             Site.service_status,
-            t.c.applicable,
-            t.c.done,
-            t.c.ess_applicable,
-            t.c.ess_done,
-            t.c.overdue,
-            t.c.ess_red,
-            t.c.red_amber,
+            *(getattr(counts, name) for name in COUNT_COLUMNS),
             *[g.c[f"signed_{p}"] for p in PHASES],
             g.c.review,
             s.c.phase,
@@ -286,13 +210,14 @@ def rows_query(today: date) -> Select:
             n.c.population,
             n.c.hips,
             SiteFollow.id,
-            t.c.ess_long,
             m.c.held,
             risk.c.very_high,
             risk.c.high,
             risk.c.reviews,
+            counts.tasks_version,
+            out_of_date(today),
         )  # fmt: skip
-        .outerjoin(t, t.c.site_id == Site.id)
+        .outerjoin(counts, counts.site_id == Site.id)
         .outerjoin(g, g.c.site_id == Site.id)
         .outerjoin(s, s.c.site_id == Site.id)
         .outerjoin(m, m.c.site_id == Site.id)

@@ -1,0 +1,127 @@
+"""The portfolio's kept task counts (`app.portfolio.task_counts`): every change to a site's
+tasks, however it is written, marks the site out of date; the next view counts that site
+again and no other; counts taken on another day are taken again, since "overdue" moves
+with the date; a count racing a task change is never taken as current."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import delete, select, update
+
+from app.core.audit import AuditEvent
+from app.core.dates import today
+from app.extensions import db
+from app.plan.models import Task
+from app.portfolio import task_counts
+from app.portfolio.models import SiteTaskCounts
+from app.portfolio.service import portfolio_rows
+from app.portfolio.statement import rows_query
+from app.sites.models import Site
+from tests.conftest import sign_in
+
+
+def _versions(site: Site) -> tuple[int, int | None] | None:
+    row = db.session.execute(
+        select(SiteTaskCounts.tasks_version, SiteTaskCounts.counted_version).where(
+            SiteTaskCounts.site_id == site.id
+        )
+    ).one_or_none()
+    return None if row is None else tuple(row)
+
+
+def _tasks_version(site: Site) -> int:
+    return _versions(site)[0]
+
+
+def test_every_kind_of_change_to_a_sites_tasks_marks_it(make_site, make_task) -> None:
+    site, other = make_site(name="Marked"), make_site(name="Untouched")
+    assert _versions(site) == (0, None)  # every new site has its row
+    task = make_task(site)
+    assert _tasks_version(site) == 1
+    task.status = "complete"
+    db.session.commit()
+    assert _tasks_version(site) == 2
+    # written without the ORM (as imports, merges and plain SQL may)
+    db.session.execute(update(Task).where(Task.site_id == site.id).values(essential=True))
+    db.session.commit()
+    assert _tasks_version(site) == 3
+    db.session.execute(delete(Task).where(Task.id == task.id))
+    db.session.commit()
+    assert _tasks_version(site) == 4
+    assert _tasks_version(other) == 0
+
+    make_task(site)
+    db.session.execute(delete(AuditEvent).where(AuditEvent.site_id == site.id))
+    db.session.execute(delete(Site).where(Site.id == site.id))  # its tasks go with it
+    db.session.commit()
+    assert db.session.scalars(select(SiteTaskCounts.site_id)).all() == [other.id]
+
+
+def test_a_view_counts_again_only_the_sites_whose_tasks_changed(
+    make_site, make_task, make_user, count_queries
+) -> None:
+    user_id = make_user(global_role="support").id
+    changed, steady = make_site(name="Changed"), make_site(name="Steady")
+    task = make_task(changed, essential=True)
+    make_task(steady, status="complete")
+    rows = {r.name: r for r in portfolio_rows(user_id, today(), 30)}
+    assert (rows["Changed"].essential_done, rows["Changed"].essential_applicable) == (0, 1)
+    assert rows["Steady"].rag == "complete"
+    steady_counted = _versions(steady)
+
+    task.status = "complete"
+    db.session.commit()
+    with count_queries() as queries:
+        rows = {r.name: r for r in portfolio_rows(user_id, today(), 30)}
+    assert (rows["Changed"].essential_done, rows["Changed"].rag) == (1, "complete")
+    assert len(queries) == 3  # the portfolio, the recount, the counts kept
+    assert _versions(steady) == steady_counted
+    assert _versions(changed)[0] == _versions(changed)[1]
+
+    with count_queries() as queries:
+        again = {r.name: r for r in portfolio_rows(user_id, today(), 30)}
+    assert len(queries) == 1
+    assert again["Changed"].essential_done == 1
+
+
+def test_counts_taken_on_another_day_are_taken_again(make_site, make_task, make_user) -> None:
+    user = make_user(global_role="support")
+    site = make_site(name="Dated")
+    on = date(2026, 5, 4)
+    make_task(site, status="in_progress", essential=True, due_date=on + timedelta(days=1))
+    first = portfolio_rows(user.id, on, 30)[0]
+    assert (first.overdue, first.rag) == (0, "green")
+    later = portfolio_rows(user.id, on + timedelta(days=2), 30)[0]
+    assert (later.overdue, later.rag) == (1, "red")
+
+
+def test_a_count_racing_a_task_change_stays_out_of_date(make_site, make_task) -> None:
+    site = make_site(name="Raced")
+    task = make_task(site)
+    read = _tasks_version(site)  # the version a view reads before it counts
+    task.status = "complete"  # saved by someone else meanwhile
+    db.session.commit()
+    task_counts.recount({site.id: read}, today())
+    flags = db.session.execute(rows_query(today()), {"user_id": 0, "now": None}).all()
+    assert [row[-1] for row in flags if row[0] == site.id] == [True]
+
+
+def test_the_portfolio_page_runs_the_same_statements_whatever_number_of_sites_changed(
+    app, make_site, make_task, make_user, count_queries
+) -> None:  # noqa: ANN001
+    user = make_user(global_role="admin")
+    client = app.test_client()
+    sign_in(client, user)
+    counts = []
+    for number in (3, 9):
+        sites = [make_site() for _ in range(number)]
+        for site in sites:
+            make_task(site)
+        assert client.get("/portfolio").status_code == 200
+        db.session.execute(update(Task).values(status="in_progress"))  # every site changed
+        db.session.commit()
+        with count_queries() as queries:
+            assert client.get("/portfolio").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 6, counts
