@@ -98,8 +98,8 @@ def portfolio_rows(
 ) -> list[PortfolioRow]:
     """Every site with each portfolio column, in one query, ordered by name. Sites whose
     kept task counts are out of date are counted again first (`task_counts.recount`)."""
-    result = db.session.execute(rows_query(today), {"user_id": user_id, "now": now or utcnow()})
-    result = result.all()
+    params = {"user_id": user_id, "now": now or utcnow()}
+    result = db.session.execute(rows_query(today), params).all()
     stale = {r[0]: r[-2] or 0 for r in result if r[-1]}
     recounted = task_counts.recount(stale, today) if stale else {}
     after = 6 + COUNTS + len(PHASES)  # one signed-off flag per gated phase
