@@ -107,6 +107,7 @@ def out_of_date(today: date):  # noqa: ANN201 - SQL expression
     kept = SiteTaskCounts
     return or_(
         kept.counted_version.is_(None),
+        kept.counted_on.is_(None),
         kept.counted_version != kept.tasks_version,
         kept.counted_on != today,
     )
