@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from copy import deepcopy
-from io import BytesIO
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -27,6 +26,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from app.core import word_package
 from app.core.cleantext import clean_text
 
 FONT = "Arial"
@@ -35,6 +35,8 @@ DARK = RGBColor(0x21, 0x2B, 0x32)
 BODY_SIZE = 11
 HEADING_SIZES = {"Title": 20, "Heading 1": 14, "Heading 2": 12, "Heading 3": 11}
 HEADER_FILL = "E8EDEE"
+# Every style the functions below set on paragraphs and tables.
+HOUSE_STYLES = ("Normal", *HEADING_SIZES, "List Bullet", "List Number", "Table Grid")
 FONT_SLOTS = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
 THEME_SLOTS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 _T, _BR, _TC, _P = qn("w:t"), qn("w:br"), qn("w:tc"), qn("w:p")
@@ -81,7 +83,8 @@ def style(doc: DocxDocument, name: str):  # noqa: ANN201 - a python-docx style
 
 
 def _style_id(doc: DocxDocument, name: str) -> str:
-    return style(doc, name).style_id
+    ids = doc.part.__dict__.get("_house_style_ids", {})
+    return ids[name] if name in ids else style(doc, name).style_id
 
 
 def _paragraph(doc: DocxDocument, text: str = "", style_name: str = "Normal") -> Paragraph:
@@ -115,10 +118,9 @@ def _page_number_footer(doc: DocxDocument) -> None:
         run._r.append(element)
 
 
-def new_document(
-    site_name: str, title: str, *, margins_cm: float = 2.0, body_size: float = BODY_SIZE
-) -> DocxDocument:
-    """A house-style document with the site's name in the header and `title` as its Title."""
+def _house_template(margins_cm: float, body_size: float) -> DocxDocument:
+    """python-docx's default document in the house style, without a site or title: made
+    once per layout (app/core/word_package.py) and copied for each document."""
     doc = Document()
     _house_fonts(doc)
     normal = style(doc, "Normal")
@@ -134,20 +136,35 @@ def new_document(
         heading_style.paragraph_format.space_before = Pt(10 if name == "Heading 1" else 6)
         heading_style.paragraph_format.space_after = Pt(3)
         heading_style.paragraph_format.keep_with_next = True
-    properties = doc.core_properties
-    properties.title = clean(title)[:255]
-    properties.author = clean(site_name)[:255]
-    properties.language = "en-GB"
     section = doc.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)  # A4, the UK paper size
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(margins_cm))
     # Header and footer inside the margins, or they overlap the text in LibreOffice.
     section.header_distance = section.footer_distance = Cm(margins_cm / 2)
-    header = section.header.paragraphs[0]
-    header.text = ""
-    header.add_run(clean(site_name)).font.size = Pt(9)
+    section.header.paragraphs[0].text = ""
     _page_number_footer(doc)
+    # Copies look styles up here, not in the (shared, read-only) styles part.
+    doc.part.__dict__["_house_style_ids"] = {
+        name: style(doc, name).style_id for name in HOUSE_STYLES
+    }
+    del doc.part.__dict__["_house_styles"]  # python-docx objects: not worth copying
+    return doc
+
+
+def new_document(
+    site_name: str, title: str, *, margins_cm: float = 2.0, body_size: float = BODY_SIZE
+) -> DocxDocument:
+    """A house-style document with the site's name in the header and `title` as its Title."""
+    doc = word_package.template(
+        (margins_cm, body_size), lambda: _house_template(margins_cm, body_size)
+    ).copy()
+    properties = doc.core_properties
+    properties.title = clean(title)[:255]
+    properties.author = clean(site_name)[:255]
+    properties.language = "en-GB"
+    header = doc.sections[0].header.paragraphs[0]
+    header.add_run(clean(site_name)).font.size = Pt(9)
     _paragraph(doc, clean(title), "Title")
     return doc
 
@@ -309,9 +326,7 @@ def shade_cell(cell, fill: str) -> None:  # noqa: ANN001 - a docx cell
 
 
 def to_bytes(doc: DocxDocument) -> bytes:
-    buffer = BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return word_package.save(doc)
 
 
 def end_cleanly(doc: DocxDocument) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 import docx
 
@@ -36,3 +37,28 @@ def test_every_style_names_arial_and_no_theme_font() -> None:
     assert "Theme=" not in xml and "w:cstheme" not in xml
     assert doc.styles["Normal"].font.name == "Arial"
     assert doc.styles["Heading 1"].font.name == "Arial"
+
+
+def test_documents_share_the_template_but_not_their_content() -> None:
+    """Each document is a copy of one prepared template whose read-only parts (styles,
+    numbering, settings …) are shared and saved from bytes compressed once: writing a
+    document must leave those parts as they were, and one document never shows in another."""
+    first = word.new_document("Site one", "First")
+    template = first.part.__dict__["_house_template"]
+    before = {part.partname: part.blob for part in template.shared}
+    word.heading(first, "Notes", level=3)
+    word.para(first, "One", bold_lead="Lead: ")
+    word.prose(first, "- a\n- b")
+    word.bullet_list(first, ["x", "y"], numbered=True)
+    word.table(first, ["A", "B"], [["1", "2"]], caption="T", widths_cm=[2, 3])
+    word.end_cleanly(first)
+    second = word.new_document("Site two", "Second")
+    data = word.to_bytes(second)
+    assert {part.partname: part.blob for part in template.shared} == before
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.testzip() is None
+        assert archive.read("word/styles.xml") == before["/word/styles.xml"]
+    reopened = docx.Document(io.BytesIO(data))
+    assert [p.text for p in reopened.paragraphs] == ["Second"]
+    assert reopened.sections[0].header.paragraphs[0].text == "Site two"
+    assert docx.Document(io.BytesIO(word.to_bytes(first))).paragraphs[1].text == "Notes"
