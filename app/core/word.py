@@ -15,18 +15,16 @@ Styles are looked up once per document and set on paragraphs by id: python-docx'
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from copy import deepcopy
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from app.core import word_package
+from app.core import word_package, word_tables
 from app.core.cleantext import clean_text
 
 FONT = "Arial"
@@ -39,8 +37,6 @@ HEADER_FILL = "E8EDEE"
 HOUSE_STYLES = ("Normal", *HEADING_SIZES, "List Bullet", "List Number", "Table Grid")
 FONT_SLOTS = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
 THEME_SLOTS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
-_T, _BR, _TC, _P = qn("w:t"), qn("w:br"), qn("w:tc"), qn("w:p")
-_SPACE = qn("xml:space")
 
 
 def clean(text: object) -> str:
@@ -218,47 +214,6 @@ def missing(doc: DocxDocument, text: str) -> None:
     _paragraph(doc).add_run(clean(text)).italic = True
 
 
-def _shade(cell, fill: str) -> None:  # noqa: ANN001 - a docx cell
-    shade = OxmlElement("w:shd")
-    shade.set(qn("w:val"), "clear")
-    shade.set(qn("w:fill"), fill)
-    cell._tc.get_or_add_tcPr().append(shade)
-
-
-def _write_cell(cell, text: object, size: float, *, bold: bool = False) -> None:  # noqa: ANN001
-    paragraph = cell.paragraphs[0]
-    paragraph.paragraph_format.space_after = Pt(0)
-    _cell_runs(paragraph._p, text, _run_template(size, bold=bold))
-
-
-def _run_template(size: float, *, bold: bool = False):  # noqa: ANN202 - a w:r element
-    """An empty run in a table's type size (and bold, for its header), to copy per line."""
-    run = Paragraph(OxmlElement("w:p"), None).add_run()
-    run.font.size = Pt(size)
-    run.bold = bold or None
-    return run._r
-
-
-def _cell_runs(paragraph, text: object, run_template) -> None:  # noqa: ANN001 - lxml elements
-    """A cell's text, one run per line with a break between, each run a copy of
-    `run_template`: python-docx placing each child element was most of a long table's time."""
-    lines = clean("" if text is None else str(text)).split("\n")
-    last = len(lines) - 1
-    for number, line in enumerate(lines):
-        run = deepcopy(run_template)
-        if "\t" in line or "\r" in line:
-            run.text = line  # python-docx turns tabs into w:tab elements
-        elif line:
-            t = run.makeelement(_T)
-            t.text = line
-            if len(line.strip()) < len(line):
-                t.set(_SPACE, "preserve")
-            run.append(t)
-        if number < last:
-            run.append(run.makeelement(_BR))
-        paragraph.append(run)
-
-
 def table(
     doc: DocxDocument,
     headers: Sequence[str],
@@ -270,59 +225,17 @@ def table(
 ) -> Table:
     """The house table: a shaded bold header row repeated on each page, alt text for screen
     readers, rows that do not split across pages, and fixed column widths if given."""
-    result = doc.add_table(rows=1, cols=len(headers))
-    result._tbl.tblStyle_val = _style_id(doc, "Table Grid")
-    result.alignment = WD_TABLE_ALIGNMENT.LEFT
-    properties = result._tbl.tblPr
-    for tag in ("w:tblCaption", "w:tblDescription"):
-        element = OxmlElement(tag)
-        element.set(qn("w:val"), clean(caption)[:250])
-        properties.append(element)
-    header_row = result.rows[0]
-    bold_run = _run_template(size, bold=True)
-    for cell, text in zip(header_row.cells, headers, strict=True):
-        paragraph = cell.paragraphs[0]
-        paragraph.paragraph_format.space_after = Pt(0)
-        _cell_runs(paragraph._p, text, bold_run)
-        _shade(cell, HEADER_FILL)
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    header_row._tr.get_or_add_trPr().append(repeat)
-    header_row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-    # Body rows are copies of one template row (cell widths, spacing, cantSplit) and one
-    # template run, filled in: python-docx builds the same XML child by child.
-    template = result.add_row()
-    template._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-    for cell in template.cells:
-        cell.paragraphs[0].paragraph_format.space_after = Pt(0)
-    if widths_cm:
-        for cell, width in zip(template.cells, widths_cm, strict=False):
-            cell.width = Cm(width)
-    run_template = _run_template(size)
-    template_tr = template._tr
-    result._tbl.remove(template_tr)
-    for values in rows:
-        values = list(values)
-        if len(values) != len(headers):
-            raise ValueError(f"a row of {len(values)} cells in a table of {len(headers)}")
-        tr = deepcopy(template_tr)
-        for tc, text in zip(tr.iterchildren(_TC), values, strict=True):
-            _cell_runs(tc.find(_P), text, run_template)
-        result._tbl.append(tr)
-    if widths_cm:
-        # Word reads the cell widths, LibreOffice the grid's: set both.
-        result.autofit = False
-        for column, width in zip(result.columns, widths_cm, strict=False):
-            column.width = Cm(width)
-        for cell, width in zip(header_row.cells, widths_cm, strict=False):
-            cell.width = Cm(width)
+    result = word_tables.house_table(
+        doc, headers, rows, caption=clean(caption)[:250], widths_cm=widths_cm, size=size,
+        grid_style=_style_id(doc, "Table Grid"), header_fill=HEADER_FILL,
+    )  # fmt: skip
     _paragraph(doc).paragraph_format.space_after = Pt(0)
     return result
 
 
 def shade_cell(cell, fill: str) -> None:  # noqa: ANN001 - a docx cell
     """Fill a cell (a RAG colour); the word in it carries the meaning."""
-    _shade(cell, fill)
+    word_tables.shade(cell, fill)
 
 
 def to_bytes(doc: DocxDocument) -> bytes:
