@@ -19,10 +19,11 @@ from collections.abc import Iterable, Sequence
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml.etree import XPath
 
 from app.core import word_package, word_tables
 from app.core.cleantext import clean_text
@@ -236,6 +237,38 @@ def table(
 def shade_cell(cell, fill: str) -> None:  # noqa: ANN001 - a docx cell
     """Fill a cell (a RAG colour); the word in it carries the meaning."""
     word_tables.shade(cell, fill)
+
+
+# A paragraph's text as python-docx's `CT_P.text` reads it (runs and hyperlinks' runs; the
+# same elements, each read by python-docx's own `str`), in one compiled XPath: python-docx
+# compiles two XPaths per paragraph and per run, most of the time a PID took to read back.
+_TEXT_PARTS = ("w:br", "w:cr", "w:noBreakHyphen", "w:ptab", "w:t", "w:tab")
+_PARAGRAPH_TEXT = XPath(
+    " | ".join(f"{run}/{part}" for run in ("w:r", "w:hyperlink/w:r") for part in _TEXT_PARTS),
+    namespaces={"w": nsmap["w"]},
+)
+_P, _TBL, _TC = qn("w:p"), qn("w:tbl"), qn("w:tc")
+
+
+def paragraph_text(paragraph) -> str:  # noqa: ANN001 - a w:p element
+    return "".join(str(part) for part in _PARAGRAPH_TEXT(paragraph))
+
+
+def document_text(doc: DocxDocument) -> str:
+    """The body's paragraphs, then each table's cells in order, a cell's own paragraphs
+    joined by newlines. Read from the XML: python-docx's rows and cells work out the table
+    grid for each cell (so merged cells would repeat there, and do not here)."""
+    body = doc.element.body
+    text = "\n".join(paragraph_text(p) for p in body.iterchildren(_P))
+    return (
+        text
+        + "\n"
+        + "\n".join(
+            "\n".join(paragraph_text(p) for p in cell.iterchildren(_P))
+            for table in body.iterchildren(_TBL)
+            for cell in table.iter(_TC)
+        )
+    )
 
 
 def to_bytes(doc: DocxDocument) -> bytes:

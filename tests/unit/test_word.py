@@ -62,3 +62,15 @@ def test_documents_share_the_template_but_not_their_content() -> None:
     assert [p.text for p in reopened.paragraphs] == ["Second"]
     assert reopened.sections[0].header.paragraphs[0].text == "Site two"
     assert docx.Document(io.BytesIO(word.to_bytes(first))).paragraphs[1].text == "Notes"
+
+
+def test_document_text_reads_as_python_docx_does() -> None:
+    """The glossary reads the document back with `document_text`: the same text python-docx
+    gives for each paragraph and each cell (tabs, line breaks, spaces and all)."""
+    doc = word.new_document("Site", "Title")
+    word.para(doc, " Lead\tand tab\nsecond line ", bold_lead="Owner: ")
+    word.bullet_list(doc, ["FLS (fracture liaison service)", "DXA"])
+    word.table(doc, ["A", "B"], [["x\ny", "tab\there"], ["", None]], caption="T")
+    paragraphs = [p.text for p in doc.paragraphs]
+    cells = [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
+    assert word.document_text(doc) == "\n".join(paragraphs) + "\n" + "\n".join(cells)
