@@ -15,6 +15,7 @@ Styles are looked up once per document and set on paragraphs by id: python-docx'
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from copy import deepcopy
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -38,6 +39,7 @@ HEADER_FILL = "E8EDEE"
 HOUSE_STYLES = ("Normal", *HEADING_SIZES, "List Bullet", "List Number", "Table Grid")
 FONT_SLOTS = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
 THEME_SLOTS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+_P, _TBL, _TC, _BR, _SECT_PR = (qn(f"w:{tag}") for tag in ("p", "tbl", "tc", "br", "sectPr"))
 
 
 def clean(text: object) -> str:
@@ -84,12 +86,62 @@ def _style_id(doc: DocxDocument, name: str) -> str:
     return ids[name] if name in ids else style(doc, name).style_id
 
 
+# Empty paragraphs by style id and runs by format, made by python-docx once and copied:
+# python-docx finds the place of every element it adds among all those the schema allows
+# (thirty-odd look-ups for a paragraph's style, forty for a bold run), for every paragraph.
+_EMPTY: dict[tuple[str, str | None], object] = {}
+
+
+def _empty(kind: str, value: str | None = None):  # noqa: ANN202 - a w:p or w:r element
+    """A copy of an empty paragraph of style id `value` ("p"), an empty run ("r"), a bold
+    or italic one ("b", "i"), or an empty paragraph with no space after it ("spacer")."""
+    key = (kind, value)
+    if key not in _EMPTY:
+        paragraph = Paragraph(OxmlElement("w:p"), None)
+        if kind == "p":
+            if value is not None:  # Normal is the default: no style element needed
+                paragraph._p.style = value
+            _EMPTY[key] = paragraph._p
+        elif kind == "spacer":
+            paragraph.paragraph_format.space_after = Pt(0)
+            _EMPTY[key] = paragraph._p
+        else:
+            run = paragraph.add_run()
+            if kind == "b":
+                run.bold = True
+            elif kind == "i":
+                run.italic = True
+            _EMPTY[key] = run._r
+    return deepcopy(_EMPTY[key])
+
+
+def _run(paragraph: Paragraph, text: str, kind: str = "r"):  # noqa: ANN202 - a w:r element
+    """`paragraph.add_run(text)`, made bold ("b") or italic ("i") as python-docx would."""
+    run = _empty(kind)
+    if text:
+        run.text = text  # python-docx's own: tabs and newlines become w:tab and w:br
+    paragraph._p.append(run)
+    return run
+
+
+def _append(doc: DocxDocument, element) -> None:  # noqa: ANN001 - a w:p or w:tbl element
+    """At the end of the body, before its section properties, as python-docx adds blocks."""
+    body = doc.element.body
+    section = body.find(_SECT_PR)
+    if section is not None:
+        section.addprevious(element)
+    else:
+        body.append(element)
+
+
 def _paragraph(doc: DocxDocument, text: str = "", style_name: str = "Normal") -> Paragraph:
     """A new paragraph, its style set by id. (python-docx's own `style=` scans every style
     in the document, twice, for each paragraph: most of the time a long document took.)"""
-    paragraph = doc.add_paragraph(text)
-    if style_name != "Normal":  # Normal is the default: no style element needed
-        paragraph._p.style = _style_id(doc, style_name)
+    style_id = None if style_name == "Normal" else _style_id(doc, style_name)
+    paragraph = Paragraph(_empty("p", style_id), doc._body)
+    if text:
+        _run(paragraph, text)
+    _append(doc, paragraph._p)
     return paragraph
 
 
@@ -176,14 +228,17 @@ def para(
     """A paragraph; `bold_lead` starts it in bold ("Owner: "). Newlines become line breaks."""
     paragraph = _paragraph(doc)
     if bold_lead:
-        paragraph.add_run(clean(bold_lead)).bold = True
+        _run(paragraph, clean(bold_lead), "b")
     lines = clean(text).split("\n")
     for number, line in enumerate(lines):
-        run = paragraph.add_run(line)
         if size:
+            run = paragraph.add_run(line)
             run.font.size = Pt(size)
+            run = run._r
+        else:
+            run = _run(paragraph, line)
         if number < len(lines) - 1:
-            run.add_break()
+            run.append(run.makeelement(_BR))  # python-docx's line break: a bare w:br
     return paragraph
 
 
@@ -212,7 +267,7 @@ def bullet_list(doc: DocxDocument, items: Iterable[str], *, numbered: bool = Fal
 
 def missing(doc: DocxDocument, text: str) -> None:
     """A section with nothing to show says so, in italics, with what to do next."""
-    _paragraph(doc).add_run(clean(text)).italic = True
+    _run(_paragraph(doc), clean(text), "i")
 
 
 def table(
@@ -230,7 +285,7 @@ def table(
         doc, headers, rows, caption=clean(caption)[:250], widths_cm=widths_cm, size=size,
         grid_style=_style_id(doc, "Table Grid"), header_fill=HEADER_FILL,
     )  # fmt: skip
-    _paragraph(doc).paragraph_format.space_after = Pt(0)
+    _append(doc, _empty("spacer"))
     return result
 
 
@@ -247,7 +302,6 @@ _PARAGRAPH_TEXT = XPath(
     " | ".join(f"{run}/{part}" for run in ("w:r", "w:hyperlink/w:r") for part in _TEXT_PARTS),
     namespaces={"w": nsmap["w"]},
 )
-_P, _TBL, _TC = qn("w:p"), qn("w:tbl"), qn("w:tc")
 
 
 def paragraph_text(paragraph) -> str:  # noqa: ANN001 - a w:p element

@@ -74,3 +74,19 @@ def test_document_text_reads_as_python_docx_does() -> None:
     paragraphs = [p.text for p in doc.paragraphs]
     cells = [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
     assert word.document_text(doc) == "\n".join(paragraphs) + "\n" + "\n".join(cells)
+
+
+def test_paragraphs_and_runs_are_the_xml_python_docx_writes() -> None:
+    """Paragraphs and runs are copies of ones python-docx made, filled in: the XML must be
+    what python-docx itself writes, whatever the text (spaces, tabs, line breaks, none)."""
+    doc = word.new_document("Site", "Title")
+    for text in ["plain", " leading", "trailing ", "tab\there", "two\nlines", "cr\rhere", ""]:
+        ours = word._paragraph(doc, text, "Heading 2")
+        theirs = doc.add_paragraph(text)
+        theirs._p.style = "Heading2"
+        assert ours._p.xml == theirs._p.xml
+        for kind, attribute in (("b", "bold"), ("i", "italic")):
+            run = word._run(ours, text, kind)
+            reference = theirs.add_run(text)
+            setattr(reference, attribute, True)
+            assert run.xml == reference._r.xml
