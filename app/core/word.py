@@ -22,7 +22,7 @@ from docx.document import Document as DocxDocument
 from docx.oxml import OxmlElement
 from docx.oxml.ns import nsmap, qn
 from docx.shared import Cm, Pt, RGBColor
-from docx.table import Table
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from lxml.etree import XPath
 
@@ -39,7 +39,9 @@ HEADER_FILL = "E8EDEE"
 HOUSE_STYLES = ("Normal", *HEADING_SIZES, "List Bullet", "List Number", "Table Grid")
 FONT_SLOTS = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
 THEME_SLOTS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
-_P, _TBL, _TC, _BR, _SECT_PR = (qn(f"w:{tag}") for tag in ("p", "tbl", "tc", "br", "sectPr"))
+_P, _TBL, _TR, _TC, _BR, _SECT_PR = (
+    qn(f"w:{tag}") for tag in ("p", "tbl", "tr", "tc", "br", "sectPr")
+)
 
 
 def clean(text: object) -> str:
@@ -287,6 +289,14 @@ def table(
     )  # fmt: skip
     _append(doc, _empty("spacer"))
     return result
+
+
+def body_cells(table: Table) -> list[list[_Cell]]:
+    """Each body row's cells, read from the XML: the house tables merge no cells, and
+    python-docx's `row.cells` works out the whole table's grid for every row."""
+    rows = table._tbl.iterchildren(_TR)
+    next(rows, None)  # the header row
+    return [[_Cell(tc, table) for tc in tr.iterchildren(_TC)] for tr in rows]
 
 
 def shade_cell(cell, fill: str) -> None:  # noqa: ANN001 - a docx cell
