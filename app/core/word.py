@@ -8,8 +8,13 @@ Every function that writes text cleans it first (`clean`: characters XML cannot 
 dropped, so a vertical tab pasted into minutes cannot break the download; emoji and
 right-to-left text are kept).
 
-Styles are looked up once per document and set on paragraphs by id: python-docx's own
-`style=` searches the whole styles part on every paragraph.
+Speed (a PID at 300 tasks took 120 ms, most of it python-docx): the house style is made
+once per layout and each document is a copy of it whose read-only parts are shared and
+saved from bytes compressed once (`word_package`); styles are set on paragraphs by id from
+a table made with the template (python-docx's own `style=` searches the whole styles part
+on every paragraph); paragraphs, runs and tables are copies of empty ones python-docx made
+once (`_empty`, `word_tables`), filled in. The XML is python-docx's own throughout: only
+how often it is built changed.
 """
 
 from __future__ import annotations

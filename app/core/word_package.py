@@ -29,10 +29,9 @@ from docx.opc.package import OpcPackage
 from docx.opc.part import Part
 from docx.opc.pkgwriter import PackageWriter
 
-# What each document writes to: the body, the header (the site's name), the footer and the
-# core properties (title, author). Everything else in the template is shared.
-_OWN_PARTS = {"/word/document.xml", "/word/header1.xml", "/word/footer1.xml",
-              "/docProps/core.xml"}  # fmt: skip
+# What each document writes to besides its body, header and footer: the core properties
+# (title, author). Everything else in the template is shared.
+_CORE_PROPERTIES = "/docProps/core.xml"
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,13 @@ class Template:
     @classmethod
     def of(cls, doc: DocxDocument) -> Template:
         package = doc.part.package
-        shared = [p for p in package.iter_parts() if str(p.partname) not in _OWN_PARTS]
+        section = doc.sections[0]
+        own = {id(doc.part), id(section.header.part), id(section.footer.part)}
+        shared = [
+            part
+            for part in package.iter_parts()
+            if id(part) not in own and part.partname != _CORE_PROPERTIES
+        ]
         packed = {}
         for part in shared:
             packed[part.partname] = _Entry.of(part.partname.membername, part.blob)
