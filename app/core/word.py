@@ -8,25 +8,30 @@ Every function that writes text cleans it first (`clean`: characters XML cannot 
 dropped, so a vertical tab pasted into minutes cannot break the download; emoji and
 right-to-left text are kept).
 
-Styles are looked up once per document and set on paragraphs by id: python-docx's own
-`style=` searches the whole styles part on every paragraph.
+Speed (a PID at 300 tasks took 120 ms, most of it python-docx): the house style is made
+once per layout and each document is a copy of it whose read-only parts are shared and
+saved from bytes compressed once (`word_package`); styles are set on paragraphs by id from
+a table made with the template (python-docx's own `style=` searches the whole styles part
+on every paragraph); paragraphs, runs and tables are copies of empty ones python-docx made
+once (`_empty`, `word_tables`), filled in. The XML is python-docx's own throughout: only
+how often it is built changed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from copy import deepcopy
-from io import BytesIO
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
 from docx.shared import Cm, Pt, RGBColor
-from docx.table import Table
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from lxml.etree import XPath
 
+from app.core import word_package, word_tables
 from app.core.cleantext import clean_text
 
 FONT = "Arial"
@@ -35,10 +40,13 @@ DARK = RGBColor(0x21, 0x2B, 0x32)
 BODY_SIZE = 11
 HEADING_SIZES = {"Title": 20, "Heading 1": 14, "Heading 2": 12, "Heading 3": 11}
 HEADER_FILL = "E8EDEE"
+# Every style the functions below set on paragraphs and tables.
+HOUSE_STYLES = ("Normal", *HEADING_SIZES, "List Bullet", "List Number", "Table Grid")
 FONT_SLOTS = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
 THEME_SLOTS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
-_T, _BR, _TC, _P = qn("w:t"), qn("w:br"), qn("w:tc"), qn("w:p")
-_SPACE = qn("xml:space")
+_P, _TBL, _TR, _TC, _BR, _SECT_PR = (
+    qn(f"w:{tag}") for tag in ("p", "tbl", "tr", "tc", "br", "sectPr")
+)
 
 
 def clean(text: object) -> str:
@@ -81,15 +89,66 @@ def style(doc: DocxDocument, name: str):  # noqa: ANN201 - a python-docx style
 
 
 def _style_id(doc: DocxDocument, name: str) -> str:
-    return style(doc, name).style_id
+    ids = doc.part.__dict__.get("_house_style_ids", {})
+    return ids[name] if name in ids else style(doc, name).style_id
+
+
+# Empty paragraphs by style id and runs by format, made by python-docx once and copied:
+# python-docx finds the place of every element it adds among all those the schema allows
+# (thirty-odd look-ups for a paragraph's style, forty for a bold run), for every paragraph.
+_EMPTY: dict[tuple[str, str | None], object] = {}
+
+
+def _empty(kind: str, value: str | None = None):  # noqa: ANN202 - a w:p or w:r element
+    """A copy of an empty paragraph of style id `value` ("p"), an empty run ("r"), a bold
+    or italic one ("b", "i"), or an empty paragraph with no space after it ("spacer")."""
+    key = (kind, value)
+    if key not in _EMPTY:
+        paragraph = Paragraph(OxmlElement("w:p"), None)
+        if kind == "p":
+            if value is not None:  # Normal is the default: no style element needed
+                paragraph._p.style = value
+            _EMPTY[key] = paragraph._p
+        elif kind == "spacer":
+            paragraph.paragraph_format.space_after = Pt(0)
+            _EMPTY[key] = paragraph._p
+        else:
+            run = paragraph.add_run()
+            if kind == "b":
+                run.bold = True
+            elif kind == "i":
+                run.italic = True
+            _EMPTY[key] = run._r
+    return deepcopy(_EMPTY[key])
+
+
+def _run(paragraph: Paragraph, text: str, kind: str = "r"):  # noqa: ANN202 - a w:r element
+    """`paragraph.add_run(text)`, made bold ("b") or italic ("i") as python-docx would."""
+    run = _empty(kind)
+    if text:
+        run.text = text  # python-docx's own: tabs and newlines become w:tab and w:br
+    paragraph._p.append(run)
+    return run
+
+
+def _append(doc: DocxDocument, element) -> None:  # noqa: ANN001 - a w:p or w:tbl element
+    """At the end of the body, before its section properties, as python-docx adds blocks."""
+    body = doc.element.body
+    section = body.find(_SECT_PR)
+    if section is not None:
+        section.addprevious(element)
+    else:
+        body.append(element)
 
 
 def _paragraph(doc: DocxDocument, text: str = "", style_name: str = "Normal") -> Paragraph:
     """A new paragraph, its style set by id. (python-docx's own `style=` scans every style
     in the document, twice, for each paragraph: most of the time a long document took.)"""
-    paragraph = doc.add_paragraph(text)
-    if style_name != "Normal":  # Normal is the default: no style element needed
-        paragraph._p.style = _style_id(doc, style_name)
+    style_id = None if style_name == "Normal" else _style_id(doc, style_name)
+    paragraph = Paragraph(_empty("p", style_id), doc._body)
+    if text:
+        _run(paragraph, text)
+    _append(doc, paragraph._p)
     return paragraph
 
 
@@ -115,10 +174,9 @@ def _page_number_footer(doc: DocxDocument) -> None:
         run._r.append(element)
 
 
-def new_document(
-    site_name: str, title: str, *, margins_cm: float = 2.0, body_size: float = BODY_SIZE
-) -> DocxDocument:
-    """A house-style document with the site's name in the header and `title` as its Title."""
+def _house_template(margins_cm: float, body_size: float) -> DocxDocument:
+    """python-docx's default document in the house style, without a site or title: made
+    once per layout (app/core/word_package.py) and copied for each document."""
     doc = Document()
     _house_fonts(doc)
     normal = style(doc, "Normal")
@@ -134,20 +192,35 @@ def new_document(
         heading_style.paragraph_format.space_before = Pt(10 if name == "Heading 1" else 6)
         heading_style.paragraph_format.space_after = Pt(3)
         heading_style.paragraph_format.keep_with_next = True
-    properties = doc.core_properties
-    properties.title = clean(title)[:255]
-    properties.author = clean(site_name)[:255]
-    properties.language = "en-GB"
     section = doc.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)  # A4, the UK paper size
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(margins_cm))
     # Header and footer inside the margins, or they overlap the text in LibreOffice.
     section.header_distance = section.footer_distance = Cm(margins_cm / 2)
-    header = section.header.paragraphs[0]
-    header.text = ""
-    header.add_run(clean(site_name)).font.size = Pt(9)
+    section.header.paragraphs[0].text = ""
     _page_number_footer(doc)
+    # Copies look styles up here, not in the (shared, read-only) styles part.
+    doc.part.__dict__["_house_style_ids"] = {
+        name: style(doc, name).style_id for name in HOUSE_STYLES
+    }
+    del doc.part.__dict__["_house_styles"]  # python-docx objects: not worth copying
+    return doc
+
+
+def new_document(
+    site_name: str, title: str, *, margins_cm: float = 2.0, body_size: float = BODY_SIZE
+) -> DocxDocument:
+    """A house-style document with the site's name in the header and `title` as its Title."""
+    doc = word_package.template(
+        (margins_cm, body_size), lambda: _house_template(margins_cm, body_size)
+    ).copy()
+    properties = doc.core_properties
+    properties.title = clean(title)[:255]
+    properties.author = clean(site_name)[:255]
+    properties.language = "en-GB"
+    header = doc.sections[0].header.paragraphs[0]
+    header.add_run(clean(site_name)).font.size = Pt(9)
     _paragraph(doc, clean(title), "Title")
     return doc
 
@@ -162,14 +235,17 @@ def para(
     """A paragraph; `bold_lead` starts it in bold ("Owner: "). Newlines become line breaks."""
     paragraph = _paragraph(doc)
     if bold_lead:
-        paragraph.add_run(clean(bold_lead)).bold = True
+        _run(paragraph, clean(bold_lead), "b")
     lines = clean(text).split("\n")
     for number, line in enumerate(lines):
-        run = paragraph.add_run(line)
         if size:
+            run = paragraph.add_run(line)
             run.font.size = Pt(size)
+            run = run._r
+        else:
+            run = _run(paragraph, line)
         if number < len(lines) - 1:
-            run.add_break()
+            run.append(run.makeelement(_BR))  # python-docx's line break: a bare w:br
     return paragraph
 
 
@@ -198,48 +274,7 @@ def bullet_list(doc: DocxDocument, items: Iterable[str], *, numbered: bool = Fal
 
 def missing(doc: DocxDocument, text: str) -> None:
     """A section with nothing to show says so, in italics, with what to do next."""
-    _paragraph(doc).add_run(clean(text)).italic = True
-
-
-def _shade(cell, fill: str) -> None:  # noqa: ANN001 - a docx cell
-    shade = OxmlElement("w:shd")
-    shade.set(qn("w:val"), "clear")
-    shade.set(qn("w:fill"), fill)
-    cell._tc.get_or_add_tcPr().append(shade)
-
-
-def _write_cell(cell, text: object, size: float, *, bold: bool = False) -> None:  # noqa: ANN001
-    paragraph = cell.paragraphs[0]
-    paragraph.paragraph_format.space_after = Pt(0)
-    _cell_runs(paragraph._p, text, _run_template(size, bold=bold))
-
-
-def _run_template(size: float, *, bold: bool = False):  # noqa: ANN202 - a w:r element
-    """An empty run in a table's type size (and bold, for its header), to copy per line."""
-    run = Paragraph(OxmlElement("w:p"), None).add_run()
-    run.font.size = Pt(size)
-    run.bold = bold or None
-    return run._r
-
-
-def _cell_runs(paragraph, text: object, run_template) -> None:  # noqa: ANN001 - lxml elements
-    """A cell's text, one run per line with a break between, each run a copy of
-    `run_template`: python-docx placing each child element was most of a long table's time."""
-    lines = clean("" if text is None else str(text)).split("\n")
-    last = len(lines) - 1
-    for number, line in enumerate(lines):
-        run = deepcopy(run_template)
-        if "\t" in line or "\r" in line:
-            run.text = line  # python-docx turns tabs into w:tab elements
-        elif line:
-            t = run.makeelement(_T)
-            t.text = line
-            if len(line.strip()) < len(line):
-                t.set(_SPACE, "preserve")
-            run.append(t)
-        if number < last:
-            run.append(run.makeelement(_BR))
-        paragraph.append(run)
+    _run(_paragraph(doc), clean(text), "i")
 
 
 def table(
@@ -253,65 +288,60 @@ def table(
 ) -> Table:
     """The house table: a shaded bold header row repeated on each page, alt text for screen
     readers, rows that do not split across pages, and fixed column widths if given."""
-    result = doc.add_table(rows=1, cols=len(headers))
-    result._tbl.tblStyle_val = _style_id(doc, "Table Grid")
-    result.alignment = WD_TABLE_ALIGNMENT.LEFT
-    properties = result._tbl.tblPr
-    for tag in ("w:tblCaption", "w:tblDescription"):
-        element = OxmlElement(tag)
-        element.set(qn("w:val"), clean(caption)[:250])
-        properties.append(element)
-    header_row = result.rows[0]
-    bold_run = _run_template(size, bold=True)
-    for cell, text in zip(header_row.cells, headers, strict=True):
-        paragraph = cell.paragraphs[0]
-        paragraph.paragraph_format.space_after = Pt(0)
-        _cell_runs(paragraph._p, text, bold_run)
-        _shade(cell, HEADER_FILL)
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    header_row._tr.get_or_add_trPr().append(repeat)
-    header_row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-    # Body rows are copies of one template row (cell widths, spacing, cantSplit) and one
-    # template run, filled in: python-docx builds the same XML child by child.
-    template = result.add_row()
-    template._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-    for cell in template.cells:
-        cell.paragraphs[0].paragraph_format.space_after = Pt(0)
-    if widths_cm:
-        for cell, width in zip(template.cells, widths_cm, strict=False):
-            cell.width = Cm(width)
-    run_template = _run_template(size)
-    template_tr = template._tr
-    result._tbl.remove(template_tr)
-    for values in rows:
-        values = list(values)
-        if len(values) != len(headers):
-            raise ValueError(f"a row of {len(values)} cells in a table of {len(headers)}")
-        tr = deepcopy(template_tr)
-        for tc, text in zip(tr.iterchildren(_TC), values, strict=True):
-            _cell_runs(tc.find(_P), text, run_template)
-        result._tbl.append(tr)
-    if widths_cm:
-        # Word reads the cell widths, LibreOffice the grid's: set both.
-        result.autofit = False
-        for column, width in zip(result.columns, widths_cm, strict=False):
-            column.width = Cm(width)
-        for cell, width in zip(header_row.cells, widths_cm, strict=False):
-            cell.width = Cm(width)
-    _paragraph(doc).paragraph_format.space_after = Pt(0)
+    result = word_tables.house_table(
+        doc, headers, rows, caption=clean(caption)[:250], widths_cm=widths_cm, size=size,
+        grid_style=_style_id(doc, "Table Grid"), header_fill=HEADER_FILL,
+    )  # fmt: skip
+    _append(doc, _empty("spacer"))
     return result
+
+
+def body_cells(table: Table) -> list[list[_Cell]]:
+    """Each body row's cells, read from the XML: the house tables merge no cells, and
+    python-docx's `row.cells` works out the whole table's grid for every row."""
+    rows = table._tbl.iterchildren(_TR)
+    next(rows, None)  # the header row
+    return [[_Cell(tc, table) for tc in tr.iterchildren(_TC)] for tr in rows]
 
 
 def shade_cell(cell, fill: str) -> None:  # noqa: ANN001 - a docx cell
     """Fill a cell (a RAG colour); the word in it carries the meaning."""
-    _shade(cell, fill)
+    word_tables.shade(cell, fill)
+
+
+# A paragraph's text as python-docx's `CT_P.text` reads it (runs and hyperlinks' runs; the
+# same elements, each read by python-docx's own `str`), in one compiled XPath: python-docx
+# compiles two XPaths per paragraph and per run, most of the time a PID took to read back.
+_TEXT_PARTS = ("w:br", "w:cr", "w:noBreakHyphen", "w:ptab", "w:t", "w:tab")
+_PARAGRAPH_TEXT = XPath(
+    " | ".join(f"{run}/{part}" for run in ("w:r", "w:hyperlink/w:r") for part in _TEXT_PARTS),
+    namespaces={"w": nsmap["w"]},
+)
+
+
+def paragraph_text(paragraph) -> str:  # noqa: ANN001 - a w:p element
+    return "".join(str(part) for part in _PARAGRAPH_TEXT(paragraph))
+
+
+def document_text(doc: DocxDocument) -> str:
+    """The body's paragraphs, then each table's cells in order, a cell's own paragraphs
+    joined by newlines. Read from the XML: python-docx's rows and cells work out the table
+    grid for each cell (so merged cells would repeat there, and do not here)."""
+    body = doc.element.body
+    text = "\n".join(paragraph_text(p) for p in body.iterchildren(_P))
+    return (
+        text
+        + "\n"
+        + "\n".join(
+            "\n".join(paragraph_text(p) for p in cell.iterchildren(_P))
+            for table in body.iterchildren(_TBL)
+            for cell in table.iter(_TC)
+        )
+    )
 
 
 def to_bytes(doc: DocxDocument) -> bytes:
-    buffer = BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return word_package.save(doc)
 
 
 def end_cleanly(doc: DocxDocument) -> None:

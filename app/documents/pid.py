@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from docx.document import Document as DocxDocument
-from docx.oxml.ns import qn
 
 from app.core import word as style
 from app.core.dates import uk_date
@@ -22,7 +21,6 @@ TITLE = "Project Initiation Document (PID)"
 MAX_PER_CATEGORY = 5
 MAX_MILESTONES = 3
 _VERSION = re.compile(r"^v(\d+)\.(\d+)$")
-_P, _TBL, _TC = qn("w:p"), qn("w:tbl"), qn("w:tc")
 
 
 def next_version_number(latest: str | None) -> str:
@@ -318,17 +316,7 @@ def _get_involved(doc: DocxDocument, content: PidContent) -> None:
 
 def _glossary(doc: DocxDocument) -> None:
     """Every acronym the document actually uses, with its meaning, read back from the document."""
-    # Read from the XML: python-docx's rows and cells work out the table grid for each cell.
-    # The same text: body paragraphs, then each table's cells in order, a cell's own
-    # paragraphs joined by newlines (the PID's tables merge no cells).
-    body = doc.element.body
-    text = "\n".join(p.text for p in body.iterchildren(_P))
-    text += "\n" + "\n".join(
-        "\n".join(p.text for p in cell.iterchildren(_P))
-        for table in body.iterchildren(_TBL)
-        for cell in table.iter(_TC)
-    )
-    entries = glossary_for(text)
+    entries = glossary_for(style.document_text(doc))
     if not entries:
         return
     style.heading(doc, "Words and abbreviations used")

@@ -14,7 +14,6 @@ from app.core.dates import london_to_utc, uk_date
 from app.documents import kpi_rows, queries, raid, report_queries
 from app.extensions import db
 from app.plan import rag as rag_rules
-from app.plan.models import Task
 from app.sites.models import Site
 from app.toolkit import get_toolkit
 
@@ -98,7 +97,9 @@ def _reason(lines: list[tuple[str | None, bool, bool]], rag: str | None) -> str:
     return "; ".join(parts)
 
 
-def _rags(tasks: list[Task], today: date) -> tuple[PhaseRag, list[PhaseRag], dict[int, str]]:
+def _rags(
+    tasks: list[report_queries.ReportTask], today: date
+) -> tuple[PhaseRag, list[PhaseRag], dict[int, str]]:
     toolkit = get_toolkit()
     by_phase: dict[int, list[tuple[str | None, bool, bool]]] = {
         p.number: [] for p in toolkit.phases
@@ -131,7 +132,9 @@ def _rags(tasks: list[Task], today: date) -> tuple[PhaseRag, list[PhaseRag], dic
     return overall, phases, effective
 
 
-def _line(task: Task, rag: str | None, day: date | None, note: str = "") -> TaskLine:
+def _line(
+    task: report_queries.ReportTask, rag: str | None, day: date | None, note: str = ""
+) -> TaskLine:
     return TaskLine(task.title, task.phase, raid.owner_name(task.owner), day, rag, note)
 
 

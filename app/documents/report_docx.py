@@ -86,8 +86,8 @@ def build_report(content: ReportContent) -> DocxDocument:
         widths_cm=[4.6, 1.9, 7.6, 3.7],
         size=9,
     )
-    for row, phase in zip(table.rows[1:], content.phases, strict=True):
-        _fill(row.cells[1], phase.rag)
+    for cells, phase in zip(style.body_cells(table), content.phases, strict=True):
+        _fill(cells[1], phase.rag)
 
     style.heading(doc, "Done in this period")
     _task_bullets(doc, content.completed, "No tasks were completed in this period.", "done")
@@ -162,9 +162,9 @@ def build_report(content: ReportContent) -> DocxDocument:
             widths_cm=[6.2, 1.8, 2.6, 2.2, 5.0],
             size=9,
         )
-        for row, kpi in zip(table.rows[1:], content.kpis, strict=True):
+        for cells, kpi in zip(style.body_cells(table), content.kpis, strict=True):
             if len(kpi.values) >= 2:
-                run = row.cells[4].paragraphs[0].add_run()
+                run = cells[4].paragraphs[0].add_run()
                 run.add_picture(BytesIO(run_chart_png(kpi.values, kpi.target_value)), width=Cm(4.6))
                 # Alt text for screen readers: Word reads it from the drawing's docPr.
                 for properties in run._r.xpath(".//wp:docPr"):
@@ -176,7 +176,7 @@ def build_report(content: ReportContent) -> DocxDocument:
                         ),
                     )
                 # Each chart has its own scale: say which periods and values it spans.
-                caption = row.cells[4].add_paragraph(style.clean(chart_caption(kpi)))
+                caption = cells[4].add_paragraph(style.clean(chart_caption(kpi)))
                 caption.paragraph_format.space_after = Pt(0)
                 for text_run in caption.runs:
                     text_run.font.size = Pt(7)

@@ -18,6 +18,7 @@ from app.documents.raid import owner_name
 from app.extensions import db
 from app.kpis.models import KpiTarget
 from app.meetings.models import Action, Meeting
+from app.people.models import Person
 from app.plan.models import Task
 from app.toolkit import get_toolkit, vocabulary
 
@@ -38,10 +39,43 @@ class ReportFacts:
     kpi_targets: dict[int, float]  # the site's own target of each KPI that has one
 
 
+@dataclass(frozen=True)
+class TaskOwner:
+    """A task's owner as the documents name them (`raid.owner_name` reads these two)."""
+
+    name: str
+    erased: bool
+
+
+@dataclass(frozen=True)
+class ReportTask:
+    """What the report reads of a task: its columns (`REPORT_TASK_COLUMNS`, in this order)
+    and its owner. Plain values: building ORM objects for every task and its owner was
+    the largest part of the report's reading."""
+
+    id: int
+    phase: int
+    position: int
+    title: str
+    status: str
+    start_date: date | None
+    due_date: date | None
+    completed_date: date | None
+    essential: bool
+    reported_rag: str | None
+    reported_rag_reason: str
+    owner: TaskOwner | None
+
+
+REPORT_TASK_COLUMNS = (Task.id, Task.phase, Task.position, Task.title, Task.status,
+                       Task.start_date, Task.due_date, Task.completed_date, Task.essential,
+                       Task.reported_rag, Task.reported_rag_reason)  # fmt: skip
+
+
 @dataclass
 class ReportPlan:
     facts: ReportFacts
-    tasks: list[Task]  # every task with its owner, in plan order
+    tasks: list[ReportTask]  # every task with its owner, in plan order
     actions: list[Action]  # the open actions with their owners, most overdue first
 
 
@@ -83,9 +117,16 @@ def report_plan(site_id: int, today: date) -> ReportPlan:
         "facts"
     )
     rows = db.session.execute(
-        select(Task, Action, *facts.c)
+        select(
+            *REPORT_TASK_COLUMNS,
+            Person.name.label("owner_name"),
+            Person.erased.label("owner_erased"),
+            Action,
+            *facts.c,
+        )
         .select_from(facts)
         .outerjoin(Task, Task.site_id == site_id)
+        .outerjoin(Person, Person.id == Task.owner_id)
         .outerjoin(
             Action,
             and_(
@@ -93,12 +134,26 @@ def report_plan(site_id: int, today: date) -> ReportPlan:
                 Action.status == "open",
             ),
         )
-        .options(joinedload(Task.owner), joinedload(Action.owner))
+        .options(joinedload(Action.owner))
     ).all()
     values = rows[0]._mapping
-    tasks = queries.tasks_in_plan_order(rows)
+    columns = len(REPORT_TASK_COLUMNS)
+    # A task's row repeats once per open action riding on it; the order is set here, as
+    # `queries.tasks_in_plan_order` explains.
+    tasks = sorted(
+        (
+            ReportTask(
+                *row[:columns],
+                owner=TaskOwner(row.owner_name, row.owner_erased)
+                if row.owner_name is not None
+                else None,
+            )
+            for row in {row.id: row for row in rows if row.id is not None}.values()
+        ),
+        key=lambda task: (task.phase, task.position, task.id),
+    )
     actions = sorted(
-        (row[1] for row in rows if row[1] is not None),
+        (row.Action for row in rows if row.Action is not None),
         # The action log's order: most overdue first, undated last.
         key=lambda action: (action.due_date is None, action.due_date or date.min, action.id),
     )
@@ -119,7 +174,7 @@ def report_plan(site_id: int, today: date) -> ReportPlan:
     )
 
 
-def action_rows(actions: list[Action], today: date, tasks: list[Task]) -> list[ActionRow]:
+def action_rows(actions: list[Action], today: date, tasks: list[ReportTask]) -> list[ActionRow]:
     """The open actions as the report prints them. An action with no owner of its own is
     owned by whoever owns the plan task it is linked to (from `tasks`, the plan loaded with
     owners: no query per action)."""
