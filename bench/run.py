@@ -4,9 +4,11 @@
 
 1. In-process: each page's median time on a site with 150 tasks and on one with 300
    (people, meetings, risks and KPI values in proportion, from `seed-bench`); the
-   portfolio and the support home at 100 and 200 sites (20 and 40 with --quick). The
-   ratio between the two sizes shows how a page scales; a few pages also have an
-   absolute budget for this machine class.
+   portfolio and the support home at 100 and 200 sites (20 and 40 with --quick), from two
+   databases, the larger a copy of the smaller with 100 more sites. The ratio between the
+   two sizes shows how a page scales; a few pages also have an absolute budget for this
+   machine class. The two sizes are fetched turn about, so a busy spell on the machine
+   slows both alike and leaves the ratio alone.
 2. Under gunicorn with 2 workers on the same database: each page's requests a second as
    a share of `/healthz`'s in the same run.
 
@@ -17,12 +19,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import statistics
 import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 from sqlalchemy import select
 
@@ -87,17 +91,26 @@ class Row:
         return self.large_ms / self.small_ms
 
 
-def median_ms(client, url: str, repeats: int) -> float | None:  # noqa: ANN001
-    first = client.get(url)
-    if first.status_code == 404:
-        return None  # the feature is not part of this build
-    assert first.status_code == 200, f"{url}: {first.status_code}"
-    times = []
+def paired_medians(small: tuple, large: tuple, repeats: int) -> tuple[float, float] | None:
+    """The median times of two pages, each given as (test client, url), fetched in turn."""
+    for client, url in (small, large):
+        first = client.get(url)
+        if first.status_code == 404:
+            return None  # the feature is not part of this build
+        assert first.status_code == 200, f"{url}: {first.status_code}"
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeats):
-        start = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+        for (client, url), kept in zip((small, large), times, strict=True):
+            start = time.perf_counter()
+            client.get(url)
+            kept.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite database in use (SQLite's online backup)."""
+    with sqlite3.connect(source) as origin, sqlite3.connect(target) as copy:
+        origin.backup(copy)
 
 
 def _first_meeting_id(site_id: int) -> int | None:
@@ -161,58 +174,71 @@ def serve_and_share(
             )
 
 
+def _signed_in(app, users: dict[str, object]) -> dict[str, object]:  # noqa: ANN001
+    clients = {}
+    for who, user in users.items():
+        clients[who] = app.test_client()
+        sign_in_test_client(clients[who], user)
+    return clients
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller portfolio (20/40 sites)")
-    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--no-server", action="store_true", help="skip the gunicorn run")
     parser.add_argument("--server-seconds", type=float, default=3.0)
     args = parser.parse_args()
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     workdir = Path(tempfile.mkdtemp(prefix="fls-bench-"))
-    database_url = f"sqlite:///{workdir / 'bench.sqlite'}"
+    small_db, large_db = workdir / "bench.sqlite", workdir / "bench-large.sqlite"
     # Templates as production renders them: the tests' strict check for missing variables
     # inspects the call stack on every lookup, a cost users never pay.
-    app = make_app(SQLALCHEMY_DATABASE_URI=database_url, JINJA_STRICT_UNDEFINED=False)
+    settings = {"JINJA_STRICT_UNDEFINED": False}
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{small_db}", **settings)
     app.test_client_class = IsolatedClient
     served: list[tuple[Row, str, str]] = []
     with app.app_context():
         db.create_all()
-        admin = create_user("bench@example.nhs.uk", "Bench Admin", PASSWORD, "admin")
-        support = create_user("support@example.nhs.uk", "Bench Support", PASSWORD, "support")
+        users = {
+            who: SimpleNamespace(email=create_user(email, name, PASSWORD, who).email)
+            for who, email, name in (
+                ("admin", "bench@example.nhs.uk", "Bench Admin"),
+                ("support", "support@example.nhs.uk", "Bench Support"),
+            )
+        }
         small_site, large_site = seed_bench(1, 150)[0], seed_bench(1, 300)[0]
         db.session.commit()
-        client = app.test_client()
-        sign_in_test_client(client, admin)
+        clients = _signed_in(app, users)
+        client = clients["admin"]
         print("Per-site pages: one site with 150 tasks, one with 300\n")
         site_rows = []
         for label, path in SITE_PAGES:
             large_url = _site_path(large_site.id, path)
-            row = Row(
-                label,
-                median_ms(client, _site_path(small_site.id, path), args.repeats),
-                median_ms(client, large_url, args.repeats),
-            )
+            small = (client, _site_path(small_site.id, path))
+            medians = paired_medians(small, (client, large_url), args.repeats)
+            row = Row(label, *(medians or (None, None)))
             site_rows.append(row)
             if row.large_ms is not None:
                 served.append((row, large_url, "admin"))
         ok = report(site_rows, ("150 tasks", "300 tasks"), previous)
 
-        support_client = app.test_client()
-        sign_in_test_client(support_client, support)
-        clients = {"admin": client, "support": support_client}
         half = 20 if args.quick else 100
         seed_bench(half - 2, 150)
         db.session.commit()
-        small = {
-            label: median_ms(clients[who], path, args.repeats)
-            for label, path, who in PORTFOLIO_PAGES
-        }
-        seed_bench(half, 150)
-        db.session.commit()
+        db.session.remove()
+        copy_database(small_db, large_db)
+        large_app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{large_db}", **settings)
+        large_app.test_client_class = IsolatedClient
+        with large_app.app_context():
+            seed_bench(half, 150)
+            db.session.commit()
+            db.session.remove()
+        large_clients = _signed_in(large_app, users)
         portfolio_rows = []
         for label, path, who in PORTFOLIO_PAGES:
-            row = Row(label, small[label], median_ms(clients[who], path, args.repeats))
+            medians = paired_medians((clients[who], path), (large_clients[who], path), args.repeats)
+            row = Row(label, *medians)
             portfolio_rows.append(row)
             served.append((row, path, who))
         print(f"\nPortfolio: {half} sites and {2 * half} sites, 150 tasks each\n")
@@ -220,7 +246,9 @@ def main() -> int:
         db.session.remove()
 
     if not args.no_server:
-        serve_and_share(database_url, workdir, served, args.server_seconds)
+        # The larger database holds every page's larger size: the site with 300 tasks and
+        # the portfolio of 2 × half sites.
+        serve_and_share(f"sqlite:///{large_db}", workdir, served, args.server_seconds)
 
     RESULTS.parent.mkdir(exist_ok=True)
     rows = {row.label: {**asdict(row), "ratio": row.ratio} for row, _, _ in served}

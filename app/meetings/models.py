@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.audit import Audited
@@ -35,6 +35,10 @@ ACTION_REVIEW = "action_review"
 
 class Meeting(Audited, VersionedMixin, TimestampMixin, db.Model):
     __tablename__ = "meetings"
+    # Each site's next and last meeting, read from the index alone (the portfolio, 200 sites).
+    __table_args__ = (
+        Index("ix_meetings_next_and_last", "site_id", "cancelled", "ends_at", "starts_at"),
+    )
     audit_type = "meeting"
     audit_exclude = frozenset({"ics_sequence"})
 

@@ -84,7 +84,11 @@ class Group(Audited, VersionedMixin, TimestampMixin, db.Model):
 
 class GroupMember(Audited, TimestampMixin, db.Model):
     __tablename__ = "group_members"
-    __table_args__ = (UniqueConstraint("group_id", "person_id", "team_role"),)
+    __table_args__ = (
+        UniqueConstraint("group_id", "person_id", "team_role"),
+        # The portfolio finds every site's project manager by role among thousands of rows.
+        Index("ix_group_members_team_role", "team_role"),
+    )
     audit_type = "group_member"
 
     id: Mapped[int] = mapped_column(primary_key=True)
