@@ -48,8 +48,12 @@ class SiteTaskCounts(db.Model):
     ess_long: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
-# The triggers that keep `tasks_version` and give every new site its row. PostgreSQL runs a
+# The triggers that keep `tasks_version` and give every new site its row. They watch only
+# the columns the counting rule reads (a test checks the list against the rule), so a task's
+# title, owner or notes can change without the site being counted again. PostgreSQL runs a
 # trigger through a function; SQLite writes the body inline.
+COUNTED_COLUMNS = ("site_id", "status", "essential", "due_date", "reported_rag")
+_OF = ", ".join(COUNTED_COLUMNS)
 _BUMP = (
     "UPDATE site_task_counts SET tasks_version = tasks_version + 1 WHERE site_id = {row}.site_id"
 )
@@ -60,7 +64,7 @@ TRIGGERS = {
         f"{_START}; END",
         "CREATE TRIGGER IF NOT EXISTS tasks_added AFTER INSERT ON tasks BEGIN "
         f"{_BUMP.format(row='NEW')}; END",
-        "CREATE TRIGGER IF NOT EXISTS tasks_changed AFTER UPDATE ON tasks BEGIN "
+        f"CREATE TRIGGER IF NOT EXISTS tasks_changed AFTER UPDATE OF {_OF} ON tasks BEGIN "
         f"{_BUMP.format(row='OLD')}; {_BUMP.format(row='NEW')} AND NEW.site_id <> OLD.site_id; END",
         "CREATE TRIGGER IF NOT EXISTS tasks_removed AFTER DELETE ON tasks BEGIN "
         f"{_BUMP.format(row='OLD')}; END",
@@ -76,7 +80,7 @@ TRIGGERS = {
         "IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.site_id <> OLD.site_id) THEN "
         f"{_BUMP.format(row='NEW')}; END IF; RETURN NULL; END $$",
         "DROP TRIGGER IF EXISTS tasks_changed ON tasks",
-        "CREATE TRIGGER tasks_changed AFTER INSERT OR UPDATE OR DELETE ON tasks "
+        f"CREATE TRIGGER tasks_changed AFTER INSERT OR UPDATE OF {_OF} OR DELETE ON tasks "
         "FOR EACH ROW EXECUTE FUNCTION tasks_changed()",
     ],
 }

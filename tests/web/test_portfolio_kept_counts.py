@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Column, delete, select, update
+from sqlalchemy.sql import visitors
 
 from app.core.audit import AuditEvent
 from app.core.dates import today
 from app.extensions import db
 from app.plan.models import Task
 from app.portfolio import task_counts
-from app.portfolio.models import SiteTaskCounts
+from app.portfolio.models import COUNTED_COLUMNS, SiteTaskCounts
 from app.portfolio.service import portfolio_rows
 from app.portfolio.statement import rows_query
 from app.sites.models import Site
@@ -56,6 +57,22 @@ def test_every_kind_of_change_to_a_sites_tasks_marks_it(make_site, make_task) ->
     db.session.execute(delete(Site).where(Site.id == site.id))  # its tasks go with it
     db.session.commit()
     assert db.session.scalars(select(SiteTaskCounts.site_id)).all() == [other.id]
+
+
+def test_the_triggers_watch_every_column_the_counting_rule_reads(make_site, make_task) -> None:
+    rule = task_counts.tasks_subquery(date(2026, 5, 4), site_ids=True).element
+    read = {
+        element.name
+        for element in visitors.iterate(rule)
+        if isinstance(element, Column) and element.table is Task.__table__
+    }
+    assert read == set(COUNTED_COLUMNS)
+    # and nothing else: a change the counts cannot see does not make the site count again
+    site = make_site()
+    task = make_task(site)
+    task.title, task.notes = "Renamed", "New notes"
+    db.session.commit()
+    assert _tasks_version(site) == 1
 
 
 def test_a_view_counts_again_only_the_sites_whose_tasks_changed(
