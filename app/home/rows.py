@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from app.sites.models import Site
+from app.sites.queries import SiteListing
 
 _ROW = """
     <tr>
@@ -23,13 +23,13 @@ _ROW = """
 
 
 def site_rows(
-    sites: list[tuple[Site, str | None]],
+    sites: list[SiteListing],
     phases: dict[int, str],
     overview_url: tuple[str, str],
     global_role: str | None,
 ) -> Markup:
-    """One table row per (site, the user's role there); `overview_url` is the overview's URL
-    around the site id."""
+    """One table row per site, with the user's role there; `overview_url` is the overview's
+    URL around the site id."""
     before, after = escape(overview_url[0]), escape(overview_url[1])
     # Without a role on the site, a support user reads it and an administrator runs it.
     no_role = "Support (read only)" if global_role == "support" else "Administrator"
@@ -41,8 +41,8 @@ def site_rows(
                 organisation=escape(site.organisation),
                 status=escape(site.status_name),
                 phase=escape(phases[site.id]),
-                role=escape(role.capitalize() if role else no_role),
+                role=escape(site.role.capitalize() if site.role else no_role),
             )
-            for site, role in sites
+            for site in sites
         )
     )

@@ -27,7 +27,7 @@ def index():
         phase_numbers = {row.site_id: row.phase for row in rows}
     else:
         portfolio = {"summary": None}
-        phase_numbers = current_phase_numbers([site.id for site, _role in sites])
+        phase_numbers = current_phase_numbers([site.id for site in sites])
     toolkit = get_toolkit()
     phases = {site_id: toolkit.phase(number).name for site_id, number in phase_numbers.items()}
     waiting = for_you(current_user.id, utcnow())
