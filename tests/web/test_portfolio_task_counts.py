@@ -12,18 +12,7 @@ from app.extensions import db
 from app.plan.models import TASK_STATUSES, Task
 from app.plan.rag import DUE_SOON_DAYS, sql_flags
 from app.portfolio.dimensions import LONG_OVERDUE_DAYS
-from app.portfolio.task_counts import tasks_subquery
-
-COLUMNS = (
-    "applicable",
-    "done",
-    "ess_applicable",
-    "ess_done",
-    "overdue",
-    "ess_red",
-    "red_amber",
-    "ess_long",
-)
+from app.portfolio.task_counts import COUNT_COLUMNS, tasks_subquery
 
 
 def _task_by_task(today: date) -> dict[int, tuple[int, ...]]:
@@ -50,7 +39,7 @@ def _task_by_task(today: date) -> dict[int, tuple[int, ...]]:
 
 def _grouped(today: date) -> dict[int, tuple[int, ...]]:
     t = tasks_subquery(today)
-    rows = db.session.execute(select(t.c.site_id, *(t.c[name] for name in COLUMNS)))
+    rows = db.session.execute(select(t.c.site_id, *(t.c[name] for name in COUNT_COLUMNS)))
     return {row[0]: tuple(int(v or 0) for v in row[1:]) for row in rows}
 
 
