@@ -289,10 +289,11 @@ def site_on_first_task_row(site_id: int) -> ColumnElement:
     return case((func.coalesce(Task.id, 0) == first_task.scalar_subquery(), site_id), else_=-1)
 
 
-def tasks_in_plan_order(rows: Iterable[Row]) -> list[Task]:
-    """The distinct tasks of rows whose first column is a task (or None), in plan order. The
-    order is set here, not in SQL: SQLite sorting those wide rows cost more than reading them."""
-    tasks = {row[0].id: row[0] for row in rows if row[0] is not None}
+def tasks_in_plan_order(rows: Iterable[Row]) -> list[Row]:
+    """The distinct task rows (a row repeats once per meeting or action riding on it; a row
+    with no task has no id), in plan order. The order is set here, not in SQL: SQLite
+    sorting those wide rows cost more than reading them."""
+    tasks = {row.id: row for row in rows if row.id is not None}
     return sorted(tasks.values(), key=lambda task: (task.phase, task.position, task.id))
 
 
@@ -326,12 +327,7 @@ def plan_and_calendar(
         .options(joinedload(Meeting.group))
         .where(Site.id == site_id)
     ).all()
-    # A task's row repeats once per meeting riding on it; the order is set here (see
-    # `tasks_in_plan_order`).
-    tasks = sorted(
-        {row.id: row for row in rows if row.id is not None}.values(),
-        key=lambda task: (task.phase, task.position, task.id),
-    )
+    tasks = tasks_in_plan_order(rows)
     meetings = sorted(
         (row.Meeting for row in rows if row.Meeting is not None),
         key=lambda meeting: (meeting.starts_at, meeting.id),

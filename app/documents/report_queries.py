@@ -138,20 +138,15 @@ def report_plan(site_id: int, today: date) -> ReportPlan:
     ).all()
     values = rows[0]._mapping
     columns = len(REPORT_TASK_COLUMNS)
-    # A task's row repeats once per open action riding on it; the order is set here, as
-    # `queries.tasks_in_plan_order` explains.
-    tasks = sorted(
-        (
-            ReportTask(
-                *row[:columns],
-                owner=TaskOwner(row.owner_name, row.owner_erased)
-                if row.owner_name is not None
-                else None,
-            )
-            for row in {row.id: row for row in rows if row.id is not None}.values()
-        ),
-        key=lambda task: (task.phase, task.position, task.id),
-    )
+    tasks = [
+        ReportTask(
+            *row[:columns],
+            owner=TaskOwner(row.owner_name, row.owner_erased)
+            if row.owner_name is not None
+            else None,
+        )
+        for row in queries.tasks_in_plan_order(rows)
+    ]
     actions = sorted(
         (row.Action for row in rows if row.Action is not None),
         # The action log's order: most overdue first, undated last.
