@@ -44,9 +44,7 @@ HEADER_FILL = "E8EDEE"
 HOUSE_STYLES = ("Normal", *HEADING_SIZES, "List Bullet", "List Number", "Table Grid")
 FONT_SLOTS = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
 THEME_SLOTS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
-_P, _TBL, _TR, _TC, _BR, _SECT_PR = (
-    qn(f"w:{tag}") for tag in ("p", "tbl", "tr", "tc", "br", "sectPr")
-)
+_P, _TBL, _TR, _TC, _BR = (qn(f"w:{tag}") for tag in ("p", "tbl", "tr", "tc", "br"))
 
 
 def clean(text: object) -> str:
@@ -131,16 +129,6 @@ def _run(paragraph: Paragraph, text: str, kind: str = "r"):  # noqa: ANN202 - a 
     return run
 
 
-def _append(doc: DocxDocument, element) -> None:  # noqa: ANN001 - a w:p or w:tbl element
-    """At the end of the body, before its section properties, as python-docx adds blocks."""
-    body = doc.element.body
-    section = body.find(_SECT_PR)
-    if section is not None:
-        section.addprevious(element)
-    else:
-        body.append(element)
-
-
 def _paragraph(doc: DocxDocument, text: str = "", style_name: str = "Normal") -> Paragraph:
     """A new paragraph, its style set by id. (python-docx's own `style=` scans every style
     in the document, twice, for each paragraph: most of the time a long document took.)"""
@@ -148,7 +136,7 @@ def _paragraph(doc: DocxDocument, text: str = "", style_name: str = "Normal") ->
     paragraph = Paragraph(_empty("p", style_id), doc._body)
     if text:
         _run(paragraph, text)
-    _append(doc, paragraph._p)
+    word_tables.append_block(doc, paragraph._p)
     return paragraph
 
 
@@ -292,7 +280,7 @@ def table(
         doc, headers, rows, caption=clean(caption)[:250], widths_cm=widths_cm, size=size,
         grid_style=_style_id(doc, "Table Grid"), header_fill=HEADER_FILL,
     )  # fmt: skip
-    _append(doc, _empty("spacer"))
+    word_tables.append_block(doc, _empty("spacer"))
     return result
 
 

@@ -27,6 +27,16 @@ _TR, _VAL, _SECT_PR = qn("w:tr"), qn("w:val"), qn("w:sectPr")
 _CAPTION, _DESCRIPTION = qn("w:tblCaption"), qn("w:tblDescription")
 
 
+def append_block(doc: DocxDocument, element) -> None:  # noqa: ANN001 - a w:p or w:tbl element
+    """At the end of the body, before its section properties, as python-docx adds blocks."""
+    body = doc.element.body
+    section = body.find(_SECT_PR)
+    if section is not None:
+        section.addprevious(element)
+    else:
+        body.append(element)
+
+
 def shade(cell, fill: str) -> None:  # noqa: ANN001 - a docx cell
     shade = OxmlElement("w:shd")
     shade.set(qn("w:val"), "clear")
@@ -158,10 +168,5 @@ def house_table(
         for tc, text in zip(tr.iterchildren(_TC), values, strict=True):
             _cell_runs(tc.find(_P), text, run_template)
         tbl.append(tr)
-    body = doc.element.body
-    section = body.find(_SECT_PR)  # the body ends with its section properties
-    if section is not None:
-        section.addprevious(tbl)
-    else:
-        body.append(tbl)
+    append_block(doc, tbl)
     return Table(tbl, doc._body)
