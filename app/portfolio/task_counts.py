@@ -45,33 +45,37 @@ def count_if(condition) -> object:  # noqa: ANN001 - SQL expression
     return func.count().filter(condition)
 
 
-def tasks_subquery(today: date, site_ids: bool = False):  # noqa: ANN202 - SQL subquery
+def tasks_subquery(today: date):  # noqa: ANN202 - SQL subquery
     """Each site's task counts, in two steps. First one row per (site, status, essential),
     the order of the roll-up index, so grouping needs no sort; inside such a group only the
     dates and the reported RAG vary, so each task meets five plain tests instead of eight
     compound rules. Then the status parts of the rules in `app.plan.rag` (`sql_flags`: open,
     blocked, not started) are applied to whole groups. A test checks the counts equal those
-    of `sql_flags` task by task. With `site_ids`, only the sites bound as `site_ids`."""
+    of `sql_flags` task by task. Only the sites bound as `site_ids` (a list) are counted."""
     late = Task.due_date < today
     flagged = Task.reported_rag.in_(("red", "amber"))
-    groups = select(
-        Task.site_id.label("site_id"),
-        Task.status.label("status"),
-        Task.essential.label("essential"),
-        func.count().label("n"),
-        count_if(late).label("late"),
-        count_if(Task.due_date < today - timedelta(dimensions.LONG_OVERDUE_DAYS)).label(
-            "long_late"
-        ),
-        # red: late, or reported red (an open task's, counted below)
-        count_if(late | (Task.reported_rag == "red")).label("red"),
-        # red or amber for a task in progress; not started, it is also amber when due soon
-        count_if(late | flagged).label("red_amber"),
-        count_if((Task.due_date <= today + timedelta(DUE_SOON_DAYS)) | flagged).label("due_soon"),
+    groups = (
+        select(
+            Task.site_id.label("site_id"),
+            Task.status.label("status"),
+            Task.essential.label("essential"),
+            func.count().label("n"),
+            count_if(late).label("late"),
+            count_if(Task.due_date < today - timedelta(dimensions.LONG_OVERDUE_DAYS)).label(
+                "long_late"
+            ),
+            # red: late, or reported red (an open task's, counted below)
+            count_if(late | (Task.reported_rag == "red")).label("red"),
+            # red or amber for a task in progress; not started, it is also amber when due soon
+            count_if(late | flagged).label("red_amber"),
+            count_if((Task.due_date <= today + timedelta(DUE_SOON_DAYS)) | flagged).label(
+                "due_soon"
+            ),
+        )
+        .where(Task.site_id.in_(bindparam("site_ids", expanding=True)))
+        .group_by(Task.site_id, Task.status, Task.essential)
+        .subquery("task_groups")
     )
-    if site_ids:
-        groups = groups.where(Task.site_id.in_(bindparam("site_ids", expanding=True)))
-    groups = groups.group_by(Task.site_id, Task.status, Task.essential).subquery("task_groups")
     status, essential = groups.c.status, groups.c.essential
     open_group = status.notin_(CLOSED)
     applicable = status != "not_applicable"
@@ -106,10 +110,8 @@ def out_of_date(today: date):  # noqa: ANN201 - SQL expression
     """True for a site whose kept counts no longer hold (see the module docstring)."""
     kept = SiteTaskCounts
     return or_(
-        kept.counted_version.is_(None),
-        kept.counted_on.is_(None),
-        kept.counted_version != kept.tasks_version,
-        kept.counted_on != today,
+        kept.counted_version.is_distinct_from(kept.tasks_version),
+        kept.counted_on.is_distinct_from(today),
     )
 
 
@@ -119,7 +121,7 @@ def recount(versions: dict[int, int], today: date) -> dict[int, tuple[int, ...]]
 
     The counts are saved at once, whatever the request goes on to do: they are shared by
     every view and every worker, and hold no one's edit."""
-    t = tasks_subquery(today, site_ids=True)
+    t = tasks_subquery(today)
     counted = {
         row[0]: tuple(int(v or 0) for v in row[1:])
         for row in db.session.execute(

@@ -60,7 +60,7 @@ def test_every_kind_of_change_to_a_sites_tasks_marks_it(make_site, make_task) ->
 
 
 def test_the_triggers_watch_every_column_the_counting_rule_reads(make_site, make_task) -> None:
-    rule = task_counts.tasks_subquery(date(2026, 5, 4), site_ids=True).element
+    rule = task_counts.tasks_subquery(date(2026, 5, 4)).element
     read = {
         element.name
         for element in visitors.iterate(rule)

@@ -13,6 +13,7 @@ from app.plan.models import TASK_STATUSES, Task
 from app.plan.rag import DUE_SOON_DAYS, sql_flags
 from app.portfolio.dimensions import LONG_OVERDUE_DAYS
 from app.portfolio.task_counts import COUNT_COLUMNS, tasks_subquery
+from app.sites.models import Site
 
 
 def _task_by_task(today: date) -> dict[int, tuple[int, ...]]:
@@ -39,7 +40,9 @@ def _task_by_task(today: date) -> dict[int, tuple[int, ...]]:
 
 def _grouped(today: date) -> dict[int, tuple[int, ...]]:
     t = tasks_subquery(today)
-    rows = db.session.execute(select(t.c.site_id, *(t.c[name] for name in COUNT_COLUMNS)))
+    every_site = {"site_ids": db.session.scalars(select(Site.id)).all()}
+    columns = select(t.c.site_id, *(t.c[name] for name in COUNT_COLUMNS))
+    rows = db.session.execute(columns, every_site)
     return {row[0]: tuple(int(v or 0) for v in row[1:]) for row in rows}
 
 
