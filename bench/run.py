@@ -24,6 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import closing
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -109,7 +110,8 @@ def paired_medians(small: tuple, large: tuple, repeats: int) -> tuple[float, flo
 
 def copy_database(source: Path, target: Path) -> None:
     """A consistent copy of a SQLite database in use (SQLite's online backup)."""
-    with sqlite3.connect(source) as origin, sqlite3.connect(target) as copy:
+    # (A sqlite3 connection's `with` ends a transaction but does not close it.)
+    with closing(sqlite3.connect(source)) as origin, closing(sqlite3.connect(target)) as copy:
         origin.backup(copy)
 
 
