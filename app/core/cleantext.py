@@ -9,6 +9,7 @@ are ordinary characters and stay.
 from __future__ import annotations
 
 import re
+from email.headerregistry import HeaderRegistry
 
 # Everything XML 1.0 forbids: C0 controls except tab/newline/return, lone surrogates,
 # U+FFFE and U+FFFF. Excel's own list (openpyxl's ILLEGAL_CHARACTERS_RE) is a subset.
@@ -27,3 +28,35 @@ def clean_text(text: object) -> str:
 def one_line(text: object) -> str:
     """Text for a single-line field (a calendar title, a file name): breaks become spaces."""
     return _LINE_BREAKS.sub(" ", clean_text(text)).strip()
+
+
+# The email package's own reader of header text: it decodes RFC 2047 encoded words
+# ("=?utf-8?q?...?="), wherever they sit, exactly as it will when a header is set.
+_HEADER_READER = HeaderRegistry()
+# Characters that end a line or are not text at all: C0 and C1 controls (CR, LF, NEL,
+# vertical tab...), DEL, the Unicode line and paragraph separators, lone surrogates and
+# the two non-characters. Each becomes a space, so "Budget\r\nReply-To" reads as two words.
+_NOT_PLAIN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+# Each decoding shortens the text, so this is only a guard against surprises.
+_MAX_DECODINGS = 20
+
+
+def _flattened(text: str) -> str:
+    return " ".join(_NOT_PLAIN.sub(" ", text).split())
+
+
+def plain_text(value: object) -> str:
+    """One line of plain text for an email header or a calendar name: encoded words are
+    decoded (again and again, until none is left, since one can hide another), then every
+    line break and control character becomes a space and runs of space become one.
+
+    Used for every value that goes into a header (subjects, display names, site names) and
+    for calendar ATTENDEE and ORGANIZER names, so that no value a person typed can start a
+    new header, a new body or a new calendar property."""
+    text = _flattened("" if value is None else str(value))
+    for _ in range(_MAX_DECODINGS):
+        decoded = _flattened(str(_HEADER_READER("subject", text)))
+        if decoded == text:
+            return text
+        text = decoded
+    return text.replace("=?", "= ?")  # never reached in practice: no encoded word survives

@@ -20,7 +20,7 @@ from icalendar import (
     vText,
 )
 
-from app.core.cleantext import clean_text, one_line
+from app.core.cleantext import clean_text, one_line, plain_text
 from app.core.dates import LONDON, to_london, utcnow
 from app.meetings.models import Meeting
 
@@ -54,7 +54,9 @@ def meeting_uid(meeting: Meeting) -> str:
 
 def _address(name: str, address: str, **params: str) -> vCalAddress:
     value = vCalAddress(f"mailto:{address}")
-    value.params["CN"] = vText(" ".join(name.split()))
+    # RFC 5545 forbids control characters in a parameter value: the same plain text as
+    # an email header (no encoded words, line breaks or control characters).
+    value.params["CN"] = vText(plain_text(name))
     value.params.update(params)
     return value
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.accounts.invitations import INVITATION_DAYS
 from app.accounts.models import Invitation, User
 from app.core.addresses import valid_address
+from app.core.cleantext import plain_text
 from app.extensions import db
 from app.notifications.compose import Draft, Recipient, external_url
 from app.notifications.outbox import queue
@@ -20,9 +21,9 @@ def queue_account_invitation(invitation_id: int, token: str) -> bool:
     if invitation is None or invitation.revoked or not user.active or not address:
         return False
     site = db.session.get(Site, invitation.site_id) if invitation.site_id else None
-    place = f"{site.name} on the FLS Tracker" if site else "the FLS Tracker"
+    place = f"{plain_text(site.name)} on the FLS Tracker" if site else "the FLS Tracker"
     inviter = db.session.get(User, invitation.invited_by_id) if invitation.invited_by_id else None
-    by = f"{inviter.name} has" if inviter else "You have been"
+    by = f"{plain_text(inviter.name)} has" if inviter else "You have been"
     text = (
         f"{by} given you access to {place}.\n\n"
         f"Open this link to choose your password and sign in:\n"

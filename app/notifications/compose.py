@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
-from app.core.addresses import header_text, mailbox, sender_address
+from app.core.addresses import mailbox, needs_smtputf8, sender_address
+from app.core.cleantext import clean_text, plain_text
 from app.notifications.tokens import unsubscribe_token
 
 
@@ -56,8 +57,11 @@ def external_url(endpoint: str, **values) -> str:
 
 
 def build(recipient: Recipient, draft: Draft, scope: str) -> EmailMessage:
-    """The whole message. Every one carries a one-click unsubscribe (RFC 8058) for its
-    scope: "meetings" mail or "updates" about reviews, decisions and deadlines."""
+    """The whole message. Every header value goes through `plain_text` (by way of
+    `mailbox` for names) and is set through the email package's header registry; the body
+    is the app's own wording with people's text in it as plain text. Every one carries
+    a one-click unsubscribe (RFC 8058) for its scope: "meetings" mail or "updates" about
+    reviews, decisions and deadlines."""
     unsubscribe = external_url(
         "notifications.unsubscribe", token=unsubscribe_token(scope, **recipient.scope_ids)
     )
@@ -65,7 +69,7 @@ def build(recipient: Recipient, draft: Draft, scope: str) -> EmailMessage:
     from_name, from_address = sender_address(current_app.config["MAIL_FROM"])
     msg["From"] = mailbox(from_name, from_address)
     msg["To"] = mailbox(recipient.name, recipient.address)
-    msg["Subject"] = header_text(draft.subject)
+    msg["Subject"] = plain_text(draft.subject)
     msg["Date"] = formatdate(usegmt=True)
     msg["Message-ID"] = make_msgid(domain=from_address.rpartition("@")[2] or "fls-tracker")
     msg["Auto-Submitted"] = "auto-generated"
@@ -74,7 +78,7 @@ def build(recipient: Recipient, draft: Draft, scope: str) -> EmailMessage:
     footer = (
         f"\n\n--\nSent by the FLS Tracker. To stop these emails, open this link:\n{unsubscribe}\n"
     )
-    msg.set_content(draft.text + footer)
+    msg.set_content(clean_text(draft.text) + footer)
     if draft.calendar is not None:
         # Outlook and Google read the text/calendar alternative as an invitation; the
         # .ics attachment is for everything else.
@@ -94,7 +98,11 @@ def build(recipient: Recipient, draft: Draft, scope: str) -> EmailMessage:
 # CRLF line ends, as SMTP and .eml files expect. Headers may run to RFC 5322's 998
 # characters, so a long List-Unsubscribe link stays one plain URL and is not encoded.
 WIRE = SMTP.clone(max_line_length=998)
+# For a recipient whose address has a non-ASCII local part: headers in UTF-8 as they
+# are (RFC 6532), sent with SMTPUTF8.
+WIRE_UTF8 = WIRE.clone(utf8=True)
 
 
-def as_bytes(msg: EmailMessage) -> bytes:
-    return msg.as_bytes(policy=WIRE)
+def as_bytes(msg: EmailMessage, address: str) -> bytes:
+    """The message as stored and sent to `address`."""
+    return msg.as_bytes(policy=WIRE_UTF8 if needs_smtputf8(address) else WIRE)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.core.cleantext import plain_text
 from app.core.dates import uk_date, uk_datetime, uk_time
 from app.extensions import db
 from app.meetings import export, ics, queries
@@ -44,19 +45,22 @@ def recipients(
 
 
 def _details(meeting: Meeting, site: Site) -> list[str]:
+    """The meeting in the body: each value people typed is one line of plain text."""
     lines = [
-        meeting.title,
-        site.name,
+        plain_text(meeting.title),
+        plain_text(site.name),
         "",
         f"When: {uk_datetime(meeting.starts_at)} to {uk_time(meeting.ends_at)} (UK time)",
     ]
     if meeting.location:
-        lines.append(f"Where: {meeting.location}")
+        lines.append(f"Where: {plain_text(meeting.location)}")
     if meeting.online_link:
-        lines.append(f"Join online: {meeting.online_link}")
+        lines.append(f"Join online: {plain_text(meeting.online_link)}")
     if meeting.agenda:
         lines += ["", "Agenda:"]
-        lines += [f"{n}. {item.title}" for n, item in enumerate(meeting.agenda, start=1)]
+        lines += [
+            f"{n}. {plain_text(item.title)}" for n, item in enumerate(meeting.agenda, start=1)
+        ]
     return lines
 
 

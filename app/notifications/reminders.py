@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
+from app.core.cleantext import plain_text
 from app.core.dates import london_to_utc, to_london, uk_date
 from app.extensions import db
 from app.gateways.models import DECISIONS
@@ -38,7 +39,8 @@ def _work_lines(items: list[WorkItem], on: date) -> list[str]:
             for item in chosen:
                 what = "Task" if item.kind == "task" else "Action"
                 lines.append(
-                    f"- {what}: {item.title} ({item.site_name}, due {uk_date(item.due_date)})"
+                    f"- {what}: {plain_text(item.title)} ({plain_text(item.site_name)}, "
+                    f"due {uk_date(item.due_date)})"
                 )
     return lines
 
@@ -48,11 +50,12 @@ def _weekly_lines(reviews: list, decisions: list[tuple]) -> list[str]:
     lines = []
     if reviews:
         lines += ["", "Gateway reviews waiting for you to sign:"]
-        lines += [f"- {toolkit.phase(r.phase).label} ({r.site_name})" for r in reviews]
+        lines += [f"- {toolkit.phase(r.phase).label} ({plain_text(r.site_name)})" for r in reviews]
     if decisions:
         lines += ["", "Gateway decisions this week:"]
         lines += [
-            f"- {toolkit.phase(phase).label}: {DECISIONS.get(action, action).lower()} ({name})"
+            f"- {toolkit.phase(phase).label}: {DECISIONS.get(action, action).lower()} "
+            f"({plain_text(name)})"
             for _site_id, name, phase, action in decisions
         ]
     return lines

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.core.cleantext import plain_text
 from app.extensions import db
 from app.gateways.models import DECISIONS, GatewayDecision
 from app.notifications.compose import Draft, external_url
@@ -27,22 +28,23 @@ def queue_decision_mail(decision: GatewayDecision) -> int:
     """Mail for users who chose emails straight away; weekly readers find it in their
     Monday summary, and everyone sees it on their home page."""
     site = db.session.get(Site, decision.site_id)
+    site_name = plain_text(site.name)
     phase = get_toolkit().phase(decision.phase).label
     link = external_url("sites.gateways.show", site_id=site.id, phase_no=decision.phase)
     if decision.action == "review_requested":
         users = _members(site.id, sponsors=True)
         kind = "review_request"
-        subject = f"Gateway review waiting for you: {phase}, {site.name}"
+        subject = f"Gateway review waiting for you: {phase}, {site_name}"
         text = (
-            f"The team at {site.name} has asked you, as project sponsor, to review the "
+            f"The team at {site_name} has asked you, as project sponsor, to review the "
             f"{phase} gateway.\n\nOpen the gateway to sign it off or send it back:\n{link}"
         )
     else:
         users = _members(site.id, sponsors=False)
         kind = "decision"
         outcome = DECISIONS.get(decision.action, decision.action)
-        subject = f"Gateway decision: {phase} {outcome.lower()}, {site.name}"
-        text = f"The {phase} gateway at {site.name}: {outcome.lower()}."
+        subject = f"Gateway decision: {phase} {outcome.lower()}, {site_name}"
+        text = f"The {phase} gateway at {site_name}: {outcome.lower()}."
         if decision.comments:
             text += f"\n\nComments:\n{decision.comments}"
         text += f"\n\nOpen the gateway:\n{link}"
