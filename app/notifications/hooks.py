@@ -4,6 +4,8 @@ After each flush we note what happened (a meeting booked, moved or cancelled, so
 invited or taken off, minutes issued, a gateway decision); just before the commit the
 notes become messages, which the commit then saves with the change. Any code path that
 books a meeting or records a decision sends its mail, and a rolled-back change sends none.
+A change is saved with all its messages or not at all: a message that cannot be written
+is saved as failed (app/notifications/outbox.py), and any other error stops the commit.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from functools import wraps
 
-from flask import current_app
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
@@ -97,10 +98,9 @@ def _queue_messages(session: Session) -> None:
         _queue(session, notes)
         _queue_links(links)
     except Exception:
-        # Mail must not stop the change being saved; the failure is logged for the admins.
+        # Never half the messages: the commit stops, and the change is not saved.
         log.exception("Could not queue mail for %s (invitations %s)", notes, [i for i, _t in links])
-        if current_app.testing:
-            raise
+        raise
 
 
 @event.listens_for(Session, "after_rollback")

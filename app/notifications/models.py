@@ -57,6 +57,9 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(String(300))
     message: Mapped[bytes] = mapped_column(LargeBinary)
     status: Mapped[str] = mapped_column(String(12), default="queued")
+    # The token of the sender run holding a "sending" message (app/notifications/sender.py);
+    # next_attempt_at is then the time the claim was made or last renewed.
+    claim: Mapped[str | None] = mapped_column(String(32))
     tries: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str] = mapped_column(Text, default="")

@@ -7,6 +7,7 @@ A message saved with the change that caused it cannot be lost by a crash or an S
 from __future__ import annotations
 
 import logging
+from email.errors import MessageError
 
 from sqlalchemy import exists, select, update
 
@@ -112,6 +113,16 @@ def queue(
             )
             .values(status="superseded")
         )
+    try:
+        raw, status, error = (
+            as_bytes(build(recipient, draft, scope), recipient.address),
+            "queued",
+            "",
+        )
+    except (MessageError, ValueError, TypeError, UnicodeError) as problem:
+        # Recorded as failed with its reason, so the change and everyone else's message are
+        # still saved and the admins see this one on the mail page.
+        raw, status, error = b"", "failed", f"Could not be written: {type(problem).__name__}"
     message = OutboxMessage(
         site_id=site_id,
         kind=kind,
@@ -121,12 +132,14 @@ def queue(
         user_id=recipient.user_id,
         to_address=recipient.address,
         subject=draft.subject[:300],
-        message=as_bytes(build(recipient, draft, scope)),
+        message=raw,
+        status=status,
+        last_error=error,
     )
     db.session.add(message)
     db.session.flush()
     log.info(
-        "Mail %s queued (%s, site %s, person %s, user %s)",
-        message.id, kind, site_id, recipient.person_id, recipient.user_id,
+        "Mail %s %s (%s, site %s, person %s, user %s)",
+        message.id, status, kind, site_id, recipient.person_id, recipient.user_id,
     )  # fmt: skip
     return message

@@ -2,7 +2,15 @@
 
 Each message is claimed, sent and marked in its own transaction, so a crash or an outage
 loses nothing: a failed try waits (doubling each time) and is tried again, up to
-MAIL_MAX_TRIES, and then shows as failed on the admin mail page.
+MAIL_MAX_TRIES, and then shows as failed on the admin mail page. A message no retry can
+deliver (the server refuses the address for good, or cannot take an SMTPUTF8 address) is
+marked failed at once with its reason. Whatever goes wrong with one message, the others
+are still sent, and no message is left "sending" when the run ends.
+
+A run claims its messages with a token of its own. Right before each message goes, the
+claim is checked and renewed in one statement: a sender that was held up past
+STALE_CLAIM (a slow server) finds the message claimed by another sender and leaves it, so
+a message is delivered once even when a stale claim is taken over.
 """
 
 from __future__ import annotations
@@ -14,10 +22,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from pathlib import Path
+from uuid import uuid4
 
 from flask import current_app
 from sqlalchemy import delete, select, update
 
+from app.core.addresses import needs_smtputf8
 from app.core.dates import utcnow
 from app.extensions import db
 from app.notifications.models import OutboxMessage
@@ -32,6 +42,11 @@ class Outcome:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    taken_over: int = 0  # claimed by another sender while this one was held up
+
+
+class Undeliverable(Exception):
+    """No retry can deliver this message; the text (never an address) says why."""
 
 
 class FileTransport:
@@ -73,10 +88,26 @@ class SmtpTransport:
         if self.connection is None:
             self.connection = self._connect()
         try:
-            self.connection.sendmail(envelope_from, [message.to_address], message.message)
+            self.connection.ehlo_or_helo_if_needed()
+            options = self._options_for(message.to_address)
+            self.connection.sendmail(
+                envelope_from, [message.to_address], message.message, mail_options=options
+            )
+        except Undeliverable:
+            raise
         except Exception:
             self.close()
             raise
+
+    def _options_for(self, address: str) -> list[str]:
+        if not needs_smtputf8(address):
+            return []
+        if not self.connection.has_extn("smtputf8"):
+            raise Undeliverable(
+                "The mail server does not accept addresses with letters outside A to Z "
+                "before the @ (it does not offer SMTPUTF8)."
+            )
+        return ["SMTPUTF8"]
 
     def close(self) -> None:
         if self.connection is not None:
@@ -91,25 +122,45 @@ def transport_for(config: dict) -> FileTransport | SmtpTransport:
     return FileTransport(config["MAIL_DIR"])
 
 
+def _smtp_codes(error: Exception) -> list[int]:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return [code for code, _text in error.recipients.values()]
+    code = getattr(error, "smtp_code", None)
+    return [code] if isinstance(code, int) else []
+
+
 def _error_text(error: Exception) -> str:
     """What went wrong, for the admins: the kind of error and the SMTP code. Never the
     server's text, which often repeats the recipient's address."""
-    code = getattr(error, "smtp_code", None)
-    return f"{type(error).__name__}" + (f" (SMTP {code})" if code else "")
+    if isinstance(error, Undeliverable):
+        return str(error)
+    codes = _smtp_codes(error)
+    return f"{type(error).__name__}" + (f" (SMTP {codes[0]})" if codes else "")
+
+
+def _permanent(error: Exception) -> bool:
+    """Errors no retry can mend: refused for good (5xx) for this message's recipient or
+    content, or a message that cannot be written for this server at all."""
+    if isinstance(error, Undeliverable | UnicodeError):
+        return True
+    if isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError):
+        codes = _smtp_codes(error)
+        return bool(codes) and all(code >= 500 for code in codes)
+    return False
 
 
 def _release_stale_claims(now: datetime) -> None:
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.status == "sending", OutboxMessage.next_attempt_at < now - STALE_CLAIM)
-        .values(status="queued")
+        .values(status="queued", claim=None)
     )
     db.session.commit()
 
 
-def _claim(limit: int, now: datetime) -> list[int]:
-    """Mark the due messages as being sent, in one statement, so a second sender running at
-    the same time skips them; returns their ids."""
+def _claim(limit: int, now: datetime) -> tuple[str, list[int]]:
+    """Mark the due messages as this run's, in one statement, so a second sender running
+    at the same time skips them; returns the run's token and the ids it holds."""
     due = (
         select(OutboxMessage.id)
         .where(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now)
@@ -117,26 +168,46 @@ def _claim(limit: int, now: datetime) -> list[int]:
         .limit(limit)
     )
     ids = list(db.session.scalars(due))
+    token = uuid4().hex
     if not ids:
-        return []
-    stamp = utcnow()  # this run's mark: the claimed rows are the ones carrying it
+        return token, []
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(ids), OutboxMessage.status == "queued")
-        .values(status="sending", next_attempt_at=stamp)
+        .values(status="sending", claim=token, next_attempt_at=utcnow())
     )
     db.session.commit()
-    return list(
-        db.session.scalars(
-            select(OutboxMessage.id)
-            .where(
-                OutboxMessage.id.in_(ids),
-                OutboxMessage.status == "sending",
-                OutboxMessage.next_attempt_at == stamp,
-            )
-            .order_by(OutboxMessage.id)
-        )
+    held = select(OutboxMessage.id).where(
+        OutboxMessage.claim == token, OutboxMessage.status == "sending"
     )
+    return token, list(db.session.scalars(held.order_by(OutboxMessage.id)))
+
+
+def _still_ours(message_id: int, token: str) -> bool:
+    """Check the claim right before sending and renew its time in the same statement:
+    False when another sender took the message over after this run's claim went stale."""
+    renewed = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.claim == token,
+            OutboxMessage.status == "sending",
+        )
+        .values(next_attempt_at=utcnow())
+    )
+    db.session.commit()
+    return renewed.rowcount == 1
+
+
+def _release_unsent(token: str) -> None:
+    """Whatever this run still holds goes back to the queue (the run stopped early)."""
+    db.session.rollback()
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.claim == token, OutboxMessage.status == "sending")
+        .values(status="queued", claim=None)
+    )
+    db.session.commit()
 
 
 def _purge_old(now: datetime, keep_days: int) -> None:
@@ -155,29 +226,50 @@ def send_due(limit: int = 200, now: datetime | None = None) -> Outcome:
     now = now or utcnow()
     _purge_old(now, config["MAIL_KEEP_DAYS"])
     _release_stale_claims(now)
-    ids = _claim(limit, now)
+    token, ids = _claim(limit, now)
     envelope_from = parseaddr(config["MAIL_FROM"])[1] or "fls-tracker@localhost"
     transport = transport_for(config)
     outcome = Outcome()
     try:
         for message_id in ids:
+            if not _still_ours(message_id, token):
+                outcome.taken_over += 1
+                log.warning("Mail %s left to the sender that took it over", message_id)
+                continue
             message = db.session.get(OutboxMessage, message_id)
-            try:
-                transport.send(message, envelope_from)
-            except (smtplib.SMTPException, OSError) as error:
-                _failed(message, error, now, config, outcome)
-            else:
-                message.status, message.sent_at = "sent", utcnow()
-                message.tries += 1
-                if message.kind == "account_invitation":
-                    # A working sign-in link must not outlive its delivery in the database.
-                    message.message = b""
-                outcome.sent += 1
-                log.info("Mail %s sent", message.id)
+            _send_one(message, transport, envelope_from, now, outcome)
             db.session.commit()
     finally:
         transport.close()
+        _release_unsent(token)
     return outcome
+
+
+def _send_one(
+    message: OutboxMessage,
+    transport: FileTransport | SmtpTransport,
+    envelope_from: str,
+    now: datetime,
+    outcome: Outcome,
+) -> None:
+    """One message, and its new status. Any error is this message's alone: it is recorded
+    on the message (retried later, or failed) and the run goes on with the next."""
+    config = current_app.config
+    message.claim = None
+    try:
+        if not message.message:
+            raise Undeliverable("The message could not be written, so there is nothing to send.")
+        transport.send(message, envelope_from)
+    except Exception as error:  # any error: one bad message must never stop the others
+        _failed(message, error, now, config, outcome)
+        return
+    message.status, message.sent_at = "sent", utcnow()
+    message.tries += 1
+    if message.kind == "account_invitation":
+        # A working sign-in link must not outlive its delivery in the database.
+        message.message = b""
+    outcome.sent += 1
+    log.info("Mail %s sent", message.id)
 
 
 def _failed(
@@ -185,7 +277,7 @@ def _failed(
 ) -> None:
     message.tries += 1
     message.last_error = _error_text(error)
-    if message.tries >= config["MAIL_MAX_TRIES"]:
+    if _permanent(error) or message.tries >= config["MAIL_MAX_TRIES"]:
         message.status = "failed"
         outcome.failed += 1
         log.error(
