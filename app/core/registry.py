@@ -63,6 +63,9 @@ class Registry:
     person_sections: list[tuple[str, Callable[[Any], list]]] = field(default_factory=list)
     # (person_id, site_id) -> None: remove what a feature holds about an erased person
     erasure_hooks: list[Callable[[int, int], None]] = field(default_factory=list)
+    # (site_id, secrets, report) -> None: remove an erased person's details (the patterns of
+    # app.people.scrub) from what the site's text and JSON columns cannot show (stored emails)
+    erasure_scrubbers: list[Callable[[int, list, Any], None]] = field(default_factory=list)
     # (label, model, title attribute): records with a site_id and an owner_id (a person), so
     # a member being removed can be told what they own and hand it on
     owned_records: list[tuple[str, Any, str]] = field(default_factory=list)

@@ -16,6 +16,9 @@ from app.notifications import views  # noqa: E402, F401
 
 def register(registry: Registry) -> None:
     """On erasure, the person's messages go too (they hold the name and address)."""
+    from app.notifications.erasure import scrub_outbox
     from app.notifications.service import forget_person
 
     registry.erasure_hooks.append(forget_person)
+    # Messages to others and mail files that mention them are rewritten (or go) too.
+    registry.erasure_scrubbers.append(scrub_outbox)

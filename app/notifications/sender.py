@@ -49,6 +49,17 @@ class Undeliverable(Exception):
     """No retry can deliver this message; the text (never an address) says why."""
 
 
+def eml_path(folder: Path, message_id: int, kind: str) -> Path:
+    """Where the file transport writes a message (erasure finds it there too)."""
+    return folder / f"{message_id:06d}-{kind}.eml"
+
+
+def eml_message_id(path: Path) -> int | None:
+    """The outbox id an .eml file was written for (None for any other file)."""
+    number = path.stem.partition("-")[0]
+    return int(number) if number.isdigit() else None
+
+
 class FileTransport:
     """The embedded default: one .eml file per message, to open in any mail program."""
 
@@ -57,7 +68,7 @@ class FileTransport:
 
     def send(self, message: OutboxMessage, envelope_from: str) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        final = self.folder / f"{message.id:06d}-{message.kind}.eml"
+        final = eml_path(self.folder, message.id, message.kind)
         partial = final.with_suffix(".part")
         partial.write_bytes(message.message)
         partial.replace(final)  # never a half-written .eml

@@ -71,6 +71,8 @@ def erase_person(person: Person, by_user) -> ErasureReport:  # noqa: ANN001 - a 
         hook(person_id, site_id)
     db.session.flush()
     scrub_site(site_id, secrets, report)
+    for scrub in registry().erasure_scrubbers:
+        scrub(site_id, secrets, report)
     audit = AuditEvent.__table__
     db.session.execute(
         audit.update()

@@ -3,7 +3,11 @@
 Erasure looks for the full name, each part of it ("Aisha", "Rahman", so "Ms Rahman" too),
 the email, the phone number however it is spaced or prefixed, and the job title, in
 every text and JSON column of every table of the site, history included. Core UPDATEs,
-so no new history row repeats the old text.
+so no new history row repeats the old text. JSON, whether in a JSON column or stored as
+text (`needs_versions.data`), is parsed, its string values edited and written back: keys
+and structure are never touched, so a job title "Other" cannot rename an "other" key.
+Features that hold details the columns cannot show (stored emails, mail files) register an
+`erasure_scrubbers` entry, called with the same secrets.
 """
 
 from __future__ import annotations
@@ -103,7 +107,8 @@ def secrets_for(
     return found
 
 
-def _replace(text: str, secrets: list[Secret], report: ErasureReport) -> str:
+def replace_secrets(text: str, secrets: list[Secret], report: ErasureReport) -> str:
+    """`text` with every secret replaced, counted in `report`."""
     for secret in secrets:
         text, count = secret.pattern.subn(secret.replacement, text)
         if count:
@@ -113,12 +118,31 @@ def _replace(text: str, secrets: list[Secret], report: ErasureReport) -> str:
 
 def _replace_in_json(value, secrets: list[Secret], report: ErasureReport):  # noqa: ANN001, ANN202
     if isinstance(value, str):
-        return _replace(value, secrets, report)
+        return replace_secrets(value, secrets, report)
     if isinstance(value, list):
         return [_replace_in_json(item, secrets, report) for item in value]
     if isinstance(value, dict):
         return {k: _replace_in_json(v, secrets, report) for k, v in value.items()}
     return value
+
+
+def _json_document(text: str) -> dict | list | None:
+    """The object or array a text column holds as JSON, or None for any other text."""
+    if not text.lstrip().startswith(("{", "[")):
+        return None
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return None
+    return document if isinstance(document, dict | list) else None
+
+
+def _scrubbed_text(text: str, secrets: list[Secret], report: ErasureReport) -> str:
+    document = _json_document(text)
+    if document is None:
+        return replace_secrets(text, secrets, report)
+    cleaned = _replace_in_json(document, secrets, report)
+    return text if cleaned == document else json.dumps(cleaned)
 
 
 def scrub_site(site_id: int, secrets: list[Secret], report: ErasureReport) -> None:
@@ -150,10 +174,11 @@ def scrub_site(site_id: int, secrets: list[Secret], report: ErasureReport) -> No
                     if json.dumps(cleaned) == json.dumps(value):
                         continue
                 else:
-                    cleaned = _replace(value, secrets, report)
+                    cleaned = _scrubbed_text(value, secrets, report)
                     if cleaned == value:
                         continue
-                    cleaned = cleaned[:limit] if limit else cleaned
+                    if limit and _json_document(value) is None:
+                        cleaned = cleaned[:limit]
                 db.session.execute(
                     table.update().where(table.c.id == row_id).values({column.name: cleaned})
                 )
