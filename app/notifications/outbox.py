@@ -13,6 +13,7 @@ from sqlalchemy import exists, select, update
 
 from app.accounts.models import User
 from app.core.addresses import valid_address
+from app.core.cleantext import plain_text
 from app.extensions import db
 from app.notifications.compose import Draft, Recipient, as_bytes, build
 from app.notifications.models import MailOptOut, MailPreference, OutboxMessage
@@ -131,7 +132,7 @@ def queue(
         person_id=recipient.person_id,
         user_id=recipient.user_id,
         to_address=recipient.address,
-        subject=draft.subject[:300],
+        subject=plain_text(draft.subject)[:300],  # as in the message, for the admin page
         message=raw,
         status=status,
         last_error=error,
