@@ -25,6 +25,7 @@ from app.gateways.models import (
 )
 from app.gateways.queries import gateway_for, requested_by
 from app.gateways.readiness import Readiness, criteria, snapshot
+from app.gateways.signals import decision_recorded
 from app.sites.models import Site
 from app.toolkit import get_toolkit
 
@@ -101,6 +102,8 @@ def _decide(site: Site, phase: int, action: str, by: User, comments: str = "", *
         exceptions=extra.get("exceptions", []),
     )
     db.session.add(decision)
+    db.session.flush()
+    decision_recorded.send(decision)
     return decision
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.core.dates import london_to_utc, to_london, utcnow
 from app.core.errors import ServiceError
 from app.extensions import db
+from app.meetings import signals
 from app.meetings.models import (
     ACTION_STATUSES,
     ATTENDANCE,
@@ -142,6 +143,7 @@ def _create(
     meeting.invitees = [Invitee(site_id=site_id, person_id=pid) for pid in people]
     db.session.add(meeting)
     db.session.flush()
+    signals.meeting_booked.send(meeting)
     return meeting
 
 
@@ -150,14 +152,21 @@ def update_meeting(meeting: Meeting, details: MeetingDetails) -> Meeting:
     before = {name: getattr(meeting, name) for name in CALENDAR_FIELDS}
     old_group = meeting.group_id
     _apply(meeting, details, starts, ends)
-    if any(getattr(meeting, name) != before[name] for name in CALENDAR_FIELDS):
+    moved = any(getattr(meeting, name) != before[name] for name in CALENDAR_FIELDS)
+    if moved:
         meeting.ics_sequence += 1
+    joined = []
     if meeting.group_id != old_group:  # a newly invited group's members join the invitees
         have = {inv.person_id for inv in meeting.invitees}
-        for pid in _group_member_ids(meeting.site_id, meeting.group_id):
-            if pid not in have:
-                meeting.invitees.append(Invitee(site_id=meeting.site_id, person_id=pid))
+        new_members = _group_member_ids(meeting.site_id, meeting.group_id)
+        joined = [pid for pid in new_members if pid not in have]
+        for pid in joined:
+            meeting.invitees.append(Invitee(site_id=meeting.site_id, person_id=pid))
     db.session.flush()
+    if moved:
+        signals.meeting_moved.send(meeting)
+    for pid in joined:
+        signals.invitee_added.send(meeting, person_id=pid)
     return meeting
 
 
@@ -207,6 +216,7 @@ def cancel_meeting(meeting: Meeting) -> None:
     meeting.cancelled = True
     meeting.ics_sequence += 1
     db.session.flush()
+    signals.meeting_cancelled.send(meeting)
 
 
 def add_invitee(meeting: Meeting, person_id: int | None) -> Invitee:
@@ -218,6 +228,7 @@ def add_invitee(meeting: Meeting, person_id: int | None) -> Invitee:
     invitee = Invitee(site_id=meeting.site_id, person_id=person_id)
     meeting.invitees.append(invitee)
     db.session.flush()
+    signals.invitee_added.send(meeting, person_id=person_id)
     return invitee
 
 
@@ -227,6 +238,7 @@ def remove_invitee(meeting: Meeting, invitee_id: int) -> None:
         raise ServiceError("That person is not on the invitation list.")
     meeting.invitees.remove(invitee)
     db.session.flush()
+    signals.invitee_removed.send(meeting, person_id=invitee.person_id)
 
 
 def record_attendance(meeting: Meeting, marks: dict[int, str | None]) -> None:
@@ -328,6 +340,7 @@ def issue_minutes(meeting: Meeting, now: datetime | None = None) -> None:
         raise ServiceError("The minutes of this meeting have already been issued.")
     meeting.minutes_issued_at = now
     db.session.flush()
+    signals.minutes_issued.send(meeting)
 
 
 def minutes_delay_days(meeting: Meeting) -> int | None:

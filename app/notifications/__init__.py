@@ -4,7 +4,10 @@ reminder digests, each user's email choice, unsubscribe links and the "for you" 
 from flask import Blueprint
 
 from app.core.registry import Registry
-from app.notifications import hooks  # noqa: F401 - registers the session hooks that queue mail
+from app.notifications import (
+    events,  # noqa: F401 - connects the features' events to mail
+    hooks,  # noqa: F401 - registers the session hooks that queue mail
+)
 
 # /account/email, /unsubscribe/<token>, /admin/mail
 bp = Blueprint("notifications", __name__)

@@ -1,9 +1,10 @@
-"""Turns saved changes into outbox messages in the same transaction.
+"""Turns noted events into outbox messages in the same transaction.
 
-After each flush we note what happened (a meeting booked, moved or cancelled, someone
-invited or taken off, minutes issued, a gateway decision); just before the commit the
-notes become messages, which the commit then saves with the change. Any code path that
-books a meeting or records a decision sends its mail, and a rolled-back change sends none.
+The features announce what happened (a meeting booked, moved or cancelled, someone
+invited or taken off, minutes issued, a gateway decision: app/notifications/events.py);
+each becomes a note, and just before the commit the notes become messages, which the
+commit then saves with the change. A rolled-back change sends none. New account
+invitation links are still picked up after each flush.
 A change is saved with all its messages or not at all: a message that cannot be written
 is saved as failed (app/notifications/outbox.py), and any other error stops the commit.
 """
@@ -15,14 +16,14 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from functools import wraps
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Invitation
 from app.core.dates import utcnow
 from app.extensions import db
 from app.gateways.models import GatewayDecision
-from app.meetings.models import Invitee, Meeting
+from app.meetings.models import Meeting
 
 log = logging.getLogger(__name__)
 NOTES = "mail_notes"
@@ -54,37 +55,20 @@ def without_mail(function: Callable) -> Callable:
     return muted_call
 
 
-def _changed(obj: object, attribute: str) -> bool:
-    return inspect(obj).attrs[attribute].history.has_changes()
+def note(session: Session, kind: str, object_id: int, person_id: int | None = None) -> None:
+    """Remember mail to queue at the commit: `kind` is request, cancel, removed, minutes
+    or decision (app/notifications/events.py notes the features' events)."""
+    if not session.info.get(MUTED):
+        session.info.setdefault(NOTES, []).append((kind, object_id, person_id))
 
 
 @event.listens_for(Session, "after_flush")
-def _note_changes(session: Session, _flush_context) -> None:  # noqa: ANN001
+def _note_invitation_links(session: Session, _flush_context) -> None:  # noqa: ANN001
     if session.info.get(MUTED):
         return
-    notes = session.info.setdefault(NOTES, [])
-    new_meetings = {obj.id for obj in session.new if isinstance(obj, Meeting)}
     for obj in session.new:
-        if isinstance(obj, Meeting):
-            notes.append(("request", obj.id, None))
-        elif isinstance(obj, Invitee) and obj.meeting_id not in new_meetings:
-            notes.append(("request", obj.meeting_id, obj.person_id))
-        elif isinstance(obj, GatewayDecision):
-            notes.append(("decision", obj.id, None))
-        elif isinstance(obj, Invitation) and getattr(obj, "link_token", None):
+        if isinstance(obj, Invitation) and getattr(obj, "link_token", None):
             session.info.setdefault(LINKS, []).append((obj.id, obj.link_token))
-    for obj in session.dirty:
-        if isinstance(obj, Meeting):
-            if _changed(obj, "ics_sequence"):
-                notes.append(("cancel" if obj.cancelled else "request", obj.id, None))
-            if _changed(obj, "minutes_issued_at") and obj.minutes_issued_at is not None:
-                notes.append(("minutes", obj.id, None))
-            # Taken off the list (removed from the collection, deleted as an orphan).
-            for invitee in inspect(obj).attrs["invitees"].history.deleted:
-                notes.append(("removed", obj.id, invitee.person_id))
-    for obj in session.deleted:  # deleted outright (a repeat of the above is skipped later)
-        if isinstance(obj, Invitee):
-            notes.append(("removed", obj.meeting_id, obj.person_id))
 
 
 @event.listens_for(Session, "before_commit")
