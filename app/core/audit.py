@@ -32,6 +32,7 @@ class AuditEvent(db.Model):
         Index("ix_audit_events_site_at", "site_id", "at"),
         Index("ix_audit_events_object", "object_type", "object_id"),
         Index("ix_audit_events_action_at", "action", "at"),
+        Index("ix_audit_events_parent", "parent_type", "parent_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +47,10 @@ class AuditEvent(db.Model):
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[str | None] = mapped_column(String(500))
+    # The record this one belongs to (a mitigation's RAID entry), by id, so the owner's
+    # page lists its parts' history, deleted parts too, without reading labels.
+    parent_type: Mapped[str | None] = mapped_column(String(40))
+    parent_id: Mapped[int | None]
 
 
 def _keep_old_value(_target, value, _old, _initiator):  # noqa: ANN001, ANN202
@@ -76,6 +81,10 @@ class Audited:
     def audit_site_id(self) -> int | None:
         return getattr(self, "site_id", None)
 
+    def audit_parent(self) -> tuple[str, int] | None:
+        """(object type, id) of the record this one is part of, or None."""
+        return None
+
 
 def _as_text(value: Any) -> str | None:
     if value is None:
@@ -105,6 +114,7 @@ def _object_type(obj: Audited) -> str:
 
 
 def _rows_for(obj: Audited, action: str, at: datetime, user_id: int | None) -> list[dict]:
+    parent_type, parent_id = obj.audit_parent() or (None, None)
     base = {
         "at": at,
         "user_id": user_id,
@@ -117,6 +127,8 @@ def _rows_for(obj: Audited, action: str, at: datetime, user_id: int | None) -> l
         "old_value": None,
         "new_value": None,
         "detail": None,
+        "parent_type": parent_type,
+        "parent_id": parent_id,
     }
     if action != "update":
         return [base]

@@ -28,6 +28,7 @@ SKIPPED_COLUMNS = {
     "audit_events.action",
     "audit_events.object_type",
     "audit_events.field",
+    "audit_events.parent_type",
     "calendar_links.token_hash",
 }
 

@@ -158,3 +158,6 @@ class Mitigation(Audited, VersionedMixin, TimestampMixin, db.Model):
 
     def audit_label(self) -> str:
         return f"mitigation of entry #{self.entry_id}"
+
+    def audit_parent(self) -> tuple[str, int]:
+        return ("raid_entry", self.entry_id)

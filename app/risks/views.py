@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.core.access import get_for_site_or_404, require_site_role
-from app.core.audit import AuditEvent, history_for, record_event
+from app.core.audit import AuditEvent, record_event
 from app.core.dates import today, uk_date
 from app.core.downloads import download
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
@@ -143,15 +143,20 @@ def edit(entry_id: int):
 
 
 def _history(entry: RaidEntry) -> list[tuple[AuditEvent, str | None]]:
-    events = history_for("raid_entry", entry.id, g.site.id)
-    events += db.session.scalars(
-        select(AuditEvent).where(
-            AuditEvent.site_id == g.site.id,
-            AuditEvent.object_type == "raid_mitigation",
-            AuditEvent.label == f"mitigation of entry #{entry.id}",
+    """The entry's history and its mitigations' (linked by id), newest first."""
+    events = list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.site_id == g.site.id,
+                or_(
+                    and_(AuditEvent.object_type == "raid_entry", AuditEvent.object_id == entry.id),
+                    and_(AuditEvent.parent_type == "raid_entry", AuditEvent.parent_id == entry.id),
+                ),
+            )
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         )
     )
-    events.sort(key=lambda e: (e.at, e.id), reverse=True)
     user_ids = {e.user_id for e in events if e.user_id}
     names = (
         dict(db.session.execute(select(User.id, User.name).where(User.id.in_(user_ids))).all())

@@ -314,3 +314,29 @@ def test_a_decision_records_the_meeting_where_it_was_made(world) -> None:  # noq
     assert db.session.scalar(db.select(RaidEntry.meeting_id)) == held.id
     page = world["client"].get(saved.headers["Location"]).get_data(as_text=True)
     assert "March steering" in page and f"/meetings/{held.id}" in page
+
+
+def test_mitigation_history_is_linked_to_its_entry_by_id(world) -> None:  # noqa: ANN001
+    """#29 item 8: the entry page finds its mitigations' history by the ids the rows carry,
+    not by the wording of their labels (which may change, or be rewritten by erasure)."""
+    entry = build_entry(world["site"].id, likelihood=3, impact=3)
+    other = build_entry(world["site"].id, likelihood=2, impact=2)
+    mitigation = Mitigation(site_id=world["site"].id, entry_id=entry.id, description="Advertise")
+    db.session.add_all([mitigation, Mitigation(site_id=world["site"].id, entry_id=other.id,
+                                               description="Someone else's action")])  # fmt: skip
+    db.session.commit()
+    client = world["client"]
+    url = f"{world['base']}/{entry.id}/mitigations/{mitigation.id}/done"
+    assert client.post(url, data={"done": "y"}).status_code == 302
+    rows = db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.object_type == "raid_mitigation")
+    ).all()
+    assert {(row.parent_type, row.parent_id) for row in rows} == {
+        ("raid_entry", entry.id), ("raid_entry", other.id),
+    }  # fmt: skip
+    for row in rows:
+        row.label = "an action"  # a label reworded later says nothing about the entry
+    db.session.commit()
+    html = client.get(f"{world['base']}/{entry.id}").get_data(as_text=True)
+    assert "Action marked done" in html
+    assert "Someone else" not in html
