@@ -23,6 +23,10 @@ NASTY = [
     "\x00", "\x0b", "a\r\nb", "\u202eevil", "=1+1", "31/02/2026", "99/99/99999", "2026-13-45",
     "0001-01-01", "1,000,000,000,000,000", "12.5", "%", "' OR 1=1 --", "{}", "[]", '{"1": null}',
     "x" * 3000,
+    # Mail (#28): encoded words that decode to new headers, Unicode line breaks, addresses
+    # with an international domain or local part.
+    "=?utf-8?q?Budget=0D=0AReply-To:_x@evil.example=0D=0A=0D=0AHi?=", "a\u2028b\u2029c\x85d",
+    "ann@bücher.example", "zoë@example.nhs.uk",
 ]  # fmt: skip
 VALUES = st.one_of(
     st.sampled_from(NASTY),
