@@ -85,7 +85,8 @@ def load_pid(site: Site, today: date, facts: queries.SiteFacts | None = None) ->
     `facts` when the caller has read them already (the documents page)."""
     facts = facts or queries.site_facts(site.id, today)
     team, categories, gaps = queries.people_sections(site.id, site.organisation)
-    tasks, meetings = queries.plan_and_calendar(site.id, today)
+    tasks = queries.plan_columns(site.id)
+    meetings = queries.upcoming_meetings(site.id, today)
     return PidContent(
         site=site,
         today=today,
