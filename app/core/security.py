@@ -10,8 +10,9 @@ from __future__ import annotations
 import secrets
 import time
 
-from flask import Flask, Response, current_app, flash, g, request, session
+from flask import Flask, Request, Response, current_app, flash, g, request, session
 from flask_login import logout_user
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 SESSION_SEEN = "_seen"  # last request, seconds since the epoch: the idle timeout
@@ -89,23 +90,26 @@ def enforce_session_limits() -> None:
         session[SESSION_SEEN] = now
 
 
-def drop_nul_characters() -> None:
-    """Remove NUL from what a person typed or put in a link, before any view reads it.
+def _without_nul(value: object) -> object:
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class NulFreeMultiDict(ImmutableMultiDict):
+    """Query parameters and form fields with NUL removed, before any view reads them.
 
     No text needs it, PostgreSQL cannot store it (a 500 on save) and Word, Excel and
     calendar files break on it; the other control characters are cleaned on the way out.
-    """
-    from werkzeug.datastructures import ImmutableMultiDict
+    Werkzeug builds `request.args` and `request.form` (and `files`) from lists of pairs
+    through the request's `parameter_storage_class`, its documented way to change them."""
 
-    for name in ("args", "form"):
-        values = getattr(request, name)
-        if any("\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
-            cleaned = [
-                (key.replace("\x00", ""), value.replace("\x00", ""))
-                for key, value in values.items(multi=True)
-            ]
-            # Werkzeug caches args and form on the request object: replace the cached copy.
-            request.__dict__[name] = ImmutableMultiDict(cleaned)
+    def __init__(self, mapping=None) -> None:  # noqa: ANN001 - whatever MultiDict takes
+        if isinstance(mapping, list):
+            mapping = [(_without_nul(key), _without_nul(value)) for key, value in mapping]
+        super().__init__(mapping)
+
+
+class CleanRequest(Request):
+    parameter_storage_class = NulFreeMultiDict
 
 
 def register_security(app: Flask) -> None:
@@ -114,7 +118,7 @@ def register_security(app: Flask) -> None:
         # Behind a load balancer, the client's address (sign-in throttling) and the scheme
         # (HSTS, secure cookies) come from the X-Forwarded-* headers it sets.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
-    app.before_request(drop_nul_characters)
+    app.request_class = CleanRequest
     app.before_request(enforce_session_limits)
     app.after_request(add_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

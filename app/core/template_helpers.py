@@ -1,6 +1,6 @@
 """Filters and globals every template may use, and how a missing variable behaves."""
 
-import sys
+import inspect
 
 from flask import Flask, g
 from flask_login import current_user
@@ -29,14 +29,16 @@ class StrictForOurTemplates(Undefined):
         return (ChainableUndefined if lenient else StrictUndefined)(*args, **kwargs)
 
 
-# Attributes our templates may ask for that are missing by design: a form has no
-# `csrf_token` field when CSRF protection is off (as in some tests).
-_OPTIONAL_ATTRIBUTES = frozenset({"csrf_token"})
+# Names our templates may ask for that are missing by design: a form has no `csrf_token`
+# field when CSRF protection is off (as in some tests); a macro called without a call block
+# has no `caller` (the NHS.UK macros test `{% if caller %}`; calling it still fails).
+_OPTIONAL_ATTRIBUTES = frozenset({"csrf_token", "caller"})
 
 
 def _asked_by_package() -> bool:
     """Whether the nearest template code asking for the missing name is an NHS.UK macro."""
-    frame = sys._getframe(2)
+    here = inspect.currentframe()  # this function; then __new__; then who asked
+    frame = here.f_back.f_back if here and here.f_back else None
     for _ in range(8):  # the template's frame is within a few calls
         if frame is None:
             return False
@@ -45,10 +47,6 @@ def _asked_by_package() -> bool:
             return True
         if filename.endswith(".html"):
             return False  # one of ours
-        # A macro's own `caller` is looked up by Jinja's runtime, on the macro's behalf.
-        func = getattr(frame.f_locals.get("self"), "_func", None)
-        if func is not None and _PACKAGE_TEMPLATES in getattr(func, "__code__", func).co_filename:
-            return True
         frame = frame.f_back
     return False
 

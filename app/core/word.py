@@ -8,31 +8,36 @@ Every function that writes text cleans it first (`clean`: characters XML cannot 
 dropped, so a vertical tab pasted into minutes cannot break the download; emoji and
 right-to-left text are kept).
 
-Speed (a PID at 300 tasks took 120 ms, most of it python-docx): the house style is made
-once per layout and each document is a copy of it whose read-only parts are shared and
-saved from bytes compressed once (`word_package`); styles are set on paragraphs by id from
-a table made with the template (python-docx's own `style=` searches the whole styles part
-on every paragraph); paragraphs, runs and tables are copies of empty ones python-docx made
-once (`_empty`, `word_tables`), filled in. The XML is python-docx's own throughout: only
-how often it is built changed.
+Only python-docx's public API (and lxml's, on the elements this module makes). Speed: the
+house style is made once per layout and kept as .docx bytes, which each document opens
+(`Document(BytesIO(...))`); styles are set on paragraphs by their id, read once from the
+template (python-docx's own `style=` searches the whole styles part on every paragraph);
+paragraphs and runs are copies of empty ones made once through python-docx's `Paragraph`
+and `Run` (`_empty`), filled in. The XML is python-docx's own throughout.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from copy import deepcopy
+from io import BytesIO
+from threading import Lock
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.oxml import OxmlElement
 from docx.oxml.ns import nsmap, qn
 from docx.shared import Cm, Pt, RGBColor
-from docx.table import Table, _Cell
+from docx.table import Table
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 from lxml.etree import XPath
 
-from app.core import word_package, word_tables
+from app.core import word_tables
 from app.core.cleantext import clean_text
+from app.core.word_tables import Picture, Shaded
+
+__all__ = ["Picture", "Shaded"]  # cell values for `table`, with the functions below
 
 FONT = "Arial"
 NHS_BLUE = RGBColor(0x00, 0x5E, 0xB8)
@@ -44,7 +49,7 @@ HEADER_FILL = "E8EDEE"
 HOUSE_STYLES = ("Normal", *HEADING_SIZES, "List Bullet", "List Number", "Table Grid")
 FONT_SLOTS = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
 THEME_SLOTS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
-_P, _TBL, _TR, _TC, _BR = (qn(f"w:{tag}") for tag in ("p", "tbl", "tr", "tc", "br"))
+_P, _TBL, _TC, _BR = (qn(f"w:{tag}") for tag in ("p", "tbl", "tc", "br"))
 
 
 def clean(text: object) -> str:
@@ -79,16 +84,16 @@ def _house_fonts(doc: DocxDocument) -> None:
 
 
 def style(doc: DocxDocument, name: str):  # noqa: ANN201 - a python-docx style
-    """The named style, looked up once per document."""
-    cache = doc.part.__dict__.setdefault("_house_styles", {})
-    if name not in cache:
-        cache[name] = doc.styles[name]
-    return cache[name]
+    return doc.styles[name]
+
+
+# The house styles' ids, read from the template when it is made: every layout is made from
+# python-docx's default document, so the ids are the same in all of them.
+_STYLE_IDS: dict[str, str] = {}
 
 
 def _style_id(doc: DocxDocument, name: str) -> str:
-    ids = doc.part.__dict__.get("_house_style_ids", {})
-    return ids[name] if name in ids else style(doc, name).style_id
+    return _STYLE_IDS[name] if name in _STYLE_IDS else style(doc, name).style_id
 
 
 # Empty paragraphs by style id and runs by format, made by python-docx once and copied:
@@ -102,41 +107,38 @@ def _empty(kind: str, value: str | None = None):  # noqa: ANN202 - a w:p or w:r 
     or italic one ("b", "i"), or an empty paragraph with no space after it ("spacer")."""
     key = (kind, value)
     if key not in _EMPTY:
-        paragraph = Paragraph(OxmlElement("w:p"), None)
+        element = OxmlElement("w:p" if kind in ("p", "spacer") else "w:r")
         if kind == "p":
             if value is not None:  # Normal is the default: no style element needed
-                paragraph._p.style = value
-            _EMPTY[key] = paragraph._p
+                element.style = value  # python-docx's CT_P: the w:pStyle for this id
         elif kind == "spacer":
-            paragraph.paragraph_format.space_after = Pt(0)
-            _EMPTY[key] = paragraph._p
-        else:
-            run = paragraph.add_run()
-            if kind == "b":
-                run.bold = True
-            elif kind == "i":
-                run.italic = True
-            _EMPTY[key] = run._r
+            Paragraph(element, None).paragraph_format.space_after = Pt(0)
+        elif kind == "b":
+            Run(element, None).bold = True
+        elif kind == "i":
+            Run(element, None).italic = True
+        _EMPTY[key] = element
     return deepcopy(_EMPTY[key])
 
 
-def _run(paragraph: Paragraph, text: str, kind: str = "r"):  # noqa: ANN202 - a w:r element
+def _run(paragraph, text: str, kind: str = "r"):  # noqa: ANN001, ANN202 - w:p and w:r elements
     """`paragraph.add_run(text)`, made bold ("b") or italic ("i") as python-docx would."""
     run = _empty(kind)
     if text:
         run.text = text  # python-docx's own: tabs and newlines become w:tab and w:br
-    paragraph._p.append(run)
+    paragraph.append(run)
     return run
 
 
-def _paragraph(doc: DocxDocument, text: str = "", style_name: str = "Normal") -> Paragraph:
-    """A new paragraph, its style set by id. (python-docx's own `style=` scans every style
-    in the document, twice, for each paragraph: most of the time a long document took.)"""
+def _paragraph(doc: DocxDocument, text: str = "", style_name: str = "Normal"):  # noqa: ANN202
+    """A new w:p at the end of the body, its style set by id. (python-docx's own `style=`
+    scans every style in the document, twice, for each paragraph: most of the time a long
+    document took.)"""
     style_id = None if style_name == "Normal" else _style_id(doc, style_name)
-    paragraph = Paragraph(_empty("p", style_id), doc._body)
+    paragraph = _empty("p", style_id)
     if text:
         _run(paragraph, text)
-    word_tables.append_block(doc, paragraph._p)
+    word_tables.append_block(doc, paragraph)
     return paragraph
 
 
@@ -145,8 +147,8 @@ def _page_number_footer(doc: DocxDocument) -> None:
     paragraph = doc.sections[0].footer.paragraphs[0]
     paragraph.text = ""
     paragraph.add_run("Page ").font.size = Pt(9)
-    run = paragraph.add_run()
-    run.font.size = Pt(9)
+    run = OxmlElement("w:r")
+    Run(run, paragraph).font.size = Pt(9)
     for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1"),
                        ("end", None)):  # fmt: skip
         if kind:
@@ -159,12 +161,15 @@ def _page_number_footer(doc: DocxDocument) -> None:
         else:
             element = OxmlElement("w:t")
             element.text = text
-        run._r.append(element)
+        run.append(element)
+    # The footer's own paragraph element: python-docx's footer part holds it.
+    footer = doc.sections[0].footer.part.element
+    footer.find(_P).append(run)
 
 
 def _house_template(margins_cm: float, body_size: float) -> DocxDocument:
     """python-docx's default document in the house style, without a site or title: made
-    once per layout (app/core/word_package.py) and copied for each document."""
+    once per layout and kept as bytes (`_template_bytes`) that each document opens."""
     doc = Document()
     _house_fonts(doc)
     normal = style(doc, "Normal")
@@ -188,21 +193,30 @@ def _house_template(margins_cm: float, body_size: float) -> DocxDocument:
     section.header_distance = section.footer_distance = Cm(margins_cm / 2)
     section.header.paragraphs[0].text = ""
     _page_number_footer(doc)
-    # Copies look styles up here, not in the (shared, read-only) styles part.
-    doc.part.__dict__["_house_style_ids"] = {
-        name: style(doc, name).style_id for name in HOUSE_STYLES
-    }
-    del doc.part.__dict__["_house_styles"]  # python-docx objects: not worth copying
     return doc
+
+
+_TEMPLATES: dict[tuple[float, float], bytes] = {}
+_TEMPLATES_LOCK = Lock()
+
+
+def _template_bytes(margins_cm: float, body_size: float) -> bytes:
+    """The house template of this layout as .docx bytes, made the first time it is asked for."""
+    key = (margins_cm, body_size)
+    if key not in _TEMPLATES:
+        with _TEMPLATES_LOCK:
+            if key not in _TEMPLATES:
+                doc = _house_template(margins_cm, body_size)
+                _STYLE_IDS.update({name: style(doc, name).style_id for name in HOUSE_STYLES})
+                _TEMPLATES[key] = to_bytes(doc)
+    return _TEMPLATES[key]
 
 
 def new_document(
     site_name: str, title: str, *, margins_cm: float = 2.0, body_size: float = BODY_SIZE
 ) -> DocxDocument:
     """A house-style document with the site's name in the header and `title` as its Title."""
-    doc = word_package.template(
-        (margins_cm, body_size), lambda: _house_template(margins_cm, body_size)
-    ).copy()
+    doc = Document(BytesIO(_template_bytes(margins_cm, body_size)))
     properties = doc.core_properties
     properties.title = clean(title)[:255]
     properties.author = clean(site_name)[:255]
@@ -214,7 +228,7 @@ def new_document(
 
 
 def heading(doc: DocxDocument, text: str, level: int = 1) -> Paragraph:
-    return _paragraph(doc, clean(text), f"Heading {level}")
+    return Paragraph(_paragraph(doc, clean(text), f"Heading {level}"), doc)
 
 
 def para(
@@ -226,15 +240,12 @@ def para(
         _run(paragraph, clean(bold_lead), "b")
     lines = clean(text).split("\n")
     for number, line in enumerate(lines):
+        run = _run(paragraph, line)
         if size:
-            run = paragraph.add_run(line)
-            run.font.size = Pt(size)
-            run = run._r
-        else:
-            run = _run(paragraph, line)
+            Run(run, None).font.size = Pt(size)
         if number < len(lines) - 1:
             run.append(run.makeelement(_BR))  # python-docx's line break: a bare w:br
-    return paragraph
+    return Paragraph(paragraph, doc)
 
 
 def details(doc: DocxDocument, rows: Iterable[tuple[str, str]]) -> None:
@@ -284,19 +295,6 @@ def table(
     return result
 
 
-def body_cells(table: Table) -> list[list[_Cell]]:
-    """Each body row's cells, read from the XML: the house tables merge no cells, and
-    python-docx's `row.cells` works out the whole table's grid for every row."""
-    rows = table._tbl.iterchildren(_TR)
-    next(rows, None)  # the header row
-    return [[_Cell(tc, table) for tc in tr.iterchildren(_TC)] for tr in rows]
-
-
-def shade_cell(cell, fill: str) -> None:  # noqa: ANN001 - a docx cell
-    """Fill a cell (a RAG colour); the word in it carries the meaning."""
-    word_tables.shade(cell, fill)
-
-
 # A paragraph's text as python-docx's `CT_P.text` reads it (runs and hyperlinks' runs; the
 # same elements, each read by python-docx's own `str`), in one compiled XPath: python-docx
 # compiles two XPaths per paragraph and per run, most of the time a PID took to read back.
@@ -329,7 +327,9 @@ def document_text(doc: DocxDocument) -> str:
 
 
 def to_bytes(doc: DocxDocument) -> bytes:
-    return word_package.save(doc)
+    out = BytesIO()
+    doc.save(out)
+    return out.getvalue()
 
 
 def end_cleanly(doc: DocxDocument) -> None:
@@ -342,14 +342,14 @@ def end_cleanly(doc: DocxDocument) -> None:
         if not blocks or blocks[-1].tag != qn("w:p") or "".join(blocks[-1].itertext()).strip():
             return
         if len(blocks) > 1 and blocks[-2].tag == qn("w:tbl"):
-            spacer = Paragraph(blocks[-1], doc._body)
+            spacer = Paragraph(blocks[-1], doc)
             spacer.paragraph_format.space_before = spacer.paragraph_format.space_after = Pt(0)
             spacer.paragraph_format.line_spacing = Pt(1)
             size = OxmlElement("w:sz")
             size.set(qn("w:val"), "2")  # half-points: the paragraph mark is 1 pt
             marks = OxmlElement("w:rPr")
             marks.append(size)
-            spacer._p.get_or_add_pPr().append(marks)
+            blocks[-1].get_or_add_pPr().append(marks)
             return
         body.remove(blocks[-1])
 

@@ -1,30 +1,52 @@
-"""The house table's XML, built quickly (`app/core/word.py` `table` is the entry point).
+"""The house table (`app/core/word.py` `table` is the entry point), through python-docx's
+public API: the table element is made with `CT_Tbl.new_tbl`, as `doc.add_table` makes it,
+and set up through python-docx's `Table`, `_Row` and cell objects; what python-docx has no
+property for (caption, shading, repeated header, rows that do not split) is written on the
+elements this module made and holds.
 
-python-docx builds a table child element by child element, looking up where each one goes:
-most of a long document's time. Here the empty table of each shape (columns, widths, type
-size, page width) is built by python-docx once and copied, and its rows are copies of one
-template row holding copies of one template run, filled in.
+A body row is set up once per table and copied for each row: python-docx places every
+child element it adds among all those the schema allows, which for a few hundred rows was
+most of a long document's time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from copy import deepcopy
+from dataclasses import dataclass
+from io import BytesIO
 
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tbl
 from docx.shared import Cm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from app.core.cleantext import clean_text
 
-_T, _BR, _TC, _P = qn("w:t"), qn("w:br"), qn("w:tc"), qn("w:p")
-_SPACE = qn("xml:space")
-_TR, _VAL, _SECT_PR = qn("w:tr"), qn("w:val"), qn("w:sectPr")
-_CAPTION, _DESCRIPTION = qn("w:tblCaption"), qn("w:tblDescription")
+_T, _BR, _SPACE, _SECT_PR = qn("w:t"), qn("w:br"), qn("xml:space"), qn("w:sectPr")
+
+
+@dataclass(frozen=True)
+class Shaded:
+    """A cell's text on a coloured fill (a RAG colour); the word carries the meaning."""
+
+    text: str
+    fill: str
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A picture in a cell (a run chart): alt text for screen readers, a small caption."""
+
+    png: bytes
+    width_cm: float
+    alt_text: str
+    caption: str = ""
 
 
 def append_block(doc: DocxDocument, element) -> None:  # noqa: ANN001 - a w:p or w:tbl element
@@ -37,31 +59,24 @@ def append_block(doc: DocxDocument, element) -> None:  # noqa: ANN001 - a w:p or
         body.append(element)
 
 
-def shade(cell, fill: str) -> None:  # noqa: ANN001 - a docx cell
-    shade = OxmlElement("w:shd")
-    shade.set(qn("w:val"), "clear")
-    shade.set(qn("w:fill"), fill)
-    cell._tc.get_or_add_tcPr().append(shade)
-
-
-_run_templates: dict[tuple[float, bool], object] = {}
+def shade(tc, fill: str) -> None:  # noqa: ANN001 - a w:tc element
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:fill"), fill)
+    tc.get_or_add_tcPr().append(shading)
 
 
 def _run_template(size: float, *, bold: bool = False):  # noqa: ANN202 - a w:r element
-    """An empty run in a table's type size (and bold, for its header), to copy per line.
-    Made once per size: callers copy it, never change it."""
-    key = (size, bold)
-    if key not in _run_templates:
-        run = Paragraph(OxmlElement("w:p"), None).add_run()
-        run.font.size = Pt(size)
-        run.bold = bold or None
-        _run_templates[key] = run._r
-    return _run_templates[key]
+    """An empty run in a table's type size (and bold, for its header), to copy per line."""
+    run = OxmlElement("w:r")
+    proxy = Run(run, None)
+    proxy.font.size = Pt(size)
+    proxy.bold = bold or None
+    return run
 
 
 def _cell_runs(paragraph, text: object, run_template) -> None:  # noqa: ANN001 - lxml elements
-    """A cell's text, one run per line with a break between, each run a copy of
-    `run_template`: python-docx placing each child element was most of a long table's time."""
+    """A cell's text, one run per line with a break between, each a copy of `run_template`."""
     lines = clean_text("" if text is None else str(text)).split("\n")
     last = len(lines) - 1
     for number, line in enumerate(lines):
@@ -79,65 +94,81 @@ def _cell_runs(paragraph, text: object, run_template) -> None:  # noqa: ANN001 -
         paragraph.append(run)
 
 
-# Empty house tables (w:tbl with its header row, and the body row to copy) by shape: the
-# same few shapes recur in every document, and python-docx takes a long time to build one.
-_skeletons: dict[tuple, tuple[object, object]] = {}
+def _picture(table: Table, tc, picture: Picture, size: float) -> None:  # noqa: ANN001 - a w:tc
+    """The picture in a run of its own in the cell's paragraph, then its caption below."""
+    paragraph = tc.p_lst[0]
+    run = OxmlElement("w:r")
+    Run(run, Paragraph(paragraph, table)).add_picture(
+        BytesIO(picture.png), width=Cm(picture.width_cm)
+    )
+    # Alt text for screen readers: Word reads it from the drawing's docPr.
+    for properties in run.xpath(".//wp:docPr"):
+        properties.set("descr", clean_text(picture.alt_text))
+    paragraph.append(run)
+    if picture.caption:
+        caption = tc.add_p()
+        proxy = Paragraph(caption, table)
+        proxy.paragraph_format.space_after = Pt(0)
+        proxy.add_run(clean_text(picture.caption)).font.size = Pt(size)
 
 
-def _skeleton(
+# Empty house tables by shape: the same few shapes recur in every document.
+_EMPTY_TABLES: dict[tuple, tuple[object, object]] = {}
+
+
+def _empty_table(
     doc: DocxDocument,
     columns: int,
     widths_cm: Sequence[float] | None,
-    size: float,
     grid: str,
     header_fill: str,
-):  # noqa: ANN202 - two lxml elements
+):  # noqa: ANN202 - the Table, its w:tbl and the w:tr to copy for each body row
     """A copy of the empty house table of this shape (header cells without text), and the
-    body row to copy for each row. The table is made by python-docx the first time."""
-    key = (
-        columns,
-        tuple(widths_cm) if widths_cm else None,
-        size,
-        doc._block_width,
-        grid,
-        header_fill,
-    )
-    if key not in _skeletons:
-        result = doc.add_table(rows=1, cols=columns)
-        result._tbl.tblStyle_val = grid
-        result.alignment = WD_TABLE_ALIGNMENT.LEFT
-        properties = result._tbl.tblPr
-        for tag in ("w:tblCaption", "w:tblDescription"):
-            properties.append(OxmlElement(tag))  # the caption is set on each copy
-        header_row = result.rows[0]
-        for cell in header_row.cells:
-            cell.paragraphs[0].paragraph_format.space_after = Pt(0)
-            shade(cell, header_fill)
-        repeat = OxmlElement("w:tblHeader")
-        repeat.set(qn("w:val"), "true")
-        header_row._tr.get_or_add_trPr().append(repeat)
-        header_row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-        # Body rows are copies of one template row (cell widths, spacing, cantSplit).
-        template = result.add_row()
-        template._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-        for cell in template.cells:
-            cell.paragraphs[0].paragraph_format.space_after = Pt(0)
-        if widths_cm:
-            for cell, width in zip(template.cells, widths_cm, strict=False):
-                cell.width = Cm(width)
-        template_tr = template._tr
-        result._tbl.remove(template_tr)
-        if widths_cm:
-            # Word reads the cell widths, LibreOffice the grid's: set both.
-            result.autofit = False
-            for column, width in zip(result.columns, widths_cm, strict=False):
-                column.width = Cm(width)
-            for cell, width in zip(header_row.cells, widths_cm, strict=False):
-                cell.width = Cm(width)
-        result._tbl.getparent().remove(result._tbl)
-        _skeletons[key] = (result._tbl, template_tr)
-    tbl, template_tr = _skeletons[key]
-    return deepcopy(tbl), template_tr
+    body row to copy for each row (callers copy it, never change it)."""
+    section = doc.sections[-1]  # the page's width inside the margins, as doc.add_table uses
+    width = section.page_width - section.left_margin - section.right_margin
+    key = (columns, tuple(widths_cm) if widths_cm else None, width, grid, header_fill)
+    if key not in _EMPTY_TABLES:
+        _EMPTY_TABLES[key] = _new_empty_table(columns, width, widths_cm, grid, header_fill)
+    tbl, body_tr = _EMPTY_TABLES[key]
+    tbl = deepcopy(tbl)
+    return Table(tbl, doc), tbl, body_tr
+
+
+def _new_empty_table(
+    columns: int, width: int, widths_cm: Sequence[float] | None, grid: str, header_fill: str
+):  # noqa: ANN202 - the w:tbl and its body w:tr
+    tbl = CT_Tbl.new_tbl(1, columns, width)
+    table = Table(tbl, None)  # python-docx's setters below read only the table's XML
+    tbl.tblStyle_val = grid
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    for tag in ("w:tblCaption", "w:tblDescription"):
+        tbl.tblPr.append(OxmlElement(tag))  # set to the caption by the caller
+    header_tr = tbl.tr_lst[0]
+    for cell, tc in zip(table.rows[0].cells, header_tr.tc_lst, strict=True):
+        cell.paragraphs[0].paragraph_format.space_after = Pt(0)
+        shade(tc, header_fill)
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header_tr.get_or_add_trPr().append(repeat)
+    header_tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    body_row = table.add_row()
+    body_tr = tbl.tr_lst[-1]
+    body_tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    for cell in body_row.cells:
+        cell.paragraphs[0].paragraph_format.space_after = Pt(0)
+    if widths_cm:
+        for cell, cell_width in zip(body_row.cells, widths_cm, strict=False):
+            cell.width = Cm(cell_width)
+    tbl.remove(body_tr)
+    if widths_cm:
+        # Word reads the cell widths, LibreOffice the grid's: set both.
+        table.autofit = False
+        for column, column_width in zip(table.columns, widths_cm, strict=False):
+            column.width = Cm(column_width)
+        for cell, cell_width in zip(table.rows[0].cells, widths_cm, strict=False):
+            cell.width = Cm(cell_width)
+    return tbl, body_tr
 
 
 def house_table(
@@ -151,22 +182,28 @@ def house_table(
     grid_style: str,
     header_fill: str,
 ) -> Table:
-    """The table at the end of the document's body (see `app.core.word.table`)."""
-    tbl, template_tr = _skeleton(doc, len(headers), widths_cm, size, grid_style, header_fill)
-    for tag in (_CAPTION, _DESCRIPTION):
-        tbl.tblPr.find(tag).set(_VAL, caption)
+    """The table at the end of the document's body (see `app.core.word.table`). A cell
+    holds text, `Shaded` text or a `Picture`."""
+    table, tbl, body_tr = _empty_table(doc, len(headers), widths_cm, grid_style, header_fill)
+    for tag in ("w:tblCaption", "w:tblDescription"):
+        tbl.tblPr.find(qn(tag)).set(qn("w:val"), caption)
     bold_run = _run_template(size, bold=True)
-    header_tr = tbl.find(_TR)
-    for tc, text in zip(header_tr.iterchildren(_TC), headers, strict=True):
-        _cell_runs(tc.find(_P), text, bold_run)
+    for tc, text in zip(tbl.tr_lst[0].tc_lst, headers, strict=True):
+        _cell_runs(tc.p_lst[0], text, bold_run)
     run_template = _run_template(size)
+    # In the body before the rows are filled: a picture's id is the next free one there.
+    append_block(doc, tbl)
     for values in rows:
         values = list(values)
         if len(values) != len(headers):
             raise ValueError(f"a row of {len(values)} cells in a table of {len(headers)}")
-        tr = deepcopy(template_tr)
-        for tc, text in zip(tr.iterchildren(_TC), values, strict=True):
-            _cell_runs(tc.find(_P), text, run_template)
+        tr = deepcopy(body_tr)
         tbl.append(tr)
-    append_block(doc, tbl)
-    return Table(tbl, doc._body)
+        for tc, value in zip(tr.tc_lst, values, strict=True):
+            text = value.text if isinstance(value, Shaded) else value
+            _cell_runs(tc.p_lst[0], "" if isinstance(value, Picture) else text, run_template)
+            if isinstance(value, Shaded):
+                shade(tc, value.fill)
+            elif isinstance(value, Picture):
+                _picture(table, tc, value, size=7)
+    return table

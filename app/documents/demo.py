@@ -11,8 +11,8 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from app.core.audit import AuditEvent
+from app.documents.fingerprint import content_fingerprint, load_agreed_content
 from app.documents.models import PidNarrative, PidVersion
-from app.documents.pid import content_fingerprint, load_pid
 from app.extensions import db
 from app.plan.models import Task
 from app.sites.demo import DemoContext
@@ -98,7 +98,7 @@ def demo_documents(ctx: DemoContext) -> None:
                     agreed_on=ctx.today - timedelta(days=30 * months),
                     # The narrative was written before it was agreed: this version is current.
                     generated_at=narrative.updated_at + timedelta(seconds=1),
-                    content_hash=content_fingerprint(load_pid(site, ctx.today)),
+                    content_hash=content_fingerprint(load_agreed_content(site, ctx.today)),
                 )
             )
     db.session.flush()

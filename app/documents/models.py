@@ -79,7 +79,7 @@ class PidVersion(Audited, db.Model):
     agreed_on: Mapped[date]
     generated_at: Mapped[datetime] = mapped_column(default=utcnow)
     note: Mapped[str] = mapped_column(String(300), default="")
-    # A fingerprint of the PID's content when it was agreed (pid.content_fingerprint), so
+    # A fingerprint of the PID's content when it was agreed (fingerprint.content_fingerprint), so
     # a later change shows as "changed since agreement". Empty for older versions.
     content_hash: Mapped[str] = mapped_column(String(64), default="")
 

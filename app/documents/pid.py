@@ -12,7 +12,7 @@ from docx.document import Document as DocxDocument
 from app.core import word as style
 from app.core.dates import uk_date
 from app.documents import queries, raid
-from app.documents.fingerprint import content_fingerprint
+from app.documents.fingerprint import changed_since_agreed, content_fingerprint
 from app.documents.models import PidNarrative, PidVersion
 from app.documents.text import glossary_for
 from app.sites.models import Site
@@ -61,9 +61,12 @@ class PidContent:
         latest = self.latest
         if latest is None:
             return False
-        if latest.content_hash:
-            return latest.content_hash != content_fingerprint(self)
-        return self.narrative is not None and self.narrative.updated_at > latest.generated_at
+        return changed_since_agreed(
+            latest.content_hash,
+            latest.generated_at,
+            self.narrative.updated_at if self.narrative else None,
+            lambda: content_fingerprint(self),
+        )
 
     @property
     def is_draft(self) -> bool:
@@ -85,7 +88,8 @@ def load_pid(site: Site, today: date, facts: queries.SiteFacts | None = None) ->
     `facts` when the caller has read them already (the documents page)."""
     facts = facts or queries.site_facts(site.id, today)
     team, categories, gaps = queries.people_sections(site.id, site.organisation)
-    tasks, meetings = queries.plan_and_calendar(site.id, today)
+    tasks = queries.plan_columns(site.id)
+    meetings = queries.upcoming_meetings(site.id, today)
     return PidContent(
         site=site,
         today=today,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, case, func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from app.core.audit import AuditEvent
@@ -84,25 +84,25 @@ def site_facts(site_id: int, today: date) -> SiteFacts:
         .with_only_columns(func.count(Meeting.id))
         .scalar_subquery()
     )
-    needs = [
-        _latest(column, NeedsVersion.site_id, NeedsVersion.id).scalar_subquery()
-        for column in (
-            NeedsVersion.id,
-            NeedsVersion.expected_caseload,
-            NeedsVersion.hip_fractures_prevented_5y,
+    needs = {
+        name: _latest(column, NeedsVersion.site_id, NeedsVersion.id).scalar_subquery()
+        for name, column in (
+            ("needs_id", NeedsVersion.id),
+            ("needs_caseload", NeedsVersion.expected_caseload),
+            ("needs_hip", NeedsVersion.hip_fractures_prevented_5y),
         )
-    ]
-    change = [
-        _latest(column, AuditEvent.site_id, AuditEvent.id).scalar_subquery()
-        for column in (AuditEvent.id, AuditEvent.at)
-    ]
+    }
+    change = {
+        name: _latest(column, AuditEvent.site_id, AuditEvent.id).scalar_subquery()
+        for name, column in (("change_id", AuditEvent.id), ("change_at", AuditEvent.at))
+    }
     rows = db.session.execute(
         select(
             PidNarrative,
             PidVersion,
             meetings_total.label("meetings_total"),
-            *(column.label(f"needs_{n}") for n, column in enumerate(needs)),
-            *(column.label(f"change_{n}") for n, column in enumerate(change)),
+            *(column.label(name) for name, column in needs.items()),
+            *(column.label(name) for name, column in change.items()),
             *(column.label(name) for name, column in gateway_facts(site_id).items()),
         )
         .select_from(Site)
@@ -112,18 +112,21 @@ def site_facts(site_id: int, today: date) -> SiteFacts:
         .where(Site.id == site_id)
         .order_by(PidVersion.agreed_on.desc(), PidVersion.id.desc())
     ).all()
-    first = rows[0]
-    needs_id, caseload, hip = first[3:6]
+    first = rows[0]  # the site's facts, the same on every row (one row per agreed version)
     return SiteFacts(
-        narrative=first[0],
-        versions=[row[1] for row in rows if row[1] is not None],
-        meetings_total=first[2] or 0,
+        narrative=first.PidNarrative,
+        versions=[row.PidVersion for row in rows if row.PidVersion is not None],
+        meetings_total=first.meetings_total or 0,
         needs=(
-            NeedsRow(expected_caseload=caseload, hip_fractures_prevented=hip, years=5)
-            if needs_id is not None
+            NeedsRow(
+                expected_caseload=first.needs_caseload,
+                hip_fractures_prevented=first.needs_hip,
+                years=5,
+            )
+            if first.needs_id is not None
             else None
         ),
-        latest_change=tuple(first[6:8]) if first[6] is not None else (),
+        latest_change=(first.change_id, first.change_at) if first.change_id is not None else (),
         gateways=gateway_rows(first._mapping),
     )
 
@@ -205,7 +208,7 @@ def plan_tasks(site_id: int) -> list[Task]:
     )
 
 
-# What `phase_rows` reads of a task: the PID reads these columns alone (`plan_and_calendar`),
+# What `phase_rows` reads of a task: the PID reads these columns alone (`plan_columns`),
 # since building ORM objects for every task and its owner was a fifth of the PID's time.
 PHASE_COLUMNS = (Task.id, Task.phase, Task.position, Task.title, Task.status, Task.start_date,
                  Task.due_date, Task.milestone)  # fmt: skip
@@ -278,61 +281,26 @@ def _upcoming_meetings(site_id: int, today: date):  # noqa: ANN202 - a select
     )
 
 
-def site_on_first_task_row(site_id: int) -> ColumnElement:
-    """`site_id` on the row of the site's first task (on the row with no task when the plan
-    is empty) and an id no site has on every other row. A statement that reads the plan
-    joins a short list on `<list>.site_id == this`: the list rides on one row, and the join
-    stays one index lookup per task, whatever the list's length."""
-    first_task = (
-        select(func.coalesce(func.min(Task.id), 0)).where(Task.site_id == site_id).correlate(None)
+def plan_columns(site_id: int) -> list[Row]:
+    """Every task of the site in plan order, as plain rows of `PHASE_COLUMNS`."""
+    return list(
+        db.session.execute(
+            select(*PHASE_COLUMNS)
+            .where(Task.site_id == site_id)
+            .order_by(Task.phase, Task.position, Task.id)
+        )
     )
-    return case((func.coalesce(Task.id, 0) == first_task.scalar_subquery(), site_id), else_=-1)
 
 
-def tasks_in_plan_order(rows: Iterable[Row]) -> list[Row]:
-    """The distinct task rows (a row repeats once per meeting or action riding on it; a row
-    with no task has no id), in plan order. The order is set here, not in SQL: SQLite
-    sorting those wide rows cost more than reading them."""
-    tasks = {row.id: row for row in rows if row.id is not None}
-    return sorted(tasks.values(), key=lambda task: (task.phase, task.position, task.id))
-
-
-def plan_and_calendar(
-    site_id: int, today: date, limit: int = 6
-) -> tuple[list[Row], list[MeetingRow]]:
-    """Every task in plan order (`PHASE_COLUMNS`, plain rows), and the next `limit` meetings
-    that are not cancelled with their groups, in ONE statement.
-
-    The meetings ride on the first task's row (`site_on_first_task_row`), so each task and
-    each meeting comes once.
-    """
-    next_ids = (
+def upcoming_meetings(site_id: int, today: date, limit: int = 6) -> list[MeetingRow]:
+    """The next `limit` meetings that are not cancelled, with their groups (one statement)."""
+    meetings = db.session.scalars(
         _upcoming_meetings(site_id, today)
-        .with_only_columns(Meeting.id)
+        .options(joinedload(Meeting.group))
         .order_by(Meeting.starts_at, Meeting.id)
         .limit(limit)
-        .correlate(None)
     )
-    rows = db.session.execute(
-        select(*PHASE_COLUMNS, Meeting)
-        .select_from(Site)
-        .outerjoin(Task, Task.site_id == Site.id)
-        .outerjoin(
-            Meeting,
-            and_(
-                Meeting.site_id == site_on_first_task_row(site_id),
-                Meeting.id.in_(next_ids),
-            ),
-        )
-        .options(joinedload(Meeting.group))
-        .where(Site.id == site_id)
-    ).all()
-    tasks = tasks_in_plan_order(rows)
-    meetings = sorted(
-        (row.Meeting for row in rows if row.Meeting is not None),
-        key=lambda meeting: (meeting.starts_at, meeting.id),
-    )
-    return tasks, [_meeting_row(meeting) for meeting in meetings]
+    return [_meeting_row(meeting) for meeting in meetings]
 
 
 def _meeting_row(meeting: Meeting) -> MeetingRow:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from docx.document import Document as DocxDocument
-from docx.shared import Cm, Pt
 
 from app.core import word as style
 from app.core.dates import uk_date
-from app.documents.kpi_rows import chart_caption
+from app.documents.kpi_rows import KpiRow, chart_caption
 from app.documents.raid import RiskRow
 from app.documents.report import LIST_LIMIT, ReportContent, TaskLine
 from app.documents.sparkline import run_chart_png
@@ -24,9 +21,25 @@ def rag_word(rag: str | None) -> str:
     return rag_label(rag, "No tasks")
 
 
-def _fill(cell, rag: str | None) -> None:  # noqa: ANN001 - a docx cell
-    if rag in RAG_FILLS:
-        style.shade_cell(cell, RAG_FILLS[rag])
+def _rag_cell(rag: str | None) -> str | style.Shaded:
+    """The RAG word, on its pale fill when it has one."""
+    return style.Shaded(rag_word(rag), RAG_FILLS[rag]) if rag in RAG_FILLS else rag_word(rag)
+
+
+def _chart_cell(kpi: KpiRow) -> str | style.Picture:
+    """A small run chart of the KPI's values (two or more), saying what it shows."""
+    if len(kpi.values) < 2:
+        return ""
+    return style.Picture(
+        run_chart_png(kpi.values, kpi.target_value),
+        width_cm=4.6,
+        alt_text=(
+            f"Run chart of {kpi.label}, from {kpi.values[0]:.0f}% to "
+            f"{kpi.values[-1]:.0f}%: {kpi.signal}"
+        ),
+        # Each chart has its own scale: say which periods and values it spans.
+        caption=chart_caption(kpi),
+    )
 
 
 def _cut(
@@ -73,12 +86,12 @@ def build_report(content: ReportContent) -> DocxDocument:
         rows.append(
             [
                 phase.name,
-                rag_word(phase.rag),
+                _rag_cell(phase.rag),
                 phase.reason,
                 gateway.status if gateway else ("" if phase.number == 0 else "Not signed off"),
             ]
         )
-    table = style.table(
+    style.table(
         doc,
         ["Phase", "RAG", "Why", "Gateway"],
         rows,
@@ -86,8 +99,6 @@ def build_report(content: ReportContent) -> DocxDocument:
         widths_cm=[4.6, 1.9, 7.6, 3.7],
         size=9,
     )
-    for cells, phase in zip(style.body_cells(table), content.phases, strict=True):
-        _fill(cells[1], phase.rag)
 
     style.heading(doc, "Done in this period")
     _task_bullets(doc, content.completed, "No tasks were completed in this period.", "done")
@@ -154,32 +165,14 @@ def build_report(content: ReportContent) -> DocxDocument:
 
     style.heading(doc, "Key performance indicators (KPIs)")
     if content.kpis:
-        table = style.table(
+        style.table(
             doc,
             ["KPI", "Latest", "Change", "Target", "Run chart"],
-            [[k.label, k.latest, k.change, k.target, ""] for k in content.kpis],
+            [[k.label, k.latest, k.change, k.target, _chart_cell(k)] for k in content.kpis],
             caption="KPI summary with small run charts",
             widths_cm=[6.2, 1.8, 2.6, 2.2, 5.0],
             size=9,
         )
-        for cells, kpi in zip(style.body_cells(table), content.kpis, strict=True):
-            if len(kpi.values) >= 2:
-                run = cells[4].paragraphs[0].add_run()
-                run.add_picture(BytesIO(run_chart_png(kpi.values, kpi.target_value)), width=Cm(4.6))
-                # Alt text for screen readers: Word reads it from the drawing's docPr.
-                for properties in run._r.xpath(".//wp:docPr"):
-                    properties.set(
-                        "descr",
-                        style.clean(
-                            f"Run chart of {kpi.label}, from {kpi.values[0]:.0f}% to "
-                            f"{kpi.values[-1]:.0f}%: {kpi.signal}"
-                        ),
-                    )
-                # Each chart has its own scale: say which periods and values it spans.
-                caption = cells[4].add_paragraph(style.clean(chart_caption(kpi)))
-                caption.paragraph_format.space_after = Pt(0)
-                for text_run in caption.runs:
-                    text_run.font.size = Pt(7)
     else:
         style.missing(doc, "No KPI figures have been recorded yet.")
     style.end_cleanly(doc)

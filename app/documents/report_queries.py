@@ -1,5 +1,5 @@
 """What only the steering-group highlight report reads, besides the risk log, the history and
-the KPI values: the plan with its open actions and the report's facts (the steering meetings
+the KPI values: the plan, its open actions and the report's facts (the steering meetings
 either side of today, the gateways and the KPI targets), in one statement."""
 
 from __future__ import annotations
@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Row, func, select, true
+from sqlalchemy.orm import aliased, joinedload
 
 from app.core.dates import london_to_utc, to_london
-from app.documents import queries
 from app.documents.queries import GatewayRow, gateway_facts, gateway_rows
 from app.documents.raid import owner_name
 from app.extensions import db
@@ -107,51 +106,42 @@ def _facts(site_id: int, today: date) -> dict[str, Any]:
 
 
 def report_plan(site_id: int, today: date) -> ReportPlan:
-    """The plan, the open actions and the facts in ONE statement.
+    """The plan, its open actions and the facts, in ONE statement.
 
-    The facts are a one-row derived table, so the statement has a row when the plan is
-    empty. The open actions all ride on the first task's row (`site_on_first_task_row`), so
-    each task and each open action comes once.
+    The tasks (with their owners) and the site's open actions are joined on the action's
+    task (a FULL join: a task with no open action, and an action linked to no task, each
+    come on a row of their own; a task with two open actions comes twice). The facts are a
+    one-row derived table the rest joins, so the statement has a row when both are empty.
     """
     facts = select(*(value.label(name) for name, value in _facts(site_id, today).items())).subquery(
         "facts"
     )
-    rows = db.session.execute(
+    tasks = (
         select(
             *REPORT_TASK_COLUMNS,
             Person.name.label("owner_name"),
             Person.erased.label("owner_erased"),
-            Action,
-            *facts.c,
         )
-        .select_from(facts)
-        .outerjoin(Task, Task.site_id == site_id)
         .outerjoin(Person, Person.id == Task.owner_id)
-        .outerjoin(
-            Action,
-            and_(
-                Action.site_id == queries.site_on_first_task_row(site_id),
-                Action.status == "open",
-            ),
-        )
-        .options(joinedload(Action.owner))
-    ).all()
-    values = rows[0]._mapping
-    columns = len(REPORT_TASK_COLUMNS)
-    tasks = [
-        ReportTask(
-            *row[:columns],
-            owner=TaskOwner(row.owner_name, row.owner_erased)
-            if row.owner_name is not None
-            else None,
-        )
-        for row in queries.tasks_in_plan_order(rows)
-    ]
-    actions = sorted(
-        (row.Action for row in rows if row.Action is not None),
-        # The action log's order: most overdue first, undated last.
-        key=lambda action: (action.due_date is None, action.due_date or date.min, action.id),
+        .where(Task.site_id == site_id)
+        .subquery("plan")
     )
+    open_action = aliased(
+        Action,
+        select(Action).where(Action.site_id == site_id, Action.status == "open").subquery(),
+        name="open_action",
+    )
+    plan = tasks.join(open_action, open_action.task_id == tasks.c.id, full=True)
+    rows = db.session.execute(
+        select(tasks, open_action, facts)
+        .select_from(facts)
+        .outerjoin(plan, true())
+        .options(joinedload(open_action.owner))
+    ).all()
+    values = rows[0]._mapping  # the facts, the same on every row
+    by_id = {row.id: row for row in rows if row.id is not None}
+    tasks_in_order = sorted(by_id.values(), key=lambda task: (task.phase, task.position, task.id))
+    actions = {row.open_action.id: row.open_action for row in rows if row.open_action}
     before, after = values["before"], values["after"]
     return ReportPlan(
         ReportFacts(
@@ -164,8 +154,19 @@ def report_plan(site_id: int, today: date) -> ReportPlan:
                 if values[f"kpi_target_{kpi.number}"] is not None
             },
         ),
-        tasks,
-        actions,
+        [_report_task(row) for row in tasks_in_order],
+        sorted(
+            actions.values(),
+            # The action log's order: most overdue first, undated last.
+            key=lambda action: (action.due_date is None, action.due_date or date.min, action.id),
+        ),
+    )
+
+
+def _report_task(row: Row) -> ReportTask:
+    return ReportTask(
+        **{column.key: getattr(row, column.key) for column in REPORT_TASK_COLUMNS},
+        owner=TaskOwner(row.owner_name, row.owner_erased) if row.owner_name is not None else None,
     )
 
 

@@ -13,6 +13,11 @@ from app.core.dates import today, uk_date, utcnow
 from app.core.db import select_facts
 from app.core.errors import ServiceError
 from app.documents import text
+from app.documents.fingerprint import (
+    changed_since_agreed,
+    content_fingerprint,
+    load_agreed_content,
+)
 from app.documents.models import (
     NARRATIVE_FIELDS,
     NARRATIVE_LABELS,
@@ -88,7 +93,9 @@ def narrative_values(narrative: PidNarrative | None) -> dict[str, str]:
 
 
 def pid_agreed_facts(site_id: int) -> dict[str, Any]:
-    """The latest agreed PID version's number and date (for the gateway check)."""
+    """The latest agreed PID version's number, date and fingerprint (for the gateway
+    check), and when the team's text was last edited (for versions agreed before
+    fingerprints were kept)."""
 
     def latest(column):  # noqa: ANN001, ANN202
         return (
@@ -99,22 +106,34 @@ def pid_agreed_facts(site_id: int) -> dict[str, Any]:
             .scalar_subquery()
         )
 
-    return {"number": latest(PidVersion.number), "agreed_on": latest(PidVersion.agreed_on)}
+    return {
+        "number": latest(PidVersion.number),
+        "agreed_on": latest(PidVersion.agreed_on),
+        "content_hash": latest(PidVersion.content_hash),
+        "generated_at": latest(PidVersion.generated_at),
+        "narrative_updated_at": select(PidNarrative.updated_at)
+        .where(PidNarrative.site_id == site_id)
+        .scalar_subquery(),
+    }
 
 
 def pid_agreed(site: Site, facts: Mapping[str, Any] | None = None) -> tuple[bool, str, str]:
     """The Start Out gateway's 'agreed PID' criterion, checked from the recorded versions:
     (met, what was found, where to act), the shape the other features' checks share.
 
-    Once a version is agreed, comparing it with today's content still builds the PID."""
+    Whether the content moved on since is the agreed fingerprint against today's facts
+    (`fingerprint.load_agreed_content`): no PID is loaded or built."""
     link = f"/sites/{site.id}/documents#agree"  # the URL scheme is a contract
     facts = select_facts(pid_agreed_facts(site.id)) if facts is None else facts
     if facts["number"] is None:
         return False, "No version of the PID has been agreed by the sponsor yet.", link
     found = f"PID {facts['number']} agreed on {uk_date(facts['agreed_on'])}."
-    from app.documents.pid import load_pid  # the builder imports this module's neighbours
-
-    if load_pid(site, today()).changed_since_agreed:
+    if changed_since_agreed(
+        facts["content_hash"],
+        facts["generated_at"],
+        facts["narrative_updated_at"],
+        lambda: content_fingerprint(load_agreed_content(site, today())),
+    ):
         # Still agreed, but the sponsor should know the text they agreed has moved on.
         found += " Its content has changed since; the sponsor should agree it again."
     return True, found, link

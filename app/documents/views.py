@@ -11,6 +11,7 @@ from app.core.downloads import download
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
 from app.core.web import form_status
 from app.documents import bp, pid, report, service
+from app.documents.fingerprint import content_fingerprint, load_agreed_content
 from app.documents.forms import AgreeForm, NarrativeForm, ReportPeriodForm
 from app.documents.models import NARRATIVE_FIELDS
 from app.documents.queries import SiteFacts, site_facts
@@ -96,7 +97,7 @@ def agree():
     form = AgreeForm()
     if form.validate_on_submit():
         try:
-            fingerprint = pid.content_fingerprint(pid.load_pid(g.site, today()))
+            fingerprint = content_fingerprint(load_agreed_content(g.site, today()))
             version = service.agree_version(
                 g.site, form.number.data, form.agreed_on.data, current_user, today(), fingerprint
             )

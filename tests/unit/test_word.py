@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import zipfile
 
 import docx
+from docx.oxml.ns import qn
 
 from app.core import word
 
@@ -39,13 +41,12 @@ def test_every_style_names_arial_and_no_theme_font() -> None:
     assert doc.styles["Heading 1"].font.name == "Arial"
 
 
-def test_documents_share_the_template_but_not_their_content() -> None:
-    """Each document is a copy of one prepared template whose read-only parts (styles,
-    numbering, settings …) are shared and saved from bytes compressed once: writing a
-    document must leave those parts as they were, and one document never shows in another."""
+def test_documents_open_the_template_but_do_not_change_it() -> None:
+    """Each document opens the house template kept as bytes: writing a document must
+    leave the template as it was, and one document never shows in another."""
     first = word.new_document("Site one", "First")
-    template = first.part.__dict__["_house_template"]
-    before = {part.partname: part.blob for part in template.shared}
+    template = word._template_bytes(2.0, word.BODY_SIZE)
+    before = bytes(template)
     word.heading(first, "Notes", level=3)
     word.para(first, "One", bold_lead="Lead: ")
     word.prose(first, "- a\n- b")
@@ -54,10 +55,10 @@ def test_documents_share_the_template_but_not_their_content() -> None:
     word.end_cleanly(first)
     second = word.new_document("Site two", "Second")
     data = word.to_bytes(second)
-    assert {part.partname: part.blob for part in template.shared} == before
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+    assert word._template_bytes(2.0, word.BODY_SIZE) == before
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, zipfile.ZipFile(io.BytesIO(before)) as kept:
         assert archive.testzip() is None
-        assert archive.read("word/styles.xml") == before["/word/styles.xml"]
+        assert archive.read("word/styles.xml") == kept.read("word/styles.xml")
     reopened = docx.Document(io.BytesIO(data))
     assert [p.text for p in reopened.paragraphs] == ["Second"]
     assert reopened.sections[0].header.paragraphs[0].text == "Site two"
@@ -77,16 +78,38 @@ def test_document_text_reads_as_python_docx_does() -> None:
 
 
 def test_paragraphs_and_runs_are_the_xml_python_docx_writes() -> None:
-    """Paragraphs and runs are copies of ones python-docx made, filled in: the XML must be
-    what python-docx itself writes, whatever the text (spaces, tabs, line breaks, none)."""
+    """Paragraphs and runs are copies of empty ones, filled in: the XML must be what
+    python-docx itself writes, whatever the text (spaces, tabs, line breaks, none)."""
     doc = word.new_document("Site", "Title")
+    body = doc.element.body
     for text in ["plain", " leading", "trailing ", "tab\there", "two\nlines", "cr\rhere", ""]:
         ours = word._paragraph(doc, text, "Heading 2")
-        theirs = doc.add_paragraph(text)
-        theirs._p.style = "Heading2"
-        assert ours._p.xml == theirs._p.xml
+        theirs = doc.add_paragraph(text, style="Heading 2")
+        assert ours.xml == body.findall(qn("w:p"))[-1].xml
         for kind, attribute in (("b", "bold"), ("i", "italic")):
             run = word._run(ours, text, kind)
             reference = theirs.add_run(text)
             setattr(reference, attribute, True)
-            assert run.xml == reference._r.xml
+            assert run.xml == body.findall(qn("w:p"))[-1].findall(qn("w:r"))[-1].xml
+        body.remove(ours)
+
+
+def test_tables_shade_cells_and_carry_pictures_with_alt_text() -> None:
+    """A `Shaded` cell gets its fill, a `Picture` its drawing (alt text, its own id) and
+    caption: the steering report's RAG column and run charts."""
+    png = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    )
+    doc = word.new_document("Site", "Title")
+    picture = word.Picture(png, width_cm=2, alt_text="Run chart\x0b of DXA", caption="Jan to Mar")
+    word.table(doc, ["RAG", "Chart"], [[word.Shaded("Red", "F4C6C6"), picture]] * 2, caption="T")
+    reopened = docx.Document(io.BytesIO(word.to_bytes(doc)))
+    cells = reopened.tables[0].rows[1].cells
+    assert cells[0].text == "Red"
+    fills = reopened.element.body.xpath(".//w:tbl/w:tr[position() > 1]/w:tc/w:tcPr/w:shd/@w:fill")
+    assert fills == ["F4C6C6", "F4C6C6"]  # the RAG cell of each body row, nothing else
+    assert [p.text for p in cells[1].paragraphs] == ["", "Jan to Mar"]
+    described = reopened.element.body.xpath(".//wp:docPr")
+    assert [d.get("descr") for d in described] == ["Run chart of DXA"] * 2
+    assert len({d.get("id") for d in described}) == 2
+    assert len(reopened.inline_shapes) == 2

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from app.core.dates import london_to_utc, today
 from app.demo import seed_bench
 from app.documents import raid, report_queries
-from app.documents.queries import plan_and_calendar, plan_tasks, site_facts
+from app.documents.queries import plan_columns, plan_tasks, site_facts, upcoming_meetings
 from app.extensions import db
 from app.kpis.models import KpiTarget
 from app.kpis.service import targets_for
@@ -111,6 +111,28 @@ def test_report_plan_of_an_empty_site_still_has_its_facts(app, make_site) -> Non
     assert plan.facts.last_steering is None and set(plan.facts.gateways)
 
 
+def test_report_plan_lists_open_actions_of_a_site_with_no_plan(app, make_site) -> None:
+    """The open actions are joined to their tasks, not carried on the first task's row: a
+    site with no tasks still lists its open actions, and its facts."""
+    site = make_site()
+    starts = london_to_utc(datetime.combine(today(), time(9, 0)))
+    meeting = Meeting(
+        site_id=site.id, kind="other", title="Kick-off", starts_at=starts, ends_at=starts
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    for description, status in (("Book the room", "open"), ("Send notes", "done")):
+        db.session.add(
+            Action(site_id=site.id, meeting_id=meeting.id, description=description, status=status)
+        )
+    db.session.add(KpiTarget(site_id=site.id, kpi_number=2, target=70.0))
+    db.session.commit()
+    plan = report_queries.report_plan(site.id, today())
+    assert plan.tasks == []
+    assert [action.description for action in plan.actions] == ["Book the room"]
+    assert plan.facts.kpi_targets == {2: 70.0}
+
+
 def test_report_risk_lists_match_the_risk_log(app) -> None:
     site = _awkward_site()
     lists = raid.report_raid(site.id)
@@ -132,7 +154,7 @@ def test_pid_calendar_of_an_empty_plan(app, make_site) -> None:
         Meeting(site_id=site.id, kind="other", title="Kick-off", starts_at=starts, ends_at=starts)
     )
     db.session.commit()
-    tasks, meetings = plan_and_calendar(site.id, today())
+    tasks, meetings = plan_columns(site.id), upcoming_meetings(site.id, today())
     assert tasks == [] and [row.title for row in meetings] == ["Kick-off"]
 
 
@@ -157,7 +179,7 @@ def test_pid_calendar_is_the_next_six_meetings_not_cancelled(app) -> None:
         )
     db.session.commit()
     facts = site_facts(site.id, today())
-    tasks, meetings = plan_and_calendar(site.id, today())
+    tasks, meetings = plan_columns(site.id), upcoming_meetings(site.id, today())
     assert [task.id for task in tasks] == [task.id for task in plan_tasks(site.id)]
     titles = [row.title for row in meetings]
     assert titles == ["Meeting 2", "Meeting 3", "Meeting 5", "Meeting 6", "Meeting 7", "Meeting 8"]

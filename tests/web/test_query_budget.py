@@ -20,6 +20,11 @@ from tests.conftest import sign_in
 
 STATEMENT_BUDGET = 6
 SMALL_TASKS, LARGE_TASKS = 12, 36
+# Pages over the budget, with what they run. The PID (and the documents page, which
+# previews it) reads five lists, each its own statement since no list rides on another's
+# rows: the signed-in user, the site and membership, the PID's facts with the agreed
+# versions, the team, the tasks, the next meetings and the key risks.
+OVER_BUDGET = {"/documents": 7, "/documents/pid.docx": 7}
 
 
 # Paths under /sites/<id>; {meeting} is the site's first meeting.
@@ -87,7 +92,7 @@ def test_main_page_runs_a_fixed_few_statements(page: str, two_sites, count_queri
     few = _statements(client, count_queries, _path(small, page))
     many = _statements(client, count_queries, _path(large, page))
     assert few == many, f"{few} statements on the small site, {many} on the large"
-    assert many <= STATEMENT_BUDGET, f"{many} statements"
+    assert many <= OVER_BUDGET.get(page, STATEMENT_BUDGET), f"{many} statements"
 
 
 GLOBAL_PAGES = [
