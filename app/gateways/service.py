@@ -25,7 +25,7 @@ from app.gateways.models import (
 )
 from app.gateways.queries import gateway_for, requested_by
 from app.gateways.readiness import Readiness, criteria, snapshot
-from app.sites.models import Site
+from app.sites.models import Membership, Site
 from app.toolkit import get_toolkit
 
 
@@ -161,9 +161,23 @@ def sign_off(
     _check_previous_signed(site, phase)
     if gateway.status != "review_requested":
         raise ServiceError("A manager must request review before the gateway can be signed off.")
-    if requested_by(site, phase) == by.id:
+    requester = requested_by(site, phase)
+    if requester == by.id:
         raise ServiceError(
             "You asked for this review, so another sponsor must sign it off or send it back."
+        )
+    # Two people, always: whoever asked for the review may not also be whoever made the
+    # signer the sponsor (else one manager could sponsor an alias and sign through it).
+    granted_by = db.session.scalar(
+        select(Membership.sponsor_granted_by_id).where(
+            Membership.site_id == site.id, Membership.user_id == by.id
+        )
+    )
+    if requester is not None and granted_by == requester:
+        raise ServiceError(
+            "The person who asked for this review made you the sponsor, so another sponsor "
+            "must sign it off or send it back (or an administrator or another manager must "
+            "grant your sponsor role)."
         )
     exceptions = _exceptions_for(
         criteria(site, phase),

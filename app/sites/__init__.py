@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 site_bp = Blueprint("sites", __name__, url_prefix="/sites/<int:site_id>")
 bp = Blueprint("site_admin", __name__, cli_group=None)
 
-from app.sites import cli, views  # noqa: E402, F401
+from app.sites import cli, offer_views, views  # noqa: E402, F401
 
 
 def register(registry: Registry) -> None:
