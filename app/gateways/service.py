@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.core.dates import utcnow
+from app.core.db import first_write
 from app.core.errors import ServiceError, StaleEdit, check_version
 from app.core.registry import registry
 from app.extensions import db
@@ -33,9 +34,9 @@ def _gateway_to_change(site: Site, phase: int) -> Gateway:
     """The gateway's row, created on the first decision about it."""
     gateway = gateway_for(site, phase)
     if gateway is None:
-        gateway = Gateway(site_id=site.id, phase=phase, status="not_ready")
-        db.session.add(gateway)
-        db.session.flush()
+        with first_write(StaleEdit(what="this gateway")):
+            gateway = Gateway(site_id=site.id, phase=phase, status="not_ready")
+            db.session.add(gateway)
     return gateway
 
 
@@ -79,12 +80,12 @@ def confirm_criterion(
         if version not in (None, "", "0", 0):
             raise stale  # the answer the form showed has since been removed
         answer = CriterionConfirmation(site_id=site.id, phase=phase, criterion_key=key)
-        db.session.add(answer)
     else:
         check_version(version, answer.version, stale)
-    answer.state, answer.note, answer.evidence_url = state, note, evidence_url
-    answer.confirmed_by_id = by.id
-    db.session.flush()
+    with first_write(stale):  # two first answers at once: the second is told (409)
+        answer.state, answer.note, answer.evidence_url = state, note, evidence_url
+        answer.confirmed_by_id = by.id
+        db.session.add(answer)
     return answer
 
 

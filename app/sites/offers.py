@@ -25,7 +25,8 @@ from app.accounts.invitations import (
 from app.accounts.models import User
 from app.core.access import SITE_ROLES
 from app.core.audit import record_event
-from app.core.errors import ServiceError
+from app.core.db import first_write
+from app.core.errors import ServiceError, StaleEdit
 from app.extensions import db
 from app.sites.models import Membership, MembershipOffer, Site
 from app.sites.service import RoleClash, add_account, check_sponsor_grant
@@ -54,6 +55,24 @@ def offer_access(
     name = (name or "").strip()
     if not name:
         raise ServiceError("Enter the person's full name.", field="name")
+    with first_write(StaleEdit(what="access for this email")):  # two managers at once
+        offer, created = _new_offer(site, email, name, role, is_sponsor, offered_by)
+    if created:
+        create_invitation(db.session.get(User, offer.user_id), offered_by, site_id=site.id)
+    record_event(
+        "access_offered",
+        user_id=offered_by.id if offered_by else None,
+        site_id=site.id,
+        object_type="user",
+        object_id=offer.user_id,
+        detail=f"Offer #{offer.id} of {role} access",
+    )
+    return offer
+
+
+def _new_offer(
+    site: Site, email: str, name: str, role: str, is_sponsor: bool, offered_by: User | None
+) -> tuple[MembershipOffer, bool]:
     user, created = invite_user(email, name)
     if offered_by is not None and user.id == offered_by.id:
         raise ServiceError("You already have access to this site.", field="email")
@@ -84,18 +103,7 @@ def offer_access(
         offered_by_id=offered_by.id if offered_by else None,
     )
     db.session.add(offer)
-    db.session.flush()
-    if created:
-        create_invitation(user, invited_by=offered_by, site_id=site.id)
-    record_event(
-        "access_offered",
-        user_id=offered_by.id if offered_by else None,
-        site_id=site.id,
-        object_type="user",
-        object_id=user.id,
-        detail=f"Offer #{offer.id} of {role} access",
-    )
-    return offer
+    return offer, created
 
 
 def offers_for_site(site_id: int) -> list[MembershipOffer]:
@@ -121,9 +129,10 @@ def accept_offer(offer_id: int, user: User) -> Accepted:
     offer = _offer_to(offer_id, user)
     offered_by = db.session.get(User, offer.offered_by_id) if offer.offered_by_id else None
     site = db.session.get(Site, offer.site_id)
-    db.session.delete(offer)
-    db.session.flush()
-    membership, clashes = add_account(site, user, offer.role, offer.is_sponsor, offered_by)
+    with first_write(StaleEdit(what="your access to this site")):  # accepted twice at once
+        db.session.delete(offer)
+        db.session.flush()
+        membership, clashes = add_account(site, user, offer.role, offer.is_sponsor, offered_by)
     record_event("access_accepted", user_id=user.id, site_id=site.id)
     return Accepted(membership, clashes)
 
