@@ -252,11 +252,13 @@ def save_spec(site: Site, texts: dict[str, str]) -> BusinessCase:
 
 
 def record_decision(
-    site: Site, decided_on: date, body: str, outcome: str, notes: str, today: date
+    site: Site, decided_on: date | None, body: str, outcome: str, notes: str, today: date
 ) -> RaidEntry:
     """The approval as a RAID log decision, so it shows in the log and the gateway reads it."""
     errors = {}
-    if decided_on > today:
+    if decided_on is None:
+        errors["decided_on"] = "Enter the date of the decision."
+    elif decided_on > today:
         errors["decided_on"] = "The decision date cannot be in the future."
     if not body.strip():
         errors["body"] = "Enter who made the decision, for example the ICB's investment panel."

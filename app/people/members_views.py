@@ -10,7 +10,7 @@ from app.accounts.invitations import awaiting_acceptance, create_invitation
 from app.core.access import can, get_for_site_or_404, require_site_role
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
 from app.core.forms import ConfirmForm
-from app.core.numbers import arg_int
+from app.core.numbers import arg_int, whole_number
 from app.core.web import form_status
 from app.extensions import db
 from app.people import linking, ownership
@@ -201,7 +201,9 @@ def remove_member(membership_id: int):
     if form.validate_on_submit():
         new_owner = None
         if form.new_owner_id.data:
-            new_owner = person_in_site(g.site.id, int(form.new_owner_id.data))
+            # Anything but an id of this site's People ("x", 30 digits) is "choose someone".
+            owner_id = whole_number(form.new_owner_id.data, minimum=1)
+            new_owner = person_in_site(g.site.id, owner_id) if owner_id else None
         if form.new_owner_id.data and new_owner is None:
             form.new_owner_id.errors.append("Choose someone on this site.")
         else:
