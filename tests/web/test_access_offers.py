@@ -304,3 +304,38 @@ def test_invitation_emails_are_queued_only_for_new_accounts(client, site_world) 
         .all()
     )
     assert kinds == ["brand.new@example.nhs.uk"]
+
+
+def test_a_member_from_before_offers_gets_a_new_link_only_from_the_site_that_invited_them(
+    client, site_world
+) -> None:
+    """Memberships made before offers existed: site 2 cannot send site 1's invitee a link."""
+    from app.accounts.invitations import create_invitation, invite_user
+
+    site1, site2 = site_world["site"], site_world["other_site"]
+    user, _created = invite_user("legacy@example.nhs.uk", "Lee Gacy")
+    create_invitation(user, site_world["manager"], site_id=site1.id)
+    both = [Membership(site_id=s.id, user_id=user.id, role="viewer") for s in (site1, site2)]
+    db.session.add_all(both)
+    db.session.commit()
+    first = emailed_invitation_path(user.email)
+
+    sign_in(client, site_world["outsider"])
+    refused = client.post(
+        f"/sites/{site2.id}/members/{both[1].id}/invitation",
+        data={"csrf_token": csrf_token(client, f"/sites/{site2.id}/members")},
+        follow_redirects=True,
+    )
+    assert "already chosen a password" in refused.get_data(as_text=True)
+    assert emailed_invitation_path(user.email) == first
+
+    sign_in(client, site_world["manager"])
+    sent = client.post(
+        f"/sites/{site1.id}/members/{both[0].id}/invitation",
+        data={"csrf_token": csrf_token(client, f"/sites/{site1.id}/members")},
+        follow_redirects=True,
+    )
+    html = sent.get_data(as_text=True)
+    assert "A new link has been emailed to legacy@example.nhs.uk" in html
+    assert "/invitations/" not in html
+    assert emailed_invitation_path(user.email) != first
