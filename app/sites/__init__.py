@@ -24,12 +24,16 @@ def register(registry: Registry) -> None:
 
     registry.history.add(
         objects={"site": "Site", "membership": "Member", "user": "User"},
-        fields={"user_id": "User", "is_sponsor": "Sponsor"},
+        fields={
+            "user_id": "User",
+            "is_sponsor": "Sponsor",
+            "sponsor_granted_by_id": "Made sponsor by",
+        },
         vocabularies={
             ("membership", "role"): dict(SITE_ROLE_CHOICES),
             ("site", "service_status"): SERVICE_STATUSES,
         },
-        ids={"user_id": "user"},
+        ids={"user_id": "user", "sponsor_granted_by_id": "user"},
     )
     registry.history.add_names(
         "user", NameSource(User, User.name, "a former user", site_scoped=False)

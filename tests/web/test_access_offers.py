@@ -339,3 +339,14 @@ def test_a_member_from_before_offers_gets_a_new_link_only_from_the_site_that_inv
     assert "A new link has been emailed to legacy@example.nhs.uk" in html
     assert "/invitations/" not in html
     assert emailed_invitation_path(user.email) != first
+
+
+def test_the_history_names_who_made_a_member_sponsor(client, site_world) -> None:
+    site, editor, manager = site_world["site"], site_world["editor"], site_world["manager"]
+    membership = _membership(site, editor.id)
+    membership.is_sponsor = True
+    membership.sponsor_granted_by_id = manager.id
+    db.session.commit()
+    sign_in(client, manager)
+    html = client.get(f"/sites/{site.id}/history").get_data(as_text=True)
+    assert f"Made sponsor by: (blank) → {manager.name}" in html
