@@ -129,6 +129,12 @@ def accept_offer(offer_id: int, user: User) -> Accepted:
     offer = _offer_to(offer_id, user)
     offered_by = db.session.get(User, offer.offered_by_id) if offer.offered_by_id else None
     site = db.session.get(Site, offer.site_id)
+    existing = db.session.scalar(
+        select(Membership).where(Membership.site_id == site.id, Membership.user_id == user.id)
+    )
+    if existing is not None:  # given access meanwhile (an operator): the offer has no use
+        db.session.delete(offer)
+        return Accepted(existing, [])
     with first_write(StaleEdit(what="your access to this site")):  # accepted twice at once
         db.session.delete(offer)
         db.session.flush()

@@ -350,3 +350,17 @@ def test_the_history_names_who_made_a_member_sponsor(client, site_world) -> None
     sign_in(client, manager)
     html = client.get(f"/sites/{site.id}/history").get_data(as_text=True)
     assert f"Made sponsor by: (blank) → {manager.name}" in html
+
+
+def test_an_offer_to_someone_already_a_member_is_simply_used_up(client, site_world) -> None:
+    site, editor = site_world["site"], site_world["editor"]
+    db.session.add(
+        MembershipOffer(
+            site_id=site.id, user_id=editor.id, email=editor.email, name_given="Ed", role="manager"
+        )
+    )
+    db.session.commit()
+    sign_in(client, editor)
+    assert _answer(client, _offer_id(site, editor.id), "accept").status_code == 302
+    assert _offer_id(site, editor.id) is None
+    assert _membership(site, editor.id).role == "editor"  # unchanged: an offer adds, never edits
