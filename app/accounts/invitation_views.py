@@ -54,6 +54,14 @@ def accept_invitation(token: str):
     except invitations.InvitationProblem as problem:
         return render_template("accounts/invitation_problem.html", message=problem.message), 410
     user = db.session.get(User, invitation.user_id)
+    if current_user.is_authenticated and current_user.id != user.id:
+        # Whoever is signed in here (the inviter, say) is not the person the link was sent
+        # to: they may not choose that person's password in their own session.
+        return render_template(
+            "accounts/invitation_problem.html",
+            message="You are signed in as someone else. This link is for the person it was "
+            "emailed to: sign out first if that is you.",
+        ), 409
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
@@ -63,9 +71,8 @@ def accept_invitation(token: str):
         else:
             db.session.commit()
             login_user(user)
+            # The access offered is accepted on the home page (app.sites.offers).
             flash(f"Welcome, {user.name}. Your password is set and you are signed in.")
-            if invitation.site_id is not None:
-                return redirect(url_for("sites.overview", site_id=invitation.site_id))
             return redirect(url_for("home.index"))
     return render_template("accounts/invitation.html", form=form, invitee=user), form_status(form)
 

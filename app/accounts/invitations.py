@@ -43,15 +43,16 @@ def invitation_url(token: str) -> str:
 def create_invitation(
     user: User, invited_by: User | None = None, site_id: int | None = None
 ) -> tuple[Invitation, str]:
-    """A new single-use link for `user`, valid for 7 days; any earlier link stops working.
+    """A new single-use link for `user`, valid for 7 days.
 
-    Returns the invitation and its URL. The URL is not stored anywhere: show or send it now.
+    A site's link replaces only that site's earlier links: re-sending one site's invitation
+    never touches another's. An administrator's (no site) replaces every earlier link.
+    Returns the invitation and its URL. The URL is not stored anywhere: send it now.
     """
-    db.session.execute(
-        update(Invitation)
-        .where(Invitation.user_id == user.id, Invitation.used_at.is_(None))
-        .values(revoked=True)
-    )
+    replaced = update(Invitation).where(Invitation.user_id == user.id, Invitation.used_at.is_(None))
+    if site_id is not None:
+        replaced = replaced.where(Invitation.site_id == site_id)
+    db.session.execute(replaced.values(revoked=True))
     token = secrets.token_urlsafe(32)
     now = utcnow()
     invitation = Invitation(
@@ -90,10 +91,7 @@ def invite_user(email: str, name: str) -> tuple[User, bool]:
     if user is not None:
         return user, False
     if not (name or "").strip():
-        raise ServiceError(
-            "Nobody has an account with this email yet: enter their name to invite them.",
-            field="name",
-        )
+        raise ServiceError("Enter the person's full name.", field="name")
     user = User(
         email=email,
         name=name.strip(),
@@ -148,27 +146,61 @@ def accept_invitation(token: str, password: str) -> User:
     user.must_change_password = False
     end_sessions(user)
     invitation.used_at = utcnow()
+    # Any other link for this account stops working now that its password is chosen.
+    db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.user_id == user.id,
+            Invitation.used_at.is_(None),
+            Invitation.id != invitation.id,
+        )
+        .values(revoked=True)
+    )
     record_event("invitation_accepted", user_id=user.id, site_id=invitation.site_id)
     return user
 
 
-def awaiting_acceptance(user_ids: list[int]) -> set[int]:
-    """Of these accounts, those invited who have not yet chosen a password: one query.
+def revoke_site_invitations(user_id: int, site_id: int) -> None:
+    """The site's unused links for this account stop working (its offer was withdrawn)."""
+    db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.user_id == user_id,
+            Invitation.site_id == site_id,
+            Invitation.used_at.is_(None),
+        )
+        .values(revoked=True)
+    )
 
-    Accounts with a global role are left out: only an administrator sends those a new link.
+
+def awaiting_acceptance(user_ids: list[int], site_id: int | None = None) -> set[int]:
+    """Of these accounts, those whose password nobody has chosen yet and whose first
+    invitation came from `site_id` (None: any): only that site may send them a new link.
+
+    One query. Accounts that ever used a link, signed in, or hold a global role are left
+    out: a site's link must never re-key an account someone already uses (or another
+    site's invitee), and only an administrator sends those a new link.
     """
     if not user_ids:
         return set()
-    return set(
-        db.session.scalars(
-            select(Invitation.user_id)
-            .join(User, User.id == Invitation.user_id)
-            .where(
-                Invitation.user_id.in_(user_ids),
-                User.global_role.is_(None),
-                User.last_login_at.is_(None),
-                Invitation.used_at.is_(None),
-            )
-            .distinct()
+    rows = db.session.execute(
+        select(Invitation.user_id, Invitation.site_id, Invitation.used_at)
+        .join(User, User.id == Invitation.user_id)
+        .where(
+            Invitation.user_id.in_(user_ids),
+            User.global_role.is_(None),
+            User.last_login_at.is_(None),
         )
-    )
+        .order_by(Invitation.id)
+    ).all()
+    first_site: dict[int, int | None] = {}
+    used: set[int] = set()
+    for user_id, invitation_site_id, used_at in rows:
+        first_site.setdefault(user_id, invitation_site_id)
+        if used_at is not None:
+            used.add(user_id)
+    return {
+        user_id
+        for user_id, first in first_site.items()
+        if user_id not in used and (site_id is None or first == site_id)
+    }

@@ -30,8 +30,8 @@ from app.business_case.models import (
     CostValue,
 )
 from app.core.dates import utcnow
-from app.core.db import select_facts
-from app.core.errors import ServiceError
+from app.core.db import first_write, select_facts
+from app.core.errors import ServiceError, StaleEdit
 from app.documents.text import FieldCheck, check_field
 from app.extensions import db
 from app.needs import queries as needs_queries
@@ -64,11 +64,19 @@ def get_case(site_id: int) -> BusinessCase | None:
 
 
 def case_for_update(site: Site) -> BusinessCase:
+    """The site's business case; a new one is stored by the caller's `_flush`."""
     case = get_case(site.id)
     if case is None:
         case = BusinessCase(site_id=site.id)
         db.session.add(case)
     return case
+
+
+def _flush(what: str) -> None:
+    """Store the changes: the first save of a site's business case (or of a cost) may race
+    another person's first save, who then gets the 409 page."""
+    with first_write(StaleEdit(what=what)):
+        pass
 
 
 def cost_values(site_id: int) -> dict[str, CostValue]:
@@ -178,7 +186,7 @@ def save_costs(
     case = case_for_update(site)
     case.horizon_years = horizon or MAX_HORIZON
     case.costs_saved_at = utcnow()
-    db.session.flush()
+    _flush("the costs")
     return case
 
 
@@ -222,7 +230,7 @@ def save_options(
         setattr(case, f"own_{key}", numbers.get(key) if name else None)
     case.own_setup = setup if name else None
     case.preferred = preferred
-    db.session.flush()
+    _flush("the options")
     return case
 
 
@@ -231,7 +239,7 @@ def save_route(site: Site, texts: dict[str, str], deadline: date | None) -> Busi
     for key in ROUTE_FIELDS:
         setattr(case, key, texts.get(key, "").strip())
     case.deadline = deadline
-    db.session.flush()
+    _flush("the decision route")
     return case
 
 
@@ -239,16 +247,18 @@ def save_spec(site: Site, texts: dict[str, str]) -> BusinessCase:
     case = case_for_update(site)
     for key in SPEC_FIELDS:
         setattr(case, key, texts.get(key, "").strip())
-    db.session.flush()
+    _flush("the specification")
     return case
 
 
 def record_decision(
-    site: Site, decided_on: date, body: str, outcome: str, notes: str, today: date
+    site: Site, decided_on: date | None, body: str, outcome: str, notes: str, today: date
 ) -> RaidEntry:
     """The approval as a RAID log decision, so it shows in the log and the gateway reads it."""
     errors = {}
-    if decided_on > today:
+    if decided_on is None:
+        errors["decided_on"] = "Enter the date of the decision."
+    elif decided_on > today:
         errors["decided_on"] = "The decision date cannot be in the future."
     if not body.strip():
         errors["body"] = "Enter who made the decision, for example the ICB's investment panel."
@@ -267,7 +277,7 @@ def record_decision(
     entry.decide_by = case.deadline
     entry.status = OUTCOME_STATUS[outcome]
     entry.outcome = f"{OUTCOMES[outcome]}. {notes.strip()}".strip()
-    db.session.flush()
+    _flush("the decision")
     case.decision_id = entry.id
     db.session.flush()
     return entry

@@ -1,7 +1,7 @@
 """business-case-model.xlsx: the inputs, and every figure by year as an Excel formula with the
 app's own value beside it, so a finance colleague can follow and check the working.
 
-Plain openpyxl in one module, so it can move onto the shared spreadsheet helper in one step.
+Plain openpyxl in one module; cells and the title go through the shared spreadsheet helpers.
 """
 
 from __future__ import annotations
@@ -14,22 +14,12 @@ from openpyxl.styles import Font
 
 from app.business_case.costs import default_costs
 from app.business_case.service import CaseState
-from app.core.cleantext import clean_text
+from app.core.spreadsheet import safe_text, set_properties
 
 if TYPE_CHECKING:
     from app.sites.models import Site
 
 BOLD = Font(bold=True)
-# Spreadsheet programs run text starting with these as a formula: our text never does.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text(value: object) -> object:
-    """A site's own words as a cell: characters Excel cannot store dropped, never a formula."""
-    if not isinstance(value, str):
-        return value
-    value = clean_text(value)
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def _inputs(wb: Workbook, state: CaseState) -> dict[str, str]:
@@ -47,7 +37,7 @@ def _inputs(wb: Workbook, state: CaseState) -> dict[str, str]:
                 costs[key],
                 item.unit,
                 item.value,
-                _text(own.reason) if own else "",
+                safe_text(own.reason) if own else "",
                 item.source,
                 item.year,
             ]
@@ -173,7 +163,7 @@ def _options(wb: Workbook, state: CaseState) -> None:
         t = result.totals(a.horizon)
         ws.append(
             [
-                _text(o.name),
+                safe_text(o.name),
                 o.identification,
                 o.treatment,
                 o.followup,
@@ -201,7 +191,7 @@ def model_workbook(site: Site, state: CaseState) -> bytes:
         ws = wb.create_sheet("By year")
         ws.append(["Not worked out: enter " + "; ".join(state.appraisal.case.missing) + "."])
     _options(wb, state)
-    wb.properties.title = f"{site.name}: business case model"
+    set_properties(wb, f"{site.name}: business case model")
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

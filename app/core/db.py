@@ -1,13 +1,17 @@
 """Database helpers shared by every feature."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from app.core.dates import utcnow
+from app.core.errors import StaleEdit
 from app.extensions import db
 
 
@@ -55,3 +59,22 @@ def select_facts(facts: dict[str, Any]) -> dict[str, Any]:
         return {}
     row = db.session.execute(select(*(expr.label(name) for name, expr in facts.items())))
     return dict(row.one()._mapping)
+
+
+@contextmanager
+def first_write(stale: StaleEdit) -> Iterator[None]:
+    """Writes that create a row on first use (one per site and key: a gateway, an answer,
+    a KPI value, a membership): 409 for every first-write race, never a 500.
+
+    Two people writing first at once both find no row and both insert it; the database's
+    UNIQUE constraint refuses the second INSERT. The block is flushed here, so that refusal
+    surfaces now: nothing of this request is kept and the person gets the 409 page
+    (`stale`), as when two edits of one row race on its version. Validate input before
+    the block: inside it, an IntegrityError means someone else got there first.
+    """
+    try:
+        yield
+        db.session.flush()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise stale from error

@@ -44,6 +44,9 @@ class UKDateField(StringField):
         self.raw_text = valuelist[0] if valuelist else ""
         if not self.raw_text.strip():
             self.data = None
+            # Spaces are no date: InputRequired (which reads raw_data) then says so, rather
+            # than letting a required date through as None.
+            self.raw_data = [""]
             return
         try:
             self.data = parse_uk_date(self.raw_text)

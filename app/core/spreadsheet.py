@@ -28,7 +28,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from app.core.cleantext import clean_text
+from app.core.cleantext import clean_text, one_line
 from app.core.errors import ServiceError
 
 # What spreadsheet programs treat as the start of a formula (formula or CSV injection).
@@ -127,13 +127,15 @@ def add_table_sheet(
 
 
 def safe_title(title: str) -> str:
-    """A sheet name Excel accepts: no []:*?/\\ and at most 31 characters."""
-    cleaned = "".join(" " if c in "[]:*?/\\" else c for c in clean_text(title))
+    """A sheet name Excel accepts: one line, no []:*?/\\ and at most 31 characters."""
+    cleaned = "".join(" " if c in "[]:*?/\\" else c for c in one_line(title))
     return cleaned.strip()[:31] or "Sheet"
 
 
 def set_properties(book: Workbook, title: str) -> None:
-    book.properties.title = clean_text(title)[:200]
+    """The workbook's title (a site's name in it may hold any character: a vertical tab
+    pasted from a PDF made the file unsavable). Every workbook's title is set here."""
+    book.properties.title = one_line(title)[:200]
 
 
 def workbook_bytes(book: Workbook) -> bytes:

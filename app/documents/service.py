@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.core.dates import today, uk_date, utcnow
-from app.core.db import select_facts
-from app.core.errors import ServiceError
+from app.core.db import first_write, select_facts
+from app.core.errors import ServiceError, StaleEdit
 from app.documents import text
 from app.documents.fingerprint import (
     changed_since_agreed,
@@ -36,17 +36,18 @@ def save_narrative(
     site: Site, narrative: PidNarrative | None, values: dict[str, str]
 ) -> PidNarrative:
     """Store the team's text, cleaned of characters Word cannot hold and within each limit."""
-    if narrative is None:
-        narrative = PidNarrative(site_id=site.id)
-        db.session.add(narrative)
+    cleaned = {name: text.clean(values.get(name, "")).strip() for name in NARRATIVE_LIMITS}
     for name, limit in NARRATIVE_LIMITS.items():
-        value = text.clean(values.get(name, "")).strip()
-        if len(value) > limit:
+        if len(cleaned[name]) > limit:
             raise ServiceError(
                 f"{NARRATIVE_LABELS[name]} must be {limit:,} characters or fewer.", field=name
             )
-        setattr(narrative, name, value)
-    db.session.flush()
+    with first_write(StaleEdit(what="the PID's text")):
+        if narrative is None:
+            narrative = PidNarrative(site_id=site.id)
+            db.session.add(narrative)
+        for name, value in cleaned.items():
+            setattr(narrative, name, value)
     return narrative
 
 
@@ -64,16 +65,16 @@ def agree_version(
         raise ServiceError(
             f"{number} has already been agreed. Use the next number.", field="number"
         )
-    version = PidVersion(
-        site_id=site.id,
-        number=number,
-        agreed_by_id=by.id,
-        agreed_on=agreed_on,
-        generated_at=utcnow(),
-        content_hash=fingerprint,
-    )
-    db.session.add(version)
-    db.session.flush()
+    with first_write(StaleEdit(what=f"version {number} of the PID")):
+        version = PidVersion(
+            site_id=site.id,
+            number=number,
+            agreed_by_id=by.id,
+            agreed_on=agreed_on,
+            generated_at=utcnow(),
+            content_hash=fingerprint,
+        )
+        db.session.add(version)
     return version
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.core.dates import utcnow
+from app.core.db import first_write
 from app.core.errors import ServiceError, StaleEdit, check_version
 from app.core.registry import registry
 from app.extensions import db
@@ -26,7 +27,7 @@ from app.gateways.models import (
 from app.gateways.queries import gateway_for, requested_by
 from app.gateways.readiness import Readiness, criteria, snapshot
 from app.gateways.signals import decision_recorded
-from app.sites.models import Site
+from app.sites.models import Membership, Site
 from app.toolkit import get_toolkit
 
 
@@ -34,9 +35,9 @@ def _gateway_to_change(site: Site, phase: int) -> Gateway:
     """The gateway's row, created on the first decision about it."""
     gateway = gateway_for(site, phase)
     if gateway is None:
-        gateway = Gateway(site_id=site.id, phase=phase, status="not_ready")
-        db.session.add(gateway)
-        db.session.flush()
+        with first_write(StaleEdit(what="this gateway")):
+            gateway = Gateway(site_id=site.id, phase=phase, status="not_ready")
+            db.session.add(gateway)
     return gateway
 
 
@@ -80,12 +81,12 @@ def confirm_criterion(
         if version not in (None, "", "0", 0):
             raise stale  # the answer the form showed has since been removed
         answer = CriterionConfirmation(site_id=site.id, phase=phase, criterion_key=key)
-        db.session.add(answer)
     else:
         check_version(version, answer.version, stale)
-    answer.state, answer.note, answer.evidence_url = state, note, evidence_url
-    answer.confirmed_by_id = by.id
-    db.session.flush()
+    with first_write(stale):  # two first answers at once: the second is told (409)
+        answer.state, answer.note, answer.evidence_url = state, note, evidence_url
+        answer.confirmed_by_id = by.id
+        db.session.add(answer)
     return answer
 
 
@@ -164,9 +165,23 @@ def sign_off(
     _check_previous_signed(site, phase)
     if gateway.status != "review_requested":
         raise ServiceError("A manager must request review before the gateway can be signed off.")
-    if requested_by(site, phase) == by.id:
+    requester = requested_by(site, phase)
+    if requester == by.id:
         raise ServiceError(
             "You asked for this review, so another sponsor must sign it off or send it back."
+        )
+    # Two people, always: whoever asked for the review may not also be whoever made the
+    # signer the sponsor (else one manager could sponsor an alias and sign through it).
+    granted_by = db.session.scalar(
+        select(Membership.sponsor_granted_by_id).where(
+            Membership.site_id == site.id, Membership.user_id == by.id
+        )
+    )
+    if requester is not None and granted_by == requester:
+        raise ServiceError(
+            "The person who asked for this review made you the sponsor, so another sponsor "
+            "must sign it off or send it back (or an administrator or another manager must "
+            "grant your sponsor role)."
         )
     exceptions = _exceptions_for(
         criteria(site, phase),

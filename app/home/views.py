@@ -18,7 +18,7 @@ bp.add_app_template_global(site_rows)
 @bp.get("/")
 @login_required
 def index():
-    sites = sites_for(current_user)
+    sites, offers = sites_for(current_user)
     # Support staff see the portfolio summary first (everyone else has no `summary`); its
     # rows already hold every site's current phase, so that costs no query of its own.
     if current_user.is_support:
@@ -39,6 +39,7 @@ def index():
         sites=sites,
         phases=phases,
         for_you=waiting,
+        offers=offers,
         overview_url=(before + "/", "/" + after),
         **portfolio,
     )

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from app.core.errors import ServiceError
+from app.core.db import first_write
+from app.core.errors import ServiceError, StaleEdit
 from app.core.numbers import DB_INT_MAX
 from app.extensions import db
 from app.kpis.models import KpiTarget, KpiValue
@@ -153,24 +154,24 @@ def save_values(site: Site, rows: list[ValueRow], *, replace: bool, today: date)
         for v in db.session.scalars(select(KpiValue).where(KpiValue.site_id == site.id))
     }
     created = replaced = 0
-    for row in rows:
-        value = existing.get((row.kpi_number, row.period.start))
-        if value is None:
-            db.session.add(
-                KpiValue(
-                    site_id=site.id,
-                    kpi_number=row.kpi_number,
-                    period_kind=row.period.kind,
-                    period_start=row.period.start,
-                    numerator=row.numerator,
-                    denominator=row.denominator,
+    with first_write(StaleEdit(what="these KPI values")):
+        for row in rows:
+            value = existing.get((row.kpi_number, row.period.start))
+            if value is None:
+                db.session.add(
+                    KpiValue(
+                        site_id=site.id,
+                        kpi_number=row.kpi_number,
+                        period_kind=row.period.kind,
+                        period_start=row.period.start,
+                        numerator=row.numerator,
+                        denominator=row.denominator,
+                    )
                 )
-            )
-            created += 1
-        elif (value.numerator, value.denominator) != (row.numerator, row.denominator):
-            value.numerator, value.denominator = row.numerator, row.denominator
-            replaced += 1
-    db.session.flush()
+                created += 1
+            elif (value.numerator, value.denominator) != (row.numerator, row.denominator):
+                value.numerator, value.denominator = row.numerator, row.denominator
+                replaced += 1
     return created, replaced
 
 
@@ -209,11 +210,12 @@ def set_targets(site: Site, targets: dict[int, float | None]) -> None:
     for number, target in targets.items():
         if target is not None and not 0 <= target <= 100:
             raise ServiceError("A target is a percentage from 0 to 100.", f"target_{number}")
-        current = stored.get(number)
-        if target is None and current is not None:
-            db.session.delete(current)
-        elif target is not None and current is None:
-            db.session.add(KpiTarget(site_id=site.id, kpi_number=number, target=target))
-        elif target is not None and current is not None and current.target != target:
-            current.target = target
-    db.session.flush()
+    with first_write(StaleEdit(what="the targets")):
+        for number, target in targets.items():
+            current = stored.get(number)
+            if target is None and current is not None:
+                db.session.delete(current)
+            elif target is not None and current is None:
+                db.session.add(KpiTarget(site_id=site.id, kpi_number=number, target=target))
+            elif target is not None and current is not None and current.target != target:
+                current.target = target

@@ -6,22 +6,21 @@ Registered on the site blueprint (endpoints `sites.members`, ...), behind its gu
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.accounts.invitation_views import invitation_page
 from app.accounts.invitations import awaiting_acceptance, create_invitation
 from app.core.access import can, get_for_site_or_404, require_site_role
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
 from app.core.forms import ConfirmForm
-from app.core.numbers import arg_int
+from app.core.numbers import arg_int, whole_number
 from app.core.web import form_status
 from app.extensions import db
 from app.people import linking, ownership
 from app.people.ownership import owned_by
 from app.people.queries import people_choices, person_in_site
 from app.people.service import role_names
+from app.sites import offers, service, site_bp
 from app.sites import queries as site_queries
-from app.sites import service, site_bp
 from app.sites.forms import AddMemberForm, MemberForm, RemoveMemberForm
-from app.sites.models import Membership
+from app.sites.models import Membership, MembershipOffer
 
 
 def _back() -> tuple[str, str]:
@@ -43,27 +42,24 @@ def members():
         require_site_role("manager")
         if form.validate_on_submit():
             try:
-                added = service.invite_member(
+                offer = offers.offer_access(
                     g.site,
                     form.email.data,
                     form.name.data or "",
                     form.role.data,
                     form.is_sponsor.data,
-                    invited_by=current_user,
+                    offered_by=current_user,
                 )
             except ServiceError as error:
                 apply_form_errors(form, error)
             else:
                 db.session.commit()
-                membership = added.membership
-                note = f"{membership.user.name} added: {linking.access_words(membership)}."
-                if added.clashes:
-                    note += " " + _clash_message(added.clashes)
-                if added.invitation_url:
-                    return invitation_page(
-                        membership.user, added.invitation_url, *_back(), note=note
-                    )
-                flash(note)
+                # The same words whether or not the email has an account (see app.sites.offers).
+                flash(
+                    f"{offer.email} has been offered {offer.role} access. They get it when they "
+                    "accept: signed in, from their home page, or through the link we email "
+                    "to anyone who has no account yet."
+                )
                 return redirect(url_for("sites.members"))
     elif arg_int("invite"):
         # "Give access" from a person's page: their email and name, ready to send.
@@ -82,7 +78,12 @@ def _members_page(form: AddMemberForm, status: int):  # noqa: ANN202
         members=members,
         people=people,
         team_roles=linking.team_roles_by_person(g.site),
-        awaiting=awaiting_acceptance([m.user_id for m in members]) if can("manager") else set(),
+        offers=offers.offers_for_site(g.site.id) if can("manager") else [],
+        awaiting=(
+            awaiting_acceptance([m.user_id for m in members], site_id=g.site.id)
+            if can("manager")
+            else set()
+        ),
         clashes=linking.role_clashes(g.site) if members else [],
         access_words=linking.access_words,
         confirm=ConfirmForm(),
@@ -140,19 +141,50 @@ def take_team_role(membership_id: int):
 
 @site_bp.post("/members/<int:membership_id>/invitation")
 def new_invitation(membership_id: int):
-    """A fresh link for a member who has not used theirs yet (the old one stops working)."""
+    """A fresh link for a member this site invited who has not chosen a password yet.
+
+    The link is emailed to them, never shown here; the site's earlier link stops working.
+    """
     require_site_role("manager")
     membership = get_for_site_or_404(Membership, membership_id)
     if not ConfirmForm().validate_on_submit() or membership.user_id not in awaiting_acceptance(
-        [membership.user_id]
+        [membership.user_id], site_id=g.site.id
     ):
         flash(f"{membership.user.name} has already chosen a password.", "error")
         return redirect(url_for("sites.members"))
-    _invitation, url = create_invitation(membership.user, current_user, site_id=g.site.id)
+    create_invitation(membership.user, current_user, site_id=g.site.id)
     db.session.commit()
-    return invitation_page(
-        membership.user, url, *_back(), note="Any earlier link for them has stopped working."
+    flash(
+        f"A new link has been emailed to {membership.user.email}; "
+        "the earlier one has stopped working."
     )
+    return redirect(url_for("sites.members"))
+
+
+@site_bp.post("/members/offers/<int:offer_id>/invitation")
+def send_offer_again(offer_id: int):
+    require_site_role("manager")
+    offer = get_for_site_or_404(MembershipOffer, offer_id)
+    if ConfirmForm().validate_on_submit():
+        offers.send_again(offer, current_user)
+        db.session.commit()
+        flash(
+            f"The offer to {offer.email} stands. Anyone who has no account yet has been "
+            "emailed a new link; the earlier one has stopped working."
+        )
+    return redirect(url_for("sites.members"))
+
+
+@site_bp.post("/members/offers/<int:offer_id>/withdraw")
+def withdraw_offer(offer_id: int):
+    require_site_role("manager")
+    offer = get_for_site_or_404(MembershipOffer, offer_id)
+    if ConfirmForm().validate_on_submit():
+        email = offer.email
+        offers.withdraw_offer(offer, current_user)
+        db.session.commit()
+        flash(f"The offer of access to {email} has been withdrawn.")
+    return redirect(url_for("sites.members"))
 
 
 @site_bp.route("/members/<int:membership_id>/remove", methods=["GET", "POST"])
@@ -169,7 +201,9 @@ def remove_member(membership_id: int):
     if form.validate_on_submit():
         new_owner = None
         if form.new_owner_id.data:
-            new_owner = person_in_site(g.site.id, int(form.new_owner_id.data))
+            # Anything but an id of this site's People ("x", 30 digits) is "choose someone".
+            owner_id = whole_number(form.new_owner_id.data, minimum=1)
+            new_owner = person_in_site(g.site.id, owner_id) if owner_id else None
         if form.new_owner_id.data and new_owner is None:
             form.new_owner_id.errors.append("Choose someone on this site.")
         else:

@@ -8,6 +8,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringFi
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.core.forms import UKDateField
+from app.core.numbers import whole_number
 from app.plan.models import RAG_VALUES, SERVICE_KINDS, TASK_STATUSES
 from app.plan.service import TaskChanges
 from app.toolkit import get_toolkit
@@ -16,10 +17,10 @@ from app.toolkit import get_toolkit
 def _int_or_none(value):  # noqa: ANN001, ANN202
     if value in (None, "", "None"):
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # not a choice: the service refuses it with a message
+    # Not a choice (a letter, 25 digits no id column holds): the service refuses it with a
+    # message, instead of the database driver overflowing.
+    number = whole_number(value, minimum=1)
+    return -1 if number is None else number
 
 
 class CreatePlanForm(FlaskForm):

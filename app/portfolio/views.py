@@ -10,7 +10,9 @@ from sqlalchemy import delete, select
 
 from app.core.access import require_global_role
 from app.core.audit import record_event
+from app.core.db import first_write
 from app.core.downloads import download
+from app.core.errors import StaleEdit
 from app.extensions import db
 from app.portfolio import bp, queries, service
 from app.portfolio.dimensions import DIMENSIONS
@@ -138,7 +140,8 @@ def follow(site_id: int):
     )
     if request.form.get("follow") == "1":
         if existing is None:
-            db.session.add(SiteFollow(user_id=current_user.id, site_id=site_id))
+            with first_write(StaleEdit(what="the sites you support")):  # two tabs at once
+                db.session.add(SiteFollow(user_id=current_user.id, site_id=site_id))
     else:
         db.session.execute(
             delete(SiteFollow).where(
@@ -168,11 +171,12 @@ def follow_region():
             )
         )
     )
-    db.session.add_all(
-        SiteFollow(user_id=current_user.id, site_id=site_id)
-        for site_id in site_ids
-        if site_id not in already
-    )
+    with first_write(StaleEdit(what="the sites you support")):
+        db.session.add_all(
+            SiteFollow(user_id=current_user.id, site_id=site_id)
+            for site_id in site_ids
+            if site_id not in already
+        )
     db.session.commit()
     return redirect(url_for("portfolio.index", view="mine"))
 

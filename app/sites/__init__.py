@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 site_bp = Blueprint("sites", __name__, url_prefix="/sites/<int:site_id>")
 bp = Blueprint("site_admin", __name__, cli_group=None)
 
-from app.sites import cli, views  # noqa: E402, F401
+from app.sites import cli, offer_views, views  # noqa: E402, F401
 
 
 def register(registry: Registry) -> None:
@@ -24,12 +24,16 @@ def register(registry: Registry) -> None:
 
     registry.history.add(
         objects={"site": "Site", "membership": "Member", "user": "User"},
-        fields={"user_id": "User", "is_sponsor": "Sponsor"},
+        fields={
+            "user_id": "User",
+            "is_sponsor": "Sponsor",
+            "sponsor_granted_by_id": "Made sponsor by",
+        },
         vocabularies={
             ("membership", "role"): dict(SITE_ROLE_CHOICES),
             ("site", "service_status"): SERVICE_STATUSES,
         },
-        ids={"user_id": "user"},
+        ids={"user_id": "user", "sponsor_granted_by_id": "user"},
     )
     registry.history.add_names(
         "user", NameSource(User, User.name, "a former user", site_scoped=False)

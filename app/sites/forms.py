@@ -90,8 +90,8 @@ class AddMemberForm(FlaskForm):
     )
     name = StringField(
         "Full name",
-        description="Needed only for someone without an account: they are sent an invitation.",
-        validators=[Length(max=120)],
+        description="How they will appear here until they accept.",
+        validators=[DataRequired("Enter the person's full name."), Length(max=120)],
     )
     role = SelectField("Access on this site", choices=SITE_ROLE_CHOICES, default="editor")
     is_sponsor = BooleanField(

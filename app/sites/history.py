@@ -26,6 +26,32 @@ from app.toolkit import get_toolkit
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+_LARGEST_ID = 2**31 - 1
+
+
+def _record_id(value: str | None) -> int | None:
+    """The id a stored value points at, or None: the history shows any stored value, so
+    only plain ASCII digits within an id's range are read as an id ("²", 25 digits are not).
+    """
+    if value and value.isascii() and value.isdigit() and len(value) <= 10:
+        number = int(value)
+        return number if 0 < number <= _LARGEST_ID else None
+    return None
+
+
+def _date_text(value: str) -> str:
+    """A stored date or time in UK words; anything that only looks like one (a task titled
+    "2026-02-30") is shown as it was stored."""
+    try:
+        if _ISO_DATE.match(value):
+            return uk_date(date.fromisoformat(value))
+        if _ISO_DATETIME.match(value):
+            return uk_datetime(datetime.fromisoformat(value))
+    except ValueError:
+        pass
+    return value
+
+
 ERASED = "erased person"
 
 
@@ -43,7 +69,8 @@ class Names:
     def __init__(self, site_id: int | None, events: list[AuditEvent], words: HistoryWords) -> None:
         self.words = words
         # "meeting #51, person #6": the ids older labels carry, turned into names when read.
-        self.label_id = re.compile(rf"\b({'|'.join(map(re.escape, words.names))}) #(\d+)")
+        nouns = "|".join(map(re.escape, words.names))
+        self.label_id = re.compile(rf"\b({nouns}) #([0-9]{{1,10}})\b")
         wanted: dict[str, set[int]] = defaultdict(set)
         for event in events:
             if event.user_id:
@@ -52,10 +79,11 @@ class Names:
                 wanted["person"].add(event.object_id)
             kind = words.id_fields.get(event.field or "")
             for value in (event.old_value, event.new_value):
-                if kind and value and value.isdigit():
-                    wanted[kind].add(int(value))
+                if kind and (record_id := _record_id(value)) is not None:
+                    wanted[kind].add(record_id)
             for noun, number in self.label_id.findall(event.label or ""):
-                wanted[noun].add(int(number))
+                if (record_id := _record_id(number)) is not None:
+                    wanted[noun].add(record_id)
         self.found: dict[str, dict[int, str]] = {kind: {} for kind in words.names}
         queries = [
             self._query(kind, ids, site_id)
@@ -104,8 +132,8 @@ def value_text(object_type: str, field: str, value: str | None, names: Names) ->
         return "(blank)"
     words = names.words
     kind = words.id_fields.get(field)
-    if kind and value.isdigit():
-        return names.name(kind, int(value))
+    if kind and (record_id := _record_id(value)) is not None:
+        return names.name(kind, record_id)
     vocabulary = words.vocabularies.get((object_type, field)) or words.vocabularies.get(
         ("*", field)
     )
@@ -113,7 +141,7 @@ def value_text(object_type: str, field: str, value: str | None, names: Names) ->
         return str(vocabulary.get(value, value))
     # The toolkit's own vocabulary (it sits below this module, so no registration needed).
     toolkit = get_toolkit()
-    if field == "phase" and value.isdigit():
+    if field == "phase" and _record_id(value) in toolkit.phases_by_number:
         return toolkit.phase(int(value)).label
     if field == "team_role" and value in toolkit.roles_by_key:
         return toolkit.roles_by_key[value].name
@@ -123,14 +151,7 @@ def value_text(object_type: str, field: str, value: str | None, names: Names) ->
         return toolkit.outcomes_by_key[value].text
     if value in ("yes", "no"):
         return value.capitalize()
-    if _ISO_DATE.match(value):
-        return uk_date(date.fromisoformat(value))
-    if _ISO_DATETIME.match(value):
-        try:
-            return uk_datetime(datetime.fromisoformat(value))
-        except ValueError:
-            return value
-    return value
+    return _date_text(value)
 
 
 def object_text(event: AuditEvent, names: Names) -> str:

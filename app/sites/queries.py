@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Integer, cast, false, null, select, union_all
 from sqlalchemy.orm import contains_eager
 
 from app.accounts.models import User
 from app.core.registry import registry
 from app.extensions import db
-from app.sites.models import SERVICE_STATUSES, Membership, Site
+from app.sites.models import SERVICE_STATUSES, Membership, MembershipOffer, Site
 
 
 def members_of(site: Site) -> list[Membership]:
@@ -39,17 +39,59 @@ class SiteListing(NamedTuple):
         return SERVICE_STATUSES.get(self.service_status, self.service_status)
 
 
-def sites_for(user: User) -> list[SiteListing]:
-    """The sites a person works on with their role; support and admin staff see every site.
+class OfferListing(NamedTuple):
+    """Access offered to the person, waiting for their answer (their home page)."""
+
+    id: int
+    site_id: int
+    site_name: str
+    role: str
+    is_sponsor: bool
+
+
+def sites_for(user: User) -> tuple[list[SiteListing], list[OfferListing]]:
+    """The sites a person works on with their role (support and admin staff see every
+    site), and the access they have been offered: one statement for both.
+
     Plain values: a support user's list holds every site (200 at the charity's scale)."""
-    columns = select(Site.id, Site.name, Site.organisation, Site.service_status, Membership.role)
+    columns = select(
+        Site.id,
+        Site.name,
+        Site.organisation,
+        Site.service_status,
+        Membership.role,
+        cast(null(), Integer).label("offer_id"),
+        false().label("is_sponsor"),
+    )
     on_site = (Membership.site_id == Site.id) & (Membership.user_id == user.id)
-    query = (
+    listed = (
         columns.outerjoin(Membership, on_site)
         if user.is_support
         else columns.join(Membership, on_site)
     )
-    return [SiteListing(*row) for row in db.session.execute(query.order_by(Site.name))]
+    offered = (
+        select(
+            Site.id,
+            Site.name,
+            Site.organisation,
+            Site.service_status,
+            MembershipOffer.role,
+            MembershipOffer.id,
+            MembershipOffer.is_sponsor,
+        )
+        .join(MembershipOffer, MembershipOffer.site_id == Site.id)
+        .where(MembershipOffer.user_id == user.id)
+    )
+    both = union_all(listed, offered).subquery()
+    sites: list[SiteListing] = []
+    offers: list[OfferListing] = []
+    for row in db.session.execute(select(both).order_by(both.c.name, both.c.offer_id)):
+        site_id, name, organisation, status, role, offer_id, is_sponsor = row
+        if offer_id is None:
+            sites.append(SiteListing(site_id, name, organisation, status, role))
+        else:
+            offers.append(OfferListing(offer_id, site_id, name, role, bool(is_sponsor)))
+    return sites, offers
 
 
 def current_phase_numbers(site_ids: list[int]) -> dict[int, int]:

@@ -109,7 +109,7 @@ def add_member(
             "site's members page.",
             field="email",
         )
-    return _add(site, user, role, is_sponsor, granted_by)[0]
+    return add_account(site, user, role, is_sponsor, granted_by)[0]
 
 
 def _link(membership: Membership) -> list[RoleClash]:
@@ -121,9 +121,11 @@ def _link(membership: Membership) -> list[RoleClash]:
     return clashes
 
 
-def _add(
+def add_account(
     site: Site, user: User, role: str, is_sponsor: bool, granted_by: User | None
 ) -> tuple[Membership, list[RoleClash]]:
+    """Make the account a member. Callers have the person's consent (they accepted an offer)
+    or are an operator (the command line, an administrator's tools)."""
     existing = db.session.scalar(
         select(Membership).where(Membership.site_id == site.id, Membership.user_id == user.id)
     )
@@ -131,40 +133,16 @@ def _add(
         raise ServiceError(f"{user.name} is already a member of this site.", field="email")
     if is_sponsor:
         check_sponsor_grant(granted_by, user.id)
-    membership = Membership(site_id=site.id, user_id=user.id, role=role, is_sponsor=is_sponsor)
+    membership = Membership(
+        site_id=site.id,
+        user_id=user.id,
+        role=role,
+        is_sponsor=is_sponsor,
+        sponsor_granted_by_id=granted_by.id if is_sponsor and granted_by else None,
+    )
     db.session.add(membership)
     db.session.flush()
     return membership, _link(membership)
-
-
-@dataclass
-class Invited:
-    """What adding a member did: the membership, and a link to show when the account is new."""
-
-    membership: Membership
-    invitation_url: str | None
-    clashes: list[RoleClash]
-
-
-def invite_member(
-    site: Site,
-    email: str,
-    name: str,
-    role: str,
-    is_sponsor: bool = False,
-    invited_by: User | None = None,
-) -> Invited:
-    """Add someone by email: an existing account gets access; a new one gets an invitation."""
-    from app.accounts.invitations import create_invitation, invite_user
-
-    if role not in SITE_ROLES:
-        raise ServiceError("Choose viewer, editor or manager.", field="role")
-    user, created = invite_user(email, name)
-    membership, clashes = _add(site, user, role, is_sponsor, invited_by)
-    url = None
-    if created:
-        _invitation, url = create_invitation(user, invited_by=invited_by, site_id=site.id)
-    return Invited(membership, url, clashes)
 
 
 def update_member(
@@ -175,6 +153,7 @@ def update_member(
         raise ServiceError("Choose viewer, editor or manager.", field="role")
     if is_sponsor and not membership.is_sponsor:
         check_sponsor_grant(granted_by, membership.user_id)
+        membership.sponsor_granted_by_id = granted_by.id if granted_by else None
     membership.role = role
     membership.is_sponsor = is_sponsor
     db.session.flush()

@@ -87,9 +87,12 @@ def test_admin_creates_a_user_and_a_site_and_gives_access(page, live_server, see
     page.get_by_role("button", name="Create site").click()
     expect(page.get_by_role("heading", name="Who has access to Hilltop FLS")).to_be_visible()
     page.get_by_label("Email address").fill("nina@example.nhs.uk")
+    page.get_by_label("Full name").fill("Nina Nurse")
     page.get_by_label("Access on this site").select_option("editor")
     page.get_by_role("button", name="Give access").click()
-    expect(page.get_by_text("Nina Nurse added: Editor.")).to_be_visible()
+    # An offer she accepts when she signs in (the same words whether or not she has an account).
+    expect(page.get_by_text("nina@example.nhs.uk has been offered editor access.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Waiting for them to accept")).to_be_visible()
     assert_no_axe_violations(page)
 
     for path in ("/toolkit", "/help", "/account/password"):

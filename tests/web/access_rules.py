@@ -81,6 +81,11 @@ RULES: dict[tuple[str, str], dict] = {
     ("sites.plan.rebuild", "GET"): SITE_MANAGE,
     ("sites.plan.rebuild", "POST"): SITE_MANAGE_POST,
     ("sites.new_invitation", "POST"): SITE_MANAGE_POST,
+    ("sites.send_offer_again", "POST"): SITE_MANAGE_POST,
+    ("sites.withdraw_offer", "POST"): SITE_MANAGE_POST,
+    # Access offered is answered by the person it was offered to (anyone else: nothing).
+    ("site_admin.accept_offer", "POST"): SIGNED_IN_POST,
+    ("site_admin.decline_offer", "POST"): SIGNED_IN_POST,
     ("sites.history", "GET"): SITE_READ,
     # Meetings and the action log
     ("sites.meetings.index", "GET"): SITE_READ,

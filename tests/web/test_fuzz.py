@@ -200,3 +200,81 @@ def test_one_huge_number_in_an_otherwise_filled_form(app, site_world, sample_ids
                 if status == 500 or isinstance(status, str):
                     failures.append(f"POST {action} {name}={HUGE[:6]}… (from {url}) -> {status}")
     assert not failures, f"{len(failures)} failed:\n" + "\n".join(sorted(set(failures)))
+
+
+# Fields that once answered 500 (issue 28, item 13), each posted in its own form as the
+# page fills it (with `choices` for its drop-downs), with the values that did it and their
+# kin. Each must be refused with a message (422), never a 500.
+KNOWN_FIELDS = [
+    (
+        "/sites/{site_id}/tasks/{task_id}/edit",
+        {"status": "not_started", "phase": "1", "owner_id": "", "reported_rag": ""},
+        "predecessor_id",
+        ["1" * 25, HUGE, "x", "²"],
+    ),
+    (
+        "/sites/{site_id}/members/{membership_id}/remove",
+        {},
+        "new_owner_id",
+        [HUGE, "x", "²", "-5"],
+    ),
+    (
+        "/sites/{site_id}/business-case/decision",
+        {"body": "The ICB's investment panel", "outcome": "approved"},
+        "decided_on",
+        [" ", "\t", "\x0b", "31/02/2026"],
+    ),
+]
+
+
+@pytest.mark.app_config(WTF_CSRF_ENABLED=False)
+@pytest.mark.parametrize(
+    ("page", "choices", "name", "values"), KNOWN_FIELDS, ids=[k[2] for k in KNOWN_FIELDS]
+)
+def test_fields_that_once_gave_a_500_are_refused_with_a_message(
+    app, site_world, sample_ids, page, choices, name, values
+) -> None:
+    client = app.test_client()
+    manager = site_world["manager"]
+    url = page.format(site_id=site_world["site"].id, **sample_ids(site_world))
+    _sign_in_fast(client, manager)
+    shown = client.get(url)
+    assert shown.status_code == 200, url
+    parser = _Forms(url)
+    parser.feed(shown.get_data(as_text=True))
+    # The page's own form (it shows the field only when there is a choice to make).
+    [(action, fields)] = [form for form in parser.forms if form[0] in (url, "")]
+    for value in values:
+        _sign_in_fast(client, manager)
+        response = client.post(action, data={**fields, **choices, name: value})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422, (name, value, response.status_code)
+        assert "nhsuk-error-summary" in html and "Not a valid choice" not in html, (name, value)
+
+
+@pytest.mark.parametrize(
+    "name", ["Riverside\x0bFLS", "River\x01side\x1f FLS", "Two\r\nlines\u2028"]
+)
+def test_a_site_name_with_control_characters_breaks_no_download(
+    app, site_world, sample_ids, name
+) -> None:
+    """Every file a site offers (xlsx, docx, csv, ics, png) from a site whose stored name
+    holds characters those formats cannot: the business case model's title once broke."""
+    client = app.test_client()
+    site = site_world["site"]
+    site.name = name
+    db.session.commit()
+    ids = {"site_id": site.id, **sample_ids(site_world)}
+    failures = []
+    for endpoint, method, rule in _routes(app):
+        if method != "GET" or not rule.startswith("/sites/") or "." not in rule.rsplit("/", 1)[-1]:
+            continue
+        _sign_in_fast(client, site_world["manager"])
+        try:
+            status = client.get(_url(rule, ids)).status_code
+        except Exception as error:  # noqa: BLE001 - every escape is a failure to report
+            db.session.rollback()
+            status = f"{type(error).__name__}: {str(error)[:100]}"
+        if status == 500 or isinstance(status, str):
+            failures.append(f"{rule} ({endpoint}) -> {status}")
+    assert not failures, "\n".join(failures)

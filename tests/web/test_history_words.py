@@ -202,3 +202,49 @@ def test_history_names_needs_figures_by_their_note_not_a_row_id(client, site_wor
     html = unescape(_history(client, site_world))
     assert "Needs figures: Figures from the 2025 audit" in html
     assert f"#{version.id}" not in html
+
+
+@pytest.mark.parametrize(
+    ("field", "stored"),
+    [
+        ("title", "2026-02-30"),  # looks like a date, is not one
+        ("title", "2026-13-01T25:99"),
+        ("owner_id", "1111111111111111111111111"),  # an id no database column holds
+        ("owner_id", "²"),  # a digit to str.isdigit, not to int()
+        ("phase", "99"),  # no such phase
+        ("phase", "٣"),
+    ],
+)
+def test_the_history_page_shows_any_stored_value(client, site_world, site, field, stored) -> None:
+    """Issue 28 item 10: a task titled 2026-02-30 made the history answer 500 for everyone."""
+    task = Task(site_id=site.id, phase=1, title="First", status="not_started")
+    db.session.add(task)
+    db.session.commit()
+    db.session.add(
+        AuditEvent(
+            at=utcnow(),
+            site_id=site.id,
+            action="update",
+            object_type="task",
+            object_id=task.id,
+            label=f"task #{task.id} and task #{stored}",
+            field=field,
+            old_value="First",
+            new_value=stored,
+        )
+    )
+    db.session.commit()
+    html = unescape(_history(client, site_world))
+    assert f"→ {stored}" in html or "→ a deleted task" in html
+
+
+def test_a_task_titled_like_an_impossible_date_keeps_the_history_readable(
+    client, site_world, site
+) -> None:
+    task = Task(site_id=site.id, phase=1, title="First", status="not_started")
+    db.session.add(task)
+    db.session.commit()
+    task.title = "2026-02-30"
+    db.session.commit()
+    html = unescape(_history(client, site_world))
+    assert "First → 2026-02-30" in html

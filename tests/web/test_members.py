@@ -1,15 +1,16 @@
 """One person, one record: members are people, roles follow access, owners and removal."""
 
-import re
-
 from sqlalchemy import select
 
 from app.accounts.models import Invitation, User
 from app.extensions import db
 from app.people.models import Group, GroupMember, Person
 from app.plan.models import Plan, Task
-from app.sites.models import Membership, Site
-from tests.conftest import csrf_token, sign_in
+from app.sites.models import Membership, MembershipOffer, Site
+from tests.conftest import csrf_token, sign_in, sign_out
+from tests.web.emailed_links import emailed_invitation_path
+
+NEW_PASSWORD = "a long new passphrase"
 
 
 def _team_roles(site) -> dict[str, list[str]]:  # noqa: ANN001
@@ -31,6 +32,31 @@ def _add(client, site, **data):  # noqa: ANN001, ANN003, ANN202
     return client.post(f"/sites/{site.id}/members", data=data)
 
 
+def _join(client, email: str, user: User | None = None) -> User:  # noqa: ANN001
+    """The invitee takes up the offer: a new account first chooses its password through the
+    emailed link; then, signed in as themselves, they accept on their home page."""
+    sign_out(client)
+    if user is None:
+        path = emailed_invitation_path(email)
+        data = {"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}
+        data["csrf_token"] = csrf_token(client, path)
+        assert client.post(path, data=data).status_code == 302
+        user = db.session.scalar(select(User).where(User.email == email))
+    else:
+        sign_in(client, user)
+    offer_id = db.session.scalar(
+        select(MembershipOffer.id).where(MembershipOffer.user_id == user.id)
+    )
+    home = client.get("/").get_data(as_text=True)
+    assert f"/access-offers/{offer_id}/accept" in home
+    accepted = client.post(
+        f"/access-offers/{offer_id}/accept", data={"csrf_token": csrf_token(client, "/")}
+    )
+    assert accepted.status_code == 302
+    sign_out(client)
+    return user
+
+
 def test_inviting_a_new_manager_creates_one_person_in_the_project_manager_role(
     client, site_world
 ) -> None:
@@ -39,20 +65,24 @@ def test_inviting_a_new_manager_creates_one_person_in_the_project_manager_role(
     response = _add(
         client, site, email="Nia.Jones@Example.NHS.uk", name="Nia Jones", role="manager"
     )
-    assert response.status_code == 200
-    html = response.get_data(as_text=True)
-    url = re.search(r'value="(http[^"]+/invitations/[^"]+)"', html).group(1)
-    assert "Nia Jones added: Manager." in html and "will not be shown again" in html
-    token = url.rsplit("/", 1)[1]
-    # Only a hash is kept: the link itself is nowhere in the database.
+    assert response.status_code == 302
+    html = client.get(f"/sites/{site.id}/members").get_data(as_text=True)
+    assert "nia.jones@example.nhs.uk has been offered manager access." in html
+    # The link goes to the invitee only: never shown to the manager, only its hash stored.
+    assert "/invitations/" not in html
+    token = emailed_invitation_path("nia.jones@example.nhs.uk").rsplit("/", 1)[1]
     assert db.session.scalar(select(Invitation.token_hash)) != token
     user = db.session.scalar(select(User).where(User.email == "nia.jones@example.nhs.uk"))
+    # Nothing is given until they accept.
+    assert db.session.scalar(select(Membership).where(Membership.user_id == user.id)) is None
+    _join(client, "nia.jones@example.nhs.uk")
     people = db.session.scalars(select(Person).where(Person.site_id == site.id)).all()
     assert [p.name for p in people if p.user_id == user.id] == ["Nia Jones"]
     assert _team_roles(site)["project-manager"] == ["Nia Jones"]
     # The same email again, in another case, is one person already on the site.
+    sign_in(client, site_world["manager"])
     again = _add(client, site, email="NIA.JONES@example.nhs.uk", name="Nia Jones")
-    assert again.status_code == 422 and "already a member" in again.get_data(as_text=True)
+    assert again.status_code == 422 and "already has access" in again.get_data(as_text=True)
 
 
 def test_adding_a_member_links_their_existing_people_entry(
@@ -63,7 +93,9 @@ def test_adding_a_member_links_their_existing_people_entry(
     db.session.execute(db.delete(Membership).where(Membership.user_id == editor.id))
     db.session.commit()
     sign_in(client, site_world["manager"])
-    assert _add(client, site, email=editor.email).status_code == 302
+    assert _add(client, site, email=editor.email, name="Ed").status_code == 302
+    _join(client, editor.email, editor)
+    sign_in(client, site_world["manager"])
     db.session.expire_all()
     assert db.session.get(Person, entry.id).user_id == editor.id
     count = db.session.scalar(
@@ -80,8 +112,12 @@ def test_the_sponsor_fills_the_sponsor_role_and_is_shown_as_such(client, site_wo
     response = _add(
         client, site, email="sam@example.nhs.uk", name="Sam Sponsor", role="viewer", is_sponsor="y"
     )
-    assert "Sam Sponsor added: Project sponsor (viewer access)." in response.get_data(as_text=True)
+    assert response.status_code == 302
+    waiting = client.get(f"/sites/{site.id}/members").get_data(as_text=True)
+    assert "Viewer and project sponsor" in waiting
+    _join(client, "sam@example.nhs.uk")
     assert _team_roles(site)["project-sponsor"] == ["Sam Sponsor"]
+    sign_in(client, site_world["manager"])
     html = client.get(f"/sites/{site.id}/members").get_data(as_text=True)
     assert "Project sponsor" in html
 
@@ -93,10 +129,11 @@ def test_a_role_held_by_someone_else_is_offered_as_a_swap(
     make_stakeholder(site, name="Old Manager", groups=["project_team"], team_role="project-manager")
     newcomer = make_user(name="New Manager")
     sign_in(client, site_world["manager"])
-    response = _add(client, site, email=newcomer.email, role="manager")
+    response = _add(client, site, email=newcomer.email, name="New", role="manager")
     assert response.status_code == 302
+    _join(client, newcomer.email, newcomer)
+    sign_in(client, site_world["manager"])
     page = client.get(f"/sites/{site.id}/members").get_data(as_text=True)
-    assert "Old Manager already holds the Project manager role" in page  # the flash
     assert "Make New Manager the project manager instead" in page
     membership = db.session.scalar(select(Membership).where(Membership.user_id == newcomer.id))
     swap = client.post(
@@ -242,19 +279,22 @@ def test_people_and_members_pages_queries_do_not_grow(
 def test_a_member_who_lost_their_invitation_gets_a_new_link(client, site_world) -> None:
     site = site_world["site"]
     sign_in(client, site_world["manager"])
-    first = _add(client, site, email="late@example.nhs.uk", name="Lou Late").get_data(as_text=True)
-    old_path = re.search(r'value="http[^"]+(/invitations/[^"]+)"', first).group(1)
-    user = db.session.scalar(select(User).where(User.email == "late@example.nhs.uk"))
-    membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+    _add(client, site, email="late@example.nhs.uk", name="Lou Late")
+    old_path = emailed_invitation_path("late@example.nhs.uk")
+    offer = db.session.scalar(select(MembershipOffer))
     page = client.get(f"/sites/{site.id}/members").get_data(as_text=True)
-    assert "Invitation not used yet." in page
+    assert "Waiting for them to accept" in page and "Lou Late" in page
     response = client.post(
-        f"/sites/{site.id}/members/{membership.id}/invitation",
+        f"/sites/{site.id}/members/offers/{offer.id}/invitation",
         data={"csrf_token": csrf_token(client, f"/sites/{site.id}/members")},
     )
-    assert response.status_code == 200 and "/invitations/" in response.get_data(as_text=True)
-    client.get("/logout")
+    assert response.status_code == 302
+    assert "/invitations/" not in client.get(f"/sites/{site.id}/members").get_data(as_text=True)
+    new_path = emailed_invitation_path("late@example.nhs.uk")
+    assert new_path != old_path
+    sign_out(client)
     assert "newer invitation" in client.get(old_path).get_data(as_text=True)
+    assert client.get(new_path).status_code == 200
 
 
 def test_making_a_member_manager_fills_the_project_manager_role(client, site_world) -> None:
@@ -333,8 +373,9 @@ def test_a_people_entry_is_given_access_as_the_same_person(
     form = client.get(f"/sites/{site.id}/members?invite={entry.id}").get_data(as_text=True)
     assert 'value="rhi.evans@example.nhs.uk"' in form and 'value="Rhi Evans"' in form
     response = _add(client, site, email="rhi.evans@example.nhs.uk", name="Rhi Evans")
-    assert response.status_code == 200 and "/invitations/" in response.get_data(as_text=True)
-    user = db.session.scalar(select(User).where(User.email == "rhi.evans@example.nhs.uk"))
+    assert response.status_code == 302
+    user = _join(client, "rhi.evans@example.nhs.uk")
+    sign_in(client, site_world["manager"])
     db.session.expire_all()
     assert db.session.get(Person, entry.id).user_id == user.id
     named = db.session.scalars(select(Person.id).where(Person.name == "Rhi Evans")).all()

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from app.core.audit import AuditEvent
 from app.extensions import db
-from app.sites.models import Membership, Site
+from app.sites.models import Membership, MembershipOffer, Site
 from tests.conftest import csrf_token, sign_in
 
 
@@ -82,18 +82,30 @@ def test_manager_adds_a_member_and_a_viewer_cannot(client, site_world, make_user
     site_id = site_world["site"].id
     sign_in(client, site_world["viewer"])
     token = csrf_token(client, f"/sites/{site_id}/members")
-    data = {"email": newcomer.email, "role": "editor", "csrf_token": token}
+    data = {"email": newcomer.email, "name": "New", "role": "editor", "csrf_token": token}
     assert client.post(f"/sites/{site_id}/members", data=data).status_code == 403
 
     sign_in(client, site_world["manager"])
     data["csrf_token"] = csrf_token(client, f"/sites/{site_id}/members")
     assert client.post(f"/sites/{site_id}/members", data=data).status_code == 302
+    # Offered, not given: the newcomer accepts on their home page.
+    offer = db.session.scalar(select(MembershipOffer).where(MembershipOffer.user_id == newcomer.id))
+    assert offer.role == "editor" and offer.site_id == site_id
+    again = client.post(f"/sites/{site_id}/members", data=data)
+    assert again.status_code == 422
+    assert "already been offered access" in again.get_data(as_text=True)
+
+    sign_in(client, newcomer)
+    token = csrf_token(client, "/")
+    client.post(f"/access-offers/{offer.id}/accept", data={"csrf_token": token})
     membership = db.session.scalar(select(Membership).where(Membership.user_id == newcomer.id))
     assert membership.role == "editor" and membership.site_id == site_id
 
+    sign_in(client, site_world["manager"])
+    data["csrf_token"] = csrf_token(client, f"/sites/{site_id}/members")
     again = client.post(f"/sites/{site_id}/members", data=data)
     assert again.status_code == 422
-    assert "already a member" in again.get_data(as_text=True)
+    assert "already has access" in again.get_data(as_text=True)
 
 
 def test_membership_ids_from_another_site_are_404(client, site_world) -> None:

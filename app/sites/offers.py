@@ -1,0 +1,176 @@
+"""Access is offered, then accepted: nobody joins a site without saying yes.
+
+A manager's "Give access" makes a `MembershipOffer` whatever the email, and says the same
+thing either way, so it never tells them whether the email has an account, nor that
+account's name. An email without an account also gets an account with no usable password
+and an invitation link, emailed to that address only (never shown to the manager), bound
+to this site: only this site may send it again, and only while nobody has chosen the
+password. The link sets the password; the offer itself is accepted (or declined) on the
+person's home page, signed in as themselves. So one site's manager can never re-key an
+account that another site invited, or any account that is in use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.accounts.invitations import (
+    awaiting_acceptance,
+    create_invitation,
+    invite_user,
+    revoke_site_invitations,
+)
+from app.accounts.models import User
+from app.core.access import SITE_ROLES
+from app.core.audit import record_event
+from app.core.db import first_write
+from app.core.errors import ServiceError, StaleEdit
+from app.extensions import db
+from app.sites.models import Membership, MembershipOffer, Site
+from app.sites.service import RoleClash, add_account, check_sponsor_grant
+
+
+@dataclass
+class Accepted:
+    membership: Membership
+    clashes: list[RoleClash]
+
+
+def offer_access(
+    site: Site,
+    email: str,
+    name: str,
+    role: str,
+    is_sponsor: bool = False,
+    offered_by: User | None = None,
+) -> MembershipOffer:
+    """Offer access to whoever holds `email`; an email without an account is invited.
+
+    The outcome reads the same to the manager whether or not the email has an account.
+    """
+    if role not in SITE_ROLES:
+        raise ServiceError("Choose viewer, editor or manager.", field="role")
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError("Enter the person's full name.", field="name")
+    with first_write(StaleEdit(what="access for this email")):  # two managers at once
+        offer, created = _new_offer(site, email, name, role, is_sponsor, offered_by)
+    if created:
+        create_invitation(db.session.get(User, offer.user_id), offered_by, site_id=site.id)
+    record_event(
+        "access_offered",
+        user_id=offered_by.id if offered_by else None,
+        site_id=site.id,
+        object_type="user",
+        object_id=offer.user_id,
+        detail=f"Offer #{offer.id} of {role} access",
+    )
+    return offer
+
+
+def _new_offer(
+    site: Site, email: str, name: str, role: str, is_sponsor: bool, offered_by: User | None
+) -> tuple[MembershipOffer, bool]:
+    user, created = invite_user(email, name)
+    if offered_by is not None and user.id == offered_by.id:
+        raise ServiceError("You already have access to this site.", field="email")
+    already_member = db.session.scalar(
+        select(Membership.id).where(Membership.site_id == site.id, Membership.user_id == user.id)
+    )
+    if already_member is not None:
+        raise ServiceError("Someone with this email already has access to this site.", "email")
+    if db.session.scalar(
+        select(MembershipOffer.id).where(
+            MembershipOffer.site_id == site.id, MembershipOffer.user_id == user.id
+        )
+    ):
+        raise ServiceError(
+            "This email has already been offered access: it is listed under "
+            "'Waiting for them to accept'.",
+            field="email",
+        )
+    if is_sponsor:
+        check_sponsor_grant(offered_by, user.id)
+    offer = MembershipOffer(
+        site_id=site.id,
+        user_id=user.id,
+        email=user.email,
+        name_given=name,
+        role=role,
+        is_sponsor=is_sponsor,
+        offered_by_id=offered_by.id if offered_by else None,
+    )
+    db.session.add(offer)
+    return offer, created
+
+
+def offers_for_site(site_id: int) -> list[MembershipOffer]:
+    return list(
+        db.session.scalars(
+            select(MembershipOffer)
+            .where(MembershipOffer.site_id == site_id)
+            .order_by(MembershipOffer.name_given, MembershipOffer.id)
+        )
+    )
+
+
+def _offer_to(offer_id: int, user: User) -> MembershipOffer:
+    """The offer, only if it was made to this person (anyone else's is as if absent)."""
+    offer = db.session.get(MembershipOffer, offer_id)
+    if offer is None or offer.user_id != user.id:
+        raise ServiceError("This offer is no longer open: the site may have withdrawn it.")
+    return offer
+
+
+def accept_offer(offer_id: int, user: User) -> Accepted:
+    """The person, signed in as themselves, takes up the access they were offered."""
+    offer = _offer_to(offer_id, user)
+    offered_by = db.session.get(User, offer.offered_by_id) if offer.offered_by_id else None
+    site = db.session.get(Site, offer.site_id)
+    existing = db.session.scalar(
+        select(Membership).where(Membership.site_id == site.id, Membership.user_id == user.id)
+    )
+    if existing is not None:  # given access meanwhile (an operator): the offer has no use
+        db.session.delete(offer)
+        return Accepted(existing, [])
+    with first_write(StaleEdit(what="your access to this site")):  # accepted twice at once
+        db.session.delete(offer)
+        db.session.flush()
+        membership, clashes = add_account(site, user, offer.role, offer.is_sponsor, offered_by)
+    record_event("access_accepted", user_id=user.id, site_id=site.id)
+    return Accepted(membership, clashes)
+
+
+def decline_offer(offer_id: int, user: User) -> Site:
+    offer = _offer_to(offer_id, user)
+    site = db.session.get(Site, offer.site_id)
+    revoke_site_invitations(user.id, offer.site_id)
+    db.session.delete(offer)
+    record_event("access_declined", user_id=user.id, site_id=site.id)
+    return site
+
+
+def withdraw_offer(offer: MembershipOffer, by: User) -> None:
+    """The site takes its offer back; its invitation link, if any, stops working."""
+    revoke_site_invitations(offer.user_id, offer.site_id)
+    record_event(
+        "access_withdrawn",
+        user_id=by.id,
+        site_id=offer.site_id,
+        object_type="user",
+        object_id=offer.user_id,
+    )
+    db.session.delete(offer)
+
+
+def send_again(offer: MembershipOffer, by: User) -> None:
+    """A fresh link, only for an account this site invited whose password nobody chose.
+
+    For any other account nothing is sent (their offer waits on their home page), and the
+    manager is told the same either way. The site's earlier link stops working.
+    """
+    if offer.user_id in awaiting_acceptance([offer.user_id], site_id=offer.site_id):
+        user = db.session.get(User, offer.user_id)
+        create_invitation(user, invited_by=by, site_id=offer.site_id)
