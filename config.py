@@ -63,6 +63,8 @@ class Config:
     # X-Forwarded-For/-Proto. 0 trusts none: right only when clients connect directly.
     TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
     PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
+    # A password reset link works once, for this long.
+    PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "60"))
     STALE_SITE_DAYS = int(os.environ.get("STALE_SITE_DAYS", "30"))
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     # Email. With no MAIL_SERVER each message is written as an .eml file under MAIL_DIR.

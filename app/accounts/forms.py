@@ -96,3 +96,11 @@ class SetPasswordForm(FlaskForm):
             EqualTo("new_password", "The two passwords do not match."),
         ],
     )
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        description="The address you sign in with.",
+        validators=[DataRequired("Enter your email address."), Length(max=254)],
+    )

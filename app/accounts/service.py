@@ -10,6 +10,7 @@ from app.accounts import throttle
 from app.accounts.feeds import revoke_all_links
 from app.accounts.models import User
 from app.accounts.queries import find_user, normalise_email
+from app.accounts.sessions import end_all_records
 from app.core.audit import record_event
 from app.core.dates import utcnow
 from app.core.errors import ServiceError
@@ -89,7 +90,7 @@ def authenticate(email: str, password: str, address: str | None = None) -> User:
         raise LoginRefused(
             f"Too many failed attempts. Wait {wait} second{'' if wait == 1 else 's'}, then try "
             "again. If you have "
-            "forgotten your password, ask an administrator to reset it.",
+            'forgotten your password, choose "Forgotten your password?" below.',
             locked=True,
         )
     user = find_user(email)
@@ -112,6 +113,7 @@ def authenticate(email: str, password: str, address: str | None = None) -> User:
 def end_sessions(user: User) -> None:
     """Every session signed with the old version stops working on its next request."""
     user.session_version = (user.session_version or 0) + 1
+    end_all_records(user.id)
 
 
 def change_password(user: User, current: str, new: str) -> None:

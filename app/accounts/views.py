@@ -1,10 +1,10 @@
 import secrets
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
-from app.accounts import bp, invitations, service
+from app.accounts import bp, invitations, service, sessions
 from app.accounts.forms import ChangePasswordForm, LoginForm, UserForm
 from app.accounts.invitation_views import invitation_page
 from app.accounts.models import User
@@ -13,7 +13,6 @@ from app.core.audit import record_event
 from app.core.dates import uk_datetime
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
 from app.core.forms import ConfirmForm
-from app.core.security import start_session_clock
 from app.core.web import safe_next
 from app.extensions import db
 
@@ -33,8 +32,7 @@ def login():
             form.form_errors.append(refused.message)
             status = 429 if refused.locked else 200
         else:
-            login_user(user)
-            start_session_clock()
+            sessions.sign_in(user, "password")
             return redirect(safe_next(request.args.get("next"), url_for("home.index")))
     elif form.is_submitted():
         status = 422
@@ -49,7 +47,12 @@ def logout():
         return render_template("accounts/logout.html", form=ConfirmForm())
     if current_user.is_authenticated:
         user = db.session.get(User, current_user.id)
-        service.end_sessions(user)
+        record = sessions.current_record()
+        if record is not None:
+            # Only this browser: the account page ends the others.
+            sessions.end_session(user, record.id)
+        else:
+            service.end_sessions(user)
         record_event("logout", user_id=user.id)
         db.session.commit()
         logout_user()
@@ -61,6 +64,7 @@ def logout():
 @login_required
 def change_password():
     form = ChangePasswordForm()
+    record = sessions.current_record()
     if form.validate_on_submit():
         try:
             service.change_password(
@@ -70,8 +74,12 @@ def change_password():
             apply_form_errors(form, error)
         else:
             db.session.commit()
-            login_user(current_user)  # a fresh session for this browser; all others end
-            start_session_clock()
+            # A fresh session for this browser, keeping how it signed in; all others end.
+            sessions.sign_in(
+                db.session.get(User, current_user.id),
+                record.method if record else "password",
+                second_factor=bool(record and record.second_factor_at),
+            )
             flash("Your password has been changed. Other devices have been signed out.")
             return redirect(url_for("home.index"))
     status = 422 if form.is_submitted() and form.errors else 200

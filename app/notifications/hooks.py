@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from app.accounts.models import Invitation
+from app.accounts.models import Invitation, PasswordReset, User
 from app.core.dates import utcnow
 from app.extensions import db
 from app.gateways.models import GatewayDecision
@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 NOTES = "mail_notes"
 # New invitation links, kept apart from NOTES so that no log line ever holds a token.
 LINKS = "mail_invitation_links"
+# Password reset links (kept apart for the same reason) and accounts whose password changed.
+RESET_LINKS = "mail_reset_links"
+PASSWORD_CHANGES = "mail_password_changes"
 MUTED = "mail_muted"
 
 
@@ -72,7 +75,16 @@ def _note_changes(session: Session, _flush_context) -> None:  # noqa: ANN001
             notes.append(("decision", obj.id, None))
         elif isinstance(obj, Invitation) and getattr(obj, "link_token", None):
             session.info.setdefault(LINKS, []).append((obj.id, obj.link_token))
+        elif isinstance(obj, PasswordReset) and getattr(obj, "link_token", None):
+            session.info.setdefault(RESET_LINKS, []).append((obj.id, obj.link_token))
     for obj in session.dirty:
+        # A changed password of someone who has signed in before (not an invitation taken up).
+        if (
+            isinstance(obj, User)
+            and obj.last_login_at is not None
+            and _changed(obj, "password_hash")
+        ):
+            session.info.setdefault(PASSWORD_CHANGES, []).append(obj.id)
         if isinstance(obj, Meeting):
             if _changed(obj, "ics_sequence"):
                 notes.append(("cancel" if obj.cancelled else "request", obj.id, None))
@@ -88,14 +100,17 @@ def _note_changes(session: Session, _flush_context) -> None:  # noqa: ANN001
 
 @event.listens_for(Session, "before_commit")
 def _queue_messages(session: Session) -> None:
-    if not session.info.get(NOTES) and not session.info.get(LINKS):
+    if not any(session.info.get(key) for key in (NOTES, LINKS, RESET_LINKS, PASSWORD_CHANGES)):
         return
     session.flush()  # notes of changes not yet flushed
     notes = session.info.pop(NOTES, [])
     links = session.info.pop(LINKS, [])
+    reset_links = session.info.pop(RESET_LINKS, [])
+    password_changes = session.info.pop(PASSWORD_CHANGES, [])
     try:
         _queue(session, notes)
         _queue_links(links)
+        _queue_account_mail(reset_links, password_changes)
     except Exception:
         # Mail must not stop the change being saved; the failure is logged for the admins.
         log.exception("Could not queue mail for %s (invitations %s)", notes, [i for i, _t in links])
@@ -107,6 +122,8 @@ def _queue_messages(session: Session) -> None:
 def _forget(session: Session) -> None:
     session.info.pop(NOTES, None)
     session.info.pop(LINKS, None)
+    session.info.pop(RESET_LINKS, None)
+    session.info.pop(PASSWORD_CHANGES, None)
 
 
 def _queue_links(links: list[tuple[int, str]]) -> None:
@@ -114,6 +131,15 @@ def _queue_links(links: list[tuple[int, str]]) -> None:
 
     for invitation_id, token in links:
         queue_account_invitation(invitation_id, token)
+
+
+def _queue_account_mail(reset_links: list[tuple[int, str]], password_changes: list[int]) -> None:
+    from app.notifications.account_mail import queue_password_changed, queue_password_reset
+
+    for reset_id, token in reset_links:
+        queue_password_reset(reset_id, token)
+    for user_id in dict.fromkeys(password_changes):
+        queue_password_changed(user_id)
 
 
 def _queue(session: Session, notes: list[tuple[str, int, int | None]]) -> None:

@@ -65,6 +65,11 @@ RULES: dict[tuple[str, str], dict] = {
     ("accounts.set_active", "POST"): ADMIN_ONLY_POST,
     ("accounts.new_invitation", "POST"): ADMIN_ONLY_POST,
     # Anyone may open an invitation link; one that matches nothing is gone (410) for all.
+    # Public: someone who forgot their password is not signed in.
+    ("accounts.request_password_reset", "GET"): PUBLIC,
+    ("accounts.request_password_reset", "POST"): expect(422, 422, 422, 422, 422, 422, 422),
+    ("accounts.reset_password", "GET"): expect(410, 410, 410, 410, 410, 410, 410),
+    ("accounts.reset_password", "POST"): expect(410, 410, 410, 410, 410, 410, 410),
     ("accounts.accept_invitation", "GET"): expect(410, 410, 410, 410, 410, 410, 410),
     ("accounts.accept_invitation", "POST"): expect(410, 410, 410, 410, 410, 410, 410),
     ("site_admin.new_site", "GET"): ADMIN_ONLY,
