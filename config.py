@@ -63,6 +63,9 @@ class Config:
     # X-Forwarded-For/-Proto. 0 trusts none: right only when clients connect directly.
     TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
     PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
+    # Global roles that must use a second factor (one-time codes): "admin,support", "all",
+    # or empty for none (a private machine running scripted checks).
+    TWO_FACTOR_ROLES = os.environ.get("TWO_FACTOR_ROLES", "admin,support")
     # A password reset link works once, for this long.
     PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "60"))
     STALE_SITE_DAYS = int(os.environ.get("STALE_SITE_DAYS", "30"))
@@ -88,6 +91,9 @@ class Config:
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
+    # The demo's support and admin logins work with a password alone unless asked for;
+    # `flask seed-demo` says how to try two-factor.
+    TWO_FACTOR_ROLES = os.environ.get("TWO_FACTOR_ROLES", "")
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
@@ -109,6 +115,8 @@ class TestConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     # A misspelt or missing variable in our templates fails the test instead of rendering blank.
     JINJA_STRICT_UNDEFINED = True
+    # Existing tests sign staff in with a password alone; two-factor tests set the roles.
+    TWO_FACTOR_ROLES = ""
     # Fast hashing keeps hundreds of test logins quick; production keeps scrypt.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 

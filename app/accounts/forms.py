@@ -104,3 +104,12 @@ class ResetRequestForm(FlaskForm):
         description="The address you sign in with.",
         validators=[DataRequired("Enter your email address."), Length(max=254)],
     )
+
+
+class CodeForm(FlaskForm):
+    """A one-time code from the authenticator app (or, where allowed, a recovery code)."""
+
+    code = StringField(
+        "Code",
+        validators=[DataRequired("Enter the code."), Length(max=40, message="That is too long.")],
+    )

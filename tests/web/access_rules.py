@@ -70,6 +70,12 @@ RULES: dict[tuple[str, str], dict] = {
     ("accounts.request_password_reset", "POST"): expect(422, 422, 422, 422, 422, 422, 422),
     ("accounts.reset_password", "GET"): expect(410, 410, 410, 410, 410, 410, 410),
     ("accounts.reset_password", "POST"): expect(410, 410, 410, 410, 410, 410, 410),
+    ("accounts.two_factor", "GET"): SIGNED_IN,
+    ("accounts.two_factor", "POST"): SIGNED_IN_POST,
+    ("accounts.two_factor_check", "GET"): SIGNED_IN_POST,  # no second factor due: sent on
+    ("accounts.two_factor_check", "POST"): SIGNED_IN_POST,
+    ("accounts.new_recovery_codes", "POST"): SIGNED_IN_POST,
+    ("accounts.turn_off_two_factor", "POST"): SIGNED_IN_POST,
     ("accounts.accept_invitation", "GET"): expect(410, 410, 410, 410, 410, 410, 410),
     ("accounts.accept_invitation", "POST"): expect(410, 410, 410, 410, 410, 410, 410),
     ("site_admin.new_site", "GET"): ADMIN_ONLY,
