@@ -68,6 +68,11 @@ def request_reset(email: str, address: str | None = None) -> PasswordReset | Non
     user = find_user(email)
     if user is None or not user.active:
         return None
+    return issue_reset(user)
+
+
+def issue_reset(user: User) -> PasswordReset:
+    """A new reset link for the user (emailed when saved); earlier links stop working."""
     _revoke_links(user.id)
     token = secrets.token_urlsafe(32)
     now = utcnow()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts import throttle
 from app.accounts.feeds import revoke_all_links
-from app.accounts.models import User
+from app.accounts.models import RecoveryCode, User
 from app.accounts.queries import find_user, normalise_email
 from app.accounts.sessions import end_all_records
 from app.core.audit import record_event
@@ -104,7 +106,11 @@ def authenticate(email: str, password: str, address: str | None = None) -> User:
     # Signing in is not an edit of the account: recorded without the version check, so two
     # sign-ins at once (two devices, two tabs) never conflict with each other or with an
     # administrator's change.
-    db.session.execute(update(User).where(User.id == user.id).values(last_login_at=utcnow()))
+    db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(last_login_at=utcnow(), last_login_method="password")
+    )
     record_event("login", user_id=user.id)
     db.session.commit()
     return user
@@ -133,3 +139,28 @@ def set_active(user: User, active: bool) -> None:
     user.active = active
     if not active:
         end_sessions(user)
+
+
+def require_reset(user: User) -> None:
+    """An administrator's "must reset": the password stops working and every session ends.
+
+    The person chooses a new one from a reset link (emailed by the caller's
+    `resets.request_reset`, or "Forgotten your password?"). Not committed.
+    """
+    user.password_hash = hash_password(secrets.token_urlsafe(32))
+    # Nobody changed it to something they know: the "your password changed" email would
+    # only confuse; the reset link email says what to do.
+    user.quiet_password_change = True
+    end_sessions(user)
+    revoke_all_links(user.id)
+    record_event("password_reset_required", user_id=user.id)
+
+
+def reset_two_factor(user: User) -> None:
+    """For someone who lost both their phone and their recovery codes. Not committed."""
+    user.totp_secret = None
+    user.totp_last_step = None
+    user.two_factor_since = None
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    end_sessions(user)
+    record_event("two_factor_reset", user_id=user.id)

@@ -204,3 +204,17 @@ def device_name(user_agent: str) -> str:
     if browser and system:
         return f"{browser} on {system}"
     return browser or system or "Unknown device"
+
+
+def end_others(user: User, keep_id: int) -> int:
+    """End every session of the user but this one; returns how many ended."""
+    result = db.session.execute(
+        update(UserSession)
+        .where(
+            UserSession.user_id == user.id,
+            UserSession.id != keep_id,
+            UserSession.ended_at.is_(None),
+        )
+        .values(ended_at=utcnow())
+    )
+    return result.rowcount

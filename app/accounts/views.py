@@ -4,10 +4,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
-from app.accounts import bp, invitations, service, sessions
+from app.accounts import bp, invitations, service, sessions, two_factor
 from app.accounts.forms import ChangePasswordForm, LoginForm, UserForm
 from app.accounts.invitation_views import invitation_page
-from app.accounts.models import User
+from app.accounts.models import ExternalIdentity, User
 from app.core.access import require_global_role
 from app.core.audit import record_event
 from app.core.dates import uk_datetime
@@ -91,7 +91,14 @@ def change_password():
 def users():
     require_global_role("admin")
     people = db.session.scalars(select(User).order_by(User.name)).all()
-    return render_template("accounts/users.html", users=people, form=ConfirmForm())
+    linked = set(db.session.scalars(select(ExternalIdentity.user_id).distinct()))
+    return render_template(
+        "accounts/users.html",
+        users=people,
+        form=ConfirmForm(),
+        linked=linked,
+        two_factor_required=two_factor.is_required,
+    )
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])

@@ -83,6 +83,7 @@ def _note_changes(session: Session, _flush_context) -> None:  # noqa: ANN001
             isinstance(obj, User)
             and obj.last_login_at is not None
             and _changed(obj, "password_hash")
+            and not getattr(obj, "quiet_password_change", False)
         ):
             session.info.setdefault(PASSWORD_CHANGES, []).append(obj.id)
         if isinstance(obj, Meeting):

@@ -92,3 +92,29 @@ def test_staff_set_up_two_factor_then_give_a_code_at_sign_in(
     page.get_by_label("Code").fill(totp.at(time.time() + 30))
     page.get_by_role("button", name="Continue").click()
     assert "/account/two-factor" not in page.url
+
+
+def test_the_account_page_lists_sessions_and_ends_one(
+    page, browser, live_server, seed, sign_in_as
+) -> None:  # noqa: ANN001
+    seed(lambda: create_user("kim@example.org", "Kim Admin", "a long admin password", "admin"))
+    other = browser.new_context()
+    other_page = other.new_page()
+    other_page.goto(live_server("/login"))
+    other_page.get_by_label("Email address").fill("kim@example.org")
+    other_page.get_by_label("Password").fill("a long admin password")
+    other_page.get_by_role("button", name="Sign in").click()
+
+    sign_in_as("kim@example.org", "a long admin password")
+    page.get_by_role("link", name="Kim Admin").click()
+    assert page.get_by_role("heading", name="Your account").is_visible()
+    assert_no_axe_violations(page)
+    _shot(page, "account")
+    page.get_by_role("button", name="Sign out everywhere else").click()
+    assert page.get_by_text("Signed out 1 other session").is_visible()
+    other_page.goto(live_server("/"))
+    assert "/login" in other_page.url
+    other.close()
+    page.goto(live_server("/admin/users"))
+    assert_no_axe_violations(page)
+    _shot(page, "users")

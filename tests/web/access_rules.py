@@ -70,6 +70,11 @@ RULES: dict[tuple[str, str], dict] = {
     ("accounts.request_password_reset", "POST"): expect(422, 422, 422, 422, 422, 422, 422),
     ("accounts.reset_password", "GET"): expect(410, 410, 410, 410, 410, 410, 410),
     ("accounts.reset_password", "POST"): expect(410, 410, 410, 410, 410, 410, 410),
+    ("accounts.account", "GET"): SIGNED_IN,
+    ("accounts.end_session", "POST"): SIGNED_IN_POST,
+    ("accounts.end_other_sessions", "POST"): SIGNED_IN_POST,
+    ("accounts.require_reset", "POST"): ADMIN_ONLY_POST,
+    ("accounts.reset_two_factor", "POST"): ADMIN_ONLY_POST,
     ("accounts.two_factor", "GET"): SIGNED_IN,
     ("accounts.two_factor", "POST"): SIGNED_IN_POST,
     ("accounts.two_factor_check", "GET"): SIGNED_IN_POST,  # no second factor due: sent on
