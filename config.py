@@ -66,6 +66,19 @@ class Config:
     # Global roles that must use a second factor (one-time codes): "admin,support", "all",
     # or empty for none (a private machine running scripted checks).
     TWO_FACTOR_ROLES = os.environ.get("TWO_FACTOR_ROLES", "admin,support")
+    # Single sign-on with OpenID Connect (Microsoft Entra ID for NHSmail and most trusts).
+    # Offered on /login only when the discovery URL, client id and secret are all set.
+    OIDC_DISCOVERY_URL = os.environ.get("OIDC_DISCOVERY_URL", "")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+    # Token issuers accepted, comma-separated: one per allowed tenant for Entra ID
+    # (https://login.microsoftonline.com/<tenant id>/v2.0). Empty: the discovery
+    # document's own issuer, unless it is Entra's multi-tenant "{tenantid}" template.
+    OIDC_ALLOWED_ISSUERS = os.environ.get("OIDC_ALLOWED_ISSUERS", "")
+    # Email domains a first sign-in may come from (nhs.net,example.nhs.uk); empty: any.
+    OIDC_ALLOWED_DOMAINS = os.environ.get("OIDC_ALLOWED_DOMAINS", "")
+    # Off: only single sign-on (the password form, and password resets, are gone).
+    PASSWORD_SIGN_IN = _bool("PASSWORD_SIGN_IN", True)
     # A password reset link works once, for this long.
     PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "60"))
     STALE_SITE_DAYS = int(os.environ.get("STALE_SITE_DAYS", "30"))

@@ -17,6 +17,8 @@ PUBLIC_ENDPOINTS = {
     "accounts.accept_invitation",
     "accounts.request_password_reset",
     "accounts.reset_password",
+    "accounts.sso_start",
+    "accounts.sso_callback",
     "home.healthz",
     "notifications.unsubscribe",
     "static",

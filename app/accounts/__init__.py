@@ -7,6 +7,7 @@ from app.accounts import (  # noqa: E402, F401
     cli,
     invitation_views,
     reset_views,
+    sso_views,
     two_factor_views,
     views,
 )

@@ -1,12 +1,22 @@
 """Forgotten passwords: ask for a link by email, then choose a new password with it."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from app.accounts import bp, resets
 from app.accounts.forms import ResetRequestForm, SetPasswordForm
 from app.core.errors import ServiceError, apply_form_errors
 from app.core.web import form_status
 from app.extensions import db
+
+
+@bp.before_request
+def no_resets_without_passwords():
+    """With password sign-in turned off there is no password to reset."""
+    if (
+        request.endpoint in ("accounts.request_password_reset", "accounts.reset_password")
+        and not current_app.config["PASSWORD_SIGN_IN"]
+    ):
+        abort(404)
 
 
 @bp.route("/password-reset", methods=["GET", "POST"])

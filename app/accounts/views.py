@@ -1,10 +1,10 @@
 import secrets
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
-from app.accounts import bp, invitations, service, sessions, two_factor
+from app.accounts import bp, invitations, service, sessions, sso, two_factor
 from app.accounts.forms import ChangePasswordForm, LoginForm, UserForm
 from app.accounts.invitation_views import invitation_page
 from app.accounts.models import ExternalIdentity, User
@@ -23,7 +23,11 @@ def login():
         return redirect(url_for("home.index"))
     form = LoginForm()
     status = 200
-    if form.validate_on_submit():
+    passwords = current_app.config["PASSWORD_SIGN_IN"]
+    if not passwords and request.method == "POST":
+        form.form_errors.append("Sign in with your NHS account: passwords are not used here.")
+        status = 403
+    elif form.validate_on_submit():
         try:
             user = service.authenticate(
                 form.email.data, form.password.data, address=request.remote_addr
@@ -36,7 +40,9 @@ def login():
             return redirect(safe_next(request.args.get("next"), url_for("home.index")))
     elif form.is_submitted():
         status = 422
-    return render_template("accounts/login.html", form=form), status
+    return render_template(
+        "accounts/login.html", form=form, passwords=passwords, sso=sso.is_configured()
+    ), status
 
 
 @bp.route("/logout", methods=["GET", "POST"])

@@ -17,7 +17,7 @@ from tests.fixtures.notifications import parsed
 SHOTS = os.environ.get("SCREENSHOT_DIR")
 
 
-def _shot(page, name: str) -> None:  # noqa: ANN001
+def shot(page, name: str) -> None:  # noqa: ANN001
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
@@ -49,7 +49,7 @@ def test_a_forgotten_password_is_reset_from_the_emailed_link(page, live_server, 
 
     page.goto(live_server(seed(link)))
     assert_no_axe_violations(page)
-    _shot(page, "reset_choose")
+    shot(page, "reset_choose")
     page.get_by_label("Choose a password").fill("a new long passphrase")
     page.get_by_label("Type it again").fill("a new long passphrase")
     page.get_by_role("button", name="Change password").click()
@@ -69,13 +69,13 @@ def test_staff_set_up_two_factor_then_give_a_code_at_sign_in(
     sign_in_as("ali@example.org", "a long support password")
     assert "/account/two-factor" in page.url
     assert_no_axe_violations(page)
-    _shot(page, "two_factor_setup")
+    shot(page, "two_factor_setup")
     secret = page.locator("#totp-secret").inner_text().replace(" ", "")
     page.get_by_label("6-digit code").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
     assert page.locator("#recovery-codes li").count() == 10
     assert_no_axe_violations(page)
-    _shot(page, "recovery_codes")
+    shot(page, "recovery_codes")
     page.get_by_role("link", name="I have saved my codes").click()
     assert (
         page.get_by_role("heading", name="Portfolio").first.is_visible()
@@ -86,7 +86,7 @@ def test_staff_set_up_two_factor_then_give_a_code_at_sign_in(
     sign_in_as("ali@example.org", "a long support password", check=False)
     assert "/account/two-factor/check" in page.url
     assert_no_axe_violations(page)
-    _shot(page, "two_factor_check")
+    shot(page, "two_factor_check")
     totp = pyotp.TOTP(secret)
     # The next step's code: the one used at set-up may not be used again.
     page.get_by_label("Code").fill(totp.at(time.time() + 30))
@@ -109,7 +109,7 @@ def test_the_account_page_lists_sessions_and_ends_one(
     page.get_by_role("link", name="Kim Admin").click()
     assert page.get_by_role("heading", name="Your account").is_visible()
     assert_no_axe_violations(page)
-    _shot(page, "account")
+    shot(page, "account")
     page.get_by_role("button", name="Sign out everywhere else").click()
     assert page.get_by_text("Signed out 1 other session").is_visible()
     other_page.goto(live_server("/"))
@@ -117,4 +117,4 @@ def test_the_account_page_lists_sessions_and_ends_one(
     other.close()
     page.goto(live_server("/admin/users"))
     assert_no_axe_violations(page)
-    _shot(page, "users")
+    shot(page, "users")

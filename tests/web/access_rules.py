@@ -75,6 +75,9 @@ RULES: dict[tuple[str, str], dict] = {
     ("accounts.end_other_sessions", "POST"): SIGNED_IN_POST,
     ("accounts.require_reset", "POST"): ADMIN_ONLY_POST,
     ("accounts.reset_two_factor", "POST"): ADMIN_ONLY_POST,
+    # Single sign-on exists only when OIDC_* is set (tests/web/test_sso.py sets it).
+    ("accounts.sso_start", "GET"): expect(404, 404, 404, 404, 404, 404, 404),
+    ("accounts.sso_callback", "GET"): expect(404, 404, 404, 404, 404, 404, 404),
     ("accounts.two_factor", "GET"): SIGNED_IN,
     ("accounts.two_factor", "POST"): SIGNED_IN_POST,
     ("accounts.two_factor_check", "GET"): SIGNED_IN_POST,  # no second factor due: sent on
