@@ -233,3 +233,31 @@ def test_timestamps_are_utc(app, make_user) -> None:
     code = pyotp.TOTP(secret).at(datetime.now(UTC))
     assert two_factor.matching_step(secret, code) is not None
     assert two_factor.matching_step(secret, code, datetime.now(UTC) + timedelta(minutes=5)) is None
+
+
+@STAFF
+def test_a_temporary_password_is_changed_first_then_two_factor_set_up(client, make_user) -> None:
+    admin = make_user(global_role="admin")
+    admin.must_change_password = True
+    db.session.commit()
+    sign_in(client, admin)
+    seen = []
+    location = "/"
+    for _ in range(4):  # follow the redirects by hand: they must settle, not loop
+        response = client.get(location)
+        seen.append(location)
+        if response.status_code != 302:
+            break
+        location = response.headers["Location"]
+    assert seen[-1] == "/account/password" and response.status_code == 200
+    client.post(
+        "/account/password",
+        data={
+            "current_password": "correct horse battery",
+            "new_password": "a brand new passphrase",
+            "confirm_password": "a brand new passphrase",
+            "csrf_token": csrf_token(client, "/account/password"),
+        },
+    )
+    response = client.get("/")
+    assert response.status_code == 302 and response.headers["Location"] == "/account/two-factor"
