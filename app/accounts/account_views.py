@@ -20,7 +20,10 @@ def account():
     identities = db.session.scalars(
         select(ExternalIdentity).where(ExternalIdentity.user_id == user.id)
     ).all()
-    open_sessions = sessions.open_sessions(user, current_app.config["SESSION_IDLE_MINUTES"])
+    config = current_app.config
+    open_sessions = sessions.open_sessions(
+        user, config["SESSION_IDLE_MINUTES"], config["SESSION_ABSOLUTE_HOURS"]
+    )
     return render_template(
         "accounts/account.html",
         identities=identities,

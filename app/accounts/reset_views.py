@@ -26,7 +26,6 @@ def request_password_reset():
         try:
             resets.request_reset(form.email.data, address=request.remote_addr)
         except resets.ResetThrottled as throttled:
-            db.session.commit()  # keep the attempt counted
             form.form_errors.append(throttled.message)
             return render_template("accounts/reset_request.html", form=form), 429
         db.session.commit()

@@ -163,16 +163,19 @@ def end_all_records(user_id: int) -> None:
     )
 
 
-def open_sessions(user: User, idle_minutes: int) -> list[UserSession]:
-    """The user's sessions still in use, most recent first (idle ones have timed out)."""
-    since = utcnow() - timedelta(minutes=idle_minutes)
+def open_sessions(user: User, idle_minutes: int, absolute_hours: int) -> list[UserSession]:
+    """The user's sessions still in use, most recent first: not ended, not idle too long
+    and not past the absolute lifetime (those have timed out whatever their record says)."""
+    now = utcnow()
     return list(
         db.session.scalars(
             select(UserSession)
             .where(
                 UserSession.user_id == user.id,
                 UserSession.ended_at.is_(None),
-                UserSession.last_seen_at >= since,
+                # Last seen is written every few minutes: allow for that much lag.
+                UserSession.last_seen_at >= now - timedelta(minutes=idle_minutes) - LAST_SEEN_STEP,
+                UserSession.created_at >= now - timedelta(hours=absolute_hours),
             )
             .order_by(UserSession.last_seen_at.desc())
         )

@@ -143,3 +143,14 @@ def test_last_seen_moves_on_every_few_minutes(client, make_user, time_machine) -
     client.get("/")
     db.session.refresh(record)
     assert record.last_seen_at == datetime(2026, 12, 1, 9, 7)
+
+
+def test_sessions_that_timed_out_are_not_listed(app, make_user, time_machine) -> None:
+    time_machine.move_to("2026-12-01 09:00:00+00:00", tick=False)
+    user = make_user()
+    old, new = _client(app, IPHONE), _client(app, EDGE)
+    sign_in(old, user)
+    time_machine.move_to("2026-12-01 18:00:00+00:00", tick=False)  # nine idle hours
+    sign_in(new, user)
+    page = new.get("/account").get_data(as_text=True)
+    assert "Edge on Windows" in page and "iPhone" not in page
