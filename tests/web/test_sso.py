@@ -206,5 +206,11 @@ def test_entra_multi_tenant_issuers_are_checked_against_the_list() -> None:
     assert not issuer_allowed(claims(THEIRS), ENTRA, allowed)  # another trust's tenant
     assert not issuer_allowed(claims(OURS, THEIRS), ENTRA, allowed)  # iss and tid disagree
     assert not issuer_allowed({"iss": claims(OURS)["iss"]}, ENTRA, allowed)  # no tid
+    # The issuer must be the one of the token's own tenant, even when both are allowed.
+    both = SsoSettings(
+        tuple(f"https://login.microsoftonline.com/{tenant}/v2.0" for tenant in (OURS, THEIRS)), ()
+    )
+    assert issuer_allowed(claims(THEIRS), ENTRA, both)
+    assert not issuer_allowed(claims(OURS, THEIRS), ENTRA, both)
     # With no list, a multi-tenant provider lets nobody in (never "any Entra tenant").
     assert not issuer_allowed(claims(OURS), ENTRA, SsoSettings((), ()))
