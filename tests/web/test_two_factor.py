@@ -261,3 +261,18 @@ def test_a_temporary_password_is_changed_first_then_two_factor_set_up(client, ma
     )
     response = client.get("/")
     assert response.status_code == 302 and response.headers["Location"] == "/account/two-factor"
+
+
+@pytest.mark.app_config(TWO_FACTOR_ROLES="all")
+def test_a_calendar_link_still_works_for_someone_who_must_use_two_factor(
+    client, site_world
+) -> None:
+    """A calendar program has no session to give a code in; its link opens only the feed."""
+    from app.accounts.feeds import issue_link
+
+    site, viewer = site_world["site"], site_world["viewer"]
+    token = issue_link(viewer.id, site.id)
+    db.session.commit()
+    assert client.get(f"/sites/{site.id}/meetings.ics?token={token}").status_code == 200
+    sign_in(client, viewer)
+    assert client.get(f"/sites/{site.id}/meetings.ics").status_code == 302  # the session must
