@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-e2e lint format bench load browser office clean
+.PHONY: run test test-fast test-e2e lint format bench load browser office oidc-provider clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -28,13 +28,21 @@ browser:
 office:
 	@command -v soffice >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui poppler-utils >/dev/null)
 
-test: $(STAMP) browser office
+# The OpenID Connect provider the single sign-on tests start (npm oidc-provider, pinned by
+# tests/oidc_provider/package-lock.json); Debian's Node.js when there is none.
+OIDC_PROVIDER := tests/oidc_provider/node_modules/.package-lock.json
+$(OIDC_PROVIDER): tests/oidc_provider/package.json tests/oidc_provider/package-lock.json
+	@command -v npm >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null)
+	cd tests/oidc_provider && npm ci --no-audit --no-fund --silent
+oidc-provider: $(OIDC_PROVIDER)
+
+test: $(STAMP) browser office oidc-provider
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	env -u DATABASE_URL FLS_ENV=test $(BIN)/pytest
 
 # The tests never read DATABASE_URL (a real deployment); TEST_DATABASE_URL names theirs.
-test-fast: $(STAMP)
+test-fast: $(STAMP) oidc-provider
 	env -u DATABASE_URL FLS_ENV=test $(BIN)/pytest -m "not e2e"
 
 lint: $(STAMP)

@@ -63,6 +63,24 @@ class Config:
     # X-Forwarded-For/-Proto. 0 trusts none: right only when clients connect directly.
     TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
     PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
+    # Global roles that must use a second factor (one-time codes): "admin,support", "all",
+    # or empty for none (a private machine running scripted checks).
+    TWO_FACTOR_ROLES = os.environ.get("TWO_FACTOR_ROLES", "admin,support")
+    # Single sign-on with OpenID Connect (Microsoft Entra ID for NHSmail and most trusts).
+    # Offered on /login only when the discovery URL, client id and secret are all set.
+    OIDC_DISCOVERY_URL = os.environ.get("OIDC_DISCOVERY_URL", "")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+    # Token issuers accepted, comma-separated: one per allowed tenant for Entra ID
+    # (https://login.microsoftonline.com/<tenant id>/v2.0). Empty: the discovery
+    # document's own issuer, unless it is Entra's multi-tenant "{tenantid}" template.
+    OIDC_ALLOWED_ISSUERS = os.environ.get("OIDC_ALLOWED_ISSUERS", "")
+    # Email domains a first sign-in may come from (nhs.net,example.nhs.uk); empty: any.
+    OIDC_ALLOWED_DOMAINS = os.environ.get("OIDC_ALLOWED_DOMAINS", "")
+    # Off: only single sign-on (the password form, and password resets, are gone).
+    PASSWORD_SIGN_IN = _bool("PASSWORD_SIGN_IN", True)
+    # A password reset link works once, for this long.
+    PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "60"))
     STALE_SITE_DAYS = int(os.environ.get("STALE_SITE_DAYS", "30"))
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     # Email. With no MAIL_SERVER each message is written as an .eml file under MAIL_DIR.
@@ -86,6 +104,9 @@ class Config:
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
+    # The demo's support and admin logins work with a password alone unless asked for;
+    # `flask seed-demo` says how to try two-factor.
+    TWO_FACTOR_ROLES = os.environ.get("TWO_FACTOR_ROLES", "")
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
@@ -107,6 +128,8 @@ class TestConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     # A misspelt or missing variable in our templates fails the test instead of rendering blank.
     JINJA_STRICT_UNDEFINED = True
+    # Existing tests sign staff in with a password alone; two-factor tests set the roles.
+    TWO_FACTOR_ROLES = ""
     # Fast hashing keeps hundreds of test logins quick; production keeps scrypt.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 

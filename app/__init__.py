@@ -15,6 +15,10 @@ PUBLIC_ENDPOINTS = {
     "accounts.login",
     "accounts.logout",
     "accounts.accept_invitation",
+    "accounts.request_password_reset",
+    "accounts.reset_password",
+    "accounts.sso_start",
+    "accounts.sso_callback",
     "home.healthz",
     "notifications.unsubscribe",
     "static",
@@ -68,11 +72,12 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     from app.accounts.feeds import user_from_feed_token
-    from app.accounts.queries import load_session_user
+    from app.accounts.sessions import load_session_user, register_session_records
     from app.core.db import configure_sqlite
 
     login_manager.user_loader(load_session_user)
     login_manager.request_loader(user_from_feed_token)
+    register_session_records(app)
     with app.app_context():
         configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 

@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from app.accounts.models import User
@@ -224,6 +224,12 @@ def register_demo_commands(app: Flask) -> None:
         click.echo(f"Every demo user's password is: {DEMO_PASSWORD}")
         for key, email, name, _role in DEMO_USERS:
             click.echo(f"  {email:<28} {name}  [{key}]")
+        if not current_app.config.get("TWO_FACTOR_ROLES"):
+            click.echo(
+                "Two-factor sign-in is off for these logins (TWO_FACTOR_ROLES is empty in "
+                "development). To try it: TWO_FACTOR_ROLES=admin,support make run, or turn it "
+                "on for yourself at /account/two-factor."
+            )
 
     @app.cli.command("seed-bench")
     @click.option("--sites", default=1, show_default=True, help="How many sites to add.")

@@ -1,7 +1,14 @@
 """Every model, imported once so SQLAlchemy and Alembic see all tables."""
 
 from app.accounts.feeds import CalendarLink  # noqa: F401
-from app.accounts.models import Invitation, User  # noqa: F401
+from app.accounts.models import (  # noqa: F401
+    ExternalIdentity,
+    Invitation,
+    PasswordReset,
+    RecoveryCode,
+    User,
+    UserSession,
+)
 from app.accounts.throttle import SignInFailure  # noqa: F401
 from app.business_case.models import BusinessCase, CostValue  # noqa: F401
 from app.core.audit import AuditEvent  # noqa: F401

@@ -96,3 +96,20 @@ class SetPasswordForm(FlaskForm):
             EqualTo("new_password", "The two passwords do not match."),
         ],
     )
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        description="The address you sign in with.",
+        validators=[DataRequired("Enter your email address."), Length(max=254)],
+    )
+
+
+class CodeForm(FlaskForm):
+    """A one-time code from the authenticator app (or, where allowed, a recovery code)."""
+
+    code = StringField(
+        "Code",
+        validators=[DataRequired("Enter the code."), Length(max=40, message="That is too long.")],
+    )

@@ -3,8 +3,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, false
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, String, UniqueConstraint, false
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.audit import Audited
 from app.core.dates import utcnow
@@ -17,7 +17,16 @@ GLOBAL_ROLE_NAMES = {None: "None", "support": "Support staff", "admin": "Adminis
 class User(UserMixin, Audited, VersionedMixin, db.Model):
     __tablename__ = "users"
     audit_type = "user"
-    audit_exclude = frozenset({"password_hash", "session_version", "last_login_at"})
+    audit_exclude = frozenset(
+        {
+            "password_hash",
+            "session_version",
+            "last_login_at",
+            "last_login_method",
+            "totp_secret",
+            "totp_last_step",
+        }
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -31,6 +40,13 @@ class User(UserMixin, Audited, VersionedMixin, db.Model):
     last_login_at: Mapped[datetime | None]
     # Set when someone else chose the password (an administrator): changed at next sign-in.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # "password" or "sso": how the person last signed in (shown to administrators).
+    last_login_method: Mapped[str | None] = mapped_column(String(20))
+    # The one-time-code secret (base32) once two-factor is set up; None when it is off.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The last time step a code was accepted for: the same code cannot be used twice.
+    totp_last_step: Mapped[int | None]
+    two_factor_since: Mapped[datetime | None]
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
@@ -77,3 +93,69 @@ class Invitation(db.Model):
     used_at: Mapped[datetime | None]
     # A newer invitation for the same person replaces this one.
     revoked: Mapped[bool] = mapped_column(default=False)
+
+
+class PasswordReset(db.Model):
+    """A single-use link, valid for an hour, with which someone chooses a new password.
+
+    Only a SHA-256 hash of the token is stored; the link goes out by email only.
+    """
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    # A newer link for the same person, or a password change, replaces this one.
+    revoked: Mapped[bool] = mapped_column(default=False)
+
+
+class RecoveryCode(db.Model):
+    """One of the ten single-use codes that stand in for a lost authenticator (keyed hash)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None]
+
+
+class UserSession(db.Model):
+    """One signed-in browser: listed on the account page, ended from there.
+
+    The browser's cookie carries a random key whose hash is stored here; a request whose
+    record is missing or ended is signed out.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    method: Mapped[str] = mapped_column(String(20), default="password")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the second factor was given (or the identity provider vouched for it).
+    second_factor_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class ExternalIdentity(db.Model):
+    """An account's identity at an OpenID Connect provider: issuer and subject, never email."""
+
+    __tablename__ = "external_identities"
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    issuer: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts import throttle
 from app.accounts.feeds import revoke_all_links
-from app.accounts.models import User
+from app.accounts.models import RecoveryCode, User
 from app.accounts.queries import find_user, normalise_email
+from app.accounts.sessions import end_all_records
 from app.core.audit import record_event
 from app.core.dates import utcnow
 from app.core.errors import ServiceError
@@ -89,7 +92,7 @@ def authenticate(email: str, password: str, address: str | None = None) -> User:
         raise LoginRefused(
             f"Too many failed attempts. Wait {wait} second{'' if wait == 1 else 's'}, then try "
             "again. If you have "
-            "forgotten your password, ask an administrator to reset it.",
+            'forgotten your password, choose "Forgotten your password?" below.',
             locked=True,
         )
     user = find_user(email)
@@ -103,7 +106,11 @@ def authenticate(email: str, password: str, address: str | None = None) -> User:
     # Signing in is not an edit of the account: recorded without the version check, so two
     # sign-ins at once (two devices, two tabs) never conflict with each other or with an
     # administrator's change.
-    db.session.execute(update(User).where(User.id == user.id).values(last_login_at=utcnow()))
+    db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(last_login_at=utcnow(), last_login_method="password")
+    )
     record_event("login", user_id=user.id)
     db.session.commit()
     return user
@@ -112,6 +119,7 @@ def authenticate(email: str, password: str, address: str | None = None) -> User:
 def end_sessions(user: User) -> None:
     """Every session signed with the old version stops working on its next request."""
     user.session_version = (user.session_version or 0) + 1
+    end_all_records(user.id)
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -131,3 +139,28 @@ def set_active(user: User, active: bool) -> None:
     user.active = active
     if not active:
         end_sessions(user)
+
+
+def require_reset(user: User) -> None:
+    """An administrator's "must reset": the password stops working and every session ends.
+
+    The person chooses a new one from a reset link (emailed by the caller's
+    `resets.request_reset`, or "Forgotten your password?"). Not committed.
+    """
+    user.password_hash = hash_password(secrets.token_urlsafe(32))
+    # Nobody changed it to something they know: the "your password changed" email would
+    # only confuse; the reset link email says what to do.
+    user.quiet_password_change = True
+    end_sessions(user)
+    revoke_all_links(user.id)
+    record_event("password_reset_required", user_id=user.id)
+
+
+def reset_two_factor(user: User) -> None:
+    """For someone who lost both their phone and their recovery codes. Not committed."""
+    user.totp_secret = None
+    user.totp_last_step = None
+    user.two_factor_since = None
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    end_sessions(user)
+    record_event("two_factor_reset", user_id=user.id)

@@ -1,19 +1,18 @@
 import secrets
 
-from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
-from app.accounts import bp, invitations, service
+from app.accounts import bp, invitations, service, sessions, sso, two_factor
 from app.accounts.forms import ChangePasswordForm, LoginForm, UserForm
 from app.accounts.invitation_views import invitation_page
-from app.accounts.models import User
+from app.accounts.models import ExternalIdentity, User
 from app.core.access import require_global_role
 from app.core.audit import record_event
 from app.core.dates import uk_datetime
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
 from app.core.forms import ConfirmForm
-from app.core.security import start_session_clock
 from app.core.web import safe_next
 from app.extensions import db
 
@@ -24,7 +23,11 @@ def login():
         return redirect(url_for("home.index"))
     form = LoginForm()
     status = 200
-    if form.validate_on_submit():
+    passwords = current_app.config["PASSWORD_SIGN_IN"]
+    if not passwords and request.method == "POST":
+        form.form_errors.append("Sign in with your NHS account: passwords are not used here.")
+        status = 403
+    elif form.validate_on_submit():
         try:
             user = service.authenticate(
                 form.email.data, form.password.data, address=request.remote_addr
@@ -33,12 +36,13 @@ def login():
             form.form_errors.append(refused.message)
             status = 429 if refused.locked else 200
         else:
-            login_user(user)
-            start_session_clock()
+            sessions.sign_in(user, "password")
             return redirect(safe_next(request.args.get("next"), url_for("home.index")))
     elif form.is_submitted():
         status = 422
-    return render_template("accounts/login.html", form=form), status
+    return render_template(
+        "accounts/login.html", form=form, passwords=passwords, sso=sso.is_configured()
+    ), status
 
 
 @bp.route("/logout", methods=["GET", "POST"])
@@ -49,7 +53,12 @@ def logout():
         return render_template("accounts/logout.html", form=ConfirmForm())
     if current_user.is_authenticated:
         user = db.session.get(User, current_user.id)
-        service.end_sessions(user)
+        record = sessions.current_record()
+        if record is not None:
+            # Only this browser: the account page ends the others.
+            sessions.end_session(user, record.id)
+        else:
+            service.end_sessions(user)
         record_event("logout", user_id=user.id)
         db.session.commit()
         logout_user()
@@ -61,6 +70,7 @@ def logout():
 @login_required
 def change_password():
     form = ChangePasswordForm()
+    record = sessions.current_record()
     if form.validate_on_submit():
         try:
             service.change_password(
@@ -70,8 +80,12 @@ def change_password():
             apply_form_errors(form, error)
         else:
             db.session.commit()
-            login_user(current_user)  # a fresh session for this browser; all others end
-            start_session_clock()
+            # A fresh session for this browser, keeping how it signed in; all others end.
+            sessions.sign_in(
+                db.session.get(User, current_user.id),
+                record.method if record else "password",
+                second_factor=bool(record and record.second_factor_at),
+            )
             flash("Your password has been changed. Other devices have been signed out.")
             return redirect(url_for("home.index"))
     status = 422 if form.is_submitted() and form.errors else 200
@@ -83,7 +97,14 @@ def change_password():
 def users():
     require_global_role("admin")
     people = db.session.scalars(select(User).order_by(User.name)).all()
-    return render_template("accounts/users.html", users=people, form=ConfirmForm())
+    linked = set(db.session.scalars(select(ExternalIdentity.user_id).distinct()))
+    return render_template(
+        "accounts/users.html",
+        users=people,
+        form=ConfirmForm(),
+        linked=linked,
+        two_factor_required=two_factor.is_required,
+    )
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])

@@ -1,9 +1,10 @@
-"""The invitation link of a new account, emailed to the person invited."""
+"""Account mail: a new account's invitation link, a password reset link, and the notice
+that a password changed."""
 
 from __future__ import annotations
 
 from app.accounts.invitations import INVITATION_DAYS
-from app.accounts.models import Invitation, User
+from app.accounts.models import Invitation, PasswordReset, User
 from app.core.addresses import valid_address
 from app.core.cleantext import plain_text
 from app.extensions import db
@@ -40,5 +41,54 @@ def queue_account_invitation(invitation_id: int, token: str) -> bool:
         Draft(f"Your invitation to {place}", text),
         "updates",
         thread=f"account-invitation-{user.id}",
+    )
+    return True
+
+
+def queue_password_reset(reset_id: int, token: str) -> bool:
+    """Email a reset link; False when there is nobody to send it to."""
+    reset = db.session.get(PasswordReset, reset_id)
+    user = db.session.get(User, reset.user_id) if reset else None
+    address = valid_address(user.email) if user else None
+    if reset is None or reset.revoked or not user.active or not address:
+        return False
+    minutes = round((reset.expires_at - reset.created_at).total_seconds() / 60)
+    text = (
+        "Someone, probably you, asked to reset the password of your FLS Tracker account.\n\n"
+        "Open this link to choose a new password:\n"
+        f"{external_url('accounts.reset_password', token=token)}\n\n"
+        f"The link works once and stops working in {minutes} minutes. If you did not ask "
+        "for it, you can ignore this email: your password stays as it is."
+    )
+    # A newer link replaces one still waiting to go.
+    queue(
+        None,
+        "password_reset",
+        Recipient(user.name, address, user_id=user.id),
+        Draft("Reset your FLS Tracker password", text),
+        "updates",
+        thread=f"password-reset-{user.id}",
+    )
+    return True
+
+
+def queue_password_changed(user_id: int) -> bool:
+    """Tell the person their password changed, so a change they did not make is noticed."""
+    user = db.session.get(User, user_id)
+    address = valid_address(user.email) if user else None
+    if user is None or not user.active or not address:
+        return False
+    text = (
+        f"The password of your FLS Tracker account ({user.email}) has just been changed, "
+        "and every session signed out.\n\n"
+        "If you did this, there is nothing more to do. If you did not, reset your password "
+        f"now at {external_url('accounts.request_password_reset')} and tell an administrator."
+    )
+    queue(
+        None,
+        "password_changed",
+        Recipient(user.name, address, user_id=user.id),
+        Draft("Your FLS Tracker password has changed", text),
+        "updates",
     )
     return True

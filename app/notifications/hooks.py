@@ -16,10 +16,10 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from functools import wraps
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from app.accounts.models import Invitation
+from app.accounts.models import Invitation, PasswordReset, User
 from app.core.dates import utcnow
 from app.extensions import db
 from app.gateways.models import GatewayDecision
@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 NOTES = "mail_notes"
 # New invitation links, kept apart from NOTES so that no log line ever holds a token.
 LINKS = "mail_invitation_links"
+# Password reset links (kept apart for the same reason) and accounts whose password changed.
+RESET_LINKS = "mail_reset_links"
+PASSWORD_CHANGES = "mail_password_changes"
 MUTED = "mail_muted"
 
 
@@ -62,6 +65,10 @@ def note(session: Session, kind: str, object_id: int, person_id: int | None = No
         session.info.setdefault(NOTES, []).append((kind, object_id, person_id))
 
 
+def _changed(obj: object, attribute: str) -> bool:
+    return inspect(obj).attrs[attribute].history.has_changes()
+
+
 @event.listens_for(Session, "after_flush")
 def _note_invitation_links(session: Session, _flush_context) -> None:  # noqa: ANN001
     if session.info.get(MUTED):
@@ -69,18 +76,32 @@ def _note_invitation_links(session: Session, _flush_context) -> None:  # noqa: A
     for obj in session.new:
         if isinstance(obj, Invitation) and getattr(obj, "link_token", None):
             session.info.setdefault(LINKS, []).append((obj.id, obj.link_token))
+        elif isinstance(obj, PasswordReset) and getattr(obj, "link_token", None):
+            session.info.setdefault(RESET_LINKS, []).append((obj.id, obj.link_token))
+    for obj in session.dirty:
+        # A changed password of someone who has signed in before (not an invitation taken up).
+        if (
+            isinstance(obj, User)
+            and obj.last_login_at is not None
+            and _changed(obj, "password_hash")
+            and not getattr(obj, "quiet_password_change", False)
+        ):
+            session.info.setdefault(PASSWORD_CHANGES, []).append(obj.id)
 
 
 @event.listens_for(Session, "before_commit")
 def _queue_messages(session: Session) -> None:
-    if not session.info.get(NOTES) and not session.info.get(LINKS):
+    if not any(session.info.get(key) for key in (NOTES, LINKS, RESET_LINKS, PASSWORD_CHANGES)):
         return
     session.flush()  # notes of changes not yet flushed
     notes = session.info.pop(NOTES, [])
     links = session.info.pop(LINKS, [])
+    reset_links = session.info.pop(RESET_LINKS, [])
+    password_changes = session.info.pop(PASSWORD_CHANGES, [])
     try:
         _queue(session, notes)
         _queue_links(links)
+        _queue_account_mail(reset_links, password_changes)
     except Exception:
         # Never half the messages: the commit stops, and the change is not saved.
         log.exception("Could not queue mail for %s (invitations %s)", notes, [i for i, _t in links])
@@ -91,6 +112,8 @@ def _queue_messages(session: Session) -> None:
 def _forget(session: Session) -> None:
     session.info.pop(NOTES, None)
     session.info.pop(LINKS, None)
+    session.info.pop(RESET_LINKS, None)
+    session.info.pop(PASSWORD_CHANGES, None)
 
 
 def _queue_links(links: list[tuple[int, str]]) -> None:
@@ -98,6 +121,15 @@ def _queue_links(links: list[tuple[int, str]]) -> None:
 
     for invitation_id, token in links:
         queue_account_invitation(invitation_id, token)
+
+
+def _queue_account_mail(reset_links: list[tuple[int, str]], password_changes: list[int]) -> None:
+    from app.notifications.account_mail import queue_password_changed, queue_password_reset
+
+    for reset_id, token in reset_links:
+        queue_password_reset(reset_id, token)
+    for user_id in dict.fromkeys(password_changes):
+        queue_password_changed(user_id)
 
 
 def _queue(session: Session, notes: list[tuple[str, int, int | None]]) -> None:

@@ -65,6 +65,25 @@ RULES: dict[tuple[str, str], dict] = {
     ("accounts.set_active", "POST"): ADMIN_ONLY_POST,
     ("accounts.new_invitation", "POST"): ADMIN_ONLY_POST,
     # Anyone may open an invitation link; one that matches nothing is gone (410) for all.
+    # Public: someone who forgot their password is not signed in.
+    ("accounts.request_password_reset", "GET"): PUBLIC,
+    ("accounts.request_password_reset", "POST"): expect(422, 422, 422, 422, 422, 422, 422),
+    ("accounts.reset_password", "GET"): expect(410, 410, 410, 410, 410, 410, 410),
+    ("accounts.reset_password", "POST"): expect(410, 410, 410, 410, 410, 410, 410),
+    ("accounts.account", "GET"): SIGNED_IN,
+    ("accounts.end_session", "POST"): SIGNED_IN_POST,
+    ("accounts.end_other_sessions", "POST"): SIGNED_IN_POST,
+    ("accounts.require_reset", "POST"): ADMIN_ONLY_POST,
+    ("accounts.reset_two_factor", "POST"): ADMIN_ONLY_POST,
+    # Single sign-on exists only when OIDC_* is set (tests/web/test_sso.py sets it).
+    ("accounts.sso_start", "GET"): expect(404, 404, 404, 404, 404, 404, 404),
+    ("accounts.sso_callback", "GET"): expect(404, 404, 404, 404, 404, 404, 404),
+    ("accounts.two_factor", "GET"): SIGNED_IN,
+    ("accounts.two_factor", "POST"): SIGNED_IN_POST,
+    ("accounts.two_factor_check", "GET"): SIGNED_IN_POST,  # no second factor due: sent on
+    ("accounts.two_factor_check", "POST"): SIGNED_IN_POST,
+    ("accounts.new_recovery_codes", "POST"): SIGNED_IN_POST,
+    ("accounts.turn_off_two_factor", "POST"): SIGNED_IN_POST,
     ("accounts.accept_invitation", "GET"): expect(410, 410, 410, 410, 410, 410, 410),
     ("accounts.accept_invitation", "POST"): expect(410, 410, 410, 410, 410, 410, 410),
     ("site_admin.new_site", "GET"): ADMIN_ONLY,

@@ -48,6 +48,7 @@ def _url(rule: str, ids: dict[str, int]) -> str:
 
 def _sign_in_fast(client, person) -> None:  # noqa: ANN001
     """Put the person straight into the session; the login form itself is tested elsewhere."""
+    from app.accounts.sessions import SESSION_KEY, new_record
     from app.extensions import db
 
     with client.session_transaction() as session:
@@ -57,6 +58,8 @@ def _sign_in_fast(client, person) -> None:  # noqa: ANN001
             person.active = True
             db.session.commit()
             session["_user_id"] = person.get_id()
+            session[SESSION_KEY] = new_record(person, "password", "", second_factor=True)
+            db.session.commit()
             session["_fresh"] = True
 
 
