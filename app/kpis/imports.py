@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from app.core.spreadsheet import UploadError, read_upload, unescape
+from app.core.spreadsheet import unescape
+from app.core.spreadsheet_reader import UploadError, read_upload
 from app.kpis.periods import parse_period
 from app.kpis.service import Problem, ValueRow
 from app.toolkit import get_toolkit

@@ -18,7 +18,8 @@ from sqlalchemy.orm import selectinload
 
 from app.core.audit import record_event
 from app.core.forms import parse_uk_date
-from app.core.spreadsheet import UploadError, read_upload, unescape
+from app.core.spreadsheet import unescape
+from app.core.spreadsheet_reader import UploadError, read_upload
 from app.extensions import db
 from app.people.export import COLUMNS
 from app.people.groups import STANDARD_GROUPS, add_to_group, ensure_standard_groups
