@@ -98,9 +98,10 @@ class _RowLimit:
         """Refuse a row numbered past the limit (empty or not) and a read out of time."""
         if number > self.last_row:
             raise UploadError(
-                f"The sheet has rows down to row {number:,}. An import reads rows 1 to "
+                f"The file has rows down to row {number:,}. An import reads rows 1 to "
                 f"{self.last_row:,} only (at most {self.max_rows:,} rows under the header): "
-                "delete the empty rows below your data, or split the file, and try again."
+                "delete the rows below your data (on every sheet), or split the file, "
+                "and try again."
             )
         self.check_time()
 

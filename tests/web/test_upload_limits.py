@@ -215,6 +215,6 @@ def test_a_sparse_sheet_of_ten_million_rows_gets_422_within_two_seconds(
     )
     elapsed = time.monotonic() - started
     assert response.status_code == 422
-    assert "The sheet has rows down to row 10,000,000" in response.get_data(as_text=True)
+    assert "The file has rows down to row 10,000,000" in response.get_data(as_text=True)
     assert elapsed < 2
     assert db.session.scalar(select(func.count(model.id))) == before
