@@ -7,6 +7,7 @@ the text came back unescaped (issue 28 item 4)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from markupsafe import Markup
@@ -79,3 +80,14 @@ def test_the_plan_rows_draw_the_same_tags_as_the_templates(
         str(rag_tag("green", "Reported ", classes="app-tag-s app-nowrap app-tag-reported")) in html
     )
     assert str(tag("Essential", "white", "app-tag-s")) in html
+
+
+def test_tag_markup_is_written_in_one_python_module() -> None:
+    """Rows drawn in Python call app/core/tags.py rather than writing the tag again."""
+    root = Path(__file__).parents[2] / "app"
+    writers = sorted(
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "nhsuk-tag nhsuk-tag--" in path.read_text(encoding="utf-8")
+    )
+    assert writers == ["core/tags.py"]
