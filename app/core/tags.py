@@ -34,9 +34,8 @@ def rag_tag(
     """A RAG rating as a tag: its word (after `prefix`) in its colour, or `empty` in the
     no-rating colour when there is none."""
     status = RAG.get(rag) if rag else None
-    if status is None:
-        return tag(escape(prefix) + escape(empty), NO_RAG_TAG, classes)
-    return tag(escape(prefix) + escape(status.label), status.tag, classes)
+    label, colour = (status.label, status.tag) if status else (empty, NO_RAG_TAG)
+    return tag(Markup(f"{escape(prefix)}{escape(label)}") if prefix else label, colour, classes)
 
 
 def register(app: Flask) -> None:
