@@ -136,20 +136,25 @@ def _check_zip(data: bytes) -> None:
         raise UploadError(TOO_LARGE)
 
 
-class _SheetScan:
-    """What one sheet's XML holds, counted from its bytes: cells, and row numbers as
-    openpyxl will number them (a row's `r`, else one more than the row before)."""
+class _PartScan:
+    """Counts from a part's bytes what openpyxl would otherwise parse one by one: a sheet's
+    cells and its rows' numbers (as openpyxl numbers them: a row's `r`, else one more than
+    the row before), or the shared strings (which openpyxl loads all at once)."""
 
-    def __init__(self, limit: _RowLimit, max_cells: int) -> None:
-        self.limit, self.max_cells = limit, max_cells
-        self.cells = self.row = 0
+    def __init__(self, limit: _RowLimit, max_items: int, *, sheet: bool) -> None:
+        self.limit, self.max_items, self.sheet = limit, max_items, sheet
+        self.tag = _CELL_TAG if sheet else _STRING_TAG
+        self.items = self.row = 0
 
     def scan(self, block: bytes, end: int) -> None:
-        self.cells += len(_CELL_TAG.findall(block, 0, end))
-        if self.cells > self.max_cells:
+        """Count the whole tags in `block[:end]`."""
+        self.items += len(self.tag.findall(block, 0, end))
+        if self.items > self.max_items:
             raise UploadError(TOO_LARGE)
-        for tag in _ROW_TAG.finditer(block, 0, end):
-            found = _ROW_NUMBER.search(tag.group(1))
+        if not self.sheet:
+            return
+        for row in _ROW_TAG.finditer(block, 0, end):
+            found = _ROW_NUMBER.search(row.group(1))
             if found is None:
                 self.row += 1
             else:
@@ -164,20 +169,13 @@ def _check_parts(data: bytes, limit: _RowLimit) -> None:
     """Count every sheet's cells and row numbers, and the shared strings, with a byte scan
     (fast) before openpyxl parses them one by one (slow): a single row of half a million
     cells, or one row numbered 10,000,000, would hold a worker for minutes."""
-    max_cells = (limit.max_rows + 1) * CELLS_PER_ROW
+    max_items = (limit.max_rows + 1) * CELLS_PER_ROW
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for part in archive.infolist():
             if part.filename.startswith("xl/worksheets/"):
-                sheet = _SheetScan(limit, max_cells)
-                scan = sheet.scan
+                counter = _PartScan(limit, max_items, sheet=True)
             elif part.filename == "xl/sharedStrings.xml":
-                strings = 0
-
-                def scan(block: bytes, end: int) -> None:
-                    nonlocal strings
-                    strings += len(_STRING_TAG.findall(block, 0, end))
-                    if strings > max_cells:
-                        raise UploadError(TOO_LARGE)
+                counter = _PartScan(limit, max_items, sheet=False)
             else:
                 continue
             tail = b""
@@ -186,10 +184,10 @@ def _check_parts(data: bytes, limit: _RowLimit) -> None:
                     block = tail + chunk
                     # A tag starting at the last "<" may be cut off: count it next time.
                     cut = max(block.rfind(b"<"), 0)
-                    scan(block, cut)
+                    counter.scan(block, cut)
                     tail = block[cut:]
                     limit.check_time()
-            scan(tail, len(tail))
+            counter.scan(tail, len(tail))
 
 
 def _read_xlsx(data: bytes, limit: _RowLimit) -> list[tuple[int, list[object]]]:
