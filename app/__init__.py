@@ -96,20 +96,15 @@ def _init_templates(app: Flask) -> None:
         app.jinja_env.undefined = ChainableUndefined
     # The nhsuk macros are .jinja files, which Flask would not escape by default.
     app.jinja_env.autoescape = True
-    from app.core import components, template_helpers
+    from app.core import tags, template_helpers
 
-    design_system = PackageLoader("nhsuk_frontend_jinja")
     app.jinja_loader = ChoiceLoader(
-        [
-            FileSystemLoader(str(BASE_DIR / "templates")),
-            components.KeptComponentLoader(design_system),
-            design_system,
-        ]
+        [FileSystemLoader(str(BASE_DIR / "templates")), PackageLoader("nhsuk_frontend_jinja")]
     )
     from app.sites.nav import register_nav
 
     template_helpers.register(app)
-    components.register(app)
+    tags.register(app)
     register_nav(app)
 
 

@@ -12,6 +12,7 @@ from app.accounts.models import (  # noqa: F401
 from app.accounts.throttle import SignInFailure  # noqa: F401
 from app.business_case.models import BusinessCase, CostValue  # noqa: F401
 from app.core.audit import AuditEvent  # noqa: F401
+from app.core.pending_uploads import PendingUpload  # noqa: F401
 from app.documents.models import PidNarrative, PidVersion  # noqa: F401
 from app.gateways.models import CriterionConfirmation, Gateway, GatewayDecision  # noqa: F401
 from app.kpis.models import KpiTarget, KpiValue  # noqa: F401
@@ -19,7 +20,7 @@ from app.meetings.models import Action, AgendaItem, Invitee, Meeting  # noqa: F4
 from app.needs.models import NeedsVersion  # noqa: F401
 from app.notifications.models import MailOptOut, MailPreference, OutboxMessage  # noqa: F401
 from app.people.models import Group, GroupMember, Person  # noqa: F401
-from app.plan.models import PendingImport, Plan, Task, TaskComment  # noqa: F401
+from app.plan.models import Plan, Task, TaskComment  # noqa: F401
 from app.portfolio.models import SiteFollow, SiteTaskCounts  # noqa: F401
 from app.risks.models import Mitigation, RaidEntry  # noqa: F401
 from app.sites.models import Membership, Site  # noqa: F401

@@ -59,7 +59,7 @@ def register(app: Flask) -> None:
         thousands=lambda n: "" if n is None else f"{n:,}",
     )
     app.jinja_env.globals.update(can=access.can, is_sponsor=access.is_sponsor, today=dates.today)
-    # One RAG vocabulary for every template (macros/rag.html draws the tag).
+    # One RAG vocabulary for every template (app/core/tags.py draws the tag: `rag_tag`).
     app.jinja_env.globals.update(RAG=vocabulary.RAG, NO_RAG_TAG=vocabulary.NO_RAG_TAG)
     # `undefined` is how our macros leave out an NHS.UK macro's optional parameter (as in
     # the Nunjucks originals); a real value, so strict undefined in tests accepts it.

@@ -80,7 +80,7 @@ KpiGridForm = grid_form_class()
 class KpiImportForm(FlaskForm):
     file = FileField("Upload a CSV or Excel (.xlsx) file")
     replace = BooleanField("Replace values already recorded for the same KPI and period")
-    rows_json = HiddenField()  # the rows of a file already read, sent back to confirm replacing
+    upload_token = HiddenField()  # a file already read and kept, to confirm replacing values
 
 
 def targets_form_class() -> type[FlaskForm]:

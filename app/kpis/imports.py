@@ -4,9 +4,9 @@ The export (app/kpis/export.py) writes the same columns, so it can be imported a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
-from app.core.spreadsheet import UploadError, read_upload, unescape
+from app.core.spreadsheet import unescape
+from app.core.spreadsheet_reader import UploadError, read_upload
 from app.kpis.periods import parse_period
 from app.kpis.service import Problem, ValueRow
 from app.toolkit import get_toolkit
@@ -103,13 +103,3 @@ def read_rows(filename: str, data: bytes) -> tuple[list[ValueRow], list[Problem]
             continue
         rows.append(ValueRow(kpi, period, counts[0], counts[1], where=where))
     return rows, problems
-
-
-def rows_to_json(rows: Iterable[ValueRow]) -> list[list]:
-    return [[r.kpi_number, r.period.key, r.numerator, r.denominator, r.where] for r in rows]
-
-
-def rows_from_json(items: list[list]) -> list[ValueRow]:
-    return [
-        ValueRow(int(k), parse_period(p), int(n), int(d), where=str(w)) for k, p, n, d, w in items
-    ]

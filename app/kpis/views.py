@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
 
+from app.core import pending_uploads as pending
 from app.core.access import require_site_role
 from app.core.cleantext import clean_text
 from app.core.dates import today
@@ -19,7 +21,7 @@ from app.kpis import bp, queries, service
 from app.kpis.charts import mini_run_chart, run_chart_svg
 from app.kpis.export import export_workbook
 from app.kpis.forms import KpiGridForm, KpiImportForm, KpiTargetsForm
-from app.kpis.imports import FileUnreadable, read_rows, rows_from_json, rows_to_json
+from app.kpis.imports import FileUnreadable, read_rows
 from app.kpis.periods import Period, parse_period, recent_months
 from app.kpis.service import Problem, ValueRow, ValuesRejected
 from app.toolkit import get_toolkit
@@ -203,42 +205,57 @@ def import_values():
     require_site_role("editor")
     form = KpiImportForm()
     problems: list[Problem] = []
-    pending: str | None = None
+    token: str | None = None  # a file waiting for the person to confirm replacing values
     status = 200
     if form.validate_on_submit():
+        upload = None
         try:
-            if form.rows_json.data:
-                rows, problems = rows_from_json(json.loads(form.rows_json.data)), []
+            if form.upload_token.data:  # replacing: the file read before, kept on the server
+                upload = pending.waiting_upload(
+                    "kpis", g.site.id, current_user.id, form.upload_token.data
+                )
+                filename, data = upload.filename, upload.content
             elif form.file.data and form.file.data.filename:
-                upload = form.file.data
-                rows, problems = read_rows(upload.filename, upload.read())
+                filename, data = form.file.data.filename[:100], form.file.data.read()
             else:
                 raise FileUnreadable("Choose a CSV or Excel (.xlsx) file to upload.")
+            rows, problems = read_rows(filename, data)
+        except pending.UploadNotUsable as error:
+            problems = [Problem(error.message, field="file")]
+            return _import_page(form, problems, None), error.status
         except FileUnreadable as error:
             problems = [Problem(str(error), field="file")]
-            rows = []
-        except (ValueError, TypeError):
-            problems = [Problem("The confirmation could not be read; upload the file again.")]
             rows = []
         if problems:  # check the readable rows too, so every problem is listed at once
             problems += service.check_rows(g.site, rows, replace=form.replace.data, today=today())
         else:
             try:
+                if upload is not None:
+                    pending.mark_confirmed(upload)
                 created, replaced = service.save_values(
                     g.site, rows, replace=form.replace.data, today=today()
                 )
+            except pending.UploadNotUsable as error:
+                db.session.rollback()
+                return _import_page(
+                    form, [Problem(error.message, field="file")], None
+                ), error.status
             except ValuesRejected as error:
+                db.session.rollback()
                 problems = error.problems
                 if error.only_duplicates:
-                    pending = json.dumps(rows_to_json(rows))
+                    token = pending.keep_upload("kpis", g.site.id, current_user.id, filename, data)
+                    db.session.commit()
             else:
                 db.session.commit()
                 flash(f"Imported {len(rows)} rows: {created} values added, {replaced} replaced.")
                 return redirect(url_for("sites.kpis.index"))
-        status = 409 if pending else 422
-    return render_template(
-        "kpis/import.html", form=form, problems=problems, pending=pending
-    ), status
+        status = 409 if token else 422
+    return _import_page(form, problems, token), status
+
+
+def _import_page(form: KpiImportForm, problems: list[Problem], token: str | None) -> str:
+    return render_template("kpis/import.html", form=form, problems=problems, pending=token)
 
 
 def _check_target_versions(submitted_text: str | None, current: dict[int, float]) -> None:

@@ -19,6 +19,7 @@ from app.people import members_views, views  # noqa: E402, F401
 
 def register(registry: Registry) -> None:
     """What this feature adds to pages and commands other packages own."""
+    from app.core.pending_uploads import forget_site_uploads
     from app.people.demo import bench_people, demo_people
     from app.people.groups import ensure_standard_groups
     from app.people.linking import link_member
@@ -30,6 +31,7 @@ def register(registry: Registry) -> None:
     registry.add_demo(demo_people, bench_people, order=10)
     registry.site_setup.append(ensure_standard_groups)
     registry.member_linkers.append(lambda membership: link_member(membership)[1])
+    registry.erasure_hooks.append(forget_site_uploads)  # uploads waiting to be imported
     _history_words(registry)
 
 

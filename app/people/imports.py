@@ -1,8 +1,8 @@
 """Importing people from a spreadsheet: map columns, check every row, then save all or none.
 
-Between the upload and the confirmation the parsed file travels in a signed, compressed
-hidden field (bound to the site and the person importing, valid for two hours), so
-nothing is kept on the server and the cookie session stays small.
+Between the upload and the confirmation the file waits in the database
+(`app.core.pending_uploads`, bound to the site and the person importing); each preview and
+the confirmation read it again from there, so nothing the browser sends back is trusted.
 """
 
 from __future__ import annotations
@@ -11,14 +11,13 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from flask import current_app
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.core.audit import record_event
 from app.core.forms import parse_uk_date
-from app.core.spreadsheet import UploadError, read_upload, unescape
+from app.core.spreadsheet import unescape
+from app.core.spreadsheet_reader import UploadError, read_upload
 from app.extensions import db
 from app.people.export import COLUMNS
 from app.people.groups import STANDARD_GROUPS, add_to_group, ensure_standard_groups
@@ -70,7 +69,6 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-TOKEN_MAX_AGE = 2 * 3600
 FIELD_LABELS = dict(COLUMNS)
 # Headings people use for each field, normalised (lower case, letters and digits only).
 SYNONYMS = {
@@ -102,30 +100,6 @@ def guess_mapping(headers: list[str]) -> list[str]:
         mapping.append("" if key in used else key)
         used.add(key)
     return mapping
-
-
-# --- The signed token ---------------------------------------------------------------------
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="people-import")
-
-
-def make_token(site_id: int, user_id: int, filename: str, headers: list, rows: list) -> str:
-    payload = {"s": site_id, "u": user_id, "f": filename, "h": headers, "r": rows}
-    return _serializer().dumps(payload)
-
-
-def read_token(token: str, site_id: int, user_id: int) -> tuple[str, list[str], list]:
-    try:
-        payload = _serializer().loads(token or "", max_age=TOKEN_MAX_AGE)
-    except BadSignature:
-        raise ImportProblem(
-            "This import has expired or could not be read. Upload the file again."
-        ) from None
-    if payload.get("s") != site_id or payload.get("u") != user_id:
-        raise ImportProblem("This import belongs to another site. Upload the file again.")
-    return payload["f"], payload["h"], [(n, row) for n, row in payload["r"]]
 
 
 # --- Checking the rows --------------------------------------------------------------------

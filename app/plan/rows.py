@@ -3,8 +3,8 @@
 The plan page lists every task of a site (300 at the benchmark size). As a Jinja macro, each
 row cost about twenty attribute look-ups, escapes and filter calls through the template
 runtime, and the rows were the largest part of the page's time (issue #23). Here a row is
-one format string over escaped values, so a row costs a few microseconds. The markup is the
-one the macro drew (the nhsuk table row and tag classes); the editing row stays a template
+one format string over escaped values, so a row costs a few microseconds. The tags are
+`app.core.tags`' (as in every template); the editing row stays a template
 (`templates/plan/_task_edit_row.html`). Everything a row needs that is the same for every
 row (links, whether the reader may edit, which row takes focus) is worked out once per
 render in `RowLinks`; what repeats across rows (days, owners' names, RAG cells) is drawn
@@ -23,15 +23,13 @@ from markupsafe import Markup, escape
 
 from app.core.access import can
 from app.core.dates import uk_date
+from app.core.tags import rag_tag, tag
 from app.plan.models import TASK_STATUSES
 from app.plan.queries import TaskView
-from app.toolkit.vocabulary import NO_RAG_TAG, RAG
 
 _NOT_SET = '<span class="nhsuk-u-secondary-text-colour">{}</span>'
-_TAG = '<strong class="nhsuk-tag nhsuk-tag--{colour} app-tag-s {extra}">{text}</strong>'
-_ESSENTIAL = " " + _TAG.format(colour="white", extra="", text="Essential")
-_MILESTONE = " " + _TAG.format(colour="purple", extra="", text="Milestone")
-_NOT_APPLICABLE = _TAG.format(colour=NO_RAG_TAG, extra="", text="Not applicable")
+_ESSENTIAL = f" {tag('Essential', 'white', 'app-tag-s')}"
+_MILESTONE = f" {tag('Milestone', 'purple', 'app-tag-s')}"
 _ROW = """
 <tr class="nhsuk-table__row" id="task-{id}">
   <th scope="row" class="nhsuk-table__cell app-plan-title app-stack__head">
@@ -74,22 +72,15 @@ def _rag_cell(view: TaskView) -> str:
 
     A rosier report never hides the dates: the derived word stays first and is announced
     as such."""
-    return _rag_markup(view.rag, view.task.reported_rag, view.rosier)
-
-
-@lru_cache(maxsize=64)  # a handful of combinations, shared by every row
-def _rag_markup(rag: str | None, reported: str | None, rosier: bool) -> str:
-    if not rag:
-        return _NOT_APPLICABLE
-    cell = _TAG.format(colour=RAG[rag].tag, extra="app-nowrap", text=RAG[rag].label)
-    if reported and rag != "complete" and reported != rag:
-        if rosier:
-            cell += '<span class="nhsuk-u-visually-hidden"> from the dates,</span>'
-        cell += "\n    " + _TAG.format(
-            colour=RAG[reported].tag,
-            extra="app-nowrap app-tag-reported",
-            text=f"Reported {RAG[reported].label}",
+    rag, reported = view.rag, view.task.reported_rag
+    cell = rag_tag(rag, classes="app-tag-s app-nowrap" if rag else "app-tag-s")
+    if rag and reported and rag != "complete" and reported != rag:
+        if view.rosier:
+            cell += Markup('<span class="nhsuk-u-visually-hidden"> from the dates,</span>')
+        reported_tag = rag_tag(
+            reported, "Reported ", classes="app-tag-s app-nowrap app-tag-reported"
         )
+        cell += Markup("\n    ") + reported_tag
     return cell
 
 

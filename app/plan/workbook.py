@@ -20,6 +20,7 @@ from app.core import spreadsheet as sheets
 from app.core.dates import uk_date
 from app.core.errors import ServiceError
 from app.core.forms import parse_uk_date
+from app.core.spreadsheet_reader import UploadError, read_upload
 from app.plan import rag as rules
 from app.plan.models import TASK_STATUSES, Task
 from app.plan.service import TaskChanges, add_task, owner_choices, update_task
@@ -140,8 +141,8 @@ def _show(name: str, value: object, owners: dict[int, str]) -> str:
 def read_workbook(site: Site, data: bytes, tasks: list[Task], today: date) -> ImportPreview:
     """Check every row; raise ImportError_ listing all problems, or return the preview."""
     try:
-        table = sheets.read_upload("plan.xlsx", data, max_rows=MAX_ROWS, kinds=("xlsx",))
-    except sheets.UploadError as error:
+        table = read_upload("plan.xlsx", data, max_rows=MAX_ROWS, kinds=("xlsx",))
+    except UploadError as error:
         raise ImportError_([(None, error.message)]) from None
     if not table:
         raise ImportError_([(None, "The workbook is empty.")])

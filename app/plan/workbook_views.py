@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.core import pending_uploads as pending
 from app.core.access import require_site_role
 from app.core.audit import record_event
 from app.core.dates import today
 from app.core.downloads import download
 from app.extensions import db
-from app.plan import bp, pending, queries, workbook
+from app.plan import bp, queries, workbook
 from app.plan.forms import ConfirmImportForm, ImportForm
 
 
@@ -46,7 +47,7 @@ def import_plan():
                     else problems[0][1]
                 ]
             else:
-                token = pending.keep_upload(g.site.id, current_user.id, data)
+                token = pending.keep_upload("plan", g.site.id, current_user.id, "plan.xlsx", data)
                 db.session.commit()
                 return render_template(
                     "plan/import_preview.html",
@@ -62,20 +63,22 @@ def confirm_import():
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         abort(400)
-    upload = pending.find_upload(g.site.id, form.token.data)
-    if upload is None:
-        flash("That upload has expired. Upload the workbook again.", "error")
-        return redirect(url_for("sites.plan.import_plan"))
     try:
+        upload = pending.waiting_upload("plan", g.site.id, current_user.id, form.token.data)
         tasks = queries.load_tasks(g.site)
         preview = workbook.read_workbook(g.site, upload.content, tasks, today())
         added, changed = workbook.apply_import(g.site, preview, today())
+        pending.mark_confirmed(upload)
+    except pending.UploadNotUsable as error:
+        db.session.rollback()
+        again = ImportForm(formdata=None)
+        again.workbook.errors = [error.message]
+        return render_template("plan/import.html", form=again, problems=None), error.status
     except workbook.ImportError_ as error:
         db.session.rollback()
         return render_template(
             "plan/import.html", form=ImportForm(formdata=None), problems=error.problems
         ), 422
-    pending.discard_upload(upload)
     db.session.commit()
     flash(f"Imported: {added} tasks added, {changed} changed.")
     return redirect(url_for("sites.plan.index"))

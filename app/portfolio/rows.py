@@ -2,22 +2,22 @@
 
 Two hundred sites of a dozen cells each through the template runtime (an attribute look-up,
 an escape or a filter per value) were most of the page's render time (issue #23); here a row
-is a few format strings over escaped values. The markup is the one the template drew; what
-every row shares (the links, the CSRF token, the current filters) is worked out once in
-`RowContext`.
+is a few format strings over escaped values; the tags are `app.core.tags`' (as in every
+template). What every row shares (the links, the CSRF token, the current filters) is worked
+out once in `RowContext`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from flask import url_for
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from app.core.dates import uk_date
+from app.core.tags import tag
 from app.portfolio.dimensions import Rating
 from app.portfolio.service import PortfolioRow
 
@@ -35,8 +35,7 @@ _ROW = """
 nhsuk-u-margin-bottom-0">{follow_text}<span class="nhsuk-u-visually-hidden"> {name}</span></button>
         </form>
       </td>
-      <td class="nhsuk-table__cell" data-label="Overall" data-rag="{overall}"><strong \
-class="nhsuk-tag nhsuk-tag--{overall_colour} app-nowrap">{overall_name}</strong></td>
+      <td class="nhsuk-table__cell" data-label="Overall" data-rag="{overall}">{overall_tag}</td>
       {dimensions}
       <td class="nhsuk-table__cell" data-label="Phase">{phase}. {phase_name}
         {review}
@@ -47,13 +46,10 @@ class="nhsuk-tag nhsuk-tag--{overall_colour} app-nowrap">{overall_name}</strong>
   """
 _DIMENSION = """
       <td class="nhsuk-table__cell" data-label="{label}" data-dimension="{key}" \
-data-status="{status}"><strong class="nhsuk-tag nhsuk-tag--{colour} app-tag-s app-nowrap">\
-{name}</strong>
+data-status="{status}">{tag}
         <span class="app-cell-note">{reason}</span></td>
       """
-_REVIEW = (
-    '<br><strong class="nhsuk-tag nhsuk-tag--yellow app-tag-s app-nowrap">Review waiting</strong>'
-)
+_REVIEW = f"<br>{tag('Review waiting', 'yellow', 'app-tag-s app-nowrap')}"
 
 
 _SPECIAL = re.compile(r"[&<>'\"]")
@@ -66,16 +62,13 @@ def _text(value: object) -> str:
     return text if _SPECIAL.search(text) is None else str(escape(text))
 
 
-@lru_cache(maxsize=2048)
 def _dimension_cell(label: str, key: str, status: str | None, reason: str) -> str:
-    # A few dozen distinct cells make up the 800 on the page: each is drawn once.
     rating = Rating(status, reason)
     return _DIMENSION.format(
         label=_text(label),
         key=_text(key),
         status=_text(status or "none"),
-        colour=_text(rating.colour),
-        name=_text(rating.name),
+        tag=tag(rating.name, rating.colour, "app-tag-s app-nowrap"),
         reason=_text(reason),
     )
 
@@ -151,8 +144,7 @@ def portfolio_row(r: PortfolioRow, ctx: RowContext) -> str:
         query=ctx.query,
         follow_text="Stop supporting" if r.followed else "Support",
         overall=_text(r.overall or "none"),
-        overall_colour=_text(r.overall_colour),
-        overall_name=_text(r.overall_name),
+        overall_tag=tag(r.overall_name, r.overall_colour, "app-nowrap"),
         dimensions="".join(dimensions),
         phase=r.phase,
         phase_name=_text(ctx.phases[r.phase]),

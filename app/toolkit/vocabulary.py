@@ -1,7 +1,7 @@
 """The words every page, export and query shares: RAG statuses and phase numbers.
 
-One definition each, used by Python, templates (the `rag` global and the `rag_tag` macro in
-templates/macros/rag.html) and SQL (the portfolio builds its columns from these lists):
+One definition each, used by Python, templates (the `RAG` global, and `rag_tag` from
+app/core/tags.py) and SQL (the portfolio builds its columns from these lists):
 - RAG: the statuses with their label, NHS.UK tag colour, fills for charts and documents,
   and their order of severity; the roll-up ladder from a set of tasks to one status.
 - Phases: the numbers come from the toolkit's phases.toml (phase 0 runs throughout and has

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import time
+import zipfile
 from datetime import date, datetime
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
 from app.core import spreadsheet as sheets
+from app.core import spreadsheet_reader as reader
 from app.core.downloads import download_name, slug
 
 
@@ -61,7 +64,7 @@ def test_csv_has_a_byte_order_mark_and_escapes() -> None:
     ],
 )
 def test_csv_encodings_and_separators(data: bytes) -> None:
-    rows = sheets.read_upload("people.csv", data, max_rows=10)
+    rows = reader.read_upload("people.csv", data, max_rows=10)
     assert rows == [(1, ["Name", "Town"]), (2, ["José", "Léon"])]
 
 
@@ -72,7 +75,7 @@ def test_xlsx_rows_keep_types_and_skip_blank_rows() -> None:
     book.active.append(["Book  room ", datetime(2026, 3, 27)])
     buffer = io.BytesIO()
     book.save(buffer)
-    rows = sheets.read_upload("plan.xlsx", buffer.getvalue(), max_rows=10, kinds=("xlsx",))
+    rows = reader.read_upload("plan.xlsx", buffer.getvalue(), max_rows=10, kinds=("xlsx",))
     assert rows == [(1, ["Task", "Due"]), (3, ["Book  room ", datetime(2026, 3, 27)])]
 
 
@@ -82,22 +85,22 @@ def test_xlsx_rows_keep_types_and_skip_blank_rows() -> None:
         ("a.csv", b"", "The file is empty"),
         ("a.pdf", b"%PDF-1.7", "Choose a .csv or .xlsx file"),
         ("a.csv", b"h\n" + b"x\n" * 3, "more than 2 rows"),
-        ("a.csv", b"x" * (sheets.MAX_UPLOAD_BYTES + 1), "larger than 5 MB"),
+        ("a.csv", b"x" * (reader.MAX_UPLOAD_BYTES + 1), "larger than 5 MB"),
         ("a.xlsx", b"PK\x03\x04 not really", "could not be read"),
         ("a.csv", b'a,"b\n', None),  # an unclosed quote reads as one long cell, not an error
     ],
 )
 def test_unreadable_uploads_raise_upload_error(name: str, data: bytes, message) -> None:  # noqa: ANN001
     if message is None:
-        assert sheets.read_upload(name, data, max_rows=2)
+        assert reader.read_upload(name, data, max_rows=2)
         return
-    with pytest.raises(sheets.UploadError, match=message):
-        sheets.read_upload(name, data, max_rows=2)
+    with pytest.raises(reader.UploadError, match=message):
+        reader.read_upload(name, data, max_rows=2)
 
 
 def test_plan_import_wants_xlsx_only() -> None:
-    with pytest.raises(sheets.UploadError, match="Choose a .xlsx file"):
-        sheets.read_upload("plan.csv", b"a,b\n", max_rows=2, kinds=("xlsx",))
+    with pytest.raises(reader.UploadError, match="Choose a .xlsx file"):
+        reader.read_upload("plan.csv", b"a,b\n", max_rows=2, kinds=("xlsx",))
 
 
 def test_download_names_share_one_pattern() -> None:
@@ -109,3 +112,78 @@ def test_download_names_share_one_pattern() -> None:
     assert download_name(None, "portfolio", "xlsx", date(2026, 3, 7)) == (
         "fls-portfolio-2026-03-07.xlsx"
     )
+
+
+SHEET_NS = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+
+
+def workbook_with_sheet(sheet_xml: bytes) -> bytes:
+    """A real workbook whose first sheet's XML is replaced by `sheet_xml`."""
+    book = Workbook()
+    book.active.append(["Task"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(buffer) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = sheet_xml
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def cell(row: int, text: str) -> bytes:
+    return f'<c r="A{row}" t="inlineStr"><is><t>{text}</t></is></c>'.encode()
+
+
+@pytest.mark.parametrize(
+    "sheet, message",
+    [
+        # one row far below the data: openpyxl would hand over every empty row before it
+        (b'<row r="1">' + cell(1, "Task") + b'</row><row r="10000000">' + cell(10**7, "x")
+         + b"</row>", "rows down to row 10,000,000"),
+        # an empty row element counts as much as a full one
+        (b'<row r="1">' + cell(1, "Task") + b'</row><row r="9000"/>', "rows down to row 9,000"),
+        # rows without r follow on from the row before, as openpyxl numbers them
+        (b'<row r="1010"/>' + b"<row/>" * 5, "rows down to row 1,012"),
+        (b'<x:row r="10000000"/>', "rows down to row 10,000,000"),
+        (b"<row r='10000000' spans='1:1'/>", "rows down to row 10,000,000"),
+        # numbers openpyxl would read but a byte scan cannot: refused outright
+        (b'<row r="1e7"/>', "could not be read"),
+        (b'<row r="&#49;0000000"/>', "could not be read"),
+    ],
+)  # fmt: skip
+def test_row_numbers_past_the_limit_are_refused_before_reading(sheet, message) -> None:  # noqa: ANN001
+    data = workbook_with_sheet(SHEET_NS + b"<sheetData>" + sheet + b"</sheetData></worksheet>")
+    started = time.monotonic()
+    with pytest.raises(reader.UploadError, match=message):
+        reader.read_upload("plan.xlsx", data, max_rows=10, kinds=("xlsx",))
+    assert time.monotonic() - started < 1
+
+
+def test_a_declared_dimension_past_the_limit_is_refused() -> None:
+    sheet = (
+        SHEET_NS + b'<dimension ref="A1:B1048576"/><sheetData><row r="1">' + cell(1, "Task")
+        + b"</row></sheetData></worksheet>"
+    )  # fmt: skip
+    with pytest.raises(reader.UploadError, match="rows down to row 1,048,576"):
+        reader.read_upload("plan.xlsx", workbook_with_sheet(sheet), max_rows=10, kinds=("xlsx",))
+
+
+def test_blank_rows_within_the_limit_are_read_past() -> None:
+    last = 10 + 1 + reader.SPARE_ROWS
+    sheet = (
+        SHEET_NS + b'<sheetData><row r="1">' + cell(1, "Task") + b"</row>"
+        + f'<row r="{last}">'.encode() + cell(last, "Book room") + b"</row></sheetData></worksheet>"
+    )  # fmt: skip
+    rows = reader.read_upload("plan.xlsx", workbook_with_sheet(sheet), max_rows=10, kinds=("xlsx",))
+    assert rows == [(1, ["Task"]), (last, ["Book room"])]
+
+
+def test_blank_csv_lines_count_against_the_limit() -> None:
+    data = b"Name\n" + b"\n" * 2_000_000 + b"Ann\n"
+    started = time.monotonic()
+    with pytest.raises(reader.UploadError, match="rows down to row 1,012"):
+        reader.read_upload("people.csv", data, max_rows=10)
+    assert time.monotonic() - started < 1

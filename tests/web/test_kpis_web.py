@@ -142,12 +142,15 @@ def test_import_duplicates_can_be_replaced_after_confirming(editor_client, site_
     response = _upload(editor_client, site, "again.csv", csv_text.encode())
     assert response.status_code == 409
     assert _count_values() == 1
-    pending = re.search(r'name="rows_json" value="([^"]*)"', response.get_data(as_text=True))
-    rows = pending.group(1).replace("&#34;", '"').replace("&quot;", '"')
+    token = re.search(
+        r'name="upload_token" value="([0-9a-f]{32})"', response.get_data(as_text=True)
+    )
     url = f"/sites/{site.id}/kpis/import"
     confirm = editor_client.post(
-        url, data={"csrf_token": csrf_token(editor_client, url), "rows_json": rows, "replace": "y"}
-    )
+        url,
+        data={"csrf_token": csrf_token(editor_client, url), "upload_token": token.group(1),
+              "replace": "y"},
+    )  # fmt: skip
     assert confirm.status_code == 302
     assert _count_values() == 2
     assert db.session.scalar(select(KpiValue.numerator).where(KpiValue.kpi_number == 4)) == 32

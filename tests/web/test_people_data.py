@@ -191,7 +191,8 @@ def test_import_token_cannot_be_used_on_another_site(site_world, login, add_memb
     response = client.post(
         _url(other, "/people/import/confirm"), data={"token": _token(html), "action": "import"}
     )
-    assert response.status_code == 302
+    assert response.status_code == 400
+    assert "This upload could not be found" in response.get_data(as_text=True)
     assert db.session.scalar(select(db.func.count(Person.id))) == 0
 
 

@@ -1,5 +1,5 @@
 """The plan page's faster parts (issue #23) give what the slower ones gave: the plain task
-values, the phase summaries' RAG tags and the owner filter's options."""
+values and the owner filter's options."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from app.core.dates import today
 from app.plan import queries, rows
-from app.toolkit.vocabulary import RAG
 
 
 def test_plain_tasks_carry_the_models_values(
@@ -47,17 +46,6 @@ def test_plain_tasks_carry_the_models_values(
     by_title = {t.title: t for t in plain}
     assert queries.matches_text(by_title["Owned & dated"], "pat notes")
     assert not queries.matches_text(by_title["Owner erased"], "erased person")
-
-
-def test_a_phase_tag_is_the_rag_tag_macros(app) -> None:
-    # The tag is the NHS.UK component's, kept once drawn (app/core/components.py).
-    macro = app.jinja_env.get_template("macros/rag.html").module.rag_tag
-    kept = app.extensions["fls_components"].html
-    with app.test_request_context("/"):
-        for rag in [*RAG, None]:
-            first = macro(rag)
-            held = len(kept)
-            assert macro(rag) == first and len(kept) == held  # drawn once
 
 
 def test_owner_options_escape_names_and_mark_the_chosen_one() -> None:

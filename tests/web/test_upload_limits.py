@@ -159,3 +159,62 @@ def test_rows_are_counted_while_reading(login, site_world) -> None:
     assert response.status_code == 422
     assert "more than 5,000 rows" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(KpiValue.id))) == 0
+
+
+def sparse_sheet() -> bytes:
+    """About 1.6 KB: a header row, then one row numbered 10,000,000 (no declared dimension).
+    openpyxl hands over every empty row between them unless the reader stops it."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rels = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006"
+    headings = "".join(
+        f'<c r="{column}1" t="inlineStr"><is><t>{text}</t></is></c>'
+        for column, text in zip(
+            "ABCDEF", ["Name", "KPI", "Period", "Phase", "Task", "Status"], strict=True
+        )
+    )
+    parts = {
+        "[Content_Types].xml": f'<Types xmlns="{package}/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
+        'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": f'<Relationships xmlns="{package}/relationships"><Relationship '
+        f'Id="rId1" Type="{rels}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{main}" xmlns:r="{rels}"><sheets><sheet '
+        'name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{package}/relationships">'
+        f'<Relationship Id="rId1" Type="{rels}/worksheet" Target="worksheets/sheet1.xml"/>'
+        "</Relationships>",
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{main}"><sheetData>'
+        f'<row r="1">{headings}</row><row r="10000000"><c r="A10000000" t="inlineStr">'
+        "<is><t>x</t></is></c></row></sheetData></worksheet>",
+    }
+    return _rezip({name: text.encode() for name, text in parts.items()})
+
+
+@pytest.mark.parametrize("feature", IMPORTS)
+def test_a_sparse_sheet_of_ten_million_rows_gets_422_within_two_seconds(
+    login, site_world, make_plan, feature
+) -> None:
+    site = site_world["site"]
+    if feature == "plan":
+        make_plan(site)
+    url, field, model = IMPORTS[feature]
+    before = db.session.scalar(select(func.count(model.id)))
+    data = sparse_sheet()
+    assert len(data) < 2048
+    client = login(site_world["editor"])
+    started = time.monotonic()
+    response = client.post(
+        f"/sites/{site.id}{url}",
+        data={field: (io.BytesIO(data), f"{feature}.xlsx")},
+        content_type="multipart/form-data",
+    )
+    elapsed = time.monotonic() - started
+    assert response.status_code == 422
+    assert "The file has rows down to row 10,000,000" in response.get_data(as_text=True)
+    assert elapsed < 2
+    assert db.session.scalar(select(func.count(model.id))) == before
