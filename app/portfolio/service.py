@@ -1,8 +1,9 @@
 """Every site in one row, read in ONE query whatever the number of sites.
 
 Each column comes from a grouped subquery joined to the sites table (`statement.py`). The
-rules behind the columns stay with their features: the task flags come from `app.plan.rag`
-(and the roll-up ladder below mirrors `site_rag_summary`), the current phase follows
+rules behind the columns stay with their features: the task counts use the plan's RAG rule
+as SQL (`app.plan.rag.effective_rag_sql`) and the shared roll-up ladder, risk bands are the
+risks feature's `CURRENT_SCORE` and `BANDS`, the current phase follows
 `gateways.current_phases`, the headline figures are the ones `needs` stores beside each
 version. Tests check the results agree with those features' own per-site functions.
 

@@ -20,8 +20,10 @@ from app.meetings.models import Meeting
 from app.needs.models import NeedsVersion
 from app.people.models import Group, GroupMember, Person
 from app.portfolio.models import SiteFollow, SiteTaskCounts
-from app.portfolio.task_counts import COUNT_COLUMNS, count_if, out_of_date
+from app.portfolio.task_counts import COUNT_COLUMNS, out_of_date
 from app.risks.models import ACTIVE_STATUSES, RaidEntry
+from app.risks.queries import CURRENT_SCORE
+from app.risks.scoring import BANDS_BY_KEY
 from app.sites.models import Site
 from app.toolkit.vocabulary import gateway_phase_numbers
 
@@ -120,27 +122,25 @@ def _meetings_subquery():  # noqa: ANN202
 
 
 def _risks_subquery(today: date):  # noqa: ANN202
-    """Open risks and issues by band, and reviews overdue, per site (the risks dimension)."""
-    residual = and_(
-        RaidEntry.residual_likelihood.is_not(None), RaidEntry.residual_impact.is_not(None)
-    )
-    current = case(
-        (residual, RaidEntry.residual_likelihood * RaidEntry.residual_impact),
-        else_=RaidEntry.likelihood * RaidEntry.impact,
-    )
+    """Open risks and issues by band, and reviews overdue, per site (the risks dimension).
+    A risk's band is the risks feature's own (its current score, `CURRENT_SCORE`); an issue
+    counts by its severity."""
     risk, issue = RaidEntry.kind == "risk", RaidEntry.kind == "issue"
+
+    def in_band(key: str):  # noqa: ANN202 - SQL expression
+        band = BANDS_BY_KEY[key]
+        return and_(risk, CURRENT_SCORE.between(band.low, band.high))
+
+    def count_if(condition):  # noqa: ANN001, ANN202 - SQL expressions
+        return func.count().filter(condition)
+
     return (
         select(
             RaidEntry.site_id.label("site_id"),
             count_if(
-                or_(and_(risk, current >= 16), and_(issue, RaidEntry.severity == "critical"))
+                or_(in_band("very_high"), and_(issue, RaidEntry.severity == "critical"))
             ).label("very_high"),
-            count_if(
-                or_(
-                    and_(risk, current >= 10, current < 16),
-                    and_(issue, RaidEntry.severity == "high"),
-                )
-            ).label("high"),
+            count_if(or_(in_band("high"), and_(issue, RaidEntry.severity == "high"))).label("high"),
             count_if(RaidEntry.review_on < today).label("reviews"),
         )
         .where(RaidEntry.status.in_(ACTIVE_STATUSES))
