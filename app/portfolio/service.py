@@ -84,9 +84,6 @@ class PortfolioRow:
         return self.overall == "red" or self.stale or self.review_phase is not None
 
 
-COUNTS = len(task_counts.COUNT_COLUMNS)
-
-
 @lru_cache(maxsize=64)
 def _current_phase(signed: tuple[int, ...]) -> int:
     # signed: one flag per gated phase, in order; the rule is the shared one (a handful of
@@ -101,63 +98,60 @@ def portfolio_rows(
     kept task counts are out of date are counted again first (`task_counts.recount`)."""
     params = {"user_id": user_id, "now": now or utcnow()}
     result = db.session.execute(rows_query(today), params).all()
-    stale = {r[0]: r[-2] or 0 for r in result if r[-1]}
+    stale = {r.site_id: r.tasks_version or 0 for r in result if r.counts_out_of_date}
     recounted = task_counts.recount(stale, today) if stale else {}
-    after = 6 + COUNTS + len(PHASES)  # one signed-off flag per gated phase
     rows = []
     for r in result:
-        (site_id, name, organisation, nation, region, status) = r[:6]
-        counts = recounted.get(site_id) or tuple(int(v or 0) for v in r[6 : 6 + COUNTS])
-        applicable, done, ess_app, ess_done, overdue, ess_red, red_amber, ess_long = counts
-        signed = tuple(int(v or 0) for v in r[6 + COUNTS : after])
-        review, so_phase, so_at, next_meeting, changed = r[after : after + 5]
-        lead_name, lead_email, lead_phone, population, hips, follow_id = r[after + 5 : after + 11]
-        held = r[after + 11]
-        very_high, high, reviews = (int(v or 0) for v in r[after + 12 : after + 15])
+        counts = recounted.get(r.site_id) or {
+            name: int(getattr(r, name) or 0) for name in task_counts.COUNT_COLUMNS
+        }
+        changed, held = r.last_change, r.last_meeting
         days = (today - to_london(changed).date()).days if changed else None
-        phase = _current_phase(signed)
+        phase = _current_phase(tuple(int(getattr(r, f"signed_{p}") or 0) for p in PHASES))
         facts = dimensions.Facts(
-            applicable=applicable,
-            done=done,
-            overdue=overdue,
-            essential_long_overdue=ess_long,
-            red_amber=red_amber,
-            very_high_risks=very_high,
-            high_risks=high,
-            reviews_overdue=reviews,
+            applicable=counts["applicable"],
+            done=counts["done"],
+            overdue=counts["overdue"],
+            essential_long_overdue=counts["ess_long"],
+            red_amber=counts["red_amber"],
+            very_high_risks=int(r.very_high_risks or 0),
+            high_risks=int(r.high_risks or 0),
+            reviews_overdue=int(r.reviews_overdue or 0),
             days_since_meeting=(today - to_london(held).date()).days if held else None,
-            meeting_booked=next_meeting is not None,
+            meeting_booked=r.next_meeting is not None,
             days_since_change=days,
             phase=phase,
-            has_needs=population is not None or hips is not None,
+            has_needs=r.population_50_plus is not None or r.hip_fractures_prevented_5y is not None,
         )
         ratings, overall = dimensions.rate(facts, stale_days)
         rows.append(
             PortfolioRow(
-                site_id=site_id,
-                name=name,
-                organisation=organisation,
-                nation=nation,
-                region=region,
-                status=status,
+                site_id=r.site_id,
+                name=r.name,
+                organisation=r.organisation,
+                nation=r.nation,
+                region=r.region,
+                status=r.status,
                 phase=phase,
-                rag=rag_ladder(applicable, done, ess_red, red_amber),
-                essential_done=ess_done,
-                essential_applicable=ess_app,
-                overdue=overdue,
-                last_signoff_phase=so_phase,
-                last_signoff_at=so_at,
-                review_phase=review,
-                next_meeting=next_meeting,
+                rag=rag_ladder(
+                    counts["applicable"], counts["done"], counts["ess_red"], counts["red_amber"]
+                ),
+                essential_done=counts["ess_done"],
+                essential_applicable=counts["ess_applicable"],
+                overdue=counts["overdue"],
+                last_signoff_phase=r.signoff_phase,
+                last_signoff_at=r.signoff_at,
+                review_phase=r.review_phase,
+                next_meeting=r.next_meeting,
                 last_change=changed,
                 days_since_change=days,
                 stale=days is None or days > stale_days,
-                lead_name=lead_name,
-                lead_email=lead_email or None,
-                lead_phone=lead_phone or None,
-                population_50_plus=population,
-                hip_fractures_prevented_5y=hips,
-                followed=follow_id is not None,
+                lead_name=r.lead_name,
+                lead_email=r.lead_email or None,
+                lead_phone=r.lead_phone or None,
+                population_50_plus=r.population_50_plus,
+                hip_fractures_prevented_5y=r.hip_fractures_prevented_5y,
+                followed=r.follow_id is not None,
                 ratings=ratings,
                 overall=overall,
             )

@@ -166,8 +166,9 @@ def rows_query(today: date) -> Select:
     """The portfolio's one statement for a day, built once: putting its eight subqueries
     together again on every view cost more than a tenth of the page. The signed-in user and
     the moment are bound when it runs (`user_id`, `now`); SQLAlchemy shares a built
-    statement safely between threads. The last two columns say which sites' kept task
-    counts are out of date, and from which version."""
+    statement safely between threads. Every column is labelled and read by its name;
+    `counts_out_of_date` says which sites' kept task counts are out of date, and
+    `tasks_version` from which version."""
     counts, g, s = SiteTaskCounts, _gateways_subquery(), _signoffs_subquery()
     lead_member, lead_person, needs = aliased(GroupMember), aliased(Person), aliased(NeedsVersion)
     lead, n, m, risk = (
@@ -178,31 +179,31 @@ def rows_query(today: date) -> Select:
     )
     return (
         select(
-            Site.id,
-            Site.name,
-            Site.organisation,
-            Site.nation,
-            Site.region,
-            Site.service_status,
-            *(getattr(counts, name) for name in COUNT_COLUMNS),
-            *[g.c[f"signed_{p}"] for p in PHASES],
-            g.c.review,
-            s.c.phase,
-            s.c.at,
-            m.c.starts,
-            _last_change(),
-            lead_person.name,
-            lead_person.email,
-            lead_person.phone,
-            needs.population_50_plus,
-            needs.hip_fractures_prevented_5y,
-            SiteFollow.id,
-            m.c.held,
-            risk.c.very_high,
-            risk.c.high,
-            risk.c.reviews,
-            counts.tasks_version,
-            out_of_date(today),
+            Site.id.label("site_id"),
+            Site.name.label("name"),
+            Site.organisation.label("organisation"),
+            Site.nation.label("nation"),
+            Site.region.label("region"),
+            Site.service_status.label("status"),
+            *(getattr(counts, name).label(name) for name in COUNT_COLUMNS),
+            *[g.c[f"signed_{p}"].label(f"signed_{p}") for p in PHASES],
+            g.c.review.label("review_phase"),
+            s.c.phase.label("signoff_phase"),
+            s.c.at.label("signoff_at"),
+            m.c.starts.label("next_meeting"),
+            _last_change().label("last_change"),
+            lead_person.name.label("lead_name"),
+            lead_person.email.label("lead_email"),
+            lead_person.phone.label("lead_phone"),
+            needs.population_50_plus.label("population_50_plus"),
+            needs.hip_fractures_prevented_5y.label("hip_fractures_prevented_5y"),
+            SiteFollow.id.label("follow_id"),
+            m.c.held.label("last_meeting"),
+            risk.c.very_high.label("very_high_risks"),
+            risk.c.high.label("high_risks"),
+            risk.c.reviews.label("reviews_overdue"),
+            counts.tasks_version.label("tasks_version"),
+            out_of_date(today).label("counts_out_of_date"),
         )  # fmt: skip
         .outerjoin(counts, counts.site_id == Site.id)
         .outerjoin(g, g.c.site_id == Site.id)

@@ -94,21 +94,22 @@ def out_of_date(today: date):  # noqa: ANN201 - SQL expression
     )
 
 
-def recount(versions: dict[int, int], today: date) -> dict[int, tuple[int, ...]]:
+def recount(versions: dict[int, int], today: date) -> dict[int, dict[str, int]]:
     """Count the tasks of these sites again (site id → the `tasks_version` read before), keep
-    the counts, and return them in `COUNT_COLUMNS` order. Two statements, however many sites.
+    the counts, and return them by site, each by its `COUNT_COLUMNS` name. Two statements,
+    however many sites.
 
     The counts are saved at once, whatever the request goes on to do: they are shared by
     every view and every worker, and hold no one's edit."""
     t = tasks_subquery(today)
     counted = {
-        row[0]: tuple(int(v or 0) for v in row[1:])
+        row.site_id: {name: int(getattr(row, name) or 0) for name in COUNT_COLUMNS}
         for row in db.session.execute(
             select(t.c.site_id, *(t.c[name] for name in COUNT_COLUMNS)),
             {"site_ids": list(versions)},
         )
     }
-    zero = (0,) * len(COUNT_COLUMNS)
+    zero = dict.fromkeys(COUNT_COLUMNS, 0)
     counts = {site_id: counted.get(site_id, zero) for site_id in versions}
     table = SiteTaskCounts.__table__
     keep = (
@@ -124,7 +125,7 @@ def recount(versions: dict[int, int], today: date) -> dict[int, tuple[int, ...]]
     rows = []
     for site_id in sorted(versions):
         row = {"kept_site_id": site_id, "kept_version": versions[site_id], "kept_on": today}
-        row.update(zip((f"kept_{name}" for name in COUNT_COLUMNS), counts[site_id], strict=True))
+        row.update({f"kept_{name}": value for name, value in counts[site_id].items()})
         rows.append(row)
     db.session.execute(keep, rows)
     db.session.commit()

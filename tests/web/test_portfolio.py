@@ -576,3 +576,20 @@ def test_a_portfolio_with_no_sites_yet_says_so(make_user, client) -> None:
     assert "No sites match these filters" not in html
     filtered = client.get("/portfolio?q=nothing").get_data(as_text=True)
     assert 'id="no-sites"' in filtered
+
+
+def test_rows_are_read_by_column_name_not_position(app, make_user, monkeypatch) -> None:
+    """Adding or moving a column in the portfolio statement changes nothing it shows."""
+    from app.demo import seed_bench
+    from app.portfolio import service, statement
+
+    seed_bench(4, 20)
+    user_id = make_user().id
+    expected = portfolio_rows(user_id, today(), 30)
+
+    def reversed_columns(on):  # noqa: ANN001, ANN202
+        query = statement.rows_query(on)
+        return query.with_only_columns(*reversed(query.selected_columns))
+
+    monkeypatch.setattr(service, "rows_query", reversed_columns)
+    assert portfolio_rows(user_id, today(), 30) == expected

@@ -48,7 +48,7 @@ def _grouped(today: date) -> dict[int, tuple[int, ...]]:
     every_site = {"site_ids": db.session.scalars(select(Site.id)).all()}
     columns = select(t.c.site_id, *(t.c[name] for name in COUNT_COLUMNS))
     rows = db.session.execute(columns, every_site)
-    return {row[0]: tuple(int(v or 0) for v in row[1:]) for row in rows}
+    return {row.site_id: tuple(int(getattr(row, n) or 0) for n in COUNT_COLUMNS) for row in rows}
 
 
 def test_grouped_counts_equal_the_plan_rules_for_every_kind_of_task(make_site) -> None:
