@@ -8,7 +8,7 @@ from app.accounts import bp, invitations, service
 from app.accounts.forms import ChangePasswordForm, LoginForm, UserForm
 from app.accounts.invitation_views import invitation_page
 from app.accounts.models import User
-from app.core.access import require_global_role
+from app.core.access import open_before_password_change, public, require_global_role
 from app.core.audit import record_event
 from app.core.dates import uk_datetime
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
@@ -19,6 +19,7 @@ from app.extensions import db
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -42,6 +43,8 @@ def login():
 
 
 @bp.route("/logout", methods=["GET", "POST"])
+@public
+@open_before_password_change
 def logout():
     if request.method == "GET":
         if not current_user.is_authenticated:
@@ -59,6 +62,7 @@ def logout():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@open_before_password_change
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
