@@ -6,7 +6,7 @@ import pytest
 
 from app.extensions import db
 from app.people import groups as group_rules
-from app.people import queries, service
+from app.people import queries, service, vocabulary
 from app.people.models import Group, Person
 
 pytestmark = pytest.mark.app_config(WTF_CSRF_ENABLED=False)
@@ -204,8 +204,8 @@ def test_pages_run_a_fixed_number_of_queries(path, site_world, login, count_quer
     groups = [queries.group_of_kind(site.id, k) for k in ("project_team", "reference_group")]
 
     def seed(n: int, start: int) -> None:
-        categories = list(service.category_names())
-        roles = list(service.role_names())
+        categories = list(vocabulary.category_names())
+        roles = list(vocabulary.role_names())
         for i in range(start, start + n):
             person = service.create_person(
                 site,
