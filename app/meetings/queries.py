@@ -122,14 +122,6 @@ def feed_meetings(site_id: int) -> list[Meeting]:
     )
 
 
-def load_meeting(site_id: int, meeting_id: int) -> Meeting | None:
-    return db.session.scalar(
-        select(Meeting)
-        .where(Meeting.id == meeting_id, Meeting.site_id == site_id)
-        .options(*MEETING_PAGE)
-    )
-
-
 def _action_options():  # noqa: ANN202 - loader options
     return (joinedload(Action.owner), joinedload(Action.meeting), joinedload(Action.task))
 
@@ -234,22 +226,6 @@ def next_meeting(site_id: int) -> Meeting | None:
         .order_by(Meeting.starts_at)
         .limit(1)
     )
-
-
-def meetings_summary(site_ids: list[int]) -> dict[int, datetime]:
-    """Next meeting start (naive UTC) per site, in one GROUP BY query; sites without one absent."""
-    if not site_ids:
-        return {}
-    rows = db.session.execute(
-        select(Meeting.site_id, func.min(Meeting.starts_at))
-        .where(
-            Meeting.site_id.in_(site_ids),
-            Meeting.cancelled.is_(False),
-            Meeting.ends_at >= utcnow(),
-        )
-        .group_by(Meeting.site_id)
-    ).all()
-    return {site_id: starts for site_id, starts in rows}
 
 
 def open_actions(site_id: int) -> list[Action]:

@@ -139,11 +139,6 @@ def _value(rag: str | None) -> ColumnElement:
     return null() if rag is None else literal(rag)
 
 
-def overdue_sql(today: date) -> ColumnElement[bool]:
-    """An open task past its due date (what the red line on dates says)."""
-    return and_(Task.status.notin_(closed_statuses()), rule_sql(OVERDUE, today))
-
-
 @dataclass(frozen=True)
 class RolledTask:
     rag: str | None  # effective RAG

@@ -161,10 +161,10 @@ def test_custom_group_create_and_delete(site_world, login) -> None:
     group = db.session.scalar(db.select(Group).where(Group.kind == "custom"))
     assert group.quorum == 3
     client.post(_url(site, f"/groups/{group.id}/delete"))
-    assert queries.group_in_site(site.id, group.id) is None
+    assert db.session.scalar(db.select(Group).where(Group.id == group.id)) is None
     team = queries.group_of_kind(site.id, "project_team")
     client.post(_url(site, f"/groups/{team.id}/delete"))
-    assert queries.group_in_site(site.id, team.id) is not None
+    assert db.session.scalar(db.select(Group).where(Group.id == team.id)) is not None
 
 
 def test_coverage_changes_as_reference_group_fills(site_world, login, make_stakeholder) -> None:
