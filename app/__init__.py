@@ -67,9 +67,6 @@ def _init_extensions(app: Flask) -> None:
     with app.app_context():
         configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
-    # Importing the models registers every table with the metadata (and Alembic).
-    from app import models  # noqa: F401
-
 
 def _init_templates(app: Flask) -> None:
     # The nhsuk macros rely on chainable undefined; tests make a missing variable in our own

@@ -90,3 +90,32 @@ def test_no_two_modules_import_each_other() -> None:
         and not (a.startswith(f"{b}.") or b.startswith(f"{a}."))
     }
     assert pairs <= KNOWN_PAIRS, pairs - KNOWN_PAIRS
+
+
+def _model_modules() -> set[str]:
+    """Every app module that defines a model (a class with `db.Model` among its bases)."""
+    found = set()
+    for path in (ROOT / "app").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ClassDef) and any(
+                ast.unparse(base) == "db.Model" for base in node.bases
+            ):
+                found.add(".".join(path.relative_to(ROOT).with_suffix("").parts))
+    return found
+
+
+def test_the_feature_list_loads_every_model() -> None:
+    """Registering a feature in app/blueprints.py is all it takes for Alembic to see its
+    tables: importing the list loads every module that defines a model (in a fresh
+    interpreter, so nothing this test run imported counts)."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, app.blueprints; print(*sorted(sys.modules))"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout.split()
+    modules = _model_modules()
+    assert len(modules) > 10
+    assert modules <= set(loaded), modules - set(loaded)
