@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 
 from app.core.audit import AuditEvent
 from app.gateways.models import SIGNED, Gateway, GatewayDecision
+from app.meetings import queries as meeting_queries
 from app.meetings.models import Meeting
 from app.needs.models import NeedsVersion
 from app.people.models import Group, GroupMember, Person
@@ -106,14 +107,14 @@ def _needs_subquery():  # noqa: ANN202
 
 
 def _meetings_subquery():  # noqa: ANN202
-    """The next meeting, and the start of the last one held, per site (`now` is bound when
-    the query runs)."""
-    ahead = Meeting.ends_at >= bindparam("now")
+    """The next meeting, and the start of the last one held, per site, by the meetings
+    feature's own `is_upcoming` and `was_held` (`now` is bound when the query runs)."""
+    now = bindparam("now")
     return (
         select(
             Meeting.site_id.label("site_id"),
-            func.min(case((ahead, Meeting.starts_at))).label("starts"),
-            func.max(case((~ahead, Meeting.starts_at))).label("held"),
+            func.min(case((meeting_queries.is_upcoming(now), Meeting.starts_at))).label("starts"),
+            func.max(case((meeting_queries.was_held(now), Meeting.starts_at))).label("held"),
         )
         .where(Meeting.cancelled.is_(False))
         .group_by(Meeting.site_id)
