@@ -8,16 +8,19 @@ tables the rest of the suite uses.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
+from types import ModuleType
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection, create_engine, select, text
 
 from app.extensions import db
 from app.plan.models import Task
@@ -118,3 +121,37 @@ def test_sites_made_before_the_kept_task_counts_get_theirs(tmp_path) -> None:
         db.session.remove()
         db.engine.dispose()
     assert kept == [(7, 3, None)]
+
+
+def _migration(revision: str) -> ModuleType:
+    """A migration module, loaded from its file as Alembic loads it."""
+    folder = Path(__file__).resolve().parents[2] / "migrations" / "versions"
+    path = next(folder.glob(f"{revision}_*.py"))
+    spec = importlib.util.spec_from_file_location(f"migration_{revision}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_frozen_people_merge_of_0012_plans_and_applies_what_the_app_does(site_world) -> None:
+    """0012 carries its own copy of the merge (a migration imports nothing from app): on
+    today's schema it plans the same as `app.people.merge` and merges the duplicates."""
+    from app.people.merge import plan_merge
+    from app.people.models import Person
+    from tests.unit.test_people_merge import _world
+
+    site, manager = site_world["site"], site_world["manager"]
+    world = _world(site, manager)
+    linked, first, second = (world[key].id for key in ("linked", "first", "second"))
+    frozen = _migration("0012")
+    connection = db.session.connection()
+    planned = frozen.plan_merge(connection)
+    assert asdict(planned) == asdict(plan_merge(connection))
+    assert [set(m.duplicate_ids) for m in planned.merges] == [{first, second}]
+    frozen.apply_merge(connection, planned)
+    db.session.commit()
+    mine = db.session.scalars(
+        select(Person.id).where(Person.site_id == site.id, Person.user_id == manager.id)
+    ).all()
+    assert mine == [linked]
+    assert db.session.get(Person, first) is None
