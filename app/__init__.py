@@ -4,25 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, request
-from flask_login import current_user
+from flask import Flask
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 
 from app.extensions import csrf, db, htmx, login_manager, migrate
 from config import BASE_DIR, INSTANCE_DIR, Config, config_from_env
-
-PUBLIC_ENDPOINTS = {
-    "accounts.login",
-    "accounts.logout",
-    "accounts.accept_invitation",
-    "accounts.request_password_reset",
-    "accounts.reset_password",
-    "accounts.sso_start",
-    "accounts.sso_callback",
-    "home.healthz",
-    "notifications.unsubscribe",
-    "static",
-}
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -45,9 +31,10 @@ def create_app(config: Config | None = None) -> Flask:
     _init_templates(app)
     _register_blueprints(app)
     from app.core.security import register_security
+    from app.sites.guard import register_guard
 
-    register_security(app)  # before the login check, so a timed-out session is signed out first
-    _require_login_everywhere(app)
+    register_security(app)  # before the guard, so a timed-out session is signed out first
+    register_guard(app)  # the one place access is decided (app/sites/guard.py)
 
     from app.core.errors import register_error_handlers
     from app.demo import register_demo_commands
@@ -80,9 +67,6 @@ def _init_extensions(app: Flask) -> None:
     register_session_records(app)
     with app.app_context():
         configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
-
-    # Importing the models registers every table with the metadata (and Alembic).
-    from app import models  # noqa: F401
 
 
 def _init_templates(app: Flask) -> None:
@@ -117,15 +101,3 @@ def _register_blueprints(app: Flask) -> None:
     registry = Registry()
     register_features(registry)
     app.extensions[EXTENSION_KEY] = registry
-
-
-def _require_login_everywhere(app: Flask) -> None:
-    @app.before_request
-    def require_login():
-        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
-            return None
-        if request.blueprint and request.blueprint.startswith("sites"):
-            return None  # the site guard handles sign-in and membership together
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        return None

@@ -1,6 +1,10 @@
 """Which blueprints make up the app, which of them live under a site, and which features
 register extension points (overview panels, gateway checks, demo steps, personal data).
 
+The one place a feature is registered. Importing the features here also loads every model
+(each feature's views read its models), so SQLAlchemy and Alembic see every table without a
+second list; tests/unit/test_architecture.py checks no model module is left out.
+
 Nesting happens once, at import, because a blueprint cannot change after an app has
 registered it (tests build many apps).
 """

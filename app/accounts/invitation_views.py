@@ -1,12 +1,12 @@
 """Invitation links, and the first sign-in of someone whose password was chosen for them."""
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user
 
 from app.accounts import bp, invitations
 from app.accounts.forms import SetPasswordForm
 from app.accounts.models import User
-from app.core.access import require_global_role
+from app.core.access import public, require_global_role
 from app.core.errors import ServiceError, apply_form_errors
 from app.core.forms import ConfirmForm
 from app.core.web import form_status
@@ -29,25 +29,8 @@ def invitation_page(invitee: User, url: str, back_url: str, back_text: str, note
     return response
 
 
-# What someone who must change their password may still open.
-_ALLOWED_BEFORE_CHANGE = {"accounts.change_password", "accounts.logout", "static", "home.healthz"}
-
-
-@bp.before_app_request
-def require_own_password():
-    """A password chosen by someone else is replaced before anything else is done."""
-    if (
-        current_user.is_authenticated
-        and current_user.must_change_password
-        and request.endpoint not in _ALLOWED_BEFORE_CHANGE
-        and not (request.endpoint or "").endswith(".static")
-    ):
-        flash("Your password was set by an administrator. Choose your own before you go on.")
-        return redirect(url_for("accounts.change_password"))
-    return None
-
-
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
+@public
 def accept_invitation(token: str):
     try:
         invitation = invitations.usable_invitation(token)

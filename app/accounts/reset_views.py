@@ -4,6 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 
 from app.accounts import bp, resets
 from app.accounts.forms import ResetRequestForm, SetPasswordForm
+from app.core.access import public
 from app.core.errors import ServiceError, apply_form_errors
 from app.core.web import form_status
 from app.extensions import db
@@ -20,6 +21,7 @@ def no_resets_without_passwords():
 
 
 @bp.route("/password-reset", methods=["GET", "POST"])
+@public
 def request_password_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
@@ -37,6 +39,7 @@ def request_password_reset():
 
 
 @bp.route("/password-reset/<token>", methods=["GET", "POST"])
+@public
 def reset_password(token: str):
     try:
         resets.usable_reset(token)

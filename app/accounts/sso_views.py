@@ -9,6 +9,7 @@ from flask import abort, current_app, redirect, render_template, request, sessio
 from flask_login import current_user
 
 from app.accounts import bp, sessions, sso
+from app.core.access import public
 from app.core.web import safe_next
 from app.extensions import db
 
@@ -39,6 +40,7 @@ def _problem(message: str, status: int):  # noqa: ANN202
 
 
 @bp.get("/login/nhs")
+@public
 def sso_start():
     if not sso.is_configured():
         abort(404)
@@ -53,6 +55,7 @@ def sso_start():
 
 
 @bp.get("/login/nhs/callback")
+@public
 def sso_callback():
     if not sso.is_configured():
         abort(404)

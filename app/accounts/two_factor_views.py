@@ -10,29 +10,26 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
 
 from app.accounts import bp, sessions, two_factor
 from app.accounts.forms import CodeForm
 from app.accounts.models import User
+from app.core.access import Access, open_before_second_factor
 from app.core.errors import ServiceError, apply_form_errors
 from app.core.web import form_status, safe_next
 from app.extensions import db
 
 PENDING_SECRET = "_pending_totp_secret"
-# What someone signed in with a password but not yet their second factor may open.
-_ALLOWED_BEFORE_SECOND_FACTOR = {
-    "accounts.two_factor",
-    "accounts.two_factor_check",
-    "accounts.logout",
-    "home.healthz",
-    "static",
-}
 
 
-@bp.before_app_request
-def require_second_factor():
-    """Staff who must use two-factor, and anyone who turned it on, reach no page before it."""
-    if request.endpoint in _ALLOWED_BEFORE_SECOND_FACTOR or not current_user.is_authenticated:
+def second_factor_owed(access: Access) -> Response | None:
+    """A sign-in step (`app.sites.guard.SIGN_IN_STEPS`): staff who must use two-factor, and
+    anyone who turned it on, reach no page but those declared `@open_before_second_factor`
+    before they give it."""
+    if access.before_second_factor or not current_user.is_authenticated:
+        return None
+    if request.endpoint == "static" or (request.endpoint or "").endswith(".static"):
         return None
     record = sessions.current_record()
     if record is None or record.second_factor_at is not None:
@@ -57,6 +54,7 @@ def _no_store(html: str, status: int = 200):  # noqa: ANN202
 
 @bp.route("/account/two-factor", methods=["GET", "POST"], endpoint="two_factor")
 @login_required
+@open_before_second_factor
 def two_factor_page():
     user = db.session.get(User, current_user.id)
     if two_factor.is_enabled(user):
@@ -148,6 +146,7 @@ def turn_off_two_factor():
 
 @bp.route("/account/two-factor/check", methods=["GET", "POST"])
 @login_required
+@open_before_second_factor
 def two_factor_check():
     """The second step of signing in: a code from the app, or a recovery code."""
     user = db.session.get(User, current_user.id)

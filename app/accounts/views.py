@@ -8,7 +8,12 @@ from app.accounts import bp, invitations, service, sessions, sso, two_factor
 from app.accounts.forms import ChangePasswordForm, LoginForm, UserForm
 from app.accounts.invitation_views import invitation_page
 from app.accounts.models import ExternalIdentity, User
-from app.core.access import require_global_role
+from app.core.access import (
+    open_before_password_change,
+    open_before_second_factor,
+    public,
+    require_global_role,
+)
 from app.core.audit import record_event
 from app.core.dates import uk_datetime
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
@@ -18,6 +23,7 @@ from app.extensions import db
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -46,6 +52,9 @@ def login():
 
 
 @bp.route("/logout", methods=["GET", "POST"])
+@public
+@open_before_password_change
+@open_before_second_factor
 def logout():
     if request.method == "GET":
         if not current_user.is_authenticated:
@@ -68,6 +77,7 @@ def logout():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@open_before_password_change
 def change_password():
     form = ChangePasswordForm()
     record = sessions.current_record()

@@ -1,13 +1,22 @@
-"""Roles and the checks every per-site route relies on.
+"""Roles, the access a route declares, and the checks every per-site route relies on.
 
-The sites blueprint loads the site and sets `g.site_role` before any nested view runs;
-these helpers only read what it set, so they work the same in every feature.
+A route declares any access out of the ordinary where it is defined, with a decorator that
+records an `Access` on the view function: `@public` (no sign-in), `@member_setting` (any
+member of the site may post it: their own settings), `@sponsor_required` (a sponsor's
+decision), `@open_before_password_change`, `@open_before_second_factor`. Everything else
+needs a signed-in person, and under `/sites/<id>/` a member, with editor or above for an
+unsafe method. The one guard that reads the declarations and decides is
+`app.sites.guard.guard_request`.
+
+The guard loads the site and sets `g.site_role` before any nested view runs; the helpers
+below only read what it set, so they work the same in every feature.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -69,22 +78,58 @@ def require_sponsor() -> None:
         deny("needs sponsor", site.id if site else None)
 
 
+@dataclass(frozen=True)
+class Access:
+    """What a route declares about who may use it; the default is the ordinary rule."""
+
+    public: bool = False  # anyone, signed in or not (sign-in, invitation links, health check)
+    member_setting: bool = False  # any member of the site may post it (their own settings)
+    sponsor_decision: bool = False  # the site's sponsor may post it whatever their role
+    before_password_change: bool = False  # open to someone who must first change a password
+    before_second_factor: bool = False  # open to someone who still owes their second factor
+
+
+def access_of(view: Callable | None) -> Access:
+    """The access a view function declared (`Access()` when it declared none)."""
+    return getattr(view, "access", None) or Access()
+
+
+def _declare(view: Callable, **declared: bool) -> Callable:
+    view.access = replace(access_of(view), **declared)  # type: ignore[attr-defined]
+    return view
+
+
+def public(view: Callable) -> Callable:
+    """Open to anyone, signed in or not."""
+    return _declare(view, public=True)
+
+
+def member_setting(view: Callable) -> Callable:
+    """A member's own setting on a site: any member may post it, a viewer too."""
+    return _declare(view, member_setting=True)
+
+
+def open_before_password_change(view: Callable) -> Callable:
+    """Reachable by someone whose password was chosen by another and must be replaced."""
+    return _declare(view, before_password_change=True)
+
+
+def open_before_second_factor(view: Callable) -> Callable:
+    """Reachable by someone signed in with a password who still owes their second factor."""
+    return _declare(view, before_second_factor=True)
+
+
 def sponsor_required(view: Callable) -> Callable:
     """Mark a route as a sponsor's decision: only the site's sponsor may take it (refused and
     logged for anyone else, even with a forged form), whatever their role, so a sponsor
-    whose access is viewer still can. The site guard reads the mark (`is_sponsor_action`)."""
+    whose access is viewer still can (the guard lets them past the read-only rule)."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         require_sponsor()
         return view(*args, **kwargs)
 
-    wrapper.sponsor_action = True  # type: ignore[attr-defined]
-    return wrapper
-
-
-def is_sponsor_action(view: Callable | None) -> bool:
-    return bool(getattr(view, "sponsor_action", False))
+    return _declare(wrapper, sponsor_decision=True)
 
 
 def require_global_role(*roles: str) -> None:

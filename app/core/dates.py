@@ -66,7 +66,3 @@ def uk_time(value: datetime | None, missing: str = "") -> str:
     if value is None:
         return missing
     return f"{to_london(value):%H:%M}"
-
-
-def days_between(start: date, end: date) -> int:
-    return (end - start).days

@@ -1,4 +1,4 @@
-"""Small helpers views share: safe redirects, full page or htmx fragment, form status codes."""
+"""Small helpers views share: safe redirects, form status codes, toolkit items named in URLs."""
 
 from __future__ import annotations
 
@@ -6,10 +6,8 @@ from collections.abc import Callable, Collection
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import abort, render_template, request
+from flask import abort, request
 from flask_wtf import FlaskForm
-
-from app.extensions import htmx
 
 
 def is_safe_next(target: str | None) -> bool:
@@ -40,11 +38,6 @@ def safe_next(target: str | None, default: str) -> str:
 def form_status(form: FlaskForm) -> int:
     """422 when a submitted form has errors, so browsers, htmx and tests all see the failure."""
     return 422 if form.is_submitted() and form.errors else 200
-
-
-def page_or_fragment(page: str, fragment: str, status: int = 200, **context) -> tuple[str, int]:
-    """The fragment for htmx requests, the full page otherwise; both get the same context."""
-    return render_template(fragment if htmx else page, **context), status
 
 
 Key = TypeVar("Key")

@@ -4,7 +4,6 @@ the portfolio and the documents. One statement each."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 
 from sqlalchemy import case, exists, func, select
 from sqlalchemy.sql.elements import ColumnElement
@@ -115,40 +114,6 @@ def requested_by(site: Site, phase: int) -> int | None:
 
 
 # -- Across sites: one query each, for the home page, overview and portfolio.
-
-
-def gateway_statuses(site_ids: list[int]) -> dict[int, dict[int, str]]:
-    """{site_id: {phase: status}} for phases 1-6 (missing rows are 'not_ready')."""
-    result = {site_id: dict.fromkeys(PHASES, "not_ready") for site_id in site_ids}
-    if site_ids:
-        rows = db.session.execute(
-            select(Gateway.site_id, Gateway.phase, Gateway.status).where(
-                Gateway.site_id.in_(site_ids)
-            )
-        ).all()
-        for site_id, phase, status in rows:
-            result[site_id][phase] = status
-    return result
-
-
-def last_signoffs(site_ids: list[int]) -> dict[int, tuple[int, datetime]]:
-    """{site_id: (phase, when)} of each site's most recent sign-off still standing."""
-    if not site_ids:
-        return {}
-    rows = db.session.execute(
-        select(GatewayDecision.site_id, GatewayDecision.phase, GatewayDecision.at)
-        .join(
-            Gateway,
-            (Gateway.site_id == GatewayDecision.site_id) & (Gateway.phase == GatewayDecision.phase),
-        )
-        .where(
-            GatewayDecision.site_id.in_(site_ids),
-            GatewayDecision.action.in_(SIGNED),
-            Gateway.status.in_(SIGNED),
-        )
-        .order_by(GatewayDecision.at, GatewayDecision.id)
-    ).all()
-    return {site_id: (phase, at) for site_id, phase, at in rows}
 
 
 def current_phase_of(statuses: dict[int, str]) -> int:

@@ -2,6 +2,7 @@ from flask import current_app, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
+from app.core.access import open_before_password_change, open_before_second_factor, public
 from app.core.dates import utcnow
 from app.extensions import db
 from app.home import bp
@@ -46,6 +47,9 @@ def index():
 
 
 @bp.get("/healthz")
+@public
+@open_before_password_change
+@open_before_second_factor
 def healthz():
     try:
         db.session.execute(text("SELECT 1"))

@@ -187,35 +187,6 @@ def summary_row(series: KpiSeries) -> KpiSummaryRow:
     )
 
 
-def kpi_summary(site_id: int) -> list[KpiSummaryRow]:
-    """All 11 KPIs: latest value, change, target met or not, the signal in words (2 queries)."""
-    return [summary_row(series) for series in all_series(site_id)]
-
-
-def latest_kpi_values(site_ids: list[int], kpi_number: int) -> dict[int, float]:
-    """The latest percentage of one KPI for each site that has one, in one query."""
-    if not site_ids:
-        return {}
-    latest = (
-        select(KpiValue.site_id, func.max(KpiValue.period_start).label("latest"))
-        .where(KpiValue.kpi_number == kpi_number, KpiValue.site_id.in_(site_ids))
-        .group_by(KpiValue.site_id)
-        .subquery()
-    )
-    query = (
-        select(KpiValue.site_id, KpiValue.numerator, KpiValue.denominator)
-        .join(
-            latest,
-            (KpiValue.site_id == latest.c.site_id) & (KpiValue.period_start == latest.c.latest),
-        )
-        .where(KpiValue.kpi_number == kpi_number)
-    )
-    return {
-        site_id: 100.0 * numerator / denominator
-        for site_id, numerator, denominator in db.session.execute(query)
-    }
-
-
 RECENT_MONTHS = 3
 
 

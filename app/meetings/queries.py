@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import has_request_context, url_for
-from sqlalchemy import Row, and_, case, func, literal_column, or_, select, union_all
+from sqlalchemy import ColumnElement, Row, and_, case, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.selectable import ScalarSelect
 
@@ -19,6 +19,17 @@ from app.meetings.models import Action, AgendaItem, Invitee, Meeting
 from app.people.models import Group, Person
 from app.plan.models import Task
 from app.sites.models import Site
+
+
+def is_upcoming(now: Any) -> ColumnElement[bool]:
+    """SQL: a meeting not cancelled that has not ended by `now` (a moment or a bound
+    parameter). The one definition the meetings pages, the overview and the portfolio use."""
+    return and_(Meeting.cancelled.is_(False), Meeting.ends_at >= now)
+
+
+def was_held(now: Any) -> ColumnElement[bool]:
+    """SQL: a meeting not cancelled that had ended by `now`."""
+    return and_(Meeting.cancelled.is_(False), Meeting.ends_at < now)
 
 
 def people(site_id: int) -> list[Row]:
@@ -122,14 +133,6 @@ def feed_meetings(site_id: int) -> list[Meeting]:
     )
 
 
-def load_meeting(site_id: int, meeting_id: int) -> Meeting | None:
-    return db.session.scalar(
-        select(Meeting)
-        .where(Meeting.id == meeting_id, Meeting.site_id == site_id)
-        .options(*MEETING_PAGE)
-    )
-
-
 def _action_options():  # noqa: ANN202 - loader options
     return (joinedload(Action.owner), joinedload(Action.meeting), joinedload(Action.task))
 
@@ -227,29 +230,11 @@ def next_meeting(site_id: int) -> Meeting | None:
     """The next meeting that has not ended and is not cancelled."""
     return db.session.scalar(
         select(Meeting)
-        .where(
-            Meeting.site_id == site_id, Meeting.cancelled.is_(False), Meeting.ends_at >= utcnow()
-        )
+        .where(Meeting.site_id == site_id, is_upcoming(utcnow()))
         .options(joinedload(Meeting.group))
         .order_by(Meeting.starts_at)
         .limit(1)
     )
-
-
-def meetings_summary(site_ids: list[int]) -> dict[int, datetime]:
-    """Next meeting start (naive UTC) per site, in one GROUP BY query; sites without one absent."""
-    if not site_ids:
-        return {}
-    rows = db.session.execute(
-        select(Meeting.site_id, func.min(Meeting.starts_at))
-        .where(
-            Meeting.site_id.in_(site_ids),
-            Meeting.cancelled.is_(False),
-            Meeting.ends_at >= utcnow(),
-        )
-        .group_by(Meeting.site_id)
-    ).all()
-    return {site_id: starts for site_id, starts in rows}
 
 
 def open_actions(site_id: int) -> list[Action]:
@@ -333,11 +318,7 @@ def overview_facts(site_id: int) -> dict[str, ScalarSelect]:
     """The panel's facts: the next meeting not ended nor cancelled, and open actions."""
     next_id = (
         select(Meeting.id)
-        .where(
-            Meeting.site_id == site_id,
-            Meeting.cancelled.is_(False),
-            Meeting.ends_at >= now_param(),
-        )
+        .where(Meeting.site_id == site_id, is_upcoming(now_param()))
         .order_by(Meeting.starts_at, Meeting.id)
         .limit(1)
         .scalar_subquery()

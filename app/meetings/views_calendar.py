@@ -1,7 +1,7 @@
 """A person's private calendar link for one site: make it, replace it, stop it.
 
-Any member may manage their own link (the site guard lets these endpoints through for
-viewers too): the link reads only what the person can already read.
+Any member may manage their own link (declared `@member_setting`, so viewers may post
+them too): the link reads only what the person can already read.
 """
 
 from __future__ import annotations
@@ -10,15 +10,14 @@ from flask import flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.accounts import feeds
+from app.core.access import member_setting
 from app.core.forms import ConfirmForm
 from app.extensions import db
 from app.meetings import bp
-from app.sites.guard import MEMBER_ENDPOINTS
-
-MEMBER_ENDPOINTS.update({"sites.meetings.calendar_link", "sites.meetings.revoke_calendar_link"})
 
 
 @bp.route("/meetings/calendar-link", methods=["GET", "POST"])
+@member_setting
 def calendar_link():
     form = ConfirmForm()
     token = None
@@ -35,6 +34,7 @@ def calendar_link():
 
 
 @bp.route("/meetings/calendar-link/revoke", methods=["GET", "POST"])
+@member_setting
 def revoke_calendar_link():
     form = ConfirmForm()
     if form.validate_on_submit():

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.sql.selectable import ScalarSelect
 
 from app.accounts.models import User
@@ -16,7 +16,7 @@ from app.core.db import select_facts
 from app.extensions import db
 from app.needs.model import approx
 from app.needs.models import NeedsVersion
-from app.needs.service import NeedsHeadline, NeedsState, state_from_version
+from app.needs.service import NeedsState, state_from_version
 
 if TYPE_CHECKING:
     from app.sites.models import Site
@@ -48,25 +48,6 @@ def history(site: Site, limit: int = 50) -> list[tuple[NeedsVersion, str | None]
 
 
 # --- what other features ask -----------------------------------------------------------------
-
-
-def portfolio_needs(site_ids: list[int]) -> dict[int, NeedsHeadline]:
-    """Each site's population covered and hip fractures prevented, in one query for all sites."""
-    if not site_ids:
-        return {}
-    newest = (
-        select(func.max(NeedsVersion.id))
-        .where(NeedsVersion.site_id.in_(site_ids))
-        .group_by(NeedsVersion.site_id)
-    )
-    rows = db.session.execute(
-        select(
-            NeedsVersion.site_id,
-            NeedsVersion.population_50_plus,
-            NeedsVersion.hip_fractures_prevented_5y,
-        ).where(NeedsVersion.id.in_(newest))
-    ).all()
-    return {site_id: NeedsHeadline(pop, hip) for site_id, pop, hip in rows}
 
 
 def expected_caseload(site_id: int) -> int | None:

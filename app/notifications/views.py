@@ -6,7 +6,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from app.core.access import require_global_role, require_site_role
+from app.core.access import public, require_global_role, require_site_role
 from app.core.addresses import valid_address
 from app.core.errors import ServiceError, apply_form_errors
 from app.core.forms import ConfirmForm
@@ -45,6 +45,7 @@ def preferences():
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt  # RFC 8058: mail programs post List-Unsubscribe=One-Click with no form token
+@public
 def unsubscribe(token: str):
     payload = read_unsubscribe_token(token)
     if payload is None:

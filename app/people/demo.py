@@ -13,7 +13,8 @@ from app.extensions import db
 from app.people.groups import add_to_group, ensure_standard_groups
 from app.people.models import GroupMember, Person
 from app.people.queries import group_of_kind
-from app.people.service import PersonData, category_names, create_person, role_names
+from app.people.service import PersonData, create_person
+from app.people.vocabulary import category_names, role_names
 
 # (slot, category, job title, organisation ({org} = the site's trust), team role, groups,
 #  influence, interest, engagement)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from app.core import spreadsheet as sheets
 from app.people.models import ENGAGEMENT_STATUSES, LEVELS, OTHER_CATEGORY, PREFERRED_CONTACT, Person
-from app.people.service import category_names, role_names
+from app.people.vocabulary import category_names, role_names
 
 # (field, column heading): the export's columns, and what an import can map columns to.
 COLUMNS = (

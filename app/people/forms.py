@@ -10,7 +10,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from app.core.dates import today
 from app.core.forms import UKDateField, WholeNumberField, not_in_future
 from app.people.models import ENGAGEMENT_STATUSES, LEVELS, PREFERRED_CONTACT
-from app.people.service import PersonData, category_names, email_problem, phone_problem
+from app.people.service import PersonData, email_problem, phone_problem
+from app.people.vocabulary import category_names
 
 
 def _email_ok(_form, field) -> None:  # noqa: ANN001

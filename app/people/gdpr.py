@@ -19,6 +19,7 @@ from app.core.registry import registry
 from app.extensions import db
 from app.people.models import ERASED_NAME, Person
 from app.people.scrub import ErasureReport, scrub_site, secrets_for
+from app.people.vocabulary import category_label, role_names
 
 log = logging.getLogger(__name__)
 
@@ -96,8 +97,6 @@ def erase_person(person: Person, by_user) -> ErasureReport:  # noqa: ANN001 - a 
 
 def personal_data(person: Person) -> dict:
     """Everything held about one person, for a subject access request (JSON-ready)."""
-    from app.people.service import category_label, role_names
-
     roles = role_names()
     history = db.session.scalars(
         select(AuditEvent)

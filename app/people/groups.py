@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.people.models import Group, GroupMember, Person
-from app.people.service import role_names
+from app.people.vocabulary import role_names
 from app.sites.models import Site
 
 STANDARD_GROUPS = {

@@ -29,7 +29,8 @@ from app.people.models import (
     Group,
     Person,
 )
-from app.people.service import PersonData, category_names, person_problems, role_names
+from app.people.service import PersonData, person_problems
+from app.people.vocabulary import category_names, role_names
 from app.sites.models import Site
 
 MAX_ROWS = 5000

@@ -24,7 +24,7 @@ from app.people.groups import add_to_group, ensure_standard_groups
 from app.people.models import Group, GroupMember, Person
 from app.people.queries import group_of_kind
 from app.people.scrub import ErasureReport
-from app.people.service import role_names
+from app.people.vocabulary import role_names
 from app.sites.models import Membership, Site
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.people import linking, ownership
 from app.people.ownership import owned_by
 from app.people.queries import people_choices, person_in_site
-from app.people.service import role_names
+from app.people.vocabulary import role_names
 from app.sites import offers, service, site_bp
 from app.sites import queries as site_queries
 from app.sites.forms import AddMemberForm, MemberForm, RemoveMemberForm

@@ -1,7 +1,8 @@
 """One person per human per site: linking accounts to People entries and merging duplicates.
 
-Used twice: by migration 0012 (which applies it) and by `flask people merge-report`
-(which only plans it, so the report shows what the migration will do). It works on a
+Used by `flask people merge-report` (a dry run, or `--apply`). Migration 0012 applied a
+frozen copy of it (a migration imports nothing from the app); a test checks the copy still
+plans the same as this one. It works on a
 plain database connection with reflected tables, not the ORM models, so it keeps working
 on the schema as it stood when the migration runs.
 

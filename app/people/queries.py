@@ -228,10 +228,6 @@ def group_of_kind(site_id: int, kind: str) -> Group | None:
     ).first()
 
 
-def group_in_site(site_id: int, group_id: int) -> Group | None:
-    return db.session.scalar(select(Group).where(Group.id == group_id, Group.site_id == site_id))
-
-
 def site_users(site_id: int) -> list[tuple[int, str]]:
     """(user id, name) of the site's members, for linking a person to an app account."""
     from app.accounts.models import User

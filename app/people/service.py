@@ -18,11 +18,6 @@ from app.accounts.models import User
 from app.core.dates import today
 from app.core.errors import ServiceError
 from app.extensions import db
-from app.people.gdpr import (  # noqa: F401 - other features import these from here
-    PersonItem,
-    erase_person,
-    person_sections,
-)
 from app.people.models import (
     ENGAGEMENT_STATUSES,
     LEVELS,
@@ -30,32 +25,13 @@ from app.people.models import (
     PREFERRED_CONTACT,
     Person,
 )
+from app.people.vocabulary import category_names
 from app.sites.models import Membership, Site
-from app.toolkit import get_toolkit
 
 log = logging.getLogger(__name__)
 
 
 _PHONE_CHARS = re.compile(r"^\+?[0-9 ()\-]+$")
-
-
-def category_names() -> dict[str, str]:
-    """Category key -> name, in the toolkit's order, then "other"."""
-    names = {c.key: c.name for c in get_toolkit().categories}
-    names[OTHER_CATEGORY] = "Other"
-    return names
-
-
-def role_names() -> dict[str, str]:
-    return {r.key: r.name for r in get_toolkit().roles}
-
-
-def category_label(person: Person) -> str:
-    if not person.category:
-        return "Not categorised"
-    if person.category == OTHER_CATEGORY:
-        return f"Other: {person.category_other}" if person.category_other else "Other"
-    return category_names().get(person.category, person.category)
 
 
 def email_problem(value: str) -> str | None:

@@ -24,11 +24,11 @@ from app.core.forms import ConfirmForm
 from app.core.numbers import arg_int
 from app.core.web import form_status
 from app.extensions import db
-from app.people import bp, queries, service
+from app.people import bp, queries, service, vocabulary
 from app.people import groups as group_rules
 from app.people.export import people_csv, people_xlsx
 from app.people.forms import GroupForm, JoinGroupForm, MemberForm, PersonForm
-from app.people.gdpr import personal_data
+from app.people.gdpr import person_sections, personal_data
 from app.people.linking import access_words, erase_person_and_account, member_of_site
 from app.people.models import ENGAGEMENT_STATUSES, GROUP_KINDS, Group, Person
 from app.people.queries import site_coverage
@@ -36,7 +36,7 @@ from app.sites.history import describe
 
 
 def _role_choices() -> list[tuple[str, str]]:
-    return list(service.role_names().items())
+    return list(vocabulary.role_names().items())
 
 
 def _ensure_groups() -> None:
@@ -60,9 +60,9 @@ def index():
         people=queries.list_people(g.site, flt),
         flt=flt,
         groups=groups,
-        categories=service.category_names(),
+        categories=vocabulary.category_names(),
         engagements=ENGAGEMENT_STATUSES,
-        category_label=service.category_label,
+        category_label=vocabulary.category_label,
         filtered=bool(flt.text or flt.category or flt.group_id or flt.engagement),
     )
 
@@ -97,9 +97,9 @@ def show(person_id: int):
         person=person,
         membership=membership,
         access_text=access_words(membership) if membership else "None",
-        category=service.category_label(person),
-        roles=service.role_names(),
-        sections=service.person_sections(person),
+        category=vocabulary.category_label(person),
+        roles=vocabulary.role_names(),
+        sections=person_sections(person),
         history=history,
         changes={event.id: row.change for event, row in zip(history, words, strict=True)},
         join_form=JoinGroupForm(groups=groups, roles=_role_choices()),
@@ -206,7 +206,7 @@ def erase(person_id: int):
         "people/erase.html",
         person=person,
         form=form,
-        sections=service.person_sections(person),
+        sections=person_sections(person),
         has_account=person.user_id is not None,
     )
 
@@ -292,9 +292,9 @@ def group(group_id: int):
         group=grp,
         members=queries.group_members(grp),
         form=form,
-        roles=service.role_names(),
+        roles=vocabulary.role_names(),
         confirm=ConfirmForm(),
-        category_label=service.category_label,
+        category_label=vocabulary.category_label,
     ), form_status(form)
 
 
@@ -366,7 +366,7 @@ def remove_member(group_id: int, member_id: int):
         db.session.commit()
         flash(f"{member.person.name} removed from {grp.name}.")
         return redirect(url_for("sites.people.group", group_id=grp.id))
-    role = service.role_names().get(member.team_role)
+    role = vocabulary.role_names().get(member.team_role)
     return render_template(
         "people/confirm.html",
         form=form,

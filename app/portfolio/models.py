@@ -101,7 +101,9 @@ DROP_TRIGGERS = {
 
 
 # Installed whenever the schema is made from the models (`create_all`, as the tests and the
-# benchmark do); migration 0022 installs the same ones. (DDL formats its text with %: none
+# benchmark do); migrations write them out (today's: 0024_h5), and tests/unit/
+# test_migrations.py checks a migrated database holds exactly these. A change here needs a
+# new migration. (DDL formats its text with %: none
 # of these holds one.)
 for _dialect, _statements in TRIGGERS.items():
     for _statement in _statements:

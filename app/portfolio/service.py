@@ -1,8 +1,9 @@
 """Every site in one row, read in ONE query whatever the number of sites.
 
 Each column comes from a grouped subquery joined to the sites table (`statement.py`). The
-rules behind the columns stay with their features: the task flags come from `app.plan.rag`
-(and the roll-up ladder below mirrors `site_rag_summary`), the current phase follows
+rules behind the columns stay with their features: the task counts use the plan's RAG rule
+as SQL (`app.plan.rag.effective_rag_sql`) and the shared roll-up ladder, risk bands are the
+risks feature's `CURRENT_SCORE` and `BANDS`, the current phase follows
 `gateways.current_phases`, the headline figures are the ones `needs` stores beside each
 version. Tests check the results agree with those features' own per-site functions.
 
@@ -83,7 +84,7 @@ class PortfolioRow:
         return self.overall == "red" or self.stale or self.review_phase is not None
 
 
-COUNTS = len(task_counts.COUNT_COLUMNS)
+SIGNED_COLUMNS = tuple(f"signed_{p}" for p in PHASES)  # one signed-off flag per gated phase
 
 
 @lru_cache(maxsize=64)
@@ -99,64 +100,66 @@ def portfolio_rows(
     """Every site with each portfolio column, in one query, ordered by name. Sites whose
     kept task counts are out of date are counted again first (`task_counts.recount`)."""
     params = {"user_id": user_id, "now": now or utcnow()}
-    result = db.session.execute(rows_query(today), params).all()
-    stale = {r[0]: r[-2] or 0 for r in result if r[-1]}
+    result = db.session.execute(rows_query(today), params)
+    # Each row as a dict by column name: read once, then plain lookups (Row attributes cost
+    # about ten times more, and a portfolio reads some 40 columns of hundreds of sites).
+    names = tuple(result.keys())
+    sites = [dict(zip(names, row, strict=True)) for row in result]
+    stale = {s["site_id"]: s["tasks_version"] or 0 for s in sites if s["counts_out_of_date"]}
     recounted = task_counts.recount(stale, today) if stale else {}
-    after = 6 + COUNTS + len(PHASES)  # one signed-off flag per gated phase
     rows = []
-    for r in result:
-        (site_id, name, organisation, nation, region, status) = r[:6]
-        counts = recounted.get(site_id) or tuple(int(v or 0) for v in r[6 : 6 + COUNTS])
-        applicable, done, ess_app, ess_done, overdue, ess_red, red_amber, ess_long = counts
-        signed = tuple(int(v or 0) for v in r[6 + COUNTS : after])
-        review, so_phase, so_at, next_meeting, changed = r[after : after + 5]
-        lead_name, lead_email, lead_phone, population, hips, follow_id = r[after + 5 : after + 11]
-        held = r[after + 11]
-        very_high, high, reviews = (int(v or 0) for v in r[after + 12 : after + 15])
+    for s in sites:
+        counts = recounted.get(s["site_id"]) or {
+            name: int(s[name] or 0) for name in task_counts.COUNT_COLUMNS
+        }
+        changed, held = s["last_change"], s["last_meeting"]
         days = (today - to_london(changed).date()).days if changed else None
-        phase = _current_phase(signed)
+        phase = _current_phase(tuple(int(s[name] or 0) for name in SIGNED_COLUMNS))
         facts = dimensions.Facts(
-            applicable=applicable,
-            done=done,
-            overdue=overdue,
-            essential_long_overdue=ess_long,
-            red_amber=red_amber,
-            very_high_risks=very_high,
-            high_risks=high,
-            reviews_overdue=reviews,
+            applicable=counts["applicable"],
+            done=counts["done"],
+            overdue=counts["overdue"],
+            essential_long_overdue=counts["ess_long"],
+            red_amber=counts["red_amber"],
+            very_high_risks=int(s["very_high_risks"] or 0),
+            high_risks=int(s["high_risks"] or 0),
+            reviews_overdue=int(s["reviews_overdue"] or 0),
             days_since_meeting=(today - to_london(held).date()).days if held else None,
-            meeting_booked=next_meeting is not None,
+            meeting_booked=s["next_meeting"] is not None,
             days_since_change=days,
             phase=phase,
-            has_needs=population is not None or hips is not None,
+            has_needs=s["population_50_plus"] is not None
+            or s["hip_fractures_prevented_5y"] is not None,
         )
         ratings, overall = dimensions.rate(facts, stale_days)
         rows.append(
             PortfolioRow(
-                site_id=site_id,
-                name=name,
-                organisation=organisation,
-                nation=nation,
-                region=region,
-                status=status,
+                site_id=s["site_id"],
+                name=s["name"],
+                organisation=s["organisation"],
+                nation=s["nation"],
+                region=s["region"],
+                status=s["status"],
                 phase=phase,
-                rag=rag_ladder(applicable, done, ess_red, red_amber),
-                essential_done=ess_done,
-                essential_applicable=ess_app,
-                overdue=overdue,
-                last_signoff_phase=so_phase,
-                last_signoff_at=so_at,
-                review_phase=review,
-                next_meeting=next_meeting,
+                rag=rag_ladder(
+                    counts["applicable"], counts["done"], counts["ess_red"], counts["red_amber"]
+                ),
+                essential_done=counts["ess_done"],
+                essential_applicable=counts["ess_applicable"],
+                overdue=counts["overdue"],
+                last_signoff_phase=s["signoff_phase"],
+                last_signoff_at=s["signoff_at"],
+                review_phase=s["review_phase"],
+                next_meeting=s["next_meeting"],
                 last_change=changed,
                 days_since_change=days,
                 stale=days is None or days > stale_days,
-                lead_name=lead_name,
-                lead_email=lead_email or None,
-                lead_phone=lead_phone or None,
-                population_50_plus=population,
-                hip_fractures_prevented_5y=hips,
-                followed=follow_id is not None,
+                lead_name=s["lead_name"],
+                lead_email=s["lead_email"] or None,
+                lead_phone=s["lead_phone"] or None,
+                population_50_plus=s["population_50_plus"],
+                hip_fractures_prevented_5y=s["hip_fractures_prevented_5y"],
+                followed=s["follow_id"] is not None,
                 ratings=ratings,
                 overall=overall,
             )

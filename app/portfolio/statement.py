@@ -16,12 +16,15 @@ from sqlalchemy.orm import aliased
 
 from app.core.audit import AuditEvent
 from app.gateways.models import SIGNED, Gateway, GatewayDecision
+from app.meetings import queries as meeting_queries
 from app.meetings.models import Meeting
 from app.needs.models import NeedsVersion
 from app.people.models import Group, GroupMember, Person
 from app.portfolio.models import SiteFollow, SiteTaskCounts
-from app.portfolio.task_counts import COUNT_COLUMNS, count_if, out_of_date
+from app.portfolio.task_counts import COUNT_COLUMNS, out_of_date
 from app.risks.models import ACTIVE_STATUSES, RaidEntry
+from app.risks.queries import CURRENT_SCORE
+from app.risks.scoring import BANDS_BY_KEY
 from app.sites.models import Site
 from app.toolkit.vocabulary import gateway_phase_numbers
 
@@ -104,14 +107,14 @@ def _needs_subquery():  # noqa: ANN202
 
 
 def _meetings_subquery():  # noqa: ANN202
-    """The next meeting, and the start of the last one held, per site (`now` is bound when
-    the query runs)."""
-    ahead = Meeting.ends_at >= bindparam("now")
+    """The next meeting, and the start of the last one held, per site, by the meetings
+    feature's own `is_upcoming` and `was_held` (`now` is bound when the query runs)."""
+    now = bindparam("now")
     return (
         select(
             Meeting.site_id.label("site_id"),
-            func.min(case((ahead, Meeting.starts_at))).label("starts"),
-            func.max(case((~ahead, Meeting.starts_at))).label("held"),
+            func.min(case((meeting_queries.is_upcoming(now), Meeting.starts_at))).label("starts"),
+            func.max(case((meeting_queries.was_held(now), Meeting.starts_at))).label("held"),
         )
         .where(Meeting.cancelled.is_(False))
         .group_by(Meeting.site_id)
@@ -120,27 +123,25 @@ def _meetings_subquery():  # noqa: ANN202
 
 
 def _risks_subquery(today: date):  # noqa: ANN202
-    """Open risks and issues by band, and reviews overdue, per site (the risks dimension)."""
-    residual = and_(
-        RaidEntry.residual_likelihood.is_not(None), RaidEntry.residual_impact.is_not(None)
-    )
-    current = case(
-        (residual, RaidEntry.residual_likelihood * RaidEntry.residual_impact),
-        else_=RaidEntry.likelihood * RaidEntry.impact,
-    )
+    """Open risks and issues by band, and reviews overdue, per site (the risks dimension).
+    A risk's band is the risks feature's own (its current score, `CURRENT_SCORE`); an issue
+    counts by its severity."""
     risk, issue = RaidEntry.kind == "risk", RaidEntry.kind == "issue"
+
+    def in_band(key: str):  # noqa: ANN202 - SQL expression
+        band = BANDS_BY_KEY[key]
+        return and_(risk, CURRENT_SCORE.between(band.low, band.high))
+
+    def count_if(condition):  # noqa: ANN001, ANN202 - SQL expressions
+        return func.count().filter(condition)
+
     return (
         select(
             RaidEntry.site_id.label("site_id"),
             count_if(
-                or_(and_(risk, current >= 16), and_(issue, RaidEntry.severity == "critical"))
+                or_(in_band("very_high"), and_(issue, RaidEntry.severity == "critical"))
             ).label("very_high"),
-            count_if(
-                or_(
-                    and_(risk, current >= 10, current < 16),
-                    and_(issue, RaidEntry.severity == "high"),
-                )
-            ).label("high"),
+            count_if(or_(in_band("high"), and_(issue, RaidEntry.severity == "high"))).label("high"),
             count_if(RaidEntry.review_on < today).label("reviews"),
         )
         .where(RaidEntry.status.in_(ACTIVE_STATUSES))
@@ -166,8 +167,9 @@ def rows_query(today: date) -> Select:
     """The portfolio's one statement for a day, built once: putting its eight subqueries
     together again on every view cost more than a tenth of the page. The signed-in user and
     the moment are bound when it runs (`user_id`, `now`); SQLAlchemy shares a built
-    statement safely between threads. The last two columns say which sites' kept task
-    counts are out of date, and from which version."""
+    statement safely between threads. Every column is labelled and read by its name;
+    `counts_out_of_date` says which sites' kept task counts are out of date, and
+    `tasks_version` from which version."""
     counts, g, s = SiteTaskCounts, _gateways_subquery(), _signoffs_subquery()
     lead_member, lead_person, needs = aliased(GroupMember), aliased(Person), aliased(NeedsVersion)
     lead, n, m, risk = (
@@ -178,31 +180,31 @@ def rows_query(today: date) -> Select:
     )
     return (
         select(
-            Site.id,
-            Site.name,
-            Site.organisation,
-            Site.nation,
-            Site.region,
-            Site.service_status,
-            *(getattr(counts, name) for name in COUNT_COLUMNS),
-            *[g.c[f"signed_{p}"] for p in PHASES],
-            g.c.review,
-            s.c.phase,
-            s.c.at,
-            m.c.starts,
-            _last_change(),
-            lead_person.name,
-            lead_person.email,
-            lead_person.phone,
-            needs.population_50_plus,
-            needs.hip_fractures_prevented_5y,
-            SiteFollow.id,
-            m.c.held,
-            risk.c.very_high,
-            risk.c.high,
-            risk.c.reviews,
-            counts.tasks_version,
-            out_of_date(today),
+            Site.id.label("site_id"),
+            Site.name.label("name"),
+            Site.organisation.label("organisation"),
+            Site.nation.label("nation"),
+            Site.region.label("region"),
+            Site.service_status.label("status"),
+            *(getattr(counts, name).label(name) for name in COUNT_COLUMNS),
+            *[g.c[f"signed_{p}"].label(f"signed_{p}") for p in PHASES],
+            g.c.review.label("review_phase"),
+            s.c.phase.label("signoff_phase"),
+            s.c.at.label("signoff_at"),
+            m.c.starts.label("next_meeting"),
+            _last_change().label("last_change"),
+            lead_person.name.label("lead_name"),
+            lead_person.email.label("lead_email"),
+            lead_person.phone.label("lead_phone"),
+            needs.population_50_plus.label("population_50_plus"),
+            needs.hip_fractures_prevented_5y.label("hip_fractures_prevented_5y"),
+            SiteFollow.id.label("follow_id"),
+            m.c.held.label("last_meeting"),
+            risk.c.very_high.label("very_high_risks"),
+            risk.c.high.label("high_risks"),
+            risk.c.reviews.label("reviews_overdue"),
+            counts.tasks_version.label("tasks_version"),
+            out_of_date(today).label("counts_out_of_date"),
         )  # fmt: skip
         .outerjoin(counts, counts.site_id == Site.id)
         .outerjoin(g, g.c.site_id == Site.id)

@@ -17,16 +17,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import and_, bindparam, case, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 
 from app.extensions import db
+from app.plan import rag
 from app.plan.models import Task
-from app.plan.rag import DUE_SOON_DAYS
 from app.portfolio import dimensions
 from app.portfolio.models import SiteTaskCounts
 
-# Tasks no longer open: what `app.plan.rag.sql_flags` leaves out of "overdue", red and amber.
-CLOSED = ("complete", "not_applicable")
 COUNT_COLUMNS = (
     "applicable",
     "done",
@@ -39,69 +37,50 @@ COUNT_COLUMNS = (
 )
 
 
-def count_if(condition) -> object:  # noqa: ANN001 - SQL expression
-    # COUNT(*) FILTER (WHERE ...) (SQLite 3.30+, PostgreSQL): a third faster than summing a
-    # CASE over the 30,000 tasks of 200 sites.
-    return func.count().filter(condition)
-
-
 def tasks_subquery(today: date):  # noqa: ANN202 - SQL subquery
-    """Each site's task counts, in two steps. First one row per (site, status, essential),
-    the order of the roll-up index, so grouping needs no sort; inside such a group only the
-    dates and the reported RAG vary, so each task meets five plain tests instead of eight
-    compound rules. Then the status parts of the rules in `app.plan.rag` (`sql_flags`: open,
-    blocked, not started) are applied to whole groups. A test checks the counts equal those
-    of `sql_flags` task by task. Only the sites bound as `site_ids` (a list) are counted."""
-    late = Task.due_date < today
-    flagged = Task.reported_rag.in_(("red", "amber"))
+    """Each site's task counts, in two steps. First one row per (site, status, essential,
+    effective RAG), the RAG being the plan's one rule as SQL (`app.plan.rag.effective_rag_sql`)
+    and the grouping in the order of the roll-up index; then the sums the portfolio shows.
+    Only the sites bound as `site_ids` (a list) are counted."""
+    effective = rag.effective_rag_sql(today).label("rag")
+    late = rag.rule_sql(rag.OVERDUE, today)
+    long_late = Task.due_date < today - timedelta(dimensions.LONG_OVERDUE_DAYS)
     groups = (
         select(
             Task.site_id.label("site_id"),
             Task.status.label("status"),
             Task.essential.label("essential"),
+            effective,
             func.count().label("n"),
-            count_if(late).label("late"),
-            count_if(Task.due_date < today - timedelta(dimensions.LONG_OVERDUE_DAYS)).label(
-                "long_late"
-            ),
-            # red: late, or reported red (an open task's, counted below)
-            count_if(late | (Task.reported_rag == "red")).label("red"),
-            # red or amber for a task in progress; not started, it is also amber when due soon
-            count_if(late | flagged).label("red_amber"),
-            count_if((Task.due_date <= today + timedelta(DUE_SOON_DAYS)) | flagged).label(
-                "due_soon"
-            ),
+            # COUNT(*) FILTER (WHERE ...): SQLite 3.30+ and PostgreSQL
+            func.count().filter(late).label("late"),
+            func.count().filter(long_late).label("long_late"),
         )
         .where(Task.site_id.in_(bindparam("site_ids", expanding=True)))
-        .group_by(Task.site_id, Task.status, Task.essential)
+        .group_by(Task.site_id, Task.status, Task.essential, effective)
         .subquery("task_groups")
     )
-    status, essential = groups.c.status, groups.c.essential
-    open_group = status.notin_(CLOSED)
-    applicable = status != "not_applicable"
-    complete = status == "complete"
+    g = groups.c
+    open_group = g.status.notin_(rag.closed_statuses())
 
     def total(column, *conditions) -> object:  # noqa: ANN001 - SQL expressions
         return func.sum(column).filter(and_(*conditions))
 
-    red_or_amber = case(
-        (status == "blocked", groups.c.n),  # blocked is amber at least
-        (status == "not_started", groups.c.due_soon),
-        else_=groups.c.red_amber,
-    )
+    applicable = g.rag.is_not(None)
+    complete = g.rag == "complete"
     return (
         select(
-            groups.c.site_id,
-            total(groups.c.n, applicable).label("applicable"),
-            total(groups.c.n, complete).label("done"),
-            total(groups.c.n, applicable, essential).label("ess_applicable"),
-            total(groups.c.n, complete, essential).label("ess_done"),
-            total(groups.c.late, open_group).label("overdue"),
-            total(groups.c.red, open_group, essential).label("ess_red"),
-            total(red_or_amber, open_group).label("red_amber"),
-            total(groups.c.long_late, open_group, essential).label("ess_long"),
+            g.site_id,
+            total(g.n, applicable).label("applicable"),
+            total(g.n, complete).label("done"),
+            total(g.n, applicable, g.essential).label("ess_applicable"),
+            total(g.n, complete, g.essential).label("ess_done"),
+            total(g.late, open_group).label("overdue"),
+            total(g.n, g.rag == "red", g.essential).label("ess_red"),
+            total(g.n, g.rag.in_(("red", "amber"))).label("red_amber"),
+            total(g.long_late, open_group, g.essential).label("ess_long"),
         )
-        .group_by(groups.c.site_id)
+        .group_by(g.site_id)
         .subquery("t")
     )
 
@@ -115,21 +94,22 @@ def out_of_date(today: date):  # noqa: ANN201 - SQL expression
     )
 
 
-def recount(versions: dict[int, int], today: date) -> dict[int, tuple[int, ...]]:
+def recount(versions: dict[int, int], today: date) -> dict[int, dict[str, int]]:
     """Count the tasks of these sites again (site id → the `tasks_version` read before), keep
-    the counts, and return them in `COUNT_COLUMNS` order. Two statements, however many sites.
+    the counts, and return them by site, each by its `COUNT_COLUMNS` name. Two statements,
+    however many sites.
 
     The counts are saved at once, whatever the request goes on to do: they are shared by
     every view and every worker, and hold no one's edit."""
     t = tasks_subquery(today)
     counted = {
-        row[0]: tuple(int(v or 0) for v in row[1:])
+        row.site_id: {name: int(getattr(row, name) or 0) for name in COUNT_COLUMNS}
         for row in db.session.execute(
             select(t.c.site_id, *(t.c[name] for name in COUNT_COLUMNS)),
             {"site_ids": list(versions)},
         )
     }
-    zero = (0,) * len(COUNT_COLUMNS)
+    zero = dict.fromkeys(COUNT_COLUMNS, 0)
     counts = {site_id: counted.get(site_id, zero) for site_id in versions}
     table = SiteTaskCounts.__table__
     keep = (
@@ -145,7 +125,7 @@ def recount(versions: dict[int, int], today: date) -> dict[int, tuple[int, ...]]
     rows = []
     for site_id in sorted(versions):
         row = {"kept_site_id": site_id, "kept_version": versions[site_id], "kept_on": today}
-        row.update(zip((f"kept_{name}" for name in COUNT_COLUMNS), counts[site_id], strict=True))
+        row.update({f"kept_{name}": value for name, value in counts[site_id].items()})
         rows.append(row)
     db.session.execute(keep, rows)
     db.session.commit()

@@ -56,8 +56,3 @@ def band_for(value: int | None) -> Band | None:
         if band.low <= value <= band.high:
             return band
     raise ValueError(f"a score must be 1-25, not {value!r}")
-
-
-def scores_in_band(key: str) -> tuple[int, int]:
-    band = BANDS_BY_KEY[key]
-    return band.low, band.high

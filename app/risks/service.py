@@ -27,13 +27,6 @@ from app.risks.models import (
     Mitigation,
     RaidEntry,
 )
-from app.risks.queries import (  # noqa: F401 - the public read API of this feature
-    decisions_needed,
-    heat_map,
-    open_issues,
-    overview_panel,
-    top_risks,
-)
 from app.risks.starters import STARTERS_BY_KEY
 from app.toolkit.vocabulary import phase_numbers
 

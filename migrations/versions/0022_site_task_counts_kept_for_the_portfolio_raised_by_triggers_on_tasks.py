@@ -1,5 +1,8 @@
 """site task counts kept for the portfolio, raised by triggers on tasks
 
+The triggers are written out here as they were when this migration was made (they fire on
+any change to a task); migration 0024_h5 narrows them to the columns the counting rule reads.
+
 Revision ID: 0022
 Revises: 0021
 Create Date: 2026-11-28 18:02:57.833230
@@ -8,7 +11,51 @@ Create Date: 2026-11-28 18:02:57.833230
 from alembic import op
 import sqlalchemy as sa
 
-from app.portfolio.models import DROP_TRIGGERS, TRIGGERS
+
+_BUMP = (
+    "UPDATE site_task_counts SET tasks_version = tasks_version + 1 WHERE site_id = {row}.site_id"
+)
+_START = "INSERT INTO site_task_counts (site_id, tasks_version) VALUES (NEW.id, 0)"
+TRIGGERS = {
+    "sqlite": [
+        "CREATE TRIGGER IF NOT EXISTS site_task_counts_start AFTER INSERT ON sites BEGIN "
+        f"{_START}; END",
+        "CREATE TRIGGER IF NOT EXISTS tasks_added AFTER INSERT ON tasks BEGIN "
+        f"{_BUMP.format(row='NEW')}; END",
+        "CREATE TRIGGER IF NOT EXISTS tasks_changed AFTER UPDATE ON tasks BEGIN "
+        f"{_BUMP.format(row='OLD')}; {_BUMP.format(row='NEW')} AND NEW.site_id <> OLD.site_id; END",
+        "CREATE TRIGGER IF NOT EXISTS tasks_removed AFTER DELETE ON tasks BEGIN "
+        f"{_BUMP.format(row='OLD')}; END",
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION site_task_counts_start() RETURNS trigger LANGUAGE plpgsql "
+        f"AS $$ BEGIN {_START}; RETURN NULL; END $$",
+        "DROP TRIGGER IF EXISTS site_task_counts_start ON sites",
+        "CREATE TRIGGER site_task_counts_start AFTER INSERT ON sites "
+        "FOR EACH ROW EXECUTE FUNCTION site_task_counts_start()",
+        "CREATE OR REPLACE FUNCTION tasks_changed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"IF TG_OP <> 'INSERT' THEN {_BUMP.format(row='OLD')}; END IF; "
+        "IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.site_id <> OLD.site_id) THEN "
+        f"{_BUMP.format(row='NEW')}; END IF; RETURN NULL; END $$",
+        "DROP TRIGGER IF EXISTS tasks_changed ON tasks",
+        "CREATE TRIGGER tasks_changed AFTER INSERT OR UPDATE OR DELETE ON tasks "
+        "FOR EACH ROW EXECUTE FUNCTION tasks_changed()",
+    ],
+}
+DROP_TRIGGERS = {
+    "sqlite": [
+        "DROP TRIGGER IF EXISTS site_task_counts_start",
+        "DROP TRIGGER IF EXISTS tasks_added",
+        "DROP TRIGGER IF EXISTS tasks_changed",
+        "DROP TRIGGER IF EXISTS tasks_removed",
+    ],
+    "postgresql": [
+        "DROP TRIGGER IF EXISTS site_task_counts_start ON sites",
+        "DROP TRIGGER IF EXISTS tasks_changed ON tasks",
+        "DROP FUNCTION IF EXISTS site_task_counts_start()",
+        "DROP FUNCTION IF EXISTS tasks_changed()",
+    ],
+}
 
 
 # revision identifiers, used by Alembic.

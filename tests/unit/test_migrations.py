@@ -1,39 +1,100 @@
-"""The migrations build exactly the schema the models describe."""
+"""The migrations build exactly the schema the models describe, triggers included.
 
+Each database the suite runs on is checked: SQLite (a file of its own) when
+TEST_DATABASE_URL is unset, PostgreSQL when it names one. On PostgreSQL the migrations run in
+a schema of their own (`migration_check`, dropped before and after), so they never touch the
+tables the rest of the suite uses.
+"""
+
+from __future__ import annotations
+
+import importlib.util
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from types import ModuleType
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine, select, text
 
 from app.extensions import db
 from app.plan.models import Task
 from tests.conftest import make_app
 
+TEST_URL = os.environ.get("TEST_DATABASE_URL", "")
+ON_POSTGRESQL = TEST_URL.startswith("postgresql")
+SCHEMA = "migration_check"
 
-@pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")), reason="checked once, on SQLite")
-def test_migrations_match_the_models(tmp_path) -> None:
-    url = f"sqlite:///{tmp_path / 'migrated.sqlite'}"
-    app = make_app(SQLALCHEMY_DATABASE_URI=url)
-    with app.app_context():
+
+@contextmanager
+def _migrated_app(tmp_path: Path) -> Iterator[Flask]:
+    """An app on an empty database of its own, for the migrations to fill."""
+    if not ON_POSTGRESQL:
+        yield make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'migrated.sqlite'}")
+        return
+    admin = create_engine(TEST_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+    options = {"connect_args": {"options": f"-csearch_path={SCHEMA}"}, "pool_pre_ping": True}
+    try:
+        yield make_app(SQLALCHEMY_DATABASE_URI=TEST_URL, SQLALCHEMY_ENGINE_OPTIONS=options)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        admin.dispose()
+
+
+def _triggers(connection: Connection) -> list[tuple[str, str]]:
+    """Every trigger (and on PostgreSQL, its function) as the database holds it."""
+    if connection.dialect.name == "sqlite":
+        rows = connection.execute(
+            text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+        )
+    else:
+        rows = connection.execute(
+            text(
+                "SELECT t.tgname, pg_get_triggerdef(t.oid) || ' ' || p.prosrc"
+                " FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid"
+                " JOIN pg_class c ON c.oid = t.tgrelid"
+                " WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace"
+                " ORDER BY t.tgname"
+            )
+        )
+    return [tuple(row) for row in rows]
+
+
+def test_upgrading_an_empty_database_gives_the_models_schema_and_triggers(tmp_path) -> None:
+    with _migrated_app(tmp_path) as app, app.app_context():
         upgrade()
-        engine = create_engine(url)
-        with engine.connect() as connection:
+        with db.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             differences = compare_metadata(context, db.metadata)
-        engine.dispose()
+            migrated_triggers = _triggers(connection)
+        # The same database made from the models (as the tests and the benchmark make it).
+        db.session.remove()
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE alembic_version"))
+        db.drop_all()
+        db.create_all()
+        with db.engine.connect() as connection:
+            model_triggers = _triggers(connection)
+        db.session.remove()
         db.engine.dispose()
     assert differences == [], "models changed without a migration: flask db migrate -m '...'"
+    assert migrated_triggers == model_triggers
+    assert len(model_triggers) == (4 if not ON_POSTGRESQL else 2)
 
 
-@pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")), reason="checked once, on SQLite")
 def test_sites_made_before_the_kept_task_counts_get_theirs(tmp_path) -> None:
-    """Migration 0022 gives existing sites their row and installs the triggers."""
-    url = f"sqlite:///{tmp_path / 'migrated.sqlite'}"
-    app = make_app(SQLALCHEMY_DATABASE_URI=url)
-    with app.app_context():
+    """Migration 0022 gives existing sites their row and installs the triggers; after 0024 a
+    rename no longer makes the site count again, a status change still does."""
+    with _migrated_app(tmp_path) as app, app.app_context():
         upgrade(revision="0021")
         with db.engine.begin() as connection:
             connection.exec_driver_sql(
@@ -42,12 +103,55 @@ def test_sites_made_before_the_kept_task_counts_get_theirs(tmp_path) -> None:
                 " updated_at) VALUES (7, 'Older', 'Trust', 'England', '', '', 'new', '', 5, 1,"
                 " '2026-01-01', '2026-01-01')"
             )
+        upgrade(revision="0023")
+        task = Task(site_id=7, phase=1, title="Older task", status="not_started")
+        db.session.add(task)
+        db.session.commit()
+        task.title = "Renamed before 0024"  # 0022's triggers fire on any column
+        db.session.commit()
         upgrade()
-        db.session.add(Task(site_id=7, phase=1, title="Older task", status="not_started"))
+        task.title = "Renamed after 0024"  # today's watch only what the counts read
+        db.session.commit()
+        task.status = "in_progress"
         db.session.commit()
         with db.engine.begin() as connection:
             kept = connection.exec_driver_sql(
                 "SELECT site_id, tasks_version, counted_version FROM site_task_counts"
             ).all()
+        db.session.remove()
         db.engine.dispose()
-    assert kept == [(7, 1, None)]
+    assert kept == [(7, 3, None)]
+
+
+def _migration(revision: str) -> ModuleType:
+    """A migration module, loaded from its file as Alembic loads it."""
+    folder = Path(__file__).resolve().parents[2] / "migrations" / "versions"
+    path = next(folder.glob(f"{revision}_*.py"))
+    spec = importlib.util.spec_from_file_location(f"migration_{revision}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_frozen_people_merge_of_0012_plans_and_applies_what_the_app_does(site_world) -> None:
+    """0012 carries its own copy of the merge (a migration imports nothing from app): on
+    today's schema it plans the same as `app.people.merge` and merges the duplicates."""
+    from app.people.merge import plan_merge
+    from app.people.models import Person
+    from tests.unit.test_people_merge import _world
+
+    site, manager = site_world["site"], site_world["manager"]
+    world = _world(site, manager)
+    linked, first, second = (world[key].id for key in ("linked", "first", "second"))
+    frozen = _migration("0012")
+    connection = db.session.connection()
+    planned = frozen.plan_merge(connection)
+    assert asdict(planned) == asdict(plan_merge(connection))
+    assert [set(m.duplicate_ids) for m in planned.merges] == [{first, second}]
+    frozen.apply_merge(connection, planned)
+    db.session.commit()
+    mine = db.session.scalars(
+        select(Person.id).where(Person.site_id == site.id, Person.user_id == manager.id)
+    ).all()
+    assert mine == [linked]
+    assert db.session.get(Person, first) is None

@@ -1,16 +1,24 @@
-"""Every branch of the RAG rule, the roll-up, and the SQL summary agreeing with them."""
+"""Every branch of the RAG rule, the roll-up, and the SQL form agreeing with the Python one."""
 
+import itertools
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
+from app.extensions import db
+from app.plan.models import TASK_STATUSES, Task
 from app.plan.rag import (
+    DUE_SOON_DAYS,
+    RULES,
     RolledTask,
+    Rule,
     derived_rag,
     effective_rag,
+    effective_rag_sql,
     is_rosier,
     roll_up,
-    site_rag_summary,
 )
 from app.plan.schedule import schedule
 from app.toolkit import get_toolkit
@@ -68,7 +76,7 @@ def test_roll_up(tasks, expected) -> None:
     assert roll_up(tasks) == expected
 
 
-def test_sql_summary_agrees_with_python(app, make_site, make_task) -> None:
+def test_site_roll_ups() -> None:
     cases = {
         "complete": [("complete", None, True, None)],
         "red": [("in_progress", -3, True, None), ("complete", None, False, None)],
@@ -81,19 +89,6 @@ def test_sql_summary_agrees_with_python(app, make_site, make_task) -> None:
         "green": [("in_progress", 40, True, None), ("not_applicable", -5, True, None)],
         "amber_soon": [("not_started", 5, False, None)],
     }
-    sites = {}
-    for name, rows in cases.items():
-        site = make_site(name=name)
-        sites[name] = site
-        for status, days, essential, reported in rows:
-            make_task(
-                site,
-                status=status,
-                due_date=None if days is None else TODAY + timedelta(days=days),
-                essential=essential,
-                reported_rag=reported,
-            )
-    summary = site_rag_summary([s.id for s in sites.values()], TODAY)
     expected = {
         "complete": "complete",
         "red": "red",
@@ -103,17 +98,63 @@ def test_sql_summary_agrees_with_python(app, make_site, make_task) -> None:
         "green": "green",
         "amber_soon": "amber",
     }
-    for name, site in sites.items():
+    for name in cases:
         rows = []
         for status, days, essential, reported in cases[name]:
             due = None if days is None else TODAY + timedelta(days=days)
             derived = derived_rag(status, None, due, TODAY)
             rows.append(RolledTask(effective_rag(derived, reported), essential))
-        assert summary[site.id].rag == expected[name] == roll_up(rows), name
-    assert summary[sites["red"].id].overdue == 1
-    assert summary[sites["red"].id].essential_applicable == 1
-    assert summary[sites["green"].id].applicable == 1
-    assert summary[sites["complete"].id].essential_done == 1
+        assert roll_up(rows) == expected[name], name
+
+
+# An altered rule: blocked is no longer amber by itself, and "due soon" is three days.
+ALTERED = tuple(
+    replace(rule, due_before=4) if rule.due_before == DUE_SOON_DAYS + 1 else rule
+    for rule in RULES
+    if rule.statuses != ("blocked",)
+)
+
+
+@pytest.mark.parametrize("rules", [RULES, ALTERED], ids=["rules", "altered"])
+def test_the_sql_and_python_forms_both_come_from_the_rules(app, make_site, rules) -> None:
+    """The SQL CASE and the Python oracle give every kind of task the same effective RAG,
+    for the rules as they are and for an altered copy (so both are read from the rules, not
+    written out again)."""
+    site = make_site()
+    days = (None, -1, 0, 1, 3, 4, DUE_SOON_DAYS, DUE_SOON_DAYS + 1, 60)
+    kinds = list(itertools.product(TASK_STATUSES, days, (None, "green", "amber", "red")))
+    for status, offset, reported in kinds:
+        db.session.add(
+            Task(
+                site_id=site.id,
+                phase=1,
+                title=f"{status} {offset} {reported}",
+                status=status,
+                due_date=None if offset is None else TODAY + timedelta(days=offset),
+                reported_rag=reported,
+            )
+        )
+    db.session.commit()
+    rows = db.session.execute(
+        select(Task.status, Task.due_date, Task.reported_rag, effective_rag_sql(TODAY, rules))
+    ).all()
+    assert len(rows) == len(kinds)
+    oracle = {
+        (status, due, reported): effective_rag(
+            derived_rag(status, None, due, TODAY, rules), reported
+        )
+        for status, due, reported, _sql in rows
+    }
+    assert {(s, d, r): sql for s, d, r, sql in rows} == oracle
+    default = {
+        key: effective_rag(derived_rag(key[0], None, key[1], TODAY), key[2]) for key in oracle
+    }
+    assert (oracle == default) == (rules is RULES)
+
+
+def test_rules_in_a_shape_the_sql_cannot_follow_are_refused() -> None:
+    with pytest.raises(ValueError):
+        effective_rag_sql(TODAY, (Rule("green"), *RULES))  # green before red
 
 
 def test_schedule_runs_phases_in_order_and_spreads_phase_zero() -> None:

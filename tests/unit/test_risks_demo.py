@@ -2,17 +2,17 @@
 
 from app.demo import seed_bench, seed_demo
 from app.extensions import db
-from app.risks import service
+from app.risks import queries
 from app.risks.models import RaidEntry
 
 
 def test_demo_riverside_has_what_the_steering_group_needs(app) -> None:  # noqa: ANN001
     ctx = seed_demo()
     riverside = ctx.sites["riverside"].id
-    top = service.top_risks(riverside, limit=1)[0]
+    top = queries.top_risks(riverside, limit=1)[0]
     assert top.starter_key == "funding" and top.band.name == "Very high"
-    assert any("DXA" in issue.title for issue in service.open_issues(riverside))
-    decisions = service.decisions_needed(riverside)
+    assert any("DXA" in issue.title for issue in queries.open_issues(riverside))
+    decisions = queries.decisions_needed(riverside)
     assert decisions and decisions[0].decider == "FLS steering group"
 
 

@@ -8,7 +8,7 @@ from app.core.errors import ServiceError
 from app.core.registry import registry
 from app.extensions import db
 from app.plan.models import Task
-from app.risks import service
+from app.risks import queries, service
 from app.risks.models import RaidEntry
 from app.risks.queries import Filters, band_counts, heat_map, list_entries, overdue_reviews
 from app.risks.service import EntryDetails
@@ -171,10 +171,10 @@ def test_steering_group_reads(site) -> None:  # noqa: ANN001
             kind="decision", title="made", status="agreed", outcome="Yes", decided_on=later
         ),
     )
-    assert [e.title for e in service.top_risks(site.id)] == ["R1", "R4", "R2", "R3", "R5"]
-    assert [e.title for e in service.top_risks(site.id, limit=2)] == ["R1", "R4"]
-    assert [e.title for e in service.open_issues(site.id)] == ["bad", "minor"]
-    assert [e.title for e in service.decisions_needed(site.id)] == ["soon", "late", "undated"]
+    assert [e.title for e in queries.top_risks(site.id)] == ["R1", "R4", "R2", "R3", "R5"]
+    assert [e.title for e in queries.top_risks(site.id, limit=2)] == ["R1", "R4"]
+    assert [e.title for e in queries.open_issues(site.id)] == ["bad", "minor"]
+    assert [e.title for e in queries.decisions_needed(site.id)] == ["soon", "late", "undated"]
 
 
 def test_overdue_reviews_count_only_active_entries(site) -> None:  # noqa: ANN001

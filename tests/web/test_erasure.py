@@ -9,7 +9,7 @@ from sqlalchemy import JSON, String, Text, select
 
 from app.extensions import db
 from app.gateways.models import GatewayDecision
-from app.people import service
+from app.people import gdpr
 from app.people.scrub import secrets_for
 from app.plan.models import Task
 from app.risks.models import RaidEntry
@@ -81,7 +81,7 @@ def test_the_report_says_what_was_removed(site_world, make_stakeholder) -> None:
         Task(site_id=site.id, phase=1, title="Call Rose on 02079460000", notes="rose early")
     )
     db.session.commit()
-    report = service.erase_person(person, None)
+    report = gdpr.erase_person(person, None)
     db.session.commit()
     # In the task's title and the history of its creation (and the phone in the person's own).
     assert report.kinds["part of the name"] == 2 and report.kinds["phone"] >= 2

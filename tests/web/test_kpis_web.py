@@ -199,25 +199,14 @@ def test_pages_run_a_fixed_number_of_queries(
 def test_kpi_summary_for_the_steering_report(site_world, add_kpi_values) -> None:
     site = site_world["site"]
     add_kpi_values(site, 9, [40, 42, 38, 41, 39, 43, 40, 60, 61, 62, 63, 64, 85])
-    rows = {row.kpi.number: row for row in kpi_queries.kpi_summary(site.id)}
+    series = kpi_queries.all_series(site.id)
+    rows = {row.kpi.number: row for row in map(kpi_queries.summary_row, series)}
     assert len(rows) == 11
     row = rows[9]
     assert row.latest == 85 and row.change == pytest.approx(21)
     assert row.target == 80 and row.target_met is True and row.met_text == "Met"
     assert row.mood == "improving" and "6 points above the median" in row.signal
     assert rows[4].points == 0 and rows[4].signal == "No values yet"
-
-
-def test_latest_kpi_values_is_one_query(site_world, add_kpi_values, count_queries) -> None:
-    site, other = site_world["site"], site_world["other_site"]
-    add_kpi_values(site, 9, [40, 50, 60])
-    add_kpi_values(other, 9, [25, 75], start=date(2024, 1, 1))
-    add_kpi_values(other, 4, [10])
-    ids = [site.id, other.id]
-    with count_queries() as queries:
-        latest = kpi_queries.latest_kpi_values(ids, 9)
-    assert len(queries) == 1, queries.statements
-    assert latest == {site.id: 60.0, other.id: 75.0}
 
 
 def test_kpis_recorded_for_gateways(app, site_world, add_kpi_values) -> None:

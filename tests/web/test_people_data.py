@@ -14,9 +14,9 @@ from sqlalchemy import String, Text, select
 from app.core.audit import AuditEvent
 from app.core.registry import registry
 from app.extensions import db
+from app.people import gdpr, service
 from app.people import groups as group_rules
 from app.people import queries as people_queries
-from app.people import service
 from app.people.models import Group, GroupMember, Person
 
 pytestmark = pytest.mark.app_config(WTF_CSRF_ENABLED=False)
@@ -347,10 +347,10 @@ def test_erasure_hooks_run(site_world, make_stakeholder) -> None:
     person = make_stakeholder(site, name="Hook Person")
     calls = []
     registry().erasure_hooks.append(lambda pid, sid: calls.append((pid, sid)))
-    service.erase_person(person, None)  # the registry belongs to this test's app only
+    gdpr.erase_person(person, None)  # the registry belongs to this test's app only
     assert calls == [(person.id, site.id)]
     with pytest.raises(service.ServiceError):
-        service.erase_person(db.session.get(Person, person.id), None)
+        gdpr.erase_person(db.session.get(Person, person.id), None)
 
 
 def test_people_choices_one_query(site_world, make_stakeholder, count_queries) -> None:

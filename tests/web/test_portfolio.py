@@ -9,7 +9,7 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.core.audit import AuditEvent
 from app.core.dates import today, utcnow
@@ -412,12 +412,11 @@ def test_page_and_workbook_run_at_most_five_queries_at_10_and_200_sites(
 
 
 def test_rows_agree_with_each_features_own_functions(app, make_user) -> None:
-    """The one aggregated query gives what the features' per-site functions give."""
+    """The one aggregated query gives what each feature's own records and rules give, worked
+    out here record by record in Python."""
     from app.demo import seed_bench
-    from app.gateways.queries import gateway_statuses, last_signoffs
-    from app.meetings.queries import meetings_summary
-    from app.needs.queries import portfolio_needs
-    from app.plan.rag import site_rag_summary
+    from app.gateways.models import SIGNED
+    from app.plan.rag import RolledTask, derived_rag, effective_rag, roll_up
     from app.sites.queries import current_phase_numbers
 
     sites = seed_bench(12, 20)
@@ -438,26 +437,46 @@ def test_rows_agree_with_each_features_own_functions(app, make_user) -> None:
     db.session.commit()
     ids = [s.id for s in sites]
     rows = {r.site_id: r for r in portfolio_rows(make_user().id, today(), 30)}
-    rag = site_rag_summary(ids, today())
+    rolled = {site_id: [] for site_id in ids}
+    overdue = dict.fromkeys(ids, 0)
+    for task in db.session.scalars(select(Task)):
+        derived = derived_rag(task.status, None, task.due_date, today())
+        rolled[task.site_id].append(
+            RolledTask(effective_rag(derived, task.reported_rag), task.essential)
+        )
+        late = task.due_date is not None and task.due_date < today()
+        overdue[task.site_id] += late and task.status not in ("complete", "not_applicable")
     phases = current_phase_numbers(ids)
-    signoffs = last_signoffs(ids)
-    statuses = gateway_statuses(ids)
-    meetings = meetings_summary(ids)
-    needs = portfolio_needs(ids)
+    standing = {
+        (g.site_id, g.phase) for g in db.session.scalars(select(Gateway)) if g.status in SIGNED
+    }
+    signoffs = {}  # each site's latest sign-off whose gateway still stands
+    for decision in db.session.scalars(select(GatewayDecision).order_by(GatewayDecision.at)):
+        if decision.action in SIGNED and (decision.site_id, decision.phase) in standing:
+            signoffs[decision.site_id] = (decision.phase, decision.at)
+    waiting = {site_id: [] for site_id in ids}
+    for gateway in db.session.scalars(select(Gateway).where(Gateway.status == "review_requested")):
+        waiting[gateway.site_id].append(gateway.phase)
+    meetings = {}  # each site's next meeting not cancelled and not over
+    for meeting in db.session.scalars(select(Meeting).order_by(Meeting.starts_at.desc())):
+        if not meeting.cancelled and meeting.ends_at >= utcnow():
+            meetings[meeting.site_id] = meeting.starts_at
+    needs = {}  # each site's newest needs version
+    for version in db.session.scalars(select(NeedsVersion).order_by(NeedsVersion.id)):
+        needs[version.site_id] = (version.population_50_plus, version.hip_fractures_prevented_5y)
     for site_id in ids:
         row = rows[site_id]
-        summary = rag.get(site_id)
-        assert row.rag == (summary.rag if summary else None)
-        if summary:
-            assert (row.essential_done, row.essential_applicable, row.overdue) == (
-                summary.essential_done, summary.essential_applicable, summary.overdue)  # fmt: skip
+        tasks = rolled[site_id]
+        assert row.rag == roll_up(tasks)
+        essential = [t.rag for t in tasks if t.essential and t.rag is not None]
+        assert (row.essential_done, row.essential_applicable) == (
+            essential.count("complete"), len(essential))  # fmt: skip
+        assert row.overdue == overdue[site_id]
         assert row.phase == phases[site_id]
         assert (row.last_signoff_phase, row.last_signoff_at) == signoffs.get(site_id, (None, None))
-        waiting = [p for p, s in statuses[site_id].items() if s == "review_requested"]
-        assert row.review_phase == (min(waiting) if waiting else None)
+        assert row.review_phase == min(waiting[site_id], default=None)
         assert row.next_meeting == meetings.get(site_id)
-        headline = needs.get(site_id)
-        wanted = tuple(headline) if headline else (None, None)
+        wanted = needs.get(site_id, (None, None))
         assert (row.population_50_plus, row.hip_fractures_prevented_5y) == wanted
 
 
@@ -567,3 +586,20 @@ def test_a_portfolio_with_no_sites_yet_says_so(make_user, client) -> None:
     assert "No sites match these filters" not in html
     filtered = client.get("/portfolio?q=nothing").get_data(as_text=True)
     assert 'id="no-sites"' in filtered
+
+
+def test_rows_are_read_by_column_name_not_position(app, make_user, monkeypatch) -> None:
+    """Adding or moving a column in the portfolio statement changes nothing it shows."""
+    from app.demo import seed_bench
+    from app.portfolio import service, statement
+
+    seed_bench(4, 20)
+    user_id = make_user().id
+    expected = portfolio_rows(user_id, today(), 30)
+
+    def reversed_columns(on):  # noqa: ANN001, ANN202
+        query = statement.rows_query(on)
+        return query.with_only_columns(*reversed(query.selected_columns))
+
+    monkeypatch.setattr(service, "rows_query", reversed_columns)
+    assert portfolio_rows(user_id, today(), 30) == expected

@@ -121,7 +121,7 @@ def test_a_count_racing_a_task_change_stays_out_of_date(make_site, make_task) ->
     db.session.commit()
     task_counts.recount({site.id: read}, today())
     flags = db.session.execute(rows_query(today()), {"user_id": 0, "now": None}).all()
-    assert [row[-1] for row in flags if row[0] == site.id] == [True]
+    assert [row.counts_out_of_date for row in flags if row.site_id == site.id] == [True]
 
 
 def test_the_portfolio_page_runs_the_same_statements_whatever_number_of_sites_changed(

@@ -1,41 +1,46 @@
-"""The portfolio's task counts (grouped by status first, for speed) equal the counts the
-plan's own rules give task by task (`app.plan.rag.sql_flags`), on every kind of task."""
+"""The portfolio's task counts (grouped in SQL) equal the counts the plan's own rules give
+task by task in Python (`app.plan.rag`'s oracle), on every kind of task."""
 
 from __future__ import annotations
 
 import itertools
+from collections import defaultdict
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.plan.models import TASK_STATUSES, Task
-from app.plan.rag import DUE_SOON_DAYS, sql_flags
+from app.plan.rag import DUE_SOON_DAYS, derived_rag, effective_rag
 from app.portfolio.dimensions import LONG_OVERDUE_DAYS
 from app.portfolio.task_counts import COUNT_COLUMNS, tasks_subquery
 from app.sites.models import Site
 
 
 def _task_by_task(today: date) -> dict[int, tuple[int, ...]]:
-    """The counts as the plan's rules give them, one condition per task."""
-    overdue, red, amber = sql_flags(today)
-    applicable = Task.status != "not_applicable"
-    complete = Task.status == "complete"
-    long_ago = Task.due_date < today - timedelta(LONG_OVERDUE_DAYS)
-    conditions = (
-        applicable,
-        complete,
-        and_(applicable, Task.essential),
-        and_(complete, Task.essential),
-        overdue,
-        and_(red, Task.essential),
-        red | amber,
-        and_(overdue, Task.essential, long_ago),
-    )
-    query = select(Task.site_id, *(func.count().filter(c) for c in conditions)).group_by(
-        Task.site_id
-    )
-    return {row[0]: tuple(row[1:]) for row in db.session.execute(query)}
+    """The counts as the plan's rules give them in Python, one task at a time."""
+    counts: dict[int, list[int]] = defaultdict(lambda: [0] * len(COUNT_COLUMNS))
+    for task in db.session.scalars(select(Task)):
+        rag = effective_rag(derived_rag(task.status, None, task.due_date, today), task.reported_rag)
+        is_open = rag not in (None, "complete")
+        overdue = is_open and task.due_date is not None and task.due_date < today
+        long_ago = task.due_date is not None and task.due_date < today - timedelta(
+            LONG_OVERDUE_DAYS
+        )
+        flags = (
+            rag is not None,
+            rag == "complete",
+            rag is not None and task.essential,
+            rag == "complete" and task.essential,
+            overdue,
+            rag == "red" and task.essential,
+            rag in ("red", "amber"),
+            overdue and task.essential and long_ago,
+        )
+        row = counts[task.site_id]
+        for i, flag in enumerate(flags):
+            row[i] += bool(flag)
+    return {site_id: tuple(row) for site_id, row in counts.items()}
 
 
 def _grouped(today: date) -> dict[int, tuple[int, ...]]:
@@ -43,7 +48,7 @@ def _grouped(today: date) -> dict[int, tuple[int, ...]]:
     every_site = {"site_ids": db.session.scalars(select(Site.id)).all()}
     columns = select(t.c.site_id, *(t.c[name] for name in COUNT_COLUMNS))
     rows = db.session.execute(columns, every_site)
-    return {row[0]: tuple(int(v or 0) for v in row[1:]) for row in rows}
+    return {row.site_id: tuple(int(getattr(row, n) or 0) for n in COUNT_COLUMNS) for row in rows}
 
 
 def test_grouped_counts_equal_the_plan_rules_for_every_kind_of_task(make_site) -> None:

@@ -1,0 +1,1 @@
+"""Alembic's migrations: a package so `lint-imports` can check they import nothing from app."""

@@ -1,0 +1,1 @@
+"""The migrations, each frozen: its own DDL and data, nothing imported from `app`."""
