@@ -8,7 +8,7 @@ triggers by dropping them and creating them again. Written out in full, as they 
 a migration imports nothing from `app`.
 
 Revision ID: 0024_h5
-Revises: 0023
+Revises: 0024_h3
 Create Date: 2026-12-06 14:50:00
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0024_h5'
-down_revision = '0023'
+down_revision = '0024_h3'
 branch_labels = None
 depends_on = None
 
