@@ -23,7 +23,6 @@ from flask_migrate import upgrade
 from sqlalchemy import Connection, create_engine, select, text
 
 from app.extensions import db
-from app.plan.models import Task
 from tests.conftest import make_app
 
 TEST_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -104,16 +103,22 @@ def test_sites_made_before_the_kept_task_counts_get_theirs(tmp_path) -> None:
                 " '2026-01-01', '2026-01-01')"
             )
         upgrade(revision="0023")
-        task = Task(site_id=7, phase=1, title="Older task", status="not_started")
-        db.session.add(task)
-        db.session.commit()
-        task.title = "Renamed before 0024"  # 0022's triggers fire on any column
-        db.session.commit()
+
+        # Plain SQL: the models (and their history rows) are today's, the schema is 0023's.
+        def run(sql: str) -> None:
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql(sql)
+
+        run(
+            "INSERT INTO tasks (id, site_id, phase, position, title, guidance, status, essential,"
+            " milestone, reported_rag_reason, notes, version, created_at, updated_at) VALUES"
+            " (1, 7, 1, 1, 'Older task', '', 'not_started', 0, 0, '', '', 1, '2026-01-01',"
+            " '2026-01-01')"
+        )
+        run("UPDATE tasks SET title = 'Renamed before 0024'")  # 0022's triggers: any column
         upgrade()
-        task.title = "Renamed after 0024"  # today's watch only what the counts read
-        db.session.commit()
-        task.status = "in_progress"
-        db.session.commit()
+        run("UPDATE tasks SET title = 'Renamed after 0024'")  # today's: only what is counted
+        run("UPDATE tasks SET status = 'in_progress'")
         with db.engine.begin() as connection:
             kept = connection.exec_driver_sql(
                 "SELECT site_id, tasks_version, counted_version FROM site_task_counts"
