@@ -14,6 +14,10 @@ def test_only_the_routes_declared_public_open_without_signing_in(app) -> None:
         "accounts.login",
         "accounts.logout",
         "accounts.accept_invitation",
+        "accounts.request_password_reset",
+        "accounts.reset_password",
+        "accounts.sso_start",
+        "accounts.sso_callback",
         "home.healthz",
         "notifications.unsubscribe",
     }
