@@ -9,9 +9,11 @@ from typing import Any
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.core.dates import today, uk_date, utcnow
+from app.core.audit import AuditEvent
+from app.core.dates import uk_date, utcnow
 from app.core.db import select_facts
 from app.core.errors import ServiceError
+from app.core.registry import CheckResult
 from app.documents import text
 from app.documents.models import (
     NARRATIVE_FIELDS,
@@ -87,8 +89,17 @@ def narrative_values(narrative: PidNarrative | None) -> dict[str, str]:
     return {name: (getattr(narrative, name) if narrative else "") for name in NARRATIVE_LIMITS}
 
 
+# The kinds of record the PID prints (see fingerprint.py): a change to one after the
+# sponsor agreed a version means the text they agreed has moved on. Tasks are left out:
+# their statuses move by themselves; the PID prints only the phases' dates.
+PID_CONTENT_RECORDS = (
+    "site", "pid_narrative", "person", "group_member", "needs", "raid_entry",
+)  # fmt: skip
+
+
 def pid_agreed_facts(site_id: int) -> dict[str, Any]:
-    """The latest agreed PID version's number and date (for the gateway check)."""
+    """The latest agreed PID version's number and date, and whether anything the PID prints
+    has changed since (for the gateway check: facts only, no document is built)."""
 
     def latest(column):  # noqa: ANN001, ANN202
         return (
@@ -99,25 +110,34 @@ def pid_agreed_facts(site_id: int) -> dict[str, Any]:
             .scalar_subquery()
         )
 
-    return {"number": latest(PidVersion.number), "agreed_on": latest(PidVersion.agreed_on)}
+    changed = (
+        select(AuditEvent.id)
+        .where(
+            AuditEvent.site_id == site_id,
+            AuditEvent.object_type.in_(PID_CONTENT_RECORDS),
+            AuditEvent.at > latest(PidVersion.generated_at),
+        )
+        .exists()
+    )
+    return {
+        "number": latest(PidVersion.number),
+        "agreed_on": latest(PidVersion.agreed_on),
+        "changed_since": changed,
+    }
 
 
-def pid_agreed(site: Site, facts: Mapping[str, Any] | None = None) -> tuple[bool, str, str]:
-    """The Start Out gateway's 'agreed PID' criterion, checked from the recorded versions:
-    (met, what was found, where to act), the shape the other features' checks share.
-
-    Once a version is agreed, comparing it with today's content still builds the PID."""
+def pid_agreed(site: Site, facts: Mapping[str, Any] | None = None) -> CheckResult:
+    """The Start Out gateway's 'agreed PID' criterion, from the recorded versions: met once
+    the sponsor agreed a version; the detail says when its content has changed since."""
     link = f"/sites/{site.id}/documents#agree"  # the URL scheme is a contract
     facts = select_facts(pid_agreed_facts(site.id)) if facts is None else facts
     if facts["number"] is None:
-        return False, "No version of the PID has been agreed by the sponsor yet.", link
+        return CheckResult(False, "No version of the PID has been agreed by the sponsor yet.", link)
     found = f"PID {facts['number']} agreed on {uk_date(facts['agreed_on'])}."
-    from app.documents.pid import load_pid  # the builder imports this module's neighbours
-
-    if load_pid(site, today()).changed_since_agreed:
+    if facts["changed_since"]:
         # Still agreed, but the sponsor should know the text they agreed has moved on.
         found += " Its content has changed since; the sponsor should agree it again."
-    return True, found, link
+    return CheckResult(True, found, link)
 
 
 # Page estimates by (site, day, newest change): building the whole PID with python-docx just

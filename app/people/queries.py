@@ -157,7 +157,7 @@ def site_coverage(site: Site, ensure_groups: bool = True) -> Coverage:
     )
 
 
-def _count_members(site_id: int, counted: ColumnElement, *kinds: str) -> Select:
+def count_members(site_id: int, counted: ColumnElement, *kinds: str) -> Select:
     """Count `counted` (distinct) over members of the site's groups of these kinds, as
     `site_coverage` reads them (erased people left out)."""
     return (
@@ -176,13 +176,13 @@ def overview_facts(site_id: int) -> dict[str, ScalarSelect]:
         "people_count": select(func.count(Person.id))
         .where(Person.site_id == site_id, Person.erased.is_(False))
         .scalar_subquery(),
-        "categories_covered": _count_members(site_id, Person.category, "reference_group")
+        "categories_covered": count_members(site_id, Person.category, "reference_group")
         .where(Person.category.in_([c.key for c in toolkit.categories]))
         .scalar_subquery(),
-        "roles_filled": _count_members(site_id, GroupMember.team_role, "project_team")
+        "roles_filled": count_members(site_id, GroupMember.team_role, "project_team")
         .where(GroupMember.team_role.in_([r.key for r in toolkit.roles]))
         .scalar_subquery(),
-        "patients": _count_members(site_id, Person.id, *IMPROVEMENT_GROUPS)
+        "patients": count_members(site_id, Person.id, *IMPROVEMENT_GROUPS)
         .where(Person.category.in_(PATIENT_CATEGORIES))
         .scalar_subquery(),
     }

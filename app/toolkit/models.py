@@ -24,6 +24,9 @@ AUTO_CHECKS: frozenset[str] = frozenset(
         "case_approved",
         "kpis_tracked",
         "champion_agreed",
+        "stakeholders_listed",
+        "calendar_booked",
+        "sponsor_confirmed",
     }
 )
 """Names of the gateway checks the app can evaluate by itself."""
@@ -57,6 +60,8 @@ class Outcome:
     phase: int
     text: str
     auto_check: str | None = None
+    # a check shown beside a criterion a person confirms: what the app knows about it
+    app_view: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,9 @@ class TaskTemplate:
     milestone: bool
     applies_to: str
     fls_db: bool = False  # only for services the national audit (FLS-DB) covers
+    # a check (AUTO_CHECKS) whose fact means this task is done: the plan completes the task
+    # when it holds and reopens it when it stops holding
+    done_when: str | None = None
 
     def applies(self, service_kind: str) -> bool:
         """True if this task belongs in a plan for a "new" or "improving" service."""

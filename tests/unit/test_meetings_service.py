@@ -13,7 +13,7 @@ from app.core.dates import utcnow
 from app.core.errors import ServiceError
 from app.core.registry import Panel, registry
 from app.extensions import db
-from app.meetings import export, ics, queries, service
+from app.meetings import checks, export, ics, queries, service
 from app.meetings.models import Meeting
 from app.sites.overview import panel_context
 from tests.fixtures.meetings import create_meeting, create_person
@@ -122,13 +122,13 @@ def _meetings_panel() -> Panel:
 
 def test_reference_group_check(make_site) -> None:
     site = make_site()
-    ok, reason, _link = queries.reference_group_minutes_issued(site)
+    ok, reason, _link = checks.reference_group_minutes_issued(site)
     assert not ok and "No stakeholder reference group" in reason
     meeting = create_meeting(site, utcnow() - timedelta(days=3), kind="reference_group")
-    ok, reason, link = queries.reference_group_minutes_issued(site)
+    ok, reason, link = checks.reference_group_minutes_issued(site)
     assert not ok and "no issued minutes" in reason and link.endswith(f"/meetings/{meeting.id}")
     service.issue_minutes(meeting)
-    ok, reason, link = queries.reference_group_minutes_issued(site)
+    ok, reason, link = checks.reference_group_minutes_issued(site)
     assert ok and "minutes were issued" in reason
 
 

@@ -8,10 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.gateways.checks import TRACKED_PERIODS, champion_agreed, kpis_tracked, plan_populated
 from app.gateways.models import Gateway, GatewayDecision
 from app.gateways.readiness import criteria
 from app.gateways.service import request_review
+from app.kpis.queries import TRACKED_PERIODS, kpis_tracked
+from app.people.checks import champion_agreed
+from app.plan.checks import plan_populated
 from app.plan.models import Task
 from tests.conftest import csrf_token
 
@@ -92,15 +94,14 @@ def test_kpis_tracked_over_time_is_not_met_by_one_recent_value(site, add_kpi_val
     assert not kpis_tracked(site).met
 
 
-def test_champion_criterion_met_when_champion_task_done(site, make_task) -> None:
+def test_champion_criterion_is_the_role_not_a_task_ticked_by_hand(site, make_task) -> None:
+    """The app checks the champion itself: ticking the plan's task proves nothing."""
     task = make_task(site, library_key="agree-clinical-champion", title="Agree the champion")
-    assert not champion_agreed(site).met
     task.status, task.completed_date = "complete", date(2026, 2, 3)
     db.session.commit()
-    result = champion_agreed(site)
-    assert result.met and "03/02/2026" in result.detail
+    assert not champion_agreed(site).met
     by_key = {c.key: c for c in criteria(site, 1).criteria}
-    assert by_key["start-out.clinical-champion"].state == "met"
+    assert by_key["start-out.clinical-champion"].state == "not_met"
 
 
 def test_champion_criterion_met_when_someone_holds_the_role(site, make_stakeholder) -> None:
