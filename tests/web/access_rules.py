@@ -252,8 +252,7 @@ RULES.update(
         ("sites.gateways.record_docx", "GET"): SITE_READ,
         ("sites.gateways.confirm_criterion", "POST"): SITE_WRITE,
         ("sites.gateways.request_review", "POST"): SITE_MANAGE_POST,
-        ("sites.gateways.sign_off", "POST"): SITE_SPONSOR_POST,
-        ("sites.gateways.send_back", "POST"): SITE_SPONSOR_POST,
+        ("sites.gateways.decide", "POST"): SITE_SPONSOR_POST,
         ("sites.gateways.reopen", "POST"): SITE_SPONSOR_POST,
     }
 )

@@ -148,16 +148,31 @@ def test_review_with_every_criterion_met_needs_no_exceptions(site, site_world, m
     assert gateway.status == "review_requested"
 
 
-def test_send_back_and_sign_off_boxes_have_unique_ids(login, site_world, site) -> None:
+def test_the_sponsor_decides_in_one_form_near_the_top(login, site_world, site) -> None:
+    """A summary (met, excepted with the team's reasons, not met) and one decision form
+    come before the criteria; the conditions are typed once, not once per criterion."""
     manager = login(site_world["manager"])
-    reasons = {f"request-exception-{c.key}": "Later" for c in criteria(site, 1).blockers}
+    blockers = criteria(site, 1).blockers
+    reasons = {f"request-exception-{c.key}": f"Later: {c.key}" for c in blockers}
     _post(manager, site, "1/request-review", reasons)
     sponsor = login(site_world["sponsor"])
     page = sponsor.get(f"/sites/{site.id}/gateways/1").get_data(as_text=True)
-    assert page.count('id="comments"') == 1 and page.count('id="send-back-comments"') == 1
-    assert 'for="send-back-comments"' in page
-    bad = _post(sponsor, site, "1/send-back", {"comments": ""}).get_data(as_text=True)
-    assert 'href="#send-back-comments"' in bad
+    assert page.index('id="decide"') < page.index("<h2>Criteria</h2>")
+    assert page.count(f'action="/sites/{site.id}/gateways/1/decision"') == 1
+    summary = page.split('data-testid="decision-summary">')[1].split("<")[0]
+    met = len(criteria(site, 1).criteria) - len(blockers)
+    assert summary == f"{met} met, {len(blockers)} excepted, 0 not met."
+    assert f"The team's reason: Later: {blockers[0].key}" in page
+    assert page.count('name="conditions"') == 1 and 'name="exception-' not in page
+    bad = _post(sponsor, site, "1/decision", {"decision": "sign_off"})
+    assert bad.status_code == 422 and 'href="#conditions"' in bad.get_data(as_text=True)
+    ok = _post(sponsor, site, "1/decision", {"decision": "sign_off", "conditions": "By June"})
+    assert ok.status_code == 302
+    decision = db.session.scalar(
+        select(GatewayDecision).where(GatewayDecision.action == "signed_off_exceptions")
+    )
+    assert [e["reason"] for e in decision.exceptions] == ["By June"] * len(blockers)
+    assert decision.comments == "By June"
 
 
 def test_one_error_link_per_distinct_unmet_criterion(login, site_world, site) -> None:
