@@ -58,6 +58,11 @@ def confirm_criterion(
     note = (note or "").strip()
     if state == "not_applicable" and not note:
         raise ServiceError("Say why this does not apply.", "note")
+    view = registry().gateway_checks.get(outcome.app_view or "")
+    if state == "met" and not note and view is not None:
+        known = view.check(site)
+        if not known.met:  # the app's own record says otherwise: ask why
+            raise ServiceError(f"{known.detail} Say why you consider this met.", "note")
     evidence_url = (evidence_url or "").strip()
     if evidence_url and urlsplit(evidence_url).scheme not in ("http", "https"):
         raise ServiceError("Evidence links must start with https:// or http://.", "evidence_url")

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.core.audit import AuditEvent
 from app.extensions import db
-from app.gateways.models import Gateway, GatewayDecision
+from app.gateways.models import CriterionConfirmation, Gateway, GatewayDecision
 from app.gateways.queries import current_phases, gateway_statuses, last_signoffs
 from app.gateways.readiness import criteria
 from app.people.models import Group, GroupMember, Person
@@ -250,3 +250,19 @@ def test_ready_for_review_only_when_every_criterion_is_met_or_excepted(
         page = manager.get(f"/sites/{site.id}/{path}").get_data(as_text=True)
         assert "Ready for review" not in page, path
     assert "Review requested" in manager.get(f"/sites/{site.id}/gateways").get_data(as_text=True)
+
+
+def test_a_person_who_disagrees_with_what_the_app_shows_gives_a_reason(
+    login, site_world, site
+) -> None:
+    """Coverage shows 0 of 13 categories: marking the stakeholder criterion met needs a why."""
+    client = login(site_world["editor"])
+    key = "start-out.stakeholders-identified"
+    page = client.get(f"/sites/{site.id}/gateways/1").get_data(as_text=True)
+    assert "The reference group covers 0 of 13 stakeholder categories." in page
+    bare = _post(client, site, f"1/criteria/{key}", {"state": "met", "note": ""})
+    html = bare.get_data(as_text=True)
+    assert bare.status_code == 422 and "Say why you consider this met." in html
+    assert db.session.scalar(select(func.count()).select_from(CriterionConfirmation)) == 0
+    why = {"state": "met", "note": "The list is kept in the trust's CRM, not here."}
+    assert _post(client, site, f"1/criteria/{key}", why).status_code == 302
