@@ -33,6 +33,17 @@ class CreatePlanForm(FlaskForm):
     )
 
 
+class StartDateForm(FlaskForm):
+    """Confirming a new start date: move the tasks not started, or only the date."""
+
+    start = HiddenField()
+    move = RadioField(
+        "What should happen to the plan?",
+        choices=[("move", "Move the tasks not started"), ("keep", "Change the start date only")],
+        validators=[InputRequired("Choose whether to move the tasks.")],
+    )
+
+
 class InlineTaskForm(FlaskForm):
     """Status, owner and dates, edited in the plan's rows."""
 

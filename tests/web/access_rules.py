@@ -80,6 +80,9 @@ RULES: dict[tuple[str, str], dict] = {
     ("sites.take_team_role", "POST"): SITE_MANAGE_POST,
     ("sites.plan.rebuild", "GET"): SITE_MANAGE,
     ("sites.plan.rebuild", "POST"): SITE_MANAGE_POST,
+    # without ?start= there is no date to move to: 404 for managers, refused for others
+    ("sites.plan.start_date", "GET"): expect(LOGIN, 403, 403, 403, 404, 403, 404),
+    ("sites.plan.start_date", "POST"): SITE_MANAGE_POST,
     ("sites.new_invitation", "POST"): SITE_MANAGE_POST,
     ("sites.history", "GET"): SITE_READ,
     # Meetings and the action log
