@@ -97,6 +97,19 @@ def add_to_group(group: Group, person: Person, team_role: str = "") -> GroupMemb
     return member
 
 
+def add_many_to_group(group: Group, people: list[Person], team_role: str = "") -> list[GroupMember]:
+    """Add everyone chosen at once (one role for them all on the project team); nobody is
+    added unless everyone can be."""
+    if not people:
+        raise ServiceError("Choose at least one person to add.", "person_ids")
+    try:
+        return [add_to_group(group, person, team_role) for person in people]
+    except ServiceError as error:
+        if error.field == "person_id":
+            error.field = "person_ids"
+        raise
+
+
 def delete_group(group: Group) -> None:
     if group.kind != "custom":
         raise ServiceError("The project team, reference group and steering group are kept.")

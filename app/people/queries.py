@@ -308,6 +308,28 @@ def member_in_group(group: Group, member_id: int) -> GroupMember | None:
     )
 
 
+def people_to_add(group: Group) -> list[tuple[int, str]]:
+    """`people_choices` without the people already in the group: one query."""
+    members = select(GroupMember.person_id).where(GroupMember.group_id == group.id)
+    rows = db.session.execute(
+        select(Person.id, Person.name, Person.job_title)
+        .where(Person.site_id == group.site_id, Person.erased.is_(False), Person.id.not_in(members))
+        .order_by(func.lower(Person.name), Person.id)
+    ).all()
+    return [(pid, f"{name} ({title})" if title else name) for pid, name, title in rows]
+
+
+def people_in_site(site_id: int, person_ids: list[int]) -> list[Person]:
+    """These people of the site, by name (ids from elsewhere are left out): one query."""
+    return list(
+        db.session.scalars(
+            select(Person)
+            .where(Person.site_id == site_id, Person.id.in_(person_ids))
+            .order_by(func.lower(Person.name), Person.id)
+        )
+    )
+
+
 def group_members(group: Group) -> list[GroupMember]:
     return list(
         db.session.scalars(

@@ -35,7 +35,7 @@ def _add_to_team(client, site, person, role: str):  # noqa: ANN001, ANN202
     token = csrf_token(client, f"/sites/{site.id}/groups/{team.id}")
     return client.post(
         f"/sites/{site.id}/groups/{team.id}",
-        data={"csrf_token": token, "person_id": str(person.id), "team_role": role},
+        data={"csrf_token": token, "person_ids": str(person.id), "team_role": role},
     )
 
 
