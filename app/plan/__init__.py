@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 bp = Blueprint("plan", __name__)
 mytasks_bp = Blueprint("mytasks", __name__)
 
-from app.plan import rebuild_views, views  # noqa: E402, F401
+from app.plan import bulk_views, rebuild_views, views  # noqa: E402, F401
 
 
 def register(registry: Registry) -> None:

@@ -78,6 +78,8 @@ RULES: dict[tuple[str, str], dict] = {
     ("sites.remove_member", "GET"): SITE_MANAGE,
     ("sites.remove_member", "POST"): SITE_MANAGE_POST,
     ("sites.take_team_role", "POST"): SITE_MANAGE_POST,
+    ("sites.plan.bulk", "GET"): SITE_EDIT_PAGE,
+    ("sites.plan.bulk", "POST"): SITE_WRITE,
     ("sites.plan.rebuild", "GET"): SITE_MANAGE,
     ("sites.plan.rebuild", "POST"): SITE_MANAGE_POST,
     # without ?start= there is no date to move to: 404 for managers, refused for others
