@@ -33,6 +33,16 @@ class SiteListing(NamedTuple):
     organisation: str
     service_status: str
     role: str | None
+    is_sponsor: bool | None = None
+
+    @property
+    def role_name(self) -> str | None:
+        """'Sponsor' for a sponsor whose access is read-only, 'Manager and sponsor', ..."""
+        if not self.role:
+            return None
+        if self.is_sponsor:
+            return "Sponsor" if self.role == "viewer" else f"{self.role.capitalize()} and sponsor"
+        return self.role.capitalize()
 
     @property
     def status_name(self) -> str:
@@ -42,7 +52,14 @@ class SiteListing(NamedTuple):
 def sites_for(user: User) -> list[SiteListing]:
     """The sites a person works on with their role; support and admin staff see every site.
     Plain values: a support user's list holds every site (200 at the charity's scale)."""
-    columns = select(Site.id, Site.name, Site.organisation, Site.service_status, Membership.role)
+    columns = select(
+        Site.id,
+        Site.name,
+        Site.organisation,
+        Site.service_status,
+        Membership.role,
+        Membership.is_sponsor,
+    )
     on_site = (Membership.site_id == Site.id) & (Membership.user_id == user.id)
     query = (
         columns.outerjoin(Membership, on_site)

@@ -135,8 +135,11 @@ def _numbered(filename: str, what: str, numbers: list[int], expected: range) -> 
 
 def _load_roles(data_dir: Path) -> tuple[TeamRole, ...]:
     fn = "roles.toml"
-    recs = _records(data_dir, fn, "roles", "role", {"key", "name", "responsibilities"})
-    roles = [TeamRole(r.key(), r.text("name"), r.text("responsibilities")) for r in recs]
+    recs = _records(data_dir, fn, "roles", "role", {"key", "name", "responsibilities", "category"})
+    roles = [
+        TeamRole(r.key(), r.text("name"), r.text("responsibilities"), r.text("category"))
+        for r in recs
+    ]
     _unique(fn, "role key", [r.key for r in roles])
     _count(fn, "roles", roles, ROLE_COUNT)
     return tuple(roles)
@@ -292,11 +295,15 @@ def load_toolkit(data_dir: Path | str | None = None) -> Toolkit:
     data_dir = DATA_DIR if data_dir is None else Path(data_dir)
     roles = _load_roles(data_dir)
     phases = _load_phases(data_dir)
+    categories = _load_categories(data_dir)
+    for role in roles:
+        if role.category not in {c.key for c in categories}:
+            raise ToolkitError(f"roles.toml: role {role.key!r}: unknown category {role.category!r}")
     return Toolkit(
         phases=phases,
         tasks=_load_tasks(data_dir, phases, roles),
         roles=roles,
-        categories=_load_categories(data_dir),
+        categories=categories,
         standards=_load_standards(data_dir),
         standards_source=_standards_source(data_dir),
         kpis=_load_kpis(data_dir),

@@ -108,6 +108,7 @@ class TeamRole:
     key: str
     name: str
     responsibilities: str
+    category: str  # the stakeholder category its holder belongs to (People's default)
 
 
 @dataclass(frozen=True)
