@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
 bp = Blueprint("meetings", __name__)
 
-from app.meetings import views  # noqa: E402, F401
+from app.meetings import views, views_minutes  # noqa: E402, F401
 
 
 def register(registry: Registry) -> None:

@@ -262,6 +262,41 @@ def open_actions(site_id: int) -> list[Action]:
 
 
 @dataclass(frozen=True)
+class BeforeMinutes:
+    """What issuing a meeting's minutes will do, and what looks unfinished."""
+
+    emailed: list[str]  # invitees with an email address: the minutes go to them
+    no_email: list[str]  # invitees the minutes cannot reach
+    agenda_items: int
+    unrecorded: int  # invitees whose attendance is not recorded
+
+    @property
+    def warnings(self) -> list[str]:
+        found = []
+        if not self.agenda_items:
+            found.append("The agenda is empty: the minutes will have no items.")
+        if self.unrecorded:
+            invited = len(self.emailed) + len(self.no_email)
+            found.append(
+                f"Attendance is not recorded for {self.unrecorded} of the {invited} people "
+                "invited: they will show as \u201cNot recorded\u201d."
+            )
+        return found
+
+
+def before_minutes(meeting: Meeting) -> BeforeMinutes:
+    """From a meeting loaded with MEETING_PAGE: no statement of its own."""
+    people = [inv for inv in meeting.invitees if not inv.person.erased]
+    people.sort(key=lambda inv: inv.person.name.lower())
+    return BeforeMinutes(
+        emailed=[inv.person.name for inv in people if inv.person.email],
+        no_email=[inv.person.name for inv in people if not inv.person.email],
+        agenda_items=len(meeting.agenda),
+        unrecorded=sum(1 for inv in people if inv.attendance is None),
+    )
+
+
+@dataclass(frozen=True)
 class NextMeeting:
     id: int
     title: str

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from app.core.dates import london_to_utc, to_london, utcnow
+from app.core.dates import london_to_utc, to_london, uk_datetime, utcnow
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.meetings.models import (
@@ -128,9 +128,21 @@ def _group_member_ids(site_id: int, group_id: int | None) -> list[int]:
     )
 
 
-def create_meeting(site: Site, details: MeetingDetails) -> Meeting:
-    """A meeting whose invitees start as the invited group's members."""
+def _check_not_past(starts: datetime, past_ok: bool, what: str = "This meeting") -> None:
+    """A meeting booked in the past is usually a typing slip: ask before booking it."""
+    if starts < utcnow() and not past_ok:
+        raise ServiceError(
+            f"{what} starts in the past ({uk_datetime(starts)}). Check the date, or tick the "
+            "box to record a meeting that has already happened.",
+            "in_the_past",
+        )
+
+
+def create_meeting(site: Site, details: MeetingDetails, past_ok: bool = False) -> Meeting:
+    """A meeting whose invitees start as the invited group's members; one in the past only
+    with `past_ok` (the person confirmed it)."""
     starts, ends = _check_meeting(site.id, details)
+    _check_not_past(starts, past_ok)
     return _create(site.id, details, starts, ends, _group_member_ids(site.id, details.group_id))
 
 
@@ -180,7 +192,7 @@ def series_days(first: date, frequency: str, count: int) -> list[date]:
 
 
 def schedule_series(
-    site: Site, details: MeetingDetails, frequency: str, count: int | None
+    site: Site, details: MeetingDetails, frequency: str, count: int | None, past_ok: bool = False
 ) -> list[Meeting]:
     if frequency not in FREQUENCIES:
         raise ServiceError("Choose how often the meetings happen.", "frequency")
@@ -190,7 +202,8 @@ def schedule_series(
         raise ServiceError(
             f"A series can have at most {MAX_SERIES} meetings; book more later.", "count"
         )
-    _check_meeting(site.id, details)  # everything checked before anything is saved
+    first, _ends = _check_meeting(site.id, details)  # everything checked before anything is saved
+    _check_not_past(first, past_ok, "The first meeting")
     people = _group_member_ids(site.id, details.group_id)
     meetings = []
     for day in series_days(details.day, frequency, count):

@@ -119,6 +119,7 @@ RULES: dict[tuple[str, str], dict] = {
     ("sites.meetings.minutes", "GET"): SITE_READ_ANY,
     ("sites.meetings.minutes", "POST"): SITE_WRITE,
     ("sites.meetings.add_action", "POST"): SITE_WRITE,
+    ("sites.meetings.issue", "GET"): SITE_EDIT_PAGE,
     ("sites.meetings.issue", "POST"): SITE_WRITE,
     ("sites.meetings.agenda", "GET"): SITE_READ,
     ("sites.meetings.agenda_docx", "GET"): SITE_READ,
