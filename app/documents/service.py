@@ -20,6 +20,7 @@ from app.documents.models import (
     NARRATIVE_LABELS,
     NARRATIVE_LIMITS,
     PidNarrative,
+    PidRequest,
     PidVersion,
 )
 from app.extensions import db
@@ -61,6 +62,10 @@ def agree_version(
         raise ServiceError(
             f"{number} has already been agreed. Use the next number.", field="number"
         )
+    asked = open_request(site.id)
+    if asked is not None:  # the sponsor answers the manager's request by agreeing
+        asked.status, asked.decided_by_id, asked.decided_at = "agreed", by.id, utcnow()
+        asked.version_number = number
     version = PidVersion(
         site_id=site.id,
         number=number,
@@ -72,6 +77,39 @@ def agree_version(
     db.session.add(version)
     db.session.flush()
     return version
+
+
+def open_request(site_id: int) -> PidRequest | None:
+    """The request waiting for the sponsor's answer, if any."""
+    return db.session.scalar(
+        select(PidRequest)
+        .where(PidRequest.site_id == site_id, PidRequest.status == "waiting")
+        .order_by(PidRequest.id.desc())
+        .limit(1)
+    )
+
+
+def ask_for_agreement(site: Site, by: User) -> PidRequest:
+    """A manager asks the sponsor to agree the PID as it stands (mail follows the commit)."""
+    if open_request(site.id) is not None:
+        raise ServiceError("The sponsor has already been asked and has not answered yet.")
+    asked = PidRequest(site_id=site.id, requested_by_id=by.id, requested_at=utcnow())
+    db.session.add(asked)
+    db.session.flush()
+    return asked
+
+
+def decline_agreement(site: Site, by: User, comments: str) -> PidRequest:
+    """The sponsor does not agree the PID yet, saying what must change first."""
+    asked = open_request(site.id)
+    if asked is None:
+        raise ServiceError("Nobody has asked you to agree the PID.")
+    if not (comments or "").strip():
+        raise ServiceError("Say what needs to change before you can agree it.", "comments")
+    asked.status, asked.decided_by_id, asked.decided_at = "declined", by.id, utcnow()
+    asked.comments = comments.strip()
+    db.session.flush()
+    return asked
 
 
 def plain_english(values: dict[str, str], pages: int) -> text.PlainEnglishReport:

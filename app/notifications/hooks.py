@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import Invitation
 from app.core.dates import utcnow
+from app.documents.models import PidRequest
 from app.extensions import db
 from app.gateways.models import GatewayDecision
 from app.meetings.models import Invitee, Meeting
@@ -70,9 +71,13 @@ def _note_changes(session: Session, _flush_context) -> None:  # noqa: ANN001
             notes.append(("request", obj.meeting_id, obj.person_id))
         elif isinstance(obj, GatewayDecision):
             notes.append(("decision", obj.id, None))
+        elif isinstance(obj, PidRequest):
+            notes.append(("pid", obj.id, None))
         elif isinstance(obj, Invitation) and getattr(obj, "link_token", None):
             session.info.setdefault(LINKS, []).append((obj.id, obj.link_token))
     for obj in session.dirty:
+        if isinstance(obj, PidRequest) and _changed(obj, "status"):
+            notes.append(("pid", obj.id, None))
         if isinstance(obj, Meeting):
             if _changed(obj, "ics_sequence"):
                 notes.append(("cancel" if obj.cancelled else "request", obj.id, None))
@@ -118,6 +123,7 @@ def _queue_links(links: list[tuple[int, str]]) -> None:
 
 def _queue(session: Session, notes: list[tuple[str, int, int | None]]) -> None:
     from app.notifications.invitations import queue_calendar, queue_minutes
+    from app.notifications.pid_mail import queue_pid_mail
     from app.notifications.reviews import queue_decision_mail
 
     # A meeting's whole-list invitation covers anyone invited in the same change.
@@ -131,6 +137,11 @@ def _queue(session: Session, notes: list[tuple[str, int, int | None]]) -> None:
             decision = session.get(GatewayDecision, object_id)
             if decision is not None:
                 queue_decision_mail(decision)
+            continue
+        if kind == "pid":
+            asked = session.get(PidRequest, object_id)
+            if asked is not None:
+                queue_pid_mail(asked)
             continue
         meeting = session.get(Meeting, object_id)
         if meeting is None:

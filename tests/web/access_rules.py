@@ -252,6 +252,8 @@ RULES.update(
 # sponsor (a separate member, not one of these roles) signs off, sends back or reopens.
 RULES.update(
     {
+        ("sites.documents.ask", "POST"): SITE_MANAGE_POST,
+        ("sites.documents.decline", "POST"): SITE_SPONSOR_POST,
         ("sites.gateways.index", "GET"): SITE_READ,
         ("sites.gateways.show", "GET"): SITE_READ,
         ("sites.gateways.record", "GET"): SITE_READ,

@@ -162,7 +162,7 @@ def test_a_weekly_sponsor_finds_the_review_in_the_monday_summary(app, site_world
     app.test_cli_runner().invoke(args=["send-reminders", "--date", monday.isoformat()])
     (digest,) = outbox(kind="digest", user_id=site_world["sponsor"].id)
     text = parsed(digest).get_body().get_content()
-    assert "Gateway reviews waiting for you to sign:" in text and "Start Out" in text
+    assert "Waiting for you to sign or agree:" in text and "Start Out gateway" in text
 
 
 def test_the_review_request_lists_the_exceptions_with_the_teams_reasons(site_world) -> None:
