@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
+from uuid import uuid4
 
 from sqlalchemy import select
 
@@ -21,12 +21,11 @@ from app.meetings.models import (
     Invitee,
     Meeting,
 )
+from app.meetings.series import check_series, series_days, series_rule
 from app.people.models import Group, GroupMember, Person
 from app.plan.models import Task
 from app.sites.models import Site
 
-MAX_SERIES = 24
-FREQUENCIES = {"weekly": "Every week", "fortnightly": "Every 2 weeks", "monthly": "Every month"}
 # Fields whose change people's calendars must hear about (RFC 5545 SEQUENCE).
 CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "location", "online_link", "cancelled")
 
@@ -138,12 +137,16 @@ def _check_not_past(starts: datetime, past_ok: bool, what: str = "This meeting")
         )
 
 
-def create_meeting(site: Site, details: MeetingDetails, past_ok: bool = False) -> Meeting:
+def create_meeting(
+    site: Site, details: MeetingDetails, past_ok: bool = False, booked_by_id: int | None = None
+) -> Meeting:
     """A meeting whose invitees start as the invited group's members; one in the past only
-    with `past_ok` (the person confirmed it)."""
+    with `past_ok` (the person confirmed it). Whoever books it organises it in calendars."""
     starts, ends = _check_meeting(site.id, details)
     _check_not_past(starts, past_ok)
-    return _create(site.id, details, starts, ends, _group_member_ids(site.id, details.group_id))
+    meeting = _create(site.id, details, starts, ends, _group_member_ids(site.id, details.group_id))
+    meeting.booked_by_id = booked_by_id
+    return meeting
 
 
 def _create(
@@ -173,44 +176,39 @@ def update_meeting(meeting: Meeting, details: MeetingDetails) -> Meeting:
     return meeting
 
 
-def series_days(first: date, frequency: str, count: int) -> list[date]:
-    """Dates of a series. Monthly keeps the weekday and its place in the month (2nd Tuesday),
-    or the last such weekday when the first meeting falls in the month's last week."""
-    if frequency in ("weekly", "fortnightly"):
-        step = 7 if frequency == "weekly" else 14
-        return [first + timedelta(days=step * n) for n in range(count)]
-    week = (first.day - 1) // 7  # 0 = first such weekday of the month
-    last = first.day + 7 > calendar.monthrange(first.year, first.month)[1]
-    days = []
-    for n in range(count):
-        month_index = first.month - 1 + n
-        year, month = first.year + month_index // 12, month_index % 12 + 1
-        weeks = calendar.monthcalendar(year, month)
-        matches = [w[first.weekday()] for w in weeks if w[first.weekday()]]
-        days.append(date(year, month, matches[-1] if last else matches[min(week, 3)]))
-    return days
-
-
 def schedule_series(
-    site: Site, details: MeetingDetails, frequency: str, count: int | None, past_ok: bool = False
+    site: Site,
+    details: MeetingDetails,
+    frequency: str,
+    count: int | None,
+    past_ok: bool = False,
+    booked_by_id: int | None = None,
 ) -> list[Meeting]:
-    if frequency not in FREQUENCIES:
-        raise ServiceError("Choose how often the meetings happen.", "frequency")
-    if count is None or count < 2:
-        raise ServiceError("A series needs at least 2 meetings.", "count")
-    if count > MAX_SERIES:
-        raise ServiceError(
-            f"A series can have at most {MAX_SERIES} meetings; book more later.", "count"
-        )
+    """The meetings of a series, sharing one calendar UID and rule: each person gets one
+    invitation for the whole series."""
+    count = check_series(frequency, count)
     first, _ends = _check_meeting(site.id, details)  # everything checked before anything is saved
     _check_not_past(first, past_ok, "The first meeting")
     people = _group_member_ids(site.id, details.group_id)
+    uid = f"fls-series-{uuid4().hex}-site-{site.id}@fls-tracker"
+    rule = series_rule(details.day, frequency, count)
     meetings = []
     for day in series_days(details.day, frequency, count):
         one = MeetingDetails(**{**details.__dict__, "day": day})
         starts = london_to_utc(datetime.combine(day, details.start))
         ends = london_to_utc(datetime.combine(day, details.end))
-        meetings.append(_create(site.id, one, starts, ends, people))
+        meeting = Meeting(
+            site_id=site.id,
+            booked_by_id=booked_by_id,
+            series_uid=uid,
+            series_rule=rule,
+            recurrence_id=starts,
+        )
+        _apply(meeting, one, starts, ends)
+        meeting.invitees = [Invitee(site_id=site.id, person_id=pid) for pid in people]
+        meetings.append(meeting)
+    db.session.add_all(meetings)  # one flush: the mail sees the whole series at once
+    db.session.flush()
     return meetings
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from app.core.access import get_for_site_or_404
 from app.core.dates import to_london, uk_datetime
@@ -52,7 +53,9 @@ def new():
     form = _meeting_form(MeetingForm)
     if form.validate_on_submit():
         try:
-            meeting = service.create_meeting(g.site, form.details(), form.in_the_past.data)
+            meeting = service.create_meeting(
+                g.site, form.details(), form.in_the_past.data, booked_by_id=current_user.id
+            )
         except ServiceError as error:
             apply_form_errors(form, error)
         else:
@@ -75,6 +78,7 @@ def series():
                 form.frequency.data,
                 form.count.data,
                 form.in_the_past.data,
+                booked_by_id=current_user.id,
             )
         except ServiceError as error:
             db.session.rollback()

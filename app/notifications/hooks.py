@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from functools import wraps
 
 from flask import current_app
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Invitation
@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 NOTES = "mail_notes"
 # New invitation links, kept apart from NOTES so that no log line ever holds a token.
 LINKS = "mail_invitation_links"
+# {meeting id: its start before this change}, so an update can say the old time.
+MOVED = "mail_moved_from"
 MUTED = "mail_muted"
 
 
@@ -66,7 +68,7 @@ def _note_changes(session: Session, _flush_context) -> None:  # noqa: ANN001
     new_meetings = {obj.id for obj in session.new if isinstance(obj, Meeting)}
     for obj in session.new:
         if isinstance(obj, Meeting):
-            notes.append(("request", obj.id, None))
+            notes.append(("series" if obj.series_uid else "request", obj.id, None))
         elif isinstance(obj, Invitee) and obj.meeting_id not in new_meetings:
             notes.append(("request", obj.meeting_id, obj.person_id))
         elif isinstance(obj, GatewayDecision):
@@ -79,6 +81,9 @@ def _note_changes(session: Session, _flush_context) -> None:  # noqa: ANN001
         if isinstance(obj, PidRequest) and _changed(obj, "status"):
             notes.append(("pid", obj.id, None))
         if isinstance(obj, Meeting):
+            starts = inspect(obj).attrs["starts_at"].history
+            if starts.deleted and starts.deleted[0] is not None:
+                session.info.setdefault(MOVED, {}).setdefault(obj.id, starts.deleted[0])
             if _changed(obj, "ics_sequence"):
                 notes.append(("cancel" if obj.cancelled else "request", obj.id, None))
             if _changed(obj, "minutes_issued_at") and obj.minutes_issued_at is not None:
@@ -98,8 +103,9 @@ def _queue_messages(session: Session) -> None:
     session.flush()  # notes of changes not yet flushed
     notes = session.info.pop(NOTES, [])
     links = session.info.pop(LINKS, [])
+    moved = session.info.pop(MOVED, {})
     try:
-        _queue(session, notes)
+        _queue(session, notes, moved)
         _queue_links(links)
     except Exception:
         # Mail must not stop the change being saved; the failure is logged for the admins.
@@ -112,6 +118,7 @@ def _queue_messages(session: Session) -> None:
 def _forget(session: Session) -> None:
     session.info.pop(NOTES, None)
     session.info.pop(LINKS, None)
+    session.info.pop(MOVED, None)
 
 
 def _queue_links(links: list[tuple[int, str]]) -> None:
@@ -121,8 +128,8 @@ def _queue_links(links: list[tuple[int, str]]) -> None:
         queue_account_invitation(invitation_id, token)
 
 
-def _queue(session: Session, notes: list[tuple[str, int, int | None]]) -> None:
-    from app.notifications.invitations import queue_calendar, queue_minutes
+def _queue(session: Session, notes: list[tuple[str, int, int | None]], moved: dict) -> None:
+    from app.notifications.invitations import queue_calendar, queue_minutes, queue_series
     from app.notifications.pid_mail import queue_pid_mail
     from app.notifications.reviews import queue_decision_mail
 
@@ -146,6 +153,19 @@ def _queue(session: Session, notes: list[tuple[str, int, int | None]]) -> None:
         meeting = session.get(Meeting, object_id)
         if meeting is None:
             continue
+        if kind == "series":  # one invitation for every meeting of the series booked now
+            if ("series", meeting.series_uid, None) not in done:
+                done.add(("series", meeting.series_uid, None))
+                booked = list(
+                    session.scalars(
+                        select(Meeting)
+                        .where(Meeting.series_uid == meeting.series_uid)
+                        .order_by(Meeting.starts_at)
+                    )
+                )
+                if booked[-1].ends_at >= utcnow():
+                    queue_series(booked)
+            continue
         if kind == "minutes":
             queue_minutes(meeting)
         elif kind == "removed":
@@ -155,6 +175,6 @@ def _queue(session: Session, notes: list[tuple[str, int, int | None]]) -> None:
         elif kind == "cancel":
             queue_calendar(meeting, "CANCEL")
         elif person_id is None:
-            queue_calendar(meeting, "REQUEST")
+            queue_calendar(meeting, "REQUEST", moved_from=moved.get(object_id))
         elif ("request", object_id) not in whole and not meeting.cancelled:
             queue_calendar(meeting, "REQUEST", {person_id})

@@ -13,7 +13,7 @@ from app.core.dates import utcnow
 from app.core.errors import ServiceError
 from app.core.registry import Panel, registry
 from app.extensions import db
-from app.meetings import checks, export, ics, queries, service
+from app.meetings import checks, export, ics, queries, series, service
 from app.meetings.models import Meeting
 from app.sites.overview import panel_context
 from tests.fixtures.meetings import create_meeting, create_person
@@ -26,14 +26,14 @@ def details(**extra) -> service.MeetingDetails:
 
 
 def test_monthly_series_keeps_weekday_and_week() -> None:
-    days = service.series_days(date(2026, 3, 10), "monthly", 12)  # 2nd Tuesday
+    days = series.series_days(date(2026, 3, 10), "monthly", 12)  # 2nd Tuesday
     assert len(days) == 12
     assert all(d.weekday() == 1 and 8 <= d.day <= 14 for d in days)
     assert days[-1] == date(2027, 2, 9)
 
 
 def test_last_weekday_series_stays_last() -> None:
-    days = service.series_days(date(2026, 3, 31), "monthly", 3)  # last Tuesday of March
+    days = series.series_days(date(2026, 3, 31), "monthly", 3)  # last Tuesday of March
     assert days == [date(2026, 3, 31), date(2026, 4, 28), date(2026, 5, 26)]
 
 
