@@ -111,5 +111,3 @@ class PidRequest(db.Model):
     decided_at: Mapped[datetime | None]
     comments: Mapped[str] = mapped_column(Text, default="")
     version_number: Mapped[str] = mapped_column(String(12), default="")  # the version agreed
-
-    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])

@@ -41,7 +41,8 @@ def _page(
         narrative_fields=NARRATIVE_FIELDS,
         agreed_line=pid.agreed_line,
         changed_warning=pid.changed_warning,
-        asked=service.open_request(g.site.id),
+        asked=facts.asked_at,
+        asked_by=facts.asked_by,
         ask_form=ConfirmForm(formdata=None),
         decline_form=decline_form or DeclineForm(formdata=None),
     ), status

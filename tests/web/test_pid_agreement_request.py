@@ -27,6 +27,8 @@ def test_ask_then_the_sponsor_agrees_and_the_manager_hears(login, site_world) ->
     again = _post(manager, site, "ask")
     assert again.status_code == 302 and len(outbox(kind="pid_request")) == 2  # no new request
     assert db.session.query(PidRequest).count() == 1
+    page = manager.get(f"/sites/{site.id}/documents").get_data(as_text=True)
+    assert f"by {site_world['manager'].name}, and has not answered yet" in page
 
     sponsor = login(site_world["sponsor"])
     home = sponsor.get("/").get_data(as_text=True)
