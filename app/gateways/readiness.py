@@ -124,9 +124,11 @@ def _decides(outcome: Outcome) -> bool:
 
 @lru_cache
 def tasks_said_by_outcomes(phase: int) -> frozenset[str]:
-    """Library keys of the phase's tasks whose fact is already one of its criteria: a
-    gateway lists each fact once, so those essential tasks are not criteria of their own."""
-    checked = {o.auto_check for o in get_toolkit().phase(phase).outcomes if o.auto_check}
+    """Library keys of the phase's tasks whose fact is already one of its criteria (decides
+    it, or is shown beside it): a gateway lists each fact once, so those essential tasks are
+    not criteria of their own."""
+    outcomes = get_toolkit().phase(phase).outcomes
+    checked = {k for o in outcomes for k in (o.auto_check, o.app_view) if k}
     return frozenset(t.key for t in get_toolkit().tasks if t.done_when in checked)
 
 

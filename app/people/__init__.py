@@ -41,6 +41,10 @@ def register(registry: Registry) -> None:
         "stakeholders_listed", checks.stakeholders_listed, "sites.people.coverage",
         facts=checks.stakeholders_facts,
     )  # fmt: skip
+    registry.add_gateway_check(
+        "patients_involved", checks.patients_involved, "sites.people.coverage",
+        facts=checks.patients_facts,
+    )  # fmt: skip
     registry.site_setup.append(ensure_standard_groups)
     registry.member_linkers.append(lambda membership: link_member(membership)[1])
     _history_words(registry)

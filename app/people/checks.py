@@ -15,7 +15,12 @@ from sqlalchemy import Select, select
 from app.core.db import select_facts
 from app.core.registry import CheckResult
 from app.people.models import Group, GroupMember, Person
-from app.people.queries import count_members
+from app.people.queries import (
+    IMPROVEMENT_GROUPS,
+    MIN_PATIENTS_OR_CARERS,
+    PATIENT_CATEGORIES,
+    count_members,
+)
 from app.sites.models import Site
 from app.toolkit import get_toolkit
 
@@ -88,4 +93,23 @@ def stakeholders_listed(site: Site, facts: Facts | None = None) -> CheckResult:
         covered >= total,
         f"The reference group covers {covered} of {total} stakeholder categories.",
         f"/sites/{site.id}/coverage",  # the URL scheme is a contract
+    )
+
+
+def patients_facts(site_id: int) -> dict[str, Any]:
+    """How many patients and carers the improvement groups hold, as coverage counts them."""
+    counted = count_members(site_id, Person.id, *IMPROVEMENT_GROUPS)
+    return {"patients": counted.where(Person.category.in_(PATIENT_CATEGORIES)).scalar_subquery()}
+
+
+def patients_involved(site: Site, facts: Facts | None = None) -> CheckResult:
+    """Met when the improvement team includes at least MIN_PATIENTS_OR_CARERS patients or
+    carers (the national audit's advice)."""
+    facts = select_facts(patients_facts(site.id)) if facts is None else facts
+    found = facts["patients"] or 0
+    return CheckResult(
+        found >= MIN_PATIENTS_OR_CARERS,
+        f"{found} patient{'s' if found != 1 else ''} or carers in the improvement team; "
+        f"at least {MIN_PATIENTS_OR_CARERS} are advised.",
+        f"/sites/{site.id}/coverage",
     )

@@ -27,6 +27,7 @@ AUTO_CHECKS: frozenset[str] = frozenset(
         "stakeholders_listed",
         "calendar_booked",
         "sponsor_confirmed",
+        "patients_involved",
     }
 )
 """Names of the gateway checks the app can evaluate by itself."""

@@ -76,7 +76,7 @@ def test_start_out_signed_off_moves_site_to_define_and_scope(
     criterion = page.locator('[id="c-start-out.stakeholders-identified"]')
     criterion.locator("summary").click()
     criterion.get_by_label("Met", exact=True).check()
-    criterion.get_by_label("Note (required if not applicable)").fill("All 13 categories listed.")
+    criterion.get_by_label("Note (required if not applicable").fill("All 13 categories listed.")
     criterion.get_by_role("button").click()
     assert _readiness(page) == after_tasks + 1
 

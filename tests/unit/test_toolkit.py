@@ -168,6 +168,8 @@ def test_tasks_that_restate_a_fact_follow_it(tk):
         "populate-project-plan": "plan_populated",
         "pid-signed-off": "pid_agreed",
         "confirm-sponsor": "sponsor_confirmed",
+        "recruit-patients-carers": "patients_involved",
+        "map-stakeholders": "stakeholders_listed",
     }
 
 

@@ -98,5 +98,6 @@ def test_a_gateway_lists_each_fact_once(site) -> None:
     assert "Essential task: Name a person for every project team role" not in texts
     assert "Essential task: Get the PID agreed by the sponsor" not in texts
     assert len(texts) == len(set(texts))
-    # Start Out: 6 outcomes and the 2 essential tasks no outcome already checks
-    assert len(texts) == 8
+    # Start Out: 6 outcomes and the one essential task no outcome already shows (patients)
+    assert len(texts) == 7
+    assert "Essential task: Invite at least two patients or carers to take part" in texts
