@@ -15,9 +15,17 @@ from app.plan.models import TASK_STATUSES
 
 
 def _versions(form: BulkTaskForm) -> dict[int, int]:
-    """{task id: the version the page showed} for every task ticked."""
+    """{task id: the version the page showed} for every task ticked, or for every task the
+    page listed (each row carries its version) when "every task listed" is ticked."""
+    if form.every.data:
+        listed = (
+            key.removeprefix("version-") for key in request.form if key.startswith("version-")
+        )
+        ids = [int(task_id) for task_id in listed if task_id.isdigit()]
+    else:
+        ids = [task_id for task_id in form.task_ids.data or [] if task_id is not None]
     found = {}
-    for task_id in form.task_ids.data or []:
+    for task_id in ids:
         version = request.form.get(f"version-{task_id}", "")
         found[task_id] = int(version) if version.isdigit() else -1
     return found

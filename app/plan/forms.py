@@ -56,6 +56,7 @@ class BulkTaskForm(FlaskForm):
     """One change for every task ticked; a field left as it is changes nothing."""
 
     task_ids = SelectMultipleField("Tasks", coerce=_int_or_none, validate_choice=False)
+    every = BooleanField("Every task listed below")
     status = SelectField(
         "Status", choices=[("", "Leave as it is"), *TASK_STATUSES.items()], validate_choice=False
     )

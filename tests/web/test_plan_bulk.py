@@ -89,3 +89,15 @@ def test_nothing_ticked_or_nothing_to_change_is_said_next_to_the_field(
     html = backwards.get_data(as_text=True)
     assert backwards.status_code == 422 and "The due date must be on or after" in html
     assert 'value="01/01/2030"' in html or 'value="1/1/2030"' in html  # typed, kept
+
+
+def test_every_task_listed_at_once(login, site_world, site, make_stakeholder) -> None:
+    owner = make_stakeholder(site, name="Sam Owner")
+    client = login(site_world["editor"])
+    tasks = _tasks(site)  # the page lists phase 2; nothing ticked, "every task" is
+    path = f"/sites/{site.id}/plan/bulk?phase=2"
+    data = {"csrf_token": csrf_token(client, path), "every": "y", "owner_id": str(owner.id)}
+    data |= {f"version-{t.id}": str(t.version) for t in tasks}
+    assert client.post(path, data=data).status_code == 302
+    assert all(t.owner_id == owner.id for t in _tasks(site))
+    assert all(t.owner_id is None for t in _tasks(site, phase=3))
