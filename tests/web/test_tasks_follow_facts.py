@@ -101,3 +101,17 @@ def test_a_gateway_lists_each_fact_once(site) -> None:
     # Start Out: 6 outcomes and the one essential task no outcome already shows (patients)
     assert len(texts) == 7
     assert "Essential task: Invite at least two patients or carers to take part" in texts
+
+
+def test_the_overview_stops_asking_for_what_the_app_knows(login, site_world, site) -> None:
+    """The site has a sponsor: once anything changes, 'Confirm a project sponsor' is done
+    and leaves the overview's next steps and overdue list."""
+    client = login(site_world["manager"])
+    overview = f"/sites/{site.id}/"
+    assert "Confirm a project sponsor" in client.get(overview).get_data(as_text=True)
+    token = csrf_token(client, f"/sites/{site.id}/gateways/1")
+    client.post(
+        f"/sites/{site.id}/gateways/1/criteria/start-out.stakeholders-identified",
+        data={"csrf_token": token, "state": "not_met", "note": ""},
+    )
+    assert "Confirm a project sponsor" not in client.get(overview).get_data(as_text=True)
