@@ -10,10 +10,12 @@ a person made is never undone.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from flask import Response, g, request
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.audit import acting_as_system, record_event
 from app.core.dates import today
@@ -26,6 +28,7 @@ from app.sites.models import Site
 from app.toolkit import get_toolkit
 
 REOPENED_STATUS = "in_progress"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,14 @@ def _follow_facts_after_a_change(response: Response) -> Response:
     """After a successful change to a site, bring its fact-following tasks in line."""
     site = g.get("site")
     changed_site = request.method == "POST" and response.status_code < 400
-    if changed_site and site is not None and follow_facts(site):
-        db.session.commit()
+    if not changed_site or site is None:
+        return response
+    try:
+        if follow_facts(site):
+            db.session.commit()
+    except StaleDataError:
+        # Another request brought the same task in line first: theirs stands, and the
+        # person's own change (already committed) is not turned into an error.
+        db.session.rollback()
+        log.info("Site #%s: fact-following tasks already updated by another request", site.id)
     return response

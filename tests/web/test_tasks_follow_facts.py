@@ -115,3 +115,25 @@ def test_the_overview_stops_asking_for_what_the_app_knows(login, site_world, sit
         data={"csrf_token": token, "state": "not_met", "note": ""},
     )
     assert "Confirm a project sponsor" not in client.get(overview).get_data(as_text=True)
+
+
+def test_a_task_another_request_updated_first_does_not_fail_the_change(
+    login, site_world, site, monkeypatch
+) -> None:
+    """Two people saving at once both bring the tasks in line; the loser's change stands."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from app.gateways import task_facts
+
+    def raced(_site):  # noqa: ANN001, ANN202
+        raise StaleDataError("tasks updated by another request")
+
+    monkeypatch.setattr(task_facts, "follow_facts", raced)
+    client = login(site_world["manager"])
+    token = csrf_token(client, f"/sites/{site.id}/gateways/1")
+    response = client.post(
+        f"/sites/{site.id}/gateways/1/criteria/start-out.stakeholders-identified",
+        data={"csrf_token": token, "state": "not_met", "note": "Listing them now"},
+    )
+    assert response.status_code == 302
+    assert "Listing them now" in client.get(f"/sites/{site.id}/gateways/1").text
