@@ -32,6 +32,7 @@ from app.business_case.models import (
 from app.core.dates import utcnow
 from app.core.db import first_write, select_facts
 from app.core.errors import ServiceError, StaleEdit
+from app.core.registry import CheckResult
 from app.documents.text import FieldCheck, check_field
 from app.extensions import db
 from app.needs import queries as needs_queries
@@ -343,35 +344,39 @@ def decision_facts(site_id: int) -> dict[str, Any]:
     }
 
 
-def spec_drafted(site: Site, facts: Mapping[str, Any] | None = None) -> tuple[bool, str, str]:
+def spec_drafted(site: Site, facts: Mapping[str, Any] | None = None) -> CheckResult:
     link = f"/sites/{site.id}/business-case/specification"
     facts = select_facts(spec_facts(site.id)) if facts is None else facts
     if facts["case"] is None:
-        return False, "No service specification has been started.", link
+        return CheckResult(False, "No service specification has been started.", link)
     missing = [SPEC_FIELDS[key] for key in SPEC_REQUIRED if not facts[key].strip()]
     if missing:
-        return False, "The specification still needs: " + ", ".join(missing).lower() + ".", link
-    return True, "Every required section of the service specification is written.", link
+        return CheckResult(
+            False, "The specification still needs: " + ", ".join(missing).lower() + ".", link
+        )
+    return CheckResult(
+        True, "Every required section of the service specification is written.", link
+    )
 
 
-def funding_route_known(
-    site: Site, facts: Mapping[str, Any] | None = None
-) -> tuple[bool, str, str]:
+def funding_route_known(site: Site, facts: Mapping[str, Any] | None = None) -> CheckResult:
     """Who pays, how they decide and when: the decision route's first three fields."""
     link = f"/sites/{site.id}/business-case/route"
     facts = select_facts(route_facts(site.id)) if facts is None else facts
     missing = [ROUTE_FIELDS[key] for key in ROUTE_NEEDED if not (facts[key] or "").strip()]
     if missing:
-        return False, "Still to write: " + ", ".join(missing).lower() + ".", link
-    return True, f"Paid for by {facts['payer']}; the decision route is written.", link
+        return CheckResult(False, "Still to write: " + ", ".join(missing).lower() + ".", link)
+    return CheckResult(True, f"Paid for by {facts['payer']}; the decision route is written.", link)
 
 
-def case_approved(site: Site, facts: Mapping[str, Any] | None = None) -> tuple[bool, str, str]:
+def case_approved(site: Site, facts: Mapping[str, Any] | None = None) -> CheckResult:
     link = f"/sites/{site.id}/business-case/decision"
     facts = select_facts(decision_facts(site.id)) if facts is None else facts
     if facts["decided_on"] is None:
-        return False, "No decision on the business case has been recorded.", link
+        return CheckResult(False, "No decision on the business case has been recorded.", link)
     when = f"{facts['decided_on']:%d/%m/%Y}"
     if facts["status"] != "agreed":
-        return False, f"{facts['decider']} did not approve it on {when}: {facts['outcome']}", link
-    return True, f"Approved by {facts['decider']} on {when}.", link
+        return CheckResult(
+            False, f"{facts['decider']} did not approve it on {when}: {facts['outcome']}", link
+        )
+    return CheckResult(True, f"Approved by {facts['decider']} on {when}.", link)

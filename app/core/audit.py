@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import enum
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -100,8 +103,22 @@ def _as_text(value: Any) -> str | None:
     return str(value)
 
 
+_SYSTEM_ACTING: ContextVar[bool] = ContextVar("system_acting", default=False)
+
+
+@contextmanager
+def acting_as_system() -> Iterator[None]:
+    """History rows written inside are the app's own (no user), even during a request:
+    for changes the app makes from facts it checks, not on anyone's say-so."""
+    token = _SYSTEM_ACTING.set(True)
+    try:
+        yield
+    finally:
+        _SYSTEM_ACTING.reset(token)
+
+
 def current_actor_id() -> int | None:
-    if not has_request_context():
+    if _SYSTEM_ACTING.get() or not has_request_context():
         return None
     try:
         return current_user.id if current_user.is_authenticated else None

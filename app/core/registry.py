@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import current_app
 from sqlalchemy.sql.elements import ColumnElement
@@ -27,7 +27,20 @@ PanelContext = Callable[..., dict]
 # ...)}; the overview runs every panel's facts as one SELECT, so a panel's numbers cost no
 # statement of their own.
 PanelFacts = Callable[[int], Mapping[str, ColumnElement]]
-FeatureCheck = Callable[[Any], tuple[bool, str, str | None]]
+
+
+class CheckResult(NamedTuple):
+    """What a gateway check answers, the one shape every feature's check returns."""
+
+    met: bool
+    detail: str  # why, in a sentence a sponsor can read
+    link: str | None = None  # a page showing the evidence, when there is one
+
+
+# site id -> {fact name: one-value SQL expression}: what a check reads
+CheckFacts = Callable[[int], dict[str, Any]]
+# (site, {fact name: value}) -> CheckResult: a pure function of the facts it declared
+FeatureCheck = Callable[[Any, Mapping[str, Any]], CheckResult]
 
 
 @dataclass(frozen=True)
@@ -40,11 +53,14 @@ class Panel:
 
 @dataclass(frozen=True)
 class GatewayCheck:
-    check: Callable[..., Any]  # site[, facts] -> (met, reason, link) or a gateways CheckResult
+    """A fact the app checks itself: a gateway criterion, or when an essential task is done.
+
+    `facts(site_id)` names the scalar subqueries the check reads, so the gateways feature
+    fetches the facts of every check in one SELECT and calls `check(site, facts)`."""
+
+    check: FeatureCheck
     fix_endpoint: str | None  # the page that fixes an unmet criterion
-    # site id -> {name: scalar subquery}: what the check reads, so the gateways feature can
-    # fetch the facts of every check in one SELECT and pass them as `check(site, facts)`
-    facts: Callable[[int], dict[str, Any]] | None = None
+    facts: CheckFacts
 
 
 @dataclass(frozen=True)
@@ -97,10 +113,10 @@ class Registry:
     def add_gateway_check(
         self,
         key: str,
-        check: Callable[..., Any],
+        check: FeatureCheck,
         fix_endpoint: str | None = None,
         *,
-        facts: Callable[[int], dict[str, Any]] | None = None,
+        facts: CheckFacts,
     ) -> None:
         if key in self.gateway_checks:
             raise ValueError(f"gateway check {key!r} registered twice")

@@ -57,3 +57,11 @@ class ReportPeriodForm(FlaskForm):
         csrf = False  # a GET form: it only chooses what to show
 
     since = UKDateField("Report on changes since")
+
+
+class DeclineForm(FlaskForm):
+    comments = TextAreaField(
+        "What needs to change before you agree it",
+        id="decline-comments",
+        validators=[Length(max=4000)],
+    )

@@ -87,3 +87,27 @@ class PidVersion(Audited, db.Model):
 
     def audit_label(self) -> str:
         return f"PID {self.number}"
+
+
+PID_REQUEST_STATUSES = {
+    "waiting": "Waiting for the sponsor",
+    "agreed": "Agreed",
+    "declined": "Not agreed",
+}
+
+
+class PidRequest(db.Model):
+    """A manager's request that the sponsor agree the PID, and the sponsor's answer: it puts
+    the PID on the sponsor's home page and in their email, and the answer goes back."""
+
+    __tablename__ = "pid_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(12), default="waiting")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+    comments: Mapped[str] = mapped_column(Text, default="")
+    version_number: Mapped[str] = mapped_column(String(12), default="")  # the version agreed

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import ColumnElement, Row, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
+from app.accounts.models import User
 from app.core.audit import AuditEvent
 from app.core.dates import london_to_utc, to_london, uk_date
-from app.documents.models import PidNarrative, PidVersion
+from app.documents.models import PidNarrative, PidRequest, PidVersion
 from app.extensions import db
 from app.gateways import queries as gateway_queries
 from app.gateways.models import GATEWAY_STATUSES, SIGNED
@@ -68,6 +69,9 @@ class SiteFacts:
     needs: NeedsRow | None
     latest_change: tuple  # (id, time) of the site's newest history row; () when none
     gateways: dict[int, GatewayRow]
+    # a request that the sponsor agree the PID, still unanswered: when, and by whom
+    asked_at: datetime | None = None
+    asked_by: str | None = None
 
 
 def _latest(column, site_column, order_column):  # noqa: ANN001, ANN202 - a scalar subquery
@@ -104,6 +108,7 @@ def site_facts(site_id: int, today: date) -> SiteFacts:
             *(column.label(name) for name, column in needs.items()),
             *(column.label(name) for name, column in change.items()),
             *(column.label(name) for name, column in gateway_facts(site_id).items()),
+            *(column.label(name) for name, column in _asked(Site.id).items()),
         )
         .select_from(Site)
         .outerjoin(PidNarrative, PidNarrative.site_id == Site.id)
@@ -128,7 +133,26 @@ def site_facts(site_id: int, today: date) -> SiteFacts:
         ),
         latest_change=(first.change_id, first.change_at) if first.change_id is not None else (),
         gateways=gateway_rows(first._mapping),
+        asked_at=first._mapping["asked_at"],
+        asked_by=first._mapping["asked_by"],
     )
+
+
+def _asked(site_id: ColumnElement) -> dict[str, Any]:
+    """The unanswered request that the sponsor agree the PID: when, and who asked."""
+
+    def waiting(column):  # noqa: ANN001, ANN202
+        return (
+            select(column)
+            .select_from(PidRequest)
+            .outerjoin(User, User.id == PidRequest.requested_by_id)
+            .where(PidRequest.site_id == site_id, PidRequest.status == "waiting")
+            .order_by(PidRequest.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    return {"asked_at": waiting(PidRequest.requested_at), "asked_by": waiting(User.name)}
 
 
 def _group_members(site_id: int, kinds: tuple[str, ...]) -> list[GroupMember]:

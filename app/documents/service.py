@@ -12,7 +12,8 @@ from app.accounts.models import User
 from app.core.dates import today, uk_date, utcnow
 from app.core.db import first_write, select_facts
 from app.core.errors import ServiceError, StaleEdit
-from app.documents import text
+from app.core.registry import CheckResult
+from app.documents import signals, text
 from app.documents.fingerprint import (
     changed_since_agreed,
     content_fingerprint,
@@ -23,6 +24,7 @@ from app.documents.models import (
     NARRATIVE_LABELS,
     NARRATIVE_LIMITS,
     PidNarrative,
+    PidRequest,
     PidVersion,
 )
 from app.extensions import db
@@ -65,6 +67,10 @@ def agree_version(
         raise ServiceError(
             f"{number} has already been agreed. Use the next number.", field="number"
         )
+    asked = open_request(site.id)
+    if asked is not None:  # the sponsor answers the manager's request by agreeing
+        asked.status, asked.decided_by_id, asked.decided_at = "agreed", by.id, utcnow()
+        asked.version_number = number
     with first_write(StaleEdit(what=f"version {number} of the PID")):
         version = PidVersion(
             site_id=site.id,
@@ -75,7 +81,44 @@ def agree_version(
             content_hash=fingerprint,
         )
         db.session.add(version)
+    if asked is not None:
+        signals.agreement_answered.send(asked)
     return version
+
+
+def open_request(site_id: int) -> PidRequest | None:
+    """The request waiting for the sponsor's answer, if any."""
+    return db.session.scalar(
+        select(PidRequest)
+        .where(PidRequest.site_id == site_id, PidRequest.status == "waiting")
+        .order_by(PidRequest.id.desc())
+        .limit(1)
+    )
+
+
+def ask_for_agreement(site: Site, by: User) -> PidRequest:
+    """A manager asks the sponsor to agree the PID as it stands (mail follows the commit)."""
+    if open_request(site.id) is not None:
+        raise ServiceError("The sponsor has already been asked and has not answered yet.")
+    asked = PidRequest(site_id=site.id, requested_by_id=by.id, requested_at=utcnow())
+    db.session.add(asked)
+    db.session.flush()
+    signals.agreement_asked.send(asked)
+    return asked
+
+
+def decline_agreement(site: Site, by: User, comments: str) -> PidRequest:
+    """The sponsor does not agree the PID yet, saying what must change first."""
+    asked = open_request(site.id)
+    if asked is None:
+        raise ServiceError("Nobody has asked you to agree the PID.")
+    if not (comments or "").strip():
+        raise ServiceError("Say what needs to change before you can agree it.", "comments")
+    asked.status, asked.decided_by_id, asked.decided_at = "declined", by.id, utcnow()
+    asked.comments = comments.strip()
+    db.session.flush()
+    signals.agreement_answered.send(asked)
+    return asked
 
 
 def plain_english(values: dict[str, str], pages: int) -> text.PlainEnglishReport:
@@ -118,16 +161,16 @@ def pid_agreed_facts(site_id: int) -> dict[str, Any]:
     }
 
 
-def pid_agreed(site: Site, facts: Mapping[str, Any] | None = None) -> tuple[bool, str, str]:
-    """The Start Out gateway's 'agreed PID' criterion, checked from the recorded versions:
-    (met, what was found, where to act), the shape the other features' checks share.
+def pid_agreed(site: Site, facts: Mapping[str, Any] | None = None) -> CheckResult:
+    """The Start Out gateway's 'agreed PID' criterion, from the recorded versions: met once
+    the sponsor agreed a version; the detail says when its content has changed since.
 
     Whether the content moved on since is the agreed fingerprint against today's facts
     (`fingerprint.load_agreed_content`): no PID is loaded or built."""
     link = f"/sites/{site.id}/documents#agree"  # the URL scheme is a contract
     facts = select_facts(pid_agreed_facts(site.id)) if facts is None else facts
     if facts["number"] is None:
-        return False, "No version of the PID has been agreed by the sponsor yet.", link
+        return CheckResult(False, "No version of the PID has been agreed by the sponsor yet.", link)
     found = f"PID {facts['number']} agreed on {uk_date(facts['agreed_on'])}."
     if changed_since_agreed(
         facts["content_hash"],
@@ -137,7 +180,7 @@ def pid_agreed(site: Site, facts: Mapping[str, Any] | None = None) -> tuple[bool
     ):
         # Still agreed, but the sponsor should know the text they agreed has moved on.
         found += " Its content has changed since; the sponsor should agree it again."
-    return True, found, link
+    return CheckResult(True, found, link)
 
 
 # Page estimates by (site, day, newest change): building the whole PID with python-docx just

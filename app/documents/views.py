@@ -5,14 +5,15 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.core.access import sponsor_required
+from app.core.access import require_site_role, sponsor_required
 from app.core.dates import today, uk_date
 from app.core.downloads import download
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
+from app.core.forms import ConfirmForm
 from app.core.web import form_status
 from app.documents import bp, pid, report, service
 from app.documents.fingerprint import content_fingerprint, load_agreed_content
-from app.documents.forms import AgreeForm, NarrativeForm, ReportPeriodForm
+from app.documents.forms import AgreeForm, DeclineForm, NarrativeForm, ReportPeriodForm
 from app.documents.models import NARRATIVE_FIELDS
 from app.documents.queries import SiteFacts, site_facts
 from app.documents.report_docx import decision_text, report_bytes
@@ -25,6 +26,7 @@ def _page(
     values: dict[str, str],
     facts: SiteFacts,
     status: int = 200,
+    decline_form: DeclineForm | None = None,
 ):  # noqa: ANN202
     content = pid.load_pid(g.site, today(), facts)
     pages = service.estimated_pages(
@@ -40,6 +42,10 @@ def _page(
         narrative_fields=NARRATIVE_FIELDS,
         agreed_line=pid.agreed_line,
         changed_warning=pid.changed_warning,
+        asked=facts.asked_at,
+        asked_by=facts.asked_by,
+        ask_form=ConfirmForm(formdata=None),
+        decline_form=decline_form or DeclineForm(formdata=None),
     ), status
 
 
@@ -111,6 +117,43 @@ def agree():
     nform = NarrativeForm(obj=facts.narrative, formdata=None)
     nform.version.data = facts.narrative.version if facts.narrative else ""
     return _page(nform, form, service.narrative_values(facts.narrative), facts, 422)
+
+
+@bp.post("/ask")
+def ask():
+    """A manager asks the sponsor to agree the PID: an email and an item on their home page."""
+    require_site_role("manager")
+    if ConfirmForm().validate_on_submit():
+        try:
+            service.ask_for_agreement(g.site, current_user)
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash("The sponsor has been asked to agree the PID.")
+    return redirect(url_for("sites.documents.index") + "#agree")
+
+
+@bp.post("/decline")
+@sponsor_required
+def decline():
+    form = DeclineForm()
+    if form.validate_on_submit():
+        try:
+            service.decline_agreement(g.site, current_user, form.comments.data or "")
+        except ServiceError as error:
+            db.session.rollback()
+            form.comments.errors = [error.message]
+        else:
+            db.session.commit()
+            flash("Your answer has been sent to the team.")
+            return redirect(url_for("sites.documents.index") + "#agree")
+    facts = site_facts(g.site.id, today())
+    nform = NarrativeForm(obj=facts.narrative, formdata=None)
+    nform.version.data = facts.narrative.version if facts.narrative else ""
+    agree_form = _agree_form(facts.versions[0].number if facts.versions else None)
+    values = service.narrative_values(facts.narrative)
+    return _page(nform, agree_form, values, facts, 422, decline_form=form)
 
 
 @bp.get("/pid.docx")

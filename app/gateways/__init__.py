@@ -11,29 +11,15 @@ if TYPE_CHECKING:
 
 bp = Blueprint("gateways", __name__)
 
-from app.gateways import views  # noqa: E402, F401
+from app.gateways import task_facts, views  # noqa: E402, F401
 
 
 def register(registry: Registry) -> None:
     """What this feature adds to pages and commands other packages own."""
-    from app.gateways.checks import (
-        champion_agreed,
-        champion_facts,
-        kpis_tracked,
-        kpis_tracked_facts,
-        plan_facts,
-        plan_populated,
-        team_roles_facts,
-        team_roles_filled,
-    )
     from app.gateways.demo import demo_gateways
     from app.gateways.overview import overview_facts, overview_panel
     from app.gateways.queries import current_phase_fact, current_phases
 
-    registry.add_gateway_check("team_roles_filled", team_roles_filled, facts=team_roles_facts)
-    registry.add_gateway_check("plan_populated", plan_populated, facts=plan_facts)
-    registry.add_gateway_check("champion_agreed", champion_agreed, facts=champion_facts)
-    registry.add_gateway_check("kpis_tracked", kpis_tracked, facts=kpis_tracked_facts)
     registry.current_phases = current_phases
     registry.current_phase_fact = current_phase_fact
     # first on the overview, full width: where the current gateway stands

@@ -12,7 +12,7 @@ from app.extensions import db
 
 GATEWAY_STATUSES = {
     "not_ready": "Not ready",
-    "review_requested": "Ready for review",
+    "review_requested": "Review requested",
     "signed_off": "Signed off",
     "signed_off_exceptions": "Signed off with exceptions",
     "reopened": "Reopened",

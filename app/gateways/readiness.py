@@ -1,11 +1,14 @@
 """Readiness: each phase's criteria (checked by the app where it can), in a fixed few
 statements however many phases are evaluated.
 
-The facts of every registered check of the phases asked for come from ONE SELECT of
-labelled scalar subqueries (each check declares its own, see checks.py), together with
-people's answers to the other criteria; the checks are then pure functions of them. The
-essential tasks are one more statement for all those phases. Where only the counts are
-shown (the gateways list, the overview), `summaries` answers everything in one statement.
+A check lives beside the data it reads (`app/<feature>/checks.py`), registered with
+`registry.add_gateway_check(key, check, fix_endpoint, facts=...)`: `facts(site_id)` names
+the scalar subqueries it reads and `check(site, facts)` answers a `CheckResult` from them.
+The facts of every check the phases asked for come from ONE SELECT, together with people's
+answers to the other criteria. The essential tasks are one more statement for all those
+phases; a task whose fact is already a criterion of the phase (its `done_when` is the
+outcome's check) is not listed twice. Where only the counts are shown (the gateways list,
+the overview), `summaries` answers everything in one statement.
 """
 
 from __future__ import annotations
@@ -16,16 +19,15 @@ from functools import lru_cache
 from typing import Any
 
 from flask import current_app, has_request_context, url_for
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from app.core.db import select_facts
-from app.core.registry import registry
+from app.core.registry import CheckResult, registry
 from app.extensions import db
-from app.gateways.checks import CheckResult, run_check
 from app.gateways.models import CRITERION_STATES, CriterionConfirmation
 from app.plan.models import Task
 from app.sites.models import Site
-from app.toolkit import get_toolkit
+from app.toolkit import Outcome, get_toolkit
 from app.toolkit.vocabulary import gateway_phase_numbers
 
 PHASES = gateway_phase_numbers()
@@ -41,6 +43,10 @@ class Criterion:
     evidence_url: str = ""
     fix_url: str | None = None
     version: int = 0  # of a person's confirmation (0: none yet), sent back to detect overlaps
+    # what the app knows about a criterion a person confirms (an outcome's `app_view`)
+    app_met: bool | None = None
+    app_detail: str = ""
+    app_url: str | None = None
 
     @property
     def state_label(self) -> str:
@@ -101,20 +107,36 @@ def _fix_url(endpoint: str | None, **values) -> str | None:
 
 
 def _check_keys(phases: Iterable[int]) -> list[str]:
-    """The registered checks the phases' outcomes use, each once, in outcome order."""
+    """The registered checks the phases' outcomes use (to decide them, or to show beside a
+    person's answer), each once, in outcome order."""
     checks = registry().gateway_checks
     toolkit = get_toolkit()
-    keys = (o.auto_check for p in phases for o in toolkit.phase(p).outcomes)
+    keys = (
+        k for p in phases for o in toolkit.phase(p).outcomes for k in (o.auto_check, o.app_view)
+    )
     return list(dict.fromkeys(k for k in keys if k in checks))
+
+
+def _decides(outcome: Outcome) -> bool:
+    """True when the app answers this outcome itself (its check is registered)."""
+    return outcome.auto_check in registry().gateway_checks
+
+
+@lru_cache
+def tasks_said_by_outcomes(phase: int) -> frozenset[str]:
+    """Library keys of the phase's tasks whose fact is already one of its criteria (decides
+    it, or is shown beside it): a gateway lists each fact once, so those essential tasks are
+    not criteria of their own."""
+    outcomes = get_toolkit().phase(phase).outcomes
+    checked = {k for o in outcomes for k in (o.auto_check, o.app_view) if k}
+    return frozenset(t.key for t in get_toolkit().tasks if t.done_when in checked)
 
 
 def _fact_columns(site_id: int, keys: list[str]) -> tuple[dict[str, Any], list]:
     """Every declared fact of these checks under a short label, and how to read them back."""
     checks = registry().gateway_checks
     where = _fact_labels(keys)
-    expressions = [
-        expr for key in keys if checks[key].facts for expr in checks[key].facts(site_id).values()
-    ]
+    expressions = [expr for key in keys for expr in checks[key].facts(site_id).values()]
     return {label: expr for (label, _, _), expr in zip(where, expressions, strict=True)}, where
 
 
@@ -130,7 +152,7 @@ def _fact_labels(keys: list[str]) -> list[tuple[str, str, str]]:
     where: list[tuple[str, str, str]] = []
     for key in keys:
         declare = checks[key].facts
-        for name in _fact_names(declare) if declare else ():
+        for name in _fact_names(declare):
             where.append((f"f{len(where)}", key, name))
     return where
 
@@ -140,12 +162,16 @@ def _results(site: Site, keys: list[str], row: dict[str, Any], where: list) -> d
     for label, key, name in where:
         facts[key][name] = row[label]
     checks = registry().gateway_checks
-    return {key: run_check(checks[key], site, facts[key]) for key in keys}
+    return {key: checks[key].check(site, facts[key]) for key in keys}
 
 
 def check_results(site: Site, phases: Iterable[int]) -> dict[str, CheckResult]:
     """{check key: result} for every check the phases use: one SELECT for all their facts."""
-    keys = _check_keys(phases)
+    return results_of(site, _check_keys(phases))
+
+
+def results_of(site: Site, keys: list[str]) -> dict[str, CheckResult]:
+    """{check key: result} for these registered checks: one SELECT for all their facts."""
     columns, where = _fact_columns(site.id, keys)
     return _results(site, keys, select_facts(columns), where)
 
@@ -166,11 +192,10 @@ ANSWER_FIELDS = ("state", "note", "evidence_url", "version")
 def _answer_columns(site: Site, phases: list[int]) -> dict[tuple[int, str], dict[str, Any]]:
     """{(phase, outcome key): {field: scalar subquery}} for outcomes a person confirms: at
     most one row each (unique per site, phase and key), so they join the facts SELECT."""
-    checked = registry().gateway_checks
     found = {}
     for phase in phases:
         for outcome in get_toolkit().phase(phase).outcomes:
-            if outcome.auto_check in checked:
+            if _decides(outcome):
                 continue
             answer = select().where(
                 CriterionConfirmation.site_id == site.id,
@@ -209,7 +234,8 @@ def evaluate(site: Site, phases: Iterable[int]) -> dict[int, Readiness]:
         .where(Task.site_id == site.id, Task.phase.in_(phases), Task.essential.is_(True))
         .order_by(Task.position, Task.id)
     ):
-        tasks[task.phase].append(task)
+        if task.library_key not in tasks_said_by_outcomes(task.phase):
+            tasks[task.phase].append(task)
     return {phase: _readiness(site, phase, results, answers, tasks[phase]) for phase in phases}
 
 
@@ -225,10 +251,12 @@ def _readiness(
     answers: dict[tuple[int, str], Answer],
     tasks: list[Task],
 ) -> Readiness:
+    checks = registry().gateway_checks
     items: list[Criterion] = []
     for outcome in get_toolkit().phase(phase).outcomes:
-        result = results.get(outcome.auto_check or "")
-        if result is not None:
+        if _decides(outcome):
+            result = results[outcome.auto_check]
+            fix = checks[outcome.auto_check].fix_endpoint
             items.append(
                 Criterion(
                     outcome.key,
@@ -236,11 +264,13 @@ def _readiness(
                     "auto",
                     "met" if result.met else "not_met",
                     result.detail,
-                    fix_url=None if result.met else _fix_url(result.fix_endpoint, site_id=site.id),
+                    evidence_url=(result.link or "") if result.met else "",
+                    fix_url=None if result.met else _fix_url(fix, site_id=site.id),
                 )
             )
             continue
         answer = answers.get((phase, outcome.key))
+        view = results.get(outcome.app_view or "")
         items.append(
             Criterion(
                 outcome.key,
@@ -250,6 +280,9 @@ def _readiness(
                 answer.note if answer else "Not confirmed yet.",
                 answer.evidence_url if answer else "",
                 version=answer.version if answer else 0,
+                app_met=view.met if view else None,
+                app_detail=view.detail if view else "",
+                app_url=view.link if view else None,
             )
         )
     for task in tasks:
@@ -277,16 +310,21 @@ def summary_facts(site_id: int, phases: Sequence[int]) -> dict[str, Any]:
     its other facts: the overview's gateway card does)."""
     toolkit = get_toolkit()
     columns, _where = _fact_columns(site_id, _check_keys(phases))
-    checked = registry().gateway_checks
     for phase in phases:
-        person_keys = [o.key for o in toolkit.phase(phase).outcomes if o.auto_check not in checked]
+        person_keys = [o.key for o in toolkit.phase(phase).outcomes if not _decides(o)]
         answers = select(CriterionConfirmation.state).where(
             CriterionConfirmation.site_id == site_id,
             CriterionConfirmation.phase == phase,
             CriterionConfirmation.criterion_key.in_(person_keys),
         )
         essential = select(Task.status).where(
-            Task.site_id == site_id, Task.phase == phase, Task.essential.is_(True)
+            Task.site_id == site_id,
+            Task.phase == phase,
+            Task.essential.is_(True),
+            or_(
+                Task.library_key.is_(None),
+                Task.library_key.not_in(sorted(tasks_said_by_outcomes(phase))),
+            ),
         )
         for name, query, column, state in (
             ("answers_met", answers, CriterionConfirmation.state, "met"),
@@ -308,7 +346,7 @@ def summaries_from(site: Site, phases: Sequence[int], row: Mapping[str, Any]) ->
     found: dict[int, Summary] = {}
     for phase in phases:
         outcomes = toolkit.phase(phase).outcomes
-        auto_met = sum(1 for o in outcomes if o.auto_check in results and results[o.auto_check].met)
+        auto_met = sum(1 for o in outcomes if _decides(o) and results[o.auto_check].met)
         found[phase] = Summary(
             total=len(outcomes) + row[f"p{phase}_tasks"],
             met=auto_met + row[f"p{phase}_answers_met"] + row[f"p{phase}_tasks_met"],

@@ -60,6 +60,11 @@ def confirm_criterion(
     note = (note or "").strip()
     if state == "not_applicable" and not note:
         raise ServiceError("Say why this does not apply.", "note")
+    view = registry().gateway_checks.get(outcome.app_view or "")
+    if state == "met" and not note and view is not None:
+        known = view.check(site)
+        if not known.met:  # the app's own record says otherwise: ask why
+            raise ServiceError(f"{known.detail} Say why you consider this met.", "note")
     evidence_url = (evidence_url or "").strip()
     if evidence_url and urlsplit(evidence_url).scheme not in ("http", "https"):
         raise ServiceError("Evidence links must start with https:// or http://.", "evidence_url")
@@ -109,12 +114,13 @@ def _decide(site: Site, phase: int, action: str, by: User, comments: str = "", *
 
 
 def _exceptions_for(
-    readiness: Readiness, reasons: dict[str, str], message: str
+    readiness: Readiness, reasons: dict[str, str], message: str, conditions: str = ""
 ) -> list[dict[str, str]]:
-    """Each unmet criterion with its reason; a ServiceError naming any left without one."""
+    """Each unmet criterion with its reason (its own, else the `conditions` given once for
+    all of them); a ServiceError naming any left without one."""
     exceptions, missing = [], []
     for criterion in readiness.blockers:
-        reason = (reasons.get(criterion.key) or "").strip()
+        reason = (reasons.get(criterion.key) or "").strip() or conditions.strip()
         if not reason:
             missing.append(criterion.key)
         exceptions.append({"key": criterion.key, "text": criterion.text, "reason": reason})
@@ -156,9 +162,15 @@ def _check_previous_signed(site: Site, phase: int) -> None:
 
 
 def sign_off(
-    site: Site, phase: int, by: User, comments: str, exception_reasons: dict[str, str]
+    site: Site,
+    phase: int,
+    by: User,
+    comments: str,
+    exception_reasons: dict[str, str] | None = None,
+    conditions: str = "",
 ) -> Gateway:
-    """Sign off; every unmet criterion needs a named exception with a reason."""
+    """Sign off; every unmet criterion needs a named exception with a reason: its own, or
+    the sponsor's `conditions`, typed once for all of them."""
     gateway = _gateway_to_change(site, phase)
     if gateway.status in SIGNED:
         raise ServiceError("This gateway is already signed off.")
@@ -185,8 +197,9 @@ def sign_off(
         )
     exceptions = _exceptions_for(
         criteria(site, phase),
-        exception_reasons,
+        exception_reasons or {},
         "Give a reason for accepting each criterion that is not met, or send the gateway back.",
+        conditions,
     )
     action = "signed_off_exceptions" if exceptions else "signed_off"
     gateway.status = action

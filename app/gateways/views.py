@@ -12,7 +12,11 @@ from app.core.forms import ConfirmForm
 from app.core.web import found_or_404
 from app.extensions import db
 from app.gateways import bp, queries, readiness, service
-from app.gateways.forms import CriterionForm, DecisionForm, ReopenForm, SendBackForm
+from app.gateways.forms import (
+    CriterionForm,
+    DecideForm,
+    ReopenForm,
+)
 from app.gateways.models import DECISIONS, GATEWAY_STATUSES, SIGNED
 from app.gateways.record import gateway_docx
 from app.toolkit import get_toolkit
@@ -56,9 +60,8 @@ def _show(phase_no: int, status_code: int = 200, **forms):
         previous_signed=previous_signed,
         signed=status in SIGNED,
         confirm=ConfirmForm(formdata=None),
-        decision_form=forms.get("decision_form") or DecisionForm(formdata=None),
         reopen_form=forms.get("reopen_form") or ReopenForm(formdata=None),
-        back_form=forms.get("back_form") or SendBackForm(formdata=None),
+        decide_form=forms.get("decide_form") or DecideForm(formdata=None),
         criterion_form=forms.get("criterion_form"),
         criterion_key=forms.get("criterion_key"),
         missing=forms.get("missing", []),
@@ -114,43 +117,28 @@ def request_review(phase_no: int):
     return redirect(url_for("sites.gateways.show", phase_no=phase_no))
 
 
-@bp.post("/gateways/<int:phase_no>/sign-off")
+@bp.post("/gateways/<int:phase_no>/decision")
 @sponsor_required
-def sign_off(phase_no: int):
+def decide(phase_no: int):
+    """The sponsor's one form: sign off (conditions typed once) or send back."""
     found_or_404(get_toolkit().phase, phase_no, within=readiness.PHASES)
-    form = DecisionForm()
-    reasons = _exception_reasons("exception-")
+    form = DecideForm()
     if form.validate_on_submit():
+        conditions = form.conditions.data or ""
         try:
-            service.sign_off(g.site, phase_no, current_user, form.comments.data or "", reasons)
+            if form.decision.data == "sign_off":
+                service.sign_off(g.site, phase_no, current_user, conditions, conditions=conditions)
+            else:
+                service.send_back(g.site, phase_no, current_user, conditions)
         except ServiceError as error:
             db.session.rollback()
-            return _show(
-                phase_no, 422, decision_form=form, message=error.message,
-                missing=getattr(error, "missing", []), reasons=reasons,
-            )  # fmt: skip
-        db.session.commit()
-        flash(f"{get_toolkit().phase(phase_no).label} signed off.")
-        return redirect(url_for("sites.gateways.show", phase_no=phase_no))
-    return _show(phase_no, 422, decision_form=form, reasons=reasons)
-
-
-@bp.post("/gateways/<int:phase_no>/send-back")
-@sponsor_required
-def send_back(phase_no: int):
-    found_or_404(get_toolkit().phase, phase_no, within=readiness.PHASES)
-    form = SendBackForm()
-    if form.validate_on_submit():
-        try:
-            service.send_back(g.site, phase_no, current_user, form.comments.data or "")
-        except ServiceError as error:
-            db.session.rollback()
-            apply_form_errors(form, error)
+            form.conditions.errors = [error.message]
         else:
             db.session.commit()
-            flash("Sent back to the team with your comments.")
+            done = "signed off" if form.decision.data == "sign_off" else "sent back to the team"
+            flash(f"{get_toolkit().phase(phase_no).label} {done}.")
             return redirect(url_for("sites.gateways.show", phase_no=phase_no))
-    return _show(phase_no, 422, back_form=form)
+    return _show(phase_no, 422, decide_form=form)
 
 
 @bp.post("/gateways/<int:phase_no>/reopen")

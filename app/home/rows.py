@@ -41,7 +41,7 @@ def site_rows(
                 organisation=escape(site.organisation),
                 status=escape(site.status_name),
                 phase=escape(phases[site.id]),
-                role=escape(site.role.capitalize() if site.role else no_role),
+                role=escape(site.role_name or no_role),
             )
             for site in sites
         )

@@ -17,11 +17,21 @@ from app.kpis import views  # noqa: E402, F401
 def register(registry: Registry) -> None:
     """What this feature adds to pages and commands other packages own."""
     from app.kpis.demo import bench_kpis, seed_demo_kpis
-    from app.kpis.queries import kpis_recorded, kpis_recorded_facts, overview_facts, overview_panel
+    from app.kpis.queries import (
+        kpis_recorded,
+        kpis_recorded_facts,
+        kpis_tracked,
+        kpis_tracked_facts,
+        overview_facts,
+        overview_panel,
+    )
 
     registry.add_panel("kpis/_overview_panel.html", overview_panel, order=60, facts=overview_facts)
     registry.add_gateway_check(
         "kpis_recorded", kpis_recorded, "sites.kpis.index", facts=kpis_recorded_facts
+    )
+    registry.add_gateway_check(
+        "kpis_tracked", kpis_tracked, "sites.kpis.index", facts=kpis_tracked_facts
     )
     registry.add_demo(seed_demo_kpis, bench_kpis, order=60)
     registry.history.add(

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.sql.selectable import ScalarSelect
 
 from app.core.db import select_facts
+from app.core.registry import CheckResult
 from app.extensions import db
 from app.kpis import rules
 from app.kpis.models import KpiTarget, KpiValue
@@ -201,7 +202,7 @@ def kpis_recorded_facts(site_id: int) -> dict[str, Any]:
 
 def kpis_recorded(
     site: Site, facts: Mapping[str, Any] | None = None, today: date | None = None
-) -> tuple[bool, str, str]:
+) -> CheckResult:
     """Gateway auto-check: values are recorded and the latest is recent (no backlog)."""
     from app.core.dates import today as uk_today
 
@@ -210,16 +211,16 @@ def kpis_recorded(
     facts = select_facts(kpis_recorded_facts(site.id)) if facts is None else facts
     count, newest = facts["count"], facts["newest"]
     if not count:
-        return False, "No KPI values have been recorded yet.", link
+        return CheckResult(False, "No KPI values have been recorded yet.", link)
     months_old = (today.year - newest.year) * 12 + today.month - newest.month
     label = f"{newest:%b %Y}"
     if months_old > RECENT_MONTHS:
-        return (
+        return CheckResult(
             False,
             f"The latest KPI values are for {label}, more than {RECENT_MONTHS} months ago.",
             link,
         )
-    return True, f"{count} KPI values recorded, the latest for {label}.", link
+    return CheckResult(True, f"{count} KPI values recorded, the latest for {label}.", link)
 
 
 def overview_facts(site_id: int) -> dict[str, ScalarSelect]:
@@ -240,3 +241,49 @@ def overview_panel(site: Site, facts: dict[str, Any]) -> dict:
         for k in get_toolkit().kpis
     ]
     return {"rows": [r for r in rows if r.points], "any": any(r.points for r in rows)}
+
+
+TRACKED_PERIODS = 6
+
+
+def kpis_tracked_facts(site_id: int) -> dict[str, Any]:
+    """The KPI with the most periods recorded (the lowest number on a tie)."""
+
+    def best(column: Any) -> ScalarSelect:
+        return (
+            select(column)
+            .where(KpiValue.site_id == site_id)
+            .group_by(KpiValue.kpi_number)
+            .order_by(func.count(KpiValue.id).desc(), KpiValue.kpi_number)
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    return {
+        "number": best(KpiValue.kpi_number),
+        "periods": best(func.count(KpiValue.id)),
+        "first": best(func.min(KpiValue.period_start)),
+        "last": best(func.max(KpiValue.period_start)),
+    }
+
+
+def kpis_tracked(site: Site, facts: Mapping[str, Any] | None = None) -> CheckResult:
+    """Met when at least one KPI has values for TRACKED_PERIODS or more periods.
+
+    One value shows where a service is, not whether it is improving: a run chart needs a
+    series. Six months (or six quarters) is the shortest run we call "over time".
+    """
+    facts = select_facts(kpis_tracked_facts(site.id)) if facts is None else facts
+    if facts["number"] is None:
+        return CheckResult(False, "No KPI values have been recorded yet.")
+    number, periods, first, last = (facts[k] for k in ("number", "periods", "first", "last"))
+    evidence = (
+        f"KPI {number} has values for {periods} period{'s' if periods != 1 else ''}, "
+        f"{first:%b %Y} to {last:%b %Y}"
+    )
+    if periods < TRACKED_PERIODS:
+        return CheckResult(
+            False,
+            f"{evidence}; at least {TRACKED_PERIODS} are needed to see a trend.",
+        )
+    return CheckResult(True, evidence + ".", f"/sites/{site.id}/kpis")

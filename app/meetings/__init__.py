@@ -11,18 +11,22 @@ if TYPE_CHECKING:
 
 bp = Blueprint("meetings", __name__)
 
-from app.meetings import views  # noqa: E402, F401
+from app.meetings import views, views_minutes  # noqa: E402, F401
 
 
 def register(registry: Registry) -> None:
     """What this feature adds to pages and commands other packages own."""
+    from app.meetings.checks import (
+        calendar_booked,
+        calendar_facts,
+        reference_group_facts,
+        reference_group_minutes_issued,
+    )
     from app.meetings.demo import bench_meetings, seed_meetings
     from app.meetings.models import Action
     from app.meetings.queries import (
         overview_facts,
         overview_panel,
-        reference_group_facts,
-        reference_group_minutes_issued,
     )
 
     registry.add_panel(
@@ -33,6 +37,9 @@ def register(registry: Registry) -> None:
         reference_group_minutes_issued,
         "sites.meetings.index",
         facts=reference_group_facts,
+    )
+    registry.add_gateway_check(
+        "calendar_booked", calendar_booked, "sites.meetings.series", facts=calendar_facts
     )
     registry.add_demo(seed_meetings, bench_meetings, order=30)
     registry.owned_records.append(("Action", Action, "description"))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.core.dates import london_to_utc
 from app.extensions import db
 from app.meetings.models import STANDING_ITEMS, Action, AgendaItem, Invitee, Meeting
-from app.meetings.service import series_days
+from app.meetings.series import series_days
 from app.people.models import Group, Person
 
 

@@ -5,13 +5,14 @@ from datetime import time
 
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
 
 from app.core.forms import UKDateField, WholeNumberField
 from app.core.numbers import whole_number
 from app.meetings.models import ACTION_STATUSES, MEETING_KINDS
-from app.meetings.service import FREQUENCIES, ActionDetails, ItemDetails, MeetingDetails
+from app.meetings.series import FREQUENCIES
+from app.meetings.service import ActionDetails, ItemDetails, MeetingDetails
 from app.toolkit.vocabulary import gateway_phase_numbers
 
 _TIME = re.compile(r"^\s*(\d{1,2})\s*[:.]?\s*(\d{2})\s*$")
@@ -111,6 +112,8 @@ class MeetingForm(FlaskForm):
     )
     chair_id = _person_select("Chair")
     minute_taker_id = _person_select("Minute-taker")
+    # shown only when the date is in the past: the person confirms it is not a slip
+    in_the_past = BooleanField("Yes, record a meeting that has already happened")
     version = HiddenField()
 
     def set_choices(self, people: list, groups: list) -> None:

@@ -17,6 +17,7 @@ from icalendar import (
     TimezoneDaylight,
     TimezoneStandard,
     vCalAddress,
+    vRecur,
     vText,
 )
 
@@ -25,8 +26,8 @@ from app.core.dates import LONDON, to_london, utcnow
 from app.meetings.models import Meeting
 
 PRODID = "-//FLS Tracker//Meetings//EN"
-# (name, address): the organiser, then every attendee with an email.
-People = tuple[tuple[str, str], list[tuple[str, str]]]
+# (name, address) of the organiser, then (name, address, ROLE) of every attendee with an email.
+People = tuple[tuple[str, str], list[tuple[str, str, str]]]
 
 
 def london_vtimezone() -> Timezone:
@@ -65,16 +66,11 @@ def _add_people(event: Event, people: People) -> None:
     """ORGANIZER and ATTENDEE lines, so calendars show who is invited and who to reply to."""
     organiser, attendees = people
     event.add("organizer", _address(*organiser))
-    for name, address in attendees:
+    for name, address, role in attendees:
         event.add(
             "attendee",
             _address(
-                name,
-                address,
-                CUTYPE="INDIVIDUAL",
-                ROLE="REQ-PARTICIPANT",
-                PARTSTAT="NEEDS-ACTION",
-                RSVP="FALSE",
+                name, address, CUTYPE="INDIVIDUAL", ROLE=role, PARTSTAT="NEEDS-ACTION", RSVP="FALSE"
             ),
         )
 
@@ -114,19 +110,38 @@ def _event(meeting: Meeting, site_name: str, people: People | None = None) -> Ev
     return event
 
 
-def invitation(meeting: Meeting, site_name: str, method: str, people: People) -> bytes:
-    """An iTIP message (RFC 5546): METHOD:REQUEST to book or move, CANCEL to call off."""
+def _itip(method: str, event: Event) -> bytes:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", method)
     cal.add_component(london_vtimezone())
-    event = _event(meeting, site_name, people)
-    if method == "CANCEL":
-        event["status"] = vText("CANCELLED")
     cal.add_component(event)
     return cal.to_ical()
+
+
+def invitation(meeting: Meeting, site_name: str, method: str, people: People) -> bytes:
+    """An iTIP message (RFC 5546): METHOD:REQUEST to book or move, CANCEL to call off. A
+    meeting of a series is that occurrence of the series' event (its UID and RECURRENCE-ID,
+    the start the rule gave it), so calendars change that one date only."""
+    event = _event(meeting, site_name, people)
+    if meeting.series_uid and meeting.recurrence_id:
+        event["uid"] = vText(meeting.series_uid)
+        event.add("recurrence-id", to_london(meeting.recurrence_id))
+    if method == "CANCEL":
+        event["status"] = vText("CANCELLED")
+    return _itip(method, event)
+
+
+def series_invitation(meetings: list[Meeting], site_name: str, people: People) -> bytes:
+    """One invitation for a whole series: the first meeting with the series' rule (RRULE),
+    so each person gets one message and one calendar entry that repeats."""
+    first = meetings[0]
+    event = _event(first, site_name, people)
+    event["uid"] = vText(first.series_uid or meeting_uid(first))
+    event.add("rrule", vRecur.from_ical(first.series_rule))
+    return _itip("REQUEST", event)
 
 
 def calendar_for(

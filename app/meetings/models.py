@@ -5,6 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.accounts.models import User
 from app.core.audit import Audited
 from app.core.dates import utcnow
 from app.core.db import TimestampMixin, VersionedMixin
@@ -40,7 +41,10 @@ class Meeting(Audited, VersionedMixin, TimestampMixin, db.Model):
         Index("ix_meetings_next_and_last", "site_id", "cancelled", "ends_at", "starts_at"),
     )
     audit_type = "meeting"
-    audit_exclude = frozenset({"ics_sequence"})
+    # calendar bookkeeping, not something a person changes
+    audit_exclude = frozenset(
+        {"ics_sequence", "booked_by_id", "series_uid", "series_rule", "recurrence_id"}
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
@@ -62,8 +66,17 @@ class Meeting(Audited, VersionedMixin, TimestampMixin, db.Model):
     minutes_issued_at: Mapped[datetime | None]
     # RFC 5545 SEQUENCE: raised whenever something a calendar shows changes.
     ics_sequence: Mapped[int] = mapped_column(default=0)
+    # Who booked it: the calendar's ORGANIZER (replies go to them, not to the chair).
+    booked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # A meeting of a series shares the series' calendar UID and recurrence rule (one
+    # invitation per person); `recurrence_id` is the start the rule gave it (naive UTC), so
+    # a change to this one meeting updates that occurrence (RECURRENCE-ID) in calendars.
+    series_uid: Mapped[str | None] = mapped_column(String(120), index=True)
+    series_rule: Mapped[str] = mapped_column(String(120), default="")
+    recurrence_id: Mapped[datetime | None]
 
     chair: Mapped[Person | None] = relationship(foreign_keys=[chair_id])
+    booked_by: Mapped[User | None] = relationship(foreign_keys=[booked_by_id])
     minute_taker: Mapped[Person | None] = relationship(foreign_keys=[minute_taker_id])
     group: Mapped[Group | None] = relationship()
     invitees: Mapped[list[Invitee]] = relationship(

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flask import has_request_context, url_for
 from sqlalchemy import ColumnElement, Row, and_, case, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.selectable import ScalarSelect
 
-from app.core.dates import now_param, today_param, uk_date, utcnow
-from app.core.db import select_facts
+from app.core.dates import now_param, today_param, utcnow
 from app.extensions import db
 from app.meetings.models import Action, AgendaItem, Invitee, Meeting
 from app.people.models import Group, Person
@@ -249,60 +246,38 @@ def open_actions(site_id: int) -> list[Action]:
     )
 
 
-def _meeting_path(site_id: int, meeting_id: int) -> str:
-    if has_request_context():
-        return url_for("sites.meetings.show", site_id=site_id, meeting_id=meeting_id)
-    return f"/sites/{site_id}/meetings/{meeting_id}"
+@dataclass(frozen=True)
+class BeforeMinutes:
+    """What issuing a meeting's minutes will do, and what looks unfinished."""
 
+    emailed: list[str]  # invitees with an email address: the minutes go to them
+    no_email: list[str]  # invitees the minutes cannot reach
+    agenda_items: int
+    unrecorded: int  # invitees whose attendance is not recorded
 
-def reference_group_facts(site_id: int) -> dict[str, Any]:
-    """The first reference group meeting with minutes issued, and the first one booked
-    (scalar subqueries, fetched with every other gateway check's facts in one SELECT)."""
-
-    def first(column, *where):  # noqa: ANN001, ANN202
-        return (
-            select(column)
-            .where(
-                Meeting.site_id == site_id,
-                Meeting.kind == "reference_group",
-                Meeting.cancelled.is_(False),
-                *where,
+    @property
+    def warnings(self) -> list[str]:
+        found = []
+        if not self.agenda_items:
+            found.append("The agenda is empty: the minutes will have no items.")
+        if self.unrecorded:
+            invited = len(self.emailed) + len(self.no_email)
+            found.append(
+                f"Attendance is not recorded for {self.unrecorded} of the {invited} people "
+                "invited: they will show as \u201cNot recorded\u201d."
             )
-            .order_by(Meeting.starts_at, Meeting.id)
-            .limit(1)
-            .scalar_subquery()
-        )
-
-    issued = Meeting.minutes_issued_at.is_not(None)
-    return {
-        "issued_id": first(Meeting.id, issued),
-        "issued_starts": first(Meeting.starts_at, issued),
-        "issued_on": first(Meeting.minutes_issued_at, issued),
-        "held_id": first(Meeting.id),
-        "held_starts": first(Meeting.starts_at),
-    }
+        return found
 
 
-def reference_group_minutes_issued(
-    site: Site, facts: Mapping[str, Any] | None = None
-) -> tuple[bool, str, str]:
-    """Start Out gateway check: a stakeholder reference group has met and its minutes are out."""
-    facts = select_facts(reference_group_facts(site.id)) if facts is None else facts
-    if facts["issued_id"] is not None:
-        return (
-            True,
-            f"The stakeholder reference group met on {uk_date(facts['issued_starts'])} and its "
-            f"minutes were issued on {uk_date(facts['issued_on'])}.",
-            _meeting_path(site.id, facts["issued_id"]),
-        )
-    if facts["held_id"] is None:
-        path = url_for("sites.meetings.new", site_id=site.id) if has_request_context() else ""
-        return False, "No stakeholder reference group meeting has been booked yet.", path
-    return (
-        False,
-        f"The stakeholder reference group meeting on {uk_date(facts['held_starts'])} has no "
-        "issued minutes yet.",
-        _meeting_path(site.id, facts["held_id"]),
+def before_minutes(meeting: Meeting) -> BeforeMinutes:
+    """From a meeting loaded with MEETING_PAGE: no statement of its own."""
+    people = [inv for inv in meeting.invitees if not inv.person.erased]
+    people.sort(key=lambda inv: inv.person.name.lower())
+    return BeforeMinutes(
+        emailed=[inv.person.name for inv in people if inv.person.email],
+        no_email=[inv.person.name for inv in people if not inv.person.email],
+        agenda_items=len(meeting.agenda),
+        unrecorded=sum(1 for inv in people if inv.attendance is None),
     )
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
+from uuid import uuid4
 
 from sqlalchemy import select
 
-from app.core.dates import london_to_utc, to_london, utcnow
+from app.core.dates import london_to_utc, to_london, uk_datetime, utcnow
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.meetings import signals
@@ -22,12 +22,11 @@ from app.meetings.models import (
     Invitee,
     Meeting,
 )
+from app.meetings.series import check_series, series_days, series_rule
 from app.people.models import Group, GroupMember, Person
 from app.plan.models import Task
 from app.sites.models import Site
 
-MAX_SERIES = 24
-FREQUENCIES = {"weekly": "Every week", "fortnightly": "Every 2 weeks", "monthly": "Every month"}
 # Fields whose change people's calendars must hear about (RFC 5545 SEQUENCE).
 CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "location", "online_link", "cancelled")
 
@@ -129,10 +128,26 @@ def _group_member_ids(site_id: int, group_id: int | None) -> list[int]:
     )
 
 
-def create_meeting(site: Site, details: MeetingDetails) -> Meeting:
-    """A meeting whose invitees start as the invited group's members."""
+def _check_not_past(starts: datetime, past_ok: bool, what: str = "This meeting") -> None:
+    """A meeting booked in the past is usually a typing slip: ask before booking it."""
+    if starts < utcnow() and not past_ok:
+        raise ServiceError(
+            f"{what} starts in the past ({uk_datetime(starts)}). Check the date, or tick the "
+            "box to record a meeting that has already happened.",
+            "in_the_past",
+        )
+
+
+def create_meeting(
+    site: Site, details: MeetingDetails, past_ok: bool = False, booked_by_id: int | None = None
+) -> Meeting:
+    """A meeting whose invitees start as the invited group's members; one in the past only
+    with `past_ok` (the person confirmed it). Whoever books it organises it in calendars."""
     starts, ends = _check_meeting(site.id, details)
-    return _create(site.id, details, starts, ends, _group_member_ids(site.id, details.group_id))
+    _check_not_past(starts, past_ok)
+    meeting = _create(site.id, details, starts, ends, _group_member_ids(site.id, details.group_id))
+    meeting.booked_by_id = booked_by_id
+    return meeting
 
 
 def _create(
@@ -164,49 +179,46 @@ def update_meeting(meeting: Meeting, details: MeetingDetails) -> Meeting:
             meeting.invitees.append(Invitee(site_id=meeting.site_id, person_id=pid))
     db.session.flush()
     if moved:
-        signals.meeting_moved.send(meeting)
+        signals.meeting_moved.send(meeting, moved_from=before["starts_at"])
     for pid in joined:
         signals.invitee_added.send(meeting, person_id=pid)
     return meeting
 
 
-def series_days(first: date, frequency: str, count: int) -> list[date]:
-    """Dates of a series. Monthly keeps the weekday and its place in the month (2nd Tuesday),
-    or the last such weekday when the first meeting falls in the month's last week."""
-    if frequency in ("weekly", "fortnightly"):
-        step = 7 if frequency == "weekly" else 14
-        return [first + timedelta(days=step * n) for n in range(count)]
-    week = (first.day - 1) // 7  # 0 = first such weekday of the month
-    last = first.day + 7 > calendar.monthrange(first.year, first.month)[1]
-    days = []
-    for n in range(count):
-        month_index = first.month - 1 + n
-        year, month = first.year + month_index // 12, month_index % 12 + 1
-        weeks = calendar.monthcalendar(year, month)
-        matches = [w[first.weekday()] for w in weeks if w[first.weekday()]]
-        days.append(date(year, month, matches[-1] if last else matches[min(week, 3)]))
-    return days
-
-
 def schedule_series(
-    site: Site, details: MeetingDetails, frequency: str, count: int | None
+    site: Site,
+    details: MeetingDetails,
+    frequency: str,
+    count: int | None,
+    past_ok: bool = False,
+    booked_by_id: int | None = None,
 ) -> list[Meeting]:
-    if frequency not in FREQUENCIES:
-        raise ServiceError("Choose how often the meetings happen.", "frequency")
-    if count is None or count < 2:
-        raise ServiceError("A series needs at least 2 meetings.", "count")
-    if count > MAX_SERIES:
-        raise ServiceError(
-            f"A series can have at most {MAX_SERIES} meetings; book more later.", "count"
-        )
-    _check_meeting(site.id, details)  # everything checked before anything is saved
+    """The meetings of a series, sharing one calendar UID and rule: each person gets one
+    invitation for the whole series."""
+    count = check_series(frequency, count)
+    first, _ends = _check_meeting(site.id, details)  # everything checked before anything is saved
+    _check_not_past(first, past_ok, "The first meeting")
     people = _group_member_ids(site.id, details.group_id)
+    uid = f"fls-series-{uuid4().hex}-site-{site.id}@fls-tracker"
+    rule = series_rule(details.day, frequency, count)
     meetings = []
     for day in series_days(details.day, frequency, count):
         one = MeetingDetails(**{**details.__dict__, "day": day})
         starts = london_to_utc(datetime.combine(day, details.start))
         ends = london_to_utc(datetime.combine(day, details.end))
-        meetings.append(_create(site.id, one, starts, ends, people))
+        meeting = Meeting(
+            site_id=site.id,
+            booked_by_id=booked_by_id,
+            series_uid=uid,
+            series_rule=rule,
+            recurrence_id=starts,
+        )
+        _apply(meeting, one, starts, ends)
+        meeting.invitees = [Invitee(site_id=site.id, person_id=pid) for pid in people]
+        meetings.append(meeting)
+    db.session.add_all(meetings)
+    db.session.flush()
+    signals.series_booked.send(meetings[0], meetings=meetings)  # one invitation for them all
     return meetings
 
 

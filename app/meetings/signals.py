@@ -8,7 +8,8 @@ from blinker import Namespace
 _meetings = Namespace()
 
 meeting_booked = _meetings.signal("meeting-booked")  # sender: the Meeting
-meeting_moved = _meetings.signal("meeting-moved")  # its calendar details changed
+series_booked = _meetings.signal("series-booked")  # sender: the first Meeting; meetings=
+meeting_moved = _meetings.signal("meeting-moved")  # calendar details changed; moved_from=
 meeting_cancelled = _meetings.signal("meeting-cancelled")
 invitee_added = _meetings.signal("invitee-added")  # person_id=: invited after the booking
 invitee_removed = _meetings.signal("invitee-removed")  # person_id=: taken off the list

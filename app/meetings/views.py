@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from app.core.access import get_for_site_or_404
 from app.core.dates import to_london, uk_datetime
@@ -52,7 +53,9 @@ def new():
     form = _meeting_form(MeetingForm)
     if form.validate_on_submit():
         try:
-            meeting = service.create_meeting(g.site, form.details())
+            meeting = service.create_meeting(
+                g.site, form.details(), form.in_the_past.data, booked_by_id=current_user.id
+            )
         except ServiceError as error:
             apply_form_errors(form, error)
         else:
@@ -70,7 +73,12 @@ def series():
     if form.validate_on_submit():
         try:
             meetings = service.schedule_series(
-                g.site, form.details(), form.frequency.data, form.count.data
+                g.site,
+                form.details(),
+                form.frequency.data,
+                form.count.data,
+                form.in_the_past.data,
+                booked_by_id=current_user.id,
             )
         except ServiceError as error:
             db.session.rollback()
@@ -138,7 +146,6 @@ def _show(meeting: Meeting, status: int = 200, **forms) -> tuple[str, int]:
     forms.setdefault("invite_form", InviteForm())
     forms.setdefault("item_form", AgendaItemForm())
     forms.setdefault("action_form", ActionForm())
-    forms.setdefault("issue_form", ConfirmForm(prefix="issue"))
     invited = {inv.person_id for inv in meeting.invitees}
     forms["invite_form"].person_id.choices = [("", "Choose a person")] + [
         (str(p.id), p.name) for p in people if p.id not in invited
@@ -320,21 +327,6 @@ def add_action(meeting_id: int):
     return _show(
         get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE), 422, action_form=form
     )
-
-
-@bp.post("/meetings/<int:meeting_id>/issue")
-def issue(meeting_id: int):
-    meeting = get_for_site_or_404(Meeting, meeting_id, *queries.MEETING_PAGE)
-    form = ConfirmForm(prefix="issue")
-    if form.validate_on_submit():
-        try:
-            service.issue_minutes(meeting)
-        except ServiceError as error:
-            form.form_errors.append(error.message)
-            return _show(meeting, 422, issue_form=form)
-        db.session.commit()
-        flash("Minutes issued. They are emailed to everyone invited who has an email address.")
-    return redirect(_show_url(meeting, "minutes"))
 
 
 @bp.get("/meetings/<int:meeting_id>/agenda")

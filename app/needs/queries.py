@@ -13,6 +13,7 @@ from sqlalchemy.sql.selectable import ScalarSelect
 
 from app.accounts.models import User
 from app.core.db import select_facts
+from app.core.registry import CheckResult
 from app.extensions import db
 from app.needs.model import approx
 from app.needs.models import NeedsVersion
@@ -80,18 +81,22 @@ def needs_entered_facts(site_id: int) -> dict[str, Any]:
     }
 
 
-def needs_entered(site: Site, facts: Mapping[str, Any] | None = None) -> tuple[bool, str, str]:
+def needs_entered(site: Site, facts: Mapping[str, Any] | None = None) -> CheckResult:
     """For the Phase 3 gateway: are the numbers to assess and treat quantified?"""
     link = f"/sites/{site.id}/needs"  # the URL scheme is a contract; works outside requests too
     facts = select_facts(needs_entered_facts(site.id)) if facts is None else facts
     if facts["id"] is None:
-        return False, "No needs figures have been entered yet.", link
+        return CheckResult(False, "No needs figures have been entered yet.", link)
     if facts["caseload"] is None:
-        return False, "Enter the population or hip fracture admissions to get the caseload.", link
+        return CheckResult(
+            False, "Enter the population or hip fracture admissions to get the caseload.", link
+        )
     rates = json.loads(facts["data"] or "{}").get("inputs", {}).get("rates", {})
     if any(rates.get(k) is None for k in ("assessment", "treatment", "followup")):
-        return False, "Enter the current assessment, treatment and follow-up rates.", link
-    return (
+        return CheckResult(
+            False, "Enter the current assessment, treatment and follow-up rates.", link
+        )
+    return CheckResult(
         True,
         f"Expected caseload {facts['caseload']:,} a year; figures saved "
         f"{facts['created_at']:%d/%m/%Y}.",

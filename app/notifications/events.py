@@ -6,10 +6,11 @@ sends mail: a row changed some other way (a data fix, a bulk load) sends nothing
 
 from __future__ import annotations
 
+from app.documents import signals as pid_agreement
 from app.extensions import db
 from app.gateways.signals import decision_recorded
 from app.meetings import signals as meeting
-from app.notifications.hooks import note
+from app.notifications.hooks import moved_from_times, note
 
 
 @meeting.meeting_booked.connect
@@ -17,9 +18,15 @@ def _booked(sender, **_values) -> None:  # noqa: ANN001
     note(db.session, "request", sender.id)
 
 
+@meeting.series_booked.connect
+def _series(sender, **_values) -> None:  # noqa: ANN001
+    note(db.session, "series", sender.id)
+
+
 @meeting.meeting_moved.connect
-def _moved(sender, **_values) -> None:  # noqa: ANN001
+def _moved(sender, moved_from=None, **_values) -> None:  # noqa: ANN001
     note(db.session, "request", sender.id)
+    moved_from_times(db.session).setdefault(sender.id, moved_from)
 
 
 @meeting.meeting_cancelled.connect
@@ -45,3 +52,9 @@ def _minutes(sender, **_values) -> None:  # noqa: ANN001
 @decision_recorded.connect
 def _decision(sender, **_values) -> None:  # noqa: ANN001
     note(db.session, "decision", sender.id)
+
+
+@pid_agreement.agreement_asked.connect
+@pid_agreement.agreement_answered.connect
+def _pid_agreement(sender, **_values) -> None:  # noqa: ANN001
+    note(db.session, "pid", sender.id)

@@ -16,11 +16,12 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from functools import wraps
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Invitation, PasswordReset, User
 from app.core.dates import utcnow
+from app.documents.models import PidRequest
 from app.extensions import db
 from app.gateways.models import GatewayDecision
 from app.meetings.models import Meeting
@@ -32,6 +33,8 @@ LINKS = "mail_invitation_links"
 # Password reset links (kept apart for the same reason) and accounts whose password changed.
 RESET_LINKS = "mail_reset_links"
 PASSWORD_CHANGES = "mail_password_changes"
+# {meeting id: its start before this change}, so an update can say the old time.
+MOVED = "mail_moved_from"
 MUTED = "mail_muted"
 
 
@@ -58,9 +61,15 @@ def without_mail(function: Callable) -> Callable:
     return muted_call
 
 
+def moved_from_times(session: Session) -> dict[int, object]:
+    """{meeting id: its start before the first move in this change}, for the update's
+    "moved from" line."""
+    return session.info.setdefault(MOVED, {})
+
+
 def note(session: Session, kind: str, object_id: int, person_id: int | None = None) -> None:
-    """Remember mail to queue at the commit: `kind` is request, cancel, removed, minutes
-    or decision (app/notifications/events.py notes the features' events)."""
+    """Remember mail to queue at the commit: `kind` is request, series, cancel, removed,
+    minutes, decision or pid (app/notifications/events.py notes the features' events)."""
     if not session.info.get(MUTED):
         session.info.setdefault(NOTES, []).append((kind, object_id, person_id))
 
@@ -98,8 +107,9 @@ def _queue_messages(session: Session) -> None:
     links = session.info.pop(LINKS, [])
     reset_links = session.info.pop(RESET_LINKS, [])
     password_changes = session.info.pop(PASSWORD_CHANGES, [])
+    moved = session.info.pop(MOVED, {})
     try:
-        _queue(session, notes)
+        _queue(session, notes, moved)
         _queue_links(links)
         _queue_account_mail(reset_links, password_changes)
     except Exception:
@@ -114,6 +124,7 @@ def _forget(session: Session) -> None:
     session.info.pop(LINKS, None)
     session.info.pop(RESET_LINKS, None)
     session.info.pop(PASSWORD_CHANGES, None)
+    session.info.pop(MOVED, None)
 
 
 def _queue_links(links: list[tuple[int, str]]) -> None:
@@ -132,8 +143,9 @@ def _queue_account_mail(reset_links: list[tuple[int, str]], password_changes: li
         queue_password_changed(user_id)
 
 
-def _queue(session: Session, notes: list[tuple[str, int, int | None]]) -> None:
-    from app.notifications.invitations import queue_calendar, queue_minutes
+def _queue(session: Session, notes: list[tuple[str, int, int | None]], moved: dict) -> None:
+    from app.notifications.invitations import queue_calendar, queue_minutes, queue_series
+    from app.notifications.pid_mail import queue_pid_mail
     from app.notifications.reviews import queue_decision_mail
 
     # A meeting's whole-list invitation covers anyone invited in the same change.
@@ -148,8 +160,26 @@ def _queue(session: Session, notes: list[tuple[str, int, int | None]]) -> None:
             if decision is not None:
                 queue_decision_mail(decision)
             continue
+        if kind == "pid":
+            asked = session.get(PidRequest, object_id)
+            if asked is not None:
+                queue_pid_mail(asked)
+            continue
         meeting = session.get(Meeting, object_id)
         if meeting is None:
+            continue
+        if kind == "series":  # one invitation for every meeting of the series booked now
+            if ("series", meeting.series_uid, None) not in done:
+                done.add(("series", meeting.series_uid, None))
+                booked = list(
+                    session.scalars(
+                        select(Meeting)
+                        .where(Meeting.series_uid == meeting.series_uid)
+                        .order_by(Meeting.starts_at)
+                    )
+                )
+                if booked[-1].ends_at >= utcnow():
+                    queue_series(booked)
             continue
         if kind == "minutes":
             queue_minutes(meeting)
@@ -160,6 +190,6 @@ def _queue(session: Session, notes: list[tuple[str, int, int | None]]) -> None:
         elif kind == "cancel":
             queue_calendar(meeting, "CANCEL")
         elif person_id is None:
-            queue_calendar(meeting, "REQUEST")
+            queue_calendar(meeting, "REQUEST", moved_from=moved.get(object_id))
         elif ("request", object_id) not in whole and not meeting.cancelled:
             queue_calendar(meeting, "REQUEST", {person_id})

@@ -6,6 +6,8 @@ email preference; one-click unsubscribe stops it for that address.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from app.core.cleantext import plain_text
@@ -14,7 +16,7 @@ from app.extensions import db
 from app.meetings import export, ics, queries
 from app.meetings.attendees import calendar_people
 from app.meetings.models import Meeting
-from app.notifications.compose import Attachment, Draft, Recipient
+from app.notifications.compose import Attachment, Draft, Recipient, external_url
 from app.notifications.models import OutboxMessage
 from app.notifications.outbox import person_recipients, queue
 from app.people.models import Person
@@ -61,14 +63,42 @@ def _details(meeting: Meeting, site: Site) -> list[str]:
         lines += [
             f"{n}. {plain_text(item.title)}" for n, item in enumerate(meeting.agenda, start=1)
         ]
-    return lines
+    page = external_url("sites.meetings.show", site_id=site.id, meeting_id=meeting.id)
+    return [*lines, "", f"The meeting's page: {page}"]
+
+
+def queue_series(meetings: list[Meeting]) -> int:
+    """One invitation per invitee for a whole series (the rule repeats it in calendars)."""
+    first = meetings[0]
+    site = db.session.get(Site, first.site_id)
+    calendar = ics.series_invitation(meetings, site.name, calendar_people(first))
+    subject = (
+        f"Invitation: {first.title}, {len(meetings)} meetings from {uk_datetime(first.starts_at)}"
+    )
+    dates = [f"- {uk_datetime(m.starts_at)}" for m in meetings]
+    text = "\n".join(
+        ["You are invited to this series of meetings.", "", *_details(first, site), "",
+         "The dates:", *dates]
+    )  # fmt: skip
+    count = 0
+    for recipient in recipients(first):
+        draft = Draft(subject, text, calendar=calendar, calendar_method="REQUEST")
+        thread = f"series:{first.series_uid}"
+        if queue(site.id, "invitation", recipient, draft, "meetings", thread=thread):
+            count += 1
+    return count
 
 
 def queue_calendar(
-    meeting: Meeting, method: str, person_ids: set[int] | None = None, removed: bool = False
+    meeting: Meeting,
+    method: str,
+    person_ids: set[int] | None = None,
+    removed: bool = False,
+    moved_from: datetime | None = None,
 ) -> int:
     """REQUEST (booked or changed) or CANCEL to each invitee with an email; `person_ids`
-    limits it to some (someone just invited, or taken off the list when `removed`)."""
+    limits it to some (someone just invited, or taken off the list when `removed`); a
+    meeting moved says its old and new time (`moved_from`, naive UTC)."""
     site = db.session.get(Site, meeting.site_id)
     people = calendar_people(meeting)
     calendar = ics.invitation(meeting, site.name, method, people)
@@ -86,6 +116,11 @@ def queue_calendar(
             if meeting.ics_sequence == 0
             else ("This meeting has changed. The details below replace the earlier invitation.")
         )
+        if moved_from is not None and moved_from != meeting.starts_at:
+            intro += (
+                f"\n\nMoved from {uk_datetime(moved_from)} to {uk_datetime(meeting.starts_at)}"
+                " (UK time)."
+            )
     subject = f"{verb}: {meeting.title}, {uk_datetime(meeting.starts_at)}"
     text = "\n".join([intro, "", *_details(meeting, site)])
     count = 0

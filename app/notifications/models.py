@@ -26,6 +26,8 @@ MESSAGE_KINDS = {
     "minutes": "Minutes",
     "review_request": "Gateway review request",
     "decision": "Gateway decision",
+    "pid_request": "PID agreement request",
+    "pid_decision": "PID agreement answer",
     "digest": "Reminder digest",
     "account_invitation": "Invitation to sign in",
 }

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Subquery, and_, exists, func, or_, select
+from sqlalchemy import Subquery, and_, exists, func, literal, or_, select, union_all
 
 from app.accounts.models import User
 from app.core.dates import london_to_utc, to_london
+from app.documents.models import PidRequest
 from app.extensions import db
 from app.gateways.models import Gateway, GatewayDecision
 from app.meetings.models import Action, AgendaItem, Meeting
@@ -77,28 +78,52 @@ def work_due(horizon: date, user_id: int | None = None) -> list[WorkItem]:
 
 @dataclass(frozen=True)
 class Review:
+    """Something waiting for a sponsor's decision: a gateway review or the PID's agreement."""
+
     site_id: int
     site_name: str
-    phase: int
+    phase: int  # 0 for the PID
+    kind: str = "gateway"  # or "pid"
 
     @property
     def phase_label(self) -> str:
         return get_toolkit().phase(self.phase).label
 
+    @property
+    def label(self) -> str:
+        return "PID agreement" if self.kind == "pid" else f"{self.phase_label} gateway"
+
 
 def reviews_waiting(user_ids: list[int]) -> dict[int, list[Review]]:
-    """Gateways waiting for each of these users to sign as the site's sponsor."""
-    rows = db.session.execute(
-        select(Membership.user_id, Gateway.site_id, Site.name, Gateway.phase)
+    """Gateways waiting for each of these users to sign as the site's sponsor, and PIDs
+    waiting for their agreement: one statement."""
+    sponsor = (Membership.is_sponsor.is_(True), Membership.user_id.in_(user_ids))
+    gateways = (
+        select(
+            Membership.user_id.label("user_id"),
+            Gateway.site_id.label("site_id"),
+            Site.name.label("site_name"),
+            Gateway.phase.label("phase"),
+            literal("gateway").label("kind"),
+        )
         .join(Site, Site.id == Gateway.site_id)
         .join(Membership, Membership.site_id == Gateway.site_id)
-        .where(
-            Gateway.status == "review_requested",
-            Membership.is_sponsor.is_(True),
-            Membership.user_id.in_(user_ids),
-        )
-        .order_by(Site.name, Gateway.phase)
+        .where(Gateway.status == "review_requested", *sponsor)
     )
+    pids = (
+        select(
+            Membership.user_id,
+            PidRequest.site_id,
+            Site.name,
+            literal(0),
+            literal("pid"),
+        )
+        .join(Site, Site.id == PidRequest.site_id)
+        .join(Membership, Membership.site_id == PidRequest.site_id)
+        .where(PidRequest.status == "waiting", *sponsor)
+    )
+    both = union_all(gateways, pids).subquery()
+    rows = db.session.execute(select(both).order_by(both.c.site_name, both.c.phase))
     waiting: dict[int, list[Review]] = {user_id: [] for user_id in user_ids}
     for user_id, *review in rows:
         waiting[user_id].append(Review(*review))

@@ -49,8 +49,8 @@ def _weekly_lines(reviews: list, decisions: list[tuple]) -> list[str]:
     toolkit = get_toolkit()
     lines = []
     if reviews:
-        lines += ["", "Gateway reviews waiting for you to sign:"]
-        lines += [f"- {toolkit.phase(r.phase).label} ({plain_text(r.site_name)})" for r in reviews]
+        lines += ["", "Waiting for you to sign or agree:"]
+        lines += [f"- {r.label} ({plain_text(r.site_name)})" for r in reviews]
     if decisions:
         lines += ["", "Gateway decisions this week:"]
         lines += [

@@ -24,6 +24,18 @@ def _members(site_id: int, sponsors: bool) -> list[User]:
     return list(db.session.scalars(query.order_by(User.id)))
 
 
+def _exceptions(decision: GatewayDecision, heading: str, skip: str = "") -> str:
+    """The criteria not met that went forward, each with its reason (left out where it is
+    the sponsor's one text, already quoted above)."""
+    if not decision.exceptions:
+        return ""
+    lines = [
+        f"- {e['text']}" + (f" Reason: {e['reason']}" if e["reason"] != skip else "")
+        for e in decision.exceptions
+    ]
+    return f"\n\n{heading} ({len(lines)}):\n" + "\n".join(lines)
+
+
 def queue_decision_mail(decision: GatewayDecision) -> int:
     """Mail for users who chose emails straight away; weekly readers find it in their
     Monday summary, and everyone sees it on their home page."""
@@ -37,7 +49,9 @@ def queue_decision_mail(decision: GatewayDecision) -> int:
         subject = f"Gateway review waiting for you: {phase}, {site_name}"
         text = (
             f"The team at {site_name} has asked you, as project sponsor, to review the "
-            f"{phase} gateway.\n\nOpen the gateway to sign it off or send it back:\n{link}"
+            f"{phase} gateway."
+            + _exceptions(decision, "Not met yet, with the team's reasons")
+            + f"\n\nOpen the gateway to sign it off or send it back:\n{link}"
         )
     else:
         users = _members(site.id, sponsors=False)
@@ -46,7 +60,9 @@ def queue_decision_mail(decision: GatewayDecision) -> int:
         subject = f"Gateway decision: {phase} {outcome.lower()}, {site_name}"
         text = f"The {phase} gateway at {site_name}: {outcome.lower()}."
         if decision.comments:
-            text += f"\n\nComments:\n{decision.comments}"
+            heading = "Reasons and conditions" if decision.exceptions else "Comments"
+            text += f"\n\n{heading}:\n{decision.comments}"
+        text += _exceptions(decision, "Accepted although not met", skip=decision.comments)
         text += f"\n\nOpen the gateway:\n{link}"
     users = [user for user in users if user.id != decision.user_id]
     count = 0

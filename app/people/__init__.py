@@ -20,6 +20,7 @@ from app.people import members_views, views  # noqa: E402, F401
 def register(registry: Registry) -> None:
     """What this feature adds to pages and commands other packages own."""
     from app.core.pending_uploads import forget_site_uploads
+    from app.people import checks
     from app.people.demo import bench_people, demo_people
     from app.people.groups import ensure_standard_groups
     from app.people.linking import link_member
@@ -29,6 +30,22 @@ def register(registry: Registry) -> None:
         "people/_overview_panel.html", coverage_summary, order=20, facts=overview_facts
     )
     registry.add_demo(demo_people, bench_people, order=10)
+    registry.add_gateway_check(
+        "team_roles_filled", checks.team_roles_filled, "sites.people.index",
+        facts=checks.team_roles_facts,
+    )  # fmt: skip
+    registry.add_gateway_check(
+        "champion_agreed", checks.champion_agreed, "sites.people.index",
+        facts=checks.champion_facts,
+    )  # fmt: skip
+    registry.add_gateway_check(
+        "stakeholders_listed", checks.stakeholders_listed, "sites.people.coverage",
+        facts=checks.stakeholders_facts,
+    )  # fmt: skip
+    registry.add_gateway_check(
+        "patients_involved", checks.patients_involved, "sites.people.coverage",
+        facts=checks.patients_facts,
+    )  # fmt: skip
     registry.site_setup.append(ensure_standard_groups)
     registry.member_linkers.append(lambda membership: link_member(membership)[1])
     registry.erasure_hooks.append(forget_site_uploads)  # uploads waiting to be imported

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.core.dates import today
@@ -128,13 +128,25 @@ class GroupForm(FlaskForm):
     )
 
 
+def _person_id(value: object) -> int:
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return -1  # not anyone: the view says to choose people from the list
+
+
 class MemberForm(FlaskForm):
-    person_id = SelectField("Person", validators=[DataRequired("Choose a person.")])
+    """Add several people to a group at once: a checkbox for everyone not in it yet."""
+
+    person_ids = SelectMultipleField(
+        "People to add", coerce=_person_id, validate_choice=False,
+        validators=[DataRequired("Choose at least one person to add.")],
+    )  # fmt: skip
     team_role = SelectField("Role on the project team", validators=[Optional()])
 
     def __init__(self, *args, people=(), roles=(), **kwargs) -> None:  # noqa: ANN001, ANN002
         super().__init__(*args, **kwargs)
-        self.person_id.choices = [("", "Choose a person"), *((str(i), n) for i, n in people)]
+        self.person_ids.choices = [(i, n) for i, n in people]
         self.team_role.choices = [("", "Choose a role"), *roles]
 
 

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.people.models import Group, GroupMember, Person
 from app.people.vocabulary import role_names
 from app.sites.models import Site
+from app.toolkit import get_toolkit
 
 STANDARD_GROUPS = {
     "project_team": (
@@ -89,12 +90,35 @@ def add_to_group(group: Group, person: Person, team_role: str = "") -> GroupMemb
     if clash:
         what = "in this role" if team_role else "in this group"
         raise ServiceError(f"This person is already {what}.", "person_id")
+    if team_role:
+        key_player(person, team_role)
     member = GroupMember(
         site_id=group.site_id, group_id=group.id, person_id=person.id, team_role=team_role
     )
     db.session.add(member)
     db.session.flush()
     return member
+
+
+def add_many_to_group(group: Group, people: list[Person], team_role: str = "") -> list[GroupMember]:
+    """Add everyone chosen at once (one role for them all on the project team); nobody is
+    added unless everyone can be."""
+    if not people:
+        raise ServiceError("Choose at least one person to add.", "person_ids")
+    try:
+        return [add_to_group(group, person, team_role) for person in people]
+    except ServiceError as error:
+        if error.field == "person_id":
+            error.field = "person_ids"
+        raise
+
+
+def key_player(person: Person, team_role: str) -> None:
+    """Whoever holds a project-team role (the sponsor too) is a key player: high influence
+    and high interest; listed under the role's stakeholder category unless already listed."""
+    person.influence = person.interest = "high"
+    if not person.category:
+        person.category = get_toolkit().role(team_role).category
 
 
 def delete_group(group: Group) -> None:

@@ -157,7 +157,7 @@ def site_coverage(site: Site, ensure_groups: bool = True) -> Coverage:
     )
 
 
-def _count_members(site_id: int, counted: ColumnElement, *kinds: str) -> Select:
+def count_members(site_id: int, counted: ColumnElement, *kinds: str) -> Select:
     """Count `counted` (distinct) over members of the site's groups of these kinds, as
     `site_coverage` reads them (erased people left out)."""
     return (
@@ -176,13 +176,13 @@ def overview_facts(site_id: int) -> dict[str, ScalarSelect]:
         "people_count": select(func.count(Person.id))
         .where(Person.site_id == site_id, Person.erased.is_(False))
         .scalar_subquery(),
-        "categories_covered": _count_members(site_id, Person.category, "reference_group")
+        "categories_covered": count_members(site_id, Person.category, "reference_group")
         .where(Person.category.in_([c.key for c in toolkit.categories]))
         .scalar_subquery(),
-        "roles_filled": _count_members(site_id, GroupMember.team_role, "project_team")
+        "roles_filled": count_members(site_id, GroupMember.team_role, "project_team")
         .where(GroupMember.team_role.in_([r.key for r in toolkit.roles]))
         .scalar_subquery(),
-        "patients": _count_members(site_id, Person.id, *IMPROVEMENT_GROUPS)
+        "patients": count_members(site_id, Person.id, *IMPROVEMENT_GROUPS)
         .where(Person.category.in_(PATIENT_CATEGORIES))
         .scalar_subquery(),
     }
@@ -301,6 +301,28 @@ def member_in_group(group: Group, member_id: int) -> GroupMember | None:
         select(GroupMember)
         .where(GroupMember.id == member_id, GroupMember.group_id == group.id)
         .options(selectinload(GroupMember.person))
+    )
+
+
+def people_to_add(group: Group) -> list[tuple[int, str]]:
+    """`people_choices` without the people already in the group: one query."""
+    members = select(GroupMember.person_id).where(GroupMember.group_id == group.id)
+    rows = db.session.execute(
+        select(Person.id, Person.name, Person.job_title)
+        .where(Person.site_id == group.site_id, Person.erased.is_(False), Person.id.not_in(members))
+        .order_by(func.lower(Person.name), Person.id)
+    ).all()
+    return [(pid, f"{name} ({title})" if title else name) for pid, name, title in rows]
+
+
+def people_in_site(site_id: int, person_ids: list[int]) -> list[Person]:
+    """These people of the site, by name (ids from elsewhere are left out): one query."""
+    return list(
+        db.session.scalars(
+            select(Person)
+            .where(Person.site_id == site_id, Person.id.in_(person_ids))
+            .order_by(func.lower(Person.name), Person.id)
+        )
     )
 
 

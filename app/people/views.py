@@ -273,19 +273,22 @@ def groups():
 @bp.route("/groups/<int:group_id>", methods=["GET", "POST"])
 def group(group_id: int):
     grp = get_for_site_or_404(Group, group_id)
-    form = MemberForm(people=queries.people_choices(g.site.id), roles=_role_choices())
+    form = MemberForm(people=queries.people_to_add(grp), roles=_role_choices())
     if form.validate_on_submit():
-        person = queries.person_in_site(g.site.id, int(form.person_id.data))
-        if person is None:
-            form.person_id.errors = ["Choose a person from this site."]
+        offered = {pid for pid, _name in form.person_ids.choices}
+        chosen = [pid for pid in form.person_ids.data if pid in offered]
+        if len(chosen) < len(form.person_ids.data):
+            form.person_ids.errors = ["Choose people from the list: the others are already in."]
         else:
+            people = queries.people_in_site(g.site.id, chosen)
             try:
-                group_rules.add_to_group(grp, person, form.team_role.data or "")
+                group_rules.add_many_to_group(grp, people, form.team_role.data or "")
             except ServiceError as error:
                 apply_form_errors(form, error)
             else:
                 db.session.commit()
-                flash(f"{person.name} added to {grp.name}.")
+                names = people[0].name if len(people) == 1 else f"{len(people)} people"
+                flash(f"{names} added to {grp.name}.")
                 return redirect(url_for("sites.people.group", group_id=grp.id))
     return render_template(
         "people/group.html",

@@ -12,11 +12,12 @@ if TYPE_CHECKING:
 bp = Blueprint("plan", __name__)
 mytasks_bp = Blueprint("mytasks", __name__)
 
-from app.plan import rebuild_views, views  # noqa: E402, F401
+from app.plan import bulk_views, rebuild_views, views  # noqa: E402, F401
 
 
 def register(registry: Registry) -> None:
     """What this feature adds to pages and commands other packages own."""
+    from app.plan.checks import plan_facts, plan_populated
     from app.plan.demo import bench_tasks, demo_plans
     from app.plan.models import Task
     from app.plan.people_links import tasks_owned, unassign_tasks
@@ -25,6 +26,9 @@ def register(registry: Registry) -> None:
 
     registry.add_panel("plan/_overview_panel.html", overview_panel, order=10, facts=overview_facts)
     registry.add_demo(demo_plans, bench_tasks, order=20)
+    registry.add_gateway_check(
+        "plan_populated", plan_populated, "sites.plan.index", facts=plan_facts
+    )
     registry.person_sections.append(("Tasks owned", tasks_owned))
     registry.erasure_hooks.append(unassign_tasks)
     registry.owned_records.append(("Task", Task, "title"))

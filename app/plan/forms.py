@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.core.forms import UKDateField
@@ -32,6 +40,49 @@ class CreatePlanForm(FlaskForm):
     start_date = UKDateField(
         "Project start date", validators=[InputRequired("Enter the date the project starts.")]
     )
+
+
+class StartDateForm(FlaskForm):
+    """Confirming a new start date: move the tasks not started, or only the date."""
+
+    start = HiddenField()
+    move = RadioField(
+        "What should happen to the plan?",
+        choices=[("move", "Move the tasks not started"), ("keep", "Change the start date only")],
+        validators=[InputRequired("Choose whether to move the tasks.")],
+    )
+
+
+class BulkTaskForm(FlaskForm):
+    """One change for every task ticked; a field left as it is changes nothing."""
+
+    task_ids = SelectMultipleField("Tasks", coerce=_int_or_none, validate_choice=False)
+    every = BooleanField("Every task listed below")
+    status = SelectField(
+        "Status", choices=[("", "Leave as it is"), *TASK_STATUSES.items()], validate_choice=False
+    )
+    owner_id = SelectField("Owner", choices=[], validate_choice=False)
+    start_date = UKDateField("Start date", validators=[Optional()])
+    due_date = UKDateField("Due date", validators=[Optional()])
+
+    def set_owners(self, owners: list[tuple[int, str]]) -> None:
+        self.owner_id.choices = [
+            ("", "Leave as it is"), ("none", "No owner"), *((str(i), n) for i, n in owners)
+        ]  # fmt: skip
+
+    def changes(self) -> TaskChanges:
+        changes = TaskChanges()
+        if self.status.data:
+            changes.status = self.status.data
+            changes.present.add("status")
+        if self.owner_id.data:
+            changes.owner_id = _int_or_none(self.owner_id.data.replace("none", ""))
+            changes.present.add("owner_id")
+        for name in ("start_date", "due_date"):
+            if getattr(self, name).data:
+                setattr(changes, name, getattr(self, name).data)
+                changes.present.add(name)
+        return changes
 
 
 class InlineTaskForm(FlaskForm):

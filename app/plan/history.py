@@ -34,6 +34,8 @@ LABELS = {
     "library_key": "Library task",
 }
 
+ACTIONS = {"create": "Added", "update": "Changed", "delete": "Deleted", "fact": "Checked"}
+
 
 @dataclass
 class HistoryRow:
@@ -101,12 +103,11 @@ def task_history(task: Task) -> list[HistoryRow]:
             HistoryRow(
                 at=e.at,
                 who=users.get(e.user_id, "The system"),
-                action={"create": "Added", "update": "Changed", "delete": "Deleted"}.get(
-                    e.action, e.action
-                ),
+                action=ACTIONS.get(e.action, e.action),
                 field=LABELS.get(e.field, e.field or ""),
                 old=show(e.field, e.old_value) if e.field else "",
-                new=show(e.field, e.new_value) if e.field else "",
+                # the app's own changes (action "fact") say which fact moved the task
+                new=show(e.field, e.new_value) if e.field else (e.detail or ""),
             )
         )
     return rows

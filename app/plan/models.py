@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.audit import Audited
@@ -48,6 +48,8 @@ class Task(Audited, VersionedMixin, TimestampMixin, db.Model):
         Index("ix_tasks_rollup", "site_id", "status", "essential", "due_date", "reported_rag"),
     )
     audit_type = "task"
+    # the status row in the history already says the app made the change
+    audit_exclude = frozenset({"completed_by_app"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
@@ -70,6 +72,9 @@ class Task(Audited, VersionedMixin, TimestampMixin, db.Model):
     reported_rag: Mapped[str | None] = mapped_column(String(5))
     reported_rag_reason: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # completed by the app because a fact it checks holds (the toolkit task's `done_when`),
+    # so it is reopened if the fact stops holding; a person's completion is never undone
+    completed_by_app: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     owner: Mapped[Person | None] = relationship()
     predecessor: Mapped[Task | None] = relationship(remote_side=[id])

@@ -35,6 +35,7 @@ def create_plan(site: Site, service_kind: str, start: date | None) -> Plan:
     if plan_for(site) is not None:
         raise ServiceError("This site already has a plan.")
     plan = Plan(site_id=site.id, service_kind=service_kind, start_date=start)
+    site.start_date = start  # one start date: the site's and its plan's are the same
     db.session.add(plan)
     for item in schedule(list(get_toolkit().tasks_for(service_kind, site.nation)), start):
         t = item.template

@@ -1,4 +1,5 @@
-"""The site search's reads: one query per kind of record, so the count never grows.
+"""The site search's reads: one query per kind of record, so the count never grows. Tasks,
+actions and risks are found by their owner's name too, and meetings by their chair's.
 
 PostgreSQL matches with its full-text search (`to_tsvector @@ plainto_tsquery`, which
 understands word endings: "meeting" finds "meetings"); other databases (SQLite) match every
@@ -11,7 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import aliased
 
+from app.core.dates import uk_date
 from app.extensions import db
 from app.meetings.models import Action, Meeting
 from app.people.models import Person
@@ -65,21 +68,41 @@ def _group(key: str, label: str, rows: list, hit: Callable) -> Group:  # noqa: A
     return Group(key, label, [hit(r) for r in rows[:LIMIT]], more=len(rows) > LIMIT)
 
 
-def _fetch(model, site_id: int, columns: list, q: str, *extra, order=None) -> list:  # noqa: ANN001
+def _fetch(model, site_id: int, columns: list, q: str, *extra, order=None, owner=None) -> list:  # noqa: ANN001
+    """Records whose text matches; with `owner` (the column naming a person: a task's or an
+    action's owner, a meeting's chair) that person's name counts as the record's text, and
+    each row is (record, owner's name), all in the one statement."""
+    if owner is None:
+        query = select(model).where(text_match(columns, q, _dialect()))
+    else:
+        person = aliased(Person)
+        named = (person.id == owner) & person.erased.is_(False)  # the erased have no name
+        query = (
+            select(model, person.name)
+            .outerjoin(person, named)
+            .where(text_match([*columns, person.name], q, _dialect()))
+        )
     query = (
-        select(model)
-        .where(model.site_id == site_id, text_match(columns, q, _dialect()), *extra)
+        query.where(model.site_id == site_id, *extra)
         .order_by(order if order is not None else model.id)
         .limit(LIMIT + 1)
     )
-    return list(db.session.scalars(query))
+    if owner is None:
+        return list(db.session.scalars(query))
+    return list(db.session.execute(query))
+
+
+def _with_owner(detail: str, owner: str | None, word: str = "Owner") -> str:
+    return f"{detail} · {word}: {owner}" if owner else detail
 
 
 def search_site(site_id: int, q: str) -> list[Group]:
     """Every kind of record in one site matching `q`; six queries whatever the data."""
     if not words(q):
         return []
-    tasks = _fetch(Task, site_id, [Task.title, Task.notes], q, order=Task.phase)
+    tasks = _fetch(
+        Task, site_id, [Task.title, Task.notes], q, order=Task.phase, owner=Task.owner_id
+    )
     people = _fetch(
         Person,
         site_id,
@@ -94,6 +117,7 @@ def search_site(site_id: int, q: str) -> list[Group]:
         [RaidEntry.title, RaidEntry.description, RaidEntry.action, RaidEntry.outcome],
         q,
         RaidEntry.kind != "decision",
+        owner=RaidEntry.owner_id,
     )
     decisions = _fetch(
         RaidEntry,
@@ -103,15 +127,25 @@ def search_site(site_id: int, q: str) -> list[Group]:
         RaidEntry.kind == "decision",
     )
     meetings = _fetch(
-        Meeting, site_id, [Meeting.title, Meeting.location], q, order=Meeting.starts_at.desc()
+        Meeting,
+        site_id,
+        [Meeting.title, Meeting.location],
+        q,
+        order=Meeting.starts_at.desc(),
+        owner=Meeting.chair_id,
     )
-    actions = _fetch(Action, site_id, [Action.description], q)
+    actions = _fetch(Action, site_id, [Action.description], q, owner=Action.owner_id)
     return [
         _group(
             "tasks",
             "Tasks",
             tasks,
-            lambda t: Hit(t.title, "sites.plan.task", {"task_id": t.id}, f"Phase {t.phase}"),
+            lambda row: Hit(
+                row[0].title,
+                "sites.plan.task",
+                {"task_id": row[0].id},
+                _with_owner(f"Phase {row[0].phase}", row[1]),
+            ),
         ),
         _group(
             "people",
@@ -128,22 +162,33 @@ def search_site(site_id: int, q: str) -> list[Group]:
             "risks",
             "Risks, issues, assumptions and dependencies",
             entries,
-            lambda e: Hit(
-                e.title, "sites.risks.show", {"entry_id": e.id}, KINDS.get(e.kind, e.kind)
+            lambda row: Hit(
+                row[0].title,
+                "sites.risks.show",
+                {"entry_id": row[0].id},
+                _with_owner(KINDS.get(row[0].kind, row[0].kind), row[1]),
             ),
         ),
         _group(
             "meetings",
             "Meetings",
             meetings,
-            lambda m: Hit(m.title, "sites.meetings.show", {"meeting_id": m.id}, m.starts_at),
+            lambda row: Hit(
+                row[0].title,
+                "sites.meetings.show",
+                {"meeting_id": row[0].id},
+                _with_owner(uk_date(row[0].starts_at), row[1], "Chair"),
+            ),
         ),
         _group(
             "actions",
             "Actions",
             actions,
-            lambda a: Hit(
-                a.description[:160], "sites.meetings.edit_action", {"action_id": a.id}, a.due_date
+            lambda row: Hit(
+                row[0].description[:160],
+                "sites.meetings.edit_action",
+                {"action_id": row[0].id},
+                _with_owner(f"Due {uk_date(row[0].due_date, 'date not set')}", row[1]),
             ),
         ),
         _group(

@@ -20,7 +20,12 @@ def register(registry: Registry) -> None:
     """How sites, members and users read in the change history."""
     from app.accounts.models import User
     from app.core.history_words import NameSource
+    from app.sites.checks import sponsor_confirmed, sponsor_facts
     from app.sites.models import SERVICE_STATUSES, SITE_ROLE_CHOICES
+
+    registry.add_gateway_check(
+        "sponsor_confirmed", sponsor_confirmed, "sites.people.members", facts=sponsor_facts
+    )
 
     registry.history.add(
         objects={"site": "Site", "membership": "Member", "user": "User"},

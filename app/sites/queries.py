@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sqlalchemy import Integer, cast, false, null, select, union_all
+from sqlalchemy import Integer, cast, null, select, union_all
 from sqlalchemy.orm import contains_eager
 
 from app.accounts.models import User
@@ -33,6 +33,16 @@ class SiteListing(NamedTuple):
     organisation: str
     service_status: str
     role: str | None
+    is_sponsor: bool | None = None
+
+    @property
+    def role_name(self) -> str | None:
+        """'Sponsor' for a sponsor whose access is read-only, 'Manager and sponsor', ..."""
+        if not self.role:
+            return None
+        if self.is_sponsor:
+            return "Sponsor" if self.role == "viewer" else f"{self.role.capitalize()} and sponsor"
+        return self.role.capitalize()
 
     @property
     def status_name(self) -> str:
@@ -60,8 +70,8 @@ def sites_for(user: User) -> tuple[list[SiteListing], list[OfferListing]]:
         Site.organisation,
         Site.service_status,
         Membership.role,
+        Membership.is_sponsor,
         cast(null(), Integer).label("offer_id"),
-        false().label("is_sponsor"),
     )
     on_site = (Membership.site_id == Site.id) & (Membership.user_id == user.id)
     listed = (
@@ -76,8 +86,8 @@ def sites_for(user: User) -> tuple[list[SiteListing], list[OfferListing]]:
             Site.organisation,
             Site.service_status,
             MembershipOffer.role,
-            MembershipOffer.id,
             MembershipOffer.is_sponsor,
+            MembershipOffer.id,
         )
         .join(MembershipOffer, MembershipOffer.site_id == Site.id)
         .where(MembershipOffer.user_id == user.id)
@@ -86,11 +96,17 @@ def sites_for(user: User) -> tuple[list[SiteListing], list[OfferListing]]:
     sites: list[SiteListing] = []
     offers: list[OfferListing] = []
     for row in db.session.execute(select(both).order_by(both.c.name, both.c.offer_id)):
-        site_id, name, organisation, status, role, offer_id, is_sponsor = row
-        if offer_id is None:
-            sites.append(SiteListing(site_id, name, organisation, status, role))
+        if row.offer_id is None:
+            sites.append(
+                SiteListing(
+                    row.id, row.name, row.organisation, row.service_status, row.role,
+                    bool(row.is_sponsor),
+                )
+            )  # fmt: skip
         else:
-            offers.append(OfferListing(offer_id, site_id, name, role, bool(is_sponsor)))
+            offers.append(
+                OfferListing(row.offer_id, row.id, row.name, row.role, bool(row.is_sponsor))
+            )
     return sites, offers
 
 

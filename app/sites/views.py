@@ -1,4 +1,4 @@
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from app.core.access import require_global_role, require_site_role
@@ -13,6 +13,9 @@ from app.sites.history import describe, history_page
 from app.sites.overview import overview_panels
 
 HISTORY_PAGE_SIZE = 50
+# The plan's page for a new start date: it moves the tasks not started by the same shift,
+# so the site and its plan keep one start date (sites sit below the plan).
+SHIFT_ENDPOINT = "sites.plan.start_date"
 
 
 @bp.route("/sites/new", methods=["GET", "POST"])
@@ -57,12 +60,20 @@ def settings():
                 back_url=url_for("sites.settings"),
             ),
         )
+        details = form.details()
+        new_start = details.start_date
+        moves_plan = new_start not in (None, g.site.start_date) and g.site.start_date is not None
+        if moves_plan and SHIFT_ENDPOINT in current_app.view_functions:
+            details.start_date = g.site.start_date  # changed on the next page, with the plan
         try:
-            service.update_site(g.site, form.details())
+            service.update_site(g.site, details)
         except ServiceError as error:
             apply_form_errors(form, error)
         else:
             db.session.commit()
+            if details.start_date != new_start:
+                flash("Site details saved. Now choose what happens to the plan's dates.")
+                return redirect(url_for(SHIFT_ENDPOINT, start=new_start.isoformat()))
             flash("Site details saved.")
             return redirect(url_for("sites.overview"))
     return render_template("sites/settings.html", form=form), form_status(form)

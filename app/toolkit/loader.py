@@ -135,8 +135,11 @@ def _numbered(filename: str, what: str, numbers: list[int], expected: range) -> 
 
 def _load_roles(data_dir: Path) -> tuple[TeamRole, ...]:
     fn = "roles.toml"
-    recs = _records(data_dir, fn, "roles", "role", {"key", "name", "responsibilities"})
-    roles = [TeamRole(r.key(), r.text("name"), r.text("responsibilities")) for r in recs]
+    recs = _records(data_dir, fn, "roles", "role", {"key", "name", "responsibilities", "category"})
+    roles = [
+        TeamRole(r.key(), r.text("name"), r.text("responsibilities"), r.text("category"))
+        for r in recs
+    ]
     _unique(fn, "role key", [r.key for r in roles])
     _count(fn, "roles", roles, ROLE_COUNT)
     return tuple(roles)
@@ -207,12 +210,17 @@ def _load_phases(data_dir: Path) -> tuple[Phase, ...]:
         name, summary = r.text("name"), r.text("summary")
         outcomes = []
         for i, raw in enumerate(r.get("outcomes", list), 1):
-            o = _Record(fn, f"phase {key!r} outcome #{i}", raw, {"key", "text", "auto_check"})
+            o = _Record(
+                fn, f"phase {key!r} outcome #{i}", raw, {"key", "text", "auto_check", "app_view"}
+            )
             okey, text = o.key(), o.text("text")
             check = o.get("auto_check", str, required=False)
-            if check is not None and check not in AUTO_CHECKS:
-                o.fail(f"unknown auto_check {check!r}; allowed: {', '.join(sorted(AUTO_CHECKS))}")
-            outcomes.append(Outcome(okey, number, text, check))
+            view = o.get("app_view", str, required=False)
+            for field_name, value in (("auto_check", check), ("app_view", view)):
+                if value is not None and value not in AUTO_CHECKS:
+                    allowed = ", ".join(sorted(AUTO_CHECKS))
+                    o.fail(f"unknown {field_name} {value!r}; allowed: {allowed}")
+            outcomes.append(Outcome(okey, number, text, check, view))
         has_gateway = number != 0
         low, high = OUTCOMES_PER_GATEWAY_PHASE if has_gateway else (1, 99)
         if not low <= len(outcomes) <= high:
@@ -245,7 +253,12 @@ def _load_tasks(data_dir: Path, phases: tuple[Phase, ...], roles: tuple[TeamRole
             milestone=r.get("milestone", bool),
             applies_to=r.text("applies_to"),
             fls_db=bool(r.get("fls_db", bool, required=False)),
+            done_when=r.get("done_when", str, required=False),
         )
+        if task.done_when is not None and task.done_when not in AUTO_CHECKS:
+            r.fail(
+                f"unknown done_when {task.done_when!r}; allowed: {', '.join(sorted(AUTO_CHECKS))}"
+            )
         if task.phase not in phase_numbers:
             r.fail(f"unknown phase {task.phase!r}; phases are {sorted(phase_numbers)}")
         if task.owner_role not in role_keys:
@@ -282,11 +295,15 @@ def load_toolkit(data_dir: Path | str | None = None) -> Toolkit:
     data_dir = DATA_DIR if data_dir is None else Path(data_dir)
     roles = _load_roles(data_dir)
     phases = _load_phases(data_dir)
+    categories = _load_categories(data_dir)
+    for role in roles:
+        if role.category not in {c.key for c in categories}:
+            raise ToolkitError(f"roles.toml: role {role.key!r}: unknown category {role.category!r}")
     return Toolkit(
         phases=phases,
         tasks=_load_tasks(data_dir, phases, roles),
         roles=roles,
-        categories=_load_categories(data_dir),
+        categories=categories,
         standards=_load_standards(data_dir),
         standards_source=_standards_source(data_dir),
         kpis=_load_kpis(data_dir),

@@ -24,6 +24,10 @@ AUTO_CHECKS: frozenset[str] = frozenset(
         "case_approved",
         "kpis_tracked",
         "champion_agreed",
+        "stakeholders_listed",
+        "calendar_booked",
+        "sponsor_confirmed",
+        "patients_involved",
     }
 )
 """Names of the gateway checks the app can evaluate by itself."""
@@ -57,6 +61,8 @@ class Outcome:
     phase: int
     text: str
     auto_check: str | None = None
+    # a check shown beside a criterion a person confirms: what the app knows about it
+    app_view: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,9 @@ class TaskTemplate:
     milestone: bool
     applies_to: str
     fls_db: bool = False  # only for services the national audit (FLS-DB) covers
+    # a check (AUTO_CHECKS) whose fact means this task is done: the plan completes the task
+    # when it holds and reopens it when it stops holding
+    done_when: str | None = None
 
     def applies(self, service_kind: str) -> bool:
         """True if this task belongs in a plan for a "new" or "improving" service."""
@@ -100,6 +109,7 @@ class TeamRole:
     key: str
     name: str
     responsibilities: str
+    category: str  # the stakeholder category its holder belongs to (People's default)
 
 
 @dataclass(frozen=True)

@@ -47,12 +47,12 @@ def test_history_reads_in_words_and_filters_since_the_steering_group(
     sign_in_as("pm@example.nhs.uk")
     page.goto(live_server(f"/sites/{site}/history"))
     table = page.get_by_role("table", name="Changes, newest first")
-    expect(table).to_contain_text("Status: Not ready → Ready for review")
+    expect(table).to_contain_text("Status: Not ready → Review requested")
     expect(table).to_contain_text("Gateway: Phase 1: Start Out")
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Since the last steering group").click()
     expect(page.get_by_text("Since the last steering group (")).to_be_visible()
     expect(page.get_by_role("table", name="Changes, newest first")).to_contain_text(
-        "Ready for review"
+        "Review requested"
     )
     assert_no_axe_violations(page)

@@ -13,7 +13,7 @@ from app.core.dates import utcnow
 from app.core.errors import ServiceError
 from app.core.registry import Panel, registry
 from app.extensions import db
-from app.meetings import export, ics, queries, service
+from app.meetings import checks, export, ics, queries, series, service
 from app.meetings.models import Meeting
 from app.sites.overview import panel_context
 from tests.fixtures.meetings import create_meeting, create_person
@@ -26,21 +26,21 @@ def details(**extra) -> service.MeetingDetails:
 
 
 def test_monthly_series_keeps_weekday_and_week() -> None:
-    days = service.series_days(date(2026, 3, 10), "monthly", 12)  # 2nd Tuesday
+    days = series.series_days(date(2026, 3, 10), "monthly", 12)  # 2nd Tuesday
     assert len(days) == 12
     assert all(d.weekday() == 1 and 8 <= d.day <= 14 for d in days)
     assert days[-1] == date(2027, 2, 9)
 
 
 def test_last_weekday_series_stays_last() -> None:
-    days = service.series_days(date(2026, 3, 31), "monthly", 3)  # last Tuesday of March
+    days = series.series_days(date(2026, 3, 31), "monthly", 3)  # last Tuesday of March
     assert days == [date(2026, 3, 31), date(2026, 4, 28), date(2026, 5, 26)]
 
 
 def test_times_are_london_stored_as_utc(make_site) -> None:
     site = make_site()
-    summer = service.create_meeting(site, details(day=date(2026, 7, 1)))
-    winter = service.create_meeting(site, details(day=date(2026, 12, 1)))
+    summer = service.create_meeting(site, details(day=date(2026, 7, 1)), past_ok=True)
+    winter = service.create_meeting(site, details(day=date(2026, 12, 1)), past_ok=True)
     assert summer.starts_at == datetime(2026, 7, 1, 13, 0)  # BST
     assert winter.starts_at == datetime(2026, 12, 1, 14, 0)  # GMT
 
@@ -48,7 +48,9 @@ def test_times_are_london_stored_as_utc(make_site) -> None:
 def test_series_books_group_members_as_invitees(make_site, meeting_world) -> None:
     site = make_site()
     world = meeting_world(site)
-    meetings = service.schedule_series(site, details(group_id=world["group"].id), "monthly", 6)
+    meetings = service.schedule_series(
+        site, details(group_id=world["group"].id), "monthly", 6, past_ok=True
+    )
     assert len(meetings) == 6
     assert {len(m.invitees) for m in meetings} == {3}
 
@@ -118,19 +120,21 @@ def _meetings_panel() -> Panel:
 
 def test_reference_group_check(make_site) -> None:
     site = make_site()
-    ok, reason, _link = queries.reference_group_minutes_issued(site)
+    ok, reason, _link = checks.reference_group_minutes_issued(site)
     assert not ok and "No stakeholder reference group" in reason
     meeting = create_meeting(site, utcnow() - timedelta(days=3), kind="reference_group")
-    ok, reason, link = queries.reference_group_minutes_issued(site)
+    ok, reason, link = checks.reference_group_minutes_issued(site)
     assert not ok and "no issued minutes" in reason and link.endswith(f"/meetings/{meeting.id}")
     service.issue_minutes(meeting)
-    ok, reason, link = queries.reference_group_minutes_issued(site)
+    ok, reason, link = checks.reference_group_minutes_issued(site)
     assert ok and "minutes were issued" in reason
 
 
 def test_ics_has_stable_uid_sequence_and_cancellation(make_site) -> None:
     site = make_site()
-    meeting = service.create_meeting(site, details(day=date(2026, 7, 1), location="Room 1"))
+    meeting = service.create_meeting(
+        site, details(day=date(2026, 7, 1), location="Room 1"), past_ok=True
+    )
     first = icalendar.Calendar.from_ical(ics.calendar_for([meeting], site.name, "x"))
     service.update_meeting(meeting, details(day=date(2026, 7, 2), location="Room 1"))
     service.cancel_meeting(meeting)

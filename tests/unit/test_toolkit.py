@@ -149,10 +149,28 @@ def test_phases(tk):
 
 
 def test_auto_checks_sit_on_the_right_outcomes(tk):
-    used = {o.auto_check for o in tk.outcomes_by_key.values()} - {None}
-    assert used == AUTO_CHECKS
+    outcomes = tk.outcomes_by_key.values()
+    used = {k for o in outcomes for k in (o.auto_check, o.app_view)} | {
+        t.done_when for t in tk.tasks
+    }
+    assert used - {None} == AUTO_CHECKS  # every check is used by an outcome or a task
     for check, keys in EXPECTED_AUTO_CHECKS.items():
         assert [o.key for o in tk.outcomes_with_check(check)] == keys
+
+
+def test_tasks_that_restate_a_fact_follow_it(tk):
+    done_when = {t.key: t.done_when for t in tk.tasks if t.done_when}
+    assert done_when == {
+        "book-meetings-calendar": "calendar_booked",
+        "agree-clinical-champion": "champion_agreed",
+        "name-project-team": "team_roles_filled",
+        "first-reference-group": "reference_group_minutes_issued",
+        "populate-project-plan": "plan_populated",
+        "pid-signed-off": "pid_agreed",
+        "confirm-sponsor": "sponsor_confirmed",
+        "recruit-patients-carers": "patients_involved",
+        "map-stakeholders": "stakeholders_listed",
+    }
 
 
 @pytest.mark.parametrize("number", sorted(KPI_FIGURES))

@@ -97,8 +97,13 @@ RULES: dict[tuple[str, str], dict] = {
     ("sites.remove_member", "GET"): SITE_MANAGE,
     ("sites.remove_member", "POST"): SITE_MANAGE_POST,
     ("sites.take_team_role", "POST"): SITE_MANAGE_POST,
+    ("sites.plan.bulk", "GET"): SITE_EDIT_PAGE,
+    ("sites.plan.bulk", "POST"): SITE_WRITE,
     ("sites.plan.rebuild", "GET"): SITE_MANAGE,
     ("sites.plan.rebuild", "POST"): SITE_MANAGE_POST,
+    # without ?start= there is no date to move to: 404 for managers, refused for others
+    ("sites.plan.start_date", "GET"): expect(LOGIN, 403, 403, 403, 404, 403, 404),
+    ("sites.plan.start_date", "POST"): SITE_MANAGE_POST,
     ("sites.new_invitation", "POST"): SITE_MANAGE_POST,
     ("sites.send_offer_again", "POST"): SITE_MANAGE_POST,
     ("sites.withdraw_offer", "POST"): SITE_MANAGE_POST,
@@ -138,6 +143,7 @@ RULES: dict[tuple[str, str], dict] = {
     ("sites.meetings.minutes", "GET"): SITE_READ_ANY,
     ("sites.meetings.minutes", "POST"): SITE_WRITE,
     ("sites.meetings.add_action", "POST"): SITE_WRITE,
+    ("sites.meetings.issue", "GET"): SITE_EDIT_PAGE,
     ("sites.meetings.issue", "POST"): SITE_WRITE,
     ("sites.meetings.agenda", "GET"): SITE_READ,
     ("sites.meetings.agenda_docx", "GET"): SITE_READ,
@@ -270,14 +276,15 @@ RULES.update(
 # sponsor (a separate member, not one of these roles) signs off, sends back or reopens.
 RULES.update(
     {
+        ("sites.documents.ask", "POST"): SITE_MANAGE_POST,
+        ("sites.documents.decline", "POST"): SITE_SPONSOR_POST,
         ("sites.gateways.index", "GET"): SITE_READ,
         ("sites.gateways.show", "GET"): SITE_READ,
         ("sites.gateways.record", "GET"): SITE_READ,
         ("sites.gateways.record_docx", "GET"): SITE_READ,
         ("sites.gateways.confirm_criterion", "POST"): SITE_WRITE,
         ("sites.gateways.request_review", "POST"): SITE_MANAGE_POST,
-        ("sites.gateways.sign_off", "POST"): SITE_SPONSOR_POST,
-        ("sites.gateways.send_back", "POST"): SITE_SPONSOR_POST,
+        ("sites.gateways.decide", "POST"): SITE_SPONSOR_POST,
         ("sites.gateways.reopen", "POST"): SITE_SPONSOR_POST,
     }
 )

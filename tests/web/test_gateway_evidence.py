@@ -8,10 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.gateways.checks import TRACKED_PERIODS, champion_agreed, kpis_tracked, plan_populated
 from app.gateways.models import Gateway, GatewayDecision
 from app.gateways.readiness import criteria
 from app.gateways.service import request_review
+from app.kpis.queries import TRACKED_PERIODS, kpis_tracked
+from app.people.checks import champion_agreed
+from app.plan.checks import plan_populated
 from app.plan.models import Task
 from tests.conftest import csrf_token
 
@@ -92,15 +94,14 @@ def test_kpis_tracked_over_time_is_not_met_by_one_recent_value(site, add_kpi_val
     assert not kpis_tracked(site).met
 
 
-def test_champion_criterion_met_when_champion_task_done(site, make_task) -> None:
+def test_champion_criterion_is_the_role_not_a_task_ticked_by_hand(site, make_task) -> None:
+    """The app checks the champion itself: ticking the plan's task proves nothing."""
     task = make_task(site, library_key="agree-clinical-champion", title="Agree the champion")
-    assert not champion_agreed(site).met
     task.status, task.completed_date = "complete", date(2026, 2, 3)
     db.session.commit()
-    result = champion_agreed(site)
-    assert result.met and "03/02/2026" in result.detail
+    assert not champion_agreed(site).met
     by_key = {c.key: c for c in criteria(site, 1).criteria}
-    assert by_key["start-out.clinical-champion"].state == "met"
+    assert by_key["start-out.clinical-champion"].state == "not_met"
 
 
 def test_champion_criterion_met_when_someone_holds_the_role(site, make_stakeholder) -> None:
@@ -147,16 +148,31 @@ def test_review_with_every_criterion_met_needs_no_exceptions(site, site_world, m
     assert gateway.status == "review_requested"
 
 
-def test_send_back_and_sign_off_boxes_have_unique_ids(login, site_world, site) -> None:
+def test_the_sponsor_decides_in_one_form_near_the_top(login, site_world, site) -> None:
+    """A summary (met, excepted with the team's reasons, not met) and one decision form
+    come before the criteria; the conditions are typed once, not once per criterion."""
     manager = login(site_world["manager"])
-    reasons = {f"request-exception-{c.key}": "Later" for c in criteria(site, 1).blockers}
+    blockers = criteria(site, 1).blockers
+    reasons = {f"request-exception-{c.key}": f"Later: {c.key}" for c in blockers}
     _post(manager, site, "1/request-review", reasons)
     sponsor = login(site_world["sponsor"])
     page = sponsor.get(f"/sites/{site.id}/gateways/1").get_data(as_text=True)
-    assert page.count('id="comments"') == 1 and page.count('id="send-back-comments"') == 1
-    assert 'for="send-back-comments"' in page
-    bad = _post(sponsor, site, "1/send-back", {"comments": ""}).get_data(as_text=True)
-    assert 'href="#send-back-comments"' in bad
+    assert page.index('id="decide"') < page.index("<h2>Criteria</h2>")
+    assert page.count(f'action="/sites/{site.id}/gateways/1/decision"') == 1
+    summary = page.split('data-testid="decision-summary">')[1].split("<")[0]
+    met = len(criteria(site, 1).criteria) - len(blockers)
+    assert summary == f"{met} met, {len(blockers)} excepted, 0 not met."
+    assert f"The team's reason: Later: {blockers[0].key}" in page
+    assert page.count('name="conditions"') == 1 and 'name="exception-' not in page
+    bad = _post(sponsor, site, "1/decision", {"decision": "sign_off"})
+    assert bad.status_code == 422 and 'href="#conditions"' in bad.get_data(as_text=True)
+    ok = _post(sponsor, site, "1/decision", {"decision": "sign_off", "conditions": "By June"})
+    assert ok.status_code == 302
+    decision = db.session.scalar(
+        select(GatewayDecision).where(GatewayDecision.action == "signed_off_exceptions")
+    )
+    assert [e["reason"] for e in decision.exceptions] == ["By June"] * len(blockers)
+    assert decision.comments == "By June"
 
 
 def test_one_error_link_per_distinct_unmet_criterion(login, site_world, site) -> None:

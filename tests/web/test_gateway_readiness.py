@@ -9,10 +9,10 @@ from sqlalchemy import select
 from app.core.registry import registry
 from app.demo import seed_bench
 from app.extensions import db
-from app.gateways.checks import run_check
 from app.gateways.models import CriterionConfirmation
 from app.gateways.overview import overview_facts, overview_panel
-from app.gateways.readiness import PHASES, check_results, evaluate, summaries
+from app.gateways.readiness import PHASES, check_results, evaluate, results_of, summaries
+from app.gateways.task_facts import fact_of_tasks
 from app.plan.models import Task
 from app.sites.models import Site
 from app.toolkit import get_toolkit
@@ -67,11 +67,13 @@ def test_summaries_agree_with_the_full_criteria(two_sizes) -> None:  # noqa: ANN
 
 def test_each_check_answers_the_same_from_the_shared_select(two_sizes) -> None:  # noqa: ANN001
     for site in two_sizes:
-        shared = check_results(site, PHASES)
-        assert set(shared) == set(registry().gateway_checks)
+        shared = check_results(site, PHASES) | results_of(
+            site, sorted(set(fact_of_tasks().values()))
+        )
+        assert set(shared) == set(registry().gateway_checks)  # every check, criterion or task
         for key, entry in registry().gateway_checks.items():
-            alone = run_check(entry, site, None if entry.facts is None else _own_facts(entry, site))
-            assert shared[key] == alone, key
+            assert shared[key] == entry.check(site, _own_facts(entry, site)), key
+            assert shared[key] == entry.check(site), key  # fetching its own facts
 
 
 def _own_facts(entry, site: Site) -> dict:  # noqa: ANN001

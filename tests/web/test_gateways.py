@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.core.audit import AuditEvent
 from app.extensions import db
-from app.gateways.models import Gateway, GatewayDecision
+from app.gateways.models import CriterionConfirmation, Gateway, GatewayDecision
 from app.gateways.queries import current_phases
 from app.gateways.readiness import criteria
 from app.people.models import Group, GroupMember, Person
@@ -109,7 +109,7 @@ def test_non_sponsors_cannot_sign_off_even_with_a_forged_form(
     manager = login(site_world["manager"])
     assert _request_review(manager, site, 1).status_code == 302
     client = login(site_world[role])
-    response = _post(client, site, "1/sign-off", {"comments": "forged"})
+    response = _post(client, site, "1/decision", {"decision": "sign_off", "conditions": "forged"})
     assert response.status_code == 403
     assert (
         db.session.scalar(select(Gateway.status).where(Gateway.site_id == site.id))
@@ -117,7 +117,7 @@ def test_non_sponsors_cannot_sign_off_even_with_a_forged_form(
     )
     denied = db.session.scalar(
         select(func.count(AuditEvent.id)).where(
-            AuditEvent.action == "denied", AuditEvent.detail.like("%sign-off")
+            AuditEvent.action == "denied", AuditEvent.detail.like("%decision")
         )
     )
     assert denied == 1
@@ -127,7 +127,7 @@ def test_sign_off_flow_exceptions_order_and_twice(login, site_world, site) -> No
     manager = login(site_world["manager"])
     _request_review(manager, site, 2)
     sponsor = login(site_world["sponsor"])
-    refused = _post(sponsor, site, "2/sign-off")
+    refused = _post(sponsor, site, "2/decision", {"decision": "sign_off", "conditions": "Yes"})
     assert refused.status_code == 422 and "Sign off Phase 1: Start Out first" in refused.get_data(
         as_text=True
     )
@@ -135,7 +135,7 @@ def test_sign_off_flow_exceptions_order_and_twice(login, site_world, site) -> No
     login(site_world["manager"])
     _request_review(manager, site, 1)
     sponsor = login(site_world["sponsor"])
-    missing = _post(sponsor, site, "1/sign-off", {"exception-start-out.pid": "  "})
+    missing = _post(sponsor, site, "1/decision", {"decision": "sign_off", "conditions": "  "})
     assert missing.status_code == 422
     assert "Give a reason for accepting each criterion" in missing.get_data(as_text=True)
     assert (
@@ -145,8 +145,8 @@ def test_sign_off_flow_exceptions_order_and_twice(login, site_world, site) -> No
         == 0
     )
 
-    reasons = {f"exception-{c.key}": "Accepted for now" for c in criteria(site, 1).blockers}
-    ok = _post(sponsor, site, "1/sign-off", reasons | {"comments": "Good start"})
+    reasons = {"decision": "sign_off", "conditions": "Accepted for now"}
+    ok = _post(sponsor, site, "1/decision", reasons)
     assert ok.status_code == 302
     gateway = db.session.scalar(
         select(Gateway).where(Gateway.site_id == site.id, Gateway.phase == 1)
@@ -158,7 +158,7 @@ def test_sign_off_flow_exceptions_order_and_twice(login, site_world, site) -> No
     assert decision.snapshot and all(e["reason"] for e in decision.exceptions)
     assert current_phase_numbers([site.id]) == {site.id: 2}
 
-    twice = _post(sponsor, site, "1/sign-off", reasons)
+    twice = _post(sponsor, site, "1/decision", reasons)
     assert twice.status_code == 422 and "already signed off" in twice.get_data(as_text=True)
 
     page = sponsor.get(f"/sites/{site.id}/gateways/1").get_data(as_text=True)
@@ -176,8 +176,10 @@ def test_send_back_needs_comments(login, site_world, site) -> None:
     manager = login(site_world["manager"])
     _request_review(manager, site, 1)
     sponsor = login(site_world["sponsor"])
-    assert _post(sponsor, site, "1/send-back", {"comments": ""}).status_code == 422
-    assert _post(sponsor, site, "1/send-back", {"comments": "Finish the PID"}).status_code == 302
+    back = {"decision": "send_back"}
+    assert _post(sponsor, site, "1/decision", back | {"conditions": ""}).status_code == 422
+    finish = back | {"conditions": "Finish the PID"}
+    assert _post(sponsor, site, "1/decision", finish).status_code == 302
     gateway = db.session.scalar(
         select(Gateway).where(Gateway.site_id == site.id, Gateway.phase == 1)
     )
@@ -230,7 +232,37 @@ def test_a_sponsor_with_a_read_only_role_can_sign_off(
     manager = login(site_world["manager"])
     _request_review(manager, site, 1)
     client = login(exec_sponsor)
-    response = _post(client, site, "1/send-back", {"comments": "Not yet: finish the PID"})
+    response = _post(
+        client, site, "1/decision", {"decision": "send_back", "conditions": "Not yet: the PID"}
+    )
     assert response.status_code == 302
     # ...but a read-only role still changes nothing else.
     assert _post(client, site, "1/request-review").status_code == 403
+
+
+def test_ready_for_review_only_when_every_criterion_is_met_or_excepted(
+    login, site_world, site
+) -> None:
+    manager = login(site_world["manager"])
+    assert len(criteria(site, 1).blockers) > 1
+    _request_review(manager, site, 1)
+    for path in ("gateways", "gateways/1", ""):
+        page = manager.get(f"/sites/{site.id}/{path}").get_data(as_text=True)
+        assert "Ready for review" not in page, path
+    assert "Review requested" in manager.get(f"/sites/{site.id}/gateways").get_data(as_text=True)
+
+
+def test_a_person_who_disagrees_with_what_the_app_shows_gives_a_reason(
+    login, site_world, site
+) -> None:
+    """Coverage shows 0 of 13 categories: marking the stakeholder criterion met needs a why."""
+    client = login(site_world["editor"])
+    key = "start-out.stakeholders-identified"
+    page = client.get(f"/sites/{site.id}/gateways/1").get_data(as_text=True)
+    assert "The reference group covers 0 of 13 stakeholder categories." in page
+    bare = _post(client, site, f"1/criteria/{key}", {"state": "met", "note": ""})
+    html = bare.get_data(as_text=True)
+    assert bare.status_code == 422 and "Say why you consider this met." in html
+    assert db.session.scalar(select(func.count()).select_from(CriterionConfirmation)) == 0
+    why = {"state": "met", "note": "The list is kept in the trust's CRM, not here."}
+    assert _post(client, site, f"1/criteria/{key}", why).status_code == 302

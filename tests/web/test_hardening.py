@@ -276,7 +276,8 @@ def test_whoever_requests_a_review_cannot_sign_it(login, site_world, make_plan) 
     )
     assert requested.status_code == 302
     signed = client.post(
-        f"{page}/sign-off", data={"csrf_token": csrf_token(client, page), "comments": "ok"}
+        f"{page}/decision",
+        data={"csrf_token": csrf_token(client, page), "decision": "sign_off", "conditions": "ok"},
     )
     assert signed.status_code == 422
     assert "You asked for this review" in signed.get_data(as_text=True)

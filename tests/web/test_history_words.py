@@ -53,7 +53,7 @@ def test_history_shows_status_labels_not_codes(client, site_world, site) -> None
     gateway.status = "review_requested"
     db.session.commit()
     html = _history(client, site_world)
-    assert "Status: Not ready → Ready for review" in html
+    assert "Status: Not ready → Review requested" in html
     assert "Gateway: Phase 1: Start Out" in html
     assert "review_requested" not in html and "not_ready" not in html
 

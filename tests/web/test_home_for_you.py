@@ -22,11 +22,11 @@ def test_the_sponsor_sees_the_review_waiting(login, site_world) -> None:
     )
     db.session.commit()
     html = login(site_world["sponsor"]).get("/").get_data(as_text=True)
-    assert "Gateway reviews to sign" in _waiting(html)
+    assert "Waiting for your decision" in _waiting(html)
     assert f'/sites/{site_world["site"].id}/gateways/1"' in _waiting(html)
     # The manager who asked has nothing to sign.
     other = login(site_world["manager"]).get("/").get_data(as_text=True)
-    assert "Gateway reviews to sign" not in other
+    assert "Waiting for your decision" not in other
 
 
 def test_work_and_meetings_that_wait(login, site_world, make_person, make_task) -> None:
@@ -85,7 +85,7 @@ def test_home_queries_do_not_grow(
         _load(site, make_person(site, "Eddie Editor", user=editor), 6, make_task)
     with count_queries() as large:
         page = client.get("/")
-    assert page.get_data(as_text=True).count("Gateway reviews to sign") == 1
+    assert page.get_data(as_text=True).count("Waiting for your decision") == 1
     assert len(large) == len(small), (len(small), len(large))
 
 

@@ -51,9 +51,11 @@ def test_the_feed_carries_organiser_attendees_agenda_and_link(login, site_world)
     db.session.commit()
     body = login(site_world["viewer"]).get(f"/sites/{site.id}/meetings.ics").data
     (event,) = Calendar.from_ical(body).walk("VEVENT")
-    assert str(event["organizer"]) == "mailto:ann@example.nhs.uk"
+    assert str(event["organizer"]) == "mailto:fls-tracker@localhost"  # nobody booked it here
     attendees = event["attendee"]
     attendees = attendees if isinstance(attendees, list) else [attendees]
-    assert [str(a) for a in attendees] == ["mailto:ann@example.nhs.uk"]
+    assert [(str(a), a.params["ROLE"]) for a in attendees] == [
+        ("mailto:ann@example.nhs.uk", "CHAIR")
+    ]
     assert "1. Progress" in str(event["description"])
     assert "https://meet.example/fls" in str(event["description"])

@@ -162,4 +162,28 @@ def test_a_weekly_sponsor_finds_the_review_in_the_monday_summary(app, site_world
     app.test_cli_runner().invoke(args=["send-reminders", "--date", monday.isoformat()])
     (digest,) = outbox(kind="digest", user_id=site_world["sponsor"].id)
     text = parsed(digest).get_body().get_content()
-    assert "Gateway reviews waiting for you to sign:" in text and "Start Out" in text
+    assert "Waiting for you to sign or agree:" in text and "Start Out gateway" in text
+
+
+def test_the_review_request_lists_the_exceptions_with_the_teams_reasons(site_world) -> None:
+    site = site_world["site"]
+    reasons = {key: f"Because of {key}" for key in every_reason(site, 1)}
+    gateways.request_review(site, 1, site_world["manager"], reasons)
+    db.session.commit()
+    body = parsed(outbox(to_address=site_world["sponsor"].email)[0]).get_body().get_content()
+    assert f"Not met yet, with the team's reasons ({len(reasons)}):" in body
+    assert "A clinical champion has agreed to lead the project." in body
+    assert "Reason: Because of start-out.clinical-champion" in body
+
+
+def test_the_decision_mail_gives_the_sponsors_reasons_and_conditions(site_world) -> None:
+    site = site_world["site"]
+    gateways.request_review(site, 1, site_world["manager"], every_reason(site, 1))
+    db.session.commit()
+    conditions = "Accepted if the PID is agreed by June."
+    gateways.sign_off(site, 1, site_world["sponsor"], conditions, conditions=conditions)
+    db.session.commit()
+    body = parsed(outbox(to_address=site_world["manager"].email)[0]).get_body().get_content()
+    assert f"Reasons and conditions:\n{conditions}" in body.replace("\r\n", "\n")
+    assert "Accepted although not met (" in body
+    assert "The project initiation document (PID) has been agreed by the sponsor." in body

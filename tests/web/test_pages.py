@@ -28,7 +28,7 @@ def test_overview_shows_the_current_gateway_and_a_review_waiting(site_world, cli
     html = client.get(f"/sites/{site.id}/").get_data(as_text=True)
     panel = html[html.index('id="gateway-panel"') :]
     panel = panel[: panel.index("</section>")]
-    assert "Phase 2, Define and Scope" in panel and "Ready for review" in panel
+    assert "Phase 2, Define and Scope" in panel and "Review requested" in panel
     assert "Review waiting:" in panel and "requested on 1 Apr 2026" in panel
     assert "The sponsor decides." in panel
     sign_in(client, site_world["sponsor"])

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
+from app.core.audit import AuditEvent
 from app.extensions import db
 from app.people import groups as group_rules
 from app.people import queries, service, vocabulary
@@ -129,17 +131,22 @@ def test_groups_membership_and_roles(site_world, login, make_stakeholder) -> Non
     client = login(site_world["editor"])
     client.get(_url(site, "/people"))  # creates the standard groups
     team = queries.group_of_kind(site.id, "project_team")
-    missing_role = client.post(_url(site, f"/groups/{team.id}"), data={"person_id": person.id})
+    missing_role = client.post(_url(site, f"/groups/{team.id}"), data={"person_ids": person.id})
     assert missing_role.status_code == 422
     assert "role on the project team" in missing_role.get_data(as_text=True)
-    for role in ("clinical-lead", "lead-consultant"):
-        ok = client.post(
-            _url(site, f"/groups/{team.id}"), data={"person_id": person.id, "team_role": role}
-        )
-        assert ok.status_code == 302
+    ok = client.post(
+        _url(site, f"/groups/{team.id}"),
+        data={"person_ids": person.id, "team_role": "clinical-lead"},
+    )
+    assert ok.status_code == 302
+    # a further role is added from the person's page; the group no longer offers them
+    client.post(
+        _url(site, f"/people/{person.id}/groups"),
+        data={"group_id": team.id, "team_role": "lead-consultant"},
+    )
     again = client.post(
         _url(site, f"/groups/{team.id}"),
-        data={"person_id": person.id, "team_role": "clinical-lead"},
+        data={"person_ids": person.id, "team_role": "clinical-lead"},
     )
     assert again.status_code == 422
     html = client.get(_url(site, f"/groups/{team.id}")).get_data(as_text=True)
@@ -232,3 +239,30 @@ def test_pages_run_a_fixed_number_of_queries(path, site_world, login, count_quer
     with count_queries() as large:
         assert client.get(_url(site, path)).status_code == 200
     assert len(large) == len(small), [s[:60] for s in large.statements]
+
+
+def test_many_people_join_a_group_in_one_submit(site_world, login, make_stakeholder) -> None:
+    site = site_world["site"]
+    client = login(site_world["editor"])
+    client.get(_url(site, "/people"))  # creates the standard groups
+    group = queries.group_of_kind(site.id, "reference_group")
+    already = make_stakeholder(site, name="Already In", groups=["reference_group"])
+    new = [make_stakeholder(site, name=f"New {n}") for n in range(5)]
+    page = client.get(_url(site, f"/groups/{group.id}")).get_data(as_text=True)
+    assert page.count('name="person_ids"') == 5 and f'value="{already.id}"' not in page
+    none = client.post(_url(site, f"/groups/{group.id}"), data={"person_ids": []})
+    assert none.status_code == 422 and "Choose at least one person" in none.get_data(as_text=True)
+    ok = client.post(_url(site, f"/groups/{group.id}"), data={"person_ids": [p.id for p in new]})
+    assert ok.status_code == 302
+    assert {m.person.name for m in queries.group_members(group)} == {
+        "Already In",
+        *(p.name for p in new),
+    }
+    twice = client.post(_url(site, f"/groups/{group.id}"), data={"person_ids": [already.id]})
+    assert twice.status_code == 422 and "already in" in twice.get_data(as_text=True)
+    added = db.session.scalar(
+        select(func.count(AuditEvent.id)).where(
+            AuditEvent.object_type == "group_member", AuditEvent.action == "create"
+        )
+    )
+    assert added == 6  # one history row for each person added, and the one added before

@@ -125,3 +125,35 @@ def test_plan_filter_by_words_lives_in_the_url(site_world, client) -> None:
     assert 'name="q" type="search" value="Business"' in html
     html = client.get(f"/sites/{site.id}/plan?q=business+case").get_data(as_text=True)
     assert "Write the business case" in html and "Map the pathway" not in html
+
+
+def test_search_finds_what_a_person_owns_or_chairs(site_world, client) -> None:
+    """Searching for a name lists her tasks, actions and risks and the meetings she chairs."""
+    site = site_world["site"]
+    morag = Person(site_id=site.id, name="Morag Fairbairn")
+    other = Person(site_id=site.id, name="Someone Else")
+    db.session.add_all([morag, other])
+    db.session.flush()
+    db.session.add_all(
+        [
+            Task(site_id=site.id, phase=1, title="Agree the pathway", owner_id=morag.id),
+            Task(site_id=site.id, phase=1, title="Not hers", owner_id=other.id),
+            Action(site_id=site.id, description="Send the slides", owner_id=morag.id),
+            RaidEntry(site_id=site.id, kind="risk", title="Clinic space", owner_id=morag.id),
+            Meeting(
+                site_id=site.id,
+                title="Steering group",
+                chair_id=morag.id,
+                starts_at=datetime(2026, 5, 4, 9),
+                ends_at=datetime(2026, 5, 4, 10),
+            ),
+        ]
+    )
+    db.session.commit()
+    sign_in(client, site_world["viewer"])
+    html = client.get(f"/sites/{site.id}/search?q=fairbairn").get_data(as_text=True)
+    for found in ("Agree the pathway", "Send the slides", "Clinic space", "Steering group"):
+        assert found in html, found
+    assert "Not hers" not in html and "Owner: Morag Fairbairn" in html
+    assert "Chair: Morag Fairbairn" in html
+    assert "5 results for" in html  # her People entry too
