@@ -71,3 +71,15 @@ def test_low_central_and_high_cases_are_ordered_by_net_benefit() -> None:
     assert [low.name, central.name, high.name] == ["Low", "Central", "High"]
     benefit = [20_000 * c.qalys - c.cost for c in (low, central, high)]
     assert benefit[0] < benefit[2]
+
+
+def test_the_charts_are_labelled_svg_and_draw_as_png() -> None:
+    from app.business_case import chart
+
+    case = _case()
+    run = probabilistic(case.inputs)
+    curve = chart.acceptability_svg(run)
+    bars = chart.tornado_svg(tornado(case.inputs))
+    assert "<title" in curve and "NICE" in curve and "polyline" in curve
+    assert "Treatment effect on hip fractures" in bars or "Hip fracture risk" in bars
+    assert chart.png(chart.acceptability_svg(run, for_print=True)).startswith(b"\x89PNG")
