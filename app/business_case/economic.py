@@ -169,6 +169,10 @@ class EconomicCase:
     def component(self, name: str, discounted: bool = True) -> float:
         return self.comparison.component(name, discounted) * self.patients
 
+    def saving_by_site(self, site: str) -> float:
+        """NHS and social care costs avoided at `site` for one year's patients (discounted)."""
+        return self.comparison.saving_by_site(site, parameters()) * self.patients
+
     @property
     def break_even(self) -> int | None:
         return self.budget.break_even

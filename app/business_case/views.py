@@ -7,8 +7,12 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
 from app.business_case import bp, case_docx, chart, fmt, queries, service, spec_docx, workbook
+from app.business_case.answer import answer
 from app.business_case.calc import OPTION_KEYS
+from app.business_case.cohort import FRACTURE_SITES
 from app.business_case.costs import GROUPS, default_costs, show
+from app.business_case.economic import economic_case
+from app.business_case.economics import economics
 from app.business_case.forms import (
     OWN_FIELDS,
     CostsForm,
@@ -31,6 +35,9 @@ def _formatting() -> dict:
         "count": fmt.count,
         "net_words": fmt.net_words,
         "break_even_words": fmt.break_even_words,
+        "per_qaly": fmt.per_qaly,
+        "chance": fmt.chance,
+        "qalys": fmt.qalys,
     }
 
 
@@ -68,11 +75,21 @@ def _number_text(value: float | None) -> str:
 @bp.get("/business-case")
 def index():
     state = service.load(g.site)
+    result = answer(state.appraisal)
     return render_template(
         "business_case/index.html",
         state=state,
         a=state.appraisal,
-        chart=chart.cost_savings_svg(state.appraisal.case),
+        answer=result,
+        option_cases={
+            key: economic_case(state.appraisal, key)
+            for key in state.appraisal.options
+            if key != "nothing"
+        },
+        price_base=economics().price_base,
+        sites=FRACTURE_SITES,
+        tornado_chart=chart.tornado_svg(result.tornado) if result else None,
+        curve_chart=chart.acceptability_svg(result.run) if result else None,
         decision=service.decision_for(state.case),
         outcomes=service.OUTCOMES,
         outcome_of=service.outcome_of,

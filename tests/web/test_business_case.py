@@ -56,9 +56,16 @@ def test_figures_chart_and_options(client, login, site_world, needs_for_case) ->
     needs_for_case(site)
     login(site_world["viewer"])
     html = client.get(_url(site)).get_data(as_text=True)
-    assert 'id="case-chart-title"' in html
+    # The answer first: cost, QALYs, cost per QALY, chance cost-effective, break-even.
+    answer = html[html.index('id="answer-heading"') : html.index('id="case-heading"')]
+    for words in ("Extra cost (discounted)", "QALYs gained (discounted)", "Cost per QALY",
+                  "at £20,000 a QALY", "at £30,000 a QALY", "Break-even"):  # fmt: skip
+        assert words in answer, words
+    assert 'id="tornado-title"' in html and 'id="ceac-title"' in html
+    for site_label in ("Hip", "Spine", "Wrist", "Upper arm", "Pelvis", "Other"):
+        assert f'<th scope="row" class="nhsuk-table__header">{site_label}</th>' in answer
+    assert "not discounted" in answer and "discounted at 3.5%" in answer
     assert "Options appraisal" in html and "Do nothing" in html
-    assert "Not within 10 years" in html or "Year " in html
     assert "£" in html and "Not worked out" not in html
 
 
