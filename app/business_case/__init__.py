@@ -32,6 +32,10 @@ def register(registry: Registry) -> None:
         "case_approved", case_approved, "sites.business_case.decision", facts=decision_facts
     )
     registry.add_demo(demo_business_cases, order=55)
+    from app.business_case.figures import figure_facts, site_figures
+
+    registry.site_figures = site_figures
+    registry.site_figure_facts = figure_facts
     _history_words(registry)
 
 
