@@ -23,6 +23,7 @@ from app.gateways import queries as gateway_queries
 from app.gateways.models import GATEWAY_STATUSES, SIGNED
 from app.gateways.readiness import PHASES
 from app.meetings.models import Meeting
+from app.needs import figures
 from app.needs.model import approx
 from app.needs.models import NeedsVersion
 from app.people.models import Group, GroupMember, Person
@@ -68,6 +69,7 @@ class SiteFacts:
     needs: NeedsRow | None
     latest_change: tuple  # (id, time) of the site's newest history row; () when none
     gateways: dict[int, GatewayRow]
+    figure_values: dict[str, Any] = field(default_factory=dict)  # app.needs.figures' facts
 
 
 def _latest(column, site_column, order_column):  # noqa: ANN001, ANN202 - a scalar subquery
@@ -104,6 +106,7 @@ def site_facts(site_id: int, today: date) -> SiteFacts:
             *(column.label(f"needs_{n}") for n, column in enumerate(needs)),
             *(column.label(f"change_{n}") for n, column in enumerate(change)),
             *(column.label(name) for name, column in gateway_facts(site_id).items()),
+            *(column.label(name) for name, column in figures.figure_facts(site_id).items()),
         )
         .select_from(Site)
         .outerjoin(PidNarrative, PidNarrative.site_id == Site.id)
@@ -125,6 +128,7 @@ def site_facts(site_id: int, today: date) -> SiteFacts:
         ),
         latest_change=tuple(first[6:8]) if first[6] is not None else (),
         gateways=gateway_rows(first._mapping),
+        figure_values={name: first._mapping[name] for name in figures.figure_facts(site_id)},
     )
 
 
