@@ -137,3 +137,21 @@ def site_figures(site_id: int, values: Mapping[str, Any] | None = None) -> SiteF
     """The site's figures: from `values` (the caller's statement read `figure_facts`), or
     one statement of its own."""
     return figures_from_facts(select_facts(figure_facts(site_id)) if values is None else values)
+
+
+def approval_facts(site_id: int) -> dict[str, Any]:
+    """The Phase 4 approval check's facts: the decision and the figures it was asked for."""
+    return service.decision_facts(site_id) | figure_facts(site_id)
+
+
+def case_approved_with_ask(
+    site: Site, facts: Mapping[str, Any] | None = None
+) -> tuple[bool, str, str]:
+    """Whether the case is approved, saying what it asks for, so the gateway record states
+    the same figures as the business case."""
+    facts = select_facts(approval_facts(site.id)) if facts is None else facts
+    met, reason, link = service.case_approved(site, facts)
+    ask = figures_from_facts(facts).ask_words
+    if ask:
+        reason = f"{reason} The business case asks for {ask}."
+    return met, reason, link
