@@ -132,7 +132,7 @@ def build_report(content: ReportContent) -> DocxDocument:
     else:
         style.missing(doc, "No open risks or issues are recorded.")
     if content.figures and content.figures.ask_words:
-        style.para(doc, content.figures.ask_words, bold_lead="The business case asks for ")
+        style.para(doc, content.figures.ask_words, bold_lead="The business case asks for: ")
     if content.decisions:
         style.para(doc, "", bold_lead="Decisions needed from the steering group:")
         style.bullet_list(doc, [decision_text(d) for d in content.decisions])

@@ -123,8 +123,8 @@ class SiteFigures:
         sessions = self.sessions or 0
         plural = "" if sessions == 1 else "s"
         return (
-            f"{self.nurse_wte:.1f} WTE specialist nurses, {self.admin_wte:.1f} WTE "
-            f"administrators and {sessions:g} consultant session{plural} a week"
+            f"{self.nurse_wte:.1f} WTE nurses, {self.admin_wte:.1f} WTE administrators and "
+            f"{sessions:g} consultant session{plural} a week"
         )
 
     @property
@@ -132,9 +132,8 @@ class SiteFigures:
         if self.fractures_prevented is None or self.hip_prevented is None:
             return None
         return (
-            f"about {round(self.fractures_prevented):,} fractures, {round(self.hip_prevented):,} "
-            f"of them hip fractures, among each year's patients over {self.horizon}, compared "
-            "with today's service"
+            f"about {round(self.fractures_prevented):,} fractures ({round(self.hip_prevented):,} "
+            f"hip) among each year's patients over {self.horizon}, against today's service"
         )
 
     @property
@@ -143,8 +142,8 @@ class SiteFigures:
             return None
         later = self.later_year_cost if self.later_year_cost is not None else 0
         return (
-            f"{self.option}: {self.staffing_words}; £{round(self.first_year_cost, -3):,.0f} in "
-            f"the first year and about £{round(later, -3):,.0f} a year after that"
+            f"{self.staffing_words}: £{round(self.first_year_cost, -3):,.0f} in year 1, then "
+            f"about £{round(later, -3):,.0f} a year"
         )
 
 
