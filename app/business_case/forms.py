@@ -94,6 +94,18 @@ class DecisionForm(FlaskForm):
 
 class SpecForm(FlaskForm):
     version = HiddenField()
+    contract_number = StringField(
+        "Contract number", description="The commissioner's contract reference, if it has one."
+    )
+    commissioner_lead = StringField(
+        "Commissioner lead", description="Name and role of the person who commissions it."
+    )
+    provider_lead = StringField(
+        "Provider lead", description="Name and role of the person responsible for the service."
+    )
+    contract_start = UKDateField("Contract starts", validators=[Optional()])
+    contract_end = UKDateField("Contract ends", validators=[Optional()])
+    review_date = UKDateField("Date of review", validators=[Optional()])
 
 
 _SPEC_HINTS = {

@@ -41,6 +41,17 @@ SPEC_FIELDS = {
     "integrate": "Integrate",
     "quality": "Quality",
 }
+# The specification's contract header: field -> label.
+HEADER_FIELDS = {
+    "contract_number": "Contract number",
+    "commissioner_lead": "Commissioner lead",
+    "provider_lead": "Provider lead",
+}
+HEADER_DATES = {
+    "contract_start": "Contract starts",
+    "contract_end": "Contract ends",
+    "review_date": "Date of review",
+}
 # The specification counts as drafted once these are written (the Phase 4 gateway reads it).
 SPEC_REQUIRED = (
     "aims",
@@ -105,6 +116,13 @@ class BusinessCase(Audited, VersionedMixin, TimestampMixin, db.Model):
     intervene: Mapped[str] = mapped_column(Text, default="")
     integrate: Mapped[str] = mapped_column(Text, default="")
     quality: Mapped[str] = mapped_column(Text, default="")
+    # The specification's contract header (NHS Standard Contract layout).
+    contract_number: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    commissioner_lead: Mapped[str] = mapped_column(String(160), default="", server_default="")
+    provider_lead: Mapped[str] = mapped_column(String(160), default="", server_default="")
+    contract_start: Mapped[date | None]
+    contract_end: Mapped[date | None]
+    review_date: Mapped[date | None]
 
     def audit_label(self) -> str:
         return "business case"

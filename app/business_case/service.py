@@ -23,6 +23,8 @@ from app.business_case.calc import (
 )
 from app.business_case.costs import check_value, default_costs, effective_costs
 from app.business_case.models import (
+    HEADER_DATES,
+    HEADER_FIELDS,
     ROUTE_FIELDS,
     SPEC_FIELDS,
     SPEC_REQUIRED,
@@ -235,10 +237,29 @@ def save_route(site: Site, texts: dict[str, str], deadline: date | None) -> Busi
     return case
 
 
-def save_spec(site: Site, texts: dict[str, str]) -> BusinessCase:
+def save_spec(
+    site: Site, texts: dict[str, str], dates: Mapping[str, date | None] | None = None
+) -> BusinessCase:
+    """The specification's text and its contract header. The period must run forwards and
+    the review fall within it; everything is checked before anything is written."""
+    dates = dates or {}
+    start, end, review = (dates.get(k) for k in HEADER_DATES)
+    errors = {}
+    if start and end and end <= start:
+        errors["contract_end"] = "The contract must end after it starts."
+    if review and start and review < start:
+        errors["review_date"] = "The review cannot be before the contract starts."
+    elif review and end and review > end:
+        errors["review_date"] = "Review the service before the contract ends."
+    if errors:
+        raise CaseInvalid(errors)
     case = case_for_update(site)
     for key in SPEC_FIELDS:
         setattr(case, key, texts.get(key, "").strip())
+    for key in HEADER_FIELDS:
+        setattr(case, key, texts.get(key, "").strip()[:160])
+    for key in HEADER_DATES:
+        setattr(case, key, dates.get(key))
     db.session.flush()
     return case
 

@@ -13,6 +13,7 @@ from app.business_case.cohort import FRACTURE_SITES
 from app.business_case.costs import GROUPS, default_costs, show
 from app.business_case.economic import economic_case
 from app.business_case.economics import economics
+from app.business_case.figures import figures_from
 from app.business_case.forms import (
     OWN_FIELDS,
     CostsForm,
@@ -21,7 +22,7 @@ from app.business_case.forms import (
     RouteForm,
     SpecForm,
 )
-from app.business_case.models import ROUTE_FIELDS, SPEC_FIELDS
+from app.business_case.models import HEADER_DATES, HEADER_FIELDS, ROUTE_FIELDS, SPEC_FIELDS
 from app.core.dates import today, uk_datetime
 from app.core.downloads import download
 from app.core.errors import StaleEdit, check_version
@@ -236,18 +237,27 @@ def specification():
     if request.method == "GET":
         data = {"version": str(state.version)}
         if case:
-            data |= {key: getattr(case, key) for key in SPEC_FIELDS}
+            data |= {key: getattr(case, key) for key in SPEC_FIELDS | HEADER_FIELDS}
+            data |= {key: getattr(case, key) for key in HEADER_DATES}
         form = SpecForm(data=data)
     else:
         form = SpecForm()
     if form.validate_on_submit():
         check_version(form.version.data, state.version, _stale(state, "the specification"))
-        service.save_spec(g.site, {key: getattr(form, key).data or "" for key in SPEC_FIELDS})
-        db.session.commit()
-        flash("Service specification saved.")
-        return redirect(url_for("sites.business_case.index") + "#specification")
+        texts = {key: getattr(form, key).data or "" for key in SPEC_FIELDS | HEADER_FIELDS}
+        try:
+            service.save_spec(g.site, texts, {key: getattr(form, key).data for key in HEADER_DATES})
+        except service.CaseInvalid as error:
+            _add_errors(form, error.errors)
+        else:
+            db.session.commit()
+            flash("Service specification saved.")
+            return redirect(url_for("sites.business_case.index") + "#specification")
     return render_template(
-        "business_case/specification.html", form=form, fields=SPEC_FIELDS
+        "business_case/specification.html",
+        form=form,
+        fields=SPEC_FIELDS,
+        missing=state.case.spec_missing if state.case else list(SPEC_FIELDS.values()),
     ), _status(form)
 
 
@@ -259,7 +269,9 @@ def business_case_docx():
 
 @bp.get("/business-case/service-specification.docx")
 def specification_docx():
-    data = spec_docx.specification_bytes(g.site, queries.case_facts(g.site).state, today())
+    facts = queries.case_facts(g.site)
+    shared = figures_from(g.site.nation, facts.state, facts.targets)
+    data = spec_docx.specification_bytes(g.site, facts.state.case, shared, today())
     return download(data, site_name=g.site.name, document="service-specification", ext="docx")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from app.business_case import service
 from app.business_case.case_docx import build_business_case, load_content
+from app.business_case.figures import site_figures
 from app.business_case.spec_docx import build_specification
 from app.core.dates import today
 from app.documents.text import check_field
@@ -42,7 +43,9 @@ def test_demo_documents_print_on_six_to_twelve_pages(app, tmp_path) -> None:
             assert "cannot be worked out yet" in text and "£0" not in text
         else:
             assert "Cost per QALY" in text and "Chance it is cost-effective" in text
-    spec = build_specification(ctx.sites["glenmoor"], service.load(ctx.sites["glenmoor"]), today())
+    glenmoor = ctx.sites["glenmoor"]
+    state = service.load(glenmoor)
+    spec = build_specification(glenmoor, state.case, site_figures(glenmoor.id), today())
     paths.append(tmp_path / "glenmoor-spec.docx")
     spec.save(paths[-1])
     assert "Not written yet" not in _text(spec)
