@@ -19,8 +19,8 @@ GLENMOOR_SPEC = {
     "service, community pharmacy and GP practices.",
     "location": "Nurse clinics at Glenmoor Royal Infirmary and two community hospitals.",
     "skills": "Nurses trained in fracture prevention, with a consultant for complex cases.",
-    "staffing": "2.8 WTE band 7 nurses, 1.0 WTE band 3 administrator and one consultant "
-    "session a week.",
+    "staffing": "Band 7 nurses and a band 3 administrator, in the numbers the business case "
+    "sets out, with a consultant's time for complex cases.",
     "facilities": "Clinic rooms with scanning on site; free parking at both community hospitals.",
     "integration": "Referrals from fracture clinic lists and radiology reports; a letter with "
     "the plan goes to the GP within two weeks.",

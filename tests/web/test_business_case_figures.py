@@ -21,8 +21,8 @@ def _url(site, tail: str = "") -> str:  # noqa: ANN001
 
 def _docx_text(data: bytes) -> str:
     doc = Document(io.BytesIO(data))
-    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
-    return "\n".join([p.text for p in doc.paragraphs] + cells)
+    rows = [" | ".join(c.text for c in row.cells) for t in doc.tables for row in t.rows]
+    return "\n".join([p.text for p in doc.paragraphs] + rows)
 
 
 def test_contract_header_is_saved_and_bad_dates_are_refused(client, login, site_world) -> None:
@@ -49,3 +49,87 @@ def test_contract_header_is_saved_and_bad_dates_are_refused(client, login, site_
     for shown in ("RDICB-FLS-001", "Jo Smith, head of planned care", "1 Apr 2027 to 31 Mar 2029",
                   "1 Oct 2028"):  # fmt: skip
         assert shown in text, shown
+
+
+DOCUMENTS = {
+    "pid": "/documents/pid.docx",
+    "report": "/documents/steering-report.docx",
+    "case": "/business-case/business-case.docx",
+    "spec": "/business-case/service-specification.docx",
+    "gateway": "/gateways/gateway-4.docx",
+}
+
+
+def _documents(client, site) -> dict[str, str]:  # noqa: ANN001
+    texts = {}
+    for key, tail in DOCUMENTS.items():
+        response = client.get(f"/sites/{site.id}{tail}")
+        assert response.status_code == 200, (site.name, key)
+        texts[key] = _docx_text(response.data)
+        # What the document says, without its tables of sources (citations, not statements).
+        texts[f"{key}_prose"] = "\n".join(
+            p.text for p in Document(io.BytesIO(response.data)).paragraphs
+        )
+    needs = client.get(f"/sites/{site.id}/needs?show=results")
+    texts["needs"] = needs.get_data(as_text=True)
+    return texts
+
+
+def test_every_document_states_the_same_figures(app, make_user) -> None:  # noqa: ANN001
+    """Riverside's PID said 170 hip fractures prevented and its case 87; its report asked
+    for 1.0 WTE and its case for 3.0 WTE; Glenmoor's specification said 2.8 + 1.0 WTE and
+    80% for spine identification where its case said 3.0 + 1.5 and its target is 40%, and
+    1,880 fractures a year against 1,885. Now each figure comes from one place."""
+    import re
+
+    from app.demo import seed_bench, seed_demo
+    from app.needs.figures import figures_for
+    from tests.conftest import sign_in
+
+    ctx = seed_demo()
+    generated = seed_bench(1, 12)[0]
+    db.session.commit()
+    client = app.test_client()
+    sign_in(client, make_user(global_role="admin"))
+    checked = 0
+    for site in [*ctx.sites.values(), generated]:
+        f = figures_for(site)
+        docs = _documents(client, site)
+        if f.patients_a_year:
+            for key in ("pid", "case", "spec"):
+                assert f.patients_display in docs[key], (site.name, key)
+            # No other count of fractures a year is printed anywhere.
+            pattern = r"about ([\d,]+) fragility fractures a year among|fractures a year: ([\d,]+)"
+            counts = {a or b for d in ("case", "spec") for a, b in re.findall(pattern, docs[d])}
+            assert counts == {f.patients_display}, (site.name, counts)
+        if f.staffing_words:
+            for key in ("case", "spec"):
+                assert f.staffing_words in docs[key], (site.name, key)
+            pattern = r"(\d+\.\d) WTE (?:band 7 )?nurses"
+            nurses = {
+                m
+                for d in ("case", "spec", "report", "gateway")
+                for m in re.findall(pattern, docs[d])
+            }
+            assert nurses == {f"{f.nurse_wte:.1f}"}, (site.name, nurses)
+        if f.prevented_words:
+            for key in ("pid", "case", "spec", "needs"):
+                assert f.prevented_words in docs[key].replace("&#39;", "'"), (site.name, key)
+        if f.ask_words:
+            for key in ("case", "report", "gateway"):
+                assert f.ask_words in docs[key], (site.name, key)
+            checked += 1
+        # The spine target: the site's own where it set one (Glenmoor 40%), in the
+        # specification as in the report.
+        assert f"3 | Identification (spine fractures) | {f.targets[3]:g}%" in docs["spec"]
+        words = f.words
+        for key in ("case_prose", "spec_prose", "spec"):
+            if words.fls_db:
+                assert "Scottish Hip Fracture Audit" not in docs[key]
+            else:  # Scotland: its own audit, never "send every record to FLS-DB"
+                assert "(FLS-DB)" not in docs[key]
+                assert "National Hip Fracture Database" not in docs[key]
+        if not words.fls_db:
+            assert "Scottish Hip Fracture Audit" in docs["case_prose"]
+            assert "NHS Scotland Agenda for Change" in docs["case_prose"]
+    assert checked >= 2  # Riverside and Glenmoor at least have every figure
