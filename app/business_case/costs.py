@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from app.business_case.economics import economics
+
 COSTS_FILE = Path(__file__).with_name("costs.toml")
 KINDS = ("money", "percent", "count")
 GROUPS = {
@@ -32,10 +34,13 @@ class CostDefault:
     source: str
     year: str
     zero: str = ""  # what a value of 0 means, in words ("Not counted")
+    price_year: str = ""  # money: the source's prices, before bringing them to the base
+    stated: float | None = None  # money: the value as the source gives it
 
     @property
     def citation(self) -> str:
-        return f"{self.source} ({self.year})"
+        prices = f", {self.price_year} prices" if self.price_year else ""
+        return f"{self.source} ({self.year}{prices})"
 
 
 @cache
@@ -52,11 +57,15 @@ def default_costs() -> dict[str, CostDefault]:
             raise ValueError(f"{COSTS_FILE.name}: {key}: unknown kind or group")
         if not item["min"] <= item["value"] <= item["max"]:
             raise ValueError(f"{COSTS_FILE.name}: {key}: the default is outside its range")
+        if item["kind"] == "money" and "price_year" not in item:
+            raise ValueError(f"{COSTS_FILE.name}: {key}: a cost needs its price year")
+        factor = economics().uplift(item["price_year"]) if item["kind"] == "money" else 1.0
         loaded[key] = CostDefault(
             key=key,
             label=item["label"],
             group=item["group"],
-            value=float(item["value"]),
+            # Money to the pound at the price base; other kinds exactly as written.
+            value=float(round(item["value"] * factor)) if factor != 1.0 else float(item["value"]),
             unit=item["unit"],
             kind=item["kind"],
             low=float(item["min"]),
@@ -65,6 +74,8 @@ def default_costs() -> dict[str, CostDefault]:
             source=item["source"],
             year=str(item["year"]),
             zero=item.get("zero", ""),
+            price_year=item.get("price_year", ""),
+            stated=float(item["value"]) if item["kind"] == "money" else None,
         )
     return loaded
 

@@ -70,6 +70,7 @@ class SiteInputs:
     growth: float  # % a year
     setup: float
     horizon: int  # years, or LIFETIME
+    social_hip: float | None = None  # the site's own social care cost of a hip fracture
 
 
 def plan_for(
@@ -101,6 +102,7 @@ def site_inputs(appraisal: Appraisal, key: str) -> SiteInputs | None:
         growth=c["population_growth"],
         setup=this.option.setup,
         horizon=appraisal.horizon,
+        social_hip=c["social_care_per_hip"] or None,  # 0: the national estimate
     )
 
 
@@ -112,6 +114,8 @@ def parameters(overrides: Mapping[str, float] | None = None) -> dict[str, float]
 
 def evaluate(inputs: SiteInputs, p: Mapping[str, float]) -> Comparison:
     """The per-patient comparison with the parameters `p` (site multipliers applied)."""
+    if inputs.social_hip is not None:  # the site's own figure replaces the estimate
+        p = {**p, "social_hip": inputs.social_hip}
     return compare(
         p,
         inputs.service.arm(p),

@@ -129,7 +129,13 @@ def costs():
                 flash("Costs saved. The business case below uses them.")
                 return redirect(url_for("sites.business_case.index") + "#case")
     return render_template(
-        "business_case/costs.html", form=form, items=items, groups=GROUPS, state=state, show=show
+        "business_case/costs.html",
+        form=form,
+        items=items,
+        groups=GROUPS,
+        state=state,
+        show=show,
+        evidence=economics(),
     ), _status(form)
 
 

@@ -133,3 +133,40 @@ def test_every_document_states_the_same_figures(app, make_user) -> None:  # noqa
             assert "Scottish Hip Fracture Audit" in docs["case_prose"]
             assert "NHS Scotland Agenda for Change" in docs["case_prose"]
     assert checked >= 2  # Riverside and Glenmoor at least have every figure
+
+
+def test_costs_page_shows_every_default_with_its_source_and_price_year(
+    client, login, site_world
+) -> None:
+    """The costs page cited 'standard 9 (2019)', a 2014 numbering; dxa_share called KPI 5 the
+    share of patients scanned; the cohort model's evidence had no page."""
+    from app.business_case.costs import default_costs
+    from app.business_case.economics import economics
+
+    login(site_world["viewer"])
+    html = client.get(_url(site_world["site"], "/costs")).get_data(as_text=True)
+    html = html.replace("&#39;", "'")
+    for item in default_costs().values():
+        assert item.citation in html, item.key
+        if item.price_year:
+            assert f"{item.price_year} prices" in html
+    for parameter in economics().parameters.values():
+        assert parameter.citation in html, parameter.key
+    assert "standard 9 on competencies" not in html
+    assert "2014 numbering" in html
+    assert "32% of patients had a scan" not in html
+    assert "ordered or recommended" in html  # what KPI 5 actually counts
+    assert "brought to 2024/25 prices" in html
+
+
+def test_adherence_assumption_does_not_divide_kpi_11_by_kpi_10() -> None:
+    """KPI 11 counts patients first seen a year before KPI 10's: their ratio means nothing."""
+    from app.business_case.economics import economics
+    from app.needs.assumptions import default_assumptions
+
+    reviewed = default_assumptions()["adherence_reviewed"]
+    assert "against 32% who started" not in reviewed.meaning
+    assert "cannot be divided by KPI 10" in reviewed.meaning
+    assert (
+        "cannot be divided by KPI 10" in economics().parameters["persistence_12m_followed"].source
+    )
