@@ -162,6 +162,7 @@ class Appraisal:
     options: dict[str, OptionResult]
     preferred: str
     assumptions: dict[str, float] = field(default_factory=dict)  # the needs model's, in use
+    lifetime: bool = False  # the cohort model follows patients for their lifetimes
 
     @property
     def case(self) -> OptionResult:
@@ -332,6 +333,7 @@ def appraise(
     horizon: int = MAX_HORIZON,
     own: Option | None = None,
     preferred: str = "full",
+    lifetime: bool = False,
 ) -> Appraisal:
     needs = compute(inputs, a)
     caseload = needs.figures["caseload"].value
@@ -342,4 +344,4 @@ def appraise(
         key: run_option(option, caseload, inputs, a, c, horizon) for key, option in options.items()
     }
     chosen = preferred if preferred in results else "full"
-    return Appraisal(horizon, c, needs, results, chosen, a)
+    return Appraisal(horizon, c, needs, results, chosen, a, lifetime)

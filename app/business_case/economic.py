@@ -101,7 +101,7 @@ def site_inputs(appraisal: Appraisal, key: str) -> SiteInputs | None:
         discount_rate=c["discount_rate"],
         growth=c["population_growth"],
         setup=this.option.setup,
-        horizon=appraisal.horizon,
+        horizon=LIFETIME if appraisal.lifetime else appraisal.horizon,
         social_hip=c["social_care_per_hip"] or None,  # 0: the national estimate
     )
 
@@ -189,7 +189,7 @@ def economic_case(appraisal: Appraisal, key: str | None = None) -> EconomicCase 
     if inputs is None:
         return None
     comparison = evaluate(inputs, parameters())
-    years = BUDGET_YEARS if inputs.horizon == LIFETIME else min(inputs.horizon, BUDGET_YEARS)
+    years = min(appraisal.horizon, BUDGET_YEARS)  # the budget covers the years asked for
     budget = budget_impact(
         comparison,
         inputs.patients,

@@ -7,7 +7,14 @@ so each field says exactly what is wrong with it.
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Optional
 
 from app.business_case.calc import OPTION_KEYS
@@ -31,8 +38,12 @@ class CostsForm(NumberForm):
     version = HiddenField()
     horizon = StringField(
         "Years to project",
-        description="From 5 to 10 years. The business case shows totals over 5 years and over "
-        "this horizon.",
+        description="From 5 to 10 years: the budget by year covers them, and each year's "
+        "patients are followed for them unless you choose their lifetimes below.",
+    )
+    lifetime = BooleanField(
+        "Follow each year's patients for the rest of their lives (a lifetime horizon, as "
+        "NICE's appraisals use)"
     )
 
     def entered(self) -> dict[str, tuple[float | None, str]]:

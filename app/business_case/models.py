@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.business_case.costs import default_costs
@@ -75,6 +75,9 @@ class BusinessCase(Audited, VersionedMixin, TimestampMixin, db.Model):
         ForeignKey("sites.id", ondelete="CASCADE"), unique=True, index=True
     )
     horizon_years: Mapped[int] = mapped_column(default=10)
+    # Follow each year's patients for their lifetimes (True) or for horizon_years (False);
+    # the budget by year always covers horizon_years.
+    lifetime: Mapped[bool] = mapped_column(default=False, server_default=false())
     preferred: Mapped[str] = mapped_column(String(10), default="full")
     # Bumped by every save of the cost values, so a stale costs form is caught (409).
     costs_saved_at: Mapped[datetime | None]

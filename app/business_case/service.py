@@ -128,6 +128,7 @@ def state_from(
         case.horizon_years if case else MAX_HORIZON,
         own_option(case, costs["setup_cost"]),
         case.preferred if case else "full",
+        lifetime=bool(case and case.lifetime),
     )
     return CaseState(case, values, result)
 
@@ -142,7 +143,10 @@ def decision_for(case: BusinessCase | None) -> RaidEntry | None:
 
 
 def save_costs(
-    site: Site, entered: dict[str, tuple[float | None, str]], horizon: int | None
+    site: Site,
+    entered: dict[str, tuple[float | None, str]],
+    horizon: int | None,
+    lifetime: bool = False,
 ) -> BusinessCase:
     """`entered`: key -> (value or None for the default, reason). All checked before writing."""
     errors: dict[str, str] = {}
@@ -179,6 +183,7 @@ def save_costs(
         row.value, row.reason = value, reason.strip()[:300]
     case = case_for_update(site)
     case.horizon_years = horizon or MAX_HORIZON
+    case.lifetime = lifetime
     case.costs_saved_at = utcnow()
     db.session.flush()
     return case

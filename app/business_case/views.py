@@ -108,6 +108,7 @@ def costs():
         data = {
             "version": str(state.version),
             "horizon": str(state.appraisal.horizon),
+            "lifetime": state.appraisal.lifetime,
         }
         for key, row in state.values.items():
             data[f"value_{key}"] = f"{row.value:g}"
@@ -121,7 +122,7 @@ def costs():
         horizon = form.number("horizon", whole=True)
         if not form.has_errors:
             try:
-                service.save_costs(g.site, entered, horizon)
+                service.save_costs(g.site, entered, horizon, bool(form.lifetime.data))
             except service.CaseInvalid as error:
                 form.add_errors(error.errors)
             else:

@@ -1,5 +1,5 @@
 """service specification: the NHS Standard Contract header (contract number, leads, period,
-review date) on the business case
+review date) on the business case, and the choice of a lifetime horizon for the cohort model
 
 Revision ID: 0026_h7
 Revises: 0023
@@ -31,10 +31,14 @@ def upgrade():
         batch_op.add_column(sa.Column("contract_start", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("contract_end", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("review_date", sa.Date(), nullable=True))
+        batch_op.add_column(
+            sa.Column("lifetime", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
 
 
 def downgrade():
     with op.batch_alter_table("business_cases", schema=None) as batch_op:
+        batch_op.drop_column("lifetime")
         batch_op.drop_column("review_date")
         batch_op.drop_column("contract_end")
         batch_op.drop_column("contract_start")

@@ -170,3 +170,21 @@ def test_adherence_assumption_does_not_divide_kpi_11_by_kpi_10() -> None:
     assert (
         "cannot be divided by KPI 10" in economics().parameters["persistence_12m_followed"].source
     )
+
+
+def test_the_user_chooses_ten_years_or_a_lifetime(
+    client, login, site_world, needs_for_case
+) -> None:
+    site = site_world["site"]
+    needs_for_case(site)
+    login(site_world["editor"])
+    html = client.get(_url(site)).get_data(as_text=True)
+    assert "followed over 10 years" in html
+    data = {"version": "0", "horizon": "10", "lifetime": "y"}
+    assert client.post(_url(site, "/costs"), data=data).status_code == 302
+    html = client.get(_url(site)).get_data(as_text=True)
+    assert "followed over patients&#39; lifetimes (25 years)" in html
+    assert (
+        "Budget impact by year" in html
+        and '<th scope="row" class="nhsuk-table__header">10</th>' in html
+    )
