@@ -19,8 +19,15 @@ from app.core import word as style
 GOALS = {"identification": 80, "treatment": 50, "followup": 80}
 
 
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _cost_words(cost: float) -> str:
-    return f"saves {money(-cost)}" if cost < 0 else f"costs {money(cost)} more"
+    """The net cost against today's service, in words."""
+    if cost < 0:
+        return f"None: it saves {money(-cost)} more than it costs, against today's service"
+    return f"{money(cost)} more than today's service"
 
 
 def missing_answer(doc: DocxDocument, c: CaseContent) -> bool:
@@ -62,6 +69,11 @@ def summary(doc: DocxDocument, c: CaseContent) -> None:
         else f"not within {len(e.budget.years)} years: the costs avoided do not catch up with "
         "the extra spending in that time (discounted)"
     )
+    if not e.break_even and e.cost() < 0:
+        breaks += (
+            ". Each year's patients go on avoiding costs in the years after, which the budget "
+            "period cuts off: that is why the service still saves money overall"
+        )
     style.para(
         doc,
         f"We follow one year's {f.patients_display} expected patients over "
@@ -72,12 +84,15 @@ def summary(doc: DocxDocument, c: CaseContent) -> None:
         doc,
         ["Measure", "Result"],
         [
-            ["Extra cost (discounted)", f"It {_cost_words(e.cost())} than today's service"],
+            ["Extra cost (discounted)", _cost_words(e.cost())],
             ["QALYs gained (discounted)", qalys(e.qalys())],
             ["Cost per QALY", per_qaly(e.icer, cmp.dominant)],
             ["Chance it is cost-effective", chances],
             ["Break-even", breaks[0].upper() + breaks[1:]],
-            ["Fractures prevented (not discounted)", f.prevented_words or "Not worked out"],
+            [
+                "Fractures prevented (not discounted)",
+                _first_upper(f.prevented_words or "not worked out"),
+            ],
             ["The ask", f.ask_words or "Not worked out"],
         ],
         caption="The answer for the recommended option against today's service",
