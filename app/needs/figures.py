@@ -88,6 +88,27 @@ def nation_words(nation: str | None) -> NationWords:
     return NATIONS.get(nation or "England", NATIONS["England"])
 
 
+# The toolkit's wording names England's audits; where FLS-DB and the NHFD do not run, the
+# nation's own are named instead (longest phrases first).
+OWN_AUDITS = (
+    ("such as the FLS-DB and links with the NHFD", "and links with {hip}"),
+    ("the FLS-DB", "the service's own audit"),
+    ("the NHFD", "{hip}"),
+    ("FLS-DB", "the service's own audit"),
+    ("NHFD", "{hip}"),
+)
+
+
+def for_nation(text: str, nation: str | None) -> str:
+    """`text` with the nation's own audits named (unchanged where FLS-DB runs)."""
+    words = nation_words(nation)
+    if words.fls_db:
+        return text
+    for old, new in OWN_AUDITS:
+        text = text.replace(old, new.format(hip=words.hip_audit))
+    return text
+
+
 @dataclass(frozen=True)
 class SiteFigures:
     """Every figure a document states, worked out once. None: not worked out yet."""

@@ -131,6 +131,9 @@ def test_every_document_states_the_same_figures(app, make_user) -> None:  # noqa
                 assert "(FLS-DB)" not in docs[key]
                 assert "National Hip Fracture Database" not in docs[key]
         if not words.fls_db:
+            for phase in range(1, 7):  # every gateway record names Scotland's own audit
+                record = client.get(f"/sites/{site.id}/gateways/gateway-{phase}.docx").data
+                assert "FLS-DB" not in _docx_text(record) and "NHFD" not in _docx_text(record)
             assert "Scottish Hip Fracture Audit" in docs["case_prose"]
             assert "NHS Scotland Agenda for Change" in docs["case_prose"]
     assert checked >= 2  # Riverside and Glenmoor at least have every figure
