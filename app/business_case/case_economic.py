@@ -202,7 +202,9 @@ def economic(doc: DocxDocument, c: CaseContent) -> None:
         "inputs move the answer most. The curve shows the chance the service is "
         "cost-effective at each price the NHS might pay for a QALY.",
     )
+    style.para(doc, "", bold_lead="Figure 1. What moves the answer most")
     doc.add_picture(BytesIO(chart.png(chart.tornado_svg(c.answer.tornado, for_print=True))),
                     width=Cm(16))  # fmt: skip
+    style.para(doc, "", bold_lead="Figure 2. Chance the service is cost-effective")
     doc.add_picture(BytesIO(chart.png(chart.acceptability_svg(c.answer.run, for_print=True))),
                     width=Cm(15))  # fmt: skip

@@ -55,7 +55,20 @@ def demo_business_cases(ctx: DemoContext) -> None:
         },
         ctx.today - timedelta(days=140),
     )
-    service.save_spec(glenmoor, GLENMOOR_SPEC)
+    service.save_spec(
+        glenmoor,
+        GLENMOOR_SPEC
+        | {
+            "contract_number": "NHSG-SLA-FLS-01",
+            "commissioner_lead": "Head of planned care, NHS Glenmoor",
+            "provider_lead": "Dr Tom Evans, clinical champion",
+        },
+        {
+            "contract_start": ctx.today + timedelta(days=30),
+            "contract_end": ctx.today + timedelta(days=30 + 730),
+            "review_date": ctx.today + timedelta(days=30 + 365),
+        },
+    )
     service.record_decision(
         glenmoor, ctx.today - timedelta(days=120), "NHS Glenmoor investment group",
         "approved", "Funded for two years, then reviewed.", ctx.today,

@@ -74,7 +74,12 @@ def _header(doc: DocxDocument, site: Site, case: BusinessCase | None, today: dat
         ["Provider lead", value("provider_lead")],
         ["Provider", site.organisation or site.name],
         ["Commissioner", site.commissioner or "To be agreed"],
-        ["Period", f"{when('contract_start')} to {when('contract_end')}"],
+        [
+            "Period",
+            f"{when('contract_start')} to {when('contract_end')}"
+            if case and case.contract_start and case.contract_end
+            else "To be agreed",
+        ],
         ["Date of review", when("review_date")],
         ["Draft of", uk_date(today)],
     ]
