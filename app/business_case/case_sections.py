@@ -195,8 +195,7 @@ def _sources(doc: DocxDocument, c: CaseContent) -> None:
         rows.append([f"{GROUPS[item.group]}: {item.label}", used, source])
     e = economics()
     for p in e.parameters.values():
-        value = money(p.value) if p.kind == "money" else f"{p.value:g}"
-        rows.append([p.label, value, p.citation])
+        rows.append([p.label, p.show(p.value), p.citation])
     style.table(
         doc,
         ["Figure", f"Value ({e.price_base} prices)", "Source"],

@@ -32,6 +32,15 @@ class Parameter:
         prices = f", {self.price_year} prices" if self.price_year else ""
         return f"{self.source} ({self.year}{prices})"
 
+    def show(self, value: float) -> str:
+        """A value as people read it: £19,000, 2.75%, 0.22, 5."""
+        if self.kind == "money":
+            step = 100 if value < 10_000 else 1000
+            return f"£{round(value / step) * step:,.0f}"
+        if self.kind in ("share", "rate"):
+            return f"{value * 100:.3g}%"
+        return f"{value:g}"
+
 
 @dataclass(frozen=True)
 class Economics:
