@@ -176,18 +176,6 @@ class Appraisal:
             return None
         return caseload * (1 + self.costs["population_growth"] / 100) ** (year - 1)
 
-    def cases(self) -> list[tuple[str, float, Totals | None, int | None]]:
-        """Low, central and high cases for the preferred option over the horizon."""
-        factors = (
-            ("Low", self.costs["low_factor"] / 100),
-            ("Central", 1.0),
-            ("High", self.costs["high_factor"] / 100),
-        )
-        return [
-            (name, f, self.case.totals(self.horizon, f), self.case.break_even(f))
-            for name, f in factors
-        ]
-
     def compared(self, key: str) -> tuple[float, float] | None:
         """(extra discounted net cost, extra fractures) against doing nothing, over the horizon."""
         base = self.options["nothing"].totals(self.horizon)

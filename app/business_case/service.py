@@ -164,10 +164,6 @@ def save_costs(
             f"Choose a horizon from {MIN_HORIZON} to {MAX_HORIZON} years: projections further "
             "ahead are too uncertain to put in a business case."
         )
-    low = entered.get("low_factor", (None, ""))[0]
-    high = entered.get("high_factor", (None, ""))[0]
-    if low is not None and high is not None and low > high and "value_low_factor" not in errors:
-        errors["value_low_factor"] = "The low case cannot be above the high case."
     if errors:
         raise CaseInvalid(errors)
     existing = cost_values(site.id)
