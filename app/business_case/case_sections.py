@@ -8,7 +8,7 @@ from docx.document import Document as DocxDocument
 
 from app.business_case.case_content import CaseContent
 from app.business_case.case_economic import missing_answer
-from app.business_case.costs import GROUPS, default_costs, show
+from app.business_case.costs import GROUPS, nation_costs, show
 from app.business_case.economic import evaluate, parameters
 from app.business_case.economics import economics
 from app.business_case.fmt import money, per_qaly
@@ -188,7 +188,7 @@ def _sources(doc: DocxDocument, c: CaseContent) -> None:
     a = c.state.appraisal
     style.heading(doc, "Where the figures come from", level=2)
     rows = []
-    for key, item in default_costs().items():
+    for key, item in nation_costs(c.site.nation).items():
         own = c.state.values.get(key)
         used = show(item, a.costs[key])
         source = f"Site's value: {own.reason}" if own else item.citation

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -36,6 +36,14 @@ class CostDefault:
     zero: str = ""  # what a value of 0 means, in words ("Not counted")
     price_year: str = ""  # money: the source's prices, before bringing them to the base
     stated: float | None = None  # money: the value as the source gives it
+    scotland: tuple[float, str] | None = None  # (value, source) for sites in Scotland
+
+    def for_nation(self, nation: str | None) -> CostDefault:
+        """This default as a site in `nation` uses it (Scotland's own pay scales)."""
+        if nation == "Scotland" and self.scotland is not None:
+            value, source = self.scotland
+            return replace(self, value=value, stated=value, source=source, scotland=None)
+        return self
 
     @property
     def citation(self) -> str:
@@ -76,6 +84,11 @@ def default_costs() -> dict[str, CostDefault]:
             zero=item.get("zero", ""),
             price_year=item.get("price_year", ""),
             stated=float(item["value"]) if item["kind"] == "money" else None,
+            scotland=(
+                (float(item["scotland"]["value"]), item["scotland"]["source"])
+                if "scotland" in item
+                else None
+            ),
         )
     return loaded
 
@@ -103,7 +116,14 @@ def check_value(item: CostDefault, value: float) -> str | None:
     return None
 
 
-def effective_costs(overrides: dict[str, float] | None = None) -> dict[str, float]:
-    """The value the model uses for each key: the site's own or the default."""
+def nation_costs(nation: str | None) -> dict[str, CostDefault]:
+    """Every default as a site in `nation` uses it."""
+    return {key: item.for_nation(nation) for key, item in default_costs().items()}
+
+
+def effective_costs(
+    overrides: dict[str, float] | None = None, nation: str | None = None
+) -> dict[str, float]:
+    """The value the model uses for each key: the site's own or the nation's default."""
     overrides = overrides or {}
-    return {key: overrides.get(key, item.value) for key, item in default_costs().items()}
+    return {key: overrides.get(key, item.value) for key, item in nation_costs(nation).items()}

@@ -39,7 +39,12 @@ def demo_business_cases(ctx: DemoContext) -> None:
     glenmoor, riverside = ctx.sites["glenmoor"], ctx.sites["riverside"]
     service.save_costs(
         glenmoor,
-        {"nurse_salary": (50_500, "Scottish pay scales for band 7, 2024/25 mid-point")},
+        {
+            "nurse_salary": (
+                50_651,
+                "Our nurses are at the second point of band 7 (NHS Scotland 2024/25)",
+            )
+        },
         8,
     )
     service.save_route(

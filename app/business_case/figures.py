@@ -129,7 +129,9 @@ def figures_from_facts(values: Mapping[str, Any]) -> SiteFigures:
         for kpi in get_toolkit().kpis
         if values[f"fig_kpi_{kpi.number}"] is not None
     }
-    state = service.state_from(case, costs, needs_service.state_from_version(version))
+    state = service.state_from(
+        case, costs, needs_service.state_from_version(version), values["fig_nation"]
+    )
     return figures_from(values["fig_nation"], state, own)
 
 

@@ -88,7 +88,7 @@ def case_facts(site: Site) -> CaseFacts:
     case, needs = rows[0][0], rows[0][1]
     gateways = document_queries.gateway_rows(rows[0]._mapping)
     values = service.values_by_key(row[3] for row in rows)
-    state = service.state_from(case, values, needs_service.state_from_version(needs))
+    state = service.state_from(case, values, needs_service.state_from_version(needs), site.nation)
     return CaseFacts(state, gateways, targets_from(rows[0]._mapping))
 
 

@@ -113,14 +113,20 @@ class CaseState:
 
 def load(site: Site) -> CaseState:
     """Everything the pages show: three queries whatever the data size."""
-    return state_from(get_case(site.id), cost_values(site.id), needs_queries.current_state(site))
+    return state_from(
+        get_case(site.id), cost_values(site.id), needs_queries.current_state(site), site.nation
+    )
 
 
 def state_from(
-    case: BusinessCase | None, values: dict[str, CostValue], needs: needs_service.NeedsState
+    case: BusinessCase | None,
+    values: dict[str, CostValue],
+    needs: needs_service.NeedsState,
+    nation: str | None = None,
 ) -> CaseState:
-    """The appraisal of a case from what was loaded (no queries)."""
-    costs = effective_costs({key: row.value for key, row in values.items()})
+    """The appraisal of a case from what was loaded (no queries); `nation` picks the
+    defaults that differ by nation (pay scales)."""
+    costs = effective_costs({key: row.value for key, row in values.items()}, nation)
     result = appraise(
         needs.inputs,
         effective_values(needs.overrides),

@@ -10,7 +10,7 @@ from app.business_case import bp, case_docx, chart, fmt, queries, service, spec_
 from app.business_case.answer import answer
 from app.business_case.calc import OPTION_KEYS
 from app.business_case.cohort import FRACTURE_SITES
-from app.business_case.costs import GROUPS, default_costs, show
+from app.business_case.costs import GROUPS, nation_costs, show
 from app.business_case.economic import economic_case
 from app.business_case.economics import economics
 from app.business_case.figures import figures_from
@@ -103,7 +103,7 @@ def index():
 @bp.route("/business-case/costs", methods=["GET", "POST"])
 def costs():
     state = service.load(g.site)
-    items = default_costs()
+    items = nation_costs(g.site.nation)
     if request.method == "GET":
         data = {
             "version": str(state.version),

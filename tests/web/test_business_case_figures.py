@@ -192,3 +192,21 @@ def test_the_user_chooses_ten_years_or_a_lifetime(
         "Budget impact by year" in html
         and '<th scope="row" class="nhsuk-table__header">10</th>' in html
     )
+
+
+def test_a_scottish_site_is_costed_on_scotlands_pay_scales(client, login, site_world) -> None:
+    """Glenmoor's consultant was costed on England's scale."""
+    from app.business_case import service
+
+    site = site_world["site"]
+    site.nation = "Scotland"
+    db.session.commit()
+    costs = service.load(site).appraisal.costs
+    assert costs["session_cost"] == 12476 and costs["nurse_salary"] == 52768
+    login(site_world["viewer"])
+    html = client.get(_url(site, "/costs")).get_data(as_text=True)
+    assert "NHS Scotland consultant pay scale 2024/25" in html
+    assert "NHS consultant pay scales in England" not in html
+    site.nation = "England"
+    db.session.commit()
+    assert service.load(site).appraisal.costs["session_cost"] == 12269
