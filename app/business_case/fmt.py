@@ -19,21 +19,6 @@ def count(value: float | None, missing: str = "Not worked out") -> str:
     return approx(value)
 
 
-def net_words(value: float | None) -> str:
-    """Net cost in words: 'costs £120,000 more than it saves' or 'saves £40,000 more'."""
-    if value is None:
-        return "Not worked out"
-    if value >= 0:
-        return f"{money(value)} net cost"
-    return f"{money(-value)} net saving"
-
-
-def break_even_words(year: int | None, horizon: int) -> str:
-    if year is None:
-        return f"Not within {horizon} years"
-    return f"Year {year}"
-
-
 def per_qaly(icer: float | None, dominant: bool = False) -> str:
     """Cost per QALY gained, or what stands in for it."""
     if dominant:

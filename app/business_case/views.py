@@ -34,8 +34,6 @@ def _formatting() -> dict:
     return {
         "money": fmt.money,
         "count": fmt.count,
-        "net_words": fmt.net_words,
-        "break_even_words": fmt.break_even_words,
         "per_qaly": fmt.per_qaly,
         "chance": fmt.chance,
         "qalys": fmt.qalys,
