@@ -173,7 +173,8 @@ def financial(doc: DocxDocument, c: CaseContent) -> None:
         style.para(
             doc,
             "Extra spending is the service's staff, running costs, scans and set-up above "
-            "today's. It includes medicines for every year the extra patients take them. A new "
+            "today's. It includes medicines for every year the extra patients take them: "
+            f"{money(budget.years[0].medicines)} in year 1, from the prescribing budget. A new "
             "year's patients join each year. The costs avoided fall to hospitals and to social "
             "care, as fewer fracture admissions and care packages. They are not cash returned "
             "to the budget that pays for the service.",

@@ -261,6 +261,7 @@ class BudgetYear:
     spend: float  # extra service and treatment money, not discounted
     offsets: float  # NHS and social care fracture costs avoided, not discounted
     discount: float
+    medicines: float = 0.0  # the part of `spend` that is medicines (the prescribing budget)
 
     @property
     def net(self) -> float:
@@ -314,16 +315,21 @@ def budget_impact(
             comparison.service.nhs, comparison.service.social, strict=True,
         )
     ]  # fmt: skip
+    drug_stream = [
+        d - v for d, v in zip(comparison.service.drug, comparison.usual.drug, strict=True)
+    ]
     rows = []
     for y in range(1, years + 1):
         spend = setup if y == 1 else 0.0
         spend += fixed
-        offsets = 0.0
+        offsets = medicines = 0.0
         for entry in range(1, y + 1):
             size = patients * (1 + growth / 100) ** (entry - 1)
             since = y - entry
             if since < len(spend_stream):
                 spend += size * spend_stream[since]
                 offsets += size * offset_stream[since]
-        rows.append(BudgetYear(y, spend, offsets, 1 / (1 + discount_rate / 100) ** (y - 1)))
+                medicines += size * drug_stream[since]
+        discount = 1 / (1 + discount_rate / 100) ** (y - 1)
+        rows.append(BudgetYear(y, spend, offsets, discount, medicines))
     return Budget(rows)

@@ -79,6 +79,7 @@ def figures_from(
         hip_prevented=prevented["hip"],
         horizon=case.horizon_words,
         first_year_cost=budget[0].spend,
+        first_year_medicines=budget[0].medicines,
         later_year_cost=budget[1].spend if len(budget) > 1 else budget[0].spend,
     )
 

@@ -109,6 +109,12 @@ def for_nation(text: str, nation: str | None) -> str:
     return text
 
 
+def _pounds(value: float) -> str:
+    """Money in the figures' words: to the nearest £1,000 (£100 below £10,000)."""
+    step = 1000 if abs(value) >= 10_000 else 100
+    return f"£{round(value / step) * step:,.0f}"
+
+
 @dataclass(frozen=True)
 class SiteFigures:
     """Every figure a document states, worked out once. None: not worked out yet."""
@@ -127,6 +133,7 @@ class SiteFigures:
     horizon: str = ""  # "10 years", "patients' lifetimes (25 years)"
     first_year_cost: float | None = None  # the ask: year 1, not discounted
     later_year_cost: float | None = None  # a year after that
+    first_year_medicines: float | None = None  # of the first year's ask: prescribing budget
     missing: tuple[str, ...] = ()
 
     @property
@@ -162,9 +169,12 @@ class SiteFigures:
         if self.first_year_cost is None or self.staffing_words is None:
             return None
         later = self.later_year_cost if self.later_year_cost is not None else 0
+        medicines = ""
+        if self.first_year_medicines:
+            medicines = f" ({_pounds(self.first_year_medicines)} medicines)"
         return (
-            f"{self.staffing_words}: £{round(self.first_year_cost, -3):,.0f} in year 1, then "
-            f"about £{round(later, -3):,.0f} a year"
+            f"{self.staffing_words}: {_pounds(self.first_year_cost)} in year 1{medicines}, "
+            f"then about {_pounds(later)} a year"
         )
 
 

@@ -102,6 +102,9 @@ def test_budget_impact_adds_a_new_cohort_each_year() -> None:
     # Year 2: the second cohort's first year plus the first cohort's second year.
     second = c.service.drug[1] - c.usual.drug[1]
     assert budget.years[1].spend == pytest.approx(1000 * first + 1000 * second)
+    # The medicines part, for the prescribing budget: both cohorts' extra treatment.
+    medicines = (c.service.drug[0] - c.usual.drug[0]) + (c.service.drug[1] - c.usual.drug[1])
+    assert budget.years[1].medicines == pytest.approx(1000 * medicines)
 
 
 def test_leal_2017_hip_fracture_patients_cost_per_qaly_is_in_the_published_range() -> None:
