@@ -13,9 +13,8 @@ def register(registry: Registry) -> None:
     """What this feature adds to pages and commands other packages own: the Phase 4
     gateway's business-case criteria, answered from its records, and its demo data."""
     from app.business_case.demo import demo_business_cases
+    from app.business_case.figures import approval_facts, case_approved_with_ask
     from app.business_case.service import (
-        case_approved,
-        decision_facts,
         funding_route_known,
         route_facts,
         spec_drafted,
@@ -29,9 +28,16 @@ def register(registry: Registry) -> None:
         "funding_route_known", funding_route_known, "sites.business_case.route", facts=route_facts
     )
     registry.add_gateway_check(
-        "case_approved", case_approved, "sites.business_case.decision", facts=decision_facts
+        "case_approved",
+        case_approved_with_ask,
+        "sites.business_case.decision",
+        facts=approval_facts,
     )
     registry.add_demo(demo_business_cases, order=55)
+    from app.business_case.figures import figure_facts, site_figures
+
+    registry.site_figures = site_figures
+    registry.site_figure_facts = figure_facts
     _history_words(registry)
 
 

@@ -162,6 +162,7 @@ class Appraisal:
     options: dict[str, OptionResult]
     preferred: str
     assumptions: dict[str, float] = field(default_factory=dict)  # the needs model's, in use
+    lifetime: bool = False  # the cohort model follows patients for their lifetimes
 
     @property
     def case(self) -> OptionResult:
@@ -174,18 +175,6 @@ class Appraisal:
         if caseload is None:
             return None
         return caseload * (1 + self.costs["population_growth"] / 100) ** (year - 1)
-
-    def cases(self) -> list[tuple[str, float, Totals | None, int | None]]:
-        """Low, central and high cases for the preferred option over the horizon."""
-        factors = (
-            ("Low", self.costs["low_factor"] / 100),
-            ("Central", 1.0),
-            ("High", self.costs["high_factor"] / 100),
-        )
-        return [
-            (name, f, self.case.totals(self.horizon, f), self.case.break_even(f))
-            for name, f in factors
-        ]
 
     def compared(self, key: str) -> tuple[float, float] | None:
         """(extra discounted net cost, extra fractures) against doing nothing, over the horizon."""
@@ -332,6 +321,7 @@ def appraise(
     horizon: int = MAX_HORIZON,
     own: Option | None = None,
     preferred: str = "full",
+    lifetime: bool = False,
 ) -> Appraisal:
     needs = compute(inputs, a)
     caseload = needs.figures["caseload"].value
@@ -342,4 +332,4 @@ def appraise(
         key: run_option(option, caseload, inputs, a, c, horizon) for key, option in options.items()
     }
     chosen = preferred if preferred in results else "full"
-    return Appraisal(horizon, c, needs, results, chosen, a)
+    return Appraisal(horizon, c, needs, results, chosen, a, lifetime)

@@ -1,139 +1,224 @@
-"""The business case's later sections: commercial, financial and management (the first
-three are in case_docx.py), and the glossary both documents end with."""
+"""The business case's later sections: commercial, financial and management (the answer,
+strategic and economic cases are in case_docx.py and case_economic.py), and the glossary
+both documents end with."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from docx.document import Document as DocxDocument
 
-from app.business_case.costs import GROUPS, default_costs, show
-from app.business_case.fmt import money
+from app.business_case.case_content import CaseContent
+from app.business_case.case_economic import missing_answer
+from app.business_case.costs import GROUPS, nation_costs, show
+from app.business_case.economic import evaluate, parameters
+from app.business_case.economics import economics
+from app.business_case.fmt import money, per_qaly
 from app.business_case.service import OUTCOMES, decision_for, outcome_of
 from app.core import word as style
 from app.core.dates import uk_date
 from app.documents.text import glossary_for
 from app.needs.assumptions import default_assumptions
 
-if TYPE_CHECKING:
-    from app.business_case.case_docx import CaseContent
+OPTIMISM_BIAS = 20  # % added to the service's costs: see commercial()
 
 
-def missing_case(doc: DocxDocument, c: CaseContent) -> bool:
-    """Says what is missing when the costs cannot be worked out; True if so."""
-    case = c.state.appraisal.case
-    if case.ok:
-        return False
-    style.missing(
-        doc,
-        "The costs and savings cannot be worked out yet. Still needed: "
-        + "; ".join(case.missing)
-        + ". Enter them on the needs page, then download this document again.",
-    )
-    return True
+def _procurement(c: CaseContent) -> list[list[str]]:
+    """How the service is bought, by nation: who buys, the contract, how it is paid."""
+    words = c.figures.words
+    provider = c.site.organisation or c.site.name
+    if c.site.nation == "Scotland" or c.site.nation == "Wales":
+        route = (
+            "The health board runs the service itself, so there is no procurement. It funds "
+            "the service from its own budget, under an internal service-level agreement."
+        )
+        contract = "Internal service-level agreement within the health board"
+    elif c.site.nation == "Northern Ireland":
+        route = (
+            f"{provider} provides the service, funded by {words.payer}. No competitive "
+            "procurement is needed for a service an existing provider adds to its pathway."
+        )
+        contract = "Service-level agreement with the trust"
+    else:
+        route = (
+            f"{provider} already provides the fracture pathway. So {words.payer} can add the "
+            "service to its contract by direct award under the Provider Selection Regime "
+            "(2024), without a tender."
+        )
+        contract = "A variation to the provider's NHS Standard Contract (a schedule 2 service "
+        "specification), or a service-level agreement if funded within the trust"
+    return [
+        ["Procurement route", route],
+        ["Contract form", contract],
+        [
+            "Payment mechanism",
+            "A fixed yearly (block) payment for staff and running costs, reviewed each year "
+            "against the patients seen. DXA scans at the local tariff. Medicines from the "
+            "prescribing budget.",
+        ],
+    ]
+
+
+RISKS = (
+    ("More patients than expected", "Shared: the payer funds up to 10% more patients; "
+     "above that the service and payer agree extra staff or priorities."),
+    ("Staff not recruited in time", "The provider: it recruits, trains and covers vacancies."),
+    ("Medicine costs", "The prescribing budget (primary care), as for any prescription."),
+    ("Fewer fractures prevented than planned", "The payer: the service reports its audit "
+     "measures each quarter so the payer can act early."),
+    ("Data and audit returns", "The provider: it enters every patient and reports quarterly."),
+)  # fmt: skip
+
+NON_CASH = (
+    "People keep their independence and stay in their own homes longer.",
+    "Fewer falls, and less pain and disability from spinal fractures.",
+    "Less strain on carers and families.",
+    "Hospital beds and theatre time freed for other patients (not cash released: the beds "
+    "are used by others).",
+    "A named team patients and GPs can contact, and a better experience of care.",
+    "Audit data that show where the pathway can improve, and skilled staff who stay.",
+)
 
 
 def commercial(doc: DocxDocument, c: CaseContent) -> None:
     bc = c.state.case
-    option = c.state.appraisal.case.option
+    f = c.figures
     style.heading(doc, "3. The commercial case")
-    style.para(
+    payer = f"It is paid for by {bc.payer.rstrip('.')}." if bc and bc.payer else ""
+    style.para(doc, f"{c.site.organisation or c.site.name} will run the service. {payer}")
+    style.table(
         doc,
-        f"{c.site.organisation or c.site.name} will run the service. "
-        f"{'It is funded by ' + bc.payer.rstrip('.') + '.' if bc and bc.payer else ''}",
+        ["Question", "Answer"],
+        _procurement(c),
+        caption="How the service is bought and paid for",
+        widths_cm=[4, 13],
     )
-    if not (bc and bc.payer):
-        style.missing(doc, "Who pays is not written yet. Add it on the decision route page.")
+    style.table(
+        doc,
+        ["Risk", "Who carries it"],
+        [list(row) for row in RISKS],
+        caption="Who carries each risk",
+        widths_cm=[5.5, 11.5],
+    )
     style.heading(doc, "Staff", level=2)
-    if option.nurse_wte is None:
+    if f.staffing_words is None:
         style.missing(doc, "The staffing cannot be worked out until the population is entered.")
     else:
-        style.bullet_list(
+        style.para(
             doc,
-            [
-                f"Specialist nurses: {option.nurse_wte:.1f} whole-time equivalent (WTE).",
-                f"Administrators: {(option.admin_wte or 0):.1f} WTE.",
-                f"Consultant time: {option.sessions:g} session(s) a week.",
-            ],
+            f"{f.staffing_words[0].upper()}{f.staffing_words[1:]}. Staff are employed on NHS "
+            f"terms and paid on {f.words.pay_scale}. Recruitment, training and induction are "
+            "in the plan before the service opens.",
         )
-    style.para(
-        doc,
-        "Staff are employed on NHS terms. Recruitment, training and induction are in "
-        "the plan before the service opens.",
-    )
-    if bc and bc.location:
-        style.heading(doc, "Where the service runs", level=2)
-        style.prose(doc, bc.location)
+    style.heading(doc, "Optimism bias", level=2)
+    if c.answer is not None:
+        inputs = c.answer.case.inputs
+        biased = evaluate(inputs, parameters() | {"service_scale": 1 + OPTIMISM_BIAS / 100})
+        style.para(
+            doc,
+            "The Treasury's Green Book asks appraisals to allow for the way projects tend to "
+            f"cost more than planned. We add {OPTIMISM_BIAS}% to the service's own costs "
+            "(staff, space and scans). This is a planning value, to be lowered as costs are "
+            "confirmed.",
+        )
+        style.table(
+            doc,
+            ["", "Cost per QALY"],
+            [
+                [
+                    "Without optimism bias",
+                    per_qaly(c.answer.case.icer, c.answer.case.comparison.dominant),
+                ],
+                [f"With {OPTIMISM_BIAS}% added", per_qaly(biased.icer, biased.dominant)],
+            ],
+            caption="The answer with optimism bias",
+            widths_cm=[6, 11],
+        )
+    style.heading(doc, "Benefits that are not cash", level=2)
+    style.bullet_list(doc, NON_CASH)
 
 
 def financial(doc: DocxDocument, c: CaseContent) -> None:
     a = c.state.appraisal
     case = a.case
     style.heading(doc, "4. The financial case")
-    if not missing_case(doc, c):
+    if case.ok:
         first, later = case.years[0], case.years[-1]
         rows = [
             ["Staff, with on-costs", money(first.staff), money(later.staff)],
-            [
-                "Clinic space, computers and national audit",
-                money(first.running),
-                money(later.running),
-            ],
-            ["DXA scans and treatment", money(first.patients), money(later.patients)],
-            ["Set-up (one-off)", money(first.setup), money(later.setup) if later.setup else "None"],
-            ["Total", money(first.cost), money(later.cost)],
+            ["Clinic space, computers and audit", money(first.running), money(later.running)],
+            ["Set-up (one-off)", money(first.setup), "None"],
         ]
         style.table(
             doc,
-            ["Cost", "Year 1", f"Year {later.number}"],
+            ["The service's own cost", "Year 1", f"Year {later.number}"],
             rows,
-            caption="Yearly cost of the recommended option",
+            caption="Yearly cost of running the recommended option (not discounted)",
             widths_cm=[8, 4, 4],
         )
-        style.para(
-            doc,
-            "Patient costs rise each year with the local population aged 50 and "
-            f"over, by {a.costs['population_growth']:g}% a year. Savings come later than "
-            "costs: each year's patients stay protected for the years they take "
-            "treatment.",
-        )
+    if not missing_answer(doc, c):
+        assert c.answer is not None
+        budget = c.answer.case.budget
         rows = [
-            [str(y.number), money(y.staff), money(y.running), money(y.patients),
-             money(y.setup) if y.setup else "None", money(y.cost), money(y.savings)]
-            for y in case.years
-        ]  # fmt: skip
+            [str(y.number), money(y.spend), money(y.offsets), money(y.net), money(s - o)]
+            for y, (_n, s, o) in zip(budget.years, budget.cumulative(), strict=True)
+        ]
         style.table(
             doc,
-            ["Year", "Staff", "Running", "Patients", "Set-up", "Total cost", "Savings"],
+            ["Year", "Extra spending", "Costs avoided", "Net", "Net so far (discounted)"],
             rows,
-            caption="Costs and savings by year, before discounting",
-            widths_cm=[1.3, 2.7, 2.3, 2.5, 2.2, 3, 3],
+            caption="Budget impact against today's service: yearly figures not discounted, "
+            "the last column discounted",
+            widths_cm=[1.5, 3.8, 3.8, 3.5, 4.4],
             size=9,
         )
-        style.heading(doc, "Funding asked for", level=2)
         style.para(
             doc,
-            f"We ask for {money(first.cost)} in the first year, including set-up, and about "
-            f"{money(case.years[1].cost if len(case.years) > 1 else first.cost)} a year after "
-            "that. The savings fall to the hospital and to social care, not to the budget that "
-            "pays for the service. The funder will see them as fewer admissions, not as cash.",
+            "Extra spending is the service's staff, running costs, scans and set-up above "
+            "today's. It includes medicines for every year the extra patients take them: "
+            f"{money(budget.years[0].medicines)} in year 1, from the prescribing budget. A new "
+            "year's patients join each year. The costs avoided fall to hospitals and to social "
+            "care, as fewer fracture admissions and care packages. They are not cash returned "
+            "to the budget that pays for the service.",
         )
+    style.heading(doc, "Funding asked for", level=2)
+    style.para(doc, f"{c.figures.ask_words}." if c.figures.ask_words else "Not worked out yet.")
+    _sources(doc, c)
+
+
+def _sources(doc: DocxDocument, c: CaseContent) -> None:
+    """Every default with its source and price year (costs.toml and economics.toml)."""
+    a = c.state.appraisal
     style.heading(doc, "Where the figures come from", level=2)
     rows = []
-    for key, item in default_costs().items():
+    for key, item in nation_costs(c.site.nation).items():
         own = c.state.values.get(key)
         used = show(item, a.costs[key])
-        source = f"Site's value: {own.reason}" if own else f"{item.source} ({item.year})"
+        source = f"Site's value: {own.reason}" if own else item.citation
         rows.append([f"{GROUPS[item.group]}: {item.label}", used, source])
+    e = economics()
+    for p in e.parameters.values():
+        rows.append([p.label, p.show(p.value), p.citation])
     style.table(
         doc,
-        ["Figure", "Value", "Source"],
+        ["Figure", f"Value ({e.price_base} prices)", "Source"],
         rows,
-        caption="Costs and their sources",
-        widths_cm=[5.5, 2.5, 9],
+        caption="Every value the model uses, with its source and price year",
+        widths_cm=[5, 2.5, 9.5],
+        size=8,
+    )
+    style.table(
+        doc,
+        ["Figure", "Source"],
+        [["NHS cost inflation index", e.index_source]],
+        caption="The inflation index",
+        widths_cm=[5, 12],
+        size=8,
+    )
+    style.para(
+        doc,
+        f"Costs from other years are brought to {e.price_base} prices with the NHS cost "
+        "inflation index.",
         size=8.5,
     )
-    style.para(doc, "The fractures prevented rest on these assumptions from the needs page.")
     benefit_sources(doc, c)
 
 
@@ -249,10 +334,15 @@ def management(doc: DocxDocument, c: CaseContent) -> None:
             bold_lead="Decision: ",
         )
     style.heading(doc, "How we will measure success", level=2)
+    words = c.figures.words
     style.para(
         doc,
-        "We will send every patient's record to the national audit and report its "
-        "key performance indicators (KPIs) each quarter to the steering group.",
+        f"We will send every patient's record to {words.audit}. We will report its key "
+        "performance indicators (KPIs) to the steering group each quarter."
+        if words.fls_db
+        else "We will record every patient on the service's database. We will report the "
+        "measures in the service specification to the steering group each quarter. Hip "
+        f"fractures are also in {words.hip_audit}.",
     )
 
 

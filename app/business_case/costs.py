@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
+
+from app.business_case.economics import economics
 
 COSTS_FILE = Path(__file__).with_name("costs.toml")
 KINDS = ("money", "percent", "count")
@@ -32,10 +34,21 @@ class CostDefault:
     source: str
     year: str
     zero: str = ""  # what a value of 0 means, in words ("Not counted")
+    price_year: str = ""  # money: the source's prices, before bringing them to the base
+    stated: float | None = None  # money: the value as the source gives it
+    scotland: tuple[float, str] | None = None  # (value, source) for sites in Scotland
+
+    def for_nation(self, nation: str | None) -> CostDefault:
+        """This default as a site in `nation` uses it (Scotland's own pay scales)."""
+        if nation == "Scotland" and self.scotland is not None:
+            value, source = self.scotland
+            return replace(self, value=value, stated=value, source=source, scotland=None)
+        return self
 
     @property
     def citation(self) -> str:
-        return f"{self.source} ({self.year})"
+        prices = f", {self.price_year} prices" if self.price_year else ""
+        return f"{self.source} ({self.year}{prices})"
 
 
 @cache
@@ -52,11 +65,15 @@ def default_costs() -> dict[str, CostDefault]:
             raise ValueError(f"{COSTS_FILE.name}: {key}: unknown kind or group")
         if not item["min"] <= item["value"] <= item["max"]:
             raise ValueError(f"{COSTS_FILE.name}: {key}: the default is outside its range")
+        if item["kind"] == "money" and "price_year" not in item:
+            raise ValueError(f"{COSTS_FILE.name}: {key}: a cost needs its price year")
+        factor = economics().uplift(item["price_year"]) if item["kind"] == "money" else 1.0
         loaded[key] = CostDefault(
             key=key,
             label=item["label"],
             group=item["group"],
-            value=float(item["value"]),
+            # Money to the pound at the price base; other kinds exactly as written.
+            value=float(round(item["value"] * factor)) if factor != 1.0 else float(item["value"]),
             unit=item["unit"],
             kind=item["kind"],
             low=float(item["min"]),
@@ -65,6 +82,13 @@ def default_costs() -> dict[str, CostDefault]:
             source=item["source"],
             year=str(item["year"]),
             zero=item.get("zero", ""),
+            price_year=item.get("price_year", ""),
+            stated=float(item["value"]) if item["kind"] == "money" else None,
+            scotland=(
+                (float(item["scotland"]["value"]), item["scotland"]["source"])
+                if "scotland" in item
+                else None
+            ),
         )
     return loaded
 
@@ -92,7 +116,14 @@ def check_value(item: CostDefault, value: float) -> str | None:
     return None
 
 
-def effective_costs(overrides: dict[str, float] | None = None) -> dict[str, float]:
-    """The value the model uses for each key: the site's own or the default."""
+def nation_costs(nation: str | None) -> dict[str, CostDefault]:
+    """Every default as a site in `nation` uses it."""
+    return {key: item.for_nation(nation) for key, item in default_costs().items()}
+
+
+def effective_costs(
+    overrides: dict[str, float] | None = None, nation: str | None = None
+) -> dict[str, float]:
+    """The value the model uses for each key: the site's own or the nation's default."""
     overrides = overrides or {}
-    return {key: overrides.get(key, item.value) for key, item in default_costs().items()}
+    return {key: overrides.get(key, item.value) for key, item in nation_costs(nation).items()}

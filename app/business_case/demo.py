@@ -19,8 +19,8 @@ GLENMOOR_SPEC = {
     "service, community pharmacy and GP practices.",
     "location": "Nurse clinics at Glenmoor Royal Infirmary and two community hospitals.",
     "skills": "Nurses trained in fracture prevention, with a consultant for complex cases.",
-    "staffing": "2.8 WTE band 7 nurses, 1.0 WTE band 3 administrator and one consultant "
-    "session a week.",
+    "staffing": "Band 7 nurses and a band 3 administrator, in the numbers the business case "
+    "sets out, with a consultant's time for complex cases.",
     "facilities": "Clinic rooms with scanning on site; free parking at both community hospitals.",
     "integration": "Referrals from fracture clinic lists and radiology reports; a letter with "
     "the plan goes to the GP within two weeks.",
@@ -39,7 +39,12 @@ def demo_business_cases(ctx: DemoContext) -> None:
     glenmoor, riverside = ctx.sites["glenmoor"], ctx.sites["riverside"]
     service.save_costs(
         glenmoor,
-        {"nurse_salary": (50_500, "Scottish pay scales for band 7, 2024/25 mid-point")},
+        {
+            "nurse_salary": (
+                50_651,
+                "Our nurses are at the second point of band 7 (NHS Scotland 2024/25)",
+            )
+        },
         8,
     )
     service.save_route(
@@ -55,7 +60,20 @@ def demo_business_cases(ctx: DemoContext) -> None:
         },
         ctx.today - timedelta(days=140),
     )
-    service.save_spec(glenmoor, GLENMOOR_SPEC)
+    service.save_spec(
+        glenmoor,
+        GLENMOOR_SPEC
+        | {
+            "contract_number": "NHSG-SLA-FLS-01",
+            "commissioner_lead": "Head of planned care, NHS Glenmoor",
+            "provider_lead": "Dr Tom Evans, clinical champion",
+        },
+        {
+            "contract_start": ctx.today + timedelta(days=30),
+            "contract_end": ctx.today + timedelta(days=30 + 730),
+            "review_date": ctx.today + timedelta(days=30 + 365),
+        },
+    )
     service.record_decision(
         glenmoor, ctx.today - timedelta(days=120), "NHS Glenmoor investment group",
         "approved", "Funded for two years, then reviewed.", ctx.today,

@@ -19,16 +19,25 @@ def count(value: float | None, missing: str = "Not worked out") -> str:
     return approx(value)
 
 
-def net_words(value: float | None) -> str:
-    """Net cost in words: 'costs £120,000 more than it saves' or 'saves £40,000 more'."""
+def per_qaly(icer: float | None, dominant: bool = False) -> str:
+    """Cost per QALY gained, or what stands in for it."""
+    if dominant:
+        return "Cost-saving (cheaper and better than today's service)"
+    if icer is None:
+        return "No QALYs gained"
+    return f"{money(icer)} a QALY gained"
+
+
+def chance(value: float) -> str:
+    """A probability as people read it: 97%, 'over 99%', 'under 1%'."""
+    if value >= 0.995:
+        return "over 99%"
+    if value < 0.005:
+        return "under 1%"
+    return f"{value:.0%}"
+
+
+def qalys(value: float | None) -> str:
     if value is None:
         return "Not worked out"
-    if value >= 0:
-        return f"{money(value)} net cost"
-    return f"{money(-value)} net saving"
-
-
-def break_even_words(year: int | None, horizon: int) -> str:
-    if year is None:
-        return f"Not within {horizon} years"
-    return f"Year {year}"
+    return f"{value:,.1f}"

@@ -7,7 +7,14 @@ so each field says exactly what is wrong with it.
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Optional
 
 from app.business_case.calc import OPTION_KEYS
@@ -31,8 +38,12 @@ class CostsForm(NumberForm):
     version = HiddenField()
     horizon = StringField(
         "Years to project",
-        description="From 5 to 10 years. The business case shows totals over 5 years and over "
-        "this horizon.",
+        description="From 5 to 10 years: the budget by year covers them, and each year's "
+        "patients are followed for them unless you choose their lifetimes below.",
+    )
+    lifetime = BooleanField(
+        "Follow each year's patients for the rest of their lives (a lifetime horizon, as "
+        "NICE's appraisals use)"
     )
 
     def entered(self) -> dict[str, tuple[float | None, str]]:
@@ -94,6 +105,18 @@ class DecisionForm(FlaskForm):
 
 class SpecForm(FlaskForm):
     version = HiddenField()
+    contract_number = StringField(
+        "Contract number", description="The commissioner's contract reference, if it has one."
+    )
+    commissioner_lead = StringField(
+        "Commissioner lead", description="Name and role of the person who commissions it."
+    )
+    provider_lead = StringField(
+        "Provider lead", description="Name and role of the person responsible for the service."
+    )
+    contract_start = UKDateField("Contract starts", validators=[Optional()])
+    contract_end = UKDateField("Contract ends", validators=[Optional()])
+    review_date = UKDateField("Date of review", validators=[Optional()])
 
 
 _SPEC_HINTS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.business_case.costs import default_costs
@@ -41,6 +41,17 @@ SPEC_FIELDS = {
     "integrate": "Integrate",
     "quality": "Quality",
 }
+# The specification's contract header: field -> label.
+HEADER_FIELDS = {
+    "contract_number": "Contract number",
+    "commissioner_lead": "Commissioner lead",
+    "provider_lead": "Provider lead",
+}
+HEADER_DATES = {
+    "contract_start": "Contract starts",
+    "contract_end": "Contract ends",
+    "review_date": "Date of review",
+}
 # The specification counts as drafted once these are written (the Phase 4 gateway reads it).
 SPEC_REQUIRED = (
     "aims",
@@ -64,6 +75,9 @@ class BusinessCase(Audited, VersionedMixin, TimestampMixin, db.Model):
         ForeignKey("sites.id", ondelete="CASCADE"), unique=True, index=True
     )
     horizon_years: Mapped[int] = mapped_column(default=10)
+    # Follow each year's patients for their lifetimes (True) or for horizon_years (False);
+    # the budget by year always covers horizon_years.
+    lifetime: Mapped[bool] = mapped_column(default=False, server_default=false())
     preferred: Mapped[str] = mapped_column(String(10), default="full")
     # Bumped by every save of the cost values, so a stale costs form is caught (409).
     costs_saved_at: Mapped[datetime | None]
@@ -105,6 +119,13 @@ class BusinessCase(Audited, VersionedMixin, TimestampMixin, db.Model):
     intervene: Mapped[str] = mapped_column(Text, default="")
     integrate: Mapped[str] = mapped_column(Text, default="")
     quality: Mapped[str] = mapped_column(Text, default="")
+    # The specification's contract header (NHS Standard Contract layout).
+    contract_number: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    commissioner_lead: Mapped[str] = mapped_column(String(160), default="", server_default="")
+    provider_lead: Mapped[str] = mapped_column(String(160), default="", server_default="")
+    contract_start: Mapped[date | None]
+    contract_end: Mapped[date | None]
+    review_date: Mapped[date | None]
 
     def audit_label(self) -> str:
         return "business case"

@@ -7,8 +7,9 @@ the project team, the plan and the top risks, read as the PID reads them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
@@ -18,11 +19,13 @@ from app.business_case.models import BusinessCase, CostValue
 from app.documents import queries as document_queries
 from app.documents import raid
 from app.extensions import db
+from app.kpis.models import KpiTarget
 from app.needs import service as needs_service
 from app.needs.models import NeedsVersion
 from app.plan.models import Task
 from app.risks.models import RaidEntry
 from app.sites.models import Site
+from app.toolkit import get_toolkit
 
 if TYPE_CHECKING:
     pass
@@ -34,6 +37,25 @@ TOP_RISKS = 5
 class CaseFacts:
     state: service.CaseState
     gateways: dict[int, document_queries.GatewayRow]
+    targets: dict[int, float]  # the site's own KPI targets
+
+
+def kpi_target_facts(site_id: int) -> dict[str, Any]:
+    """The site's own target of each KPI, as labelled scalar subqueries."""
+    return {
+        f"kpi_target_{kpi.number}": select(KpiTarget.target)
+        .where(KpiTarget.site_id == site_id, KpiTarget.kpi_number == kpi.number)
+        .scalar_subquery()
+        for kpi in get_toolkit().kpis
+    }
+
+
+def targets_from(row: Mapping[str, Any]) -> dict[int, float]:
+    return {
+        kpi.number: row[f"kpi_target_{kpi.number}"]
+        for kpi in get_toolkit().kpis
+        if row[f"kpi_target_{kpi.number}"] is not None
+    }
 
 
 def case_facts(site: Site) -> CaseFacts:
@@ -54,6 +76,7 @@ def case_facts(site: Site) -> CaseFacts:
                 column.label(name)
                 for name, column in document_queries.gateway_facts(site.id).items()
             ),
+            *(column.label(name) for name, column in kpi_target_facts(site.id).items()),
         )
         .select_from(Site)
         .outerjoin(BusinessCase, BusinessCase.site_id == Site.id)
@@ -65,8 +88,8 @@ def case_facts(site: Site) -> CaseFacts:
     case, needs = rows[0][0], rows[0][1]
     gateways = document_queries.gateway_rows(rows[0]._mapping)
     values = service.values_by_key(row[3] for row in rows)
-    state = service.state_from(case, values, needs_service.state_from_version(needs))
-    return CaseFacts(state, gateways)
+    state = service.state_from(case, values, needs_service.state_from_version(needs), site.nation)
+    return CaseFacts(state, gateways, targets_from(rows[0]._mapping))
 
 
 def project_team(site: Site) -> list[document_queries.TeamRow]:

@@ -23,6 +23,8 @@ from app.business_case.calc import (
 )
 from app.business_case.costs import check_value, default_costs, effective_costs
 from app.business_case.models import (
+    HEADER_DATES,
+    HEADER_FIELDS,
     ROUTE_FIELDS,
     SPEC_FIELDS,
     SPEC_REQUIRED,
@@ -120,14 +122,20 @@ class CaseState:
 
 def load(site: Site) -> CaseState:
     """Everything the pages show: three queries whatever the data size."""
-    return state_from(get_case(site.id), cost_values(site.id), needs_queries.current_state(site))
+    return state_from(
+        get_case(site.id), cost_values(site.id), needs_queries.current_state(site), site.nation
+    )
 
 
 def state_from(
-    case: BusinessCase | None, values: dict[str, CostValue], needs: needs_service.NeedsState
+    case: BusinessCase | None,
+    values: dict[str, CostValue],
+    needs: needs_service.NeedsState,
+    nation: str | None = None,
 ) -> CaseState:
-    """The appraisal of a case from what was loaded (no queries)."""
-    costs = effective_costs({key: row.value for key, row in values.items()})
+    """The appraisal of a case from what was loaded (no queries); `nation` picks the
+    defaults that differ by nation (pay scales)."""
+    costs = effective_costs({key: row.value for key, row in values.items()}, nation)
     result = appraise(
         needs.inputs,
         effective_values(needs.overrides),
@@ -135,6 +143,7 @@ def state_from(
         case.horizon_years if case else MAX_HORIZON,
         own_option(case, costs["setup_cost"]),
         case.preferred if case else "full",
+        lifetime=bool(case and case.lifetime),
     )
     return CaseState(case, values, result)
 
@@ -149,7 +158,10 @@ def decision_for(case: BusinessCase | None) -> RaidEntry | None:
 
 
 def save_costs(
-    site: Site, entered: dict[str, tuple[float | None, str]], horizon: int | None
+    site: Site,
+    entered: dict[str, tuple[float | None, str]],
+    horizon: int | None,
+    lifetime: bool = False,
 ) -> BusinessCase:
     """`entered`: key -> (value or None for the default, reason). All checked before writing."""
     errors: dict[str, str] = {}
@@ -167,10 +179,6 @@ def save_costs(
             f"Choose a horizon from {MIN_HORIZON} to {MAX_HORIZON} years: projections further "
             "ahead are too uncertain to put in a business case."
         )
-    low = entered.get("low_factor", (None, ""))[0]
-    high = entered.get("high_factor", (None, ""))[0]
-    if low is not None and high is not None and low > high and "value_low_factor" not in errors:
-        errors["value_low_factor"] = "The low case cannot be above the high case."
     if errors:
         raise CaseInvalid(errors)
     existing = cost_values(site.id)
@@ -186,6 +194,7 @@ def save_costs(
         row.value, row.reason = value, reason.strip()[:300]
     case = case_for_update(site)
     case.horizon_years = horizon or MAX_HORIZON
+    case.lifetime = lifetime
     case.costs_saved_at = utcnow()
     _flush("the costs")
     return case
@@ -244,10 +253,29 @@ def save_route(site: Site, texts: dict[str, str], deadline: date | None) -> Busi
     return case
 
 
-def save_spec(site: Site, texts: dict[str, str]) -> BusinessCase:
+def save_spec(
+    site: Site, texts: dict[str, str], dates: Mapping[str, date | None] | None = None
+) -> BusinessCase:
+    """The specification's text and its contract header. The period must run forwards and
+    the review fall within it; everything is checked before anything is written."""
+    dates = dates or {}
+    start, end, review = (dates.get(k) for k in HEADER_DATES)
+    errors = {}
+    if start and end and end <= start:
+        errors["contract_end"] = "The contract must end after it starts."
+    if review and start and review < start:
+        errors["review_date"] = "The review cannot be before the contract starts."
+    elif review and end and review > end:
+        errors["review_date"] = "Review the service before the contract ends."
+    if errors:
+        raise CaseInvalid(errors)
     case = case_for_update(site)
     for key in SPEC_FIELDS:
         setattr(case, key, texts.get(key, "").strip())
+    for key in HEADER_FIELDS:
+        setattr(case, key, texts.get(key, "").strip()[:160])
+    for key in HEADER_DATES:
+        setattr(case, key, dates.get(key))
     _flush("the specification")
     return case
 

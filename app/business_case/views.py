@@ -7,8 +7,13 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
 from app.business_case import bp, case_docx, chart, fmt, queries, service, spec_docx, workbook
+from app.business_case.answer import answer
 from app.business_case.calc import OPTION_KEYS
-from app.business_case.costs import GROUPS, default_costs, show
+from app.business_case.cohort import FRACTURE_SITES
+from app.business_case.costs import GROUPS, nation_costs, show
+from app.business_case.economic import economic_case
+from app.business_case.economics import economics
+from app.business_case.figures import figures_from
 from app.business_case.forms import (
     OWN_FIELDS,
     CostsForm,
@@ -17,7 +22,7 @@ from app.business_case.forms import (
     RouteForm,
     SpecForm,
 )
-from app.business_case.models import ROUTE_FIELDS, SPEC_FIELDS
+from app.business_case.models import HEADER_DATES, HEADER_FIELDS, ROUTE_FIELDS, SPEC_FIELDS
 from app.core.dates import today, uk_datetime
 from app.core.downloads import download
 from app.core.errors import StaleEdit, check_version
@@ -29,8 +34,9 @@ def _formatting() -> dict:
     return {
         "money": fmt.money,
         "count": fmt.count,
-        "net_words": fmt.net_words,
-        "break_even_words": fmt.break_even_words,
+        "per_qaly": fmt.per_qaly,
+        "chance": fmt.chance,
+        "qalys": fmt.qalys,
     }
 
 
@@ -68,11 +74,21 @@ def _number_text(value: float | None) -> str:
 @bp.get("/business-case")
 def index():
     state = service.load(g.site)
+    result = answer(state.appraisal)
     return render_template(
         "business_case/index.html",
         state=state,
         a=state.appraisal,
-        chart=chart.cost_savings_svg(state.appraisal.case),
+        answer=result,
+        option_cases={
+            key: economic_case(state.appraisal, key)
+            for key in state.appraisal.options
+            if key != "nothing"
+        },
+        price_base=economics().price_base,
+        sites=FRACTURE_SITES,
+        tornado_chart=chart.tornado_svg(result.tornado) if result else None,
+        curve_chart=chart.acceptability_svg(result.run) if result else None,
         decision=service.decision_for(state.case),
         outcomes=service.OUTCOMES,
         outcome_of=service.outcome_of,
@@ -85,11 +101,12 @@ def index():
 @bp.route("/business-case/costs", methods=["GET", "POST"])
 def costs():
     state = service.load(g.site)
-    items = default_costs()
+    items = nation_costs(g.site.nation)
     if request.method == "GET":
         data = {
             "version": str(state.version),
             "horizon": str(state.appraisal.horizon),
+            "lifetime": state.appraisal.lifetime,
         }
         for key, row in state.values.items():
             data[f"value_{key}"] = f"{row.value:g}"
@@ -103,7 +120,7 @@ def costs():
         horizon = form.number("horizon", whole=True)
         if not form.has_errors:
             try:
-                service.save_costs(g.site, entered, horizon)
+                service.save_costs(g.site, entered, horizon, bool(form.lifetime.data))
             except service.CaseInvalid as error:
                 form.add_errors(error.errors)
             else:
@@ -111,7 +128,13 @@ def costs():
                 flash("Costs saved. The business case below uses them.")
                 return redirect(url_for("sites.business_case.index") + "#case")
     return render_template(
-        "business_case/costs.html", form=form, items=items, groups=GROUPS, state=state, show=show
+        "business_case/costs.html",
+        form=form,
+        items=items,
+        groups=GROUPS,
+        state=state,
+        show=show,
+        evidence=economics(),
     ), _status(form)
 
 
@@ -219,18 +242,27 @@ def specification():
     if request.method == "GET":
         data = {"version": str(state.version)}
         if case:
-            data |= {key: getattr(case, key) for key in SPEC_FIELDS}
+            data |= {key: getattr(case, key) for key in SPEC_FIELDS | HEADER_FIELDS}
+            data |= {key: getattr(case, key) for key in HEADER_DATES}
         form = SpecForm(data=data)
     else:
         form = SpecForm()
     if form.validate_on_submit():
         check_version(form.version.data, state.version, _stale(state, "the specification"))
-        service.save_spec(g.site, {key: getattr(form, key).data or "" for key in SPEC_FIELDS})
-        db.session.commit()
-        flash("Service specification saved.")
-        return redirect(url_for("sites.business_case.index") + "#specification")
+        texts = {key: getattr(form, key).data or "" for key in SPEC_FIELDS | HEADER_FIELDS}
+        try:
+            service.save_spec(g.site, texts, {key: getattr(form, key).data for key in HEADER_DATES})
+        except service.CaseInvalid as error:
+            _add_errors(form, error.errors)
+        else:
+            db.session.commit()
+            flash("Service specification saved.")
+            return redirect(url_for("sites.business_case.index") + "#specification")
     return render_template(
-        "business_case/specification.html", form=form, fields=SPEC_FIELDS
+        "business_case/specification.html",
+        form=form,
+        fields=SPEC_FIELDS,
+        missing=state.case.spec_missing if state.case else list(SPEC_FIELDS.values()),
     ), _status(form)
 
 
@@ -242,7 +274,9 @@ def business_case_docx():
 
 @bp.get("/business-case/service-specification.docx")
 def specification_docx():
-    data = spec_docx.specification_bytes(g.site, queries.case_facts(g.site).state, today())
+    facts = queries.case_facts(g.site)
+    shared = figures_from(g.site.nation, facts.state, facts.targets)
+    data = spec_docx.specification_bytes(g.site, facts.state.case, shared, today())
     return download(data, site_name=g.site.name, document="service-specification", ext="docx")
 
 

@@ -13,6 +13,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from app.business_case.costs import default_costs
+from app.business_case.economic import economic_case
+from app.business_case.economics import economics
 from app.business_case.service import CaseState
 from app.core.spreadsheet import safe_text, set_properties
 
@@ -182,6 +184,62 @@ def _options(wb: Workbook, state: CaseState) -> None:
         cell.font = BOLD
 
 
+def _cohort(wb: Workbook, state: CaseState) -> None:
+    """The cohort model's answer year by year: each arm per patient, and the budget."""
+    ws = wb.create_sheet("Cohort model")
+    case = economic_case(state.appraisal)
+    if case is None:
+        ws.append(["Not worked out: enter today's rates and the population on the needs page."])
+        return
+    cmp = case.comparison
+    ws.append([safe_text(f"{case.name} against today's service, per patient in the caseload "
+                     f"({case.patients:,.0f} a year), over {case.horizon_words}")])  # fmt: skip
+    ws.append(
+        ["Year", "Discount factor"]
+        + [
+            f"{arm}: {what}"
+            for arm in ("Service", "Today")
+            for what in (
+                "alive",
+                "years on treatment",
+                "hip fractures",
+                "service £",
+                "medicines £",
+                "NHS fracture costs £",
+                "social care £",
+                "QALYs",
+            )
+        ]  # fmt: skip
+    )
+    for i, d in enumerate(cmp.service.discount):
+        row: list[object] = [i + 1, d]
+        for arm in (cmp.service, cmp.usual):
+            row += [arm.alive[i], arm.on_treatment[i], arm.hip[i], arm.service[i],
+                    arm.drug[i], arm.nhs[i], arm.social[i], arm.qalys[i]]  # fmt: skip
+        ws.append(row)
+    ws.append([])
+    ws.append(["Extra cost a patient, discounted £", cmp.cost()])
+    ws.append(["QALYs gained a patient, discounted", cmp.qalys()])
+    ws.append(["Cost per QALY £", cmp.icer if cmp.icer is not None else "No QALYs gained"])
+    budget = wb.create_sheet("Budget")
+    budget.append(["Year", "Extra spending £ (not discounted)", "Costs avoided £ (not "
+                   "discounted)", "Net £ (not discounted)", "Discount factor",
+                   "Net so far £ (discounted)"])  # fmt: skip
+    for n, y in enumerate(case.budget.years, start=2):
+        budget.append([y.number, y.spend, y.offsets, f"=B{n}-C{n}", y.discount,
+                       f"=SUMPRODUCT(D$2:D{n},E$2:E{n})"])  # fmt: skip
+    evidence = wb.create_sheet("Evidence")
+    e = economics()
+    evidence.append(["Name", "Value", f"Value used ({e.price_base} prices)", "Low", "High",
+                     "Unit", "Source", "Year", "Price year"])  # fmt: skip
+    for p in e.parameters.values():
+        evidence.append([p.key, p.label, p.value, p.low, p.high, p.unit, p.source, p.year,
+                         p.price_year])  # fmt: skip
+    for sheet in (ws, budget, evidence):
+        for cell in sheet[1 if sheet is not ws else 2]:
+            cell.font = BOLD
+
+
 def model_workbook(site: Site, state: CaseState) -> bytes:
     wb = Workbook()
     refs = _inputs(wb, state)
@@ -191,6 +249,7 @@ def model_workbook(site: Site, state: CaseState) -> bytes:
         ws = wb.create_sheet("By year")
         ws.append(["Not worked out: enter " + "; ".join(state.appraisal.case.missing) + "."])
     _options(wb, state)
+    _cohort(wb, state)
     set_properties(wb, f"{site.name}: business case model")
     buffer = BytesIO()
     wb.save(buffer)

@@ -97,6 +97,12 @@ class Registry:
     # site id -> a one-value SQL expression giving the site's current phase, so a panel can
     # read it among its facts; when no feature sets it, panels ask `current_phases`
     current_phase_fact: Callable[[int], ColumnElement] | None = None
+    # (site id, fact values or None) -> app.needs.figures.SiteFigures: every figure a
+    # document states, worked out once; site id -> {name: scalar subquery}: what it reads,
+    # so a document fetches them in its own statement. The business case sets both;
+    # app.needs.figures falls back to the needs figures alone without it.
+    site_figures: Callable[..., Any] | None = None
+    site_figure_facts: Callable[[int], dict[str, Any]] | None = None
 
     def add_panel(
         self,

@@ -43,7 +43,8 @@ def _narrative(
     return {
         "purpose": (
             "When someone aged 50 or over breaks a bone in a simple fall, it is often the "
-            "first sign of osteoporosis. Treatment can halve the chance of another fracture. "
+            "first sign of osteoporosis. Treatment cuts the chance of another hip fracture by "
+            "about two fifths, and of other fractures by about a quarter. "
             f"{change}\n\n"
             f"{site_name} will serve {people}. A fracture liaison service (FLS) finds these "
             "patients, checks their bones and their risk of falling, and starts treatment. "
@@ -51,7 +52,7 @@ def _narrative(
         ),
         "aims": (
             "- Find at least 8 in every 10 people aged 50 or over who break a bone\n"
-            "- Check their bone health and falls risk within 12 weeks\n"
+            "- Check their bone health and falls risk within 3 months\n"
             "- Recommend bone treatment for at least half of them\n"
             "- Follow every patient up at 12 to 16 weeks and again at one year\n"
             f"{audit}"

@@ -74,6 +74,9 @@ def content_fingerprint(content: AgreedFields) -> str:
         "team": [astuple(row) for row in content.team],
         "categories": [astuple(row) for row in content.categories],
         "needs": [needs.caseload_display, needs.hip_display] if needs else None,
+        "figures": [content.figures.patients_display, content.figures.prevented_words]
+        if content.figures
+        else None,
         "phases": [
             [row.number, str(row.start), str(row.end), [[t, str(d)] for t, d in row.milestones]]
             for row in content.phases

@@ -15,6 +15,7 @@ from app.documents import queries, raid
 from app.documents.fingerprint import changed_since_agreed, content_fingerprint
 from app.documents.models import PidNarrative, PidVersion
 from app.documents.text import glossary_for
+from app.needs.figures import SiteFigures, figures_for
 from app.sites.models import Site
 
 TITLE = "Project Initiation Document (PID)"
@@ -47,6 +48,7 @@ class PidContent:
     needs: queries.NeedsRow | None
     meetings_total: int = 0
     missing: list[str] = field(default_factory=list)
+    figures: SiteFigures | None = None  # the figures every document states (app.needs.figures)
 
     @property
     def latest(self) -> PidVersion | None:
@@ -104,6 +106,7 @@ def load_pid(site: Site, today: date, facts: queries.SiteFacts | None = None) ->
         meetings_total=facts.meetings_total,
         risks=raid.key_risks(site.id),
         needs=facts.needs,
+        figures=figures_for(site, facts.figure_values or None),
     )
 
 
@@ -161,17 +164,16 @@ def _case_for_change(doc: DocxDocument, content: PidContent) -> None:
             f"the service will cover."
         )
     needs = content.needs
-    if needs and needs.expected_caseload:
+    # The figures every document states (app.needs.figures), so the PID never differs
+    # from the business case, the specification or the report.
+    shared = content.figures
+    if needs and shared and shared.patients_a_year:
         facts.append(
-            f"We expect about {needs.caseload_display} people a year to break a bone "
+            f"We expect about {shared.patients_display} people a year to break a bone "
             "in a minor fall. These are the people the FLS will find and treat."
         )
-    if needs and needs.hip_fractures_prevented:
-        # The Needs page's own figure and rounding (needs_headline), so the two never differ.
-        facts.append(
-            "By preventing further fractures, the service could prevent about "
-            f"{needs.hip_display} hip fractures from five years of patients."
-        )
+    if shared and shared.prevented_words:
+        facts.append(f"The recommended service would prevent {shared.prevented_words}.")
     for line in facts:
         style.para(doc, line)
     if needs:

@@ -24,6 +24,7 @@ from app.gateways import queries as gateway_queries
 from app.gateways.models import GATEWAY_STATUSES, SIGNED
 from app.gateways.readiness import PHASES
 from app.meetings.models import Meeting
+from app.needs import figures
 from app.needs.model import approx
 from app.needs.models import NeedsVersion
 from app.people.models import Group, GroupMember, Person
@@ -72,6 +73,7 @@ class SiteFacts:
     # a request that the sponsor agree the PID, still unanswered: when, and by whom
     asked_at: datetime | None = None
     asked_by: str | None = None
+    figure_values: dict[str, Any] = field(default_factory=dict)  # app.needs.figures' facts
 
 
 def _latest(column, site_column, order_column):  # noqa: ANN001, ANN202 - a scalar subquery
@@ -109,6 +111,7 @@ def site_facts(site_id: int, today: date) -> SiteFacts:
             *(column.label(name) for name, column in change.items()),
             *(column.label(name) for name, column in gateway_facts(site_id).items()),
             *(column.label(name) for name, column in _asked(Site.id).items()),
+            *(column.label(name) for name, column in figures.figure_facts(site_id).items()),
         )
         .select_from(Site)
         .outerjoin(PidNarrative, PidNarrative.site_id == Site.id)
@@ -135,6 +138,7 @@ def site_facts(site_id: int, today: date) -> SiteFacts:
         gateways=gateway_rows(first._mapping),
         asked_at=first._mapping["asked_at"],
         asked_by=first._mapping["asked_by"],
+        figure_values={name: first._mapping[name] for name in figures.figure_facts(site_id)},
     )
 
 

@@ -13,6 +13,7 @@ from app.core.audit import AuditEvent
 from app.core.dates import london_to_utc, uk_date
 from app.documents import kpi_rows, queries, raid, report_queries
 from app.extensions import db
+from app.needs.figures import SiteFigures, figures_for
 from app.plan import rag as rag_rules
 from app.sites.models import Site
 from app.toolkit import get_toolkit
@@ -72,6 +73,7 @@ class ReportContent:
     kpis: list[kpi_rows.KpiRow]
     current_phase: int | None = None
     notes: list[str] = field(default_factory=list)
+    figures: SiteFigures | None = None  # the figures every document states (app.needs.figures)
 
 
 def _reason(lines: list[tuple[str | None, bool, bool]], rag: str | None) -> str:
@@ -253,4 +255,5 @@ def load_report(site: Site, today: date, since: date | None = None) -> ReportCon
         actions=report_queries.action_rows(plan.actions, today, tasks),
         kpis=kpi_rows.kpi_rows(site.id, facts.kpi_targets),
         current_phase=report_queries.current_phase(gateways),
+        figures=figures_for(site, facts.figure_values or None),
     )

@@ -142,6 +142,8 @@ def build_report(content: ReportContent) -> DocxDocument:
         )
     else:
         style.missing(doc, "No open risks or issues are recorded.")
+    if content.figures and content.figures.ask_words:
+        style.para(doc, content.figures.ask_words, bold_lead="The business case asks for: ")
     if content.decisions:
         style.para(doc, "", bold_lead="Decisions needed from the steering group:")
         style.bullet_list(doc, [decision_text(d) for d in content.decisions])

@@ -4,7 +4,7 @@ either side of today, the gateways and the KPI targets), in one statement."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
@@ -17,6 +17,7 @@ from app.documents.raid import owner_name
 from app.extensions import db
 from app.kpis.models import KpiTarget
 from app.meetings.models import Action, Meeting
+from app.needs import figures
 from app.people.models import Person
 from app.plan.models import Task
 from app.toolkit import get_toolkit, vocabulary
@@ -36,6 +37,7 @@ class ReportFacts:
     next_steering: date | None  # and of the next one from today on
     gateways: dict[int, GatewayRow]
     kpi_targets: dict[int, float]  # the site's own target of each KPI that has one
+    figure_values: dict[str, Any] = field(default_factory=dict)  # app.needs.figures' facts
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,8 @@ def _facts(site_id: int, today: date) -> dict[str, Any]:
         .scalar_subquery()
         for kpi in get_toolkit().kpis
     }
-    return {"before": last, "after": upcoming, **gateway_facts(site_id), **targets}
+    shared = figures.figure_facts(site_id)  # the figures every document states
+    return {"before": last, "after": upcoming, **gateway_facts(site_id), **targets, **shared}
 
 
 def report_plan(site_id: int, today: date) -> ReportPlan:
@@ -153,6 +156,7 @@ def report_plan(site_id: int, today: date) -> ReportPlan:
                 for kpi in get_toolkit().kpis
                 if values[f"kpi_target_{kpi.number}"] is not None
             },
+            {name: values[name] for name in figures.figure_facts(site_id)},
         ),
         [_report_task(row) for row in tasks_in_order],
         sorted(

@@ -12,6 +12,7 @@ from app.core.web import form_status
 from app.extensions import db
 from app.needs import bp, charts, export, queries, service
 from app.needs.assumptions import Override, default_assumptions, effective_values
+from app.needs.figures import figures_for
 from app.needs.forms import (
     MAX_OPTIONS,
     SCENARIO_FIELDS,
@@ -124,6 +125,7 @@ def index():
         show=show,
         sections=SECTIONS,
         history=queries.history(g.site) if show == "versions" else [],
+        shared=figures_for(g.site) if show == "results" else None,
         **_context(state),
     ), (422 if form.is_submitted() and form.has_errors else form_status(form))
 

@@ -77,9 +77,9 @@ def demo_risks(ctx: DemoContext) -> None:
         ),
         RaidEntry(
             kind="decision",
-            title="Approve a 12-month pilot of a 1.0 WTE FLS nurse post",
-            description="The business case asks for one nurse and 0.5 WTE admin for a year, "
-            "funded from the trust's transformation budget until the ICB decides.",
+            title="Approve a 12-month pilot of the service the business case recommends",
+            description="Staff and funding as the business case sets them out, from the "
+            "trust's transformation budget until the ICB decides.",
             phase=4,
             status="proposed",
             decider="FLS steering group",

@@ -39,7 +39,8 @@ def test_fill_costs_see_chart_and_download_both_documents(
     sign_in_as("pm@example.nhs.uk")
     page.goto(live_server(f"/sites/{site_id}/business-case"))
     expect(page.get_by_role("heading", level=1, name="Business case")).to_be_visible()
-    expect(page.locator("#case-chart-title")).to_have_text("Cost against savings by year")
+    expect(page.locator("#tornado-title")).to_have_text("What moves the answer most")
+    expect(page.locator("#ceac-title")).to_have_text("Chance the service is cost-effective")
     assert_no_axe_violations(page)
 
     page.get_by_role("link", name="Costs", exact=True).click()
@@ -59,8 +60,8 @@ def test_fill_costs_see_chart_and_download_both_documents(
     )
     page.get_by_role("button", name="Save costs").click()
     expect(page.get_by_text("Costs saved.")).to_be_visible()
-    expect(page.get_by_role("img", name="Cost against savings by year")).to_be_visible()
-    expect(page.get_by_role("table", name="By year (before discounting)")).to_be_visible()
+    expect(page.get_by_role("img", name="Chance the service is cost-effective")).to_be_visible()
+    expect(page.get_by_role("region", name="Budget impact by year")).to_be_visible()
     assert_no_axe_violations(page)
 
     page.get_by_role("link", name="Options", exact=True).click()

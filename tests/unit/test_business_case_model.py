@@ -43,8 +43,13 @@ HAND = [
 ]
 
 
+# The hand computation's own prices (the defaults have moved on: DXA at 2024/25 prices, a
+# realistic treatment mix): this test checks the staffing and running-cost arithmetic.
+HAND_PRICES = {"dxa_cost": 80.0, "drug_cost": 60.0}
+
+
 def _full(costs: dict[str, float] | None = None):  # noqa: ANN202
-    appraisal = appraise(INPUTS, effective_values(), costs or effective_costs())
+    appraisal = appraise(INPUTS, effective_values(), costs or effective_costs(HAND_PRICES))
     return appraisal, appraisal.options["full"]
 
 
@@ -86,17 +91,13 @@ def test_totals_cost_per_fracture_and_break_even() -> None:
     assert ten.cost_per_fracture == pytest.approx(7499.04, abs=0.01)
     assert ten.net_per_fracture == pytest.approx(4381.66, abs=0.01)
     assert full.break_even() is None  # bed days alone never catch up in 10 years
-    low, central, high = appraisal.cases()
-    assert central[2] == ten
-    assert low[2].savings == pytest.approx(2_078_012.40 * 0.7, abs=0.05)
-    assert high[2].fractures == pytest.approx(666.5892 * 1.3, abs=0.001)
 
 
 def test_social_care_savings_bring_break_even() -> None:
     # With £40,000 of social care per hip fracture, one year of patients saves
     # £295,680 + 36.96 × £40,000 = £1,774,080. Discounted running totals (cost, savings):
     # year 2 £1,141,820 against £1,047,307; year 3 £1,678,992 against £2,060,954.
-    costs = effective_costs({"social_care_per_hip": 40_000})
+    costs = effective_costs(HAND_PRICES | {"social_care_per_hip": 40_000})
     _appraisal, full = _full(costs)
     assert full.years[0].social_savings == pytest.approx(7.392 * 40_000)
     cumulative = full.cumulative()
@@ -193,7 +194,7 @@ def test_workbook_formulas_reproduce_the_app_figures() -> None:
     from app.business_case.service import CaseState
     from app.business_case.workbook import model_workbook
 
-    appraisal, full = _full(effective_costs({"social_care_per_hip": 10_000}))
+    appraisal, full = _full(effective_costs(HAND_PRICES | {"social_care_per_hip": 10_000}))
     state = CaseState(None, {}, appraisal)
     wb = load_workbook(BytesIO(model_workbook(SimpleNamespace(name="Test FLS"), state)))
     for row, year in enumerate(full.years, start=2):

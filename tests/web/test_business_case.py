@@ -56,9 +56,16 @@ def test_figures_chart_and_options(client, login, site_world, needs_for_case) ->
     needs_for_case(site)
     login(site_world["viewer"])
     html = client.get(_url(site)).get_data(as_text=True)
-    assert 'id="case-chart-title"' in html
+    # The answer first: cost, QALYs, cost per QALY, chance cost-effective, break-even.
+    answer = html[html.index('id="answer-heading"') : html.index('id="case-heading"')]
+    for words in ("Extra cost (discounted)", "QALYs gained (discounted)", "Cost per QALY",
+                  "at £20,000 a QALY", "at £30,000 a QALY", "Break-even"):  # fmt: skip
+        assert words in answer, words
+    assert 'id="tornado-title"' in html and 'id="ceac-title"' in html
+    for site_label in ("Hip", "Spine", "Wrist", "Upper arm", "Pelvis", "Other"):
+        assert f'<th scope="row" class="nhsuk-table__header">{site_label}</th>' in answer
+    assert "not discounted" in answer and "discounted at 3.5%" in answer
     assert "Options appraisal" in html and "Do nothing" in html
-    assert "Not within 10 years" in html or "Year " in html
     assert "£" in html and "Not worked out" not in html
 
 
@@ -254,15 +261,21 @@ def test_downloads_reopen_with_sections_and_figures(
         "3. Scope",
         "4. Applicable service standards",
         "5. Applicable quality requirements",
-        "6. Location of provider premises",
-        "Identify",
-        "Quality",
-        "Location",
     ):
         assert section in headings
-    assert "Not written yet" in "\n".join(p.text for p in spec.paragraphs)
+    # Nothing is written yet: those sections are left out, never printed as "Not written
+    # yet", and the page lists them as work to do.
+    assert "Not written yet" not in "\n".join(p.text for p in spec.paragraphs)
+    assert "Location" not in headings and "6. Location of provider premises" not in headings
+    header = [row.cells[0].text for row in spec.tables[0].rows]
+    for item in ("Service specification number", "Commissioner lead", "Provider lead",
+                 "Period", "Date of review"):  # fmt: skip
+        assert item in header
+    page = client.get(_url(site, "/specification")).get_data(as_text=True)
+    assert "Still to write" in page and "<li>Location</li>" in page
     wb = load_workbook(io.BytesIO(client.get(_url(site, "/model.xlsx")).data))
-    assert wb.sheetnames == ["Inputs", "By year", "Options"]
+    assert wb.sheetnames == ["Inputs", "By year", "Options", "Cohort model", "Budget", "Evidence"]
+    assert str(wb["Budget"]["D2"].value) == "=B2-C2"
     by_year = wb["By year"]
     assert str(by_year["H2"].value).startswith("=D2+E2")
     assert by_year.max_row == 12  # header, 10 years, total

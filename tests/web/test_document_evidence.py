@@ -3,6 +3,7 @@ knows, in words fit for print."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, datetime, timedelta
 from io import BytesIO
@@ -124,11 +125,22 @@ def test_action_owner_is_the_linked_task_owner_when_the_action_has_none(site) ->
     assert "Ask for the figures (Owen Price; due no date)" in _report(site)
 
 
-def test_pid_hip_fractures_use_the_needs_page_rounding(client, site_world, site) -> None:
+def test_pid_states_the_business_cases_fractures_prevented(client, site_world, site) -> None:
+    """The PID said 170 hip fractures 'from five years of patients' (against no treatment)
+    where the business case said 87: it now prints the shared figure, as every document."""
+    from app.needs.figures import figures_for
+
+    inputs = {
+        "population_total": 200_000,
+        "admissions": {"hip": {"count": 400, "los_days": 20, "cost_per_bed_day": 400}},
+        "rates": {"assessment": 30, "treatment": 40, "followup": 20},
+        "staffing": {"nurse": 1.0, "admin": 0.5},
+    }
     db.session.add(
         NeedsVersion(
             site_id=site.id,
             change="Figures entered",
+            data=json.dumps({"inputs": inputs}),
             population_50_plus=200_000,
             expected_caseload=2_000,
             hip_fractures_prevented_5y=194,
@@ -136,7 +148,9 @@ def test_pid_hip_fractures_use_the_needs_page_rounding(client, site_world, site)
     )
     db.session.commit()
     text = _pid(site)
-    assert "about 190 hip fractures from five years of patients" in text and "194" not in text
+    shared = figures_for(site)
+    assert shared.prevented_words and shared.prevented_words in text
+    assert "from five years of patients" not in text and "194" not in text
     sign_in(client, site_world["viewer"])
     # The saved versions list shows each version's figure, rounded as the page rounds it.
     needs = client.get(f"/sites/{site.id}/needs?show=versions").get_data(as_text=True)
