@@ -1,6 +1,9 @@
-"""The invitation link of a new account, emailed to the person invited."""
+"""Mail about access: the invitation link of a new account, and the notice of access
+offered to someone who already has an account, each emailed to that person only."""
 
 from __future__ import annotations
+
+from sqlalchemy import select
 
 from app.accounts.invitations import INVITATION_DAYS
 from app.accounts.models import Invitation, User
@@ -9,7 +12,34 @@ from app.core.cleantext import plain_text
 from app.extensions import db
 from app.notifications.compose import Draft, Recipient, external_url
 from app.notifications.outbox import queue
-from app.sites.models import Site
+from app.sites.models import MembershipOffer, Site
+
+ROLE_WORDS = {"viewer": "a viewer", "editor": "an editor", "manager": "a manager"}
+
+
+def offered_as(offer: MembershipOffer) -> str:
+    """'an editor', or 'a viewer and the project sponsor'."""
+    words = ROLE_WORDS.get(offer.role, offer.role)
+    return f"{words} and the project sponsor" if offer.is_sponsor else words
+
+
+def _offer_for(site_id: int, user_id: int) -> MembershipOffer | None:
+    return db.session.scalar(
+        select(MembershipOffer).where(
+            MembershipOffer.site_id == site_id, MembershipOffer.user_id == user_id
+        )
+    )
+
+
+def _invited_words(invitation: Invitation, user: User, site: Site | None) -> str:
+    """'Ann Lee invited you to Riverside as an editor.' (as much as is known)."""
+    inviter = db.session.get(User, invitation.invited_by_id) if invitation.invited_by_id else None
+    by = f"{plain_text(inviter.name)} invited you" if inviter else "You have been invited"
+    if site is None:
+        return f"{by} to the FLS Tracker."
+    offer = _offer_for(site.id, user.id)
+    role = f" as {offered_as(offer)}" if offer else ""
+    return f"{by} to {plain_text(site.name)} on the FLS Tracker{role}."
 
 
 def queue_account_invitation(invitation_id: int, token: str) -> bool:
@@ -22,11 +52,11 @@ def queue_account_invitation(invitation_id: int, token: str) -> bool:
         return False
     site = db.session.get(Site, invitation.site_id) if invitation.site_id else None
     place = f"{plain_text(site.name)} on the FLS Tracker" if site else "the FLS Tracker"
-    inviter = db.session.get(User, invitation.invited_by_id) if invitation.invited_by_id else None
-    by = f"{plain_text(inviter.name)} has" if inviter else "You have been"
+    # The link only sets the password: access to a site is accepted on the home page.
+    then = ", then accept or decline the access on your home page" if site else " and sign in"
     text = (
-        f"{by} given you access to {place}.\n\n"
-        f"Open this link to choose your password and sign in:\n"
+        f"{_invited_words(invitation, user, site)}\n\n"
+        f"Open this link to choose your password{then}:\n"
         f"{external_url('accounts.accept_invitation', token=token)}\n\n"
         f"The link works once and stops working in {INVITATION_DAYS} days. If it has "
         "expired, ask a site manager or an administrator to invite you again."
