@@ -72,3 +72,35 @@ def queue_account_invitation(invitation_id: int, token: str) -> bool:
         thread=f"account-invitation-{user.id}",
     )
     return True
+
+
+def queue_offer_notice(offer: MembershipOffer) -> bool:
+    """Tell someone who already has an account that access waits on their home page.
+
+    Emailed to the account's own address only: the manager who made the offer is shown
+    the same words whether or not the email has an account, so nothing here reaches them.
+    """
+    user = db.session.get(User, offer.user_id)
+    address = valid_address(user.email) if user else None
+    if user is None or not user.active or not address:
+        return False
+    site = db.session.get(Site, offer.site_id)
+    inviter = db.session.get(User, offer.offered_by_id) if offer.offered_by_id else None
+    by = f"{plain_text(inviter.name)} invited you" if inviter else "You have been invited"
+    place = f"{plain_text(site.name)} on the FLS Tracker"
+    text = (
+        f"{by} to {place} as {offered_as(offer)}.\n\n"
+        "You join the site only if you accept. Sign in and accept or decline on your "
+        f"home page:\n{external_url('home.index')}\n\n"
+        "If you do not expect this, decline it."
+    )
+    # A notice sent again replaces one still waiting to go.
+    queue(
+        None,
+        "access_offer",
+        Recipient(user.name, address, user_id=user.id),
+        Draft(f"Access offered to you: {place}", text),
+        "updates",
+        thread=f"access-offer-{offer.id}",
+    )
+    return True

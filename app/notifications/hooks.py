@@ -24,6 +24,7 @@ from app.core.dates import utcnow
 from app.extensions import db
 from app.gateways.models import GatewayDecision
 from app.meetings.models import Meeting
+from app.sites.models import MembershipOffer
 
 log = logging.getLogger(__name__)
 NOTES = "mail_notes"
@@ -56,8 +57,8 @@ def without_mail(function: Callable) -> Callable:
 
 
 def note(session: Session, kind: str, object_id: int, person_id: int | None = None) -> None:
-    """Remember mail to queue at the commit: `kind` is request, cancel, removed, minutes
-    or decision (app/notifications/events.py notes the features' events)."""
+    """Remember mail to queue at the commit: `kind` is request, cancel, removed, minutes,
+    decision or offer (app/notifications/events.py notes the features' events)."""
     if not session.info.get(MUTED):
         session.info.setdefault(NOTES, []).append((kind, object_id, person_id))
 
@@ -79,7 +80,7 @@ def _queue_messages(session: Session) -> None:
     notes = session.info.pop(NOTES, [])
     links = session.info.pop(LINKS, [])
     try:
-        _queue(session, notes)
+        _queue(session, notes, _invited(session, links))
         _queue_links(links)
     except Exception:
         # Never half the messages: the commit stops, and the change is not saved.
@@ -93,6 +94,12 @@ def _forget(session: Session) -> None:
     session.info.pop(LINKS, None)
 
 
+def _invited(session: Session, links: list[tuple[int, str]]) -> set[tuple[int, int | None]]:
+    """(user id, site id) of each new link: its email already tells of the site's offer."""
+    invitations = (session.get(Invitation, invitation_id) for invitation_id, _token in links)
+    return {(i.user_id, i.site_id) for i in invitations if i is not None}
+
+
 def _queue_links(links: list[tuple[int, str]]) -> None:
     from app.notifications.account_mail import queue_account_invitation
 
@@ -100,7 +107,12 @@ def _queue_links(links: list[tuple[int, str]]) -> None:
         queue_account_invitation(invitation_id, token)
 
 
-def _queue(session: Session, notes: list[tuple[str, int, int | None]]) -> None:
+def _queue(
+    session: Session,
+    notes: list[tuple[str, int, int | None]],
+    invited: set[tuple[int, int | None]],
+) -> None:
+    from app.notifications.account_mail import queue_offer_notice
     from app.notifications.invitations import queue_calendar, queue_minutes
     from app.notifications.reviews import queue_decision_mail
 
@@ -111,6 +123,11 @@ def _queue(session: Session, notes: list[tuple[str, int, int | None]]) -> None:
         if (kind, object_id, person_id) in done:
             continue
         done.add((kind, object_id, person_id))
+        if kind == "offer":
+            offer = session.get(MembershipOffer, object_id)
+            if offer is not None and (offer.user_id, offer.site_id) not in invited:
+                queue_offer_notice(offer)
+            continue
         if kind == "decision":
             decision = session.get(GatewayDecision, object_id)
             if decision is not None:

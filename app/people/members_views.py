@@ -57,8 +57,7 @@ def members():
                 # The same words whether or not the email has an account (see app.sites.offers).
                 flash(
                     f"{offer.email} has been offered {offer.role} access. They get it when they "
-                    "accept: signed in, from their home page, or through the link we email "
-                    "to anyone who has no account yet."
+                    "accept: we have emailed them how (signed in, on their home page)."
                 )
                 return redirect(url_for("sites.members"))
     elif arg_int("invite"):
@@ -169,8 +168,8 @@ def send_offer_again(offer_id: int):
         offers.send_again(offer, current_user)
         db.session.commit()
         flash(
-            f"The offer to {offer.email} stands. Anyone who has no account yet has been "
-            "emailed a new link; the earlier one has stopped working."
+            f"The offer to {offer.email} has been emailed again. Any link we sent them "
+            "before has stopped working."
         )
     return redirect(url_for("sites.members"))
 

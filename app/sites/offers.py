@@ -30,6 +30,7 @@ from app.core.errors import ServiceError, StaleEdit
 from app.extensions import db
 from app.sites.models import Membership, MembershipOffer, Site
 from app.sites.service import RoleClash, add_account, check_sponsor_grant
+from app.sites.signals import access_offered
 
 
 @dataclass
@@ -59,6 +60,8 @@ def offer_access(
         offer, created = _new_offer(site, email, name, role, is_sponsor, offered_by)
     if created:
         create_invitation(db.session.get(User, offer.user_id), offered_by, site_id=site.id)
+    # Mail (app/notifications): the new account's link, or else a notice of the offer.
+    access_offered.send(offer)
     record_event(
         "access_offered",
         user_id=offered_by.id if offered_by else None,
@@ -168,9 +171,11 @@ def withdraw_offer(offer: MembershipOffer, by: User) -> None:
 def send_again(offer: MembershipOffer, by: User) -> None:
     """A fresh link, only for an account this site invited whose password nobody chose.
 
-    For any other account nothing is sent (their offer waits on their home page), and the
-    manager is told the same either way. The site's earlier link stops working.
+    Any other account is emailed the notice of the offer again (it waits on their home
+    page), and the manager is told the same either way. The site's earlier link stops
+    working.
     """
     if offer.user_id in awaiting_acceptance([offer.user_id], site_id=offer.site_id):
         user = db.session.get(User, offer.user_id)
         create_invitation(user, invited_by=by, site_id=offer.site_id)
+    access_offered.send(offer)
