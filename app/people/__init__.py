@@ -20,6 +20,7 @@ from app.people import members_views, views  # noqa: E402, F401
 def register(registry: Registry) -> None:
     """What this feature adds to pages and commands other packages own."""
     from app.people.demo import bench_people, demo_people
+    from app.people.gdpr import scrub_offers
     from app.people.groups import ensure_standard_groups
     from app.people.linking import link_member
     from app.people.queries import coverage_summary, overview_facts
@@ -30,6 +31,7 @@ def register(registry: Registry) -> None:
     registry.add_demo(demo_people, bench_people, order=10)
     registry.site_setup.append(ensure_standard_groups)
     registry.member_linkers.append(lambda membership: link_member(membership)[1])
+    registry.erasure_scrubbers.append(scrub_offers)
     _history_words(registry)
 
 

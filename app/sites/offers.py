@@ -12,9 +12,10 @@ account that another site invited, or any account that is in use.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, exists, select
 
 from app.accounts.invitations import (
     awaiting_acceptance,
@@ -179,3 +180,26 @@ def send_again(offer: MembershipOffer, by: User) -> None:
         user = db.session.get(User, offer.user_id)
         create_invitation(user, invited_by=by, site_id=offer.site_id)
     access_offered.send(offer)
+
+
+def forget_offers(site_id: int, held: Callable[[MembershipOffer], bool]) -> int:
+    """Erasure: the site's pending offers that `held` picks go, with the site's links.
+
+    An account made for such an offer that nobody ever used (no password chosen, no other
+    site's access or offer) goes too: it holds only the name and email the manager typed.
+    Returns how many offers went.
+    """
+    gone = [offer for offer in offers_for_site(site_id) if held(offer)]
+    for offer in gone:
+        revoke_site_invitations(offer.user_id, site_id)
+        db.session.delete(offer)
+    db.session.flush()
+    unused = awaiting_acceptance([offer.user_id for offer in gone], site_id=site_id)
+    for user_id in unused:
+        elsewhere = select(
+            exists().where(Membership.user_id == user_id)
+            | exists().where(MembershipOffer.user_id == user_id)
+        )
+        if not db.session.scalar(elsewhere):
+            db.session.execute(delete(User).where(User.id == user_id))
+    return len(gone)
