@@ -64,6 +64,8 @@ class Config:
     TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
     PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
     STALE_SITE_DAYS = int(os.environ.get("STALE_SITE_DAYS", "30"))
+    # Days an offer of access stays open; a manager's "Send again" opens it for as long.
+    OFFER_DAYS = int(os.environ.get("OFFER_DAYS", "30"))
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     # Email. With no MAIL_SERVER each message is written as an .eml file under MAIL_DIR.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")

@@ -77,7 +77,7 @@ def _members_page(form: AddMemberForm, status: int):  # noqa: ANN202
         members=members,
         people=people,
         team_roles=linking.team_roles_by_person(g.site),
-        offers=offers.offers_for_site(g.site.id) if can("manager") else [],
+        offers=offers.offer_rows(g.site.id) if can("manager") else [],
         awaiting=(
             awaiting_acceptance([m.user_id for m in members], site_id=g.site.id)
             if can("manager")

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import delete, exists, select
 
 from app.accounts.invitations import (
@@ -26,10 +28,12 @@ from app.accounts.invitations import (
 from app.accounts.models import User
 from app.core.access import SITE_ROLES
 from app.core.audit import record_event
+from app.core.dates import utcnow
 from app.core.db import first_write
 from app.core.errors import ServiceError, StaleEdit
 from app.extensions import db
 from app.sites.models import Membership, MembershipOffer, Site
+from app.sites.queries import open_since
 from app.sites.service import RoleClash, add_account, check_sponsor_grant
 from app.sites.signals import access_offered
 
@@ -38,6 +42,19 @@ from app.sites.signals import access_offered
 class Accepted:
     membership: Membership
     clashes: list[RoleClash]
+
+
+@dataclass
+class OfferRow:
+    """An offer as its site's managers see it: open until when, or expired."""
+
+    offer: MembershipOffer
+    open_until: datetime
+    expired: bool
+
+
+def is_open(offer: MembershipOffer) -> bool:
+    return offer.created_at > open_since()
 
 
 def offer_access(
@@ -85,14 +102,16 @@ def _new_offer(
     )
     if already_member is not None:
         raise ServiceError("Someone with this email already has access to this site.", "email")
-    if db.session.scalar(
-        select(MembershipOffer.id).where(
+    earlier = db.session.scalar(
+        select(MembershipOffer).where(
             MembershipOffer.site_id == site.id, MembershipOffer.user_id == user.id
         )
-    ):
+    )
+    if earlier is not None:
+        again = "" if is_open(earlier) else " It has expired: choose 'Send again' there."
         raise ServiceError(
             "This email has already been offered access: it is listed under "
-            "'Waiting for them to accept'.",
+            f"'Waiting for them to accept'.{again}",
             field="email",
         )
     if is_sponsor:
@@ -108,6 +127,15 @@ def _new_offer(
     )
     db.session.add(offer)
     return offer, created
+
+
+def offer_rows(site_id: int) -> list[OfferRow]:
+    """The site's offers waiting for an answer, expired ones marked (the members page)."""
+    since, days = open_since(), timedelta(days=current_app.config["OFFER_DAYS"])
+    return [
+        OfferRow(offer, offer.created_at + days, offer.created_at <= since)
+        for offer in offers_for_site(site_id)
+    ]
 
 
 def offers_for_site(site_id: int) -> list[MembershipOffer]:
@@ -131,6 +159,11 @@ def _offer_to(offer_id: int, user: User) -> MembershipOffer:
 def accept_offer(offer_id: int, user: User) -> Accepted:
     """The person, signed in as themselves, takes up the access they were offered."""
     offer = _offer_to(offer_id, user)
+    if not is_open(offer):
+        raise ServiceError(
+            "This offer has expired. Ask the site's manager to send it again if you still "
+            "need access."
+        )
     offered_by = db.session.get(User, offer.offered_by_id) if offer.offered_by_id else None
     site = db.session.get(Site, offer.site_id)
     existing = db.session.scalar(
@@ -174,11 +207,13 @@ def send_again(offer: MembershipOffer, by: User) -> None:
 
     Any other account is emailed the notice of the offer again (it waits on their home
     page), and the manager is told the same either way. The site's earlier link stops
-    working.
+    working. The offer is open again for OFFER_DAYS from now, even after it expired.
     """
+    offer.created_at = utcnow()  # open for OFFER_DAYS from today, an expired one too
     if offer.user_id in awaiting_acceptance([offer.user_id], site_id=offer.site_id):
         user = db.session.get(User, offer.user_id)
         create_invitation(user, invited_by=by, site_id=offer.site_id)
+    db.session.flush()
     access_offered.send(offer)
 
 
