@@ -94,3 +94,18 @@ def test_a_deactivated_account_is_not_emailed(client, site_world) -> None:
     sign_in(client, site_world["manager"])
     assert _offer(client, site, support.email, "Typed Name").status_code == 200
     assert _mail() == []
+
+
+def test_sending_again_to_a_new_account_sends_only_its_new_link(client, site_world) -> None:
+    site = site_world["site"]
+    sign_in(client, site_world["manager"])
+    _offer(client, site, "nobody.yet@example.nhs.uk", "Typed Name")
+    offer_id = db.session.scalar(select(MembershipOffer.id))
+    client.post(
+        f"/sites/{site.id}/members/offers/{offer_id}/invitation",
+        data={"csrf_token": csrf_token(client, f"/sites/{site.id}/members")},
+    )
+    assert _mail() == [
+        ("account_invitation", "nobody.yet@example.nhs.uk", "superseded"),
+        ("account_invitation", "nobody.yet@example.nhs.uk", "queued"),
+    ]
