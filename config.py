@@ -82,6 +82,8 @@ class Config:
     # A password reset link works once, for this long.
     PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "60"))
     STALE_SITE_DAYS = int(os.environ.get("STALE_SITE_DAYS", "30"))
+    # Days an offer of access stays open; a manager's "Send again" opens it for as long.
+    OFFER_DAYS = int(os.environ.get("OFFER_DAYS", "30"))
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     # Email. With no MAIL_SERVER each message is written as an .eml file under MAIL_DIR.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")

@@ -1,7 +1,10 @@
-"""Account mail: a new account's invitation link, a password reset link, and the notice
-that a password changed."""
+"""Account mail, each emailed to that person only: a new account's invitation link, the
+notice of access offered to someone who already has an account, a password reset link, and
+the notice that a password changed."""
 
 from __future__ import annotations
+
+from sqlalchemy import select
 
 from app.accounts.invitations import INVITATION_DAYS
 from app.accounts.models import Invitation, PasswordReset, User
@@ -10,7 +13,34 @@ from app.core.cleantext import plain_text
 from app.extensions import db
 from app.notifications.compose import Draft, Recipient, external_url
 from app.notifications.outbox import queue
-from app.sites.models import Site
+from app.sites.models import MembershipOffer, Site
+
+ROLE_WORDS = {"viewer": "a viewer", "editor": "an editor", "manager": "a manager"}
+
+
+def offered_as(offer: MembershipOffer) -> str:
+    """'an editor', or 'a viewer and the project sponsor'."""
+    words = ROLE_WORDS.get(offer.role, offer.role)
+    return f"{words} and the project sponsor" if offer.is_sponsor else words
+
+
+def _offer_for(site_id: int, user_id: int) -> MembershipOffer | None:
+    return db.session.scalar(
+        select(MembershipOffer).where(
+            MembershipOffer.site_id == site_id, MembershipOffer.user_id == user_id
+        )
+    )
+
+
+def _invited_words(invitation: Invitation, user: User, site: Site | None) -> str:
+    """'Ann Lee invited you to Riverside as an editor.' (as much as is known)."""
+    inviter = db.session.get(User, invitation.invited_by_id) if invitation.invited_by_id else None
+    by = f"{plain_text(inviter.name)} invited you" if inviter else "You have been invited"
+    if site is None:
+        return f"{by} to the FLS Tracker."
+    offer = _offer_for(site.id, user.id)
+    role = f" as {offered_as(offer)}" if offer else ""
+    return f"{by} to {plain_text(site.name)} on the FLS Tracker{role}."
 
 
 def queue_account_invitation(invitation_id: int, token: str) -> bool:
@@ -23,11 +53,11 @@ def queue_account_invitation(invitation_id: int, token: str) -> bool:
         return False
     site = db.session.get(Site, invitation.site_id) if invitation.site_id else None
     place = f"{plain_text(site.name)} on the FLS Tracker" if site else "the FLS Tracker"
-    inviter = db.session.get(User, invitation.invited_by_id) if invitation.invited_by_id else None
-    by = f"{plain_text(inviter.name)} has" if inviter else "You have been"
+    # The link only sets the password: access to a site is accepted on the home page.
+    then = ", then accept or decline the access on your home page" if site else " and sign in"
     text = (
-        f"{by} given you access to {place}.\n\n"
-        f"Open this link to choose your password and sign in:\n"
+        f"{_invited_words(invitation, user, site)}\n\n"
+        f"Open this link to choose your password{then}:\n"
         f"{external_url('accounts.accept_invitation', token=token)}\n\n"
         f"The link works once and stops working in {INVITATION_DAYS} days. If it has "
         "expired, ask a site manager or an administrator to invite you again."
@@ -90,5 +120,37 @@ def queue_password_changed(user_id: int) -> bool:
         Recipient(user.name, address, user_id=user.id),
         Draft("Your FLS Tracker password has changed", text),
         "updates",
+    )
+    return True
+
+
+def queue_offer_notice(offer: MembershipOffer) -> bool:
+    """Tell someone who already has an account that access waits on their home page.
+
+    Emailed to the account's own address only: the manager who made the offer is shown
+    the same words whether or not the email has an account, so nothing here reaches them.
+    """
+    user = db.session.get(User, offer.user_id)
+    address = valid_address(user.email) if user else None
+    if user is None or not user.active or not address:
+        return False
+    site = db.session.get(Site, offer.site_id)
+    inviter = db.session.get(User, offer.offered_by_id) if offer.offered_by_id else None
+    by = f"{plain_text(inviter.name)} invited you" if inviter else "You have been invited"
+    place = f"{plain_text(site.name)} on the FLS Tracker"
+    text = (
+        f"{by} to {place} as {offered_as(offer)}.\n\n"
+        "You join the site only if you accept. Sign in and accept or decline on your "
+        f"home page:\n{external_url('home.index')}\n\n"
+        "If you do not expect this, decline it."
+    )
+    # A notice sent again replaces one still waiting to go.
+    queue(
+        None,
+        "access_offer",
+        Recipient(user.name, address, user_id=user.id),
+        Draft(f"Access offered to you: {place}", text),
+        "updates",
+        thread=f"access-offer-{offer.id}",
     )
     return True

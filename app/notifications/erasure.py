@@ -1,7 +1,7 @@
 """Erasure in the outbox: stored messages and .eml files hold names, addresses and phones.
 
 Called (registry.erasure_scrubbers) with the erased person's patterns from
-app/people/scrub.py, after the site's own columns are scrubbed:
+app/people/scrub.py, before the site's own columns are scrubbed:
 - a message to the person's address goes, whether waiting, sent or failed, with its file;
 - any other message of the site, or of no site (digests, account invitations), that
   mentions them is read with the email package; its subject and its text, calendar and

@@ -1,8 +1,9 @@
 """Mail from the events the features send (app/meetings/signals.py,
-app/gateways/signals.py): each event becomes a note in the session, and the notes become
-outbox messages just before the commit (app/notifications/hooks.py), so a change is saved
-with all its messages and a rolled-back change sends none. Only what a feature announces
-sends mail: a row changed some other way (a data fix, a bulk load) sends nothing."""
+app/gateways/signals.py, app/sites/signals.py): each event becomes a note in the session,
+and the notes become outbox messages just before the commit (app/notifications/hooks.py),
+so a change is saved with all its messages and a rolled-back change sends none. Only what
+a feature announces sends mail: a row changed some other way (a data fix, a bulk load)
+sends nothing."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from app.extensions import db
 from app.gateways.signals import decision_recorded
 from app.meetings import signals as meeting
 from app.notifications.hooks import moved_from_times, note
+from app.sites.signals import access_offered
 
 
 @meeting.meeting_booked.connect
@@ -58,3 +60,8 @@ def _decision(sender, **_values) -> None:  # noqa: ANN001
 @pid_agreement.agreement_answered.connect
 def _pid_agreement(sender, **_values) -> None:  # noqa: ANN001
     note(db.session, "pid", sender.id)
+
+
+@access_offered.connect
+def _offered(sender, **_values) -> None:  # noqa: ANN001
+    note(db.session, "offer", sender.id)

@@ -25,6 +25,7 @@ from app.documents.models import PidRequest
 from app.extensions import db
 from app.gateways.models import GatewayDecision
 from app.meetings.models import Meeting
+from app.sites.models import MembershipOffer
 
 log = logging.getLogger(__name__)
 NOTES = "mail_notes"
@@ -69,7 +70,7 @@ def moved_from_times(session: Session) -> dict[int, object]:
 
 def note(session: Session, kind: str, object_id: int, person_id: int | None = None) -> None:
     """Remember mail to queue at the commit: `kind` is request, series, cancel, removed,
-    minutes, decision or pid (app/notifications/events.py notes the features' events)."""
+    minutes, decision, pid or offer (app/notifications/events.py notes the features' events)."""
     if not session.info.get(MUTED):
         session.info.setdefault(NOTES, []).append((kind, object_id, person_id))
 
@@ -109,7 +110,7 @@ def _queue_messages(session: Session) -> None:
     password_changes = session.info.pop(PASSWORD_CHANGES, [])
     moved = session.info.pop(MOVED, {})
     try:
-        _queue(session, notes, moved)
+        _queue(session, notes, moved, _invited(session, links))
         _queue_links(links)
         _queue_account_mail(reset_links, password_changes)
     except Exception:
@@ -125,6 +126,12 @@ def _forget(session: Session) -> None:
     session.info.pop(RESET_LINKS, None)
     session.info.pop(PASSWORD_CHANGES, None)
     session.info.pop(MOVED, None)
+
+
+def _invited(session: Session, links: list[tuple[int, str]]) -> set[tuple[int, int | None]]:
+    """(user id, site id) of each new link: its email already tells of the site's offer."""
+    invitations = (session.get(Invitation, invitation_id) for invitation_id, _token in links)
+    return {(i.user_id, i.site_id) for i in invitations if i is not None}
 
 
 def _queue_links(links: list[tuple[int, str]]) -> None:
@@ -143,7 +150,13 @@ def _queue_account_mail(reset_links: list[tuple[int, str]], password_changes: li
         queue_password_changed(user_id)
 
 
-def _queue(session: Session, notes: list[tuple[str, int, int | None]], moved: dict) -> None:
+def _queue(
+    session: Session,
+    notes: list[tuple[str, int, int | None]],
+    moved: dict,
+    invited: set[tuple[int, int | None]],
+) -> None:
+    from app.notifications.account_mail import queue_offer_notice
     from app.notifications.invitations import queue_calendar, queue_minutes, queue_series
     from app.notifications.pid_mail import queue_pid_mail
     from app.notifications.reviews import queue_decision_mail
@@ -155,6 +168,11 @@ def _queue(session: Session, notes: list[tuple[str, int, int | None]], moved: di
         if (kind, object_id, person_id) in done:
             continue
         done.add((kind, object_id, person_id))
+        if kind == "offer":
+            offer = session.get(MembershipOffer, object_id)
+            if offer is not None and (offer.user_id, offer.site_id) not in invited:
+                queue_offer_notice(offer)
+            continue
         if kind == "decision":
             decision = session.get(GatewayDecision, object_id)
             if decision is not None:

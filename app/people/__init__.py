@@ -22,6 +22,7 @@ def register(registry: Registry) -> None:
     from app.core.pending_uploads import forget_site_uploads
     from app.people import checks
     from app.people.demo import bench_people, demo_people
+    from app.people.gdpr import scrub_offers
     from app.people.groups import ensure_standard_groups
     from app.people.linking import link_member
     from app.people.queries import coverage_summary, overview_facts
@@ -49,6 +50,7 @@ def register(registry: Registry) -> None:
     registry.site_setup.append(ensure_standard_groups)
     registry.member_linkers.append(lambda membership: link_member(membership)[1])
     registry.erasure_hooks.append(forget_site_uploads)  # uploads waiting to be imported
+    registry.erasure_scrubbers.append(scrub_offers)
     _history_words(registry)
 
 

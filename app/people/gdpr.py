@@ -2,7 +2,8 @@
 
 Other features plug in through the registry (app/core/registry.py): `person_sections` list
 what a person owns or attends (shown on their page and included in their data export);
-`erasure_hooks` remove what a feature holds about them when they are erased.
+`erasure_hooks` remove what a feature holds about them when they are erased;
+`erasure_scrubbers` remove what only their details can find (offers, stored mail).
 Logs name ids only, never the person.
 """
 
@@ -18,8 +19,10 @@ from app.core.errors import ServiceError
 from app.core.registry import registry
 from app.extensions import db
 from app.people.models import ERASED_NAME, Person
-from app.people.scrub import ErasureReport, scrub_site, secrets_for
+from app.people.scrub import HONORIFICS, ErasureReport, Secret, scrub_site, secrets_for
 from app.people.vocabulary import category_label, role_names
+from app.sites.models import MembershipOffer
+from app.sites.offers import forget_offers
 
 log = logging.getLogger(__name__)
 
@@ -71,9 +74,11 @@ def erase_person(person: Person, by_user) -> ErasureReport:  # noqa: ANN001 - a 
     for hook in registry().erasure_hooks:
         hook(person_id, site_id)
     db.session.flush()
-    scrub_site(site_id, secrets, report)
+    # Scrubbers first: they remove rows (offers, messages) the column scrub would only
+    # rewrite, and must still find the details in them.
     for scrub in registry().erasure_scrubbers:
         scrub(site_id, secrets, report)
+    scrub_site(site_id, secrets, report)
     audit = AuditEvent.__table__
     db.session.execute(
         audit.update()
@@ -146,3 +151,23 @@ def personal_data(person: Person) -> dict:
             for event in history
         ],
     }
+
+
+def scrub_offers(site_id: int, secrets: list[Secret], report: ErasureReport) -> None:
+    """Access offered to the person goes: an offer holding their email, or their full name
+    as the manager typed it (registered in registry.erasure_scrubbers)."""
+
+    def held(offer: MembershipOffer) -> bool:
+        words = offer.name_given.split()
+        while words and words[0].lower().strip(".") in HONORIFICS:  # "Dr Aisha Rahman"
+            words.pop(0)
+        typed = {"email": offer.email.strip(), "name": " ".join(words)}
+        return any(
+            secret.pattern.fullmatch(typed[secret.kind])
+            for secret in secrets
+            if secret.kind in typed
+        )
+
+    gone = forget_offers(site_id, held)
+    if gone:
+        report.places["membership_offers.offer"] += gone

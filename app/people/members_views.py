@@ -57,8 +57,7 @@ def members():
                 # The same words whether or not the email has an account (see app.sites.offers).
                 flash(
                     f"{offer.email} has been offered {offer.role} access. They get it when they "
-                    "accept: signed in, from their home page, or through the link we email "
-                    "to anyone who has no account yet."
+                    "accept: we have emailed them how (signed in, on their home page)."
                 )
                 return redirect(url_for("sites.members"))
     elif arg_int("invite"):
@@ -78,7 +77,7 @@ def _members_page(form: AddMemberForm, status: int):  # noqa: ANN202
         members=members,
         people=people,
         team_roles=linking.team_roles_by_person(g.site),
-        offers=offers.offers_for_site(g.site.id) if can("manager") else [],
+        offers=offers.offer_rows(g.site.id) if can("manager") else [],
         awaiting=(
             awaiting_acceptance([m.user_id for m in members], site_id=g.site.id)
             if can("manager")
@@ -169,8 +168,8 @@ def send_offer_again(offer_id: int):
         offers.send_again(offer, current_user)
         db.session.commit()
         flash(
-            f"The offer to {offer.email} stands. Anyone who has no account yet has been "
-            "emailed a new link; the earlier one has stopped working."
+            f"The offer to {offer.email} has been emailed again. Any link we sent them "
+            "before has stopped working."
         )
     return redirect(url_for("sites.members"))
 

@@ -12,9 +12,12 @@ account that another site invited, or any account that is in use.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import delete, exists, select
 
 from app.accounts.invitations import (
     awaiting_acceptance,
@@ -25,17 +28,33 @@ from app.accounts.invitations import (
 from app.accounts.models import User
 from app.core.access import SITE_ROLES
 from app.core.audit import record_event
+from app.core.dates import utcnow
 from app.core.db import first_write
 from app.core.errors import ServiceError, StaleEdit
 from app.extensions import db
 from app.sites.models import Membership, MembershipOffer, Site
+from app.sites.queries import open_since
 from app.sites.service import RoleClash, add_account, check_sponsor_grant
+from app.sites.signals import access_offered
 
 
 @dataclass
 class Accepted:
     membership: Membership
     clashes: list[RoleClash]
+
+
+@dataclass
+class OfferRow:
+    """An offer as its site's managers see it: open until when, or expired."""
+
+    offer: MembershipOffer
+    open_until: datetime
+    expired: bool
+
+
+def is_open(offer: MembershipOffer) -> bool:
+    return offer.created_at > open_since()
 
 
 def offer_access(
@@ -59,6 +78,8 @@ def offer_access(
         offer, created = _new_offer(site, email, name, role, is_sponsor, offered_by)
     if created:
         create_invitation(db.session.get(User, offer.user_id), offered_by, site_id=site.id)
+    # Mail (app/notifications): the new account's link, or else a notice of the offer.
+    access_offered.send(offer)
     record_event(
         "access_offered",
         user_id=offered_by.id if offered_by else None,
@@ -81,14 +102,16 @@ def _new_offer(
     )
     if already_member is not None:
         raise ServiceError("Someone with this email already has access to this site.", "email")
-    if db.session.scalar(
-        select(MembershipOffer.id).where(
+    earlier = db.session.scalar(
+        select(MembershipOffer).where(
             MembershipOffer.site_id == site.id, MembershipOffer.user_id == user.id
         )
-    ):
+    )
+    if earlier is not None:
+        again = "" if is_open(earlier) else " It has expired: choose 'Send again' there."
         raise ServiceError(
             "This email has already been offered access: it is listed under "
-            "'Waiting for them to accept'.",
+            f"'Waiting for them to accept'.{again}",
             field="email",
         )
     if is_sponsor:
@@ -104,6 +127,15 @@ def _new_offer(
     )
     db.session.add(offer)
     return offer, created
+
+
+def offer_rows(site_id: int) -> list[OfferRow]:
+    """The site's offers waiting for an answer, expired ones marked (the members page)."""
+    since, days = open_since(), timedelta(days=current_app.config["OFFER_DAYS"])
+    return [
+        OfferRow(offer, offer.created_at + days, offer.created_at <= since)
+        for offer in offers_for_site(site_id)
+    ]
 
 
 def offers_for_site(site_id: int) -> list[MembershipOffer]:
@@ -127,6 +159,11 @@ def _offer_to(offer_id: int, user: User) -> MembershipOffer:
 def accept_offer(offer_id: int, user: User) -> Accepted:
     """The person, signed in as themselves, takes up the access they were offered."""
     offer = _offer_to(offer_id, user)
+    if not is_open(offer):
+        raise ServiceError(
+            "This offer has expired. Ask the site's manager to send it again if you still "
+            "need access."
+        )
     offered_by = db.session.get(User, offer.offered_by_id) if offer.offered_by_id else None
     site = db.session.get(Site, offer.site_id)
     existing = db.session.scalar(
@@ -168,9 +205,36 @@ def withdraw_offer(offer: MembershipOffer, by: User) -> None:
 def send_again(offer: MembershipOffer, by: User) -> None:
     """A fresh link, only for an account this site invited whose password nobody chose.
 
-    For any other account nothing is sent (their offer waits on their home page), and the
-    manager is told the same either way. The site's earlier link stops working.
+    Any other account is emailed the notice of the offer again (it waits on their home
+    page), and the manager is told the same either way. The site's earlier link stops
+    working. The offer is open again for OFFER_DAYS from now, even after it expired.
     """
+    offer.created_at = utcnow()  # open for OFFER_DAYS from today, an expired one too
     if offer.user_id in awaiting_acceptance([offer.user_id], site_id=offer.site_id):
         user = db.session.get(User, offer.user_id)
         create_invitation(user, invited_by=by, site_id=offer.site_id)
+    db.session.flush()
+    access_offered.send(offer)
+
+
+def forget_offers(site_id: int, held: Callable[[MembershipOffer], bool]) -> int:
+    """Erasure: the site's pending offers that `held` picks go, with the site's links.
+
+    An account made for such an offer that nobody ever used (no password chosen, no other
+    site's access or offer) goes too: it holds only the name and email the manager typed.
+    Returns how many offers went.
+    """
+    gone = [offer for offer in offers_for_site(site_id) if held(offer)]
+    for offer in gone:
+        revoke_site_invitations(offer.user_id, site_id)
+        db.session.delete(offer)
+    db.session.flush()
+    unused = awaiting_acceptance([offer.user_id for offer in gone], site_id=site_id)
+    for user_id in unused:
+        elsewhere = select(
+            exists().where(Membership.user_id == user_id)
+            | exists().where(MembershipOffer.user_id == user_id)
+        )
+        if not db.session.scalar(elsewhere):
+            db.session.execute(delete(User).where(User.id == user_id))
+    return len(gone)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
+from flask import current_app
 from sqlalchemy import Integer, cast, null, select, union_all
 from sqlalchemy.orm import contains_eager
 
 from app.accounts.models import User
+from app.core.dates import utcnow
 from app.core.registry import registry
 from app.extensions import db
 from app.sites.models import SERVICE_STATUSES, Membership, MembershipOffer, Site
@@ -59,9 +62,15 @@ class OfferListing(NamedTuple):
     is_sponsor: bool
 
 
+def open_since() -> datetime:
+    """Offers made (or sent again) after this are still open: OFFER_DAYS, default 30."""
+    return utcnow() - timedelta(days=current_app.config["OFFER_DAYS"])
+
+
 def sites_for(user: User) -> tuple[list[SiteListing], list[OfferListing]]:
     """The sites a person works on with their role (support and admin staff see every
-    site), and the access they have been offered: one statement for both.
+    site), and the access they have been offered and can still accept: one statement for
+    both.
 
     Plain values: a support user's list holds every site (200 at the charity's scale)."""
     columns = select(
@@ -90,7 +99,7 @@ def sites_for(user: User) -> tuple[list[SiteListing], list[OfferListing]]:
             MembershipOffer.id,
         )
         .join(MembershipOffer, MembershipOffer.site_id == Site.id)
-        .where(MembershipOffer.user_id == user.id)
+        .where(MembershipOffer.user_id == user.id, MembershipOffer.created_at > open_since())
     )
     both = union_all(listed, offered).subquery()
     sites: list[SiteListing] = []

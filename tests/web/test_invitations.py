@@ -201,7 +201,10 @@ def test_the_invitation_link_is_emailed_to_the_new_member(client, site_world, sm
     body = received[0].get_body().get_content()
     assert received[0]["Subject"] == f"Your invitation to {site.name} on the FLS Tracker"
     path = latest[latest.index("/invitations/") :]
-    assert f"{site_world['manager'].name} has given you access to {site.name}" in body
+    # The link sets a password; access itself is accepted on the home page.
+    invited = f"{site_world['manager'].name} invited you to {site.name} on the FLS Tracker"
+    assert f"{invited} as an editor." in body and "given you access" not in body
+    assert "then accept or decline the access on your home page" in body
     assert f"http://127.0.0.1:5000{path}" in body
     assert "stops working in 7 days" in body
     # The emailed link is the one that works.
@@ -225,7 +228,10 @@ def test_an_admins_invitation_is_emailed_too(client, site_world, smtp_server) ->
     send_due()
     [message] = smtp_server.inbox.to("link@example.nhs.uk")
     assert message["Subject"] == "Your invitation to the FLS Tracker"
-    assert "/invitations/" in message.get_body().get_content()
+    body = message.get_body().get_content()
+    assert "/invitations/" in body
+    assert f"{site_world['admin'].name} invited you to the FLS Tracker." in body
+    assert "choose your password and sign in" in body
 
 
 def test_every_number_field_is_the_one_number_field() -> None:
