@@ -17,6 +17,7 @@ from app.business_case.costs import default_costs
 from app.business_case.economic import economic_case
 from app.business_case.models import BusinessCase, CostValue
 from app.core.db import select_facts
+from app.core.registry import CheckResult
 from app.kpis.models import KpiTarget
 from app.needs import service as needs_service
 from app.needs.figures import SiteFigures
@@ -147,14 +148,14 @@ def approval_facts(site_id: int) -> dict[str, Any]:
     return service.decision_facts(site_id) | figure_facts(site_id)
 
 
-def case_approved_with_ask(
-    site: Site, facts: Mapping[str, Any] | None = None
-) -> tuple[bool, str, str]:
+def case_approved_with_ask(site: Site, facts: Mapping[str, Any] | None = None) -> CheckResult:
     """Whether the case is approved, saying what it asks for, so the gateway record states
     the same figures as the business case."""
     facts = select_facts(approval_facts(site.id)) if facts is None else facts
-    met, reason, link = service.case_approved(site, facts)
+    result = service.case_approved(site, facts)
     ask = figures_from_facts(facts).ask_words
     if ask:
-        reason = f"{reason} The business case asks for {ask}."
-    return met, reason, link
+        return CheckResult(
+            result.met, f"{result.detail} The business case asks for {ask}.", result.link
+        )
+    return result
