@@ -112,6 +112,8 @@ def load_session_user(session_id: str) -> User | None:
     if not user.active or user.session_version != version:
         return None
     g.user_session = record
+    # Plain values for `_note_seen`: a view that commits expires the record.
+    g.user_session_seen = (record.id, record.last_seen_at)
     # The identity map holds objects weakly: tied to the user object, the record lives as
     # long as it does, so a database session that already holds both loads neither again.
     user.signed_in_session = record
@@ -121,18 +123,21 @@ def load_session_user(session_id: str) -> User | None:
 def _note_seen(response: Response) -> Response:
     """After each signed-in request: move the session's "last seen" on, every few minutes.
 
-    Done after the view, so a view that committed has its changes in; reading the record
-    again there (a commit expires it) costs one statement on those requests only.
+    Done after the view, from the plain values noted when the record was loaded (a view
+    that committed has expired the record, and reading it again would cost a statement).
     """
-    record = g.get("user_session")
-    if record is None or request.endpoint == "static":
+    seen = g.get("user_session_seen")
+    if seen is None or request.endpoint == "static":
         return response
+    record_id, last_seen_at = seen
     now = utcnow()
-    if record.ended_at is None and now - record.last_seen_at >= LAST_SEEN_STEP:
+    if now - last_seen_at >= LAST_SEEN_STEP:
         # Its own short transaction: nothing the request left uncommitted goes with it.
         with db.engine.begin() as connection:
             connection.execute(
-                update(UserSession).where(UserSession.id == record.id).values(last_seen_at=now)
+                update(UserSession)
+                .where(UserSession.id == record_id, UserSession.ended_at.is_(None))
+                .values(last_seen_at=now)
             )
     return response
 

@@ -72,9 +72,10 @@ def export():
     workbook = entries_workbook(
         [(entry, texts.get(entry.id, "")) for entry, _count in entries], today()
     )
+    site_name = g.site.name  # read before the commit expires it
     record_event("export", site_id=g.site.id, detail="RAID log spreadsheet")
     db.session.commit()
-    return download(workbook, site_name=g.site.name, document="raid-log", ext="xlsx")
+    return download(workbook, site_name=site_name, document="raid-log", ext="xlsx")
 
 
 @bp.route("/risks/new", methods=["GET", "POST"])
