@@ -38,7 +38,7 @@ def queue_account_invitation(invitation_id: int, token: str) -> bool:
         "account_invitation",
         Recipient(user.name, address, user_id=user.id),
         Draft(f"Your invitation to {place}", text),
-        "updates",
+        None,  # account mail: always sent, no unsubscribe link
         thread=f"account-invitation-{user.id}",
     )
     return True

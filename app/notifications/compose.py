@@ -12,6 +12,7 @@ from flask import current_app
 
 from app.core.addresses import mailbox, needs_smtputf8, sender_address
 from app.core.cleantext import clean_text, plain_text
+from app.notifications.models import MAIL_CHOICES
 from app.notifications.tokens import unsubscribe_token
 
 
@@ -56,15 +57,29 @@ def external_url(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
-def build(recipient: Recipient, draft: Draft, scope: str) -> EmailMessage:
-    """The whole message. Every header value goes through `plain_text` (by way of
-    `mailbox` for names) and is set through the email package's header registry; the body
-    is the app's own wording with people's text in it as plain text. Every one carries
-    a one-click unsubscribe (RFC 8058) for its scope: "meetings" mail or "updates" about
-    reviews, decisions and deadlines."""
-    unsubscribe = external_url(
+def footer_lines(recipient: Recipient, scope: str | None) -> list[str]:
+    """The footer: the email choices page, and the link that stops this kind only."""
+    lines = [
+        "Sent by the FLS Tracker. Choose which emails you get:",
+        external_url("notifications.preferences"),
+    ]
+    if scope is not None:
+        lines += [f"To stop {MAIL_CHOICES[scope]} only:", unsubscribe_link(recipient, scope)]
+    return lines
+
+
+def unsubscribe_link(recipient: Recipient, scope: str) -> str:
+    return external_url(
         "notifications.unsubscribe", token=unsubscribe_token(scope, **recipient.scope_ids)
     )
+
+
+def build(recipient: Recipient, draft: Draft, scope: str | None) -> EmailMessage:
+    """The whole message. Every header value goes through `plain_text` (by way of
+    `mailbox` for names) and is set through the email package's header registry; the body
+    is the app's own wording with people's text in it as plain text. Mail of a kind one
+    can stop (`scope`, one of MAIL_CHOICES) carries a one-click unsubscribe (RFC 8058)
+    for that kind alone; every message's footer links to the email choices page."""
     msg = EmailMessage()
     from_name, from_address = sender_address(current_app.config["MAIL_FROM"])
     msg["From"] = mailbox(from_name, from_address)
@@ -73,12 +88,11 @@ def build(recipient: Recipient, draft: Draft, scope: str) -> EmailMessage:
     msg["Date"] = formatdate(usegmt=True)
     msg["Message-ID"] = make_msgid(domain=from_address.rpartition("@")[2] or "fls-tracker")
     msg["Auto-Submitted"] = "auto-generated"
-    msg["List-Unsubscribe"] = f"<{unsubscribe}>"
-    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    footer = (
-        f"\n\n--\nSent by the FLS Tracker. To stop these emails, open this link:\n{unsubscribe}\n"
-    )
-    msg.set_content(clean_text(draft.text) + footer)
+    if scope is not None:
+        msg["List-Unsubscribe"] = f"<{unsubscribe_link(recipient, scope)}>"
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    footer = "\n".join(footer_lines(recipient, scope))
+    msg.set_content(f"{clean_text(draft.text)}\n\n--\n{footer}\n")
     if draft.calendar is not None:
         # Outlook and Google read the text/calendar alternative as an invitation; the
         # .ics attachment is for everything else.

@@ -97,7 +97,7 @@ def queue_digests(on: date) -> int:
             )
             subject = f"Your FLS Tracker reminders for {uk_date(on)}"
             key = f"digest:{uid}:{on.isoformat()}"
-            if queue(None, "digest", recipient, Draft(subject, text), "updates", once_key=key):
+            if queue(None, "digest", recipient, Draft(subject, text), "digest", once_key=key):
                 count += 1
     return count
 

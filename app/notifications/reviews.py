@@ -9,7 +9,7 @@ from app.core.cleantext import plain_text
 from app.extensions import db
 from app.gateways.models import DECISIONS, GatewayDecision
 from app.notifications.compose import Draft, external_url
-from app.notifications.outbox import queue, user_recipients
+from app.notifications.outbox import gateway_recipients, queue
 from app.sites.models import Membership, Site
 from app.toolkit import get_toolkit
 
@@ -25,8 +25,9 @@ def _members(site_id: int, sponsors: bool) -> list[User]:
 
 
 def queue_decision_mail(decision: GatewayDecision) -> int:
-    """Mail for users who chose emails straight away; weekly readers find it in their
-    Monday summary, and everyone sees it on their home page."""
+    """Mail for every user who has not switched gateway mail off: what they must act on
+    is never stopped by the reminder digest's choice. Everyone also sees it on their
+    home page, and weekly readers in their Monday summary."""
     site = db.session.get(Site, decision.site_id)
     site_name = plain_text(site.name)
     phase = get_toolkit().phase(decision.phase).label
@@ -50,7 +51,7 @@ def queue_decision_mail(decision: GatewayDecision) -> int:
         text += f"\n\nOpen the gateway:\n{link}"
     users = [user for user in users if user.id != decision.user_id]
     count = 0
-    for recipient in user_recipients(users, "immediate"):
-        if queue(site.id, kind, recipient, Draft(subject, text), "updates"):
+    for recipient in gateway_recipients(users):
+        if queue(site.id, kind, recipient, Draft(subject, text), "gateways"):
             count += 1
     return count

@@ -71,11 +71,11 @@ def test_erasure_clears_the_outbox_and_the_mail_files(app, site_world, tmp_path:
     # A site-less digest and a message to a user that mention her, one failed.
     queue(
         None, "digest", Recipient(manager.name, manager.email, user_id=manager.id),
-        Draft("Reminders", "- Task: Call Aisha on 01632 960 555 (Riverside)"), "updates",
+        Draft("Reminders", "- Task: Call Aisha on 01632 960 555 (Riverside)"), "digest",
     )  # fmt: skip
     failed = queue(
         site.id, "decision", Recipient(manager.name, manager.email, user_id=manager.id),
-        Draft("Gateway decision", "Comments:\nAgreed with Dr Rahman."), "updates",
+        Draft("Gateway decision", "Comments:\nAgreed with Dr Rahman."), "digest",
     )  # fmt: skip
     failed.status = "failed"
     db.session.commit()

@@ -70,7 +70,7 @@ def test_every_queued_message_parses_back_with_exactly_the_intended_headers(
     assume(address is not None)
     subject = f"Invitation: {title}, {site_name}"
     text = f"You are invited to this meeting.\n\n{plain_text(title)}\n{plain_text(site_name)}"
-    row = queue(None, "invitation", Recipient(name, address), Draft(subject, text), "updates")
+    row = queue(None, "invitation", Recipient(name, address), Draft(subject, text), "digest")
     db.session.flush()
     assert row.status == "queued", row.last_error
 
