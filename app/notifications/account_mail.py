@@ -25,9 +25,8 @@ def queue_account_invitation(invitation_id: int, token: str) -> bool:
     inviter = db.session.get(User, invitation.invited_by_id) if invitation.invited_by_id else None
     by = f"{plain_text(inviter.name)} has" if inviter else "You have been"
     text = (
-        f"{by} given you access to {place}.\n\n"
-        f"Open this link to choose your password and sign in:\n"
-        f"{external_url('accounts.accept_invitation', token=token)}\n\n"
+        f"{by} given you access to {place}. Open the link below to choose your "
+        "password and sign in.\n\n"
         f"The link works once and stops working in {INVITATION_DAYS} days. If it has "
         "expired, ask a site manager or an administrator to invite you again."
     )
@@ -37,7 +36,12 @@ def queue_account_invitation(invitation_id: int, token: str) -> bool:
         None,
         "account_invitation",
         Recipient(user.name, address, user_id=user.id),
-        Draft(f"Your invitation to {place}", text),
+        Draft(
+            f"Your invitation to {place}",
+            text,
+            link=external_url("accounts.accept_invitation", token=token),
+            button="Choose your password",
+        ),
         None,  # account mail: always sent, no unsubscribe link
         thread=f"account-invitation-{user.id}",
     )

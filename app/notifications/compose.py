@@ -1,4 +1,5 @@
-"""Building one email: headers, plain text, an optional calendar part and attachments."""
+"""Building one email: headers, plain text and its HTML alternative (multipart/
+alternative), an optional calendar part and attachments."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from flask import current_app
 
 from app.core.addresses import mailbox, needs_smtputf8, sender_address
 from app.core.cleantext import clean_text, plain_text
+from app.notifications import html
 from app.notifications.models import MAIL_CHOICES
 from app.notifications.tokens import unsubscribe_token
 
@@ -41,10 +43,16 @@ class Attachment:
 
 @dataclass
 class Draft:
+    """What one email says. `link` is the page it is about: the HTML part's one button
+    (labelled `button`) and the plain text's last link."""
+
     subject: str
     text: str
+    link: str | None = None
+    button: str = "Open in the FLS Tracker"
     calendar: bytes | None = None
     calendar_method: str = "REQUEST"
+    calendar_name: str = "invite.ics"
     attachments: list[Attachment] = field(default_factory=list)
 
 
@@ -91,8 +99,22 @@ def build(recipient: Recipient, draft: Draft, scope: str | None) -> EmailMessage
     if scope is not None:
         msg["List-Unsubscribe"] = f"<{unsubscribe_link(recipient, scope)}>"
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    text = clean_text(draft.text)
+    if draft.link:
+        text += f"\n\n{draft.button}:\n{draft.link}"
     footer = "\n".join(footer_lines(recipient, scope))
-    msg.set_content(f"{clean_text(draft.text)}\n\n--\n{footer}\n")
+    msg.set_content(f"{text}\n\n--\n{footer}\n")
+    msg.add_alternative(
+        html.render(
+            plain_text(draft.subject),
+            clean_text(draft.text),
+            draft.link,
+            draft.button,
+            external_url("notifications.preferences"),
+            (MAIL_CHOICES[scope], unsubscribe_link(recipient, scope)) if scope else None,
+        ),
+        subtype="html",
+    )
     if draft.calendar is not None:
         # Outlook and Google read the text/calendar alternative as an invitation; the
         # .ics attachment is for everything else.
@@ -100,7 +122,7 @@ def build(recipient: Recipient, draft: Draft, scope: str | None) -> EmailMessage
             draft.calendar.decode(), subtype="calendar", params={"method": draft.calendar_method}
         )
         msg.add_attachment(
-            draft.calendar, maintype="application", subtype="ics", filename="invite.ics"
+            draft.calendar, maintype="application", subtype="ics", filename=draft.calendar_name
         )
     for item in draft.attachments:
         msg.add_attachment(

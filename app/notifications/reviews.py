@@ -38,7 +38,7 @@ def queue_decision_mail(decision: GatewayDecision) -> int:
         subject = f"Gateway review waiting for you: {phase}, {site_name}"
         text = (
             f"The team at {site_name} has asked you, as project sponsor, to review the "
-            f"{phase} gateway.\n\nOpen the gateway to sign it off or send it back:\n{link}"
+            f"{phase} gateway. Open the gateway to sign it off or send it back."
         )
     else:
         users = _members(site.id, sponsors=False)
@@ -48,10 +48,10 @@ def queue_decision_mail(decision: GatewayDecision) -> int:
         text = f"The {phase} gateway at {site_name}: {outcome.lower()}."
         if decision.comments:
             text += f"\n\nComments:\n{decision.comments}"
-        text += f"\n\nOpen the gateway:\n{link}"
     users = [user for user in users if user.id != decision.user_id]
     count = 0
     for recipient in gateway_recipients(users):
-        if queue(site.id, kind, recipient, Draft(subject, text), "gateways"):
+        draft = Draft(subject, text, link=link, button="Open the gateway")
+        if queue(site.id, kind, recipient, draft, "gateways"):
             count += 1
     return count
