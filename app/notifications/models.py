@@ -44,17 +44,6 @@ MAIL_CHOICES = {
     "gateways": "gateway review requests and decisions",
     "meetings": "meeting invitations, agendas and minutes",
 }
-# Which choice each kind of message falls under (None: cannot be switched off).
-KIND_CHOICE = {
-    "invitation": "meetings",
-    "cancellation": "meetings",
-    "agenda": "meetings",
-    "minutes": "meetings",
-    "review_request": "gateways",
-    "decision": "gateways",
-    "digest": "digest",
-    "account_invitation": None,
-}
 
 
 class OutboxMessage(db.Model):
