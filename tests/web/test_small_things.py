@@ -102,3 +102,17 @@ def test_minutes_printed_later_judge_actions_against_the_meeting_day(login, site
         for row in table.rows
     }
     assert "overdue" in rows["Late then"] and "overdue" not in rows["Late only now"]
+
+
+def test_80_50_80_and_a_risk_score_are_explained_where_they_appear(login, site_world) -> None:
+    from app.risks.models import RaidEntry
+
+    site = site_world["site"]
+    db.session.add(RaidEntry(site_id=site.id, kind="risk", title="Radiology capacity",
+                             likelihood=4, impact=5))  # fmt: skip
+    db.session.commit()
+    client = login(site_world["manager"])
+    targets = client.get(f"/sites/{site.id}/kpis/targets").get_data(as_text=True)
+    assert "80/50/80 goals (at least 80% of patients identified, 50% recommended" in targets
+    risks = client.get(f"/sites/{site.id}/risks").get_data(as_text=True)
+    assert "(score 20 of 25)" in risks and "(20)" not in risks
