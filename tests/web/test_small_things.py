@@ -116,3 +116,34 @@ def test_80_50_80_and_a_risk_score_are_explained_where_they_appear(login, site_w
     assert "80/50/80 goals (at least 80% of patients identified, 50% recommended" in targets
     risks = client.get(f"/sites/{site.id}/risks").get_data(as_text=True)
     assert "(score 20 of 25)" in risks and "(20)" not in risks
+
+
+def test_needs_workbook_formulas_carry_cached_values(site_world, client, save_needs) -> None:
+    """Read with data_only=True (as previews and pandas do), every formula has its value."""
+    from openpyxl import load_workbook
+
+    from app.needs.inputs import Admissions, NeedsInputs
+    from tests.conftest import sign_in
+
+    site = site_world["site"]
+    save_needs(
+        site,
+        NeedsInputs(population_total=184_000, admissions={"hip": Admissions(400, 20, 400)}),
+    )
+    sign_in(client, site_world["viewer"])
+    data = client.get(f"/sites/{site.id}/needs.xlsx").data
+    formulas = load_workbook(io.BytesIO(data))["Results"]
+    values = load_workbook(io.BytesIO(data), data_only=True)["Results"]
+    rows = [
+        (formula_row[0].value, value_row[1].value, value_row[4].value)
+        for formula_row, value_row in zip(
+            formulas.iter_rows(min_row=2), values.iter_rows(min_row=2), strict=True
+        )
+        if str(formula_row[1].value).startswith("=")
+    ]
+    assert len(rows) == 21
+    for label, cached, stored in rows:
+        assert isinstance(cached, (int, float)), label
+        assert round(cached, 2) == stored, label
+    by_label = {label: cached for label, cached, _stored in rows}
+    assert by_label["Expected fragility fracture caseload a year"] == 2000
