@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, exists, literal, null, select, union_all
+from sqlalchemy import Date, Integer, String, and_, cast, exists, literal, null, select, union_all
 
 from app.core.dates import london_to_utc, to_london
 from app.extensions import db
@@ -22,6 +22,10 @@ from app.toolkit import get_toolkit
 CLOSED_TASK = ("complete", "not_applicable")
 # How far ahead the home page lists meetings, and at most how many late items it lists
 # (the full lists are a click away: the plan, the action log, the RAID log).
+# NULLs typed, as PostgreSQL reads an untyped NULL in every branch of a UNION as text.
+NO_PHASE = cast(null(), Integer)
+NO_DATE = cast(null(), Date)
+NO_NAME = cast(null(), String)
 MEETINGS_AHEAD_DAYS = 14
 LATE_LIMIT = 100
 # The order a manager reads late things in: what waits on someone else's decision first.
@@ -76,7 +80,7 @@ def late_at_managed_sites(user_id: int, on: date) -> list[LateItem]:
             Task.title.label("title"),
             Task.due_date.label("since"),
             owner_name,
-            null().label("phase"),
+            NO_PHASE.label("phase"),
         )  # fmt: skip
         .outerjoin(Person, Person.id == Task.owner_id)
         .where(
@@ -93,7 +97,7 @@ def late_at_managed_sites(user_id: int, on: date) -> list[LateItem]:
             Action.description,
             Action.due_date,
             owner_name,
-            null(),
+            NO_PHASE,
         )  # fmt: skip
         .outerjoin(Person, Person.id == Action.owner_id)
         .where(Action.site_id.in_(managed), Action.status == "open", Action.due_date < on)
@@ -106,7 +110,7 @@ def late_at_managed_sites(user_id: int, on: date) -> list[LateItem]:
             RaidEntry.title,
             RaidEntry.review_on,
             owner_name,
-            null(),
+            NO_PHASE,
         )  # fmt: skip
         .outerjoin(Person, Person.id == RaidEntry.owner_id)
         .where(
@@ -116,7 +120,7 @@ def late_at_managed_sites(user_id: int, on: date) -> list[LateItem]:
         )
     )
     reviews = select(
-        literal("review"), Gateway.id, Gateway.site_id, literal(""), null(), null(),
+        literal("review"), Gateway.id, Gateway.site_id, literal(""), NO_DATE, NO_NAME,
         Gateway.phase,
     ).where(Gateway.site_id.in_(managed), Gateway.status == "review_requested")  # fmt: skip
     late = union_all(tasks, actions, risks, reviews).subquery()
