@@ -4,6 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
+# Where `make run` serves; BASE_URL (the links in every email, including the demo's mail
+# and the first reminders) follows it: `make run PORT=8080`.
+HOST ?= 127.0.0.1
+PORT ?= 5000
+BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test test-fast test-e2e lint format bench load browser office oidc-provider clean
 
@@ -13,13 +18,14 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
+run: export BASE_URL := $(BASE_URL)
 run: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	$(FLASK) send-reminders
 	@echo "Demo mail is written to instance/mail/ as .eml files (no MAIL_SERVER set)."
 	$(FLASK) send-mail & SENDER=$$!; trap 'kill $$SENDER' EXIT INT TERM; \
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # Debian's chromium for the browser tests; LibreOffice to check generated documents' pages.
 browser:

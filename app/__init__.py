@@ -56,6 +56,8 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Sign in to continue."
+    # Information, not a success: _flashes.html shows "info" without the green "Done".
+    login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
     from app.accounts.feeds import user_from_feed_token

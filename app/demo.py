@@ -220,7 +220,8 @@ def register_demo_commands(app: Flask) -> None:
             return
         ctx = seed_demo()
         db.session.commit()
-        click.echo(f"Demo loaded: {len(ctx.sites)} sites. Sign in at http://127.0.0.1:5000/login")
+        sign_in = app.config["BASE_URL"].rstrip("/") + "/login"  # the address `make run` serves
+        click.echo(f"Demo loaded: {len(ctx.sites)} sites. Sign in at {sign_in}")
         click.echo(f"Every demo user's password is: {DEMO_PASSWORD}")
         for key, email, name, _role in DEMO_USERS:
             click.echo(f"  {email:<28} {name}  [{key}]")

@@ -21,6 +21,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.core.cleantext import clean_text, one_line
+from app.core.xlsx_formulas import (  # noqa: F401 - Formula and formula_cell are used through here
+    CachedFormula,
+    Formula,
+    formula_cell,
+    remember,
+    with_cached_values,
+)
 
 # What spreadsheet programs treat as the start of a formula (formula or CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -28,12 +35,6 @@ UK_DATE = "DD/MM/YYYY"
 UK_DATETIME = "DD/MM/YYYY HH:MM"
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", start_color="E8EDEE", end_color="E8EDEE")
-
-
-class Formula(str):
-    """A formula the app writes on purpose (needs.xlsx): never escaped."""
-
-    __slots__ = ()
 
 
 def safe_text(value: object) -> str:
@@ -71,6 +72,9 @@ def append_row(sheet: Worksheet, values: Sequence[object]) -> int:
         elif isinstance(value, date):
             cell.number_format = UK_DATE
     sheet.append(cells)
+    for cell, value in zip(cells, values, strict=True):
+        if isinstance(value, CachedFormula):  # its cell has its place now
+            remember(sheet, cell, value)
     return cells[0].row if cells else sheet.max_row
 
 
@@ -130,9 +134,10 @@ def set_properties(book: Workbook, title: str) -> None:
 
 
 def workbook_bytes(book: Workbook) -> bytes:
+    """The workbook as a file, with every `CachedFormula`'s value stored beside it."""
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    return with_cached_values(buffer.getvalue(), book)
 
 
 def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:

@@ -5,6 +5,7 @@ import inspect
 from flask import Flask, g
 from flask_login import current_user
 from jinja2 import ChainableUndefined, StrictUndefined, Undefined
+from markupsafe import Markup
 
 from app.core import access, dates
 from app.toolkit import vocabulary
@@ -51,12 +52,23 @@ def _asked_by_package() -> bool:
     return False
 
 
+def css_string(value: object) -> Markup:
+    """Text as a quoted CSS string (a printed page's header): quotes, backslashes, line
+    breaks and "<" (so nothing can close the <style>) become CSS escapes."""
+    text = str(value)
+    escaped = "".join(
+        ch if ch.isalnum() or ch in " ,.:;-–()&'/" else f"\\{ord(ch):x} " for ch in text
+    )
+    return Markup(f'"{escaped}"')
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         uk_date=dates.uk_date,
         uk_datetime=dates.uk_datetime,
         uk_time=dates.uk_time,
         thousands=lambda n: "" if n is None else f"{n:,}",
+        css_string=css_string,
     )
     app.jinja_env.globals.update(can=access.can, is_sponsor=access.is_sponsor, today=dates.today)
     # One RAG vocabulary for every template (app/core/tags.py draws the tag: `rag_tag`).

@@ -5,12 +5,11 @@ from sqlalchemy import text
 from app.core.access import open_before_password_change, open_before_second_factor, public
 from app.core.dates import utcnow
 from app.extensions import db
-from app.home import bp
+from app.home import bp, panels
 from app.home.rows import site_rows
-from app.notifications.queries import for_you
 from app.portfolio import dimensions
-from app.portfolio.summary import rows_for, summary_context
-from app.sites.queries import current_phase_numbers, sites_for
+from app.portfolio.summary import phase_names, rows_for, summary_context
+from app.sites.queries import sites_for
 from app.toolkit import get_toolkit
 
 bp.add_app_template_global(site_rows)
@@ -19,27 +18,23 @@ bp.add_app_template_global(site_rows)
 @bp.get("/")
 @login_required
 def index():
+    now = utcnow()
     sites, offers = sites_for(current_user)
-    # Support staff see the portfolio summary first (everyone else has no `summary`); its
-    # rows already hold every site's current phase, so that costs no query of its own.
-    if current_user.is_support:
-        rows = rows_for(current_user.id)
-        portfolio = summary_context(rows)
-        phase_numbers = {row.site_id: row.phase for row in rows}
-    else:
-        portfolio = {"summary": None}
-        phase_numbers = current_phase_numbers([site.id for site in sites])
-    toolkit = get_toolkit()
-    phases = {site_id: toolkit.phase(number).name for site_id, number in phase_numbers.items()}
-    waiting = for_you(current_user.id, utcnow())
+    # The portfolio's rows give every site's phase and overall RAG in one statement; support
+    # staff also see its summary first, and their site list in order of need.
+    rows = rows_for(current_user.id)
+    portfolio = summary_context(rows) if current_user.is_support else {"summary": None}
+    manages = any(site.role == "manager" for site in sites)
     # Each row links to its site's overview: the URL is built once around the site id, not
     # once a row (a support user's list holds every site).
     before, after = url_for("sites.overview", site_id=0).split("/0/", 1)
     return render_template(
         "home/index.html",
-        sites=sites,
-        phases=phases,
-        for_you=waiting,
+        for_you=panels.waiting_for_you(current_user.id, now),
+        **panels.late_at_your_sites(current_user.id, now, manages),
+        **panels.meetings_panel(current_user.id, now),
+        **panels.sites_panel(sites, rows, by_need=current_user.is_support),
+        phases=phase_names(),
         offers=offers,
         overview_url=(before + "/", "/" + after),
         **portfolio,

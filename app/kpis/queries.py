@@ -145,6 +145,19 @@ class KpiSummaryRow:
     signal_current: bool = True
 
     @property
+    def shown_mood(self) -> str:
+        """The signal's tag: its meaning while it lasts to the latest value, else "earlier
+        signal". The overview and the KPI page both show this, never `mood` alone."""
+        return self.mood if self.signal_current else "earlier signal"
+
+    @property
+    def signal_words(self) -> str:
+        """The signal in words, dated when it ended before the latest value."""
+        if self.signal_period and not self.signal_current:
+            return f"Ended {self.signal_period}: {self.signal}"
+        return self.signal
+
+    @property
     def met_text(self) -> str:
         if self.target_met is None:
             return "No target" if self.target is None else "No data"

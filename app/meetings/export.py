@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from app.core import word
-from app.core.dates import today, uk_date, uk_datetime, uk_time
+from app.core.dates import to_london, uk_date, uk_datetime, uk_time
 from app.meetings.models import ACTION_REVIEW, ACTION_STATUSES, ATTENDANCE, Action, Meeting
 from app.meetings.service import minutes_delay_days
 
@@ -27,13 +29,18 @@ def _details(doc, meeting: Meeting) -> None:  # noqa: ANN001 - a docx Document
     word.details(doc, rows)
 
 
-def _action_rows(actions: list[Action]) -> list[list[str]]:
-    on = today()
+def meeting_day(meeting: Meeting) -> date:
+    """The day an agenda or minutes judge actions against: the meeting's own, so minutes
+    printed weeks later do not call an action overdue that was not late at the meeting."""
+    return to_london(meeting.starts_at).date()
+
+
+def _action_rows(actions: list[Action], on: date) -> list[list[str]]:
     rows = []
     for action in actions:
         status = ACTION_STATUSES.get(action.status, action.status)
         if action.is_overdue(on):
-            status += " (overdue)"
+            status += f" (overdue on {uk_date(on)})"
         rows.append(
             [
                 action.description,
@@ -63,8 +70,10 @@ def _item_links(item) -> str:  # noqa: ANN001
     return ". ".join(parts)
 
 
-def _actions_table(doc, actions: list[Action], caption: str) -> None:  # noqa: ANN001
-    word.table(doc, ["Action", "Owner", "Due", "Status"], _action_rows(actions), caption=caption)
+def _actions_table(doc, actions: list[Action], caption: str, on: date) -> None:  # noqa: ANN001
+    word.table(
+        doc, ["Action", "Owner", "Due", "Status"], _action_rows(actions, on), caption=caption
+    )
 
 
 def agenda_docx(site_name: str, meeting: Meeting, carried: list[Action]) -> bytes:
@@ -79,7 +88,9 @@ def agenda_docx(site_name: str, meeting: Meeting, carried: list[Action]) -> byte
             word.para(doc, links)
         if item.standing_key == ACTION_REVIEW:
             if carried:
-                _actions_table(doc, carried, "Open actions from earlier meetings")
+                _actions_table(
+                    doc, carried, "Open actions from earlier meetings", meeting_day(meeting)
+                )
             else:
                 word.para(doc, "No open actions from earlier meetings.")
     return word.to_bytes(doc)
@@ -123,7 +134,7 @@ def minutes_docx(
             word.para(doc, links)
         if item.standing_key == ACTION_REVIEW and carried:
             word.para(doc, "Open actions from earlier meetings reviewed:")
-            _actions_table(doc, carried, "Open actions from earlier meetings")
+            _actions_table(doc, carried, "Open actions from earlier meetings", meeting_day(meeting))
         word.para(doc, item.notes or "No notes recorded.")
         item_decisions = [line.strip() for line in (item.decisions or "").splitlines()]
         item_decisions = [line for line in item_decisions if line]
@@ -135,7 +146,7 @@ def minutes_docx(
 
     word.heading(doc, "Actions")
     if actions:
-        _actions_table(doc, actions, "Actions raised at this meeting")
+        _actions_table(doc, actions, "Actions raised at this meeting", meeting_day(meeting))
     else:
         word.missing(doc, "No actions were raised at this meeting.")
     return word.to_bytes(doc)

@@ -22,7 +22,11 @@ from app.meetings.forms import (
     MinutesForm,
     SeriesForm,
 )
+from app.meetings.mail_words import mail_note
 from app.meetings.models import ACTION_REVIEW, ATTENDANCE, STANDING_ITEMS, AgendaItem, Meeting
+
+# Printed agendas and minutes judge actions against the meeting day (#32 item 9).
+bp.add_app_template_global(export.meeting_day, "meeting_day")
 
 STANDING_KEYS = {key for key, _title, _minutes in STANDING_ITEMS}
 
@@ -60,7 +64,8 @@ def new():
             apply_form_errors(form, error)
         else:
             db.session.commit()
-            flash(f"Meeting booked for {uk_datetime(meeting.starts_at)}.")
+            note = mail_note(meeting, "An invitation")
+            flash(f"Meeting booked for {uk_datetime(meeting.starts_at)}. {note}")
             return redirect(_show_url(meeting))
     return render_template("meetings/form.html", form=form, meeting=None), form_status(form)
 
@@ -112,6 +117,7 @@ def edit(meeting_id: int):
                 back_url=url_for("sites.meetings.edit", meeting_id=meeting.id),
             ),
         )
+        sequence = meeting.ics_sequence
         try:
             service.update_meeting(meeting, form.details())
         except ServiceError as error:
@@ -119,7 +125,11 @@ def edit(meeting_id: int):
             apply_form_errors(form, error)
         else:
             db.session.commit()
-            flash("Meeting details saved.")
+            if meeting.ics_sequence != sequence:
+                note = mail_note(meeting, "An updated invitation")
+            else:
+                note = "The time and place did not change, so no email is sent."
+            flash(f"Meeting details saved. {note}")
             return redirect(_show_url(meeting))
     return render_template("meetings/form.html", form=form, meeting=meeting), form_status(form)
 
@@ -135,9 +145,15 @@ def cancel(meeting_id: int):
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash("Meeting cancelled. It stays in the list, marked cancelled.")
+            note = mail_note(meeting, "A cancellation")
+            flash(f"Meeting cancelled. It stays in the list, marked cancelled. {note}")
         return redirect(_show_url(meeting))
-    return render_template("meetings/cancel.html", meeting=meeting, form=form)
+    return render_template(
+        "meetings/cancel.html",
+        meeting=meeting,
+        form=form,
+        mail_note=mail_note(meeting, "A cancellation"),
+    )
 
 
 def _show(meeting: Meeting, status: int = 200, **forms) -> tuple[str, int]:

@@ -79,8 +79,9 @@ def _assumptions_sheet(wb: Workbook, notes: dict[str, dict]) -> None:
 
 def _results_sheet(wb: Workbook, state: NeedsState, ref: dict[str, str]) -> None:
     ws = wb.create_sheet("Results")
-    # Column E stores each formula's value as a number: openpyxl cannot calculate, and a
-    # viewer that does not recalculate would otherwise show the formulas' cells blank.
+    # Each formula in column B carries the value the app computed (a cached value, so a
+    # viewer that does not recalculate shows it); column E repeats it, rounded, as a plain
+    # number for anyone who copies the sheet without its formulas.
     sheets.append_row(
         ws,
         [
@@ -145,7 +146,8 @@ def _results_sheet(wb: Workbook, state: NeedsState, ref: dict[str, str]) -> None
             figure = figures[key]
             shown = figure.display if figure.value is not None else figure.missing
             stored = _stored(figure.value)
-            row = [figure.label, sheets.Formula(formula), shown, figure.formula, stored]
+            cached = sheets.CachedFormula(formula, _cached(figure.value))
+            row = [figure.label, cached, shown, figure.formula, stored]
             sheets.append_row(ws, row)
         else:
             label, value, words = extra[key]
@@ -153,13 +155,20 @@ def _results_sheet(wb: Workbook, state: NeedsState, ref: dict[str, str]) -> None
                 value = _extra_value(key, state, figures)
             unit = "WTE" if key.startswith(("nurse", "admin")) else ""
             shown = "" if value is None else approx(value, unit)
-            sheets.append_row(ws, [label, sheets.Formula(formula), shown, words, _stored(value)])
+            cached = sheets.CachedFormula(formula, _cached(value))
+            sheets.append_row(ws, [label, cached, shown, words, _stored(value)])
     sheets.style_header(ws)
     ws.column_dimensions["A"].width = 52
     ws.column_dimensions["D"].width = 80
     ws.column_dimensions["E"].width = 16
     for cell in ws["E"][1:]:
         cell.number_format = "#,##0.00"
+
+
+def _cached(value: float | None) -> float | str:
+    """The formula's value as the app computed it; "" where the app has none (the
+    formulas answer "" when an input they need is missing)."""
+    return "" if value is None else float(value)
 
 
 def _stored(value: float | None) -> float | None:

@@ -57,8 +57,7 @@ def queue_account_invitation(invitation_id: int, token: str) -> bool:
     then = ", then accept or decline the access on your home page" if site else " and sign in"
     text = (
         f"{_invited_words(invitation, user, site)}\n\n"
-        f"Open this link to choose your password{then}:\n"
-        f"{external_url('accounts.accept_invitation', token=token)}\n\n"
+        f"Open the link below to choose your password{then}.\n\n"
         f"The link works once and stops working in {INVITATION_DAYS} days. If it has "
         "expired, ask a site manager or an administrator to invite you again."
     )
@@ -68,8 +67,13 @@ def queue_account_invitation(invitation_id: int, token: str) -> bool:
         None,
         "account_invitation",
         Recipient(user.name, address, user_id=user.id),
-        Draft(f"Your invitation to {place}", text),
-        "updates",
+        Draft(
+            f"Your invitation to {place}",
+            text,
+            link=external_url("accounts.accept_invitation", token=token),
+            button="Choose your password",
+        ),
+        None,  # account mail: always sent, no unsubscribe link
         thread=f"account-invitation-{user.id}",
     )
     return True
@@ -84,9 +88,8 @@ def queue_password_reset(reset_id: int, token: str) -> bool:
         return False
     minutes = round((reset.expires_at - reset.created_at).total_seconds() / 60)
     text = (
-        "Someone, probably you, asked to reset the password of your FLS Tracker account.\n\n"
-        "Open this link to choose a new password:\n"
-        f"{external_url('accounts.reset_password', token=token)}\n\n"
+        "Someone, probably you, asked to reset the password of your FLS Tracker account. "
+        "Open the link below to choose a new password.\n\n"
         f"The link works once and stops working in {minutes} minutes. If you did not ask "
         "for it, you can ignore this email: your password stays as it is."
     )
@@ -95,8 +98,13 @@ def queue_password_reset(reset_id: int, token: str) -> bool:
         None,
         "password_reset",
         Recipient(user.name, address, user_id=user.id),
-        Draft("Reset your FLS Tracker password", text),
-        "updates",
+        Draft(
+            "Reset your FLS Tracker password",
+            text,
+            link=external_url("accounts.reset_password", token=token),
+            button="Choose a new password",
+        ),
+        None,  # account mail: always sent, no unsubscribe link
         thread=f"password-reset-{user.id}",
     )
     return True
@@ -112,14 +120,19 @@ def queue_password_changed(user_id: int) -> bool:
         f"The password of your FLS Tracker account ({user.email}) has just been changed, "
         "and every session signed out.\n\n"
         "If you did this, there is nothing more to do. If you did not, reset your password "
-        f"now at {external_url('accounts.request_password_reset')} and tell an administrator."
+        "now with the link below and tell an administrator."
     )
     queue(
         None,
         "password_changed",
         Recipient(user.name, address, user_id=user.id),
-        Draft("Your FLS Tracker password has changed", text),
-        "updates",
+        Draft(
+            "Your FLS Tracker password has changed",
+            text,
+            link=external_url("accounts.request_password_reset"),
+            button="Reset your password",
+        ),
+        None,  # account mail: always sent, no unsubscribe link
     )
     return True
 
@@ -141,16 +154,20 @@ def queue_offer_notice(offer: MembershipOffer) -> bool:
     text = (
         f"{by} to {place} as {offered_as(offer)}.\n\n"
         "You join the site only if you accept. Sign in and accept or decline on your "
-        f"home page:\n{external_url('home.index')}\n\n"
-        "If you do not expect this, decline it."
+        "home page.\n\nIf you do not expect this, decline it."
     )
     # A notice sent again replaces one still waiting to go.
     queue(
         None,
         "access_offer",
         Recipient(user.name, address, user_id=user.id),
-        Draft(f"Access offered to you: {place}", text),
-        "updates",
+        Draft(
+            f"Access offered to you: {place}",
+            text,
+            link=external_url("home.index"),
+            button="Accept or decline",
+        ),
+        None,  # about access: always sent, no unsubscribe link
         thread=f"access-offer-{offer.id}",
     )
     return True

@@ -1,4 +1,5 @@
-"""Building one email: headers, plain text, an optional calendar part and attachments."""
+"""Building one email: headers, plain text and its HTML alternative (multipart/
+alternative), an optional calendar part and attachments."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from flask import current_app
 
 from app.core.addresses import mailbox, needs_smtputf8, sender_address
 from app.core.cleantext import clean_text, plain_text
+from app.notifications import html
+from app.notifications.models import MAIL_CHOICES
 from app.notifications.tokens import unsubscribe_token
 
 
@@ -40,10 +43,16 @@ class Attachment:
 
 @dataclass
 class Draft:
+    """What one email says. `link` is the page it is about: the HTML part's one button
+    (labelled `button`) and the plain text's last link."""
+
     subject: str
     text: str
+    link: str | None = None
+    button: str = "Open in the FLS Tracker"
     calendar: bytes | None = None
     calendar_method: str = "REQUEST"
+    calendar_name: str = "invite.ics"
     attachments: list[Attachment] = field(default_factory=list)
 
 
@@ -56,15 +65,29 @@ def external_url(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
-def build(recipient: Recipient, draft: Draft, scope: str) -> EmailMessage:
-    """The whole message. Every header value goes through `plain_text` (by way of
-    `mailbox` for names) and is set through the email package's header registry; the body
-    is the app's own wording with people's text in it as plain text. Every one carries
-    a one-click unsubscribe (RFC 8058) for its scope: "meetings" mail or "updates" about
-    reviews, decisions and deadlines."""
-    unsubscribe = external_url(
+def footer_lines(recipient: Recipient, scope: str | None) -> list[str]:
+    """The footer: the email choices page, and the link that stops this kind only."""
+    lines = [
+        "Sent by the FLS Tracker. Choose which emails you get:",
+        external_url("notifications.preferences"),
+    ]
+    if scope is not None:
+        lines += [f"To stop {MAIL_CHOICES[scope]} only:", unsubscribe_link(recipient, scope)]
+    return lines
+
+
+def unsubscribe_link(recipient: Recipient, scope: str) -> str:
+    return external_url(
         "notifications.unsubscribe", token=unsubscribe_token(scope, **recipient.scope_ids)
     )
+
+
+def build(recipient: Recipient, draft: Draft, scope: str | None) -> EmailMessage:
+    """The whole message. Every header value goes through `plain_text` (by way of
+    `mailbox` for names) and is set through the email package's header registry; the body
+    is the app's own wording with people's text in it as plain text. Mail of a kind one
+    can stop (`scope`, one of MAIL_CHOICES) carries a one-click unsubscribe (RFC 8058)
+    for that kind alone; every message's footer links to the email choices page."""
     msg = EmailMessage()
     from_name, from_address = sender_address(current_app.config["MAIL_FROM"])
     msg["From"] = mailbox(from_name, from_address)
@@ -73,12 +96,25 @@ def build(recipient: Recipient, draft: Draft, scope: str) -> EmailMessage:
     msg["Date"] = formatdate(usegmt=True)
     msg["Message-ID"] = make_msgid(domain=from_address.rpartition("@")[2] or "fls-tracker")
     msg["Auto-Submitted"] = "auto-generated"
-    msg["List-Unsubscribe"] = f"<{unsubscribe}>"
-    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    footer = (
-        f"\n\n--\nSent by the FLS Tracker. To stop these emails, open this link:\n{unsubscribe}\n"
+    if scope is not None:
+        msg["List-Unsubscribe"] = f"<{unsubscribe_link(recipient, scope)}>"
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    text = clean_text(draft.text)
+    if draft.link:
+        text += f"\n\n{draft.button}:\n{draft.link}"
+    footer = "\n".join(footer_lines(recipient, scope))
+    msg.set_content(f"{text}\n\n--\n{footer}\n")
+    msg.add_alternative(
+        html.render(
+            plain_text(draft.subject),
+            clean_text(draft.text),
+            draft.link,
+            draft.button,
+            external_url("notifications.preferences"),
+            (MAIL_CHOICES[scope], unsubscribe_link(recipient, scope)) if scope else None,
+        ),
+        subtype="html",
     )
-    msg.set_content(clean_text(draft.text) + footer)
     if draft.calendar is not None:
         # Outlook and Google read the text/calendar alternative as an invitation; the
         # .ics attachment is for everything else.
@@ -86,7 +122,7 @@ def build(recipient: Recipient, draft: Draft, scope: str) -> EmailMessage:
             draft.calendar.decode(), subtype="calendar", params={"method": draft.calendar_method}
         )
         msg.add_attachment(
-            draft.calendar, maintype="application", subtype="ics", filename="invite.ics"
+            draft.calendar, maintype="application", subtype="ics", filename=draft.calendar_name
         )
     for item in draft.attachments:
         msg.add_attachment(

@@ -4,16 +4,19 @@ Called (registry.erasure_scrubbers) with the erased person's patterns from
 app/people/scrub.py, before the site's own columns are scrubbed:
 - a message to the person's address goes, whether waiting, sent or failed, with its file;
 - any other message of the site, or of no site (digests, account invitations), that
-  mentions them is read with the email package; its subject and its text, calendar and
-  .ics parts are rewritten, an attachment that mentions them but cannot be edited as text
-  (a Word agenda) is taken out, and its .eml file is written again. A message that cannot
-  be read back is deleted rather than kept with the details in it;
+  mentions them is read with the email package; its subject and its text, HTML (text
+  between tags, unescaped first), calendar and .ics parts are rewritten, an attachment
+  that mentions them but cannot be edited as text (a Word agenda) is taken out, and its
+  .eml file is written again. A message that cannot be read back is deleted rather than
+  kept with the details in it;
 - an .eml file whose message was already purged goes when it was sent to the person.
 """
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import zipfile
 from email import policy
 from email.errors import MessageError
@@ -22,6 +25,7 @@ from email.parser import BytesParser
 from pathlib import Path
 
 from flask import current_app
+from markupsafe import escape
 from sqlalchemy import or_, select
 
 from app.core.addresses import valid_address
@@ -87,6 +91,23 @@ def _drop_unreadable_mentions(message: EmailMessage, secrets: list[Secret]) -> b
     return changed
 
 
+# A tag, kept as it is: the HTML part's attributes hold only the app's own links.
+TAG = re.compile(r"(<[^>]*>)")
+
+
+def _replace_in_html(page: str, secrets: list[Secret], report: ErasureReport) -> str:
+    """The HTML part with the person's details replaced in its text. People's text is
+    escaped there ("O&#39;Brien"), so each run of text between tags is read unescaped,
+    rewritten, and escaped again when it changed."""
+    runs = TAG.split(page)
+    for index in range(0, len(runs), 2):  # even indexes are text, odd ones tags
+        text = html.unescape(runs[index])
+        cleaned = replace_secrets(text, secrets, report)
+        if cleaned != text:
+            runs[index] = str(escape(cleaned))
+    return "".join(runs)
+
+
 def _rewrite_text_parts(
     message: EmailMessage, secrets: list[Secret], report: ErasureReport
 ) -> bool:
@@ -96,7 +117,10 @@ def _rewrite_text_parts(
             continue
         content = part.get_content()
         text = content if isinstance(content, str) else content.decode("utf-8")
-        cleaned = replace_secrets(text, secrets, report)
+        if part.get_content_type() == "text/html":
+            cleaned = _replace_in_html(text, secrets, report)
+        else:
+            cleaned = replace_secrets(text, secrets, report)
         if cleaned == text:
             continue
         changed = True

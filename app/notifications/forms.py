@@ -10,10 +10,11 @@ from app.notifications.models import FREQUENCIES
 
 class PreferenceForm(FlaskForm):
     frequency = RadioField(
-        "Emails about gateway reviews, decisions and your deadlines",
+        "Reminders about your overdue and soon-due tasks and actions",
         choices=list(FREQUENCIES.items()),
-        validators=[InputRequired("Choose how often you want these emails.")],
+        validators=[InputRequired("Choose how often you want reminder emails.")],
     )
+    gateway_mail = BooleanField("Email me gateway review requests and decisions straight away")
     meeting_mail = BooleanField("Send me meeting invitations, agendas and minutes")
 
 

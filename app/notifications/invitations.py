@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.core.cleantext import plain_text
-from app.core.dates import uk_date, uk_datetime, uk_time
+from app.core.dates import to_london, uk_date, uk_datetime, uk_time
 from app.extensions import db
 from app.meetings import export, ics, queries
 from app.meetings.attendees import calendar_people
@@ -44,6 +44,26 @@ def recipients(
             if person_ids is None or inv.person_id in person_ids
         ]
     return person_recipients(people)
+
+
+# Characters no file name may hold on Windows, macOS or Linux.
+UNSAFE_IN_NAMES = str.maketrans({c: " " for c in '\\/:*?"<>|'})
+
+
+def file_name(meeting: Meeting, what: str, extension: str) -> str:
+    """An attachment's name as people say it: "Steering group agenda, 8 Dec 2026.docx"."""
+    day = to_london(meeting.starts_at).date()
+    title = " ".join(plain_text(meeting.title).translate(UNSAFE_IN_NAMES).split())[:80]
+    words = f"{title} {what}" if what else title
+    return f"{words}, {day.day} {day:%b %Y}.{extension}"
+
+
+def meeting_link(meeting: Meeting) -> str:
+    return external_url("sites.meetings.show", site_id=meeting.site_id, meeting_id=meeting.id)
+
+
+def _draft(meeting: Meeting, subject: str, text: str, **parts) -> Draft:
+    return Draft(subject, text, link=meeting_link(meeting), button="Open the meeting", **parts)
 
 
 def _details(meeting: Meeting, site: Site) -> list[str]:
@@ -125,7 +145,10 @@ def queue_calendar(
     text = "\n".join([intro, "", *_details(meeting, site)])
     count = 0
     for recipient in recipients(meeting, person_ids, removed):
-        draft = Draft(subject, text, calendar=calendar, calendar_method=method)
+        draft = _draft(
+            meeting, subject, text, calendar=calendar, calendar_method=method,
+            calendar_name=file_name(meeting, "", "ics"),
+        )  # fmt: skip
         kind = "cancellation" if method == "CANCEL" else "invitation"
         if queue(site.id, kind, recipient, draft, "meetings", thread=f"meeting:{meeting.id}"):
             count += 1
@@ -150,8 +173,8 @@ def queue_agenda(meeting: Meeting) -> int:
     subject = f"Agenda: {meeting.title}, {uk_date(meeting.starts_at)}"
     count = 0
     for recipient in pending:
-        attachment = Attachment(f"agenda-{meeting.id}.docx", content, *DOCX)
-        draft = Draft(subject, text, attachments=[attachment])
+        attachment = Attachment(file_name(meeting, "agenda", "docx"), content, *DOCX)
+        draft = _draft(meeting, subject, text, attachments=[attachment])
         key = f"agenda:{meeting.id}:{recipient.person_id}"
         if queue(site.id, "agenda", recipient, draft, "meetings", once_key=key):
             count += 1
@@ -169,8 +192,8 @@ def queue_minutes(meeting: Meeting) -> int:
     subject = f"Minutes: {meeting.title}, {uk_date(meeting.starts_at)}"
     count = 0
     for recipient in recipients(meeting):
-        attachment = Attachment(f"minutes-{meeting.id}.docx", content, *DOCX)
-        draft = Draft(subject, text, attachments=[attachment])
+        attachment = Attachment(file_name(meeting, "minutes", "docx"), content, *DOCX)
+        draft = _draft(meeting, subject, text, attachments=[attachment])
         key = f"minutes:{meeting.id}:{recipient.person_id}"
         if queue(site.id, "minutes", recipient, draft, "meetings", once_key=key):
             count += 1

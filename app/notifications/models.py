@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.dates import utcnow
@@ -31,10 +31,20 @@ MESSAGE_KINDS = {
     "digest": "Reminder digest",
     "account_invitation": "Invitation to sign in",
 }
+# How often the reminder digest comes (MailPreference.frequency). Only the digest:
+# what someone must act on (gateway mail, meeting mail, account mail) has its own choice.
 FREQUENCIES = {
-    "immediate": "Straight away",
+    "immediate": "Daily, on days when something is overdue or due within a week",
     "weekly": "One weekly summary (Mondays)",
-    "none": "No emails about reviews, decisions or deadlines",
+    "none": "No reminder emails",
+}
+# The kinds of email someone can stop, each with its own unsubscribe link (the token's
+# scope) and its own choice on /account/email. Account mail (an invitation to sign in) is
+# not among them: it is sent only when someone asks for it and cannot be switched off.
+MAIL_CHOICES = {
+    "digest": "reminder emails about your overdue and soon-due tasks and actions",
+    "gateways": "gateway review requests and decisions",
+    "meetings": "meeting invitations, agendas and minutes",
 }
 
 
@@ -78,14 +88,18 @@ class OutboxMessage(db.Model):
 
 
 class MailPreference(db.Model):
-    """How a user hears about reviews, decisions and deadlines (no row: straight away)."""
+    """A user's email choices (no row: daily reminders and gateway mail)."""
 
     __tablename__ = "mail_preferences"
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
+    # The reminder digest: immediate (daily), weekly or none.
     frequency: Mapped[str] = mapped_column(String(10), default="immediate")
+    # Gateway review requests and decisions, straight away; switched off only by this
+    # choice or the unsubscribe link of a gateway email, never by the digest's.
+    gateway_mail: Mapped[bool] = mapped_column(default=True, server_default=true())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

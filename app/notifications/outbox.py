@@ -63,12 +63,30 @@ def frequencies(user_ids: list[int]) -> dict[int, str]:
 
 
 def user_recipients(users: list[User], frequency: str = "immediate") -> list[Recipient]:
-    """Active users whose choice is `frequency` and whose address is usable."""
+    """Active users whose reminder digest choice is `frequency`, with a usable address."""
     choices = frequencies([user.id for user in users])
     return [
         Recipient(user.name, address, user_id=user.id)
         for user in users
         if user.active and choices[user.id] == frequency and (address := valid_address(user.email))
+    ]
+
+
+def gateway_recipients(users: list[User]) -> list[Recipient]:
+    """Active users with a usable address who have not switched gateway mail off (by its
+    own choice or a gateway email's unsubscribe link; the digest's choice plays no part)."""
+    switched_off = set(
+        db.session.scalars(
+            select(MailPreference.user_id).where(
+                MailPreference.user_id.in_([user.id for user in users]),
+                MailPreference.gateway_mail.is_(False),
+            )
+        )
+    )
+    return [
+        Recipient(user.name, address, user_id=user.id)
+        for user in users
+        if user.active and user.id not in switched_off and (address := valid_address(user.email))
     ]
 
 
@@ -90,11 +108,13 @@ def queue(
     kind: str,
     recipient: Recipient,
     draft: Draft,
-    scope: str,
+    scope: str | None,
     thread: str = "",
     once_key: str | None = None,
 ) -> OutboxMessage | None:
     """Add one message; None when `once_key` was already used (sent or waiting).
+    `scope` is the kind of email (MAIL_CHOICES) its unsubscribe link stops; None for mail
+    that cannot be switched off (an invitation to sign in), which carries no such link.
 
     A message with a `thread` replaces any unsent one of the same thread to the same
     address, so someone whose meeting moved twice in a minute gets only the latest."""

@@ -6,11 +6,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.core.cleantext import plain_text
 from app.core.dates import uk_date
 from app.documents.models import PidRequest
 from app.extensions import db
 from app.notifications.compose import Draft, external_url
-from app.notifications.outbox import queue, user_recipients
+from app.notifications.outbox import gateway_recipients, queue
 from app.sites.models import Membership, Site
 
 
@@ -32,27 +33,28 @@ def queue_pid_mail(asked: PidRequest) -> int:
     if asked.status == "waiting":
         users = [u for u in _sponsors(site.id) if u.id != asked.requested_by_id]
         kind = "pid_request"
-        subject = f"PID waiting for your agreement: {site.name}"
+        subject = f"PID waiting for your agreement: {plain_text(site.name)}"
         text = (
-            f"The team at {site.name} has asked you, as project sponsor, to agree the project "
-            f"initiation document (PID).\n\nRead it and record your agreement, or say what "
-            f"must change first:\n{link}"
+            f"The team at {plain_text(site.name)} has asked you, as project sponsor, to agree "
+            "the project initiation document (PID). Read it and record your agreement, or say "
+            "what must change first."
         )
     else:
         requester = db.session.get(User, asked.requested_by_id) if asked.requested_by_id else None
         users = [requester] if requester is not None else []
         kind = "pid_decision"
         if asked.status == "agreed":
-            subject = f"PID agreed: {site.name}"
+            subject = f"PID agreed: {plain_text(site.name)}"
             text = f"The sponsor agreed PID {asked.version_number} on {uk_date(asked.decided_at)}."
         else:
-            subject = f"PID not agreed yet: {site.name}"
+            subject = f"PID not agreed yet: {plain_text(site.name)}"
             text = (
                 f"The sponsor has not agreed the PID yet. What needs to change:\n{asked.comments}"
             )
-        text += f"\n\nOpen the documents page:\n{link}"
     count = 0
-    for recipient in user_recipients(users, "immediate"):
-        if queue(site.id, kind, recipient, Draft(subject, text), "updates"):
+    # What the sponsor must act on, and its answer: never stopped by the digest's choice.
+    for recipient in gateway_recipients(users):
+        draft = Draft(subject, text, link=link, button="Open the PID")
+        if queue(site.id, kind, recipient, draft, "gateways"):
             count += 1
     return count

@@ -1,19 +1,19 @@
-"""Reads for the "for you" home and the reminder digests: a fixed number of queries however
-many sites, tasks, actions and meetings there are."""
+"""Reads for the home page's "Waiting for you" and the reminder digests: a fixed
+number of queries however many sites, tasks, actions and meetings there are."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
-from sqlalchemy import Subquery, and_, exists, func, literal, or_, select, union_all
+from sqlalchemy import Subquery, and_, func, literal, or_, select, union_all
 
 from app.accounts.models import User
-from app.core.dates import london_to_utc, to_london
 from app.documents.models import PidRequest
 from app.extensions import db
 from app.gateways.models import Gateway, GatewayDecision
-from app.meetings.models import Action, AgendaItem, Meeting
+from app.meetings.models import Action
+from app.notifications.compose import external_url
 from app.people.models import Person
 from app.plan.models import Task
 from app.sites.models import Membership, Site
@@ -56,23 +56,31 @@ def owners() -> Subquery:
 
 def work_due(horizon: date, user_id: int | None = None) -> list[WorkItem]:
     """Open tasks and actions (meeting actions included) due on or before `horizon`, with
-    the user who owns each; one user's when `user_id` is given. Two queries."""
+    the user who owns each; one user's when `user_id` is given. One query (UNION ALL)."""
     who = owners()
-    rows = []
-    for model, title, still_open in (
-        (Task, Task.title, Task.status.notin_(CLOSED_TASK)),
-        (Action, Action.description, Action.status == "open"),
+    parts = []
+    for kind, model, title, still_open in (
+        ("task", Task, Task.title, Task.status.notin_(CLOSED_TASK)),
+        ("action", Action, Action.description, Action.status == "open"),
     ):
         query = (
-            select(model.id, model.site_id, Site.name, title, model.due_date, who.c.user_id)
+            select(
+                literal(kind).label("kind"),
+                model.id,
+                model.site_id,
+                Site.name.label("site_name"),
+                title.label("title"),
+                model.due_date,
+                who.c.user_id,
+            )  # fmt: skip
             .join(who, who.c.person_id == model.owner_id)
             .join(Site, Site.id == model.site_id)
             .where(still_open, model.due_date.is_not(None), model.due_date <= horizon)
         )
         if user_id is not None:
             query = query.where(who.c.user_id == user_id)
-        kind = "task" if model is Task else "action"
-        rows += [WorkItem(kind, *row) for row in db.session.execute(query)]
+        parts.append(query)
+    rows = [WorkItem(*row) for row in db.session.execute(union_all(*parts))]
     return sorted(rows, key=lambda item: (item.due_date, item.site_name, item.kind, item.id))
 
 
@@ -92,6 +100,13 @@ class Review:
     @property
     def label(self) -> str:
         return "PID agreement" if self.kind == "pid" else f"{self.phase_label} gateway"
+
+    @property
+    def link(self) -> str:
+        """The page where the sponsor decides, as an email link."""
+        if self.kind == "pid":
+            return external_url("sites.documents.index", site_id=self.site_id)
+        return external_url("sites.gateways.show", site_id=self.site_id, phase_no=self.phase)
 
 
 def reviews_waiting(user_ids: list[int]) -> dict[int, list[Review]]:
@@ -125,49 +140,9 @@ def reviews_waiting(user_ids: list[int]) -> dict[int, list[Review]]:
     both = union_all(gateways, pids).subquery()
     rows = db.session.execute(select(both).order_by(both.c.site_name, both.c.phase))
     waiting: dict[int, list[Review]] = {user_id: [] for user_id in user_ids}
-    for user_id, *review in rows:
-        waiting[user_id].append(Review(*review))
+    for row in rows:
+        waiting[row.user_id].append(Review(row.site_id, row.site_name, row.phase, row.kind))
     return waiting
-
-
-@dataclass(frozen=True)
-class MeetingToDo:
-    id: int
-    site_id: int
-    site_name: str
-    title: str
-    starts_at: datetime
-    needs: str  # "agenda" or "minutes"
-
-
-def meetings_to_finish(user_id: int, start: datetime, end: datetime, now: datetime) -> list:
-    """Meetings between `start` and `end` at the user's sites that are still to come with
-    no agenda, or have happened with their minutes not issued. One query."""
-    has_agenda = exists().where(AgendaItem.meeting_id == Meeting.id)
-    rows = db.session.execute(
-        select(
-            Meeting.id,
-            Meeting.site_id,
-            Site.name,
-            Meeting.title,
-            Meeting.starts_at,
-            has_agenda.label("has_agenda"),
-            Meeting.minutes_issued_at,
-        )  # fmt: skip
-        .join(Site, Site.id == Meeting.site_id)
-        .join(
-            Membership, and_(Membership.site_id == Meeting.site_id, Membership.user_id == user_id)
-        )
-        .where(Meeting.cancelled.is_(False), Meeting.starts_at >= start, Meeting.starts_at < end)
-        .order_by(Meeting.starts_at)
-    )
-    todo = []
-    for meeting_id, site_id, site_name, title, starts_at, agenda, issued in rows:
-        if starts_at > now and not agenda:
-            todo.append(MeetingToDo(meeting_id, site_id, site_name, title, starts_at, "agenda"))
-        elif starts_at <= now and issued is None:
-            todo.append(MeetingToDo(meeting_id, site_id, site_name, title, starts_at, "minutes"))
-    return todo
 
 
 def decisions_since(user_ids: list[int], since: datetime) -> dict[int, list[tuple]]:
@@ -190,18 +165,3 @@ def decisions_since(user_ids: list[int], since: datetime) -> dict[int, list[tupl
     for user_id, *decision in rows:
         found[user_id].append(tuple(decision))
     return found
-
-
-def for_you(user_id: int, now: datetime) -> dict:
-    """What the home page starts with: reviews to sign, work overdue or due within 7 days,
-    and this week's meetings still needing an agenda or minutes. Four queries."""
-    on = to_london(now).date()
-    monday = on - timedelta(days=on.weekday())
-    start = london_to_utc(datetime.combine(monday, time()))
-    end = london_to_utc(datetime.combine(monday + timedelta(days=7), time()))
-    return {
-        "reviews": reviews_waiting([user_id])[user_id],
-        "work": work_due(on + timedelta(days=7), user_id),
-        "meetings": meetings_to_finish(user_id, start, end, now),
-        "today": on,
-    }

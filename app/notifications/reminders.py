@@ -42,7 +42,15 @@ def _work_lines(items: list[WorkItem], on: date) -> list[str]:
                     f"- {what}: {plain_text(item.title)} ({plain_text(item.site_name)}, "
                     f"due {uk_date(item.due_date)})"
                 )
+                lines.append(f"  {item_link(item)}")
     return lines
+
+
+def item_link(item: WorkItem) -> str:
+    """The page of one task, or the action's row in its site's action log."""
+    if item.kind == "task":
+        return external_url("sites.plan.task", site_id=item.site_id, task_id=item.id)
+    return external_url("sites.meetings.actions", site_id=item.site_id) + f"#action-{item.id}"
 
 
 def _weekly_lines(reviews: list, decisions: list[tuple]) -> list[str]:
@@ -50,14 +58,19 @@ def _weekly_lines(reviews: list, decisions: list[tuple]) -> list[str]:
     lines = []
     if reviews:
         lines += ["", "Waiting for you to sign or agree:"]
-        lines += [f"- {r.label} ({plain_text(r.site_name)})" for r in reviews]
+        for review in reviews:
+            lines.append(f"- {review.label} ({plain_text(review.site_name)})")
+            lines.append(f"  {review.link}")
     if decisions:
         lines += ["", "Gateway decisions this week:"]
-        lines += [
-            f"- {toolkit.phase(phase).label}: {DECISIONS.get(action, action).lower()} "
-            f"({plain_text(name)})"
-            for _site_id, name, phase, action in decisions
-        ]
+        for site_id, name, phase, action in decisions:
+            lines.append(
+                f"- {toolkit.phase(phase).label}: {DECISIONS.get(action, action).lower()} "
+                f"({plain_text(name)})"
+            )
+            lines.append(
+                f"  {external_url('sites.gateways.show', site_id=site_id, phase_no=phase)}"
+            )
     return lines
 
 
@@ -87,17 +100,12 @@ def queue_digests(on: date) -> int:
                 lines += _weekly_lines(reviews.get(uid, []), decisions.get(uid, []))
             if not lines:
                 continue
-            text = "\n".join(
-                [
-                    "What is waiting for you in the FLS Tracker:",
-                    *lines,
-                    "",
-                    external_url("home.index"),
-                ]
-            )
+            text = "\n".join(["What is waiting for you in the FLS Tracker:", *lines])
             subject = f"Your FLS Tracker reminders for {uk_date(on)}"
             key = f"digest:{uid}:{on.isoformat()}"
-            if queue(None, "digest", recipient, Draft(subject, text), "updates", once_key=key):
+            home = external_url("home.index")
+            draft = Draft(subject, text, link=home, button="Open your home page")
+            if queue(None, "digest", recipient, draft, "digest", once_key=key):
                 count += 1
     return count
 

@@ -9,7 +9,7 @@ from app.core.cleantext import plain_text
 from app.extensions import db
 from app.gateways.models import DECISIONS, GatewayDecision
 from app.notifications.compose import Draft, external_url
-from app.notifications.outbox import queue, user_recipients
+from app.notifications.outbox import gateway_recipients, queue
 from app.sites.models import Membership, Site
 from app.toolkit import get_toolkit
 
@@ -37,8 +37,9 @@ def _exceptions(decision: GatewayDecision, heading: str, skip: str = "") -> str:
 
 
 def queue_decision_mail(decision: GatewayDecision) -> int:
-    """Mail for users who chose emails straight away; weekly readers find it in their
-    Monday summary, and everyone sees it on their home page."""
+    """Mail for every user who has not switched gateway mail off: what they must act on
+    is never stopped by the reminder digest's choice. Everyone also sees it on their
+    home page, and weekly readers in their Monday summary."""
     site = db.session.get(Site, decision.site_id)
     site_name = plain_text(site.name)
     phase = get_toolkit().phase(decision.phase).label
@@ -49,9 +50,8 @@ def queue_decision_mail(decision: GatewayDecision) -> int:
         subject = f"Gateway review waiting for you: {phase}, {site_name}"
         text = (
             f"The team at {site_name} has asked you, as project sponsor, to review the "
-            f"{phase} gateway."
+            f"{phase} gateway. Open the gateway to sign it off or send it back."
             + _exceptions(decision, "Not met yet, with the team's reasons")
-            + f"\n\nOpen the gateway to sign it off or send it back:\n{link}"
         )
     else:
         users = _members(site.id, sponsors=False)
@@ -63,10 +63,10 @@ def queue_decision_mail(decision: GatewayDecision) -> int:
             heading = "Reasons and conditions" if decision.exceptions else "Comments"
             text += f"\n\n{heading}:\n{decision.comments}"
         text += _exceptions(decision, "Accepted although not met", skip=decision.comments)
-        text += f"\n\nOpen the gateway:\n{link}"
     users = [user for user in users if user.id != decision.user_id]
     count = 0
-    for recipient in user_recipients(users, "immediate"):
-        if queue(site.id, kind, recipient, Draft(subject, text), "updates"):
+    for recipient in gateway_recipients(users):
+        draft = Draft(subject, text, link=link, button="Open the gateway")
+        if queue(site.id, kind, recipient, draft, "gateways"):
             count += 1
     return count

@@ -5,7 +5,13 @@ from __future__ import annotations
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
-SCOPES = ("meetings", "updates")
+from app.notifications.models import MAIL_CHOICES
+
+# Links sent before each kind had its own were "updates", shared by the digest and the
+# gateway mail; such a link now stops only the digest, so nobody who meant to stop the
+# reminders loses the review requests they must act on.
+LEGACY_SCOPES = {"updates": "digest"}
+SCOPES = (*MAIL_CHOICES, *LEGACY_SCOPES)
 
 
 def _serializer() -> URLSafeSerializer:
@@ -13,8 +19,10 @@ def _serializer() -> URLSafeSerializer:
 
 
 def unsubscribe_token(scope: str, person_id: int | None = None, user_id: int | None = None) -> str:
-    """`scope` is "meetings" (invitations, agendas, minutes) or "updates" (reviews,
-    decisions, reminders). Links never expire: an old email must still unsubscribe."""
+    """`scope` is one of MAIL_CHOICES: the kind of email the link stops. Links never
+    expire: an old email must still unsubscribe."""
+    if scope not in MAIL_CHOICES:
+        raise ValueError(f"not a kind of email one can stop: {scope}")
     payload: dict = {"s": scope}
     if user_id is not None:
         payload["u"] = user_id
@@ -24,6 +32,7 @@ def unsubscribe_token(scope: str, person_id: int | None = None, user_id: int | N
 
 
 def read_unsubscribe_token(token: str) -> dict | None:
+    """The payload with its scope as one of MAIL_CHOICES, or None for a bad link."""
     try:
         payload = _serializer().loads(token)
     except BadSignature:
@@ -32,4 +41,5 @@ def read_unsubscribe_token(token: str) -> dict | None:
         return None
     if not isinstance(payload.get("u", 0), int) or not isinstance(payload.get("p", 0), int):
         return None
+    payload["s"] = LEGACY_SCOPES.get(payload["s"], payload["s"])
     return payload

@@ -14,7 +14,7 @@ from app.core.web import form_status
 from app.extensions import csrf, db
 from app.notifications import bp, sender, service, site_bp
 from app.notifications.forms import PreferenceForm, SiteMailForm
-from app.notifications.models import OUTBOX_STATUSES, OutboxMessage
+from app.notifications.models import MAIL_CHOICES, OUTBOX_STATUSES, OutboxMessage
 from app.notifications.tokens import read_unsubscribe_token
 
 
@@ -29,10 +29,13 @@ def preferences():
     form = PreferenceForm()
     if request.method == "GET":
         form.frequency.data = service.frequency_of(current_user)
+        form.gateway_mail.data = service.gateway_mail_on(current_user)
         form.meeting_mail.data = service.meeting_mail_on(current_user.email)
     elif form.validate_on_submit():
         try:
-            service.save_preferences(current_user, form.frequency.data, form.meeting_mail.data)
+            service.save_preferences(
+                current_user, form.frequency.data, form.gateway_mail.data, form.meeting_mail.data
+            )
         except ServiceError as error:
             db.session.rollback()
             apply_form_errors(form, error)
@@ -51,12 +54,19 @@ def unsubscribe(token: str):
     if payload is None:
         abort(404)
     if request.method == "GET":  # GET never changes anything: the page offers a button
-        return render_template("notifications/unsubscribe.html", token=token, done=None)
+        return render_template(
+            "notifications/unsubscribe.html",
+            token=token,
+            done=None,
+            kind=MAIL_CHOICES[payload["s"]],
+        )
     stopped = service.unsubscribe(payload)
     if stopped is None:
         abort(404)
     db.session.commit()
-    return render_template("notifications/unsubscribe.html", token=token, done=stopped)
+    return render_template(
+        "notifications/unsubscribe.html", token=token, done=stopped, kind=stopped
+    )
 
 
 @bp.get("/admin/mail")

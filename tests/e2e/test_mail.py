@@ -25,7 +25,7 @@ def _world() -> dict:
     db.session.add(Membership(site_id=site.id, user_id=sponsor.id, role="viewer", is_sponsor=True))
     db.session.flush()
     gateways.request_review(site, 1, manager, every_reason(site, 1))
-    return {"site": site.id, "token": unsubscribe_token("updates", user_id=sponsor.id)}
+    return {"site": site.id, "token": unsubscribe_token("digest", user_id=sponsor.id)}
 
 
 def test_the_sponsor_sees_the_waiting_review_first(page, live_server, seed, sign_in_as) -> None:

@@ -49,7 +49,7 @@ def test_add_score_mitigate_and_watch_the_heat_map(page, live_server, seed, sign
     page.get_by_label("Next review").fill("1/3/2030")
     page.get_by_role("button", name="Save risk").click()
     expect(page.get_by_role("heading", level=1, name="No recurrent funding agreed")).to_be_visible()
-    expect(page.get_by_text("Very high (20)").first).to_be_visible()
+    expect(page.get_by_text("Very high (score 20 of 25)").first).to_be_visible()
     assert_no_axe_violations(page)
 
     page.get_by_role("link", name="Back to the log").click()
@@ -64,7 +64,7 @@ def test_add_score_mitigate_and_watch_the_heat_map(page, live_server, seed, sign
     page.get_by_role("button", name="Add action").click()
     action = "Take the business case to the ICB board"
     expect(page.get_by_role("cell", name=action, exact=True)).to_be_visible()
-    expect(page.get_by_text("Medium (6)").first).to_be_visible()
+    expect(page.get_by_text("Medium (score 6 of 25)").first).to_be_visible()
     assert_no_axe_violations(page)
 
     page.get_by_role("link", name="Back to the log").click()

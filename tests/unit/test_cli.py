@@ -1,7 +1,11 @@
 """The command-line contract: create-user, add-member, seed-demo, backup."""
 
+import shutil
 import sqlite3
+import subprocess
+from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import User
@@ -81,3 +85,18 @@ def test_backup_command_refuses_in_memory_databases(app) -> None:
         assert result.exit_code == 1 and "in-memory" in result.output
     else:
         assert result.exit_code == 1 and "pg_dump" in result.output
+
+
+def test_make_run_sets_base_url_to_the_address_it_serves() -> None:
+    """Mail written by `make run` (the demo's, the first reminders) links to the port it
+    serves, not always 5000 (#32 item 8)."""
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    root = Path(__file__).resolve().parents[2]
+    plan = subprocess.run(
+        ["make", "--no-print-directory", "-pn", "run", "PORT=8123"],
+        cwd=root, capture_output=True, text=True, check=False,
+        env={"PATH": "/usr/bin:/bin"},
+    ).stdout  # fmt: skip
+    assert "run: BASE_URL := http://127.0.0.1:8123" in plan
+    assert "--port 8123" in plan

@@ -187,3 +187,27 @@ def test_blank_csv_lines_count_against_the_limit() -> None:
     with pytest.raises(reader.UploadError, match="rows down to row 1,012"):
         reader.read_upload("people.csv", data, max_rows=10)
     assert time.monotonic() - started < 1
+
+
+def test_a_formula_carries_the_value_the_app_computed() -> None:
+    """Previews and pandas read cached values: openpyxl writes none of its own (#32 item 9)."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from app.core.spreadsheet import CachedFormula, append_row, formula_cell, new_workbook
+    from app.core.spreadsheet import workbook_bytes as to_bytes
+
+    book = new_workbook("Cached values")
+    sheet = book.create_sheet("Results")
+    append_row(sheet, ["Caseload", 400, CachedFormula("=B1*5", 2000)])
+    append_row(
+        sheet, ["Weekly", CachedFormula("=C1/52", 2000 / 52), CachedFormula('=IF(1,"","")', "")]
+    )
+    formula_cell(sheet, "D1", '=C1&" a year <&>"', "2000 a year <&>")
+    data = to_bytes(book)
+    values = load_workbook(BytesIO(data), data_only=True)["Results"]
+    assert values["C1"].value == 2000 and abs(values["B2"].value - 2000 / 52) < 1e-9
+    assert values["D1"].value == "2000 a year <&>"
+    formulas = load_workbook(BytesIO(data))["Results"]
+    assert formulas["C1"].value == "=B1*5" and formulas["B2"].value == "=C1/52"

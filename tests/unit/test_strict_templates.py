@@ -23,3 +23,14 @@ def test_nhsuk_macros_still_skip_missing_parameters(app) -> None:
         '{{ button({"text": "Save", "classes": undefined}) }}'
     )
     assert "Save" in html and "nhsuk-button" in html
+
+
+def test_css_string_cannot_close_the_style_or_the_string() -> None:
+    """A site name goes into the printed page header as a CSS string (#32 item 7)."""
+    from app.core.template_helpers import css_string
+
+    quoted = str(css_string('Riverside "FLS"</style><script>\\'))
+    assert quoted.startswith('"') and quoted.endswith('"')
+    inner = quoted[1:-1]
+    assert '"' not in inner and "<" not in inner and ">" not in inner
+    assert "\\22 FLS\\22 " in inner and "\\3c /style\\3e " in inner

@@ -71,11 +71,11 @@ def test_erasure_clears_the_outbox_and_the_mail_files(app, site_world, tmp_path:
     # A site-less digest and a message to a user that mention her, one failed.
     queue(
         None, "digest", Recipient(manager.name, manager.email, user_id=manager.id),
-        Draft("Reminders", "- Task: Call Aisha on 01632 960 555 (Riverside)"), "updates",
+        Draft("Reminders", "- Task: Call Aisha on 01632 960 555 (Riverside)"), "digest",
     )  # fmt: skip
     failed = queue(
         site.id, "decision", Recipient(manager.name, manager.email, user_id=manager.id),
-        Draft("Gateway decision", "Comments:\nAgreed with Dr Rahman."), "updates",
+        Draft("Gateway decision", "Comments:\nAgreed with Dr Rahman."), "digest",
     )  # fmt: skip
     failed.status = "failed"
     db.session.commit()
@@ -126,3 +126,27 @@ def test_erasure_edits_json_stored_as_text_without_touching_its_keys(
     data = json.loads(db.session.get(NeedsVersion, version.id).data)
     assert data["inputs"] == payload["inputs"]  # keys and numbers as they were
     assert data["notes"] == ["Checked with Erased person", "[erased] staff to confirm"]
+
+
+def test_erasure_finds_a_name_the_html_part_holds_escaped(app, site_world) -> None:
+    """An apostrophe is "&#39;" in the HTML part: the scrub reads the text unescaped."""
+    site, manager = site_world["site"], site_world["manager"]
+    aoife = create_person(site, "Aoife O'Brien", email="aoife@example.nhs.uk")
+    db.session.commit()
+    queue(
+        site.id, "decision", Recipient(manager.name, manager.email, user_id=manager.id),
+        Draft("Gateway decision", "Comments:\nAgreed with Aoife O'Brien <ward 4>."), "gateways",
+    )  # fmt: skip
+    db.session.commit()
+    (row,) = outbox()
+    assert "O&#39;Brien" in parsed(row).get_body(("html",)).get_content()
+
+    service.erase_person(aoife, None)
+    db.session.commit()
+
+    message = parsed(outbox()[0])
+    for kind in ("plain", "html"):
+        content = message.get_body((kind,)).get_content()
+        assert "brien" not in content.lower() and "aoife" not in content.lower(), kind
+    page = message.get_body(("html",)).get_content()
+    assert "&lt;ward 4&gt;" in page and "<ward" not in page  # still escaped

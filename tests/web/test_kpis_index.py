@@ -57,3 +57,17 @@ def test_axes_are_scaled_to_the_data() -> None:
     ticks = [int(t) for t in re.findall(r'text-anchor="end" fill="#212b32">(\d+)</text>', svg)]
     assert max(ticks) <= 10  # not a 0-100 axis that flattens the line
     assert "80/50/80" not in svg and "Target 80% (above)" in svg
+
+
+def test_an_ended_signal_reads_the_same_on_the_overview(site_world, client) -> None:
+    """A signal that ended before the latest value is never shown as current: not as red
+    "Worsening" on the overview while the KPI page says "Earlier signal" (#32 item 3)."""
+    site = site_world["site"]
+    _values(site, 5, [30, 31, 29, 30, 2, 30, 31, 29, 30, 31, 30, 29, 30, 31])
+    sign_in(client, site_world["viewer"])
+    for path in (f"/sites/{site.id}/kpis", f"/sites/{site.id}/"):
+        html = client.get(path).get_data(as_text=True)
+        row = html[html.index("5. DXA") :]
+        row = row[: row.index("</tr>")]
+        assert "Earlier signal" in row and "Ended May 2025" in row, path
+        assert "Worsening" not in row and "Unusual" not in row, path

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from icalendar import Calendar
 
-from app.core.dates import utcnow
+from app.core.dates import to_london, utcnow
 from app.extensions import db
 from app.meetings.models import AgendaItem, Invitee
 from app.notifications.models import OutboxMessage
@@ -39,7 +39,10 @@ def test_the_agenda_goes_out_the_set_number_of_days_before(app, make_site) -> No
     (message,) = outbox(kind="agenda")
     email = parsed(message)
     assert email["Subject"].startswith("Agenda:")
-    assert [p.get_filename() for p in email.iter_attachments()] == [f"agenda-{near.id}.docx"]
+    day = to_london(near.starts_at).date()
+    # "Steering group agenda, 8 Dec 2026.docx"
+    named = f"{near.title} agenda, {day.day} {day:%b %Y}.docx"
+    assert [p.get_filename() for p in email.iter_attachments()] == [named]
 
 
 def test_the_feed_carries_organiser_attendees_agenda_and_link(login, site_world) -> None:

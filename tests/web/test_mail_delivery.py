@@ -64,7 +64,7 @@ def test_500_messages_arrive_exactly_once_and_the_bad_one_fails(app) -> None:  #
     addresses = good[:250] + [UNDELIVERABLE] + good[250:]
     for number, address in enumerate(addresses):
         draft = Draft(f"Reminder {number}", "What is waiting for you in the FLS Tracker.")
-        queue(None, "digest", Recipient(f"Person {number}", address), draft, "updates")
+        queue(None, "digest", Recipient(f"Person {number}", address), draft, "digest")
     db.session.commit()
 
     inbox = FlakyInbox(seed=28)

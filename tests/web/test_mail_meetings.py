@@ -9,7 +9,7 @@ from datetime import date, time, timedelta
 import pytest
 from icalendar import Calendar
 
-from app.core.dates import today, utcnow
+from app.core.dates import to_london, today, utcnow
 from app.extensions import db
 from app.meetings import service as meetings
 from app.meetings.service import MeetingDetails
@@ -229,7 +229,8 @@ def test_issued_minutes_go_out_with_the_document(invited, smtp_server) -> None:
     (message,) = smtp_server.inbox.messages
     assert message["Subject"].startswith("Minutes: Steering group")
     names = [part.get_filename() for part in message.iter_attachments()]
-    assert names == [f"minutes-{meeting.id}.docx"]
+    day = to_london(meeting.starts_at).date()
+    assert names == [f"Steering group minutes, {day.day} {day:%b %Y}.docx"]
 
 
 def test_every_message_offers_one_click_unsubscribe(invited, client) -> None:

@@ -10,6 +10,7 @@ from email.policy import default
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from markupsafe import escape
 
 from app.core.addresses import valid_address
 from app.core.cleantext import plain_text
@@ -18,9 +19,17 @@ from app.notifications.compose import Draft, Recipient
 from app.notifications.outbox import queue
 
 HEADERS = {
-    "From", "To", "Subject", "Date", "Message-ID", "Auto-Submitted", "List-Unsubscribe",
-    "List-Unsubscribe-Post", "MIME-Version", "Content-Type", "Content-Transfer-Encoding",
-}  # fmt: skip
+    "From",
+    "To",
+    "Subject",
+    "Date",
+    "Message-ID",
+    "Auto-Submitted",
+    "List-Unsubscribe",
+    "List-Unsubscribe-Post",
+    "MIME-Version",
+    "Content-Type",
+}  # fmt: skip  (multipart/alternative: each part has its own transfer encoding)
 READER = BytesParser(policy=default)
 
 TRICKS = [
@@ -70,7 +79,7 @@ def test_every_queued_message_parses_back_with_exactly_the_intended_headers(
     assume(address is not None)
     subject = f"Invitation: {title}, {site_name}"
     text = f"You are invited to this meeting.\n\n{plain_text(title)}\n{plain_text(site_name)}"
-    row = queue(None, "invitation", Recipient(name, address), Draft(subject, text), "updates")
+    row = queue(None, "invitation", Recipient(name, address), Draft(subject, text), "digest")
     db.session.flush()
     assert row.status == "queued", row.last_error
 
@@ -82,6 +91,9 @@ def test_every_queued_message_parses_back_with_exactly_the_intended_headers(
     assert _utf8(to.display_name) == plain_text(name)
     assert _utf8(to.addr_spec) == address
     assert str(message["From"]) == "FLS Tracker <fls-tracker@localhost>"
-    body = message.get_content().replace("\r\n", "\n")
+    body = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
     assert body.startswith(text + "\n\n--\nSent by the FLS Tracker.")
+    # The HTML part holds the same words, escaped: nothing typed becomes markup.
+    page = message.get_body(("html",)).get_content()
+    assert str(escape(plain_text(title))) in page and "<script" not in page.lower()
     db.session.rollback()

@@ -46,15 +46,14 @@ def test_a_decision_emails_the_project_manager(site_world, smtp_server) -> None:
     assert not smtp_server.inbox.to(site_world["outsider"].email)
 
 
-def test_weekly_readers_and_people_who_chose_none_get_no_immediate_mail(site_world) -> None:
-    db.session.add(MailPreference(user_id=site_world["sponsor"].id, frequency="weekly"))
-    db.session.add(MailPreference(user_id=site_world["viewer_sponsor"].id, frequency="none"))
+def test_switching_gateway_mail_off_stops_review_requests(site_world) -> None:
+    db.session.add(MailPreference(user_id=site_world["sponsor"].id, gateway_mail=False))
     db.session.commit()
     gateways.request_review(
         site_world["site"], 1, site_world["manager"], every_reason(site_world["site"], 1)
     )
     db.session.commit()
-    assert outbox() == []
+    assert [m.user_id for m in outbox()] == [site_world["viewer_sponsor"].id]
 
 
 @pytest.fixture
@@ -116,21 +115,8 @@ def test_choosing_how_often(login, site_world) -> None:
     assert bad.status_code == 422
     good = client.post("/account/email", data={"frequency": "weekly", "csrf_token": token})
     assert good.status_code == 302
-    assert db.session.get(MailPreference, site_world["viewer"].id).frequency == "weekly"
-
-
-def test_unsubscribing_from_updates_sets_none(client, site_world) -> None:
-    from app.notifications.tokens import unsubscribe_token
-
-    token = unsubscribe_token("updates", user_id=site_world["sponsor"].id)
-    assert client.post(f"/unsubscribe/{token}").status_code == 200
-    assert db.session.get(MailPreference, site_world["sponsor"].id).frequency == "none"
-    gateways.request_review(
-        site_world["site"], 1, site_world["manager"], every_reason(site_world["site"], 1)
-    )
-    db.session.commit()
-    # Only the other sponsor, who did not unsubscribe, is told.
-    assert [m.user_id for m in outbox()] == [site_world["viewer_sponsor"].id]
+    choice = db.session.get(MailPreference, site_world["viewer"].id)
+    assert choice.frequency == "weekly" and choice.gateway_mail is False  # box left unticked
 
 
 def test_site_agenda_notice_setting(login, site_world) -> None:

@@ -121,9 +121,11 @@ def test_plan_panel_lists_next_steps_and_overdue_tasks(client, site_world, login
     )
     db.session.commit()
     page = login(site_world["viewer"]).get(f"/sites/{site.id}/").get_data(as_text=True)
-    next_steps, overdue = page.split("<h3>Next steps</h3>")[1].split("<h3>Overdue</h3>")
+    # Late work first, tagged red (#32 item 3).
+    overdue, next_steps = page.split("<h3>Overdue</h3>")[1].split("<h3>Next steps</h3>")
     assert "Book the room" in next_steps and "Agree the scope" not in next_steps
     assert "Agree the scope" in overdue and "Write the brief" not in overdue
+    assert 'nhsuk-tag--red app-nowrap">Overdue</strong>' in overdue
     assert "Map the pathway" not in page  # no due date: neither a next step nor overdue
     assert "Plan:" in page and "Amber" in page.split("Plan:")[1][:200]
 
