@@ -233,10 +233,10 @@ def review_requested(login, site_world, make_plan):  # noqa: ANN001, ANN201
 
 
 def _sign_off(client, site):  # noqa: ANN001, ANN201
-    reasons = {f"exception-{c.key}": "Accepted for now" for c in criteria(site, 1).blockers}
     token = csrf_token(client, f"/sites/{site.id}/gateways/1")
+    decision = {"decision": "sign_off", "conditions": "Accepted for now"}
     return client.post(
-        f"/sites/{site.id}/gateways/1/sign-off", data={"csrf_token": token, **reasons}
+        f"/sites/{site.id}/gateways/1/decision", data={"csrf_token": token, **decision}
     )
 
 

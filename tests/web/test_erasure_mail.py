@@ -20,7 +20,7 @@ from app.needs.models import NeedsVersion
 from app.notifications.compose import Draft, Recipient
 from app.notifications.outbox import queue
 from app.notifications.sender import send_due
-from app.people import service
+from app.people import gdpr
 from tests.fixtures.meetings import create_group, create_person
 from tests.fixtures.notifications import calendar_part, outbox, parsed
 
@@ -83,7 +83,7 @@ def test_erasure_clears_the_outbox_and_the_mail_files(app, site_world, tmp_path:
     files = sorted((tmp_path / "mail").glob("*.eml"))
     assert len(files) == 2 and all(_left(f.read_bytes()) for f in files)
 
-    report = service.erase_person(aisha, None)
+    report = gdpr.erase_person(aisha, None)
     db.session.commit()
 
     rows = outbox()
@@ -120,7 +120,7 @@ def test_erasure_edits_json_stored_as_text_without_touching_its_keys(
     db.session.add(version)
     db.session.commit()
 
-    service.erase_person(person, None)
+    gdpr.erase_person(person, None)
     db.session.commit()
 
     data = json.loads(db.session.get(NeedsVersion, version.id).data)
@@ -141,7 +141,7 @@ def test_erasure_finds_a_name_the_html_part_holds_escaped(app, site_world) -> No
     (row,) = outbox()
     assert "O&#39;Brien" in parsed(row).get_body(("html",)).get_content()
 
-    service.erase_person(aoife, None)
+    gdpr.erase_person(aoife, None)
     db.session.commit()
 
     message = parsed(outbox()[0])

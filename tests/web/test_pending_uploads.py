@@ -20,7 +20,7 @@ from app.core.dates import utcnow
 from app.core.pending_uploads import PendingUpload
 from app.extensions import db
 from app.kpis.models import KpiValue
-from app.people import service as people_service
+from app.people import gdpr
 from app.people.models import Person
 from app.plan.models import Task
 
@@ -195,7 +195,7 @@ def test_erasing_a_person_drops_the_sites_waiting_uploads(login, ready, make_sta
     site = ready["site"]
     token = preview(login(ready["editor"]), site, "people")
     person = make_stakeholder(site, name="To Be Erased")
-    people_service.erase_person(person, None)
+    gdpr.erase_person(person, None)
     db.session.commit()
     assert db.session.scalar(select(PendingUpload).where(PendingUpload.token == token)) is None
 
