@@ -18,6 +18,7 @@ from typing import Protocol
 
 from app.documents import queries, raid
 from app.documents.models import NARRATIVE_LIMITS, PidNarrative
+from app.needs.figures import SiteFigures, figures_for
 from app.sites.models import Site
 
 
@@ -31,6 +32,7 @@ class AgreedFields(Protocol):
     needs: queries.NeedsRow | None
     phases: list[queries.PhaseRow]
     risks: list[raid.RiskRow]
+    figures: SiteFigures | None
 
 
 @dataclass
@@ -42,6 +44,7 @@ class AgreedContent:
     needs: queries.NeedsRow | None
     phases: list[queries.PhaseRow]
     risks: list[raid.RiskRow]
+    figures: SiteFigures | None
 
 
 def load_agreed_content(site: Site, today: date) -> AgreedContent:
@@ -56,6 +59,7 @@ def load_agreed_content(site: Site, today: date) -> AgreedContent:
         needs=facts.needs,
         phases=queries.phase_rows(queries.plan_columns(site.id)),
         risks=raid.key_risks(site.id),
+        figures=figures_for(site, facts.figure_values or None),
     )
 
 

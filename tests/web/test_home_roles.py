@@ -90,6 +90,7 @@ def test_the_managers_home_runs_the_same_statements_however_much_is_late(
     client = login(site_world["manager"])
     _riverside(site_world, make_person)
     client.get("/")
+    db.session.expunge_all()  # as in production, the request starts with an empty session
     with count_queries() as small:
         assert client.get("/").status_code == 200
     for n in range(3):
@@ -100,7 +101,11 @@ def test_the_managers_home_runs_the_same_statements_however_much_is_late(
                                 due_date=today() - timedelta(days=1)))  # fmt: skip
         db.session.commit()
     client.get("/")  # the portfolio's kept task counts are taken again once after a change
+    db.session.expunge_all()
     with count_queries() as large:
         page = client.get("/").get_data(as_text=True)
     assert "More 2" in _late(page)
-    assert len(large) == len(small) <= 6, (len(small), len(large))
+    # The signed-in user, the sites and offers, the portfolio rows (phase and RAG), what
+    # waits for a decision, the person's own work due, the late work at the sites they
+    # manage, and the next meetings: 7, one over the pages' 6, for the manager's panel.
+    assert len(large) == len(small) <= 7, (len(small), len(large))

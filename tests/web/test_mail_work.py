@@ -156,7 +156,9 @@ def test_the_review_request_lists_the_exceptions_with_the_teams_reasons(site_wor
     reasons = {key: f"Because of {key}" for key in every_reason(site, 1)}
     gateways.request_review(site, 1, site_world["manager"], reasons)
     db.session.commit()
-    body = parsed(outbox(to_address=site_world["sponsor"].email)[0]).get_body().get_content()
+    body = (
+        parsed(outbox(to_address=site_world["sponsor"].email)[0]).get_body(("plain",)).get_content()
+    )
     assert f"Not met yet, with the team's reasons ({len(reasons)}):" in body
     assert "A clinical champion has agreed to lead the project." in body
     assert "Reason: Because of start-out.clinical-champion" in body
@@ -169,7 +171,9 @@ def test_the_decision_mail_gives_the_sponsors_reasons_and_conditions(site_world)
     conditions = "Accepted if the PID is agreed by June."
     gateways.sign_off(site, 1, site_world["sponsor"], conditions, conditions=conditions)
     db.session.commit()
-    body = parsed(outbox(to_address=site_world["manager"].email)[0]).get_body().get_content()
+    body = (
+        parsed(outbox(to_address=site_world["manager"].email)[0]).get_body(("plain",)).get_content()
+    )
     assert f"Reasons and conditions:\n{conditions}" in body.replace("\r\n", "\n")
     assert "Accepted although not met (" in body
     assert "The project initiation document (PID) has been agreed by the sponsor." in body

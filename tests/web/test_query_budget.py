@@ -12,6 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app.accounts.models import User
 from app.demo import seed_bench
 from app.extensions import db
 from app.meetings.models import Meeting
@@ -113,10 +114,11 @@ GLOBAL_PAGES = [
 def test_pages_across_sites_run_a_fixed_few_statements(
     role: str, page: str, app, make_user, add_member, count_queries
 ) -> None:  # noqa: ANN001
-    user = make_user(global_role=None if role == "member" else role)
+    user_id = make_user(global_role=None if role == "member" else role).id
     client = app.test_client()
     counts = []
     for added in (3, 6):  # 3 sites, then 9
+        user = db.session.get(User, user_id)  # each count starts from an empty session
         for site in seed_bench(added, 4):
             if role == "member":
                 add_member(site, user)
