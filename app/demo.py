@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -20,6 +21,7 @@ from sqlalchemy import func, select
 from app.accounts.models import User
 from app.accounts.service import create_user
 from app.core.dates import today
+from app.core.db import analyze
 from app.core.registry import registry
 from app.extensions import db
 from app.notifications.hooks import without_mail
@@ -220,6 +222,7 @@ def register_demo_commands(app: Flask) -> None:
             return
         ctx = seed_demo()
         db.session.commit()
+        analyze()
         sign_in = app.config["BASE_URL"].rstrip("/") + "/login"  # the address `make run` serves
         click.echo(f"Demo loaded: {len(ctx.sites)} sites. Sign in at {sign_in}")
         click.echo(f"Every demo user's password is: {DEMO_PASSWORD}")
@@ -239,7 +242,19 @@ def register_demo_commands(app: Flask) -> None:
         """Add synthetic sites with tasks, people, meetings, risks and KPI values."""
         created = seed_bench(sites, tasks)
         db.session.commit()
+        analyze()  # planned as empty tables until autovacuum's first ANALYZE otherwise
         click.echo(f"Added {len(created)} sites with {tasks} tasks each.")
+
+    @app.cli.command("analyze")
+    def analyze_command() -> None:
+        """Gather PostgreSQL's planner statistics: run after `flask db upgrade` and after
+        restoring a backup (pg_restore), before the first users arrive."""
+        started = time.perf_counter()
+        analyze()
+        if db.engine.dialect.name != "postgresql":
+            click.echo("SQLite needs no statistics gathered; nothing done.")
+            return
+        click.echo(f"Statistics gathered for every table in {time.perf_counter() - started:.1f} s.")
 
     @app.cli.command("backup")
     @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))

@@ -4,10 +4,13 @@
 
 It starts a throwaway PostgreSQL cluster on a free loopback port (as the `postgres` user,
 like .ci/run), migrates and seeds it with `seed-bench`, starts gunicorn with 2 workers and
-runs Locust headless for a bounded time. Before the clock starts, each page is fetched a few
-times (compiled templates, planned statements) and the 20 people sign in; the statistics
-cover what they do after. It prints requests a second, p50 and p95 for each page and the
-errors, and fails when there is any error or any p95 reaches the target.
+runs Locust headless twice: first straight after seeding, with nothing warmed (the first
+minute a restored or upgraded deployment gives its users; seeding gathers statistics as
+`flask analyze` does), then after each page was fetched a few times (compiled templates,
+planned statements). Each run signs its people in first; its statistics cover what they
+do after. Both runs are reported, and both must pass. It prints requests a second, p50
+and p95 for each page and the errors, and fails when there is any error or any p95
+reaches the target.
 Nothing leaves this machine: every address is 127.0.0.1.
 """
 
@@ -36,6 +39,9 @@ USERS = 20
 # Added to the run so the measured part lasts about --seconds: signing 20 people in first
 # takes a few seconds (scrypt), and the statistics start after.
 SIGN_IN_SECONDS = 10
+# The run started straight after seeding, reported on its own (#34: the old test's clock
+# started inside the window before the first ANALYZE, and passed or failed by luck).
+FIRST_SECONDS = 60
 
 
 def _postgres_bin() -> Path:
@@ -132,6 +138,33 @@ def warm_up(base: str, email: str, password: str, site_ids: list[int]) -> None:
                 request(port, "GET", path, headers={"Cookie": cookie})
 
 
+def run_locust(
+    base: str, prefix: Path, site_ids: list[int], users: int, seconds: int, password: str
+) -> list[dict[str, str]]:
+    """Locust headless against `base` for `seconds` (after signing everyone in)."""
+    locust_env = {
+        **os.environ,
+        "LOAD_USERS": str(users),
+        "LOAD_SITE_IDS": ",".join(str(i) for i in site_ids),
+        "LOAD_EMAIL": "load@example.nhs.uk",
+        "LOAD_PASSWORD": password,
+    }
+    subprocess.run(
+        [str(Path(sys.executable).with_name("locust")), "-f", "bench/locustfile.py",
+         "--headless", "--host", base, "--users", str(users),
+         "--spawn-rate", "5", "--run-time", f"{seconds + SIGN_IN_SECONDS}s",
+         "--stop-timeout", "10",
+         "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
+        cwd=ROOT,
+        env=locust_env,
+        check=False,
+        timeout=seconds + SIGN_IN_SECONDS + 120,
+        stdout=prefix.with_suffix(".log").open("w"),
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    return read_stats(prefix)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sites", type=int, default=166)
@@ -150,33 +183,25 @@ def main() -> int:
         flask(env, "seed-bench", "--sites", str(args.sites), "--tasks", str(args.tasks))
         flask(env, "create-user", "load@example.nhs.uk", "--name", "Load Test", "--role",
               "admin", stdin=f"{password}\n{password}\n")  # fmt: skip
-        site_ids = ",".join(str(i) for i in range(1, args.sites + 1))
+        site_ids = list(range(1, args.sites + 1))
         with gunicorn(database_url, workdir / "instance") as base:
-            warm_up(base, "load@example.nhs.uk", password, list(range(1, args.sites + 1)))
-            prefix = workdir / "locust"
-            locust_env = {
-                **os.environ,
-                "LOAD_USERS": str(args.users),
-                "LOAD_SITE_IDS": site_ids,
-                "LOAD_EMAIL": "load@example.nhs.uk",
-                "LOAD_PASSWORD": password,
-            }
-            print(f"{args.users} users for {args.seconds} s against {base}", flush=True)
-            subprocess.run(
-                [str(Path(sys.executable).with_name("locust")), "-f", "bench/locustfile.py",
-                 "--headless", "--host", base, "--users", str(args.users),
-                 "--spawn-rate", "5", "--run-time", f"{args.seconds + SIGN_IN_SECONDS}s",
-                 "--stop-timeout", "10",
-                 "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
-                cwd=ROOT,
-                env=locust_env,
-                check=False,
-                timeout=args.seconds + SIGN_IN_SECONDS + 120,
-                stdout=(workdir / "locust.log").open("w"),
-                stderr=subprocess.STDOUT,
-            )  # fmt: skip
-    ok = report(read_stats(prefix))
-    print(f"\n{'PASS' if ok else 'FAIL'}: no errors and every p95 under {P95_TARGET_MS} ms")
+            # Straight after seeding (which gathers statistics, as `flask analyze` does
+            # after an upgrade or a restore): cold workers, nothing planned yet.
+            print(f"First minute after seeding: {args.users} users for {FIRST_SECONDS} s, "
+                  "no warm-up", flush=True)  # fmt: skip
+            first = run_locust(base, workdir / "first", site_ids, args.users, FIRST_SECONDS,
+                               password)  # fmt: skip
+            warm_up(base, "load@example.nhs.uk", password, site_ids)
+            print(f"Warmed: {args.users} users for {args.seconds} s against {base}", flush=True)
+            warmed = run_locust(base, workdir / "locust", site_ids, args.users, args.seconds,
+                                password)  # fmt: skip
+    print("\nFirst minute straight after seeding")
+    first_ok = report(first)
+    print("\nWarmed and analysed")
+    warmed_ok = report(warmed)
+    ok = first_ok and warmed_ok
+    print(f"\n{'PASS' if ok else 'FAIL'}: no errors and every p95 under {P95_TARGET_MS} ms, "
+          "in the first minute and warmed")  # fmt: skip
     return 0 if ok else 1
 
 
