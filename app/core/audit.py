@@ -33,6 +33,9 @@ class AuditEvent(db.Model):
     __tablename__ = "audit_events"
     __table_args__ = (
         Index("ix_audit_events_site_at", "site_id", "at"),
+        # A site's newest row (the documents' "latest change"): ORDER BY id DESC LIMIT 1
+        # reads one index entry, where the primary key walked every site's history (#34).
+        Index("ix_audit_events_site_id_id", "site_id", "id"),
         Index("ix_audit_events_object", "object_type", "object_id"),
         Index("ix_audit_events_action_at", "action", "at"),
         Index("ix_audit_events_parent", "parent_type", "parent_id"),
