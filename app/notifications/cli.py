@@ -8,10 +8,11 @@ from datetime import datetime
 import click
 from flask import Flask, current_app
 
-from app.core.dates import london_to_utc, utcnow
+from app.core.dates import london_to_utc, to_london, utcnow
 from app.extensions import db
 from app.notifications.reminders import send_reminders
 from app.notifications.sender import send_due
+from app.portfolio.task_counts import recount_out_of_date
 
 
 def register_mail_commands(app: Flask) -> None:
@@ -40,3 +41,7 @@ def register_mail_commands(app: Flask) -> None:
         digests, agendas = send_reminders(now)
         db.session.commit()
         click.echo(f"Queued {digests} digests and {agendas} agenda emails.")
+        # The day's portfolio task counts ("overdue" moves with the date), taken here
+        # rather than by the day's first viewer.
+        recounted = recount_out_of_date(to_london(now).date())
+        click.echo(f"Task counts taken again for {recounted} sites.")

@@ -142,3 +142,24 @@ def test_the_portfolio_page_runs_the_same_statements_whatever_number_of_sites_ch
             assert client.get("/portfolio").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 6, counts
+
+
+def test_the_daily_reminders_job_takes_the_day_s_counts(app, make_site, make_task) -> None:  # noqa: ANN001
+    """#34: the first portfolio view of a day recounted every site; the 06:30 job does it."""
+    first, second = make_site(name="First"), make_site(name="Second")
+    make_task(first, due_date=today() - timedelta(days=1))
+    make_task(second)
+    result = app.test_cli_runner().invoke(args=["send-reminders"])
+    assert result.exit_code == 0, result.output
+    assert "Task counts taken again for 2 sites." in result.output
+    kept = db.session.scalars(select(SiteTaskCounts).order_by(SiteTaskCounts.site_id)).all()
+    assert [(k.counted_on, k.counted_version == k.tasks_version) for k in kept] == [
+        (today(), True),
+        (today(), True),
+    ]
+    assert kept[0].overdue == 1
+    # The day's first portfolio view finds nothing to count again.
+    out_of_date = select(SiteTaskCounts.site_id).where(task_counts.out_of_date(today()))
+    assert db.session.execute(out_of_date).all() == []
+    again = app.test_cli_runner().invoke(args=["send-reminders"])
+    assert "Task counts taken again for 0 sites." in again.output
