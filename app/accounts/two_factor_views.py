@@ -27,9 +27,9 @@ def second_factor_owed(access: Access) -> Response | None:
     """A sign-in step (`app.sites.guard.SIGN_IN_STEPS`): staff who must use two-factor, and
     anyone who turned it on, reach no page but those declared `@open_before_second_factor`
     before they give it."""
-    if access.before_second_factor or not current_user.is_authenticated:
-        return None
-    if request.endpoint == "static" or (request.endpoint or "").endswith(".static"):
+    if access.before_second_factor or (request.endpoint or "").endswith("static"):
+        return None  # decided by the route: a static file never loads the user
+    if not current_user.is_authenticated:
         return None
     record = sessions.current_record()
     if record is None or record.second_factor_at is not None:

@@ -52,11 +52,12 @@ def _is_static_file(endpoint: str | None) -> bool:
 
 def password_change_owed(access: Access) -> Response | None:
     """A password chosen by someone else is replaced before anything else is done."""
+    # The route's declaration first: a health probe or a static file never loads the user.
     if (
-        current_user.is_authenticated
-        and current_user.must_change_password
-        and not access.before_password_change
+        not access.before_password_change
         and not _is_static_file(request.endpoint)
+        and current_user.is_authenticated
+        and current_user.must_change_password
     ):
         flash("Your password was set by an administrator. Choose your own before you go on.")
         return redirect(url_for("accounts.change_password"))

@@ -5,7 +5,7 @@ DESC LIMIT 1; with only (site_id, at) and the primary key, PostgreSQL walked the
 key backwards through every site's rows (the PID: 29 ms at 166 sites, 70 ms at 1,000).
 
 Revision ID: 0030_h10_audit_site_id_id
-Revises: 0029_h10_outbox_parts
+Revises: 0029_h9_mail_choices
 Create Date: 2026-12-06 15:40:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision = '0030_h10_audit_site_id_id'
-down_revision = '0029_h10_outbox_parts'
+down_revision = '0029_h9_mail_choices'
 branch_labels = None
 depends_on = None
 
