@@ -5,6 +5,7 @@ from app.accounts.models import Invitation, User  # noqa: F401
 from app.accounts.throttle import SignInFailure  # noqa: F401
 from app.business_case.models import BusinessCase, CostValue  # noqa: F401
 from app.core.audit import AuditEvent  # noqa: F401
+from app.delivery.models import Promise  # noqa: F401
 from app.documents.models import PidNarrative, PidVersion  # noqa: F401
 from app.gateways.models import CriterionConfirmation, Gateway, GatewayDecision  # noqa: F401
 from app.kpis.models import KpiTarget, KpiValue  # noqa: F401

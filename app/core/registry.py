@@ -78,6 +78,9 @@ class Registry:
     # site id -> a one-value SQL expression giving the site's current phase, so a panel can
     # read it among its facts; when no feature sets it, panels ask `current_phases`
     current_phase_fact: Callable[[int], ColumnElement] | None = None
+    # (site, decided on) -> None: what a feature keeps when a business case is agreed (the
+    # delivery feature keeps its predictions as the site's promise)
+    case_agreed: list[Callable[[Any, Any], None]] = field(default_factory=list)
     # (site id, fact values or None) -> app.needs.figures.SiteFigures: every figure a
     # document states, worked out once; site id -> {name: scalar subquery}: what it reads,
     # so a document fetches them in its own statement. The business case sets both;

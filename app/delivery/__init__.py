@@ -1,0 +1,21 @@
+"""Delivery: what the agreed business case promised against what the audit shows."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flask import Blueprint
+
+if TYPE_CHECKING:
+    from app.core.registry import Registry
+
+bp = Blueprint("delivery", __name__)
+
+
+def register(registry: Registry) -> None:
+    """What this feature adds to pages and commands other packages own."""
+    from app.delivery.demo import demo_delivery
+    from app.delivery.promises import keep_promise
+
+    registry.case_agreed.append(keep_promise)
+    registry.add_demo(demo_delivery, None, order=65)
