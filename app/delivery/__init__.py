@@ -11,6 +11,8 @@ if TYPE_CHECKING:
 
 bp = Blueprint("delivery", __name__)
 
+from app.delivery import views  # noqa: E402, F401
+
 
 def register(registry: Registry) -> None:
     """What this feature adds to pages and commands other packages own."""

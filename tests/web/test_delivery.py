@@ -3,6 +3,7 @@ beside the audit's figures quarter by quarter."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -14,8 +15,10 @@ from app.delivery.models import RAMP_UP, STEADY, Promise
 from app.delivery.promises import add_quarters
 from app.delivery.service import fractures_not_prevented
 from app.extensions import db
+from app.kpis.models import KpiValue
 from app.kpis.periods import current_period
 from app.needs.figures import figures_for
+from tests.conftest import sign_in
 
 THIS_QUARTER = current_period("quarter", today()).start
 # Agreed in the quarter five back: its promise starts four quarters back (year 1's
@@ -84,3 +87,97 @@ def test_an_agreed_case_keeps_its_predictions_as_the_promise(make_site, needs_fo
     _agree(site, on=AGREED + timedelta(days=1))
     assert db.session.scalar(select(func.max(Promise.version))) == 2
     assert db.session.scalar(select(func.count(Promise.id))) == 28  # the first one stays
+
+
+def _quarter_value(site, kpi: int, start: date, numerator: int, denominator: int) -> None:  # noqa: ANN001
+    db.session.add(
+        KpiValue(
+            site_id=site.id, kpi_number=kpi, period_kind="quarter", period_start=start,
+            numerator=numerator, denominator=denominator,
+        )
+    )  # fmt: skip
+
+
+def _cells(html: str, row_id: str) -> str:
+    found = re.search(rf'<tr class="nhsuk-table__row" id="{row_id}">(.*?)</tr>', html, re.S)
+    assert found, row_id
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", found.group(1))).strip()
+
+
+def test_the_delivery_page_sets_each_promise_against_the_audit(
+    app,
+    make_site,
+    make_user,
+    add_member,
+    needs_for_case,  # noqa: ANN001
+) -> None:
+    site = make_site(name="Delivery FLS")
+    needs_for_case(site)
+    user = make_user()
+    add_member(site, user, "viewer")
+    client = app.test_client()
+    sign_in(client, user)
+    url = f"/sites/{site.id}/delivery"
+
+    html = client.get(url).get_data(as_text=True)
+    assert 'id="delivery-no-case"' in html and "approval decision" in html
+
+    _agree(site)
+    html = client.get(url).get_data(as_text=True)
+    assert 'id="delivery-no-data"' in html and "Record the KPI values" in html
+
+    ramp = _promise(site, "identified", RAMP_UP)
+    promised = round(ramp.patients)
+    q = [add_quarters(THIS_QUARTER, -n) for n in (4, 3, 2, 1)]
+    _quarter_value(site, 2, q[0], promised + 5, 1000)  # met
+    # q[1]: no data
+    _quarter_value(site, 2, q[2], promised - 30, 1000)  # missed
+    _quarter_value(site, 2, q[3], promised - 40, 1000)  # missed again: recovery
+    _quarter_value(site, 4, q[3], 10, 100)
+    assessed = round(_promise(site, "assessed", RAMP_UP).patients) + 1
+    _quarter_value(site, 4, q[2], assessed, assessed)  # assessment met the quarter before
+    db.session.commit()
+    html = client.get(url).get_data(as_text=True)
+    assert 'id="delivery-no-data"' not in html
+    latest = _cells(html, "delivery-identified")
+    fractures = fractures_not_prevented(40, ramp.fractures_per_patient)
+    assert f"{promised - 40} {promised} 40 short {fractures:.1f}" in latest
+    assert html.count("No data for this quarter") >= 1
+    assert 'id="recovery-identified"' in html  # missed two quarters running
+    assert 'id="recovery-assessed"' not in html  # missed once
+    assert 'id="recovery-scanned"' not in html  # no data at all
+    assert "No data yet for any quarter" in _cells(html, "delivery-scanned")
+    # A promise no KPI measures says what evidence would show it.
+    assert "electronic staff record" in _cells(html, "delivery-staff")
+    assert "finance ledger" in _cells(html, "delivery-cost")
+    # One run chart per measured promise, with the promise drawn as a target line.
+    chart = re.search(r"<svg[^>]*delivery-chart[^>]*>.*?</svg>", html, re.S)
+    assert chart and 'class="delivery-promise"' in chart.group(0)
+    assert html.count('class="delivery-actual"') >= 3 + 2  # identified 3 points, assessed 2
+
+
+def test_the_delivery_page_runs_a_fixed_few_statements_at_any_number_of_periods(
+    app,
+    make_site,
+    make_user,
+    needs_for_case,
+    count_queries,  # noqa: ANN001
+) -> None:
+    client = app.test_client()
+    sign_in(client, make_user(global_role="admin"))
+    counts = []
+    for quarters in (2, 12):
+        site = make_site(name=f"Delivery FLS {quarters}")
+        needs_for_case(site)
+        _agree(site, on=add_quarters(THIS_QUARTER, -quarters - 1) + timedelta(days=3))
+        for n in range(1, quarters + 1):
+            for kpi in (2, 4, 5, 10, 11):
+                _quarter_value(site, kpi, add_quarters(THIS_QUARTER, -n), 50, 100)
+        db.session.commit()
+        url = f"/sites/{site.id}/delivery"
+        client.get(url)
+        with count_queries() as queries:
+            html = client.get(url).get_data(as_text=True)
+        assert html.count('class="delivery-actual"') == 5 * quarters
+        counts.append(len(queries.statements))
+    assert counts[0] == counts[1] <= 6, counts
