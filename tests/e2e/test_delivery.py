@@ -40,3 +40,19 @@ def test_the_delivery_page_at_a_phone_and_a_laptop(
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"delivery-{width}.png"), full_page=True)
     assert_no_axe_violations(page)
+
+    # The recovery plan: the gap filled in, an owner to choose, axe clean; a missing owner
+    # is refused next to the field and the action typed is kept.
+    page.locator("[id^=raise-recovery-]").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Raise a recovery plan")
+    expect(page.locator("#recovery-gap")).to_contain_text("patients short in all")
+    page.get_by_label("What the team will do to recover").fill("A second nurse searches lists.")
+    page.get_by_role("button", name="Confirm and add to the RAID log").click()
+    page.wait_for_load_state()  # the header folds its entries into "More" once loaded
+    expect(page.get_by_text("Choose who owns the recovery plan.").first).to_be_visible()
+    expect(page.get_by_label("What the team will do to recover")).to_have_value(
+        "A second nurse searches lists."
+    )
+    _no_sideways_scroll(page)
+    page.screenshot(path=str(SHOTS / f"delivery-recovery-{width}.png"), full_page=True)
+    assert_no_axe_violations(page)

@@ -181,3 +181,76 @@ def test_the_delivery_page_runs_a_fixed_few_statements_at_any_number_of_periods(
         assert html.count('class="delivery-actual"') == 5 * quarters
         counts.append(len(queries.statements))
     assert counts[0] == counts[1] <= 6, counts
+
+
+def test_a_promise_missed_twice_running_raises_a_recovery_plan_in_the_raid_log(
+    app,
+    make_site,
+    make_user,
+    add_member,
+    make_person,
+    needs_for_case,  # noqa: ANN001
+) -> None:
+    from app.core.audit import AuditEvent
+    from app.risks.models import RaidEntry
+    from tests.conftest import csrf_token
+
+    site = make_site(name="Recovery FLS")
+    needs_for_case(site)
+    editor, viewer = make_user(), make_user()
+    add_member(site, editor, "editor")
+    add_member(site, viewer, "viewer")
+    owner = make_person(site, "Grace Okafor")
+    _agree(site)
+    promised = round(_promise(site, "identified", RAMP_UP).patients)
+    q = [add_quarters(THIS_QUARTER, -n) for n in (2, 1)]
+    _quarter_value(site, 2, q[0], promised - 30, 1000)
+    _quarter_value(site, 4, q[1], 1, 100)  # assessment missed once: no recovery offered
+    db.session.commit()
+    client = app.test_client()
+    sign_in(client, editor)
+    page = f"/sites/{site.id}/delivery"
+    url = f"{page}/recovery/identified"
+    # Missed once: no prompt, and the form refuses (409), whatever is posted.
+    assert "raise-recovery-identified" not in client.get(page).get_data(as_text=True)
+    assert client.get(url).status_code == 409
+    _quarter_value(site, 2, q[1], promised - 40, 1000)
+    db.session.commit()
+
+    sign_in(client, viewer)  # a viewer sees the warning but is not offered the form
+    html = client.get(page).get_data(as_text=True)
+    assert 'id="recovery-identified"' in html and "raise-recovery-identified" not in html
+    sign_in(client, editor)
+    html = client.get(page).get_data(as_text=True)
+    assert f'href="{url}"' in html
+    form = client.get(url).get_data(as_text=True)
+    assert f"{promised - 30} of {promised} promised (30 short)" in form
+    assert "70 patients short in all" in form
+
+    token = csrf_token(client, url)
+    response = client.post(url, data={"csrf_token": token, "owner_id": "", "action": "More"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Choose who owns the recovery plan." in html and ">More</textarea>" in html
+    assert db.session.scalar(select(func.count(RaidEntry.id))) == 1  # only the approval
+    for bad in ("999999", "abc"):
+        data = {"csrf_token": token, "owner_id": bad, "action": "More"}
+        assert client.post(url, data=data).status_code == 422
+    assert client.post(f"{page}/recovery/nonsense", data={"csrf_token": token}).status_code == 404
+
+    data = {"csrf_token": token, "owner_id": str(owner.id), "action": "Search radiology weekly."}
+    response = client.post(url, data=data)
+    assert response.status_code == 302
+    entry = db.session.scalar(select(RaidEntry).where(RaidEntry.kind == "issue"))
+    assert (entry.owner_id, entry.severity, entry.status, entry.phase) == (
+        owner.id, "high", "open", 5,
+    )  # fmt: skip
+    assert "70 patients short in all" in entry.description
+    assert entry.action == "Search radiology weekly."
+    assert db.session.scalar(
+        select(func.count(AuditEvent.id)).where(AuditEvent.object_type == "raid_entry")
+    )
+    shown = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Recovery plan raised in the RAID log as an issue owned by Grace Okafor." in shown
+    html = client.get(page).get_data(as_text=True)
+    assert f"issue #{entry.id}" in html and "raise-recovery-identified" not in html
