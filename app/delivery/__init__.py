@@ -17,7 +17,11 @@ from app.delivery import views  # noqa: E402, F401
 def register(registry: Registry) -> None:
     """What this feature adds to pages and commands other packages own."""
     from app.delivery.demo import demo_delivery
+    from app.delivery.facts import delivers_case, delivery_facts
     from app.delivery.promises import keep_promise
 
     registry.case_agreed.append(keep_promise)
+    registry.add_gateway_check(
+        "delivers_case", delivers_case, "sites.delivery.index", facts=delivery_facts
+    )
     registry.add_demo(demo_delivery, None, order=65)

@@ -24,6 +24,7 @@ AUTO_CHECKS: frozenset[str] = frozenset(
         "case_approved",
         "kpis_tracked",
         "champion_agreed",
+        "delivers_case",
     }
 )
 """Names of the gateway checks the app can evaluate by itself."""

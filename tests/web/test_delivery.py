@@ -254,3 +254,64 @@ def test_a_promise_missed_twice_running_raises_a_recovery_plan_in_the_raid_log(
     assert "Recovery plan raised in the RAID log as an issue owned by Grace Okafor." in shown
     html = client.get(page).get_data(as_text=True)
     assert f"issue #{entry.id}" in html and "raise-recovery-identified" not in html
+
+
+def test_the_gateway_criterion_reads_the_same_gaps_as_the_page(
+    app,
+    make_site,
+    needs_for_case,
+    make_person,  # noqa: ANN001
+) -> None:
+    from app.core.db import select_facts
+    from app.delivery import recovery
+    from app.delivery.facts import deliveries_from, delivers_case, delivery_facts
+    from app.delivery.service import deliveries
+
+    site = make_site(name="Gateway FLS")
+    met, reason, link = delivers_case(site)
+    assert not met and "No business case has been agreed" in reason
+    assert link == f"/sites/{site.id}/delivery"
+    needs_for_case(site)
+    _agree(site)
+    met, reason, _link = delivers_case(site)
+    assert not met and "No KPI values" in reason
+
+    promised = round(_promise(site, "identified", RAMP_UP).patients)
+    q = [add_quarters(THIS_QUARTER, -n) for n in (2, 1)]
+    _quarter_value(site, 2, q[0], promised + 1, 1000)
+    _quarter_value(site, 2, q[1], promised - 12, 1000)
+    db.session.commit()
+    met, reason, _link = delivers_case(site)
+    assert met and "delivering what its business case promised" in reason
+    assert f"Patients identified: {promised - 12} of {promised} promised in" in reason
+
+    first = db.session.scalar(
+        select(KpiValue).where(KpiValue.site_id == site.id, KpiValue.period_start == q[0])
+    )
+    first.numerator = promised - 5  # now missed two quarters running
+    db.session.commit()
+    met, reason, _link = delivers_case(site)
+    assert not met and "no recovery plan: patients identified" in reason
+
+    # The facts rebuild exactly the page's rows (the same gaps, the same fractures).
+    from app.delivery import queries
+
+    promises = queries.latest_promise(site.id)
+    counts = queries.kpi_counts(site.id, [2, 4, 5, 10, 11], promises[0].starts_on)
+    page = deliveries(promises, counts, today())
+    facts = deliveries_from(select_facts(delivery_facts(site.id)), today())
+
+    def shown(rows: list) -> list:  # what a reader sees: whole patients, fractures to 0.1
+        return [
+            (d.key, [(q.period, q.numerator, round(q.gap or 0), round(q.fractures or 0, 1))
+                     for q in d.quarters])
+            for d in rows
+        ]  # fmt: skip
+
+    assert shown(page) == shown(facts)
+
+    delivery = next(d for d in page if d.key == "identified")
+    recovery.raise_recovery(site, delivery, make_person(site, "Owner").id, "Weekly search.")
+    db.session.commit()
+    met, reason, _link = delivers_case(site)
+    assert met and "A recovery plan is in the RAID log" in reason
