@@ -81,6 +81,11 @@ class Registry:
     # (site, decided on) -> None: what a feature keeps when a business case is agreed (the
     # delivery feature keeps its predictions as the site's promise)
     case_agreed: list[Callable[[Any, Any], None]] = field(default_factory=list)
+    # What the highlight report says about delivery against the agreed case (the delivery
+    # feature sets both): site id -> {name: scalar subquery} for the report's own statement,
+    # and (those values, today) -> sentences ("Patients assessed: 212 of 300 promised ...")
+    delivery_facts: Callable[[int], dict[str, Any]] | None = None
+    delivery_lines: Callable[[Mapping[str, Any], Any], list[str]] | None = None
     # (site id, fact values or None) -> app.needs.figures.SiteFigures: every figure a
     # document states, worked out once; site id -> {name: scalar subquery}: what it reads,
     # so a document fetches them in its own statement. The business case sets both;

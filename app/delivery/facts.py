@@ -141,15 +141,14 @@ def delivers_case(site: Site, facts: Mapping[str, Any] | None = None) -> tuple[b
         return False, "No KPI values have been recorded since the business case was agreed.", link
     missed = [d for d in rows if d.missed_running]
     unplanned = [d for d in missed if d.key not in planned(facts)]
-    if unplanned:
-        names = ", ".join(d.measure.label.lower() for d in unplanned)
-        return (
-            False,
-            "Missed the business case's promise two quarters running with no recovery plan: "
-            f"{names}.",
-            link,
-        )
     words = "; ".join(line for line in (headline(d, today) for d in rows) if line)
+    if unplanned:
+        names = ", ".join(d.measure.label[0].lower() + d.measure.label[1:] for d in unplanned)
+        opening = (
+            f"Missed the business case's promise two quarters running with no recovery plan: "
+            f"{names}."
+        )
+        return False, f"{opening} {words}.", link
     if missed:
         opening = "A recovery plan is in the RAID log for each promise missed twice running."
     else:

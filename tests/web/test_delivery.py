@@ -315,3 +315,45 @@ def test_the_gateway_criterion_reads_the_same_gaps_as_the_page(
     db.session.commit()
     met, reason, _link = delivers_case(site)
     assert met and "A recovery plan is in the RAID log" in reason
+
+
+def test_the_demo_site_shows_the_same_gaps_on_the_page_report_and_gateway(app, make_user) -> None:
+    """Meadowbank (an agreed case, eight quarters of KPI values): every promise's latest
+    quarter reads the same on the delivery page, in the highlight report (page and Word) and
+    in the phase 5 gateway's criterion; its promises missed twice get the recovery prompt."""
+    from io import BytesIO
+
+    import docx
+
+    from app.delivery.facts import delivers_case, headline
+    from app.delivery.service import deliveries
+    from app.demo import seed_demo
+
+    site = seed_demo().sites["meadowbank"]
+    db.session.commit()
+    client = app.test_client()
+    sign_in(client, make_user(global_role="admin"))
+    from app.delivery import queries
+
+    promises = queries.latest_promise(site.id)
+    counts = queries.kpi_counts(site.id, [2, 4, 5, 10, 11], promises[0].starts_on)
+    rows = [d for d in deliveries(promises, counts, today()) if d.with_data]
+    assert len(rows) == 5 and all(len(d.quarters) == 8 for d in rows)  # eight quarters
+
+    page = client.get(f"/sites/{site.id}/delivery").get_data(as_text=True)
+    report = client.get(f"/sites/{site.id}/documents/steering-report").get_data(as_text=True)
+    word = docx.Document(
+        BytesIO(client.get(f"/sites/{site.id}/documents/steering-report.docx").data)
+    )
+    word_text = "\n".join(p.text for p in word.paragraphs)
+    _met, reason, _link = delivers_case(site)
+    for d in rows:
+        q = d.latest
+        line = headline(d, today())
+        assert line in report and line in word_text and line in reason, line
+        cells = _cells(page, f"delivery-{d.key}")
+        assert f"{q.numerator} {round(q.promised)}" in cells
+        if q.missed:
+            assert f"{round(q.gap)} short" in cells and f"({round(q.gap)} short)" in line
+        if d.missed_running:
+            assert f'id="raise-recovery-{d.key}"' in page
