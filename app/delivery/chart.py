@@ -69,3 +69,46 @@ def delivery_chart(delivery: Delivery, *, width: int = 640, height: int = 260) -
     )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def portfolio_chart(sites: list[tuple[str, int, int]], *, width: int = 640) -> Markup:
+    """Promised against delivered for every live site: (name, promised, delivered) patients
+    found and treated since each case was agreed, two bars a site."""
+    left, right, top, bar, gap = 230, 70, 10, 14, 12
+    plot = width - left - right
+    high = max([p for _n, p, _d in sites] + [d for _n, _p, d in sites] + [1])
+    height = top + len(sites) * (2 * bar + gap) + 40
+    described = "; ".join(f"{n}: {d:,} delivered of {p:,} promised" for n, p, d in sites)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        'role="img" aria-labelledby="delivery-portfolio-title delivery-portfolio-desc" '
+        'class="app-chart delivery-portfolio-chart">',
+        '<title id="delivery-portfolio-title">Promised against delivered, every live site</title>',
+        f'<desc id="delivery-portfolio-desc">Patients found and treated since each business '
+        f"case was agreed. {escape(described)}.</desc>",
+    ]
+    for i, (name, promised, delivered) in enumerate(sites):
+        y = top + i * (2 * bar + gap)
+        parts.append(
+            f'<text x="{left - 6}" y="{y + bar + 4}" font-size="13" text-anchor="end">'
+            f"{escape(name[:28])}</text>"
+        )
+        for j, (value, colour, css) in enumerate(
+            ((promised, ORANGE, "delivery-promised"), (delivered, BLUE, "delivery-delivered"))
+        ):
+            w = plot * value / high
+            top_y = y + j * bar
+            parts.append(
+                f'<rect class="{css}" x="{left}" y="{top_y}" width="{w:.1f}" height="{bar - 2}" '
+                f'fill="{colour}"/>'
+            )
+            parts.append(
+                f'<text x="{left + w + 4:.1f}" y="{top_y + bar - 4}" font-size="11">'
+                f"{value:,}</text>"
+            )
+    parts.append(
+        f'<text x="{left}" y="{height - 12}" font-size="12" fill="{DARK}">'
+        "Orange: promised. Blue: delivered (patients found and treated).</text>"
+    )
+    parts.append("</svg>")
+    return Markup("".join(parts))

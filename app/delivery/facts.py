@@ -6,10 +6,12 @@ rebuild the same `Delivery` rows the delivery page shows through the same rules.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import String, cast, func, select
+from sqlalchemy.orm import aliased
 
 from app.core.dates import today as uk_today
 from app.core.db import select_facts
@@ -39,16 +41,33 @@ def _joined(*columns: Any) -> Any:
 
 def delivery_facts(site_id: int) -> dict[str, Any]:
     """The site's latest promise, its KPI counts and its recovery plans, as strings."""
-    newest = select(func.max(Promise.version)).where(Promise.site_id == site_id).scalar_subquery()
+    # Aliases, so each subquery reads its own rows of the promises table, and correlates
+    # only to the sites table when the site id is a column (the portfolio's statement).
+    versions, starts = aliased(Promise), aliased(Promise)
+    newest = (
+        select(func.max(versions.version))
+        .where(versions.site_id == site_id)
+        .correlate_except(versions)
+        .scalar_subquery()
+    )
     latest = (Promise.site_id == site_id, Promise.version == newest)
-    first = select(func.min(Promise.starts_on)).where(*latest).scalar_subquery()
+    first = (
+        select(func.min(starts.starts_on))
+        .where(starts.site_id == site_id, starts.version == newest)
+        .correlate_except(starts)
+        .scalar_subquery()
+    )
     return {
         "delivery_promises": select(
             func.aggregate_strings(_joined(*(getattr(Promise, f) for f in PROMISE_FIELDS)), ROW)
         )
         .where(*latest)
+        .correlate_except(Promise)
         .scalar_subquery(),
-        "delivery_agreed": select(func.max(Promise.agreed_on)).where(*latest).scalar_subquery(),
+        "delivery_agreed": select(func.max(Promise.agreed_on))
+        .where(*latest)
+        .correlate_except(Promise)
+        .scalar_subquery(),
         "delivery_counts": select(
             func.aggregate_strings(
                 _joined(
@@ -63,9 +82,11 @@ def delivery_facts(site_id: int) -> dict[str, Any]:
             KpiValue.kpi_number.in_(MEASURED_KPIS),
             KpiValue.period_start >= first,
         )
+        .correlate_except(KpiValue)
         .scalar_subquery(),
         "delivery_plans": select(func.aggregate_strings(RaidEntry.starter_key, ROW))
         .where(RaidEntry.site_id == site_id, RaidEntry.starter_key.startswith(STARTER_PREFIX))
+        .correlate_except(RaidEntry)
         .scalar_subquery(),
     }  # fmt: skip
 
@@ -154,3 +175,75 @@ def delivers_case(site: Site, facts: Mapping[str, Any] | None = None) -> tuple[b
     else:
         opening = "The service is delivering what its business case promised."
     return True, f"{opening} {words}.", link
+
+
+# --- the portfolio's "delivering its case" column ---------------------------------------
+
+PORTFOLIO_MEASURES = ("identified", "treated")  # patients found, and started on treatment
+SPLIT = "#"
+ON_TRACK = 0.9  # delivering 90% or more of the promised patients
+
+
+@dataclass(frozen=True)
+class DeliveryShare:
+    """How much of its promise a site delivers: patients found and started on treatment,
+    summed over the quarters the audit has figures for."""
+
+    found: int
+    found_promised: int
+    treated: int
+    treated_promised: int
+
+    @property
+    def share(self) -> float:
+        """The share of promised patients found and treated (the two shares' mean)."""
+        parts = [
+            actual / promised
+            for actual, promised in (
+                (self.found, self.found_promised),
+                (self.treated, self.treated_promised),
+            )
+            if promised
+        ]
+        return sum(parts) / len(parts) if parts else 0.0
+
+    @property
+    def on_track(self) -> bool:
+        return self.share >= ON_TRACK
+
+    @property
+    def words(self) -> str:
+        return (
+            f"Found {self.found:,} of {self.found_promised:,} promised; treated "
+            f"{self.treated:,} of {self.treated_promised:,}"
+        )
+
+
+def delivery_column(site_id: Any) -> Any:
+    """One column for a statement over many sites (`site_id` the sites' id column): the
+    promise and the audit's counts as one string, read by `share_from`."""
+    facts = delivery_facts(site_id)
+    return (
+        func.coalesce(facts["delivery_promises"], "")
+        + SPLIT
+        + func.coalesce(facts["delivery_counts"], "")
+    )
+
+
+def share_from(text: str | None, today: date) -> DeliveryShare | None:
+    """The site's share from `delivery_column`'s value (None: no agreed case or no data)."""
+    promises, _, counts = (text or "").partition(SPLIT)
+    if not promises:
+        return None
+    values = {"delivery_promises": promises, "delivery_counts": counts}
+    rows = {d.key: d for d in deliveries_from(values, today) if d.key in PORTFOLIO_MEASURES}
+    totals = []
+    for key in PORTFOLIO_MEASURES:
+        quarters = rows[key].with_data if key in rows else []
+        totals += [
+            sum(q.numerator for q in quarters),
+            round(sum(q.promised for q in quarters)),
+        ]
+    if not totals[1] and not totals[3]:
+        return None
+    return DeliveryShare(*totals)

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from app.core.dates import to_london, utcnow
+from app.delivery.facts import DeliveryShare, share_from
 from app.extensions import db
 from app.portfolio import dimensions, task_counts
 from app.portfolio.statement import PHASES, rows_query
@@ -57,6 +58,9 @@ class PortfolioRow:
     # The plan's own roll-up above is kept for the workbook; the page leads with these.
     ratings: dict[str, dimensions.Rating] = field(default_factory=dict)
     overall: str | None = None
+    # Delivering its case: the agreed business case's promised patients found and treated
+    # against the audit (None: no case agreed or no audit figures since)
+    delivery: DeliveryShare | None = None
 
     @property
     def overall_name(self) -> str:
@@ -113,6 +117,7 @@ def portfolio_rows(
         lead_name, lead_email, lead_phone, population, hips, follow_id = r[after + 5 : after + 11]
         held = r[after + 11]
         very_high, high, reviews = (int(v or 0) for v in r[after + 12 : after + 15])
+        delivery = share_from(r[after + 15], today)
         days = (today - to_london(changed).date()).days if changed else None
         phase = _current_phase(signed)
         facts = dimensions.Facts(
@@ -159,6 +164,7 @@ def portfolio_rows(
                 followed=follow_id is not None,
                 ratings=ratings,
                 overall=overall,
+                delivery=delivery,
             )
         )
     return rows

@@ -15,6 +15,7 @@ from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.core.audit import AuditEvent
+from app.delivery.facts import delivery_column
 from app.gateways.models import SIGNED, Gateway, GatewayDecision
 from app.meetings.models import Meeting
 from app.needs.models import NeedsVersion
@@ -201,6 +202,7 @@ def rows_query(today: date) -> Select:
             risk.c.very_high,
             risk.c.high,
             risk.c.reviews,
+            delivery_column(Site.id),  # the delivery feature's: promise and audit counts
             counts.tasks_version,
             out_of_date(today),
         )  # fmt: skip

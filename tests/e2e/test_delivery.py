@@ -56,3 +56,21 @@ def test_the_delivery_page_at_a_phone_and_a_laptop(
     _no_sideways_scroll(page)
     page.screenshot(path=str(SHOTS / f"delivery-recovery-{width}.png"), full_page=True)
     assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_portfolio_charts_promised_against_delivered(
+    page, live_server, seed, sign_in_as, width: int
+) -> None:
+    from app.demo import DEMO_PASSWORD
+
+    seed(_meadowbank)
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in_as("support@example.org.uk", DEMO_PASSWORD, check=False)
+    page.goto(live_server("/portfolio?view=all&delivering=short"))
+    expect(page.locator("svg.delivery-portfolio-chart")).to_be_visible()
+    expect(page.get_by_role("link", name="Meadowbank FLS", exact=True)).to_be_visible()
+    expect(page.get_by_label("Delivering its case")).to_have_value("short")
+    _no_sideways_scroll(page)
+    page.screenshot(path=str(SHOTS / f"delivery-portfolio-{width}.png"), full_page=True)
+    assert_no_axe_violations(page)

@@ -357,3 +357,21 @@ def test_the_demo_site_shows_the_same_gaps_on_the_page_report_and_gateway(app, m
             assert f"{round(q.gap)} short" in cells and f"({round(q.gap)} short)" in line
         if d.missed_running:
             assert f'id="raise-recovery-{d.key}"' in page
+    # The portfolio: the same patients found and treated, summed over the same quarters,
+    # sortable and filterable, and charted for every live site.
+    found, treated = (next(d for d in rows if d.key == key) for key in ("identified", "treated"))
+    words = (
+        f"Found {sum(q.numerator for q in found.with_data):,} of "
+        f"{round(sum(q.promised for q in found.with_data)):,} promised; treated "
+        f"{sum(q.numerator for q in treated.with_data):,} of "
+        f"{round(sum(q.promised for q in treated.with_data)):,}"
+    )
+    portfolio = client.get("/portfolio?view=all").get_data(as_text=True)
+    assert words in portfolio
+    assert 'id="delivery-portfolio"' in portfolio and "Meadowbank FLS: " in portfolio
+    short = client.get("/portfolio?view=all&delivering=short").get_data(as_text=True)
+    none = client.get("/portfolio?view=all&delivering=none").get_data(as_text=True)
+    assert "Meadowbank FLS</a>" in short and "Riverside FLS</a>" not in short
+    assert "Meadowbank FLS</a>" not in none and "Riverside FLS</a>" in none
+    by_share = client.get("/portfolio?view=all&sort=delivering&dir=desc").get_data(as_text=True)
+    assert by_share.index("Meadowbank FLS</a>") < by_share.index("Riverside FLS</a>")
