@@ -86,6 +86,11 @@ class Registry:
     # and (those values, today) -> sentences ("Patients assessed: 212 of 300 promised ...")
     delivery_facts: Callable[[int], dict[str, Any]] | None = None
     delivery_lines: Callable[[Mapping[str, Any], Any], list[str]] | None = None
+    # Sheets other features add to kpis.xlsx: (site id -> {name: scalar subquery}, (workbook,
+    # those values, today) -> None); the KPI feature fetches every sheet's facts in one SELECT
+    kpi_workbook_sheets: list[tuple[Callable[[int], dict[str, Any]], Callable[..., None]]] = field(
+        default_factory=list
+    )
     # (site id, fact values or None) -> app.needs.figures.SiteFigures: every figure a
     # document states, worked out once; site id -> {name: scalar subquery}: what it reads,
     # so a document fetches them in its own statement. The business case sets both;

@@ -375,3 +375,14 @@ def test_the_demo_site_shows_the_same_gaps_on_the_page_report_and_gateway(app, m
     assert "Meadowbank FLS</a>" not in none and "Riverside FLS</a>" in none
     by_share = client.get("/portfolio?view=all&sort=delivering&dir=desc").get_data(as_text=True)
     assert by_share.index("Meadowbank FLS</a>") < by_share.index("Riverside FLS</a>")
+    # The KPI workbook carries the delivery table: the same actual, promise and gap.
+    from openpyxl import load_workbook
+
+    book = load_workbook(BytesIO(client.get(f"/sites/{site.id}/kpis.xlsx").data))
+    table = list(book["Delivery"].iter_rows(values_only=True))
+    assert table[0][:3] == ("Promise", "KPI", "Quarter")
+    for d in rows:
+        q = d.latest
+        assert (d.measure.label, d.measure.kpi, q.numerator, round(q.promised)) in {
+            (r[0], r[1], r[4], r[5]) for r in table[1:]
+        }
