@@ -139,6 +139,8 @@ def headline(delivery: Delivery, today: date) -> str | None:
         if q.period.start == current_period("quarter", today).start
         else f"in {q.period.label}"
     )
+    if q.partial:  # held to the share of the promise for the months recorded
+        when += f" so far ({q.months} of 3 months recorded)"
     gap = f"{round(q.gap)} short" if q.missed else "met"
     return f"{delivery.measure.label}: {q.numerator} of {round(q.promised)} promised {when} ({gap})"
 
