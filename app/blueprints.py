@@ -13,6 +13,7 @@ from flask import Blueprint
 
 from app import (
     business_case,
+    delivery,
     documents,
     gateways,
     kpis,
@@ -27,6 +28,7 @@ from app import (
 from app.accounts import bp as accounts_bp
 from app.business_case import bp as business_case_bp
 from app.core.registry import Registry
+from app.delivery import bp as delivery_bp
 from app.documents import bp as documents_bp
 from app.gateways import bp as gateways_bp
 from app.home import bp as home_bp
@@ -54,6 +56,7 @@ SITE_FEATURES: list[Blueprint] = [
     needs_bp,
     business_case_bp,
     kpis_bp,
+    delivery_bp,
     gateways_bp,
     documents_bp,
     mail_bp,
@@ -87,6 +90,7 @@ REGISTERING_FEATURES = [
     needs,
     kpis,
     business_case,
+    delivery,
     gateways,
     documents,
     notifications,

@@ -34,7 +34,7 @@ from app.business_case.models import (
 from app.core.dates import utcnow
 from app.core.db import first_write, select_facts
 from app.core.errors import ServiceError, StaleEdit
-from app.core.registry import CheckResult
+from app.core.registry import CheckResult, registry
 from app.documents.text import FieldCheck, check_field
 from app.extensions import db
 from app.needs import queries as needs_queries
@@ -309,6 +309,9 @@ def record_decision(
     _flush("the decision")
     case.decision_id = entry.id
     db.session.flush()
+    if outcome == "approved":  # what the agreed case predicted is kept as its promise
+        for keep in registry().case_agreed:
+            keep(site, decided_on)
     return entry
 
 

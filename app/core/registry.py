@@ -97,6 +97,19 @@ class Registry:
     # site id -> a one-value SQL expression giving the site's current phase, so a panel can
     # read it among its facts; when no feature sets it, panels ask `current_phases`
     current_phase_fact: Callable[[int], ColumnElement] | None = None
+    # (site, decided on) -> None: what a feature keeps when a business case is agreed (the
+    # delivery feature keeps its predictions as the site's promise)
+    case_agreed: list[Callable[[Any, Any], None]] = field(default_factory=list)
+    # What the highlight report says about delivery against the agreed case (the delivery
+    # feature sets both): site id -> {name: scalar subquery} for the report's own statement,
+    # and (those values, today) -> sentences ("Patients assessed: 212 of 300 promised ...")
+    delivery_facts: Callable[[int], dict[str, Any]] | None = None
+    delivery_lines: Callable[[Mapping[str, Any], Any], list[str]] | None = None
+    # Sheets other features add to kpis.xlsx: (site id -> {name: scalar subquery}, (workbook,
+    # those values, today) -> None); the KPI feature fetches every sheet's facts in one SELECT
+    kpi_workbook_sheets: list[tuple[Callable[[int], dict[str, Any]], Callable[..., None]]] = field(
+        default_factory=list
+    )
     # (site id, fact values or None) -> app.needs.figures.SiteFigures: every figure a
     # document states, worked out once; site id -> {name: scalar subquery}: what it reads,
     # so a document fetches them in its own statement. The business case sets both;

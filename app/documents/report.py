@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.core.audit import AuditEvent
 from app.core.dates import london_to_utc, uk_date
+from app.core.registry import registry
 from app.documents import kpi_rows, queries, raid, report_queries
 from app.extensions import db
 from app.needs.figures import SiteFigures, figures_for
@@ -74,6 +75,8 @@ class ReportContent:
     current_phase: int | None = None
     notes: list[str] = field(default_factory=list)
     figures: SiteFigures | None = None  # the figures every document states (app.needs.figures)
+    # Each promise of the agreed business case against the audit's latest quarter
+    delivery: list[str] = field(default_factory=list)
 
 
 def _reason(lines: list[tuple[str | None, bool, bool]], rag: str | None) -> str:
@@ -256,4 +259,12 @@ def load_report(site: Site, today: date, since: date | None = None) -> ReportCon
         kpis=kpi_rows.kpi_rows(site.id, facts.kpi_targets),
         current_phase=report_queries.current_phase(gateways),
         figures=figures_for(site, facts.figure_values or None),
+        delivery=delivery_lines(facts.delivery_values, today),
     )
+
+
+def delivery_lines(values: dict, today: date) -> list[str]:
+    """'Patients assessed within 90 days: 212 of 300 promised this quarter (88 short)', from
+    the delivery feature (none when it is not installed or no case is agreed)."""
+    lines = registry().delivery_lines
+    return lines(values, today) if lines is not None and values else []

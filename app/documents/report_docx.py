@@ -177,6 +177,9 @@ def build_report(content: ReportContent) -> DocxDocument:
         )
     else:
         style.missing(doc, "No KPI figures have been recorded yet.")
+    if content.delivery:
+        style.para(doc, "", bold_lead="Against the business case's promise:")
+        style.bullet_list(doc, content.delivery)
     style.end_cleanly(doc)
     return doc
 

@@ -12,6 +12,7 @@ from sqlalchemy import Row, func, select, true
 from sqlalchemy.orm import aliased, joinedload
 
 from app.core.dates import london_to_utc, to_london
+from app.core.registry import registry
 from app.documents.queries import GatewayRow, gateway_facts, gateway_rows
 from app.documents.raid import owner_name
 from app.extensions import db
@@ -38,6 +39,7 @@ class ReportFacts:
     gateways: dict[int, GatewayRow]
     kpi_targets: dict[int, float]  # the site's own target of each KPI that has one
     figure_values: dict[str, Any] = field(default_factory=dict)  # app.needs.figures' facts
+    delivery_values: dict[str, Any] = field(default_factory=dict)  # registry.delivery_facts'
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,16 @@ def _facts(site_id: int, today: date) -> dict[str, Any]:
         for kpi in get_toolkit().kpis
     }
     shared = figures.figure_facts(site_id)  # the figures every document states
-    return {"before": last, "after": upcoming, **gateway_facts(site_id), **targets, **shared}
+    return {
+        "before": last, "after": upcoming, **gateway_facts(site_id), **targets, **shared,
+        **delivery_facts(site_id),
+    }  # fmt: skip
+
+
+def delivery_facts(site_id: int) -> dict[str, Any]:
+    """What the delivery lines read (none when the delivery feature is not installed)."""
+    declare = registry().delivery_facts
+    return declare(site_id) if declare is not None else {}
 
 
 def report_plan(site_id: int, today: date) -> ReportPlan:
@@ -157,6 +168,7 @@ def report_plan(site_id: int, today: date) -> ReportPlan:
                 if values[f"kpi_target_{kpi.number}"] is not None
             },
             {name: values[name] for name in figures.figure_facts(site_id)},
+            {name: values[name] for name in delivery_facts(site_id)},
         ),
         [_report_task(row) for row in tasks_in_order],
         sorted(

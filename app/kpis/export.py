@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
+from openpyxl import Workbook
+
 from app.core import spreadsheet as sheets
 from app.kpis.queries import KpiSeries, period_of
 
@@ -9,7 +13,12 @@ COLUMNS = [("KPI", 6), ("Period", 10), ("Numerator", 12), ("Denominator", 13),
            ("Percentage", 12), ("KPI name", 48), ("Target", 8)]  # fmt: skip
 
 
-def export_workbook(series: list[KpiSeries], site_name: str) -> bytes:
+def export_workbook(
+    series: list[KpiSeries],
+    site_name: str,
+    extra_sheets: Sequence[Callable[[Workbook], None]] = (),
+) -> bytes:
+    """The values sheet, any sheets other features add (`extra_sheets`), then About."""
     rows = (
         [
             item.kpi.number,
@@ -29,6 +38,8 @@ def export_workbook(series: list[KpiSeries], site_name: str) -> bytes:
     sheet = sheets.add_table_sheet(book, "KPI values", COLUMNS, rows)
     for cell in sheet["B"][1:]:
         cell.number_format = "MMM YYYY"
+    for add_sheet in extra_sheets:
+        add_sheet(book)
     sheets.add_table_sheet(
         book,
         "About",

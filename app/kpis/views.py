@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -11,10 +12,12 @@ from app.core import pending_uploads as pending
 from app.core.access import require_site_role
 from app.core.cleantext import clean_text
 from app.core.dates import today
+from app.core.db import select_facts
 from app.core.downloads import download
 from app.core.errors import StaleEdit
 from app.core.forms import ConfirmForm
 from app.core.raster import PngUnavailable, svg_to_png
+from app.core.registry import registry
 from app.core.web import found_or_404
 from app.extensions import db
 from app.kpis import bp, queries, service
@@ -109,7 +112,12 @@ def chart_png(number: int):
 
 @bp.get("/kpis.xlsx")
 def export_xlsx():
-    data = export_workbook(queries.all_series(g.site.id), g.site.name)
+    # Other features' sheets (the delivery table): their facts in one SELECT between them.
+    added = registry().kpi_workbook_sheets
+    facts = {name: q for declare, _add in added for name, q in declare(g.site.id).items()}
+    values, day = select_facts(facts), today()
+    extra = [partial(add, values=values, today=day) for _declare, add in added]
+    data = export_workbook(queries.all_series(g.site.id), g.site.name, extra)
     return download(data, site_name=g.site.name, document="kpis", ext="xlsx")
 
 

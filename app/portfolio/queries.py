@@ -20,13 +20,14 @@ class Filters:
     rag: str = ""  # red, amber, green, complete or "none" (no plan yet)
     q: str = ""
     attention: bool = False
+    delivering: str = ""  # a key of DELIVERING_FILTERS
     sort: str = "name"
     descending: bool = False
 
     def query_items(self) -> list[tuple[str, str]]:
         """The filters as URL parameters (only the ones set), in a stable order."""
         items = [("view", self.view)]
-        for key in ("region", "status", "rag", "q"):
+        for key in ("region", "status", "rag", "q", "delivering"):
             if getattr(self, key):
                 items.append((key, getattr(self, key)))
         if self.phase:
@@ -37,6 +38,20 @@ class Filters:
             items.append(("sort", self.sort))
             items.append(("dir", "desc" if self.descending else "asc"))
         return items
+
+
+# Delivering its case: the share of promised patients found and treated.
+DELIVERING_FILTERS = {
+    "short": "Short of the promise (under 90%)",
+    "on-track": "Delivering 90% or more",
+    "none": "No agreed case or no figures yet",
+}
+
+
+def delivering_band(r: PortfolioRow) -> str:
+    if r.delivery is None:
+        return "none"
+    return "on-track" if r.delivery.on_track else "short"
 
 
 # The overall status's severity bands, worst first, as the filter offers them.
@@ -58,6 +73,9 @@ def parse_filters(args: dict, follows_any: bool) -> Filters:
         rag=args.get("rag", "") if args.get("rag", "") in RAG_FILTERS else "",
         q=args.get("q", "").strip()[:100],
         attention=args.get("attention") == "1",
+        delivering=args.get("delivering", "")
+        if args.get("delivering", "") in DELIVERING_FILTERS
+        else "",
         sort=sort if sort in SORT_KEYS else "name",
         descending=args.get("dir") == "desc",
     )
@@ -79,6 +97,7 @@ def apply_filters(rows: list[PortfolioRow], filters: Filters) -> list[PortfolioR
         and (not filters.rag or r.overall == wanted_rag)
         and (not q or q in r.name.casefold() or q in r.organisation.casefold())
         and (not filters.attention or r.needs_attention)
+        and (not filters.delivering or delivering_band(r) == filters.delivering)
     ]
 
 
@@ -101,6 +120,7 @@ SORT_KEYS = {
     "meeting": lambda r: r.next_meeting,
     "changed": lambda r: r.days_since_change,
     "lead": lambda r: r.lead_name.casefold() if r.lead_name else None,
+    "delivering": lambda r: r.delivery.share if r.delivery else None,
 }
 
 

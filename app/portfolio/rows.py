@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from app.core.dates import uk_date
 from app.core.tags import tag
 from app.portfolio.dimensions import Rating
+from app.portfolio.queries import delivering_band
 from app.portfolio.service import PortfolioRow
 
 _ROW = """
@@ -40,6 +41,8 @@ nhsuk-u-margin-bottom-0">{follow_text}<span class="nhsuk-u-visually-hidden"> {na
       <td class="nhsuk-table__cell" data-label="Phase">{phase}. {phase_name}
         {review}
         <span class="app-cell-note">{signoff}</span></td>
+      <td class="nhsuk-table__cell" data-label="Delivering its case" data-delivering="{band}">\
+{delivering}</td>
       <td class="nhsuk-table__cell" data-label="Next meeting">{meeting}</td>
       <td class="nhsuk-table__cell" data-label="Lead contact">{lead}</td>
     </tr>
@@ -117,6 +120,13 @@ def _lead(r: PortfolioRow) -> str:
     )
 
 
+def _delivering(r: PortfolioRow) -> str:
+    if r.delivery is None:
+        return "No agreed case or no figures yet"
+    d = r.delivery
+    return f'{d.share:.0%}\n        <span class="app-cell-note">{_text(d.words)}</span>'
+
+
 def portfolio_row(r: PortfolioRow, ctx: RowContext) -> str:
     dimensions = []
     for key, label in ctx.dimensions.items():
@@ -150,6 +160,8 @@ def portfolio_row(r: PortfolioRow, ctx: RowContext) -> str:
         phase_name=_text(ctx.phases[r.phase]),
         review=_REVIEW if r.review_phase else "",
         signoff=signoff,
+        band=delivering_band(r),
+        delivering=_delivering(r),
         meeting=_text(uk_date(r.next_meeting, "None booked")),
         lead=_lead(r),
     )

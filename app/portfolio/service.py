@@ -18,6 +18,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from app.core.dates import to_london, utcnow
+from app.delivery.facts import DeliveryShare, share_from
 from app.extensions import db
 from app.portfolio import dimensions, task_counts
 from app.portfolio.statement import PHASES, rows_query
@@ -58,6 +59,9 @@ class PortfolioRow:
     # The plan's own roll-up above is kept for the workbook; the page leads with these.
     ratings: dict[str, dimensions.Rating] = field(default_factory=dict)
     overall: str | None = None
+    # Delivering its case: the agreed business case's promised patients found and treated
+    # against the audit (None: no case agreed or no audit figures since)
+    delivery: DeliveryShare | None = None
 
     @property
     def overall_name(self) -> str:
@@ -113,6 +117,7 @@ def portfolio_rows(
             name: int(s[name] or 0) for name in task_counts.COUNT_COLUMNS
         }
         changed, held = s["last_change"], s["last_meeting"]
+        delivery = share_from(s["delivery"], today)
         days = (today - to_london(changed).date()).days if changed else None
         phase = _current_phase(tuple(int(s[name] or 0) for name in SIGNED_COLUMNS))
         facts = dimensions.Facts(
@@ -162,6 +167,7 @@ def portfolio_rows(
                 followed=s["follow_id"] is not None,
                 ratings=ratings,
                 overall=overall,
+                delivery=delivery,
             )
         )
     return rows

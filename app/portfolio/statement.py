@@ -15,6 +15,7 @@ from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.core.audit import AuditEvent
+from app.delivery.facts import delivery_column
 from app.gateways.models import SIGNED, Gateway, GatewayDecision
 from app.meetings import queries as meeting_queries
 from app.meetings.models import Meeting
@@ -203,6 +204,8 @@ def rows_query(today: date) -> Select:
             risk.c.very_high.label("very_high_risks"),
             risk.c.high.label("high_risks"),
             risk.c.reviews.label("reviews_overdue"),
+            # the delivery feature's: promise and audit counts
+            delivery_column(Site.id).label("delivery"),
             counts.tasks_version.label("tasks_version"),
             out_of_date(today).label("counts_out_of_date"),
         )  # fmt: skip

@@ -13,6 +13,7 @@ from app.core.audit import record_event
 from app.core.db import first_write
 from app.core.downloads import download
 from app.core.errors import StaleEdit
+from app.delivery.chart import portfolio_chart
 from app.extensions import db
 from app.portfolio import bp, queries, service
 from app.portfolio.dimensions import DIMENSIONS
@@ -42,6 +43,7 @@ SORT_LABELS = {
     "meeting": "Next meeting",
     "changed": "Days since last change",
     "lead": "Lead contact",
+    "delivering": "Delivering its case",
 }
 
 
@@ -75,6 +77,7 @@ def _filter_form(filters: queries.Filters, regions: list[str]) -> Markup:
                 statuses=service.STATUS_SHORT,
                 phases=phase_names(),
                 rag_filters=queries.RAG_FILTERS,
+                delivering_filters=queries.DELIVERING_FILTERS,
                 stale_days=stale_days,
             )
         )
@@ -106,8 +109,20 @@ def index():
         sort_labels=SORT_LABELS,
         dimension_names=DIMENSIONS,
         region_offer=queries.region_counts(rows) if not any(r.followed for r in rows) else [],
+        delivery_chart=_delivery_chart(view_rows),
         **summary_context(view_rows),
     )
+
+
+def _delivery_chart(rows: list) -> Markup | None:
+    """Promised against delivered for every live site (a case agreed, audit figures since)."""
+    live = [
+        (r.name, r.delivery.found_promised + r.delivery.treated_promised,
+         r.delivery.found + r.delivery.treated)
+        for r in rows
+        if r.delivery is not None
+    ]  # fmt: skip
+    return portfolio_chart(live) if live else None
 
 
 @bp.get("/portfolio.xlsx")

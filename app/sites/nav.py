@@ -21,6 +21,10 @@ SITE_NAV = (
     ("Documents", "sites.documents.index"),
     ("History", "sites.history"),
 )
+# Sections reached from another's page, which they highlight: the delivery page (the
+# business case's promise against the KPIs) sits with the KPIs, since a twelfth entry would
+# not fit the line.
+PARENT_SECTION = {"sites.delivery": "sites.kpis"}
 
 
 def site_nav() -> list[dict]:
@@ -31,6 +35,7 @@ def site_nav() -> list[dict]:
     available = [(label, ep) for label, ep in SITE_NAV if ep in current_app.view_functions]
     exact = any(ep == current for _label, ep in available)
     section = current.rsplit(".", 1)[0]
+    section = PARENT_SECTION.get(section, section)
     items = []
     for label, endpoint in available:
         if exact:

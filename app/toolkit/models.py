@@ -28,6 +28,7 @@ AUTO_CHECKS: frozenset[str] = frozenset(
         "calendar_booked",
         "sponsor_confirmed",
         "patients_involved",
+        "delivers_case",
     }
 )
 """Names of the gateway checks the app can evaluate by itself."""

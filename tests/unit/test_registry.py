@@ -19,8 +19,8 @@ def test_overview_panels_in_order(app) -> None:
 def test_demo_steps_in_dependency_order(app) -> None:
     modules = [step.demo.__module__ for step in registry().demo_steps if step.demo]
     assert [name.split(".")[1] for name in modules] == [
-        "people", "plan", "meetings", "risks", "needs", "business_case", "kpis", "documents",
-        "gateways",
+        "people", "plan", "meetings", "risks", "needs", "business_case", "kpis", "delivery",
+        "documents", "gateways",
     ]  # fmt: skip
 
 

@@ -45,6 +45,10 @@ EXPECTED_AUTO_CHECKS = {
     "kpis_recorded": ["pilot-and-implement.data-captured"],
     "kpis_tracked": ["sustain-and-share.improvement-measured"],
     "champion_agreed": ["start-out.clinical-champion"],
+    "delivers_case": [
+        "pilot-and-implement.delivering-the-case",
+        "sustain-and-share.delivering-the-case",
+    ],
 }
 
 

@@ -211,6 +211,9 @@ RULES: dict[tuple[str, str], dict] = {
     ("sites.kpis.targets", "POST"): SITE_WRITE,
     ("sites.kpis.delete_period", "GET"): expect(LOGIN, 403, 403, 200, 200, 403, 200),
     ("sites.kpis.delete_period", "POST"): SITE_WRITE,
+    ("sites.delivery.index", "GET"): SITE_READ,
+    ("sites.delivery.recover", "GET"): SITE_EDIT_PAGE_ANY,
+    ("sites.delivery.recover", "POST"): SITE_WRITE,
     # People (app/people)
     ("sites.people.index", "GET"): SITE_READ,
     ("sites.people.new", "GET"): SITE_EDIT_PAGE,

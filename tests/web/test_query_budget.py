@@ -54,6 +54,7 @@ SITE_PAGES = [
     "/kpis.xlsx",
     "/kpis/1",
     "/kpis/1.png",
+    "/delivery",
     "/business-case",
     "/business-case/business-case.docx",
     "/business-case/service-specification.docx",

@@ -1,0 +1,47 @@
+"""Demo: Meadowbank's business case was agreed two years ago, so its eight quarters of KPI
+values since then are measured against the promise (identification and follow-up improve,
+other promises fall short). Runs after the KPI values (order 60) and before the documents
+and gateways, which read the promise."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from app.business_case import service as case_service
+from app.needs.demo import admissions_for, bands_for
+from app.needs.model import NeedsInputs
+from app.needs.service import NeedsState, save
+from app.sites.demo import DemoContext
+
+AGREED_DAYS_AGO = 2 * 365 + 20  # the quarter after agreement starts eight quarters back
+HIP_RATE = 0.001
+
+
+def demo_delivery(ctx: DemoContext) -> None:
+    site = ctx.sites["meadowbank"]
+    total = site.population_50_plus
+    inputs = NeedsInputs(
+        population_total=total,
+        bands=bands_for(total),
+        # Hip fractures at the rate that gives the caseload its audit figures count against
+        # (KPI 2's expected patients), so promise and audit describe the same population.
+        admissions=admissions_for(total, HIP_RATE),
+        rates={"assessment": 50, "treatment": 40, "falls": 45, "followup": 30},
+        staffing={"nurse": 1.0, "admin": 0.5, "doctor": None, "other": None},
+    )
+    save(site, NeedsState(None, inputs, {}, []), ctx.users["pm"],
+         "ONS mid-year estimates and last year's admissions")  # fmt: skip
+    agreed = ctx.today - timedelta(days=AGREED_DAYS_AGO)
+    case_service.save_route(
+        site,
+        {
+            "payer": "North Central London ICB",
+            "decision_process": "The ICB's investment committee.",
+            "decision_timing": "Quarterly.",
+        },
+        agreed - timedelta(days=30),
+    )
+    case_service.record_decision(
+        site, agreed, "North Central London ICB investment committee", "approved",
+        "Funded to widen the service to all fragility fractures.", ctx.today,
+    )  # fmt: skip

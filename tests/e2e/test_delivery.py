@@ -1,0 +1,76 @@
+"""The demo's Meadowbank, whose case was agreed two years ago: its delivery page at a
+phone's and a laptop's width, axe clean, with each promise's chart and the recovery prompt."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import assert_no_axe_violations
+from tests.e2e.test_pages import _no_sideways_scroll
+
+pytestmark = pytest.mark.e2e
+
+SHOTS = Path(__file__).parent.parent.parent / "instance" / "screenshots"
+
+
+def _meadowbank() -> int:
+    from app.demo import seed_demo
+
+    return seed_demo().sites["meadowbank"].id
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_delivery_page_at_a_phone_and_a_laptop(
+    page, live_server, seed, sign_in_as, width: int
+) -> None:
+    from app.demo import DEMO_PASSWORD
+
+    site_id = seed(_meadowbank)
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in_as("champion@example.nhs.uk", DEMO_PASSWORD, check=False)
+    page.goto(live_server(f"/sites/{site_id}/delivery"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Is the service delivering its case?")
+    expect(page.locator("#delivery-summary")).to_be_visible()
+    expect(page.locator("svg.delivery-chart").first).to_be_visible()
+    expect(page.get_by_text("Missed two quarters running").first).to_be_visible()
+    _no_sideways_scroll(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"delivery-{width}.png"), full_page=True)
+    assert_no_axe_violations(page)
+
+    # The recovery plan: the gap filled in, an owner to choose, axe clean; a missing owner
+    # is refused next to the field and the action typed is kept.
+    page.locator("[id^=raise-recovery-]").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Raise a recovery plan")
+    expect(page.locator("#recovery-gap")).to_contain_text("patients short in all")
+    page.get_by_label("What the team will do to recover").fill("A second nurse searches lists.")
+    page.get_by_role("button", name="Confirm and add to the RAID log").click()
+    page.wait_for_load_state()  # the header folds its entries into "More" once loaded
+    expect(page.get_by_text("Choose who owns the recovery plan.").first).to_be_visible()
+    expect(page.get_by_label("What the team will do to recover")).to_have_value(
+        "A second nurse searches lists."
+    )
+    _no_sideways_scroll(page)
+    page.screenshot(path=str(SHOTS / f"delivery-recovery-{width}.png"), full_page=True)
+    assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_portfolio_charts_promised_against_delivered(
+    page, live_server, seed, sign_in_as, width: int
+) -> None:
+    from app.demo import DEMO_PASSWORD
+
+    seed(_meadowbank)
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in_as("support@example.org.uk", DEMO_PASSWORD, check=False)
+    page.goto(live_server("/portfolio?view=all&delivering=short"))
+    expect(page.locator("svg.delivery-portfolio-chart")).to_be_visible()
+    expect(page.get_by_role("link", name="Meadowbank FLS", exact=True)).to_be_visible()
+    expect(page.get_by_label("Delivering its case")).to_have_value("short")
+    _no_sideways_scroll(page)
+    page.screenshot(path=str(SHOTS / f"delivery-portfolio-{width}.png"), full_page=True)
+    assert_no_axe_violations(page)
