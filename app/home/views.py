@@ -8,7 +8,7 @@ from app.extensions import db
 from app.home import bp
 from app.home.rows import site_rows
 from app.notifications.queries import for_you
-from app.portfolio import dimensions
+from app.portfolio import dimensions, need
 from app.portfolio.summary import rows_for, summary_context
 from app.sites.queries import current_phase_numbers, sites_for
 from app.toolkit import get_toolkit
@@ -73,4 +73,5 @@ def help_page():
         "home/help.html",
         portfolio_rules=dimensions.rules(stale_days),
         dimension_names=dimensions.DIMENSIONS,
+        need_formula=need.formula(stale_days),
     )

@@ -20,6 +20,7 @@ from functools import lru_cache
 from app.core.dates import to_london, utcnow
 from app.extensions import db
 from app.portfolio import dimensions, task_counts
+from app.portfolio.need import need_score
 from app.portfolio.statement import PHASES, rows_query
 from app.toolkit.vocabulary import current_phase, rag_ladder
 
@@ -58,6 +59,7 @@ class PortfolioRow:
     # The plan's own roll-up above is kept for the workbook; the page leads with these.
     ratings: dict[str, dimensions.Rating] = field(default_factory=dict)
     overall: str | None = None
+    need: int = 0  # app.portfolio.need: ranks sites within an overall status
 
     @property
     def overall_name(self) -> str:
@@ -132,6 +134,14 @@ def portfolio_rows(
             or s["hip_fractures_prevented_5y"] is not None,
         )
         ratings, overall = dimensions.rate(facts, stale_days)
+        review_phase = s["review_phase"]
+        need = need_score(
+            red_dimensions=sum(r.status == "red" for r in ratings.values()),
+            review_waiting=review_phase is not None,
+            overdue_tasks=counts["overdue"],
+            days_since_change=days,
+            stale_days=stale_days,
+        )
         rows.append(
             PortfolioRow(
                 site_id=s["site_id"],
@@ -149,7 +159,7 @@ def portfolio_rows(
                 overdue=counts["overdue"],
                 last_signoff_phase=s["signoff_phase"],
                 last_signoff_at=s["signoff_at"],
-                review_phase=s["review_phase"],
+                review_phase=review_phase,
                 next_meeting=s["next_meeting"],
                 last_change=changed,
                 days_since_change=days,
@@ -162,6 +172,7 @@ def portfolio_rows(
                 followed=s["follow_id"] is not None,
                 ratings=ratings,
                 overall=overall,
+                need=need,
             )
         )
     return rows

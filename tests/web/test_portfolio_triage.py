@@ -1,0 +1,107 @@
+"""Support staff triage the portfolio (issue #32 item 4, #34 item 2): sites ranked by a
+documented need score within each overall status, every column sortable by a link, and a
+page of 50 sites whose totals still cover every site."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from app.core.dates import today
+from app.extensions import db
+from app.gateways.models import Gateway
+from app.plan.models import Task
+from app.portfolio import need
+from app.portfolio.dimensions import DIMENSIONS
+from app.portfolio.queries import PAGE_SIZE
+from tests.conftest import sign_in
+
+
+def _overdue(site, count: int) -> None:  # noqa: ANN001
+    for _ in range(count):
+        db.session.add(
+            Task(site_id=site.id, phase=1, title="Late", due_date=today() - timedelta(days=5))
+        )
+
+
+@pytest.fixture
+def red_sites(make_site, make_user):  # noqa: ANN001, ANN201
+    """Three sites red overall, named in the reverse of their need."""
+    a, b, c = (make_site(name=f"{letter} FLS", region="London") for letter in "ABC")
+    _overdue(a, 5)  # 10 × 5 more than C
+    _overdue(b, 4)
+    _overdue(c, 3)
+    db.session.add(Gateway(site_id=c.id, phase=1, status="review_requested"))  # + 50
+    db.session.commit()
+    return make_user(global_role="support")
+
+
+def _table_names(html: str) -> list[str]:
+    table = html[html.index("<tbody") :]
+    return re.findall(r'<a href="/sites/\d+/">([^<]+)</a>', table)
+
+
+def test_need_score_follows_its_written_formula() -> None:
+    assert need.need_score(0, False, 0, 10, stale_days=30) == 0
+    assert need.need_score(2, True, 3, 45, stale_days=30) == 200 + 50 + 30 + 15
+    assert need.need_score(0, False, 0, None, stale_days=30) == 30  # never changed
+    # One more red dimension outweighs a waiting review and four overdue tasks.
+    assert need.need_score(2, False, 0, 0, 30) > need.need_score(1, True, 4, 0, 30)
+    text = need.formula(30)
+    assert "100 × red dimensions" in text and "beyond 30 days" in text
+
+
+def test_sites_are_ranked_by_need_within_their_overall_status(red_sites, client) -> None:
+    sign_in(client, red_sites)
+    html = client.get("/portfolio").get_data(as_text=True)
+    # Each is red in schedule and engagement (200); C has a review waiting (+50) and 3
+    # overdue tasks (+30), B 4 (+40), A 5 (+50): C 280, A 250, B 240.
+    assert _table_names(html) == ["C FLS", "A FLS", "B FLS"]
+    start = html.index('id="attention-first"')
+    attention = html[start : html.index("</ol>", start)]
+    assert re.findall(r">([ABC] FLS)</a>", attention) == ["C FLS", "A FLS", "B FLS"]
+    assert "need 280" in attention
+    # The formula is the caption of the table and on the help page, in the same words.
+    assert need.formula(30) in html
+    assert need.formula(30) in client.get("/help").get_data(as_text=True)
+
+
+def test_every_column_sorts_by_a_link_with_aria_sort(red_sites, client) -> None:
+    sign_in(client, red_sites)
+    html = client.get("/portfolio").get_data(as_text=True)
+    headers = re.findall(r'<th scope="col"[^>]*aria-sort="(\w+)">\s*<a href="([^"]+)">', html)
+    links = [href for _sort, href in headers]
+    for key in ("name", "support", "rag", *DIMENSIONS, "phase", "meeting", "lead"):
+        assert any(f"sort={key}&amp;dir=" in href for href in links), key
+    assert len(headers) == 10  # every column of the table
+    assert [sort for sort, _href in headers].count("ascending") == 1  # the default: Overall
+
+    html = client.get("/portfolio?sort=risks&dir=desc").get_data(as_text=True)
+    flip = '<a href="/portfolio?view=all&amp;sort=risks&amp;dir=asc"'
+    assert f'aria-sort="descending">\n    {flip}' in html
+    html = client.get("/portfolio?sort=schedule").get_data(as_text=True)
+    statuses = re.findall(r'data-dimension="schedule" data-status="(\w+)"', html)
+    assert statuses == ["red", "red", "red"]
+    assert _table_names(html) == ["C FLS", "A FLS", "B FLS"]  # ties by need
+
+
+def test_a_page_holds_50_sites_and_the_totals_cover_every_site(
+    make_site, make_user, client
+) -> None:
+    for number in range(PAGE_SIZE + 5):
+        make_site(name=f"Site {number:03d}", region="London" if number % 2 else "Wales")
+    sign_in(client, make_user(global_role="support"))
+    first = client.get("/portfolio?sort=name").get_data(as_text=True)
+    assert first.count("data-site-id=") == PAGE_SIZE
+    assert "Showing 1 to 50 of 55 sites, page 1 of 2." in first
+    assert "all 55 sites" in first  # the summary counts every site, not the page
+    second = client.get("/portfolio?sort=name&page=2").get_data(as_text=True)
+    assert _table_names(second) == [f"Site {n:03d}" for n in range(50, 55)]
+    # Past the last page: the last page; nonsense: the first.
+    assert "page 2 of 2" in client.get("/portfolio?sort=name&page=99").get_data(as_text=True)
+    assert "page 1 of 2" in client.get("/portfolio?page=abc").get_data(as_text=True)
+    # A filter narrows the rows; the totals are still every site's.
+    wales = client.get("/portfolio?region=Wales").get_data(as_text=True)
+    assert "Showing 28 of 55 sites." in wales and "all 55 sites" in wales
