@@ -9,6 +9,7 @@ from app.home import bp
 from app.home.rows import site_rows
 from app.notifications.queries import for_you
 from app.portfolio import dimensions, need
+from app.portfolio.queries import DEFAULT_SORT, page_of, sort_rows
 from app.portfolio.summary import rows_for, summary_context
 from app.sites.queries import current_phase_numbers, sites_for
 from app.toolkit import get_toolkit
@@ -22,10 +23,16 @@ def index():
     sites, offers = sites_for(current_user)
     # Support staff see the portfolio summary first (everyone else has no `summary`); its
     # rows already hold every site's current phase, so that costs no query of its own.
+    site_total = len(sites)
     if current_user.is_support:
         rows = rows_for(current_user.id)
         portfolio = summary_context(rows)
         phase_numbers = {row.site_id: row.phase for row in rows}
+        # One page of sites, in the portfolio's order (worst first, by need): the rest are
+        # a link away, so the page does not grow with the number of sites.
+        listed = {site.id: site for site in sites}
+        first = page_of(sort_rows(rows, DEFAULT_SORT), 1).rows
+        sites = [listed[row.site_id] for row in first if row.site_id in listed]
     else:
         portfolio = {"summary": None}
         phase_numbers = current_phase_numbers([site.id for site in sites])
@@ -41,6 +48,7 @@ def index():
         phases=phases,
         for_you=waiting,
         offers=offers,
+        site_total=site_total,
         overview_url=(before + "/", "/" + after),
         **portfolio,
     )

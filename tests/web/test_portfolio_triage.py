@@ -105,3 +105,15 @@ def test_a_page_holds_50_sites_and_the_totals_cover_every_site(
     # A filter narrows the rows; the totals are still every site's.
     wales = client.get("/portfolio?region=Wales").get_data(as_text=True)
     assert "Showing 28 of 55 sites." in wales and "all 55 sites" in wales
+
+
+def test_support_home_lists_one_page_of_sites_worst_first(red_sites, make_site, client) -> None:
+    for number in range(PAGE_SIZE):
+        make_site(name=f"Quiet {number:03d}")
+    sign_in(client, red_sites)
+    html = client.get("/").get_data(as_text=True)
+    table = html[html.index("<tbody") :]
+    names = re.findall(r'<a href="/sites/\d+/">([^<]+)</a>', table)
+    assert len(names) == PAGE_SIZE and names[:3] == ["C FLS", "A FLS", "B FLS"]
+    assert "The 50 sites that need help most, of 53" in html
+    assert 'href="/portfolio?view=all"' in html
