@@ -117,3 +117,21 @@ def test_support_home_lists_one_page_of_sites_worst_first(red_sites, make_site, 
     assert len(names) == PAGE_SIZE and names[:3] == ["C FLS", "A FLS", "B FLS"]
     assert "The 50 sites that need help most, of 53" in html
     assert 'href="/portfolio?view=all"' in html
+
+
+def test_the_page_does_not_grow_with_the_number_of_sites(app, make_user, client) -> None:
+    """A page of 50 at 60 sites and at 120: the same size give or take the totals' digits
+    (the whole portfolio was 2.5 MB at 1,000 sites, issue 34)."""
+    from app.demo import seed_bench
+
+    sign_in(client, make_user(global_role="support"))
+    sizes = []
+    for added in (60, 60):
+        seed_bench(added, 2)
+        db.session.commit()
+        html = client.get("/portfolio?view=all").get_data(as_text=True)
+        assert html.count("data-site-id=") == PAGE_SIZE
+        sizes.append(len(html.encode()))
+    at_60, at_120 = sizes
+    assert at_120 < at_60 * 1.05, sizes
+    assert at_120 < 200_000, sizes
