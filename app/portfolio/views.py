@@ -29,25 +29,25 @@ bp.add_app_template_global(row_context, "portfolio_row_context")
 FILTER_FORMS_KEPT = 256
 # The overview's "Back to the portfolio" link reads this (the filters, re-encoded by us).
 SESSION_KEY = "portfolio_query"
-SORT_LABELS = {
-    "name": "Site",
-    "organisation": "Organisation",
-    "region": "Nation and region",
-    "status": "Status",
-    "phase": "Phase",
-    "support": "Support",
+SORT_LABELS = {  # in the order the phone's "Sort by" list offers them
     "rag": "Overall status",
+    "need": "Need score",
+    "name": "Site",
     "schedule": "Schedule",
     "risks": "Risks",
     "engagement": "Engagement",
     "data": "Data",
-    "need": "Need score",
+    "phase": "Phase",
+    "meeting": "Next meeting",
+    "lead": "Lead contact",
+    "support": "Support",
+    "organisation": "Organisation",
+    "region": "Nation and region",
+    "status": "Status",
     "essential": "Essential tasks done",
     "overdue": "Overdue tasks",
     "signoff": "Last gateway signed off",
-    "meeting": "Next meeting",
     "changed": "Days since last change",
-    "lead": "Lead contact",
 }
 
 

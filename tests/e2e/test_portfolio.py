@@ -133,6 +133,13 @@ def test_a_page_of_sites_fits_the_width_and_passes_axe(
         page.screenshot(path=f"{SCREENSHOTS}/portfolio-{width}-table.png", full_page=False)
     if width in (390, 1366):
         assert_no_axe_violations(page)
+    if width < 990:  # cards, and the order chosen from a form instead of the headings
+        page.get_by_label("Sort by").select_option("risks")
+        page.get_by_role("button", name="Sort", exact=True).click()
+        page.wait_for_url("**sort=risks**")
+        expect(page.locator("#row-count")).to_have_text("Showing 1 to 50 of 60 sites, page 1 of 2.")
+    else:
+        expect(page.get_by_label("Sort by")).to_be_hidden()
 
 
 def test_sorting_and_paging_work_without_javascript(browser, live_server, seed) -> None:
