@@ -7,8 +7,9 @@ risks feature's `CURRENT_SCORE` and `BANDS`, the current phase follows
 `gateways.current_phases`, the headline figures are the ones `needs` stores beside each
 version. Tests check the results agree with those features' own per-site functions.
 
-Filtering, sorting and the summary then work on the rows in memory: the set is small (a
-few hundred sites) and already fetched, so they cost no query.
+Filtering, sorting, paging and the summary then work on the rows in memory: the rows are
+already fetched (the summary needs every site), so they cost no query; only a page of 50 is
+drawn.
 """
 
 from __future__ import annotations
