@@ -113,8 +113,10 @@ def portfolio_rows(
     rows = []
     for s in sites:
         counts = recounted.get(s["site_id"]) or {
-            name: int(s[name] or 0) for name in task_counts.COUNT_COLUMNS
+            **{name: int(s[name] or 0) for name in task_counts.COUNT_COLUMNS},
+            task_counts.OLDEST_OVERDUE: s[task_counts.OLDEST_OVERDUE],
         }
+        oldest_overdue = counts[task_counts.OLDEST_OVERDUE]
         changed, held = s["last_change"], s["last_meeting"]
         days = (today - to_london(changed).date()).days if changed else None
         phase = _current_phase(tuple(int(s[name] or 0) for name in SIGNED_COLUMNS))
@@ -139,7 +141,7 @@ def portfolio_rows(
         need = need_score(
             red_dimensions=sum(r.status == "red" for r in ratings.values()),
             review_waiting=review_phase is not None,
-            overdue_tasks=counts["overdue"],
+            days_overdue=(today - oldest_overdue).days if oldest_overdue else 0,
             days_since_change=days,
             stale_days=stale_days,
         )

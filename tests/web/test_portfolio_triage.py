@@ -19,10 +19,11 @@ from app.portfolio.queries import PAGE_SIZE
 from tests.conftest import sign_in
 
 
-def _overdue(site, count: int) -> None:  # noqa: ANN001
-    for _ in range(count):
+def _overdue(site, days: int) -> None:  # noqa: ANN001
+    """Three open tasks late, the oldest `days` days (three overdue: the schedule is red)."""
+    for late in (days, 2, 1):
         db.session.add(
-            Task(site_id=site.id, phase=1, title="Late", due_date=today() - timedelta(days=5))
+            Task(site_id=site.id, phase=1, title="Late", due_date=today() - timedelta(days=late))
         )
 
 
@@ -30,9 +31,9 @@ def _overdue(site, count: int) -> None:  # noqa: ANN001
 def red_sites(make_site, make_user):  # noqa: ANN001, ANN201
     """Three sites red overall, named in the reverse of their need."""
     a, b, c = (make_site(name=f"{letter} FLS", region="London") for letter in "ABC")
-    _overdue(a, 5)  # 10 × 5 more than C
-    _overdue(b, 4)
-    _overdue(c, 3)
+    _overdue(a, 20)
+    _overdue(b, 10)
+    _overdue(c, 5)
     db.session.add(Gateway(site_id=c.id, phase=1, status="review_requested"))  # + 50
     db.session.commit()
     return make_user(global_role="support")
@@ -45,24 +46,25 @@ def _table_names(html: str) -> list[str]:
 
 def test_need_score_follows_its_written_formula() -> None:
     assert need.need_score(0, False, 0, 10, stale_days=30) == 0
-    assert need.need_score(2, True, 3, 45, stale_days=30) == 200 + 50 + 30 + 15
+    assert need.need_score(2, True, 3, 45, stale_days=30) == 2000 + 50 + 3 + 15
     assert need.need_score(0, False, 0, None, stale_days=30) == 30  # never changed
-    # One more red dimension outweighs a waiting review and four overdue tasks.
-    assert need.need_score(2, False, 0, 0, 30) > need.need_score(1, True, 4, 0, 30)
+    assert need.need_score(0, False, 900, 900, stale_days=30) == 2 * need.MAX_DAYS
+    # One more red dimension outweighs a waiting review and any lateness or staleness.
+    assert need.need_score(2, False, 0, 0, 30) > need.need_score(1, True, 900, 900, 30)
     text = need.formula(30)
-    assert "100 × red dimensions" in text and "beyond 30 days" in text
+    assert "1,000 × red dimensions" in text and "beyond 30 days" in text
 
 
 def test_sites_are_ranked_by_need_within_their_overall_status(red_sites, client) -> None:
     sign_in(client, red_sites)
     html = client.get("/portfolio").get_data(as_text=True)
-    # Each is red in schedule and engagement (200); C has a review waiting (+50) and 3
-    # overdue tasks (+30), B 4 (+40), A 5 (+50): C 280, A 250, B 240.
+    # Each is red in schedule and engagement (2,000); C has a review waiting (+50) and its
+    # oldest task 5 days late (+5), A 20 days (+20), B 10 (+10): C 2,055, A 2,020, B 2,010.
     assert _table_names(html) == ["C FLS", "A FLS", "B FLS"]
     start = html.index('id="attention-first"')
     attention = html[start : html.index("</ol>", start)]
     assert re.findall(r">([ABC] FLS)</a>", attention) == ["C FLS", "A FLS", "B FLS"]
-    assert "need 280" in attention
+    assert "need 2055" in attention
     # The formula is the caption of the table and on the help page, in the same words.
     assert need.formula(30) in html
     assert need.formula(30) in client.get("/help").get_data(as_text=True)
