@@ -13,6 +13,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from openpyxl import Workbook
@@ -174,18 +175,28 @@ def add_streamed_sheet(
 
 
 def streamed_row(sheet: Any, values: Sequence[object], fills: dict[int, str] | None = None) -> None:
-    """One row of safe values; `fills` colours cells by column number (from 1)."""
-    cells = []
+    """One row of safe values; `fills` colours cells by column number (from 1). Plain values
+    go out as they are; only a date or a filled cell needs a cell object (its style)."""
+    row: list[object] = []
     for column, value in enumerate(values, start=1):
+        fill = fills.get(column) if fills else None
+        if fill is None and not isinstance(value, date):
+            row.append(cell_value(value))
+            continue
         cell = WriteOnlyCell(sheet, value=cell_value(value))
         if isinstance(value, datetime):
             cell.number_format = UK_DATETIME
         elif isinstance(value, date):
             cell.number_format = UK_DATE
-        if fills and column in fills:
-            cell.fill = PatternFill("solid", start_color=fills[column], end_color=fills[column])
-        cells.append(cell)
-    sheet.append(cells)
+        if fill is not None:
+            cell.fill = _solid_fill(fill)
+        row.append(cell)
+    sheet.append(row)
+
+
+@lru_cache(maxsize=32)
+def _solid_fill(colour: str) -> PatternFill:
+    return PatternFill("solid", start_color=colour, end_color=colour)
 
 
 def finish_streamed_sheet(sheet: Any, columns: int, rows: int) -> None:
