@@ -13,9 +13,11 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import Cell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -148,3 +150,60 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes
     for row in rows:
         writer.writerow([safe_text(v) if isinstance(v, str) else v for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+# Write-only ("streamed") workbooks: rows go to disk as they are added, in time and memory
+# linear in rows; the same cleaned values and UK date formats as `append_row`.
+
+
+def new_streamed_workbook(title: str) -> Workbook:
+    book = Workbook(write_only=True)
+    set_properties(book, title)
+    return book
+
+
+def add_streamed_sheet(
+    book: Workbook, title: str, columns: Sequence[tuple[str, float | None]]
+) -> Any:
+    """A write-only sheet with widths, a frozen, styled header row (rows follow with
+    `streamed_row`; `finish_streamed_sheet` adds the filter once every row is in)."""
+    sheet = book.create_sheet(safe_title(title))
+    set_widths(sheet, [width for _heading, width in columns])
+    sheet.freeze_panes = "A2"
+    header = []
+    for heading, _width in columns:
+        cell = WriteOnlyCell(sheet, value=safe_text(heading))
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        header.append(cell)
+    sheet.append(header)
+    return sheet
+
+
+def streamed_row(sheet: Any, values: Sequence[object], fills: dict[int, str] | None = None) -> None:
+    """One row of safe values; `fills` colours cells by column number (from 1). Plain values
+    go out as they are; only a date or a filled cell needs a cell object (its style)."""
+    row: list[object] = []
+    for column, value in enumerate(values, start=1):
+        fill = fills.get(column) if fills else None
+        if fill is None and not isinstance(value, date):
+            row.append(cell_value(value))
+            continue
+        cell = WriteOnlyCell(sheet, value=cell_value(value))
+        if isinstance(value, datetime):
+            cell.number_format = UK_DATETIME
+        elif isinstance(value, date):
+            cell.number_format = UK_DATE
+        if fill is not None:
+            cell.fill = _solid_fill(fill)
+        row.append(cell)
+    sheet.append(row)
+
+
+@lru_cache(maxsize=32)
+def _solid_fill(colour: str) -> PatternFill:
+    return PatternFill("solid", start_color=colour, end_color=colour)
+
+
+def finish_streamed_sheet(sheet: Any, columns: int, rows: int) -> None:
+    """Filters over the header and `rows` data rows."""
+    sheet.auto_filter.ref = f"A1:{get_column_letter(columns)}{rows + 1}"

@@ -15,11 +15,11 @@ from datetime import datetime, timedelta
 from app.core.dates import to_london
 from app.home.queries import late_at_managed_sites, next_meetings
 from app.notifications.queries import reviews_waiting, work_due
+from app.portfolio.queries import DEFAULT_SORT, page_of, sort_rows
 from app.portfolio.service import PortfolioRow
 from app.sites.queries import SiteListing
 
 # Overall RAG from most to least in need; a site with no plan sits after green.
-NEED_ORDER = {"red": 0, "amber": 1, "green": 2, None: 3, "complete": 4}
 
 
 def waiting_for_you(user_id: int, now: datetime) -> dict:
@@ -43,27 +43,17 @@ def meetings_panel(user_id: int, now: datetime) -> dict:
     return {"meetings": next_meetings(user_id, now)}
 
 
-def need_key(row: PortfolioRow) -> tuple:
-    """How much a site needs support, most first: its overall RAG, then how many of its
-    dimensions are red, its overdue tasks, a gateway review waiting, and how long since
-    anything changed (a site never changed counts as the stalest)."""
-    red = sum(1 for rating in row.ratings.values() if rating.status == "red")
-    quiet = row.days_since_change if row.days_since_change is not None else 10**6
-    return (
-        NEED_ORDER.get(row.overall, 3),
-        -red,
-        -row.overdue,
-        row.review_phase is None,
-        -quiet,
-        row.name,
-    )
-
-
 def sites_panel(sites: list[SiteListing], rows: list[PortfolioRow], by_need: bool) -> dict:
-    """The user's sites with their portfolio row (phase and overall RAG); in order of
-    need when `by_need`, else by name."""
+    """The user's sites with their portfolio row (phase and overall RAG), by name; with
+    `by_need` (support staff) one page of them in the portfolio's order, worst first by its
+    need score (`app.portfolio.need`): the rest are a link away, so the page does not grow
+    with the number of sites."""
     row_of = {row.site_id: row for row in rows}
-    listed = [site for site in sites if site.id in row_of]
+    listed = {site.id: site for site in sites if site.id in row_of}
     if by_need:
-        listed.sort(key=lambda site: need_key(row_of[site.id]))
-    return {"sites": listed, "site_row": row_of}
+        first = page_of(sort_rows(rows, DEFAULT_SORT), 1).rows
+        return {
+            "sites": [listed[row.site_id] for row in first if row.site_id in listed],
+            "site_row": row_of,
+        }
+    return {"sites": list(listed.values()), "site_row": row_of}

@@ -7,7 +7,7 @@ from app.core.dates import utcnow
 from app.extensions import db
 from app.home import bp, panels
 from app.home.rows import site_rows
-from app.portfolio import dimensions
+from app.portfolio import dimensions, need
 from app.portfolio.summary import phase_names, rows_for, summary_context
 from app.sites.queries import sites_for
 from app.toolkit import get_toolkit
@@ -25,6 +25,7 @@ def index():
     rows = rows_for(current_user.id)
     portfolio = summary_context(rows) if current_user.is_support else {"summary": None}
     manages = any(site.role == "manager" for site in sites)
+    site_total = len(sites)
     # Each row links to its site's overview: the URL is built once around the site id, not
     # once a row (a support user's list holds every site).
     before, after = url_for("sites.overview", site_id=0).split("/0/", 1)
@@ -36,6 +37,7 @@ def index():
         **panels.sites_panel(sites, rows, by_need=current_user.is_support),
         phases=phase_names(),
         offers=offers,
+        site_total=site_total,
         overview_url=(before + "/", "/" + after),
         **portfolio,
     )
@@ -68,4 +70,5 @@ def help_page():
         "home/help.html",
         portfolio_rules=dimensions.rules(stale_days),
         dimension_names=dimensions.DIMENSIONS,
+        need_formula=need.formula(stale_days),
     )

@@ -46,6 +46,9 @@ class SiteTaskCounts(db.Model):
     ess_red: Mapped[int] = mapped_column(default=0, server_default="0")
     red_amber: Mapped[int] = mapped_column(default=0, server_default="0")
     ess_long: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The due date of the open task that has been overdue longest (the need score's days
+    # overdue); None when nothing is overdue.
+    oldest_overdue: Mapped[date | None]
 
 
 # The triggers that keep `tasks_version` and give every new site its row. They watch only

@@ -6,9 +6,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from app.core.numbers import whole_number
-from app.portfolio.dimensions import BAND_MEANINGS, BANDS, STATUS_NAMES
+from app.portfolio.dimensions import BAND_MEANINGS, BANDS, DIMENSIONS, STATUS_NAMES
 from app.portfolio.service import PHASES, RAG_NAMES, RAG_ORDER, STATUS_SHORT, PortfolioRow
 from app.sites.models import SERVICE_STATUSES
+
+# Worst overall status first, and within one the site with the highest need score
+# (app.portfolio.need) first.
+DEFAULT_SORT = "rag"
+PAGE_SIZE = 50
+ATTENTION_LISTED = 5  # the summary names this many of the sites needing attention
 
 
 @dataclass
@@ -21,11 +27,20 @@ class Filters:
     q: str = ""
     attention: bool = False
     delivering: str = ""  # a key of DELIVERING_FILTERS
-    sort: str = "name"
+    sort: str = DEFAULT_SORT
     descending: bool = False
+    page: int = 1  # pages of PAGE_SIZE sites, from 1
 
     def query_items(self) -> list[tuple[str, str]]:
-        """The filters as URL parameters (only the ones set), in a stable order."""
+        """The filters, the order and the page as URL parameters (only the ones set)."""
+        items = self.filter_items()
+        if self.page > 1:
+            items.append(("page", str(self.page)))
+        return items
+
+    def filter_items(self) -> list[tuple[str, str]]:
+        """The filters and the order as URL parameters (only the ones set), in a stable
+        order, without the page: a new order or filter starts at the first page."""
         items = [("view", self.view)]
         for key in ("region", "status", "rag", "q", "delivering"):
             if getattr(self, key):
@@ -34,7 +49,7 @@ class Filters:
             items.append(("phase", str(self.phase)))
         if self.attention:
             items.append(("attention", "1"))
-        if self.sort != "name" or self.descending:
+        if self.sort != DEFAULT_SORT or self.descending:
             items.append(("sort", self.sort))
             items.append(("dir", "desc" if self.descending else "asc"))
         return items
@@ -64,7 +79,8 @@ def parse_filters(args: dict, follows_any: bool) -> Filters:
     if view not in ("all", "mine"):
         view = "mine" if follows_any else "all"
     phase = args.get("phase", "")
-    sort = args.get("sort", "name")
+    sort = args.get("sort", DEFAULT_SORT)
+    page = whole_number(args.get("page", ""))
     return Filters(
         view=view,
         region=args.get("region", "").strip(),
@@ -76,8 +92,9 @@ def parse_filters(args: dict, follows_any: bool) -> Filters:
         delivering=args.get("delivering", "")
         if args.get("delivering", "") in DELIVERING_FILTERS
         else "",
-        sort=sort if sort in SORT_KEYS else "name",
+        sort=sort if sort in SORT_KEYS else DEFAULT_SORT,
         descending=args.get("dir") == "desc",
+        page=page if page and page > 0 else 1,
     )
 
 
@@ -105,15 +122,27 @@ def _ratio(r: PortfolioRow) -> float:
     return r.essential_done / r.essential_applicable if r.essential_applicable else -1.0
 
 
+def _by_band(status: str | None, r: PortfolioRow) -> tuple[int, int]:
+    """A status's severity band, worst first, then the site with the highest need first."""
+    return (BANDS.index(status), -r.need)
+
+
+def _dimension_key(dimension: str):  # noqa: ANN202 - a sort key function
+    return lambda r: _by_band(r.ratings[dimension].status, r)
+
+
 SORT_KEYS = {
     "name": lambda r: r.name.casefold(),
+    "support": lambda r: not r.followed,
+    "need": lambda r: -r.need,
     "organisation": lambda r: r.organisation.casefold(),
     "region": lambda r: (r.nation, r.region),
     "status": lambda r: (
         list(SERVICE_STATUSES).index(r.status) if r.status in SERVICE_STATUSES else 9
     ),
     "phase": lambda r: r.phase,
-    "rag": lambda r: RAG_ORDER.index(r.overall),
+    "rag": lambda r: _by_band(r.overall, r),
+    **{key: _dimension_key(key) for key in DIMENSIONS},
     "essential": _ratio,
     "overdue": lambda r: r.overdue,
     "signoff": lambda r: r.last_signoff_at,
@@ -135,6 +164,22 @@ def sort_rows(rows: list[PortfolioRow], key: str, descending: bool = False) -> l
     return present + missing
 
 
+@dataclass(frozen=True)
+class Page:
+    rows: list[PortfolioRow]
+    number: int  # from 1
+    count: int  # pages in all (at least 1)
+    first: int  # the first row's place among all the rows shown, from 1
+
+
+def page_of(rows: list[PortfolioRow], number: int) -> Page:
+    """One page of PAGE_SIZE rows; a page past the last shows the last."""
+    count = max(1, -(-len(rows) // PAGE_SIZE))
+    number = min(max(1, number), count)
+    start = (number - 1) * PAGE_SIZE
+    return Page(rows[start : start + PAGE_SIZE], number, count, start + 1)
+
+
 @dataclass
 class Summary:
     total: int
@@ -142,6 +187,7 @@ class Summary:
     by_phase: list[tuple[int, str, int]]
     by_rag: list[tuple[str | None, str, int]]
     attention: int
+    attention_first: list[PortfolioRow]  # the sites needing attention that come first
     red: int
     stale: int
     review_waiting: int
@@ -167,6 +213,9 @@ def summarise(rows: list[PortfolioRow], phase_names: dict[int, str], stale_days:
         by_phase=[(p, phase_names.get(p, f"Phase {p}"), phases[p]) for p in PHASES],
         by_rag=[(rag, RAG_NAMES[rag], rags[rag]) for rag in RAG_ORDER],
         attention=sum(r.needs_attention for r in rows),
+        attention_first=sort_rows([r for r in rows if r.needs_attention], DEFAULT_SORT)[
+            :ATTENTION_LISTED
+        ],
         red=sum(r.overall == "red" for r in rows),
         stale=sum(r.stale for r in rows),
         review_waiting=sum(r.review_phase is not None for r in rows),

@@ -7,8 +7,9 @@ risks feature's `CURRENT_SCORE` and `BANDS`, the current phase follows
 `gateways.current_phases`, the headline figures are the ones `needs` stores beside each
 version. Tests check the results agree with those features' own per-site functions.
 
-Filtering, sorting and the summary then work on the rows in memory: the set is small (a
-few hundred sites) and already fetched, so they cost no query.
+Filtering, sorting, paging and the summary then work on the rows in memory: the rows are
+already fetched (the summary needs every site), so they cost no query; only a page of 50 is
+drawn.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from app.core.dates import to_london, utcnow
 from app.delivery.facts import DeliveryShare, share_from
 from app.extensions import db
 from app.portfolio import dimensions, task_counts
+from app.portfolio.need import need_score
 from app.portfolio.statement import PHASES, rows_query
 from app.toolkit.vocabulary import current_phase, rag_ladder
 
@@ -62,6 +64,7 @@ class PortfolioRow:
     # Delivering its case: the agreed business case's promised patients found and treated
     # against the audit (None: no case agreed or no audit figures since)
     delivery: DeliveryShare | None = None
+    need: int = 0  # app.portfolio.need: ranks sites within an overall status
 
     @property
     def overall_name(self) -> str:
@@ -114,8 +117,10 @@ def portfolio_rows(
     rows = []
     for s in sites:
         counts = recounted.get(s["site_id"]) or {
-            name: int(s[name] or 0) for name in task_counts.COUNT_COLUMNS
+            **{name: int(s[name] or 0) for name in task_counts.COUNT_COLUMNS},
+            task_counts.OLDEST_OVERDUE: s[task_counts.OLDEST_OVERDUE],
         }
+        oldest_overdue = counts[task_counts.OLDEST_OVERDUE]
         changed, held = s["last_change"], s["last_meeting"]
         delivery = share_from(s["delivery"], today)
         days = (today - to_london(changed).date()).days if changed else None
@@ -137,6 +142,14 @@ def portfolio_rows(
             or s["hip_fractures_prevented_5y"] is not None,
         )
         ratings, overall = dimensions.rate(facts, stale_days)
+        review_phase = s["review_phase"]
+        need = need_score(
+            red_dimensions=sum(r.status == "red" for r in ratings.values()),
+            review_waiting=review_phase is not None,
+            days_overdue=(today - oldest_overdue).days if oldest_overdue else 0,
+            days_since_change=days,
+            stale_days=stale_days,
+        )
         rows.append(
             PortfolioRow(
                 site_id=s["site_id"],
@@ -154,7 +167,7 @@ def portfolio_rows(
                 overdue=counts["overdue"],
                 last_signoff_phase=s["signoff_phase"],
                 last_signoff_at=s["signoff_at"],
-                review_phase=s["review_phase"],
+                review_phase=review_phase,
                 next_meeting=s["next_meeting"],
                 last_change=changed,
                 days_since_change=days,
@@ -168,6 +181,7 @@ def portfolio_rows(
                 ratings=ratings,
                 overall=overall,
                 delivery=delivery,
+                need=need,
             )
         )
     return rows

@@ -22,7 +22,7 @@ from app.meetings.models import Meeting
 from app.needs.models import NeedsVersion
 from app.people.models import Group, GroupMember, Person
 from app.portfolio.models import SiteFollow, SiteTaskCounts
-from app.portfolio.task_counts import COUNT_COLUMNS, out_of_date
+from app.portfolio.task_counts import COUNT_COLUMNS, OLDEST_OVERDUE, out_of_date
 from app.risks.models import ACTIVE_STATUSES, RaidEntry
 from app.risks.queries import CURRENT_SCORE
 from app.risks.scoring import BANDS_BY_KEY
@@ -188,6 +188,7 @@ def rows_query(today: date) -> Select:
             Site.region.label("region"),
             Site.service_status.label("status"),
             *(getattr(counts, name).label(name) for name in COUNT_COLUMNS),
+            counts.oldest_overdue.label(OLDEST_OVERDUE),
             *[g.c[f"signed_{p}"].label(f"signed_{p}") for p in PHASES],
             g.c.review.label("review_phase"),
             s.c.phase.label("signoff_phase"),

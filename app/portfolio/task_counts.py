@@ -36,6 +36,9 @@ COUNT_COLUMNS = (
     "ess_long",
 )
 
+# Kept beside the counts: the due date of the site's longest-overdue open task.
+OLDEST_OVERDUE = "oldest_overdue"
+
 
 def tasks_subquery(today: date):  # noqa: ANN202 - SQL subquery
     """Each site's task counts, in two steps. First one row per (site, status, essential,
@@ -55,6 +58,7 @@ def tasks_subquery(today: date):  # noqa: ANN202 - SQL subquery
             # COUNT(*) FILTER (WHERE ...): SQLite 3.30+ and PostgreSQL
             func.count().filter(late).label("late"),
             func.count().filter(long_late).label("long_late"),
+            func.min(Task.due_date).filter(late).label("oldest_late"),
         )
         .where(Task.site_id.in_(bindparam("site_ids", expanding=True)))
         .group_by(Task.site_id, Task.status, Task.essential, effective)
@@ -79,6 +83,7 @@ def tasks_subquery(today: date):  # noqa: ANN202 - SQL subquery
             total(g.n, g.rag == "red", g.essential).label("ess_red"),
             total(g.n, g.rag.in_(("red", "amber"))).label("red_amber"),
             total(g.long_late, open_group, g.essential).label("ess_long"),
+            func.min(g.oldest_late).filter(open_group).label(OLDEST_OVERDUE),
         )
         .group_by(g.site_id)
         .subquery("t")
@@ -94,38 +99,42 @@ def out_of_date(today: date):  # noqa: ANN201 - SQL expression
     )
 
 
-def recount(versions: dict[int, int], today: date) -> dict[int, dict[str, int]]:
+def recount(versions: dict[int, int], today: date) -> dict[int, dict[str, int | date | None]]:
     """Count the tasks of these sites again (site id → the `tasks_version` read before), keep
-    the counts, and return them by site, each by its `COUNT_COLUMNS` name. Two statements,
-    however many sites.
+    the counts, and return them by site, each by its `COUNT_COLUMNS` name, with the
+    `OLDEST_OVERDUE` due date. Two statements, however many sites.
 
     The counts are saved at once, whatever the request goes on to do: they are shared by
     every view and every worker, and hold no one's edit."""
     t = tasks_subquery(today)
     counted = {
-        row.site_id: {name: int(getattr(row, name) or 0) for name in COUNT_COLUMNS}
+        row.site_id: {
+            **{name: int(getattr(row, name) or 0) for name in COUNT_COLUMNS},
+            OLDEST_OVERDUE: getattr(row, OLDEST_OVERDUE),
+        }
         for row in db.session.execute(
-            select(t.c.site_id, *(t.c[name] for name in COUNT_COLUMNS)),
+            select(t.c.site_id, *(t.c[name] for name in COUNT_COLUMNS), t.c[OLDEST_OVERDUE]),
             {"site_ids": list(versions)},
         )
     }
-    zero = dict.fromkeys(COUNT_COLUMNS, 0)
+    zero = {**dict.fromkeys(COUNT_COLUMNS, 0), OLDEST_OVERDUE: None}
     counts = {site_id: counted.get(site_id, zero) for site_id in versions}
     table = SiteTaskCounts.__table__
+    kept = (*COUNT_COLUMNS, OLDEST_OVERDUE)
     keep = (
         update(table)
         .where(table.c.site_id == bindparam("kept_site_id"))
         .values(
             counted_version=bindparam("kept_version"),
             counted_on=bindparam("kept_on"),
-            **{name: bindparam(f"kept_{name}") for name in COUNT_COLUMNS},
+            **{name: bindparam(f"kept_{name}") for name in kept},
         )
     )
     # In site order, so two views saving counts at once take the rows' locks in one order.
     rows = []
     for site_id in sorted(versions):
         row = {"kept_site_id": site_id, "kept_version": versions[site_id], "kept_on": today}
-        row.update({f"kept_{name}": value for name, value in counts[site_id].items()})
+        row.update({f"kept_{name}": counts[site_id][name] for name in kept})
         rows.append(row)
     db.session.execute(keep, rows)
     db.session.commit()

@@ -15,7 +15,7 @@ from app.core.downloads import download
 from app.core.errors import StaleEdit
 from app.delivery.chart import portfolio_chart
 from app.extensions import db
-from app.portfolio import bp, queries, service
+from app.portfolio import bp, need, queries, service
 from app.portfolio.dimensions import DIMENSIONS
 from app.portfolio.export import portfolio_workbook
 from app.portfolio.models import SiteFollow
@@ -30,19 +30,25 @@ bp.add_app_template_global(row_context, "portfolio_row_context")
 FILTER_FORMS_KEPT = 256
 # The overview's "Back to the portfolio" link reads this (the filters, re-encoded by us).
 SESSION_KEY = "portfolio_query"
-SORT_LABELS = {
+SORT_LABELS = {  # in the order the phone's "Sort by" list offers them
+    "rag": "Overall status",
+    "need": "Need score",
     "name": "Site",
+    "schedule": "Schedule",
+    "risks": "Risks",
+    "engagement": "Engagement",
+    "data": "Data",
+    "phase": "Phase",
+    "meeting": "Next meeting",
+    "lead": "Lead contact",
+    "support": "Support",
     "organisation": "Organisation",
     "region": "Nation and region",
     "status": "Status",
-    "phase": "Phase",
-    "rag": "RAG",
     "essential": "Essential tasks done",
     "overdue": "Overdue tasks",
     "signoff": "Last gateway signed off",
-    "meeting": "Next meeting",
     "changed": "Days since last change",
-    "lead": "Lead contact",
     "delivering": "Delivering its case",
 }
 
@@ -54,8 +60,22 @@ def _sort_links(filters: queries.Filters) -> dict[str, str]:
         flipped = replace(
             filters, sort=key, descending=not filters.descending if filters.sort == key else False
         )
-        links[key] = url_for("portfolio.index") + "?" + urlencode(flipped.query_items())
+        # A new order starts again at the first page.
+        links[key] = url_for("portfolio.index") + "?" + urlencode(flipped.filter_items())
     return links
+
+
+def _pagination(filters: queries.Filters, page: queries.Page) -> dict:
+    """The NHS.UK pagination component's parameters: previous and next pages that exist."""
+    params: dict = {"ariaLabel": "Pages of sites"}
+    for name, number in (("previous", page.number - 1), ("next", page.number + 1)):
+        if 1 <= number <= page.count:
+            items = replace(filters, page=number).query_items()
+            params[name] = {
+                "href": url_for("portfolio.index") + "?" + urlencode(items),
+                "labelText": f"Page {number} of {page.count}",
+            }
+    return params
 
 
 def _filter_form(filters: queries.Filters, regions: list[str]) -> Markup:
@@ -63,7 +83,7 @@ def _filter_form(filters: queries.Filters, regions: list[str]) -> Markup:
     on nothing else (no user, no token), and its NHS.UK macros were a quarter of the page's
     render time at 200 sites."""
     stale_days = current_app.config["STALE_SITE_DAYS"]
-    key = (tuple(filters.query_items()), tuple(regions), stale_days)
+    key = (tuple(filters.filter_items()), tuple(regions), stale_days)
     forms = current_app.extensions.setdefault("portfolio_filter_forms", {})
     form = forms.get(key)  # one look-up: another request may clear the dict meanwhile
     if form is None:
@@ -94,12 +114,18 @@ def index():
     shown = queries.sort_rows(
         queries.apply_filters(rows, filters), filters.sort, filters.descending
     )
+    page = queries.page_of(shown, filters.page)
+    filters = replace(filters, page=page.number)
     query = urlencode(filters.query_items())
     session[SESSION_KEY] = query
     regions = queries.regions(rows)
     return render_template(
         "portfolio/index.html",
-        rows=shown,
+        rows=page.rows,
+        matching=len(shown),
+        page=page,
+        pages=_pagination(filters, page),
+        need_formula=need.formula(current_app.config["STALE_SITE_DAYS"]),
         filters=filters,
         query=query,
         filter_form=_filter_form(filters, regions),

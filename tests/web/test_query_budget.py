@@ -108,6 +108,10 @@ GLOBAL_PAGES = [
     ("admin", "/portfolio"),
     ("admin", "/portfolio.xlsx"),
     ("support", "/portfolio"),
+    # Paged, searched, filtered and sorted: the same statements (issue 34 item 2).
+    ("support", "/portfolio?view=all&page=2&sort=risks&dir=desc"),
+    ("support", "/portfolio?view=all&q=Benchmark&region=London&phase=1&sort=schedule"),
+    ("support", "/portfolio.xlsx?view=all&q=Benchmark&sort=data"),
 ]
 
 
