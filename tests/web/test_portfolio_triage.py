@@ -77,7 +77,7 @@ def test_every_column_sorts_by_a_link_with_aria_sort(red_sites, client) -> None:
     links = [href for _sort, href in headers]
     for key in ("name", "support", "rag", *DIMENSIONS, "phase", "meeting", "lead"):
         assert any(f"sort={key}&amp;dir=" in href for href in links), key
-    assert len(headers) == 10  # every column of the table
+    assert len(headers) == 11  # every column of the table (delivering its case included)
     assert [sort for sort, _href in headers].count("ascending") == 1  # the default: Overall
 
     html = client.get("/portfolio?sort=risks&dir=desc").get_data(as_text=True)
