@@ -80,7 +80,7 @@ def test_support_staff_see_sites_in_order_of_need(login, site_world, make_site) 
                             status="not_started", due_date=past))  # fmt: skip
     db.session.commit()
     html = login(site_world["support"]).get("/").get_data(as_text=True)
-    listing = html.split("most in need first", 1)[1]
+    listing = html.split("Sites by need, worst first", 1)[1]
     assert listing.index(site.name) < listing.index(calm.name)
 
 
