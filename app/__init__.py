@@ -51,10 +51,17 @@ def create_app(config: Config | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from app.core.db import postgres_engine_options
 
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-        **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
-        **postgres_engine_options(app.config),
-    }
+    # The deployment's PostgreSQL settings, under any engine options set in the config
+    # (a test's own search_path, say): libpq `options` from both are kept.
+    configured = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    settings = postgres_engine_options(app.config)
+    libpq = " ".join(
+        options.get("connect_args", {}).get("options", "") for options in (settings, configured)
+    ).strip()
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**settings, **configured}
+    if libpq:
+        connect_args = {**settings.get("connect_args", {}), **configured.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"] = connect_args | {"options": libpq}
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)

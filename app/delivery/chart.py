@@ -76,7 +76,7 @@ def portfolio_chart(sites: list[tuple[str, int, int]], *, width: int = 640) -> M
     found and treated since each case was agreed, two bars a site."""
     left, right, top, bar, gap = 230, 70, 10, 14, 12
     plot = width - left - right
-    high = max([p for _n, p, _d in sites] + [d for _n, _p, d in sites] + [1])
+    high = max([p for _n, p, _d in sites] + [d for _name, _promised, d in sites] + [1])
     height = top + len(sites) * (2 * bar + gap) + 40
     described = "; ".join(f"{n}: {d:,} delivered of {p:,} promised" for n, p, d in sites)
     parts = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
@@ -101,6 +101,8 @@ class PidRequest(db.Model):
     the PID on the sponsor's home page and in their email, and the answer goes back."""
 
     __tablename__ = "pid_requests"
+    # A site's newest waiting request (ORDER BY id DESC LIMIT 1) without walking every site's
+    __table_args__ = (Index("ix_pid_requests_site_id_id", "site_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)

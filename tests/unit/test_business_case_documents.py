@@ -28,7 +28,7 @@ def test_demo_documents_print_on_six_to_twelve_pages(app, tmp_path) -> None:
     ctx = seed_demo()
     db.session.commit()
     paths = []
-    for key in ("glenmoor", "riverside", "meadowbank"):
+    for key in ("glenmoor", "riverside", "loughshore"):
         site = ctx.sites[key]
         document = build_business_case(load_content(site, today()))
         paths.append(tmp_path / f"{key}-case.docx")
@@ -39,7 +39,7 @@ def test_demo_documents_print_on_six_to_twelve_pages(app, tmp_path) -> None:
         # "IT" is in a demo risk's title: the site's own words, not the document's.
         assert set(check.unexplained) <= {"IT"}, check.unexplained
         assert not check.long_sentences, check.long_sentences
-        if key == "meadowbank":  # no needs figures: says what is missing, never £0
+        if key == "loughshore":  # no needs figures: says what is missing, never £0
             assert "cannot be worked out yet" in text and "£0" not in text
         else:
             assert "Cost per QALY" in text and "Chance it is cost-effective" in text
