@@ -68,7 +68,11 @@ def postgres_engine_options(config: dict) -> dict[str, Any]:
         "max_overflow": config["DATABASE_MAX_OVERFLOW"],
     }
     if settings:
-        options["connect_args"] = {"options": " ".join(settings)}
+        # Added to the connection options already configured (the migration test's
+        # search_path), never in their place.
+        given = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS", {}).get("connect_args", {}))
+        given["options"] = " ".join([*filter(None, [given.get("options")]), *settings])
+        options["connect_args"] = given
     return options
 
 

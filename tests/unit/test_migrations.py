@@ -112,7 +112,7 @@ def test_sites_made_before_the_kept_task_counts_get_theirs(tmp_path) -> None:
         run(
             "INSERT INTO tasks (id, site_id, phase, position, title, guidance, status, essential,"
             " milestone, reported_rag_reason, notes, version, created_at, updated_at) VALUES"
-            " (1, 7, 1, 1, 'Older task', '', 'not_started', 0, 0, '', '', 1, '2026-01-01',"
+            " (1, 7, 1, 1, 'Older task', '', 'not_started', FALSE, FALSE, '', '', 1, '2026-01-01',"
             " '2026-01-01')"
         )
         run("UPDATE tasks SET title = 'Renamed before 0024'")  # 0022's triggers: any column
