@@ -321,8 +321,9 @@ def _send_one(
     message.status, message.sent_at = "sent", utcnow()
     message.tries += 1
     if message.kind == "account_invitation":
-        # A working sign-in link must not outlive its delivery in the database.
-        message.message, message.body = b"", ""
+        # A working sign-in link must not outlive its delivery in the database: it is the
+        # message's link (its button), and in a row queued before #34 the whole message.
+        message.message, message.body, message.link = b"", "", None
     outcome.sent += 1
     log.info("Mail %s sent", message.id)
 
