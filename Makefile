@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test test-fast test-e2e lint format bench load browser office oidc-provider clean
+.PHONY: run test test-fast test-e2e lint format bench load mail-bench browser office oidc-provider clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,11 @@ bench: $(STAMP)
 load: $(STAMP)
 	$(BIN)/pip install --quiet -r requirements-load.txt
 	$(BIN)/python -m bench.load
+
+# 10,000 messages queued in bulk, then delivered to a local aiosmtpd server (< 5 minutes).
+# MAIL_BENCH_DATABASE_URL=postgresql+psycopg://... runs it on an empty PostgreSQL database.
+mail-bench: $(STAMP)
+	FLS_ENV=test $(BIN)/python -m bench.mail $(if $(MAIL_BENCH_DATABASE_URL),--database-url $(MAIL_BENCH_DATABASE_URL))
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

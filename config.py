@@ -105,6 +105,10 @@ class Config:
     # The wait after the first failed try; it doubles with every further try.
     MAIL_RETRY_SECONDS = int(os.environ.get("MAIL_RETRY_SECONDS", "60"))
     MAIL_POLL_SECONDS = int(os.environ.get("MAIL_POLL_SECONDS", "10"))
+    # A sender run sends batch after batch (each claimed together and sent over one SMTP
+    # connection) until nothing is due or its time budget is spent; no cap on messages.
+    MAIL_BATCH_SIZE = int(os.environ.get("MAIL_BATCH_SIZE", "200"))
+    MAIL_RUN_SECONDS = float(os.environ.get("MAIL_RUN_SECONDS", "50"))
     MAIL_TIMEOUT_SECONDS = int(os.environ.get("MAIL_TIMEOUT_SECONDS", "30"))
     # Days a sent message (names, addresses) is kept for the admins before it is deleted.
     MAIL_KEEP_DAYS = int(os.environ.get("MAIL_KEEP_DAYS", "30"))

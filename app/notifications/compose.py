@@ -39,6 +39,9 @@ class Attachment:
     content: bytes
     maintype: str = "application"
     subtype: str = "octet-stream"
+    # Set for a document the outbox writes when the message is sent ("agenda:12"), whose
+    # content is then empty until then (app/notifications/stored.py).
+    document: str | None = None
 
 
 @dataclass

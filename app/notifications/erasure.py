@@ -4,11 +4,13 @@ Called (registry.erasure_scrubbers) with the erased person's patterns from
 app/people/scrub.py, before the site's own columns are scrubbed:
 - a message to the person's address goes, whether waiting, sent or failed, with its file;
 - any other message of the site, or of no site (digests, account invitations), that
-  mentions them is read with the email package; its subject and its text, HTML (text
-  between tags, unescaped first), calendar and .ics parts are rewritten, an attachment
-  that mentions them but cannot be edited as text (a Word agenda) is taken out, and its
-  .eml file is written again. A message that cannot be read back is deleted rather than
-  kept with the details in it;
+  mentions them has its subject, text and recipient name rewritten; a shared calendar
+  that mentions them is stored again without them; a shared attachment that mentions them
+  but cannot be edited as text (a Word agenda) is taken off every message carrying it and
+  deleted; the message's .eml file is written again. A message stored whole (queued
+  before #34) is read with the email package and rewritten the same way, or deleted when
+  it cannot be read back (its subject and its text, HTML (text between tags, unescaped
+  first), calendar and .ics parts are rewritten);
 - an .eml file whose message was already purged goes when it was sent to the person.
 """
 
@@ -26,14 +28,15 @@ from pathlib import Path
 
 from flask import current_app
 from markupsafe import escape
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 
 from app.core.addresses import valid_address
 from app.core.cleantext import plain_text
 from app.extensions import db
 from app.notifications.compose import as_bytes
-from app.notifications.models import OutboxMessage
+from app.notifications.models import MailPart, OutboxAttachment, OutboxMessage
 from app.notifications.sender import eml_message_id, eml_path
+from app.notifications.stored import delete_unused_parts, digest, parts_of, store_parts
 from app.people.scrub import ErasureReport, Secret, replace_secrets
 
 READER = BytesParser(policy=policy.default)
@@ -172,28 +175,108 @@ def scrub_outbox(site_id: int, secrets: list[Secret], report: ErasureReport) -> 
             or_(OutboxMessage.site_id == site_id, OutboxMessage.site_id.is_(None))
         )
     ).all()
+    kept = []
     for row in rows:
         file = eml_path(folder, row.id, row.kind)
         if row.to_address.lower() in addresses:
             _forget(row, file, report)
-            continue
-        row.subject = replace_secrets(row.subject, secrets, report)
-        if not row.message:
-            continue
-        try:
-            message = redacted(row.message, secrets, report)
-            if message is None:
+        else:
+            kept.append(row)
+    db.session.flush()
+    changed = _scrub_parts([row.id for row in kept], secrets, report)
+    for row in kept:
+        file = eml_path(folder, row.id, row.kind)
+        if row.message:  # queued before #34: the whole message is stored
+            row.subject = replace_secrets(row.subject, secrets, report)
+            if not _scrub_whole(row, file, secrets, report):
                 continue
-            row.message = as_bytes(message, row.to_address)
-        except UNREADABLE:
-            _forget(row, file, report)
+        elif not (_scrub_fields(row, secrets, report) or row.id in changed):
             continue
         report.places["mail_outbox.message"] += 1
-        if file.exists():
-            file.write_bytes(row.message)
-            report.places["mail files"] += 1
     db.session.flush()
+    for row in kept:
+        _scrub_file(row, eml_path(folder, row.id, row.kind), secrets, report)
+    delete_unused_parts()
     _forget_orphan_files(folder, addresses, report)
+
+
+def _scrub_file(
+    row: OutboxMessage, file: Path, secrets: list[Secret], report: ErasureReport
+) -> None:
+    """A written .eml file is scrubbed as the message it holds, not written again from the
+    row: an agenda written at send time (stored.DOCUMENTS) is in the file only, and
+    writing it again now would put the person, not yet scrubbed from the site, back in."""
+    if not file.exists():
+        return
+    try:
+        message = redacted(file.read_bytes(), secrets, report)
+    except UNREADABLE:
+        file.unlink()
+        report.places["mail files"] += 1
+        return
+    if message is not None:
+        file.write_bytes(as_bytes(message, row.to_address))
+        report.places["mail files"] += 1
+
+
+def _scrub_fields(row: OutboxMessage, secrets: list[Secret], report: ErasureReport) -> bool:
+    changed = False
+    for name in ("subject", "body", "recipient_name"):
+        text = getattr(row, name)
+        cleaned = replace_secrets(text, secrets, report)
+        if cleaned != text:
+            setattr(row, name, cleaned)
+            changed = True
+    return changed
+
+
+def _scrub_parts(message_ids: list[int], secrets: list[Secret], report: ErasureReport) -> set[int]:
+    """Shared calendars are rewritten (stored again under their new content) and shared
+    attachments that mention the person (a Word agenda) are taken off every message
+    carrying them; returns the ids of the messages changed."""
+    changed: set[int] = set()
+    calendars, attachments = parts_of(message_ids, stored_only=True)
+    rewritten: dict[bytes, bytes] = {}
+    for message_id, calendar in calendars.items():
+        if calendar not in rewritten:
+            text = calendar.decode("utf-8", "replace")
+            rewritten[calendar] = replace_secrets(text, secrets, report).encode()
+        if rewritten[calendar] != calendar:
+            changed.add(message_id)
+    new_ids = store_parts(rewritten[c] for c in rewritten if rewritten[c] != c)
+    for message_id in changed:
+        row = db.session.get(OutboxMessage, message_id)
+        row.calendar_id = new_ids[digest(rewritten[calendars[message_id]])]
+    mentioning = {
+        item.content
+        for items in attachments.values()
+        for item in items
+        if _mentions(item.content, secrets)
+    }
+    if mentioning:
+        bad_parts = select(MailPart.id).where(MailPart.digest.in_({digest(c) for c in mentioning}))
+        dropped = db.session.execute(
+            delete(OutboxAttachment)
+            .where(OutboxAttachment.part_id.in_(bad_parts))
+            .returning(OutboxAttachment.message_id)
+        )
+        changed |= set(dropped.scalars())
+    return changed
+
+
+def _scrub_whole(
+    row: OutboxMessage, file: Path, secrets: list[Secret], report: ErasureReport
+) -> bool:
+    """A message stored whole (queued before #34), rewritten; False when it had nothing."""
+    try:
+        message = redacted(row.message, secrets, report)
+        if message is None:
+            return False
+        row.message = as_bytes(message, row.to_address)
+    except UNREADABLE:
+        _forget(row, file, report)
+        return False
+    return True
 
 
 def _forget(row: OutboxMessage, file: Path, report: ErasureReport) -> None:

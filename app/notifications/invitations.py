@@ -19,6 +19,7 @@ from app.meetings.models import Meeting
 from app.notifications.compose import Attachment, Draft, Recipient, external_url
 from app.notifications.models import OutboxMessage
 from app.notifications.outbox import person_recipients, queue
+from app.notifications.stored import DOCUMENTS, deferred
 from app.people.models import Person
 from app.sites.models import Site
 
@@ -66,11 +67,11 @@ def _draft(meeting: Meeting, subject: str, text: str, **parts) -> Draft:
     return Draft(subject, text, link=meeting_link(meeting), button="Open the meeting", **parts)
 
 
-def _details(meeting: Meeting, site: Site) -> list[str]:
+def _details(meeting: Meeting, site_name: str) -> list[str]:
     """The meeting in the body: each value people typed is one line of plain text."""
     lines = [
         plain_text(meeting.title),
-        plain_text(site.name),
+        plain_text(site_name),
         "",
         f"When: {uk_datetime(meeting.starts_at)} to {uk_time(meeting.ends_at)} (UK time)",
     ]
@@ -83,7 +84,7 @@ def _details(meeting: Meeting, site: Site) -> list[str]:
         lines += [
             f"{n}. {plain_text(item.title)}" for n, item in enumerate(meeting.agenda, start=1)
         ]
-    page = external_url("sites.meetings.show", site_id=site.id, meeting_id=meeting.id)
+    page = meeting_link(meeting)
     return [*lines, "", f"The meeting's page: {page}"]
 
 
@@ -97,7 +98,7 @@ def queue_series(meetings: list[Meeting]) -> int:
     )
     dates = [f"- {uk_datetime(m.starts_at)}" for m in meetings]
     text = "\n".join(
-        ["You are invited to this series of meetings.", "", *_details(first, site), "",
+        ["You are invited to this series of meetings.", "", *_details(first, site.name), "",
          "The dates:", *dates]
     )  # fmt: skip
     count = 0
@@ -142,7 +143,7 @@ def queue_calendar(
                 " (UK time)."
             )
     subject = f"{verb}: {meeting.title}, {uk_datetime(meeting.starts_at)}"
-    text = "\n".join([intro, "", *_details(meeting, site)])
+    text = "\n".join([intro, "", *_details(meeting, site.name)])
     count = 0
     for recipient in recipients(meeting, person_ids, removed):
         draft = _draft(
@@ -168,17 +169,38 @@ def queue_agenda(meeting: Meeting) -> int:
     if not pending:
         return 0  # everyone has it: no need to build the document again
     site = db.session.get(Site, meeting.site_id)
-    content = export.agenda_docx(site.name, meeting, queries.carried_forward(meeting))
-    text = "\n".join(["The agenda for this meeting is attached.", "", *_details(meeting, site)])
-    subject = f"Agenda: {meeting.title}, {uk_date(meeting.starts_at)}"
+    draft = agenda_draft(meeting, site.name)
     count = 0
     for recipient in pending:
-        attachment = Attachment(file_name(meeting, "agenda", "docx"), content, *DOCX)
-        draft = _draft(meeting, subject, text, attachments=[attachment])
         key = f"agenda:{meeting.id}:{recipient.person_id}"
         if queue(site.id, "agenda", recipient, draft, "meetings", once_key=key):
             count += 1
     return count
+
+
+def agenda_draft(meeting: Meeting, site_name: str) -> Draft:
+    """The agenda email, the same for every invitee; its .docx is written when the
+    message is sent (`agenda_attachment`), so queueing a day's agendas writes none."""
+    text = "\n".join(
+        ["The agenda for this meeting is attached.", "", *_details(meeting, site_name)]
+    )
+    subject = f"Agenda: {meeting.title}, {uk_date(meeting.starts_at)}"
+    name = file_name(meeting, "agenda", "docx")
+    attachment = deferred("agenda", meeting.id, name, *DOCX)
+    return _draft(meeting, subject, text, attachments=[attachment])
+
+
+def agenda_attachment(meeting_id: int) -> Attachment:
+    """A meeting's agenda .docx as it stands now (LookupError when it was deleted)."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise LookupError(f"meeting {meeting_id} no longer exists")
+    site = db.session.get(Site, meeting.site_id)
+    content = export.agenda_docx(site.name, meeting, queries.carried_forward(meeting))
+    return Attachment(file_name(meeting, "agenda", "docx"), content, *DOCX)
+
+
+DOCUMENTS["agenda"] = agenda_attachment
 
 
 def queue_minutes(meeting: Meeting) -> int:
@@ -188,7 +210,7 @@ def queue_minutes(meeting: Meeting) -> int:
         site.name, meeting, queries.meeting_actions(meeting), queries.carried_forward(meeting)
     )
     lines = ["The minutes of this meeting are attached, with its actions.", ""]
-    text = "\n".join(lines + _details(meeting, site))
+    text = "\n".join(lines + _details(meeting, site.name))
     subject = f"Minutes: {meeting.title}, {uk_date(meeting.starts_at)}"
     count = 0
     for recipient in recipients(meeting):

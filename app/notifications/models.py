@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, true
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.dates import utcnow
 from app.extensions import db
@@ -48,8 +48,41 @@ MAIL_CHOICES = {
 }
 
 
+class MailPart(db.Model):
+    """Content several messages carry, stored once by its SHA-256: a meeting's agenda .docx
+    sent to all its invitees, an invitation's calendar. Deleted when no message uses it."""
+
+    __tablename__ = "mail_parts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OutboxAttachment(db.Model):
+    """One attachment of one message: its name and type, and its bytes either in a shared
+    MailPart or, for a document the app can write again (`document`, e.g. "agenda:12"),
+    written when the message is sent (app/notifications/stored.py DOCUMENTS)."""
+
+    __tablename__ = "mail_outbox_attachments"
+
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("mail_outbox.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(primary_key=True)
+    part_id: Mapped[int | None] = mapped_column(ForeignKey("mail_parts.id"), index=True)
+    document: Mapped[str | None] = mapped_column(String(60))
+    filename: Mapped[str] = mapped_column(String(200))
+    maintype: Mapped[str] = mapped_column(String(40))
+    subtype: Mapped[str] = mapped_column(String(120))
+
+
 class OutboxMessage(db.Model):
-    """One email to one recipient, stored whole when the change that causes it is saved."""
+    """One email to one recipient, saved with the change that causes it as what the
+    message is made of (recipient, subject, text, scope, shared calendar and attachments);
+    the sender builds the message itself when it sends it (app/notifications/sender.py).
+    `message` holds the whole message only for rows queued before #34."""
 
     __tablename__ = "mail_outbox"
     __table_args__ = (Index("ix_mail_outbox_status_next", "status", "next_attempt_at"),)
@@ -67,7 +100,17 @@ class OutboxMessage(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
-    message: Mapped[bytes] = mapped_column(LargeBinary)
+    recipient_name: Mapped[str] = mapped_column(Text, default="")
+    scope: Mapped[str] = mapped_column(String(12), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    calendar_id: Mapped[int | None] = mapped_column(ForeignKey("mail_parts.id"), index=True)
+    calendar_method: Mapped[str] = mapped_column(String(10), default="")
+    calendar_name: Mapped[str] = mapped_column(String(200), default="")
+    # The page the message is about: its HTML part's one button (labelled `button`) and
+    # the plain text's last link (compose.Draft).
+    link: Mapped[str | None] = mapped_column(Text)
+    button: Mapped[str] = mapped_column(String(200), default="")
+    message: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
     status: Mapped[str] = mapped_column(String(12), default="queued")
     # The token of the sender run holding a "sending" message (app/notifications/sender.py);
     # next_attempt_at is then the time the claim was made or last renewed.
@@ -77,6 +120,11 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+
+    calendar: Mapped[MailPart | None] = relationship(lazy="raise")
+    attachments: Mapped[list[OutboxAttachment]] = relationship(
+        order_by=OutboxAttachment.position, lazy="raise", passive_deletes=True
+    )
 
     @property
     def kind_name(self) -> str:

@@ -19,8 +19,15 @@ from app.extensions import db
 from app.gateways.models import DECISIONS
 from app.meetings.models import Invitee, Meeting
 from app.notifications.compose import Draft, external_url
-from app.notifications.invitations import queue_agenda
-from app.notifications.outbox import frequencies, queue, user_recipients
+from app.notifications.invitations import agenda_draft
+from app.notifications.outbox import (
+    Queued,
+    frequencies,
+    keys_used,
+    person_recipients,
+    queue_many,
+    user_recipients,
+)
 from app.notifications.queries import WorkItem, decisions_since, reviews_waiting, work_due
 from app.sites.models import Site
 from app.toolkit import get_toolkit
@@ -91,7 +98,7 @@ def queue_digests(on: date) -> int:
     reviews = reviews_waiting(list(user_ids)) if weekly else {}
     since = london_to_utc(datetime.combine(on - timedelta(days=7), time()))
     decisions = decisions_since(list(user_ids), since) if weekly else {}
-    count = 0
+    entries = []
     for frequency in ("immediate", "weekly") if weekly else ("immediate",):
         for recipient in user_recipients(users, frequency):
             uid = recipient.user_id
@@ -105,9 +112,8 @@ def queue_digests(on: date) -> int:
             key = f"digest:{uid}:{on.isoformat()}"
             home = external_url("home.index")
             draft = Draft(subject, text, link=home, button="Open your home page")
-            if queue(None, "digest", recipient, draft, "digest", once_key=key):
-                count += 1
-    return count
+            entries.append(Queued(None, "digest", recipient, draft, "digest", key))
+    return queue_many(entries)
 
 
 def frequencies_all() -> dict[int, str]:
@@ -117,7 +123,11 @@ def frequencies_all() -> dict[int, str]:
 
 
 def queue_agendas(now: datetime) -> int:
-    """Agendas of meetings starting within their site's notice period, once per invitee."""
+    """Agendas of meetings starting within their site's notice period, once per invitee.
+
+    In bulk: a fixed number of statements for the run, plus one for each agenda document
+    built (its carried-forward actions); each document is stored once for all its
+    invitees, and built only when someone still waits for it."""
     meetings = db.session.scalars(
         select(Meeting)
         .join(Site, Site.id == Meeting.site_id)
@@ -133,14 +143,46 @@ def queue_agendas(now: datetime) -> int:
         )
         .order_by(Meeting.starts_at)
     ).all()
-    notice = dict(db.session.execute(select(Site.id, Site.agenda_notice_days)).all())
+    sites = {
+        site_id: (name, notice)
+        for site_id, name, notice in db.session.execute(
+            select(Site.id, Site.name, Site.agenda_notice_days)
+        )
+    }
     today = to_london(now).date()
-    count = 0
-    for meeting in meetings:
-        days_before = (to_london(meeting.starts_at).date() - today).days
-        if meeting.agenda and days_before <= notice.get(meeting.site_id, 5):
-            count += queue_agenda(meeting)
-    return count
+    due = [
+        meeting
+        for meeting in meetings
+        if meeting.agenda
+        and (to_london(meeting.starts_at).date() - today).days <= sites[meeting.site_id][1]
+    ]
+    people = [invitee.person for meeting in due for invitee in meeting.invitees]
+    reachable = {r.person_id: r for r in person_recipients(people)}
+    wanted = {
+        meeting: [reachable[i.person_id] for i in meeting.invitees if i.person_id in reachable]
+        for meeting in due
+    }
+    used = keys_used(
+        [f"agenda:{m.id}:{r.person_id}" for m, recipients in wanted.items() for r in recipients]
+    )
+    entries = []
+    for meeting, recipients in wanted.items():
+        pending = [r for r in recipients if f"agenda:{meeting.id}:{r.person_id}" not in used]
+        if not pending:
+            continue  # everyone has it: no need to build the document again
+        draft = agenda_draft(meeting, sites[meeting.site_id][0])
+        entries += [
+            Queued(
+                meeting.site_id,
+                "agenda",
+                r,
+                draft,
+                "meetings",
+                f"agenda:{meeting.id}:{r.person_id}",
+            )
+            for r in pending
+        ]
+    return queue_many(entries)
 
 
 def send_reminders(now: datetime) -> tuple[int, int]:

@@ -18,8 +18,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import smtplib
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.errors import MessageError
 from email.utils import parseaddr
 from pathlib import Path
 from uuid import uuid4
@@ -30,11 +32,15 @@ from sqlalchemy import delete, select, update
 from app.core.addresses import needs_smtputf8
 from app.core.dates import utcnow
 from app.extensions import db
+from app.notifications.compose import Attachment
 from app.notifications.models import OutboxMessage
+from app.notifications.stored import delete_unused_parts, parts_of, render
 
 log = logging.getLogger(__name__)
 # A claim older than this belongs to a sender that died mid-send: the message goes back.
 STALE_CLAIM = timedelta(minutes=15)
+# Documents written at send time (agendas) kept in memory between batches of a run.
+KEEP_DOCUMENTS = 50
 
 
 @dataclass
@@ -66,11 +72,11 @@ class FileTransport:
     def __init__(self, folder: str) -> None:
         self.folder = Path(folder)
 
-    def send(self, message: OutboxMessage, envelope_from: str) -> None:
+    def send(self, message: OutboxMessage, raw: bytes, envelope_from: str) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         final = eml_path(self.folder, message.id, message.kind)
         partial = final.with_suffix(".part")
-        partial.write_bytes(message.message)
+        partial.write_bytes(raw)
         partial.replace(final)  # never a half-written .eml
 
     def close(self) -> None:
@@ -83,6 +89,7 @@ class SmtpTransport:
     def __init__(self, config: dict) -> None:
         self.config = config
         self.connection: smtplib.SMTP | None = None
+        self.connections = 0  # opened by this transport (one a batch unless one fails)
 
     def _connect(self) -> smtplib.SMTP:
         config = self.config
@@ -95,15 +102,14 @@ class SmtpTransport:
             connection.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         return connection
 
-    def send(self, message: OutboxMessage, envelope_from: str) -> None:
+    def send(self, message: OutboxMessage, raw: bytes, envelope_from: str) -> None:
         if self.connection is None:
             self.connection = self._connect()
+            self.connections += 1
         try:
             self.connection.ehlo_or_helo_if_needed()
             options = self._options_for(message.to_address)
-            self.connection.sendmail(
-                envelope_from, [message.to_address], message.message, mail_options=options
-            )
+            self.connection.sendmail(envelope_from, [message.to_address], raw, mail_options=options)
         except Undeliverable:
             raise
         except Exception:
@@ -222,42 +228,78 @@ def _release_unsent(token: str) -> None:
 
 
 def _purge_old(now: datetime, keep_days: int) -> None:
-    """Sent and replaced messages hold names and addresses: they are kept only a while."""
-    db.session.execute(
+    """Sent and replaced messages hold names and addresses: they are kept only a while,
+    and the shared parts (agendas, calendars) go with the last message carrying them."""
+    old = db.session.execute(
         delete(OutboxMessage).where(
             OutboxMessage.status.in_(("sent", "superseded")),
             OutboxMessage.created_at < now - timedelta(days=keep_days),
         )
     )
+    if old.rowcount:
+        delete_unused_parts()
 
 
-def send_due(limit: int = 200, now: datetime | None = None) -> Outcome:
-    """Send every message whose time has come; returns what happened."""
+def send_due(
+    now: datetime | None = None, budget_seconds: float | None = None, limit: int | None = None
+) -> Outcome:
+    """Send every message whose time has come, batch by batch, until none is left, the
+    run's time budget (MAIL_RUN_SECONDS) is spent or, when given, `limit` messages were
+    tried; returns what happened. Each batch of
+    MAIL_BATCH_SIZE messages is claimed in one statement, built from its stored parts
+    (read in two statements) and sent over one SMTP connection."""
     config = current_app.config
     now = now or utcnow()
+    budget = config["MAIL_RUN_SECONDS"] if budget_seconds is None else budget_seconds
+    deadline = time.monotonic() + budget
     _purge_old(now, config["MAIL_KEEP_DAYS"])
     _release_stale_claims(now)
-    token, ids = _claim(limit, now)
     envelope_from = parseaddr(config["MAIL_FROM"])[1] or "fls-tracker@localhost"
-    transport = transport_for(config)
     outcome = Outcome()
+    left = limit
+    documents: dict[str, Attachment] = {}
+    while time.monotonic() < deadline and (left is None or left > 0):
+        size = config["MAIL_BATCH_SIZE"] if left is None else min(left, config["MAIL_BATCH_SIZE"])
+        token, ids = _claim(size, now)
+        if not ids:
+            break
+        # Documents written for one batch serve the next too (a meeting's invitees span
+        # batch boundaries); a bounded number is kept.
+        if len(documents) > KEEP_DOCUMENTS:
+            documents.clear()
+        _send_batch(token, ids, envelope_from, now, outcome, documents)
+        left = None if left is None else left - len(ids)
+    return outcome
+
+
+def _send_batch(
+    token: str,
+    ids: list[int],
+    envelope_from: str,
+    now: datetime,
+    outcome: Outcome,
+    documents: dict[str, Attachment],
+) -> None:
+    transport = transport_for(current_app.config)
     try:
+        calendars, attachments = parts_of(ids, documents)
         for message_id in ids:
             if not _still_ours(message_id, token):
                 outcome.taken_over += 1
                 log.warning("Mail %s left to the sender that took it over", message_id)
                 continue
             message = db.session.get(OutboxMessage, message_id)
-            _send_one(message, transport, envelope_from, now, outcome)
+            parts = (calendars.get(message_id), attachments.get(message_id, []))
+            _send_one(message, parts, transport, envelope_from, now, outcome)
             db.session.commit()
     finally:
         transport.close()
         _release_unsent(token)
-    return outcome
 
 
 def _send_one(
     message: OutboxMessage,
+    parts: tuple[bytes | None, list[Attachment]],
     transport: FileTransport | SmtpTransport,
     envelope_from: str,
     now: datetime,
@@ -268,17 +310,20 @@ def _send_one(
     config = current_app.config
     message.claim = None
     try:
-        if not message.message:
-            raise Undeliverable("The message could not be written, so there is nothing to send.")
-        transport.send(message, envelope_from)
+        try:
+            raw = render(message, *parts)
+        except (MessageError, ValueError, TypeError, UnicodeError, LookupError) as problem:
+            raise Undeliverable(f"Could not be written: {type(problem).__name__}") from problem
+        transport.send(message, raw, envelope_from)
     except Exception as error:  # any error: one bad message must never stop the others
         _failed(message, error, now, config, outcome)
         return
     message.status, message.sent_at = "sent", utcnow()
     message.tries += 1
     if message.kind == "account_invitation":
-        # A working sign-in link must not outlive its delivery in the database.
-        message.message = b""
+        # A working sign-in link must not outlive its delivery in the database: it is the
+        # message's link (its button), and in a row queued before #34 the whole message.
+        message.message, message.body, message.link = b"", "", None
     outcome.sent += 1
     log.info("Mail %s sent", message.id)
 

@@ -104,7 +104,7 @@ DROP_TRIGGERS = {
 
 
 # Installed whenever the schema is made from the models (`create_all`, as the tests and the
-# benchmark do); migrations write them out (today's: 0024_h5), and tests/unit/
+# benchmark do); migrations write them out (today's: 0029), and tests/unit/
 # test_migrations.py checks a migrated database holds exactly these. A change here needs a
 # new migration. (DDL formats its text with %: none
 # of these holds one.)

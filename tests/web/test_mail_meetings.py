@@ -16,6 +16,7 @@ from app.meetings.service import MeetingDetails
 from app.notifications.compose import Draft, Recipient
 from app.notifications.outbox import NotOnSite, queue
 from app.notifications.sender import send_due
+from app.notifications.stored import render
 from tests.conftest import csrf_token
 from tests.fixtures.meetings import create_group, create_person
 from tests.fixtures.notifications import calendar_part, outbox, parsed
@@ -238,7 +239,7 @@ def test_every_message_offers_one_click_unsubscribe(invited, client) -> None:
     (queued,) = outbox()
     message = parsed(queued)
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert b"\r\nList-Unsubscribe: <http://127.0.0.1:5000/unsubscribe/" in queued.message
+    assert b"\r\nList-Unsubscribe: <http://127.0.0.1:5000/unsubscribe/" in render(queued)
     link = message["List-Unsubscribe"].strip("<>")
     path = link.split("127.0.0.1:5000", 1)[1]
     assert client.get(path).status_code == 200  # a page with a button; nothing changes yet

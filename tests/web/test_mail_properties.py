@@ -17,6 +17,7 @@ from app.core.cleantext import plain_text
 from app.extensions import db
 from app.notifications.compose import Draft, Recipient
 from app.notifications.outbox import queue
+from app.notifications.stored import render
 
 HEADERS = {
     "From",
@@ -83,7 +84,7 @@ def test_every_queued_message_parses_back_with_exactly_the_intended_headers(
     db.session.flush()
     assert row.status == "queued", row.last_error
 
-    message = READER.parsebytes(row.message)
+    message = READER.parsebytes(render(row))
     assert set(message.keys()) == HEADERS
     assert all(len(message.get_all(key)) == 1 for key in HEADERS)
     assert _utf8(message["Subject"]) == plain_text(subject)

@@ -238,8 +238,8 @@ def test_a_sender_whose_claim_went_stale_leaves_what_another_took_over(
         def __init__(self, config: dict) -> None:
             self.inner = real_transport_for(config)
 
-        def send(self, message, envelope_from) -> None:  # noqa: ANN001
-            self.inner.send(message, envelope_from)
+        def send(self, message, raw, envelope_from) -> None:  # noqa: ANN001
+            self.inner.send(message, raw, envelope_from)
             time_machine.shift(timedelta(minutes=10))
             slow["sends"] += 1
             if slow["sends"] == 2:  # 20 minutes in, a second sender starts

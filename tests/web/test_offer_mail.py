@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.notifications.models import OutboxMessage
+from app.notifications.stored import render
 from app.sites.models import MembershipOffer
 from tests.conftest import csrf_token, sign_in
 
@@ -32,12 +33,12 @@ def _mail() -> list[tuple[str, str, str]]:
 
 def _body(kind: str, address: str) -> str:
     stored = db.session.scalar(
-        select(OutboxMessage.message)
+        select(OutboxMessage)
         .where(OutboxMessage.kind == kind, OutboxMessage.to_address == address)
         .order_by(OutboxMessage.id.desc())
         .limit(1)
     )
-    return message_from_bytes(stored, policy=default).get_body(("plain",)).get_content()
+    return message_from_bytes(render(stored), policy=default).get_body(("plain",)).get_content()
 
 
 def _flash(html: str, email: str) -> str:

@@ -4,8 +4,8 @@ The RAID entry page listed its mitigations' history by matching the label text
 "mitigation of entry #N". Rows now carry parent_type and parent_id; existing mitigation
 rows get theirs from that label, which the app wrote in exactly that form.
 
-Revision ID: 0028_h2_audit_parent
-Revises: 0024_h2_outbox_claim
+Revision ID: 0025
+Revises: 0024
 Create Date: 2026-12-06 15:00:00
 
 """
@@ -15,8 +15,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0028_h2_audit_parent'
-down_revision = '0024_h2_outbox_claim'
+revision = '0025'
+down_revision = '0024'
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """service specification: the NHS Standard Contract header (contract number, leads, period,
 review date) on the business case, and the choice of a lifetime horizon for the cohort model
 
-Revision ID: 0026_h7
-Revises: 0029_h8
+Revision ID: 0033
+Revises: 0032
 Create Date: 2026-12-06 15:00:00
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0026_h7"
-down_revision = "0029_h8"
+revision = "0033"
+down_revision = "0032"
 branch_labels = None
 depends_on = None
 

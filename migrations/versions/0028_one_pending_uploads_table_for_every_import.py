@@ -5,8 +5,8 @@ KPI imports now keep theirs in the same table, told apart by `kind`, with the fi
 and when it was confirmed (a confirmed upload stays until purged, to say so). Waiting plan
 uploads are copied across.
 
-Revision ID: 0024_h3
-Revises: 0025_h6
+Revision ID: 0028
+Revises: 0027
 Create Date: 2026-12-06 15:10:00
 
 """
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0024_h3'
-down_revision = '0025_h6'
+revision = '0028'
+down_revision = '0027'
 branch_labels = None
 depends_on = None
 

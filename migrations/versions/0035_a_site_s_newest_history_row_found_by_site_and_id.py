@@ -4,16 +4,16 @@ The documents page and the PID read a site's latest change with ORDER BY audit_e
 DESC LIMIT 1; with only (site_id, at) and the primary key, PostgreSQL walked the primary
 key backwards through every site's rows (the PID: 29 ms at 166 sites, 70 ms at 1,000).
 
-Revision ID: 0030_h10_audit_site_id_id
-Revises: 0029_h9_mail_choices
+Revision ID: 0035
+Revises: 0034
 Create Date: 2026-12-06 15:40:00
 
 """
 from alembic import op
 
 
-revision = '0030_h10_audit_site_id_id'
-down_revision = '0029_h9_mail_choices'
+revision = '0035'
+down_revision = '0034'
 branch_labels = None
 depends_on = None
 

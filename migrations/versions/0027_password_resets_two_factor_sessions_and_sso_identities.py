@@ -1,7 +1,7 @@
 """password resets, two-factor codes, server-side sessions and single sign-on identities
 
-Revision ID: 0025_h6
-Revises: 0024_h1_access_offers
+Revision ID: 0027
+Revises: 0026
 Create Date: 2026-12-06 15:00:00
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-12-06 15:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0025_h6"
-down_revision = "0024_h1_access_offers"
+revision = "0027"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 

@@ -4,16 +4,16 @@ The documents page and the PID read a site's newest waiting request with ORDER B
 pid_requests.id DESC LIMIT 1; with only (site_id) and the primary key, PostgreSQL walked
 the primary key backwards through every site's requests.
 
-Revision ID: 0033_pid_requests_site_id_id
-Revises: 0029_h12
+Revision ID: 0039
+Revises: 0038
 Create Date: 2026-12-06 16:15:00
 
 """
 from alembic import op
 
 
-revision = '0033_pid_requests_site_id_id'
-down_revision = '0029_h12'
+revision = '0039'
+down_revision = '0038'
 branch_labels = None
 depends_on = None
 

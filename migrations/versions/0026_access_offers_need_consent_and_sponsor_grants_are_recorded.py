@@ -1,7 +1,7 @@
 """access is offered and accepted (membership_offers), and who made a member sponsor is kept
 
-Revision ID: 0024_h1_access_offers
-Revises: 0028_h2_audit_parent
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-12-06 15:00:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0024_h1_access_offers'
-down_revision = '0028_h2_audit_parent'
+revision = '0026'
+down_revision = '0025'
 branch_labels = None
 depends_on = None
 

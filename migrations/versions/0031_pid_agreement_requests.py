@@ -1,7 +1,7 @@
 """pid agreement requests: a manager asks the sponsor to agree the PID
 
-Revision ID: 0028_h8
-Revises: 0027_h8
+Revision ID: 0031
+Revises: 0030
 Create Date: 2026-12-06 15:10:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0028_h8'
-down_revision = '0027_h8'
+revision = '0031'
+down_revision = '0030'
 branch_labels = None
 depends_on = None
 

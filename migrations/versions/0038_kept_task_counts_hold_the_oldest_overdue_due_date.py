@@ -1,8 +1,8 @@
 """kept task counts hold the due date of each site's longest-overdue open task (the
 portfolio's need score counts its days overdue)
 
-Revision ID: 0029_h12
-Revises: 0032_h13
+Revision ID: 0038
+Revises: 0037
 Create Date: 2026-12-06 15:55:00
 
 An added column: SQLite adds it in place (no table copy), so the triggers on `tasks` and
@@ -13,8 +13,8 @@ portfolio view counts them again and fills the new column.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0029_h12"
-down_revision = '0032_h13'
+revision = "0038"
+down_revision = '0037'
 branch_labels = None
 depends_on = None
 

@@ -7,8 +7,8 @@ only the models' copy (`create_all`); this brings every migrated database to the
 triggers by dropping them and creating them again. Written out in full, as they are today:
 a migration imports nothing from `app`.
 
-Revision ID: 0024_h5
-Revises: 0024_h3
+Revision ID: 0029
+Revises: 0028
 Create Date: 2026-12-06 14:50:00
 
 """
@@ -16,8 +16,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0024_h5'
-down_revision = '0024_h3'
+revision = '0029'
+down_revision = '0028'
 branch_labels = None
 depends_on = None
 

@@ -7,8 +7,8 @@ gateway_mail (review requests and decisions) is its own choice. Every existing r
 gateway_mail true: a sponsor whose setting became "none" through the old shared token
 keeps receiving the review requests they must act on.
 
-Revision ID: 0029_h9_mail_choices
-Revises: 0026_h7
+Revision ID: 0034
+Revises: 0033
 Create Date: 2026-12-06 15:20:00
 
 """
@@ -17,8 +17,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0029_h9_mail_choices"
-down_revision = '0026_h7'
+revision = "0034"
+down_revision = '0033'
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """delivery: what an agreed business case promised (patients identified, assessed, scanned,
 treated, adherent at 12 months, staff and yearly cost), per period, kept read-only
 
-Revision ID: 0032_h13
-Revises: 0030_h10_audit_site_id_id
+Revision ID: 0037
+Revises: 0036
 Create Date: 2026-12-06 15:55:00
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0032_h13"
-down_revision = '0030_h10_audit_site_id_id'
+revision = "0037"
+down_revision = '0036'
 branch_labels = None
 depends_on = None
 

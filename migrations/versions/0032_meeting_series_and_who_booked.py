@@ -1,7 +1,7 @@
 """meeting series share a calendar uid and rule; meetings remember who booked them
 
-Revision ID: 0029_h8
-Revises: 0028_h8
+Revision ID: 0032
+Revises: 0031
 Create Date: 2026-12-06 15:20:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0029_h8'
-down_revision = '0028_h8'
+revision = '0032'
+down_revision = '0031'
 branch_labels = None
 depends_on = None
 

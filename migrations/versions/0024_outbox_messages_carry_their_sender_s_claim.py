@@ -3,7 +3,7 @@
 A sender re-checks its claim right before each message goes, so a run whose claim went
 stale (a slow mail server) never sends a message another run has taken over.
 
-Revision ID: 0024_h2_outbox_claim
+Revision ID: 0024
 Revises: 0023
 Create Date: 2026-12-06 15:00:00
 
@@ -12,7 +12,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0024_h2_outbox_claim'
+revision = '0024'
 down_revision = '0023'
 branch_labels = None
 depends_on = None

@@ -4,8 +4,8 @@ A task whose outcome the app can see (a champion named, every team role filled, 
 completed by the app when the fact holds; `completed_by_app` lets it reopen the task if
 the fact stops holding, without undoing a completion a person made.
 
-Revision ID: 0027_h8
-Revises: 0024_h5
+Revision ID: 0030
+Revises: 0029
 Create Date: 2026-12-06 15:10:00
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0027_h8'
-down_revision = '0024_h5'
+revision = '0030'
+down_revision = '0029'
 branch_labels = None
 depends_on = None
 
