@@ -6,6 +6,7 @@ import time
 
 import pyotp
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.accounts.service import create_user
@@ -37,7 +38,7 @@ def test_a_forgotten_password_is_reset_from_the_emailed_link(page, live_server, 
     assert_no_axe_violations(page)
     page.get_by_label("Email address").fill("sam@example.nhs.uk")
     page.get_by_role("button", name="Email me a link").click()
-    assert page.get_by_role("heading", name="Check your email").is_visible()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     assert_no_axe_violations(page)
 
     def link() -> str:
@@ -107,11 +108,11 @@ def test_the_account_page_lists_sessions_and_ends_one(
 
     sign_in_as("kim@example.org", "a long admin password")
     page.get_by_role("link", name="Kim Admin").click()
-    assert page.get_by_role("heading", name="Your account").is_visible()
+    expect(page.get_by_role("heading", name="Your account")).to_be_visible()
     assert_no_axe_violations(page)
     shot(page, "account")
     page.get_by_role("button", name="Sign out everywhere else").click()
-    assert page.get_by_text("Signed out 1 other session").is_visible()
+    expect(page.get_by_text("Signed out 1 other session")).to_be_visible()
     other_page.goto(live_server("/"))
     assert "/login" in other_page.url
     other.close()

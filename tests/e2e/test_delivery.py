@@ -69,7 +69,8 @@ def test_the_portfolio_charts_promised_against_delivered(
     sign_in_as("support@example.org.uk", DEMO_PASSWORD, check=False)
     page.goto(live_server("/portfolio?view=all&delivering=short"))
     expect(page.locator("svg.delivery-portfolio-chart")).to_be_visible()
-    expect(page.get_by_role("link", name="Meadowbank FLS", exact=True)).to_be_visible()
+    sites = page.get_by_role("region", name="Sites")  # the table, not the attention list
+    expect(sites.get_by_role("link", name="Meadowbank FLS", exact=True)).to_be_visible()
     expect(page.get_by_label("Delivering its case")).to_have_value("short")
     _no_sideways_scroll(page)
     page.screenshot(path=str(SHOTS / f"delivery-portfolio-{width}.png"), full_page=True)

@@ -104,15 +104,23 @@ def test_new_site_to_signed_start_out_within_60_clicks(page, live_server, seed, 
     you.click(page.get_by_role("button", name="Create site"))
     site_path = page.url.split("/members")[0].split(live_server(""))[-1]
     page.get_by_label("Email address").fill("pm@example.nhs.uk")
+    page.get_by_label("Full name").fill("Priya Shah")
     you.choose(page.get_by_label("Access on this site"), value="manager")
     you.click(page.get_by_role("button", name="Give access"))
     page.get_by_label("Email address").fill("sponsor@example.nhs.uk")
+    page.get_by_label("Full name").fill("Helen Brooks")
     you.check(page.get_by_label("Project sponsor", exact=True))
     you.click(page.get_by_role("button", name="Give access"))
     you.sign_out()
 
-    # The project manager.
+    # Nobody joins a site without saying yes: the sponsor accepts on her home page.
+    you.sign_in("sponsor@example.nhs.uk")
+    you.click(page.get_by_role("button", name="Accept access to Glenmoor FLS"))
+    you.sign_out()
+
+    # The project manager accepts her access, then sets the site up.
     you.sign_in("pm@example.nhs.uk")
+    you.click(page.get_by_role("button", name="Accept access to Glenmoor FLS"))
     people_file = tmp_path / "people.csv"
     people_file.write_text(_people_csv(), encoding="utf-8")
     you.open(f"{site_path}/people/import")
