@@ -12,14 +12,14 @@ from app.business_case import views  # noqa: E402, F401
 def register(registry: Registry) -> None:
     """What this feature adds to pages and commands other packages own: the Phase 4
     gateway's business-case criteria, answered from its records, and its demo data."""
-    from app.business_case.demo import demo_business_cases
-    from app.business_case.figures import approval_facts, case_approved_with_ask
-    from app.business_case.service import (
+    from app.business_case.checks import (
         funding_route_known,
         route_facts,
         spec_drafted,
         spec_facts,
     )
+    from app.business_case.demo import demo_business_cases
+    from app.business_case.figures import approval_facts, case_approved_with_ask
 
     registry.add_gateway_check(
         "spec_drafted", spec_drafted, "sites.business_case.specification", facts=spec_facts

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from app.business_case import service
+from app.business_case import checks, service
 from app.business_case.costs import default_costs
 from app.business_case.economic import economic_case
 from app.business_case.models import BusinessCase, CostValue
@@ -145,14 +145,14 @@ def site_figures(site_id: int, values: Mapping[str, Any] | None = None) -> SiteF
 
 def approval_facts(site_id: int) -> dict[str, Any]:
     """The Phase 4 approval check's facts: the decision and the figures it was asked for."""
-    return service.decision_facts(site_id) | figure_facts(site_id)
+    return checks.decision_facts(site_id) | figure_facts(site_id)
 
 
 def case_approved_with_ask(site: Site, facts: Mapping[str, Any] | None = None) -> CheckResult:
     """Whether the case is approved, saying what it asks for, so the gateway record states
     the same figures as the business case."""
     facts = select_facts(approval_facts(site.id)) if facts is None else facts
-    result = service.case_approved(site, facts)
+    result = checks.case_approved(site, facts)
     ask = figures_from_facts(facts).ask_words
     if ask:
         return CheckResult(

@@ -10,9 +10,10 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Stop
 
 from app.core.forms import UKDateField, WholeNumberField
 from app.core.numbers import whole_number
+from app.meetings.actions import ActionDetails
 from app.meetings.models import ACTION_STATUSES, MEETING_KINDS
 from app.meetings.series import FREQUENCIES
-from app.meetings.service import ActionDetails, ItemDetails, MeetingDetails
+from app.meetings.service import ItemDetails, MeetingDetails
 from app.toolkit.vocabulary import gateway_phase_numbers
 
 _TIME = re.compile(r"^\s*(\d{1,2})\s*[:.]?\s*(\d{2})\s*$")

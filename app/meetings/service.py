@@ -13,11 +13,9 @@ from app.core.errors import ServiceError
 from app.extensions import db
 from app.meetings import signals
 from app.meetings.models import (
-    ACTION_STATUSES,
     ATTENDANCE,
     MEETING_KINDS,
     STANDING_ITEMS,
-    Action,
     AgendaItem,
     Invitee,
     Meeting,
@@ -55,16 +53,7 @@ class ItemDetails:
     standing_key: str | None = None
 
 
-@dataclass
-class ActionDetails:
-    description: str
-    owner_id: int | None
-    due_date: date | None = None
-    task_id: int | None = None
-    status: str = "open"
-
-
-def _person_in_site(site_id: int, person_id: int | None, field_name: str, what: str) -> None:
+def person_in_site(site_id: int, person_id: int | None, field_name: str, what: str) -> None:
     if person_id is None:
         return
     found = db.session.scalar(
@@ -87,8 +76,8 @@ def _check_meeting(site_id: int, details: MeetingDetails) -> tuple[datetime, dat
         raise ServiceError(
             "Enter the online link as a full web address (https://…).", "online_link"
         )
-    _person_in_site(site_id, details.chair_id, "chair_id", "chair")
-    _person_in_site(site_id, details.minute_taker_id, "minute_taker_id", "minute-taker")
+    person_in_site(site_id, details.chair_id, "chair_id", "chair")
+    person_in_site(site_id, details.minute_taker_id, "minute_taker_id", "minute-taker")
     if details.group_id is not None:
         found = db.session.scalar(
             select(Group.id).where(Group.id == details.group_id, Group.site_id == site_id)
@@ -232,7 +221,7 @@ def cancel_meeting(meeting: Meeting) -> None:
 
 
 def add_invitee(meeting: Meeting, person_id: int | None) -> Invitee:
-    _person_in_site(meeting.site_id, person_id, "person_id", "person to invite")
+    person_in_site(meeting.site_id, person_id, "person_id", "person to invite")
     if person_id is None:
         raise ServiceError("Choose someone to invite.", "person_id")
     if any(inv.person_id == person_id for inv in meeting.invitees):
@@ -272,7 +261,7 @@ def _check_item(site_id: int, details: ItemDetails) -> None:
         raise ServiceError("Minutes allotted must be between 1 and 480.", "minutes_allotted")
     if details.gateway_phase is not None and not 1 <= details.gateway_phase <= 6:
         raise ServiceError("A gateway is a phase number from 1 to 6.", "gateway_phase")
-    _person_in_site(site_id, details.presenter_id, "presenter_id", "presenter")
+    person_in_site(site_id, details.presenter_id, "presenter_id", "presenter")
     if details.task_id is not None:
         found = db.session.scalar(
             select(Task.id).where(Task.id == details.task_id, Task.site_id == site_id)
@@ -360,53 +349,3 @@ def minutes_delay_days(meeting: Meeting) -> int | None:
     if meeting.minutes_issued_at is None:
         return None
     return (to_london(meeting.minutes_issued_at).date() - to_london(meeting.starts_at).date()).days
-
-
-def _check_action(site_id: int, details: ActionDetails) -> None:
-    if not details.description.strip():
-        raise ServiceError("Describe the action.", "description")
-    if details.owner_id is None:
-        raise ServiceError("Choose who owns the action.", "owner_id")
-    _person_in_site(site_id, details.owner_id, "owner_id", "action's owner")
-    if details.status not in ACTION_STATUSES:
-        raise ServiceError("Choose open, done or dropped.", "status")
-    if details.task_id is not None:
-        found = db.session.scalar(
-            select(Task.id).where(Task.id == details.task_id, Task.site_id == site_id)
-        )
-        if found is None:
-            raise ServiceError("Choose a task from this site's plan.", "task_id")
-
-
-def add_action(
-    site_id: int, details: ActionDetails, meeting: Meeting | None = None, on: date | None = None
-) -> Action:
-    _check_action(site_id, details)
-    action = Action(
-        site_id=site_id,
-        meeting_id=meeting.id if meeting else None,
-        description=details.description.strip(),
-        owner_id=details.owner_id,
-        due_date=details.due_date,
-        task_id=details.task_id,
-        status=details.status,
-        completed_on=on if details.status == "done" else None,
-    )
-    db.session.add(action)
-    db.session.flush()
-    return action
-
-
-def update_action(action: Action, details: ActionDetails, on: date) -> Action:
-    _check_action(action.site_id, details)
-    if details.status == "done" and action.status != "done":
-        action.completed_on = on
-    elif details.status != "done":
-        action.completed_on = None
-    action.description = details.description.strip()
-    action.owner_id = details.owner_id
-    action.due_date = details.due_date
-    action.task_id = details.task_id
-    action.status = details.status
-    db.session.flush()
-    return action

@@ -12,7 +12,7 @@ from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_ve
 from app.core.forms import ConfirmForm
 from app.core.web import form_status
 from app.extensions import db
-from app.meetings import bp, export, ics, queries, service
+from app.meetings import actions, bp, export, ics, queries, service
 from app.meetings.attendees import calendar_people
 from app.meetings.forms import (
     ActionForm,
@@ -332,7 +332,7 @@ def add_action(meeting_id: int):
     form.set_choices([], [])
     if form.validate_on_submit():
         try:
-            service.add_action(g.site.id, form.details(), meeting=meeting)
+            actions.add_action(g.site.id, form.details(), meeting=meeting)
         except ServiceError as error:
             db.session.rollback()
             apply_form_errors(form, error)

@@ -9,7 +9,8 @@ from app.core.dates import today, uk_date
 from app.core.errors import ServiceError, StaleEdit, apply_form_errors, check_version
 from app.core.web import form_status, safe_next
 from app.extensions import db, htmx
-from app.meetings import bp, queries, service
+from app.meetings import bp, queries
+from app.meetings.actions import ActionDetails, add_action, update_action
 from app.meetings.forms import ActionForm, ActionStatusForm, optional_int
 from app.meetings.models import ACTION_STATUSES, Action
 
@@ -43,7 +44,7 @@ def actions():
     form.set_choices(people, tasks)
     if request.method == "POST" and form.validate_on_submit():
         try:
-            service.add_action(g.site.id, form.details(), on=today())
+            add_action(g.site.id, form.details(), on=today())
         except ServiceError as error:
             db.session.rollback()
             apply_form_errors(form, error)
@@ -82,7 +83,7 @@ def set_action_status(action_id: int):
         flash("Choose open, done or dropped.", "error")
         return redirect(url_for("sites.meetings.actions"))
     check_version(form.version.data, action.version, _stale(action, form.status.data))
-    details = service.ActionDetails(
+    details = ActionDetails(
         description=action.description,
         owner_id=action.owner_id,
         due_date=action.due_date,
@@ -90,7 +91,7 @@ def set_action_status(action_id: int):
         status=form.status.data,
     )
     try:
-        service.update_action(action, details, today())
+        update_action(action, details, today())
     except ServiceError as error:  # e.g. the owner was erased since: say so, save nothing
         db.session.rollback()
         flash(error.message, "error")
@@ -123,14 +124,14 @@ def save_action_statuses():
         check_version(version, action.version, _stale(action, wanted[action.id]))
     try:
         for action in changed:
-            details = service.ActionDetails(
+            details = ActionDetails(
                 description=action.description,
                 owner_id=action.owner_id,
                 due_date=action.due_date,
                 task_id=action.task_id,
                 status=wanted[action.id],
             )
-            service.update_action(action, details, today())
+            update_action(action, details, today())
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -151,7 +152,7 @@ def edit_action(action_id: int):
     if form.validate_on_submit():
         check_version(form.version.data, action.version, _stale(action, form.status.data))
         try:
-            service.update_action(action, form.details(), today())
+            update_action(action, form.details(), today())
         except ServiceError as error:
             db.session.rollback()
             apply_form_errors(form, error)

@@ -3,7 +3,7 @@ back with its sections, and the documents' own text passes the plain-English che
 
 from __future__ import annotations
 
-from app.business_case import service
+from app.business_case import checks, service
 from app.business_case.case_docx import build_business_case, load_content
 from app.business_case.figures import site_figures
 from app.business_case.spec_docx import build_specification, pid_narrative
@@ -54,10 +54,10 @@ def test_demo_documents_print_on_six_to_twelve_pages(app, tmp_path) -> None:
     for path, count in zip(paths[:2], pages[:2], strict=True):
         assert 6 <= count <= 12, f"{path.stem}: {count} pages"
     assert pages[3] >= 3
-    assert service.spec_drafted(ctx.sites["glenmoor"])[0]
-    assert service.case_approved(ctx.sites["glenmoor"])[0]
-    assert service.funding_route_known(ctx.sites["glenmoor"])[0]
-    assert not service.case_approved(ctx.sites["riverside"])[0]
+    assert checks.spec_drafted(ctx.sites["glenmoor"])[0]
+    assert checks.case_approved(ctx.sites["glenmoor"])[0]
+    assert checks.funding_route_known(ctx.sites["glenmoor"])[0]
+    assert not checks.case_approved(ctx.sites["riverside"])[0]
     assert service.load(ctx.sites["riverside"]).appraisal.preferred == "own"
 
 

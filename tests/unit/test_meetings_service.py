@@ -13,7 +13,7 @@ from app.core.dates import utcnow
 from app.core.errors import ServiceError
 from app.core.registry import Panel, registry
 from app.extensions import db
-from app.meetings import checks, export, ics, queries, series, service
+from app.meetings import actions, checks, export, ics, queries, series, service
 from app.meetings.models import Meeting
 from app.sites.overview import panel_context
 from tests.fixtures.meetings import create_meeting, create_person
@@ -82,7 +82,7 @@ def test_owner_from_another_site_is_refused(make_site) -> None:
     site, other = make_site(), make_site()
     stranger = create_person(other, "Someone Else")
     with pytest.raises(ServiceError) as error:
-        service.add_action(site.id, service.ActionDetails("Do it", owner_id=stranger.id))
+        actions.add_action(site.id, actions.ActionDetails("Do it", owner_id=stranger.id))
     assert error.value.field == "owner_id"
 
 

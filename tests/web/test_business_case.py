@@ -11,8 +11,8 @@ from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from app.business_case.checks import case_approved, funding_route_known, spec_drafted
 from app.business_case.models import BusinessCase, CostValue
-from app.business_case.service import case_approved, funding_route_known, spec_drafted
 from app.core.audit import AuditEvent
 from app.extensions import db
 from app.risks.models import RaidEntry
