@@ -15,6 +15,7 @@ from datetime import timedelta
 from flask import current_app, has_request_context, url_for
 from sqlalchemy import select, update
 
+from app.accounts import signals
 from app.accounts.models import Invitation, User
 from app.accounts.queries import find_user, normalise_email
 from app.accounts.service import check_new_password, end_sessions, hash_password
@@ -157,6 +158,8 @@ def accept_invitation(token: str, password: str) -> User:
         .values(revoked=True)
     )
     record_event("invitation_accepted", user_id=user.id, site_id=invitation.site_id)
+    if user.last_login_at is not None:  # a re-invitation replaced a password in use
+        signals.password_changed.send(user)
     return user
 
 

@@ -17,7 +17,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
-from app.accounts import throttle
+from app.accounts import signals, throttle
 from app.accounts.feeds import revoke_all_links
 from app.accounts.models import PasswordReset, User
 from app.accounts.queries import find_user, normalise_email
@@ -141,4 +141,5 @@ def complete_reset(token: str, password: str) -> User:
     reset.used_at = utcnow()
     _revoke_links(user.id)
     record_event("password_reset", user_id=user.id)
+    signals.password_changed.send(user)
     return user

@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import delete, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.accounts import throttle
+from app.accounts import signals, throttle
 from app.accounts.feeds import revoke_all_links
 from app.accounts.models import RecoveryCode, User
 from app.accounts.queries import find_user, normalise_email
@@ -133,6 +133,7 @@ def change_password(user: User, current: str, new: str) -> None:
     end_sessions(user)
     revoke_all_links(user.id)  # a calendar link may have leaked with the old password
     record_event("password_changed", user_id=user.id)
+    signals.password_changed.send(user)
 
 
 def set_active(user: User, active: bool) -> None:
@@ -147,10 +148,9 @@ def require_reset(user: User) -> None:
     The person chooses a new one from a reset link (emailed by the caller's
     `resets.request_reset`, or "Forgotten your password?"). Not committed.
     """
+    # Nobody changed it to something they know, so no "your password changed" email (it
+    # would only confuse): the reset link's email says what to do.
     user.password_hash = hash_password(secrets.token_urlsafe(32))
-    # Nobody changed it to something they know: the "your password changed" email would
-    # only confuse; the reset link email says what to do.
-    user.quiet_password_change = True
     end_sessions(user)
     revoke_all_links(user.id)
     record_event("password_reset_required", user_id=user.id)

@@ -7,11 +7,12 @@ sends nothing."""
 
 from __future__ import annotations
 
+from app.accounts.signals import password_changed
 from app.documents import signals as pid_agreement
 from app.extensions import db
 from app.gateways.signals import decision_recorded
 from app.meetings import signals as meeting
-from app.notifications.hooks import moved_from_times, note
+from app.notifications.hooks import moved_from_times, note, note_password_change
 from app.sites.signals import access_offered
 
 
@@ -65,3 +66,8 @@ def _pid_agreement(sender, **_values) -> None:  # noqa: ANN001
 @access_offered.connect
 def _offered(sender, **_values) -> None:  # noqa: ANN001
     note(db.session, "offer", sender.id)
+
+
+@password_changed.connect
+def _password_changed(sender, **_values) -> None:  # noqa: ANN001
+    note_password_change(db.session, sender.id)

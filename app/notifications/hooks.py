@@ -16,10 +16,10 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from functools import wraps
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from app.accounts.models import Invitation, PasswordReset, User
+from app.accounts.models import Invitation, PasswordReset
 from app.core.dates import utcnow
 from app.documents.models import PidRequest
 from app.extensions import db
@@ -68,15 +68,17 @@ def moved_from_times(session: Session) -> dict[int, object]:
     return session.info.setdefault(MOVED, {})
 
 
+def note_password_change(session: Session, user_id: int) -> None:
+    """Remember to tell the person at the commit that their password changed."""
+    if not session.info.get(MUTED):
+        session.info.setdefault(PASSWORD_CHANGES, []).append(user_id)
+
+
 def note(session: Session, kind: str, object_id: int, person_id: int | None = None) -> None:
     """Remember mail to queue at the commit: `kind` is request, series, cancel, removed,
     minutes, decision, pid or offer (app/notifications/events.py notes the features' events)."""
     if not session.info.get(MUTED):
         session.info.setdefault(NOTES, []).append((kind, object_id, person_id))
-
-
-def _changed(obj: object, attribute: str) -> bool:
-    return inspect(obj).attrs[attribute].history.has_changes()
 
 
 @event.listens_for(Session, "after_flush")
@@ -88,15 +90,6 @@ def _note_invitation_links(session: Session, _flush_context) -> None:  # noqa: A
             session.info.setdefault(LINKS, []).append((obj.id, obj.link_token))
         elif isinstance(obj, PasswordReset) and getattr(obj, "link_token", None):
             session.info.setdefault(RESET_LINKS, []).append((obj.id, obj.link_token))
-    for obj in session.dirty:
-        # A changed password of someone who has signed in before (not an invitation taken up).
-        if (
-            isinstance(obj, User)
-            and obj.last_login_at is not None
-            and _changed(obj, "password_hash")
-            and not getattr(obj, "quiet_password_change", False)
-        ):
-            session.info.setdefault(PASSWORD_CHANGES, []).append(obj.id)
 
 
 @event.listens_for(Session, "before_commit")

@@ -59,3 +59,24 @@ def test_the_service_announces_each_change_and_each_is_emailed(app, make_site) -
         ("cancellation", "ann@example.nhs.uk"),
         ("cancellation", "dan@example.nhs.uk"),
     ]
+
+
+def test_a_password_change_is_emailed_when_the_account_says_so(app, make_user) -> None:  # noqa: ANN001
+    from app.accounts import service as accounts
+    from app.accounts.service import hash_password
+    from app.core.dates import utcnow
+
+    user = make_user(email="kim@example.nhs.uk")
+    user.last_login_at = utcnow()
+    db.session.commit()
+    user.password_hash = hash_password("a data fix, not a person")  # through the ORM
+    db.session.commit()
+    assert outbox(kind="password_changed") == []
+    accounts.require_reset(user)  # an administrator blanks it: the reset email explains
+    db.session.commit()
+    assert outbox(kind="password_changed") == []
+    user.password_hash = hash_password("correct horse battery")
+    db.session.commit()
+    accounts.change_password(user, "correct horse battery", "a brand new passphrase")
+    db.session.commit()
+    assert [m.to_address for m in outbox(kind="password_changed")] == ["kim@example.nhs.uk"]
