@@ -1,5 +1,6 @@
 """Signing in with an NHS account in Chromium, against a real OpenID Connect provider."""
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -53,7 +54,7 @@ def test_an_invited_person_then_a_returning_one(page, live_server, seed, nhs_sig
     assert_no_axe_violations(page)
 
     page.get_by_role("button", name="Sign out").click()  # the header's button posts
-    assert "/login" in page.url
+    expect(page).to_have_url(re.compile(r"/login"))
     page.goto(live_server("/"))
     assert "/login" in page.url  # the app's session has ended
 
