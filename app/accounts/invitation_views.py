@@ -1,9 +1,9 @@
 """Invitation links, and the first sign-in of someone whose password was chosen for them."""
 
-from flask import flash, make_response, redirect, render_template, url_for
+from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 
-from app.accounts import bp, invitations
+from app.accounts import bp, invitations, sso
 from app.accounts.forms import SetPasswordForm
 from app.accounts.models import User
 from app.core.access import public, require_global_role
@@ -45,6 +45,12 @@ def accept_invitation(token: str):
             message="You are signed in as someone else. This link is for the person it was "
             "emailed to: sign out first if that is you.",
         ), 409
+    if not current_app.config["PASSWORD_SIGN_IN"]:
+        # Passwords are not used here: the link only says how to sign in, and a password
+        # posted to it is refused rather than quietly set.
+        return render_template(
+            "accounts/invitation_sso.html", invitee=user, sso=sso.is_configured()
+        ), (403 if request.method == "POST" else 200)
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:

@@ -4,6 +4,7 @@ the notice that a password changed."""
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.accounts.invitations import INVITATION_DAYS
@@ -53,13 +54,19 @@ def queue_account_invitation(invitation_id: int, token: str) -> bool:
         return False
     site = db.session.get(Site, invitation.site_id) if invitation.site_id else None
     place = f"{plain_text(site.name)} on the FLS Tracker" if site else "the FLS Tracker"
-    # The link only sets the password: access to a site is accepted on the home page.
-    then = ", then accept or decline the access on your home page" if site else " and sign in"
+    # The link only sets the password (or, without passwords, says how to sign in): access
+    # to a site is accepted on the home page.
+    then = ", then accept or decline the access on your home page" if site else ""
+    if current_app.config["PASSWORD_SIGN_IN"]:
+        first_step = f"Open the link below to choose your password{then or ' and sign in'}."
+        lasts, button = "works once and stops working", "Choose your password"
+    else:
+        first_step = f"Open the link below and sign in with the NHS account for {address}{then}."
+        lasts, button = "stops working", "Sign in with your NHS account"
     text = (
-        f"{_invited_words(invitation, user, site)}\n\n"
-        f"Open the link below to choose your password{then}.\n\n"
-        f"The link works once and stops working in {INVITATION_DAYS} days. If it has "
-        "expired, ask a site manager or an administrator to invite you again."
+        f"{_invited_words(invitation, user, site)}\n\n{first_step}\n\n"
+        f"The link {lasts} in {INVITATION_DAYS} days. If it has expired, ask a site manager "
+        "or an administrator to invite you again."
     )
     # Not tied to the site: the account itself is invited, and the site check is for
     # mail about a site's work. A newer link replaces one still waiting to go.
@@ -71,7 +78,7 @@ def queue_account_invitation(invitation_id: int, token: str) -> bool:
             f"Your invitation to {place}",
             text,
             link=external_url("accounts.accept_invitation", token=token),
-            button="Choose your password",
+            button=button,
         ),
         None,  # account mail: always sent, no unsubscribe link
         thread=f"account-invitation-{user.id}",

@@ -285,3 +285,33 @@ def test_an_admin_sends_a_fresh_link_that_replaces_the_old_one(client, site_worl
     client.post("/logout", data={"csrf_token": csrf_token(client, "/logout")})
     assert "newer invitation" in client.get(old_path).get_data(as_text=True)
     assert _accept(client, new_path).status_code == 302
+
+
+def test_without_password_sign_in_an_invitation_points_to_the_nhs_account(
+    client, app, site_world
+) -> None:
+    """PASSWORD_SIGN_IN=0: the link says how to sign in and never lets a password be set."""
+    app.config["PASSWORD_SIGN_IN"] = False
+    try:
+        user, path = _invite(site_world["site"])
+        before = user.password_hash
+        page = client.get(path)
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200
+        assert "Sign in with your NHS account" in text and 'name="new_password"' not in text
+        refused = _accept(client, path)
+        assert refused.status_code == 403
+        db.session.expire_all()
+        assert db.session.get(User, user.id).password_hash == before
+        # The link still answers (it was not used up by the refused password).
+        assert client.get(path).status_code == 200
+        mail = db.session.scalar(
+            select(OutboxMessage)
+            .where(OutboxMessage.kind == "account_invitation")
+            .order_by(OutboxMessage.id.desc())
+            .limit(1)
+        )
+        assert "sign in with the NHS account for ola.new@example.nhs.uk" in mail.body
+        assert "choose your password" not in mail.body.lower() and mail.button.startswith("Sign in")
+    finally:
+        app.config["PASSWORD_SIGN_IN"] = True
