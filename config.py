@@ -74,6 +74,9 @@ class Config:
     # Global roles that must use a second factor (one-time codes): "admin,support", "all",
     # or empty for none (a private machine running scripted checks).
     TWO_FACTOR_ROLES = os.environ.get("TWO_FACTOR_ROLES", "admin,support")
+    # The key two-factor secrets are sealed with (app/accounts/sealed.py); empty: derived
+    # from SECRET_KEY. Set it once where SECRET_KEY may be rotated.
+    TOTP_KEY = os.environ.get("TOTP_KEY", "")
     # Single sign-on with OpenID Connect (Microsoft Entra ID for NHSmail and most trusts).
     # Offered on /login only when the discovery URL, client id and secret are all set.
     OIDC_DISCOVERY_URL = os.environ.get("OIDC_DISCOVERY_URL", "")

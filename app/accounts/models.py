@@ -23,7 +23,7 @@ class User(UserMixin, Audited, VersionedMixin, db.Model):
             "session_version",
             "last_login_at",
             "last_login_method",
-            "totp_secret",
+            "totp_secret_sealed",
             "totp_last_step",
         }
     )
@@ -42,8 +42,9 @@ class User(UserMixin, Audited, VersionedMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     # "password" or "sso": how the person last signed in (shown to administrators).
     last_login_method: Mapped[str | None] = mapped_column(String(20))
-    # The one-time-code secret (base32) once two-factor is set up; None when it is off.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The one-time-code secret once two-factor is set up, sealed (app/accounts/sealed.py);
+    # None when it is off.
+    totp_secret_sealed: Mapped[str | None] = mapped_column(String(255))
     # The last time step a code was accepted for: the same code cannot be used twice.
     totp_last_step: Mapped[int | None]
     two_factor_since: Mapped[datetime | None]

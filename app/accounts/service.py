@@ -158,7 +158,7 @@ def require_reset(user: User) -> None:
 
 def reset_two_factor(user: User) -> None:
     """For someone who lost both their phone and their recovery codes. Not committed."""
-    user.totp_secret = None
+    user.totp_secret_sealed = None
     user.totp_last_step = None
     user.two_factor_since = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))

@@ -9,6 +9,7 @@ Attempts are throttled like sign-in (app/accounts/throttle.py).
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 from datetime import UTC, datetime
 
@@ -17,12 +18,14 @@ import segno
 from flask import current_app
 from sqlalchemy import delete, func, select
 
-from app.accounts import throttle
+from app.accounts import sealed, throttle
 from app.accounts.models import RecoveryCode, User
 from app.core.audit import record_event
 from app.core.dates import utcnow
 from app.core.errors import ServiceError
 from app.extensions import db
+
+log = logging.getLogger(__name__)
 
 ISSUER = "FLS Tracker"
 RECOVERY_CODE_COUNT = 10
@@ -43,7 +46,7 @@ def is_required(user: User) -> bool:
 
 
 def is_enabled(user: User) -> bool:
-    return user.totp_secret is not None
+    return user.totp_secret_sealed is not None
 
 
 def needs_second_factor(user: User) -> bool:
@@ -115,7 +118,7 @@ def enable(user: User, secret: str, code: str) -> list[str]:
         raise ServiceError(
             "That code is not right. Enter the 6-digit code your app shows now.", field="code"
         )
-    user.totp_secret = secret
+    user.totp_secret_sealed = sealed.seal(secret)
     user.totp_last_step = step
     user.two_factor_since = utcnow()
     record_event("two_factor_on", user_id=user.id)
@@ -139,7 +142,10 @@ def check(user: User, code: str, address: str | None = None) -> str:
             f"Too many wrong codes. Wait {wait} second{'' if wait == 1 else 's'}, then try again.",
             field="code",
         )
-    step = matching_step(user.totp_secret, code) if user.totp_secret else None
+    secret = sealed.unseal(user.totp_secret_sealed) if user.totp_secret_sealed else None
+    if user.totp_secret_sealed and secret is None:
+        log.warning("Two-factor: a secret sealed with another key (TOTP_KEY changed?)")
+    step = matching_step(secret, code) if secret else None
     if step is not None and step > (user.totp_last_step or -1):
         user.totp_last_step = step
         return "code"
@@ -168,7 +174,7 @@ def disable(user: User, code: str, address: str | None = None) -> None:
     if is_required(user):
         raise ServiceError("Your account must use two-factor sign-in.", field="code")
     check(user, code, address)
-    user.totp_secret = None
+    user.totp_secret_sealed = None
     user.totp_last_step = None
     user.two_factor_since = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))

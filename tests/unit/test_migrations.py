@@ -160,3 +160,30 @@ def test_the_frozen_people_merge_of_0012_plans_and_applies_what_the_app_does(sit
     ).all()
     assert mine == [linked]
     assert db.session.get(Person, first) is None
+
+
+def test_two_factor_secrets_set_up_before_0040_are_sealed_in_place(tmp_path) -> None:
+    """Nobody sets their authenticator up again: 0040 seals the plain secret it finds, and
+    the app reads it back with its key."""
+    from app.accounts import sealed
+
+    with _migrated_app(tmp_path) as app, app.app_context():
+        upgrade(revision="0039")
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO users (id, email, name, password_hash, active, session_version,"
+                " created_at, must_change_password, totp_secret, version) VALUES"
+                " (5, 'two@example.nhs.uk', 'Two Factor', 'x', TRUE, 1, '2026-01-01', FALSE,"
+                " 'JBSWY3DPEHPK3PXP', 1)"
+            )
+        upgrade()
+        with db.engine.begin() as connection:
+            columns = connection.exec_driver_sql("SELECT * FROM users").keys()
+            stored = connection.exec_driver_sql(
+                "SELECT totp_secret_sealed FROM users WHERE id = 5"
+            ).scalar_one()
+        unsealed = sealed.unseal(stored)
+        db.session.remove()
+        db.engine.dispose()
+    assert "totp_secret" not in columns
+    assert "JBSWY3DP" not in stored and unsealed == "JBSWY3DPEHPK3PXP"

@@ -2,6 +2,7 @@
 
 import re
 
+from app.accounts import sealed
 from app.accounts.models import User, UserSession
 from app.extensions import db
 from tests.conftest import PASSWORD, csrf_token, sign_in
@@ -118,14 +119,14 @@ def test_an_administrator_requires_a_reset(app, site_world) -> None:
 
 def test_an_administrator_clears_a_lost_second_factor(client, site_world) -> None:
     viewer = db.session.get(User, site_world["viewer"].id)
-    viewer.totp_secret = "JBSWY3DPEHPK3PXP"
+    viewer.totp_secret_sealed = sealed.seal("JBSWY3DPEHPK3PXP")
     db.session.commit()
     sign_in(client, site_world["admin"])
     client.post(
         f"/admin/users/{viewer.id}/reset-two-factor",
         data={"csrf_token": csrf_token(client, "/admin/users")},
     )
-    assert db.session.get(User, viewer.id).totp_secret is None
+    assert db.session.get(User, viewer.id).totp_secret_sealed is None
 
 
 def test_last_seen_moves_on_every_few_minutes(client, make_user, time_machine) -> None:

@@ -102,7 +102,7 @@ def test_a_wrong_set_up_code_is_refused_and_the_secret_kept(client, site_world) 
     assert response.status_code == 422
     assert "That code is not right" in response.get_data(as_text=True)
     assert _secret_on_page(client) == secret  # the app already holds it: same key again
-    assert db.session.get(User, site_world["admin"].id).totp_secret is None
+    assert db.session.get(User, site_world["admin"].id).totp_secret_sealed is None
 
 
 @STAFF
@@ -189,7 +189,7 @@ def test_staff_cannot_turn_it_off_but_others_can(app, site_world) -> None:
     assert "cannot be turned off" in page
     refused = _post(admin, "/account/two-factor/off", _step_code(secret, 1), "off-code")
     assert refused.status_code == 422
-    assert db.session.get(User, site_world["admin"].id).totp_secret is not None
+    assert db.session.get(User, site_world["admin"].id).totp_secret_sealed is not None
 
     editor = app.test_client()
     sign_in(editor, site_world["editor"])
@@ -198,7 +198,7 @@ def test_staff_cannot_turn_it_off_but_others_can(app, site_world) -> None:
         _post(editor, "/account/two-factor/off", _step_code(secret, 1), "off-code").status_code
         == 302
     )
-    assert db.session.get(User, site_world["editor"].id).totp_secret is None
+    assert db.session.get(User, site_world["editor"].id).totp_secret_sealed is None
 
 
 @STAFF
@@ -276,3 +276,28 @@ def test_a_calendar_link_still_works_for_someone_who_must_use_two_factor(
     assert client.get(f"/sites/{site.id}/meetings.ics?token={token}").status_code == 200
     sign_in(client, viewer)
     assert client.get(f"/sites/{site.id}/meetings.ics").status_code == 302  # the session must
+
+
+def test_the_secret_is_sealed_at_rest_and_a_new_key_falls_back_to_recovery_codes(
+    app, site_world
+) -> None:
+    """A copy of the database alone cannot make codes; a changed key refuses app codes
+    (without a 500) and a recovery code still signs the person in."""
+    from app.accounts import sealed
+
+    editor = app.test_client()
+    sign_in(editor, site_world["editor"])
+    secret, codes = _set_up(editor)
+    stored = db.session.get(User, site_world["editor"].id).totp_secret_sealed
+    assert secret not in stored and secret.lower() not in stored.lower()
+    assert sealed.unseal(stored) == secret
+
+    app.config["TOTP_KEY"] = "a different key the database never saw"
+    try:
+        assert sealed.unseal(stored) is None
+        user = db.session.get(User, site_world["editor"].id)
+        with pytest.raises(two_factor.ServiceError):
+            two_factor.check(user, _step_code(secret, 1))
+        assert two_factor.check(user, codes[0]) == "recovery code"
+    finally:
+        app.config["TOTP_KEY"] = ""

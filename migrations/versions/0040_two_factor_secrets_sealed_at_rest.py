@@ -1,0 +1,81 @@
+"""two-factor secrets sealed at rest: users.totp_secret (plain base32) becomes
+users.totp_secret_sealed (Fernet, keyed from TOTP_KEY or SECRET_KEY)
+
+Existing secrets are sealed in place, so nobody has to set their authenticator up again.
+The sealing below is a frozen copy of app/accounts/sealed.py at this revision (migrations
+import nothing from the app); it reads the key from the running app's settings.
+
+Revision ID: 0040
+Revises: 0039
+Create Date: 2026-12-06 18:05:00
+
+"""
+import base64
+
+import sqlalchemy as sa
+from alembic import op
+from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import current_app
+
+
+revision = '0040'
+down_revision = '0039'
+branch_labels = None
+depends_on = None
+
+users = sa.table(
+    'users',
+    sa.column('id', sa.Integer),
+    sa.column('totp_secret', sa.String),
+    sa.column('totp_secret_sealed', sa.String),
+)
+
+
+def _box() -> Fernet:
+    material = current_app.config.get("TOTP_KEY") or current_app.config["SECRET_KEY"]
+    key = HKDF(
+        algorithm=SHA256(), length=32, salt=None, info=b"fls-tracker two-factor secrets"
+    ).derive(material.encode())
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def upgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('totp_secret_sealed', sa.String(length=255), nullable=True))
+    connection = op.get_bind()
+    rows = connection.execute(
+        sa.select(users.c.id, users.c.totp_secret).where(users.c.totp_secret.is_not(None))
+    ).all()
+    if rows:
+        box = _box()
+        for row in rows:
+            connection.execute(
+                users.update()
+                .where(users.c.id == row.id)
+                .values(totp_secret_sealed=box.encrypt(row.totp_secret.encode()).decode())
+            )
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('totp_secret')
+
+
+def downgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('totp_secret', sa.String(length=64), nullable=True))
+    connection = op.get_bind()
+    rows = connection.execute(
+        sa.select(users.c.id, users.c.totp_secret_sealed).where(
+            users.c.totp_secret_sealed.is_not(None)
+        )
+    ).all()
+    if rows:
+        box = _box()
+        for row in rows:
+            connection.execute(
+                users.update()
+                .where(users.c.id == row.id)
+                .values(totp_secret=box.decrypt(row.totp_secret_sealed.encode()).decode())
+            )
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('totp_secret_sealed')
