@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
+from dateutil.rrule import rrulestr
 from icalendar import (
     Calendar,
     Event,
@@ -121,14 +122,57 @@ def _itip(method: str, event: Event) -> bytes:
     return cal.to_ical()
 
 
+def _in_series(meeting: Meeting) -> bool:
+    """Booked as part of a series (series booked before series ids have none)."""
+    return bool(meeting.series_uid and meeting.recurrence_id and meeting.series_rule)
+
+
+def _as_occurrence(event: Event, meeting: Meeting) -> None:
+    """This meeting as its series' occurrence: the series' UID and the start the rule gave
+    it (RECURRENCE-ID), whatever time it has been moved to."""
+    event["uid"] = vText(meeting.series_uid)
+    event.add("recurrence-id", to_london(meeting.recurrence_id))
+
+
+def _series_in_feed(
+    meetings: list[Meeting], site_name: str, people: Callable[[Meeting], People] | None
+) -> list[Event]:
+    """A series in a feed as invitations gave it: one repeating event with the series' UID,
+    then each meeting as its occurrence, so a calendar holding the invitation shows each
+    meeting once. The rule runs from the earliest meeting still booked to the latest
+    (UNTIL), and dates whose meeting was deleted are excluded (EXDATE)."""
+    meetings = sorted(meetings, key=lambda m: m.recurrence_id)
+    first, last = meetings[0], meetings[-1]
+    start = to_london(first.recurrence_id)
+    master = _event(first, site_name, people(first) if people else None)
+    master["uid"] = vText(first.series_uid)
+    del master["dtstart"], master["dtend"]
+    master.add("dtstart", start)
+    master.add("dtend", start + (first.ends_at - first.starts_at))
+    rule = vRecur.from_ical(first.series_rule)
+    rule.pop("COUNT", None)
+    rule["UNTIL"] = [last.recurrence_id.replace(tzinfo=UTC)]
+    master.add("rrule", rule)
+    booked = {m.recurrence_id.replace(tzinfo=UTC) for m in meetings}
+    ruled = rrulestr(rule.to_ical().decode(), dtstart=start)
+    deleted = [day for day in ruled if day.astimezone(UTC) not in booked]
+    if deleted:
+        master.add("exdate", deleted)
+    occurrences = []
+    for meeting in meetings:
+        event = _event(meeting, site_name, people(meeting) if people else None)
+        _as_occurrence(event, meeting)
+        occurrences.append(event)
+    return [master, *occurrences]
+
+
 def invitation(meeting: Meeting, site_name: str, method: str, people: People) -> bytes:
     """An iTIP message (RFC 5546): METHOD:REQUEST to book or move, CANCEL to call off. A
     meeting of a series is that occurrence of the series' event (its UID and RECURRENCE-ID,
     the start the rule gave it), so calendars change that one date only."""
     event = _event(meeting, site_name, people)
-    if meeting.series_uid and meeting.recurrence_id:
-        event["uid"] = vText(meeting.series_uid)
-        event.add("recurrence-id", to_london(meeting.recurrence_id))
+    if _in_series(meeting):
+        _as_occurrence(event, meeting)
     if method == "CANCEL":
         event["status"] = vText("CANCELLED")
     return _itip(method, event)
@@ -159,6 +203,13 @@ def calendar_for(
     cal.add("x-wr-calname", vText(one_line(name)))
     cal.add("x-wr-timezone", LONDON.key)
     cal.add_component(london_vtimezone())
+    series: dict[str, list[Meeting]] = {}
     for meeting in meetings:
-        cal.add_component(_event(meeting, site_name, people(meeting) if people else None))
+        if _in_series(meeting):
+            series.setdefault(meeting.series_uid, []).append(meeting)
+        else:
+            cal.add_component(_event(meeting, site_name, people(meeting) if people else None))
+    for booked in series.values():
+        for event in _series_in_feed(booked, site_name, people):
+            cal.add_component(event)
     return cal.to_ical()

@@ -5,7 +5,7 @@ across the spring clock change."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import recurring_ical_events
 from icalendar import Calendar
@@ -125,3 +125,40 @@ def test_moving_and_cancelling_one_meeting_update_that_occurrence(login, site_wo
     assert datetime.combine(new_day, time(16)) in starts
     assert datetime.combine(april.recurrence_id.date(), time(14)) not in starts
     assert len(starts) == 6
+
+
+def test_the_feed_gives_a_series_as_the_invitation_did(login, site_world) -> None:
+    """One repeating event with the invitation's UID, each meeting as its occurrence: a
+    calendar holding the invitation shows every meeting once, at its own time, a moved one
+    where it went, a cancelled one cancelled and a deleted one not at all."""
+    site, first, meetings = _book_series(login, site_world)
+    invited = _calendar(outbox(kind="invitation", to_address="bob@example.nhs.uk")[0])
+    series_uid = str(invited.walk("VEVENT")[0]["uid"])
+    april, june, february = meetings[3], meetings[5], meetings[1]
+    service.update_meeting(
+        april,
+        MeetingDetails(
+            kind="steering_group", title="Steering group", day=april.recurrence_id.date()
+            + timedelta(days=1), start=time(16), end=time(17), group_id=april.group_id,
+            chair_id=april.chair_id,
+        ),
+    )  # fmt: skip
+    service.cancel_meeting(june)
+    db.session.delete(february)
+    db.session.commit()
+
+    client = login(site_world["manager"])
+    feed = Calendar.from_ical(client.get(f"/sites/{site.id}/meetings.ics").data)
+    events = feed.walk("VEVENT")
+    assert {str(e["uid"]) for e in events} == {series_uid}
+    assert len(events) == 1 + 5  # the repeating event, then each meeting still booked
+
+    expanded = recurring_ical_events.of(feed).between(first, first + timedelta(days=200))
+    starts = sorted(e["DTSTART"].dt.astimezone(LONDON).replace(tzinfo=None) for e in expanded)
+    booked = [m for m in meetings if m is not february]
+    assert starts == sorted(
+        m.starts_at.replace(tzinfo=UTC).astimezone(LONDON).replace(tzinfo=None) for m in booked
+    )
+    assert datetime.combine(february.recurrence_id.date(), time(14)) not in starts
+    cancelled = [e for e in expanded if str(e.get("STATUS")) == "CANCELLED"]
+    assert [e["DTSTART"].dt.date() for e in cancelled] == [june.recurrence_id.date()]
