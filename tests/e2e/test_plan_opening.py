@@ -118,3 +118,21 @@ def test_the_folds_and_filters_work_without_javascript(browser, live_server, see
     expect(section).to_have_attribute("data-phase-open", "true")
     expect(section.get_by_label("Status")).to_be_visible()
     context.close()
+
+
+def test_a_task_in_a_folded_phase_is_edited_in_place(page, live_server, seed, sign_in_as) -> None:
+    """htmx's inline edit inside a fold: the phase comes back open, the row saved in place."""
+    ids = seed(_world)
+    sign_in_as("editor@example.nhs.uk", check=False)
+    page.goto(live_server(f"/sites/{ids['site']}/plan"))
+    page.locator("#phase-1-summary").click()
+    row = page.locator(f"#task-{ids['first_done']}")
+    row.get_by_role("link", name="Edit").click()
+    expect(row.get_by_label("Status")).to_be_focused()
+    assert "edit=" not in page.url  # swapped in place, no page load
+    row.get_by_label("Status").select_option("in_progress")
+    row.get_by_role("button", name="Save").click()
+    expect(page.locator("#phase-1")).to_have_attribute("data-phase-open", "true")
+    expect(row.locator("td[data-label='Status']")).to_have_text("In progress")
+    expect(page.locator("#phase-1-summary")).to_contain_text("12 of 13 done")
+    assert_no_axe_violations(page)
