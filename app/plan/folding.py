@@ -4,8 +4,8 @@ Whoever opens the plan on a Monday wants the work in hand, not the 90 tasks of t
 project starting with the ones finished months ago. So:
 - the current phase (the gateways feature's rule, `registry.current_phase_fact`) is open,
   and so is any other phase with work under way: an open task that is overdue, in
-  progress or past its start date (an earlier phase left unfinished, Manage and Lead's
-  task of the month);
+  progress, blocked or past its start date (an earlier phase left unfinished, Manage and
+  Lead's task of the month);
 - a phase with no open task is folded behind one line ("13 of 13 done, signed off 22 Sep
   2026"), and so is a phase whose open tasks have not started yet (its dates and RAG on
   the line);
@@ -102,12 +102,12 @@ def is_done(view: TaskView) -> bool:
 
 
 def under_way(view: TaskView, today: date) -> bool:
-    """An open task whose time has come: overdue, in progress or past its start date."""
+    """An open task whose time has come: overdue, in progress, blocked or past its start."""
     task = view.task
     if is_done(view):
         return False
     started = task.start_date is not None and task.start_date <= today
-    return view.overdue or task.status == "in_progress" or started
+    return view.overdue or task.status in ("in_progress", "blocked") or started
 
 
 def opens(phase: PhaseView, current: int, today: date) -> bool:

@@ -153,3 +153,15 @@ def test_a_task_saved_as_done_with_htmx_stays_where_it_was(login, site_world, pl
     # Opened again, the plan folds it with the other done work.
     html = client.get(f"/sites/{site.id}/plan").get_data(as_text=True)
     assert f"task-{task.id}" in _done_fold(_sections(html)[2])
+
+
+def test_a_later_phase_opens_when_its_work_is_under_way(login, site_world, plan_site) -> None:
+    """In progress or blocked ahead of its dates, a task is work in hand: its phase opens."""
+    site, design = plan_site["site"], plan_site["design"]
+    client = login(site_world["viewer"])
+    assert not _is_open(_sections(client.get(f"/sites/{site.id}/plan").get_data(as_text=True))[3])
+    for status in ("blocked", "in_progress"):
+        design.status = status
+        db.session.commit()
+        html = client.get(f"/sites/{site.id}/plan").get_data(as_text=True)
+        assert _is_open(_sections(html)[3]), status
