@@ -97,6 +97,9 @@ class Registry:
     # site id -> a one-value SQL expression giving the site's current phase, so a panel can
     # read it among its facts; when no feature sets it, panels ask `current_phases`
     current_phase_fact: Callable[[int], ColumnElement] | None = None
+    # site id -> {gated phase: one-value SQL, when its standing sign-off was made or None}:
+    # the plan page's folded phases say "signed off 22 Sep 2026" (the gateways feature)
+    signed_off_facts: Callable[[int], dict[int, ColumnElement]] | None = None
     # (site, decided on) -> None: what a feature keeps when a business case is agreed (the
     # delivery feature keeps its predictions as the site's promise)
     case_agreed: list[Callable[[Any, Any], None]] = field(default_factory=list)

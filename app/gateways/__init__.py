@@ -18,10 +18,11 @@ def register(registry: Registry) -> None:
     """What this feature adds to pages and commands other packages own."""
     from app.gateways.demo import demo_gateways
     from app.gateways.overview import overview_facts, overview_panel
-    from app.gateways.queries import current_phase_fact, current_phases
+    from app.gateways.queries import current_phase_fact, current_phases, signed_off_facts
 
     registry.current_phases = current_phases
     registry.current_phase_fact = current_phase_fact
+    registry.signed_off_facts = signed_off_facts
     # first on the overview, full width: where the current gateway stands
     registry.add_panel(
         "gateways/_overview_panel.html", overview_panel, order=5, facts=overview_facts

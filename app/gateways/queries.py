@@ -79,6 +79,27 @@ def current_phase_fact(site_id: int) -> ColumnElement:
     return case(*signed, else_=gated[-1])
 
 
+def signed_off_facts(site_id: int) -> dict[int, ColumnElement]:
+    """{gated phase: when its standing sign-off was made (None while it is not signed off)}
+    as one-value SQL, so the plan page reads them in the statement that loads the plan."""
+    facts: dict[int, ColumnElement] = {}
+    for phase in PHASES:
+        signed = exists().where(
+            Gateway.site_id == site_id, Gateway.phase == phase, Gateway.status.in_(SIGNED)
+        )
+        when = (
+            select(func.max(GatewayDecision.at))
+            .where(
+                GatewayDecision.site_id == site_id,
+                GatewayDecision.phase == phase,
+                GatewayDecision.action.in_(SIGNED),
+            )
+            .scalar_subquery()
+        )
+        facts[phase] = case((signed, when), else_=None)
+    return facts
+
+
 def decisions(site: Site, phase: int) -> list[tuple[GatewayDecision, str | None]]:
     """The gateway's decisions, newest first, each with the name of who made it."""
     return [

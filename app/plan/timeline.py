@@ -1,8 +1,9 @@
 """Geometry of the server-drawn Gantt chart: phases as bands, tasks as bars, a today line.
 
-The chart is drawn in parts (a phase, or a slice of a long one), each with its own month
-axis, so a printed page never shows bars without the months above them and a part never
-splits across pages. On a phone the same tasks read as a list by month (`by_month`).
+The chart is drawn a phase at a time, each a table whose head is the month axis
+(`timeline_svg`): printed, a phase flows on from wherever the last one ended and the
+browser repeats the months at the top of every page. On a phone the same tasks read as a
+list by month (`by_month`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ HEADER = 38  # the month axis
 LABEL_CHARS = 54  # characters a line of a task's name holds at 13px in LABEL_WIDTH
 MAX_LINES = 2
 MIN_LABEL_GAP = 72  # pixels a month label ("Sep 2026" at 13px) needs
-PART_ROWS = 24  # tasks in one part: about half an A4 landscape page
 
 
 @dataclass
@@ -114,16 +114,6 @@ def _months(start: date, end: date, x_of) -> list[tuple[float, str]]:  # noqa: A
     ]
 
 
-def _parts(board: list[PhaseView]) -> list[tuple[PhaseView, list[TaskView], bool]]:
-    """(phase, its tasks in this part, whether this part continues the phase)."""
-    parts = []
-    for phase in board:
-        tasks = phase.all_tasks
-        for i in range(0, len(tasks), PART_ROWS):
-            parts.append((phase, tasks[i : i + PART_ROWS], i > 0))
-    return parts
-
-
 @dataclass(frozen=True)
 class PhaseFacts:
     """A phase's dates, counts and RAG, worked out once: `PhaseView`'s properties go over
@@ -155,7 +145,7 @@ def phase_facts(board: list[PhaseView]) -> dict[int, PhaseFacts]:
 def build_charts(
     board: list[PhaseView], today: date, facts: dict[int, PhaseFacts] | None = None
 ) -> list[Chart]:
-    """One chart per phase (long phases in slices), all on the same time scale."""
+    """One chart per phase that has tasks, all on the same time scale."""
     facts = facts if facts is not None else phase_facts(board)
     dates = [
         d
@@ -178,9 +168,12 @@ def build_charts(
     months = _months(start, end, x_of)
     today_x = x_of(today) if start <= today <= end else None
     charts = []
-    for phase, views, continued in _parts(board):
+    for phase in board:
+        views = phase.all_tasks
+        if not views:
+            continue
         chart = Chart(start=start, end=end, height=0, months=months, today_x=today_x)
-        chart.title = phase.phase.label + (" (continued)" if continued else "")
+        chart.title = phase.phase.label
         known = facts[phase.phase.number]
         band = Bar(y=HEADER, label=chart.title, phase=phase, lines=[chart.title], rag=known.rag)
         if known.start and known.end:

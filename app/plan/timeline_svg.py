@@ -10,7 +10,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from app.core.dates import uk_date
-from app.plan.timeline import Bar, Chart
+from app.plan.timeline import HEADER, ROW, Bar, Chart
 from app.toolkit.vocabulary import RAG
 
 # A bar's colour and letter (R, A, G, C): the legend above the charts explains them.
@@ -20,40 +20,73 @@ NO_RAG_FILL = "#768692"
 
 
 def chart_svg(chart: Chart, number: int) -> Markup:
-    """One part of the timeline: `number` (from 1) keeps its title and description ids unique."""
+    """One phase of the timeline as a table of SVG strips: the month axis in the table's
+    head, the phase's band and each task a row below. Printed, the table flows across pages
+    and the browser repeats its head on each one, so every page starts with the months and
+    none is left part empty (a chart as one SVG cannot be split, and moved whole to the next
+    page). `number` (from 1) keeps the title and description ids unique."""
     out = [
-        f'<svg class="app-gantt" role="img" aria-labelledby="gantt-title-{number} '
-        f'gantt-desc-{number}" viewBox="0 0 {chart.width} {chart.height}" '
-        'xmlns="http://www.w3.org/2000/svg">\n',
-        f'  <title id="gantt-title-{number}">Timeline of {escape(chart.title)}</title>\n',
-        f'  <desc id="gantt-desc-{number}">Tasks of {escape(chart.title)} on a month axis from '
-        f"{uk_date(chart.start)} to {uk_date(chart.end)}. The same tasks are listed by month "
-        "on small screens, and the phases are in the table below.</desc>\n",
-        '  <g class="axis">\n',
+        f'<table class="app-gantt" role="img" aria-labelledby="gantt-title-{number}" '
+        f'aria-describedby="gantt-desc-{number}">\n'
+        f'<caption class="nhsuk-u-visually-hidden"><span id="gantt-title-{number}">Timeline of '
+        f'{escape(chart.title)}</span> <span id="gantt-desc-{number}">Tasks of '
+        f"{escape(chart.title)} on a month axis from {uk_date(chart.start)} to "
+        f"{uk_date(chart.end)}. The same tasks are listed by month on small screens, and "
+        "the phases are in the table below.</span></caption>\n",
+        "<thead><tr><td>",
+        _strip(chart, 0, HEADER, _axis(chart)),
+        "</td></tr></thead>\n<tbody>\n",
     ]
-    for x, label in chart.months:
-        out.append(
-            f'    <line x1="{x}" y1="{17 if label else 30}" x2="{x}" y2="{chart.height}" '
-            'stroke="#d8dde0"/>\n'
-        )
-        if label:
-            out.append(f'    <text x="{x + 2}" y="13">{escape(label)}</text>\n')
-    out.append(
-        f'  <line x1="{chart.label_width}" y1="34" x2="{chart.width}" y2="34" '
-        'stroke="#aeb7bd"/>\n  </g>\n'
+    for index, bar in enumerate(chart.bars):
+        last = index == len(chart.bars) - 1
+        if bar.phase:  # the band, and the gap under it
+            height = ROW + 4 if not last else ROW + 12
+            content = _band(bar, chart)
+        else:
+            height = bar.height + (8 if last else 0)
+            content = _task(bar)
+        out.append(f"<tr><td>{_strip(chart, bar.y, height, content)}</td></tr>\n")
+    out.append("</tbody></table>")
+    return Markup("".join(out))
+
+
+def _strip(chart: Chart, top: float, height: float, content: str) -> str:
+    """The chart's rows from `top` to `top + height` as one SVG: its month lines and the
+    today line behind and through `content`, drawn in the chart's own coordinates."""
+    bottom = top + height
+    grid = "".join(
+        f'<line x1="{x}" y1="{max(top, 17 if label else 30)}" x2="{x}" y2="{bottom}" '
+        'stroke="#d8dde0"/>'
+        for x, label in chart.months
     )
-    for bar in chart.bars:
-        out.append(_band(bar, chart) if bar.phase else _task(bar))
+    today = ""
+    if chart.today_x:
+        today = (
+            f'<line x1="{chart.today_x}" y1="{max(top, 34)}" x2="{chart.today_x}" y2="{bottom}" '
+            'stroke="#212b32" stroke-width="2" stroke-dasharray="4 3"/>'
+        )
+    return (
+        f'<svg class="app-gantt-strip" viewBox="0 {top} {chart.width} {height}" '
+        'aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">'
+        f"{grid}{content}{today}</svg>"
+    )
+
+
+def _axis(chart: Chart) -> str:
+    """The month labels, the axis line and the today label (the table's head); printed, the
+    phase's name too, so a page a phase runs on to says which phase its rows belong to."""
+    out = [f'<text x="{x + 2}" y="13">{escape(label)}</text>' for x, label in chart.months if label]
+    out.append(f'<text class="app-gantt-phase" x="4" y="30">{escape(chart.title)}</text>')
+    out.append(
+        f'<line x1="{chart.label_width}" y1="34" x2="{chart.width}" y2="34" stroke="#aeb7bd"/>'
+    )
     if chart.today_x:
         x = chart.today_x
         out.append(
-            f'  <line x1="{x}" y1="34" x2="{x}" y2="{chart.height}" stroke="#212b32" '
-            'stroke-width="2" stroke-dasharray="4 3"/>\n'
-            f'  <rect x="{x - 19}" y="20" width="38" height="13" fill="#ffffff"/>\n'
-            f'  <text x="{x}" y="30" font-weight="bold" text-anchor="middle">Today</text>\n'
+            f'<rect x="{x - 19}" y="20" width="38" height="13" fill="#ffffff"/>'
+            f'<text x="{x}" y="30" font-weight="bold" text-anchor="middle">Today</text>'
         )
-    out.append("</svg>")
-    return Markup("".join(out))
+    return "".join(out)
 
 
 def _band(bar: Bar, chart: Chart) -> str:

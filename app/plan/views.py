@@ -23,7 +23,7 @@ from app.core.forms import ConfirmForm
 from app.core.numbers import arg_int
 from app.core.web import form_status
 from app.extensions import db, htmx
-from app.plan import bp, mytasks_bp, queries, rows, service
+from app.plan import bp, folding, mytasks_bp, queries, rows, service
 from app.plan.forms import (
     CommentForm,
     CreatePlanForm,
@@ -45,7 +45,7 @@ bp.add_app_template_global(rows.owner_options, "plan_owner_options")
 
 
 def _plan_page(create_form: CreatePlanForm | None = None, status: int = 200):
-    plan = service.plan_for(g.site)
+    plan, progress = folding.plan_and_progress(g.site)
     if plan is None:
         # What the site already knows is offered, not asked again.
         form = create_form or CreatePlanForm(
@@ -60,11 +60,16 @@ def _plan_page(create_form: CreatePlanForm | None = None, status: int = 200):
     edit_id = arg_int("edit") if can("editor") else None
     owners = service.owner_choices(g.site)
     tasks = queries.load_plan_tasks(g.site)
-    board = queries.build_board(tasks, today(), filters, keep={edit_id} if edit_id else None)
+    keep = {edit_id} if edit_id else None
+    board = queries.build_board(tasks, today(), filters, keep=keep)
+    folds = folding.fold(board, progress, today(), filters.active, keep)
     return render_template(
         "plan/index.html",
         plan=plan,
         board=board,
+        folds=folds,
+        current_phase=get_toolkit().phase(progress.current),
+        listed=sum(len(f.listed) for f in folds if f.open),
         filters=filters,
         owners=owners,
         site_rag=queries.site_rag(board),
@@ -145,10 +150,11 @@ def _phase_fragment(task: Task, form: InlineTaskForm | None = None, status: int 
     filters = _filters_from(request.form.get("filters"))
     tasks = [t for t in queries.load_plan_tasks(g.site) if t.phase == task.phase]
     board = queries.build_board(tasks, today(), filters, keep={task.id})
-    phase = next(p for p in board if p.phase.number == task.phase)
+    _plan, progress = folding.plan_and_progress(g.site)
+    folds = folding.fold(board, progress, today(), filters.active, keep={task.id})
     html = render_template(
         "plan/_phase.html",
-        phase=phase,
+        fold=next(f for f in folds if f.view.phase.number == task.phase),
         filters=filters,
         owners=service.owner_choices(g.site),
         form=form,

@@ -68,7 +68,7 @@ def test_editor_filters_edits_inline_and_round_trips_the_workbook(
     assert_no_axe_violations(page)
 
     page.get_by_role("link", name="Timeline").first.click()
-    expect(page.locator("svg.app-gantt").first).to_be_visible()
+    expect(page.locator("table.app-gantt").first).to_be_visible()
     assert_no_axe_violations(page)
 
     page.goto(live_server(f"/sites/{ids['site']}/plan"))

@@ -4,6 +4,7 @@ page is not left half empty. Printed to PDF in Chromium and read back with pdfto
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from datetime import timedelta
@@ -20,6 +21,7 @@ from app.sites.service import SiteDetails, create_site
 from tests.conftest import PASSWORD
 
 SITE = "Riverside Print FLS"
+MONTHS = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) 20\d\d\b")
 
 
 def _world() -> dict:
@@ -63,3 +65,51 @@ def test_every_printed_page_names_the_site_and_date(
         # The first page carries a chart, not just the heading and the key.
         first = pages[0]
         assert first.count("\n") > 25, first
+    if path == "/plan":
+        # Folded on screen, every phase prints whole; the plan's links to other pages do not.
+        printed_text = "".join(pages)
+        in_order = subprocess.run(  # each cell's words together, not laid out in columns
+            ["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        for task in ("Get the PID agreed by the sponsor", "Hand over to business as usual"):
+            assert task in " ".join(in_order.split()), task
+        assert "Download as a workbook" not in printed_text
+        assert "is the current phase" not in printed_text
+
+
+def _lowest_text(pdf: Path, page_number: int) -> tuple[float, float]:
+    """(how far down the page its body's lowest word ends, the page's height), in points:
+    the margin boxes (site, date, page number) aside."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page_number), "-l", str(page_number), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', html).group(1))
+    words = re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">', html)
+    body = [float(bottom) for top, bottom in words if 40 < float(top) < height - 40]
+    return max(body), height
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler) is needed")
+def test_the_timelines_first_printed_page_is_used_to_its_foot(
+    page, live_server, seed, sign_in_as, tmp_path: Path
+) -> None:
+    """The first phase used to be moved whole to the next sheet whenever it did not fit
+    under the heading, leaving a third of the first page blank (#32 item 7): a phase now
+    flows across pages, its month axis repeated at the top of each."""
+    ids = seed(_world)
+    sign_in_as("editor@example.nhs.uk", check=False)
+    page.goto(live_server(f"/sites/{ids['site']}/timeline"))
+    page.emulate_media(media="print")
+    pdf = tmp_path / "timeline.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True)
+    pages = _pages(pdf)
+    charts = [number for number, text in enumerate(pages, 1) if "Phases as a table" not in text]
+    assert len(charts) >= 3
+    for number in charts:
+        assert MONTHS.search(pages[number - 1]), f"page {number} has no month axis"
+    for number in charts[:-1]:  # the chart runs on: the page is full
+        lowest, height = _lowest_text(pdf, number)
+        assert lowest > 0.85 * height, f"page {number} ends {lowest:.0f} pt down of {height:.0f}"
