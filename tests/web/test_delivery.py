@@ -313,8 +313,8 @@ def test_the_gateway_criterion_reads_the_same_gaps_as_the_page(
     delivery = next(d for d in page if d.key == "identified")
     recovery.raise_recovery(site, delivery, make_person(site, "Owner").id, "Weekly search.")
     db.session.commit()
-    met, reason, _link = delivers_case(site)
-    assert met and "A recovery plan is in the RAID log" in reason
+    met, reason, _link = delivers_case(site)  # raised, but no steering group has agreed it
+    assert not met and "no steering group meeting has agreed it yet" in reason
 
 
 def test_the_demo_site_shows_the_same_gaps_on_the_page_report_and_gateway(app, make_user) -> None:
