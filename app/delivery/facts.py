@@ -226,6 +226,7 @@ def _names(rows: list[Delivery]) -> str:
 PORTFOLIO_MEASURES = ("identified", "treated")  # patients found, and started on treatment
 SPLIT = "#"
 ON_TRACK = 0.9  # delivering 90% or more of the promised patients
+NO_SHARE = "No agreed case or no figures yet"
 
 
 @dataclass(frozen=True)
@@ -250,6 +251,11 @@ class DeliveryShare:
             if promised
         ]
         return sum(parts) / len(parts) if parts else 0.0
+
+    @property
+    def percent(self) -> int:
+        """The share in whole percent, as the portfolio's page and workbook state it."""
+        return round(self.share * 100)
 
     @property
     def on_track(self) -> bool:
