@@ -64,6 +64,25 @@ def decision_words(entry: RaidEntry) -> str:
     return f"{words}: {entry.action}" if entry.action else f"{words}."
 
 
+def _withdraw_minute(entry: RaidEntry) -> None:
+    """An agreement recorded against the wrong meeting is moved: the item this feature wrote
+    into that meeting's minutes goes too, unless someone has changed it since (their words
+    stay, and history shows both)."""
+    if entry.agreed_meeting_id is None:
+        return
+    old = db.session.get(Meeting, entry.agreed_meeting_id)
+    if old is None:
+        return
+    for item in list(old.agenda):
+        untouched = (item.title, item.notes, item.decisions) == (
+            entry.title[:200],
+            "",
+            decision_words(entry),
+        )
+        if untouched:
+            meetings_service.remove_item(old, item)
+
+
 def record_agreement(
     site: Site, entry: RaidEntry, meeting_id: int | None, recorded_by_id: int, now: datetime
 ) -> Meeting:
@@ -84,6 +103,7 @@ def record_agreement(
         raise ServiceError(_why_not(meeting), "meeting_id")
     if entry.agreed_meeting_id == meeting.id:
         raise ServiceError(f"The agreement at {meeting.title} is already recorded.", "meeting_id")
+    _withdraw_minute(entry)
     entry.agreed_meeting_id = meeting.id
     entry.agreed_recorded_by_id = recorded_by_id
     entry.agreed_recorded_at = now

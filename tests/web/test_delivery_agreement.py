@@ -108,6 +108,22 @@ def test_the_criterion_counts_a_recovery_plan_only_once_a_held_steering_group_ag
     with pytest.raises(ServiceError, match="already recorded"):
         agreement.record_agreement(site, entry, held.id, recorder.id, utcnow())
 
+    # Recorded against the wrong meeting, it moves: the item written into the first
+    # meeting's minutes goes with it (an item someone has edited since would stay).
+    later = create_meeting(site, utcnow() - timedelta(days=2), title="Extra steering group")
+    agreement.record_agreement(site, entry, later.id, recorder.id, utcnow())
+    db.session.commit()
+
+    def minuted(meeting_id: int) -> bool:
+        decisions = db.session.scalars(
+            select(AgendaItem.decisions).where(AgendaItem.meeting_id == meeting_id)
+        )
+        return any(f"(issue #{entry.id})" in d for d in decisions)
+
+    assert (minuted(held.id), minuted(later.id)) == (False, True)
+    assert delivers_case(site).met
+    held = later
+
     # The criterion reads the meeting as it is now: cancelled later, it no longer counts.
     held.cancelled = True
     db.session.commit()
