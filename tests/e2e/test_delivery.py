@@ -103,6 +103,7 @@ def test_the_steering_group_agrees_a_recovery_plan(
         "Record the steering group's agreement"
     )
     meeting = page.get_by_label("Steering group meeting that agreed the plan")
+    page.wait_for_load_state()
     _no_sideways_scroll(page)
     assert_no_axe_violations(page)
 
@@ -119,6 +120,7 @@ def test_the_steering_group_agrees_a_recovery_plan(
     meeting.select_option(index=1)
     page.get_by_role("button", name="Record the agreement").click()
     expect(page.get_by_text("Agreed by the steering group at", exact=True)).to_be_visible()
+    page.wait_for_load_state()
     _no_sideways_scroll(page)
     assert_no_axe_violations(page)
     page.goto(live_server(f"/sites/{site_id}/delivery"))

@@ -58,8 +58,15 @@ def test_the_demo_site_shows_the_same_gaps_everywhere(app, make_user) -> None:
         assert f"{q.numerator} {round(q.promised)}" in cells
         if q.missed:
             assert f"{round(q.gap)} short" in cells and f"({round(q.gap)} short)" in line
-        if d.missed_running:
+        # Missed twice: the recovery prompt, or (identification, in the demo) the plan the
+        # last steering group held agreed, which the criterion counts.
+        agreed = f'id="recovery-agreed-{d.key}"' in page
+        assert agreed == (d.key == "identified" and d.missed_running)
+        if agreed:
+            assert "patients identified" not in reason.split(". ", 1)[0]
+        elif d.missed_running:
             assert f'id="raise-recovery-{d.key}"' in page
+            assert d.measure.label.lower() in reason.split(". ", 1)[0].lower()
     # The Word report's run charts: the page's chart of the same rows, saying the same.
     width, height = REPORT_SIZE
     for d, (name, png, alt, _caption) in zip(rows, charts, strict=True):
