@@ -16,6 +16,7 @@ from app.delivery import views  # noqa: E402, F401
 
 def register(registry: Registry) -> None:
     """What this feature adds to pages and commands other packages own."""
+    from app.delivery.chart import report_charts
     from app.delivery.demo import demo_delivery
     from app.delivery.export import delivery_sheet
     from app.delivery.facts import delivers_case, delivery_facts, report_lines
@@ -24,6 +25,7 @@ def register(registry: Registry) -> None:
     registry.case_agreed.append(keep_promise)
     registry.delivery_facts = delivery_facts
     registry.delivery_lines = report_lines
+    registry.delivery_charts = report_charts
     registry.kpi_workbook_sheets.append((delivery_facts, delivery_sheet))
     registry.add_gateway_check(
         "delivers_case", delivers_case, "sites.delivery.index", facts=delivery_facts

@@ -1,13 +1,70 @@
 """The delivery run chart: patients each quarter, with the promise drawn as a target line
-(a step where year 1's ramp-up gives way to the steady state). Accessible SVG, no script."""
+(a step where year 1's ramp-up gives way to the steady state). Accessible SVG, no script;
+the highlight report draws the same SVG as a PNG."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
 from markupsafe import Markup, escape
 
+from app.core import word
+from app.core.raster import PngUnavailable, svg_to_png
+from app.delivery.facts import deliveries_from
 from app.delivery.service import Delivery
 
+log = logging.getLogger(__name__)
+# The report's charts: a narrower drawing, so its words stay legible at the printed width.
+REPORT_SIZE, REPORT_WIDTH_CM = (560, 210), 12.4
+
 BLUE, DARK, ORANGE, GREY = "#005eb8", "#212b32", "#ed8b00", "#768692"
+
+
+TITLE_WORDS = "patients each quarter against the promise"
+
+
+def chart_description(delivery: Delivery) -> str:
+    """What the chart shows, quarter by quarter, in words (its SVG description and the
+    report picture's alt text)."""
+    return "; ".join(
+        f"{q.period.label}: {'no data' if q.numerator is None else q.numerator} "
+        f"of {round(q.promised)} promised"
+        for q in delivery.quarters
+    )
+
+
+def report_charts(values: Mapping[str, Any], today: date) -> list[tuple[str, word.Picture]]:
+    """The delivery page's run charts for the Word highlight report, from the report's
+    `delivery_facts` values: (the promise's name, its chart as a picture), one for each
+    promise the audit has figures for."""
+    charts = []
+    for delivery in deliveries_from(values, today):
+        if not delivery.with_data:
+            continue
+        width, height = REPORT_SIZE
+        try:
+            png = svg_to_png(str(delivery_chart(delivery, width=width, height=height)))
+        except PngUnavailable:  # the report still states the numbers in words
+            log.warning("delivery chart %s could not be drawn as a PNG", delivery.key)
+            continue
+        first, last = delivery.quarters[0].period.label, delivery.quarters[-1].period.label
+        name = f"{delivery.measure.label} (KPI {delivery.measure.kpi})"
+        charts.append(
+            (
+                name,
+                word.Picture(
+                    png,
+                    width_cm=REPORT_WIDTH_CM,
+                    alt_text=f"{delivery.measure.label}: {TITLE_WORDS}. "
+                    f"{chart_description(delivery)}.",
+                    caption=f"{name}, {first} to {last}",
+                ),
+            )
+        )
+    return charts
 
 
 def delivery_chart(delivery: Delivery, *, width: int = 640, height: int = 260) -> Markup:
@@ -26,15 +83,11 @@ def delivery_chart(delivery: Delivery, *, width: int = 640, height: int = 260) -
         return top + plot_h * (1 - v / high)
 
     label = escape(delivery.measure.label)
-    desc = "; ".join(
-        f"{q.period.label}: {'no data' if q.numerator is None else q.numerator} "
-        f"of {round(q.promised)} promised"
-        for q in quarters
-    )
+    desc = chart_description(delivery)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'class="app-chart delivery-chart" role="img" aria-labelledby="{chart_id}-t {chart_id}-d">',
-        f'<title id="{chart_id}-t">{label}: patients each quarter against the promise</title>',
+        f'<title id="{chart_id}-t">{label}: {TITLE_WORDS}</title>',
         f'<desc id="{chart_id}-d">{escape(desc)}</desc>',
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" '
         f'stroke="{GREY}"/>',

@@ -8,10 +8,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from app.business_case import service as case_service
+from app.core.dates import utcnow
+from app.delivery import agreement, queries, recovery, service
 from app.needs.demo import admissions_for, bands_for
 from app.needs.model import NeedsInputs
 from app.needs.service import NeedsState, save
+from app.risks import service as risks_service
 from app.sites.demo import DemoContext
+from app.sites.models import Site
 
 AGREED_DAYS_AGO = 2 * 365 + 20  # the quarter after agreement starts eight quarters back
 HIP_RATE = 0.001
@@ -45,3 +49,23 @@ def demo_delivery(ctx: DemoContext) -> None:
         site, agreed, "North Central London ICB investment committee", "approved",
         "Funded to widen the service to all fragility fractures.", ctx.today,
     )  # fmt: skip
+    _agreed_recovery_plan(ctx, site)
+
+
+def _agreed_recovery_plan(ctx: DemoContext, site: Site) -> None:
+    """Identification missed its promise two quarters running: the champion raised a
+    recovery plan, and the last steering group held agreed it (so the page shows a plan
+    agreed, and the other promises missed still waiting for one)."""
+    promises = queries.latest_promise(site.id)
+    counts = queries.kpi_counts(site.id, service.measured_kpis(promises), promises[0].starts_on)
+    missed = {d.key: d for d in service.deliveries(promises, counts, ctx.today) if d.missed_running}
+    meetings = agreement.agreement_meetings(site.id, utcnow())
+    owners = risks_service.owner_choices(site.id)
+    if "identified" not in missed or not meetings or not owners:
+        return
+    entry = recovery.raise_recovery(
+        site, missed["identified"], owners[0].id,
+        "A second nurse searches the radiology reports each week, and the ward clerks flag "
+        "every fragility fracture admitted.",
+    )  # fmt: skip
+    agreement.record_agreement(site, entry, meetings[0][0], ctx.users["champion"].id, utcnow())

@@ -1,7 +1,8 @@
 """The delivery figures for other pages' statements: the gateway check and the highlight
-report read the promise, the audit's counts and the recovery plans as three labelled scalar
-subqueries (strings aggregated in the database), so they cost no statement of their own, and
-rebuild the same `Delivery` rows the delivery page shows through the same rules."""
+report read the promise, the audit's counts and the recovery plans (raised, and agreed by
+the steering group) as labelled scalar subqueries (strings aggregated in the database), so
+they cost no statement of their own, and rebuild the same `Delivery` rows the delivery page
+shows through the same rules."""
 
 from __future__ import annotations
 
@@ -13,15 +14,18 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import aliased
 
+from app.core.dates import now_param
 from app.core.dates import today as uk_today
 from app.core.db import select_facts
 from app.core.registry import CheckResult
+from app.delivery.agreement import agreeing_meeting
 from app.delivery.models import Promise
 from app.delivery.promises import MEASURES
 from app.delivery.recovery import STARTER_PREFIX
 from app.delivery.service import Delivery, deliveries
 from app.kpis.models import KpiValue
 from app.kpis.periods import current_period
+from app.meetings.models import Meeting
 from app.risks.models import RaidEntry
 
 if TYPE_CHECKING:
@@ -89,6 +93,16 @@ def delivery_facts(site_id: int) -> dict[str, Any]:
         .where(RaidEntry.site_id == site_id, RaidEntry.starter_key.startswith(STARTER_PREFIX))
         .correlate_except(RaidEntry)
         .scalar_subquery(),
+        # Plans recorded as agreed at a held steering-group meeting of the site: read when
+        # the statement runs, so a meeting cancelled or moved later no longer counts.
+        "delivery_plans_agreed": select(func.aggregate_strings(RaidEntry.starter_key, ROW))
+        .join(Meeting, Meeting.id == RaidEntry.agreed_meeting_id)
+        .where(
+            RaidEntry.site_id == site_id, RaidEntry.starter_key.startswith(STARTER_PREFIX),
+            Meeting.site_id == site_id, agreeing_meeting(now_param()),
+        )
+        .correlate_except(RaidEntry, Meeting)
+        .scalar_subquery(),
     }  # fmt: skip
 
 
@@ -125,9 +139,18 @@ def deliveries_from(values: Mapping[str, Any], today: date) -> list[Delivery]:
     return deliveries(promises, counts, today)
 
 
+def _measures(text: str | None) -> set[str]:
+    return {key.removeprefix(STARTER_PREFIX) for key in (text or "").split(ROW) if key}
+
+
 def planned(values: Mapping[str, Any]) -> set[str]:
     """The measures with a recovery plan in the RAID log."""
-    return {key.removeprefix(STARTER_PREFIX) for key in (values["delivery_plans"] or "").split(ROW)}
+    return _measures(values["delivery_plans"])
+
+
+def agreed(values: Mapping[str, Any]) -> set[str]:
+    """The measures whose recovery plan a held steering-group meeting of the site agreed."""
+    return _measures(values["delivery_plans_agreed"])
 
 
 def headline(delivery: Delivery, today: date) -> str | None:
@@ -154,7 +177,8 @@ def report_lines(values: Mapping[str, Any], today: date) -> list[str]:
 
 def delivers_case(site: Site, facts: Mapping[str, Any] | None = None) -> CheckResult:
     """Phase 5 and 6: the service delivers what its case promised (no promise missed two
-    quarters running), or a recovery plan for each one missed is in the RAID log."""
+    quarters running), or the steering group has agreed, at a meeting it held, a recovery
+    plan for each one missed."""
     facts = select_facts(delivery_facts(site.id)) if facts is None else facts
     link = f"/sites/{site.id}/delivery"
     if facts["delivery_agreed"] is None:
@@ -169,19 +193,32 @@ def delivers_case(site: Site, facts: Mapping[str, Any] | None = None) -> CheckRe
         )
     missed = [d for d in rows if d.missed_running]
     unplanned = [d for d in missed if d.key not in planned(facts)]
+    unagreed = [d for d in missed if d.key in planned(facts) and d.key not in agreed(facts)]
     words = "; ".join(line for line in (headline(d, today) for d in rows) if line)
+    gaps = []
     if unplanned:
-        names = ", ".join(d.measure.label[0].lower() + d.measure.label[1:] for d in unplanned)
-        opening = (
+        gaps.append(
             f"Missed the business case's promise two quarters running with no recovery plan: "
-            f"{names}."
+            f"{_names(unplanned)}."
         )
-        return CheckResult(False, f"{opening} {words}.", link)
+    if unagreed:
+        gaps.append(
+            "A recovery plan is in the RAID log but no steering group meeting has agreed it "
+            f"yet: {_names(unagreed)}."
+        )
+    if gaps:
+        return CheckResult(False, f"{' '.join(gaps)} {words}.", link)
     if missed:
-        opening = "A recovery plan is in the RAID log for each promise missed twice running."
+        opening = (
+            "The steering group has agreed a recovery plan for each promise missed twice running."
+        )
     else:
         opening = "The service is delivering what its business case promised."
     return CheckResult(True, f"{opening} {words}.", link)
+
+
+def _names(rows: list[Delivery]) -> str:
+    return ", ".join(d.measure.label[0].lower() + d.measure.label[1:] for d in rows)
 
 
 # --- the portfolio's "delivering its case" column ---------------------------------------
@@ -189,6 +226,7 @@ def delivers_case(site: Site, facts: Mapping[str, Any] | None = None) -> CheckRe
 PORTFOLIO_MEASURES = ("identified", "treated")  # patients found, and started on treatment
 SPLIT = "#"
 ON_TRACK = 0.9  # delivering 90% or more of the promised patients
+NO_SHARE = "No agreed case or no figures yet"
 
 
 @dataclass(frozen=True)
@@ -213,6 +251,11 @@ class DeliveryShare:
             if promised
         ]
         return sum(parts) / len(parts) if parts else 0.0
+
+    @property
+    def percent(self) -> int:
+        """The share in whole percent, as the portfolio's page and workbook state it."""
+        return round(self.share * 100)
 
     @property
     def on_track(self) -> bool:

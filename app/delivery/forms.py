@@ -1,20 +1,20 @@
-"""The recovery plan form: who owns it and what will be done. The gap is filled in from the
-numbers, not typed."""
+"""The recovery plan forms: who owns it and what will be done (the gap is filled in from the
+numbers, not typed), and the steering-group meeting that agreed it."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, TextAreaField
+from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 
-def _owner(value: object) -> int | None:
+def _id(value: object) -> int | None:
     text = "" if value is None else str(value).strip()
     return int(text) if text.isdigit() else None
 
 
 class RecoveryForm(FlaskForm):
-    owner_id = SelectField("Owner", coerce=_owner, validate_choice=False)
+    owner_id = SelectField("Owner", coerce=_id, validate_choice=False)
     action = TextAreaField(
         "What the team will do to recover",
         validators=[DataRequired("Say what the team will do."), Length(max=5000)],
@@ -22,4 +22,15 @@ class RecoveryForm(FlaskForm):
 
     def setup(self, owners: list) -> RecoveryForm:  # noqa: ANN001 - people of the site
         self.owner_id.choices = [("", "Choose the owner")] + [(p.id, p.name) for p in owners]
+        return self
+
+
+class AgreementForm(FlaskForm):
+    meeting_id = SelectField(
+        "Steering group meeting that agreed the plan", coerce=_id, validate_choice=False
+    )
+    version = HiddenField()
+
+    def setup(self, meetings: list[tuple[int, str]]) -> AgreementForm:
+        self.meeting_id.choices = [("", "Choose the meeting")] + meetings
         return self

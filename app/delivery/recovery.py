@@ -5,11 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
 from app.core.errors import ServiceError
 from app.delivery.service import MISSED_RUNNING, Delivery
-from app.extensions import db
 from app.risks import service as risks_service
 from app.risks.models import RaidEntry
 
@@ -64,13 +61,3 @@ def raise_recovery(site: Site, delivery: Delivery, owner_id: int | None, action:
         ),
         starter_key=STARTER_PREFIX + delivery.key,
     )
-
-
-def recovery_plans(site_id: int) -> dict[str, tuple[int, str]]:
-    """measure -> (RAID entry id, status) of the recovery plans raised from this page."""
-    rows = db.session.execute(
-        select(RaidEntry.starter_key, RaidEntry.id, RaidEntry.status).where(
-            RaidEntry.site_id == site_id, RaidEntry.starter_key.startswith(STARTER_PREFIX)
-        )
-    )
-    return {row.starter_key.removeprefix(STARTER_PREFIX): (row.id, row.status) for row in rows}

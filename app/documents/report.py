@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -77,6 +78,9 @@ class ReportContent:
     figures: SiteFigures | None = None  # the figures every document states (app.needs.figures)
     # Each promise of the agreed business case against the audit's latest quarter
     delivery: list[str] = field(default_factory=list)
+    # What they were read from (registry.delivery_facts' values): the Word report draws the
+    # delivery page's run charts from them
+    delivery_values: dict = field(default_factory=dict)
 
 
 def _reason(lines: list[tuple[str | None, bool, bool]], rag: str | None) -> str:
@@ -260,6 +264,7 @@ def load_report(site: Site, today: date, since: date | None = None) -> ReportCon
         current_phase=report_queries.current_phase(gateways),
         figures=figures_for(site, facts.figure_values or None),
         delivery=delivery_lines(facts.delivery_values, today),
+        delivery_values=facts.delivery_values,
     )
 
 
@@ -268,3 +273,11 @@ def delivery_lines(values: dict, today: date) -> list[str]:
     the delivery feature (none when it is not installed or no case is agreed)."""
     lines = registry().delivery_lines
     return lines(values, today) if lines is not None and values else []
+
+
+def delivery_charts(content: ReportContent) -> list[tuple[str, Any]]:
+    """The delivery page's run charts as pictures for the Word report, promised against
+    delivered for each measured promise with audit figures (none without the feature)."""
+    charts = registry().delivery_charts
+    values = content.delivery_values
+    return charts(values, content.today) if charts is not None and values else []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from app.core import spreadsheet as sheets
 from app.core.dates import to_london
+from app.delivery.facts import NO_SHARE
 from app.portfolio.service import PortfolioRow
 from app.toolkit.vocabulary import RAG_STATUSES
 
@@ -35,6 +36,8 @@ COLUMNS = [
     ("Risks", 12),
     ("Engagement", 12),
     ("Data", 12),
+    ("Delivering its case (%)", 12),
+    ("Delivered against the promise", 44),
 ]
 RAG_COLUMN = 7
 
@@ -67,6 +70,9 @@ def _row(r: PortfolioRow, phase_names: dict[int, str]) -> list:
         r.lead_phone,
         r.overall_name,
         *(rating.name for rating in r.ratings.values()),
+        # the page's share and words (app.delivery.facts.DeliveryShare)
+        r.delivery.percent if r.delivery else None,
+        r.delivery.words if r.delivery else NO_SHARE,
     ]
 
 

@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from app.core.dates import uk_date
 from app.core.tags import tag
+from app.delivery.facts import NO_SHARE
 from app.portfolio.dimensions import Rating
 from app.portfolio.queries import delivering_band
 from app.portfolio.service import PortfolioRow
@@ -122,9 +123,9 @@ def _lead(r: PortfolioRow) -> str:
 
 def _delivering(r: PortfolioRow) -> str:
     if r.delivery is None:
-        return "No agreed case or no figures yet"
+        return NO_SHARE
     d = r.delivery
-    return f'{d.share:.0%}\n        <span class="app-cell-note">{_text(d.words)}</span>'
+    return f'{d.percent}%\n        <span class="app-cell-note">{_text(d.words)}</span>'
 
 
 def portfolio_row(r: PortfolioRow, ctx: RowContext) -> str:

@@ -33,13 +33,16 @@ def _history_words(registry: Registry) -> None:
 
     registry.history.add(
         objects={"raid_entry": "Risk log entry", "raid_mitigation": "Mitigation"},
-        fields={"entry_id": "Risk log entry"},
+        fields={
+            "entry_id": "Risk log entry",
+            "agreed_meeting_id": "Agreed by the steering group at",
+        },
         vocabularies={
             ("raid_entry", "status"): ALL_STATUSES,
             ("raid_entry", "kind"): KINDS,
             ("raid_entry", "severity"): SEVERITIES,
         },
-        ids={"entry_id": "entry"},
+        ids={"entry_id": "entry", "agreed_meeting_id": "meeting"},
     )
     registry.history.add_names(
         "entry", NameSource(RaidEntry, RaidEntry.title, "a deleted risk log entry")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.accounts.models import User
 from app.core.audit import Audited
 from app.core.dates import today
 from app.core.db import TimestampMixin, VersionedMixin
@@ -46,6 +47,9 @@ class RaidEntry(Audited, VersionedMixin, TimestampMixin, db.Model):
     __tablename__ = "raid_entries"
     __table_args__ = (Index("ix_raid_entries_site_kind_status", "site_id", "kind", "status"),)
     audit_type = "raid_entry"
+    # Who recorded a recovery plan's agreement, and when, are the history row's own user
+    # and time; the columns only let the entry show them without reading history.
+    audit_exclude = frozenset({"agreed_recorded_by_id", "agreed_recorded_at"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
@@ -76,9 +80,20 @@ class RaidEntry(Audited, VersionedMixin, TimestampMixin, db.Model):
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
     # Which starter this entry came from, so the same starter is not offered twice.
     starter_key: Mapped[str | None] = mapped_column(String(40))
+    # A recovery plan (an issue raised from the delivery page) counts as agreed only when
+    # recorded as agreed at a steering-group meeting of the site that has been held.
+    agreed_meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL")
+    )
+    agreed_recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    agreed_recorded_at: Mapped[datetime | None]
 
     owner: Mapped[Person | None] = relationship()
-    meeting: Mapped[Meeting | None] = relationship()
+    meeting: Mapped[Meeting | None] = relationship(foreign_keys=[meeting_id])
+    agreed_meeting: Mapped[Meeting | None] = relationship(foreign_keys=[agreed_meeting_id])
+    agreed_recorded_by: Mapped[User | None] = relationship()
     mitigations: Mapped[list[Mitigation]] = relationship(
         back_populates="entry", cascade="all, delete-orphan", order_by="Mitigation.id"
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
 from app.core.access import get_for_site_or_404, require_site_role
@@ -36,6 +36,8 @@ from app.toolkit import get_toolkit
 # What an entry's pages show: get_for_site_or_404(RaidEntry, id, *ENTRY_PAGE)
 ENTRY_PAGE = (
     selectinload(RaidEntry.owner),
+    joinedload(RaidEntry.agreed_meeting),
+    joinedload(RaidEntry.agreed_recorded_by),
     selectinload(RaidEntry.mitigations).selectinload(Mitigation.task),
 )
 

@@ -2,8 +2,11 @@
 
 Kept short enough to fit one line on a laptop (1366 px; static/app.css narrows the spacing
 between entries), so Documents and History are never folded under "More": the timeline is
-reached from the plan and the action log from meetings (both highlight their parent entry).
-tests/e2e/test_site_nav.py checks every entry is shown at that width.
+reached from the plan and the action log from meetings (both highlight their parent entry),
+and the needs assessment (Phase 3, the figures the business case is built on) from the
+business case, which its pages highlight. That leaves room for Delivery, what the agreed case
+promised against the audit (Phases 5 and 6). tests/e2e/test_site_nav.py checks every entry
+is shown at 1366 px, and reachable without sideways scrolling at 390 px.
 """
 
 from flask import Flask, current_app, g, request, url_for
@@ -15,16 +18,15 @@ SITE_NAV = (
     ("Meetings", "sites.meetings.index"),
     ("Risks", "sites.risks.index"),
     ("Gateways", "sites.gateways.index"),
-    ("Needs", "sites.needs.index"),
     ("Business case", "sites.business_case.index"),
     ("KPIs", "sites.kpis.index"),
+    ("Delivery", "sites.delivery.index"),
     ("Documents", "sites.documents.index"),
     ("History", "sites.history"),
 )
-# Sections reached from another's page, which they highlight: the delivery page (the
-# business case's promise against the KPIs) sits with the KPIs, since a twelfth entry would
-# not fit the line.
-PARENT_SECTION = {"sites.delivery": "sites.kpis"}
+# Sections reached from another's page, which they highlight: the needs assessment is where
+# the business case's figures come from (a twelfth entry would not fit the line).
+PARENT_SECTION = {"sites.needs": "sites.business_case"}
 
 
 def site_nav() -> list[dict]:

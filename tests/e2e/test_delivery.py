@@ -3,6 +3,7 @@ phone's and a laptop's width, axe clean, with each promise's chart and the recov
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,54 @@ def test_the_portfolio_charts_promised_against_delivered(
     _no_sideways_scroll(page)
     page.screenshot(path=str(SHOTS / f"delivery-portfolio-{width}.png"), full_page=True)
     assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_steering_group_agrees_a_recovery_plan(
+    page, live_server, seed, sign_in_as, width: int
+) -> None:
+    """Raised from the page, the plan waits for a held steering-group meeting's agreement;
+    recorded, it shows on the RAID entry and on the delivery page. Axe clean throughout."""
+    from app.demo import DEMO_PASSWORD
+
+    site_id = seed(_meadowbank)
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in_as("champion@example.nhs.uk", DEMO_PASSWORD, check=False)
+    page.goto(live_server(f"/sites/{site_id}/delivery"))
+    page.locator("[id^=raise-recovery-]").first.click()
+    page.get_by_label("Owner").select_option(index=1)
+    page.get_by_label("What the team will do to recover").fill("A second nurse searches lists.")
+    page.get_by_role("button", name="Confirm and add to the RAID log").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Recovery plan:")
+
+    page.goto(live_server(f"/sites/{site_id}/delivery"))
+    expect(page.locator("[id^=recovery-unagreed-]").first).to_be_visible()
+    page.locator("[id^=agree-recovery-]").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Record the steering group's agreement"
+    )
+    meeting = page.get_by_label("Steering group meeting that agreed the plan")
+    page.wait_for_load_state()
+    _no_sideways_scroll(page)
+    assert_no_axe_violations(page)
+
+    page.get_by_role("button", name="Record the agreement").click()
+    page.wait_for_load_state()  # the header folds its entries into "More" once loaded
+    expect(
+        page.get_by_text("Choose the steering group meeting that agreed the plan.").first
+    ).to_be_visible()
+    expect(meeting).to_have_attribute("aria-describedby", re.compile("error"))
+    _no_sideways_scroll(page)
+    page.screenshot(path=str(SHOTS / f"delivery-agreement-{width}.png"), full_page=True)
+    assert_no_axe_violations(page)
+
+    meeting.select_option(index=1)
+    page.get_by_role("button", name="Record the agreement").click()
+    expect(page.get_by_text("Agreed by the steering group at", exact=True)).to_be_visible()
+    page.wait_for_load_state()
+    _no_sideways_scroll(page)
+    assert_no_axe_violations(page)
+    page.goto(live_server(f"/sites/{site_id}/delivery"))
+    expect(page.locator("[id^=recovery-agreed-]").first).to_contain_text(
+        "The steering group agreed it at FLS steering group"
+    )

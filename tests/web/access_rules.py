@@ -214,6 +214,8 @@ RULES: dict[tuple[str, str], dict] = {
     ("sites.delivery.index", "GET"): SITE_READ,
     ("sites.delivery.recover", "GET"): SITE_EDIT_PAGE_ANY,
     ("sites.delivery.recover", "POST"): SITE_WRITE,
+    ("sites.delivery.agree", "GET"): SITE_EDIT_PAGE_ANY,
+    ("sites.delivery.agree", "POST"): SITE_WRITE,
     # People (app/people)
     ("sites.people.index", "GET"): SITE_READ,
     ("sites.people.new", "GET"): SITE_EDIT_PAGE,
