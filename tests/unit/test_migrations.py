@@ -162,8 +162,8 @@ def test_the_frozen_people_merge_of_0012_plans_and_applies_what_the_app_does(sit
     assert db.session.get(Person, first) is None
 
 
-def test_two_factor_secrets_set_up_before_0040_are_sealed_in_place(tmp_path) -> None:
-    """Nobody sets their authenticator up again: 0040 seals the plain secret it finds, and
+def test_two_factor_secrets_set_up_before_0041_are_sealed_in_place(tmp_path) -> None:
+    """Nobody sets their authenticator up again: 0041 seals the plain secret it finds, and
     the app reads it back with its key."""
     from app.accounts import sealed
 

@@ -4,7 +4,7 @@ The Phase 5 and 6 criterion "the steering group has agreed a recovery plan" coun
 only once it is recorded as agreed at a held steering-group meeting of its site; who
 recorded it and when are kept beside it.
 
-Revision ID: 0040_r6_recovery_plan_agreed
+Revision ID: 0040
 Revises: 0039
 Create Date: 2026-12-06 18:00:00
 
@@ -13,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0040_r6_recovery_plan_agreed'
+revision = '0040'
 down_revision = '0039'
 branch_labels = None
 depends_on = None

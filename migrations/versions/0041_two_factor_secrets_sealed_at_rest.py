@@ -5,8 +5,8 @@ Existing secrets are sealed in place, so nobody has to set their authenticator u
 The sealing below is a frozen copy of app/accounts/sealed.py at this revision (migrations
 import nothing from the app); it reads the key from the running app's settings.
 
-Revision ID: 0040
-Revises: 0039
+Revision ID: 0041
+Revises: 0040
 Create Date: 2026-12-06 18:05:00
 
 """
@@ -20,8 +20,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
 
-revision = '0040'
-down_revision = '0039'
+revision = '0041'
+down_revision = '0040'
 branch_labels = None
 depends_on = None
 
