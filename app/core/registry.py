@@ -109,8 +109,9 @@ class Registry:
     delivery_facts: Callable[[int], dict[str, Any]] | None = None
     delivery_lines: Callable[[Mapping[str, Any], Any], list[str]] | None = None
     # (the same values, today) -> the report's delivery run charts, one per measured promise
-    # with audit figures: (its name, an `app.core.word.Picture` of the delivery page's chart)
-    delivery_charts: Callable[[Mapping[str, Any], Any], list[tuple[str, Any]]] | None = None
+    # with audit figures, each the delivery page's chart: `.name`, `.svg` (for the report
+    # page), `.alt_text`, `.caption` and `.picture()` (an `app.core.word.Picture` or None)
+    delivery_charts: Callable[[Mapping[str, Any], Any], list[Any]] | None = None
     # Sheets other features add to kpis.xlsx: (site id -> {name: scalar subquery}, (workbook,
     # those values, today) -> None); the KPI feature fetches every sheet's facts in one SELECT
     kpi_workbook_sheets: list[tuple[Callable[[int], dict[str, Any]], Callable[..., None]]] = field(

@@ -1,11 +1,12 @@
 """The delivery run chart: patients each quarter, with the promise drawn as a target line
 (a step where year 1's ramp-up gives way to the steady state). Accessible SVG, no script;
-the highlight report draws the same SVG as a PNG."""
+the highlight report shows the same SVG on its page and, as a PNG, in Word."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -36,35 +37,49 @@ def chart_description(delivery: Delivery) -> str:
     )
 
 
-def report_charts(values: Mapping[str, Any], today: date) -> list[tuple[str, word.Picture]]:
-    """The delivery page's run charts for the Word highlight report, from the report's
-    `delivery_facts` values: (the promise's name, its chart as a picture), one for each
-    promise the audit has figures for."""
-    charts = []
-    for delivery in deliveries_from(values, today):
-        if not delivery.with_data:
-            continue
+@dataclass(frozen=True)
+class ReportChart:
+    """One promise's run chart for the highlight report: the delivery page's own chart,
+    as SVG on the report page and as a PNG in the Word report."""
+
+    delivery: Delivery
+
+    @property
+    def name(self) -> str:
+        return f"{self.delivery.measure.label} (KPI {self.delivery.measure.kpi})"
+
+    @property
+    def alt_text(self) -> str:
+        return f"{self.delivery.measure.label}: {TITLE_WORDS}. {chart_description(self.delivery)}."
+
+    @property
+    def caption(self) -> str:
+        quarters = self.delivery.quarters
+        return f"{self.name}, {quarters[0].period.label} to {quarters[-1].period.label}"
+
+    @property
+    def svg(self) -> Markup:
+        """The chart exactly as the delivery page draws it."""
+        return delivery_chart(self.delivery)
+
+    def picture(self) -> word.Picture | None:
+        """The chart at the Word report's size, or None when no PNG can be drawn (the
+        report still states the numbers in words)."""
         width, height = REPORT_SIZE
         try:
-            png = svg_to_png(str(delivery_chart(delivery, width=width, height=height)))
-        except PngUnavailable:  # the report still states the numbers in words
-            log.warning("delivery chart %s could not be drawn as a PNG", delivery.key)
-            continue
-        first, last = delivery.quarters[0].period.label, delivery.quarters[-1].period.label
-        name = f"{delivery.measure.label} (KPI {delivery.measure.kpi})"
-        charts.append(
-            (
-                name,
-                word.Picture(
-                    png,
-                    width_cm=REPORT_WIDTH_CM,
-                    alt_text=f"{delivery.measure.label}: {TITLE_WORDS}. "
-                    f"{chart_description(delivery)}.",
-                    caption=f"{name}, {first} to {last}",
-                ),
-            )
+            png = svg_to_png(str(delivery_chart(self.delivery, width=width, height=height)))
+        except PngUnavailable:
+            log.warning("delivery chart %s could not be drawn as a PNG", self.delivery.key)
+            return None
+        return word.Picture(
+            png, width_cm=REPORT_WIDTH_CM, alt_text=self.alt_text, caption=self.caption
         )
-    return charts
+
+
+def report_charts(values: Mapping[str, Any], today: date) -> list[ReportChart]:
+    """The delivery page's run charts for the highlight report, from the report's
+    `delivery_facts` values: one for each promise the audit has figures for."""
+    return [ReportChart(d) for d in deliveries_from(values, today) if d.with_data]
 
 
 def delivery_chart(delivery: Delivery, *, width: int = 640, height: int = 260) -> Markup:
@@ -75,6 +90,9 @@ def delivery_chart(delivery: Delivery, *, width: int = 640, height: int = 260) -
     values = [q.numerator for q in quarters if q.numerator is not None]
     high = max([*values, *(q.promised for q in quarters), 1.0]) * 1.15
     step = plot_w / max(len(quarters), 1)
+    # At most eight quarter labels, so they stay legible where the chart is narrowed to a
+    # phone or the printed report's width.
+    label_every = max(1, -(-len(quarters) // 8))
 
     def x(i: int) -> float:
         return left + step * (i + 0.5)
@@ -91,9 +109,9 @@ def delivery_chart(delivery: Delivery, *, width: int = 640, height: int = 260) -
         f'<desc id="{chart_id}-d">{escape(desc)}</desc>',
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" '
         f'stroke="{GREY}"/>',
-        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" font-size="12" fill="{DARK}">'
+        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" font-size="14" fill="{DARK}">'
         f"{round(high)}</text>",
-        f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" font-size="12" '
+        f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" font-size="14" '
         f'fill="{DARK}">0</text>',
     ]
     for i, q in enumerate(quarters):  # the promise: a dashed step line
@@ -103,10 +121,10 @@ def delivery_chart(delivery: Delivery, *, width: int = 640, height: int = 260) -
             f'x2="{x1:.1f}" y2="{y(q.promised):.1f}" stroke="{ORANGE}" stroke-width="2" '
             'stroke-dasharray="6 4"/>'
         )
-        if i % max(1, len(quarters) // 8) == 0:
+        if i % label_every == 0:
             parts.append(
                 f'<text x="{x(i):.1f}" y="{top + plot_h + 18}" text-anchor="middle" '
-                f'font-size="11" fill="{DARK}">{escape(q.period.key)}</text>'
+                f'font-size="13" fill="{DARK}">{escape(q.period.key)}</text>'
             )
     points = [(x(i), y(q.numerator)) for i, q in enumerate(quarters) if q.numerator is not None]
     if len(points) > 1:
@@ -117,7 +135,7 @@ def delivery_chart(delivery: Delivery, *, width: int = 640, height: int = 260) -
             f'<circle class="delivery-actual" cx="{px:.1f}" cy="{py:.1f}" r="4" fill="{BLUE}"/>'
         )
     parts.append(
-        f'<text x="{left}" y="{height - 8}" font-size="12" fill="{DARK}">'
+        f'<text x="{left}" y="{height - 8}" font-size="14" fill="{DARK}">'
         "Blue: patients the audit counted. Orange dashes: the promise.</text>"
     )
     parts.append("</svg>")

@@ -78,9 +78,9 @@ class ReportContent:
     figures: SiteFigures | None = None  # the figures every document states (app.needs.figures)
     # Each promise of the agreed business case against the audit's latest quarter
     delivery: list[str] = field(default_factory=list)
-    # What they were read from (registry.delivery_facts' values): the Word report draws the
-    # delivery page's run charts from them
-    delivery_values: dict = field(default_factory=dict)
+    # The delivery page's run charts, one per promise with audit figures (registry.
+    # delivery_charts): SVG on the report page, PNG in the Word report
+    delivery_charts: list = field(default_factory=list)
 
 
 def _reason(lines: list[tuple[str | None, bool, bool]], rag: str | None) -> str:
@@ -264,7 +264,7 @@ def load_report(site: Site, today: date, since: date | None = None) -> ReportCon
         current_phase=report_queries.current_phase(gateways),
         figures=figures_for(site, facts.figure_values or None),
         delivery=delivery_lines(facts.delivery_values, today),
-        delivery_values=facts.delivery_values,
+        delivery_charts=delivery_charts(facts.delivery_values, today),
     )
 
 
@@ -275,9 +275,9 @@ def delivery_lines(values: dict, today: date) -> list[str]:
     return lines(values, today) if lines is not None and values else []
 
 
-def delivery_charts(content: ReportContent) -> list[tuple[str, Any]]:
-    """The delivery page's run charts as pictures for the Word report, promised against
-    delivered for each measured promise with audit figures (none without the feature)."""
+def delivery_charts(values: dict, today: date) -> list[Any]:
+    """The delivery page's run charts, promised against delivered for each measured promise
+    with audit figures, from the same values as the lines (none without the feature): each
+    has a `name`, `svg`, `alt_text`, `caption` and `picture()` (for Word, or None)."""
     charts = registry().delivery_charts
-    values = content.delivery_values
-    return charts(values, content.today) if charts is not None and values else []
+    return charts(values, today) if charts is not None and values else []

@@ -8,7 +8,7 @@ from app.core import word as style
 from app.core.dates import uk_date
 from app.documents.kpi_rows import KpiRow, chart_caption
 from app.documents.raid import RiskRow
-from app.documents.report import LIST_LIMIT, ReportContent, TaskLine, delivery_charts
+from app.documents.report import LIST_LIMIT, ReportContent, TaskLine
 from app.documents.sparkline import run_chart_png
 from app.toolkit.vocabulary import RAG_STATUSES, rag_label
 
@@ -180,12 +180,13 @@ def build_report(content: ReportContent) -> DocxDocument:
     if content.delivery:
         style.para(doc, "", bold_lead="Against the business case's promise:")
         style.bullet_list(doc, content.delivery)
-    charts = delivery_charts(content)
-    if charts:
+    drawn = [[chart.name, chart.picture()] for chart in content.delivery_charts]
+    pictures = [row for row in drawn if row[1] is not None]  # a PNG may not be drawable
+    if pictures:
         style.table(
             doc,
             ["Promise", "Each quarter since the case was agreed: delivered against promised"],
-            [[label, picture] for label, picture in charts],
+            pictures,
             caption="Run charts of patients delivered against the business case's promise",
             widths_cm=[4.2, 13.6],
             size=9,

@@ -1,8 +1,10 @@
-"""The Word highlight report carries the delivery page's run charts (issue 35): the same
-data drawn by the same function, as a PNG with alt text and a caption."""
+"""The highlight report carries the delivery page's run charts (issue 35): the same data
+drawn by the same function, as that SVG on the report page and as a PNG with alt text and
+a caption in Word."""
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 import docx
@@ -16,6 +18,7 @@ from app.delivery.models import RAMP_UP
 from app.delivery.promises import add_quarters
 from app.delivery.service import deliveries
 from app.extensions import db
+from app.kpis.periods import current_period
 from tests.conftest import sign_in
 from tests.web.test_delivery import THIS_QUARTER, _agree, _promise, _quarter_value
 
@@ -84,3 +87,61 @@ def test_the_word_report_draws_the_delivery_page_charts(
             caption == f"{delivery.measure.label} (KPI {delivery.measure.kpi}), {first} to {last}"
         )
     assert f"{promised - 40} of {promised} promised" in rows[0][2]
+
+
+DELIVERY_SVG = re.compile(r'<svg [^>]*class="app-chart delivery-chart".*?</svg>', re.S)
+
+
+def _charts(html: str) -> dict[str, str]:
+    """Each delivery run chart on a page: measure -> its SVG."""
+    return {
+        re.search(r'id="delivery-chart-([a-z_]+)-t"', svg).group(1): svg
+        for svg in DELIVERY_SVG.findall(html)
+    }
+
+
+def test_the_report_page_shows_the_delivery_page_charts(
+    app, make_site, make_user, add_member, needs_for_case, count_queries
+) -> None:  # noqa: ANN001
+    """The highlight report page carries one run chart per measured promise with audit
+    figures: the delivery page's own SVG (the same quarters, actuals and promise), named,
+    described and captioned, read from the report's one statement (no statement more)."""
+    site = make_site(name="Report page FLS")
+    needs_for_case(site)
+    user = make_user()
+    add_member(site, user, "viewer")
+    client = app.test_client()
+    sign_in(client, user)
+    report = f"/sites/{site.id}/documents/steering-report"
+
+    _agree(site)  # a case agreed, no audit figures yet: lines and charts wait for them
+    assert _charts(client.get(report).get_data(as_text=True)) == {}
+    db.session.expunge_all()
+    with count_queries() as before:
+        client.get(report)
+
+    promised = round(_promise(site, "identified", RAMP_UP).patients)
+    for n, actual in ((3, promised + 4), (2, promised - 30), (1, promised - 40)):
+        _quarter_value(site, 2, add_quarters(THIS_QUARTER, -n), actual, 1000)
+    _quarter_value(site, 10, add_quarters(THIS_QUARTER, -1), 12, 40)
+    db.session.commit()
+
+    db.session.expunge_all()
+    with count_queries() as after:
+        html = client.get(report).get_data(as_text=True)
+    assert len(after.statements) == len(before.statements)
+    delivery_page = _charts(client.get(f"/sites/{site.id}/delivery").get_data(as_text=True))
+    shown = _charts(html)
+    assert list(shown) == ["identified", "treated"]  # measured and with figures
+    assert set(delivery_page) > set(shown)  # the page also draws promises still without data
+    for measure, svg in shown.items():
+        assert svg == delivery_page[measure]  # the same drawing of the same numbers
+        assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
+    assert f"{promised - 40} of {promised} promised" in shown["identified"]
+    caption = re.search(
+        r'id="report-delivery-chart-identified">.*?<figcaption>(.*?)\.\s', html, re.S
+    ).group(1)
+    # From the promise's first quarter (year 1 began four quarters back) to the last one
+    # the audit has figures for.
+    first, last = (current_period("quarter", add_quarters(THIS_QUARTER, n)) for n in (-4, -1))
+    assert caption == f"Patients identified (KPI 2), {first.label} to {last.label}"
