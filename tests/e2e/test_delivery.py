@@ -127,3 +127,39 @@ def test_the_steering_group_agrees_a_recovery_plan(
     expect(page.locator("[id^=recovery-agreed-]").first).to_contain_text(
         "The steering group agreed it at FLS steering group"
     )
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_highlight_report_page_draws_the_delivery_charts(
+    page, live_server, seed, sign_in_as, width: int, tmp_path: Path
+) -> None:
+    """Meadowbank's highlight report page: each measured promise's run chart, the delivery
+    page's own, fits a phone's and a laptop's width, is named for a screen reader, passes
+    axe, and prints within the page at a legible size."""
+    from app.demo import DEMO_PASSWORD
+
+    site_id = seed(_meadowbank)
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in_as("champion@example.nhs.uk", DEMO_PASSWORD, check=False)
+    page.goto(live_server(f"/sites/{site_id}/documents/steering-report"))
+    charts = page.locator("#report-delivery-charts svg.delivery-chart")
+    expect(charts.first).to_be_visible()
+    count = charts.count()
+    assert count >= 2
+    for index in range(count):
+        chart = charts.nth(index)
+        expect(chart).to_have_attribute("role", "img")
+        expect(chart).to_have_accessible_name(re.compile("patients each quarter against"))
+        box = chart.bounding_box()
+        assert box is not None and box["width"] <= width and box["height"] >= 100
+    page.locator("#report-delivery-charts").scroll_into_view_if_needed()
+    _no_sideways_scroll(page)
+    page.screenshot(path=str(SHOTS / f"report-delivery-{width}.png"), full_page=True)
+    assert_no_axe_violations(page)
+
+    # On paper each chart keeps its drawn size (not squeezed to the KPI sparklines' height)
+    # and stays whole on one page.
+    page.emulate_media(media="print")
+    sizes = [charts.nth(i).bounding_box() for i in range(count)]
+    assert all(300 < box["width"] < 700 and box["height"] > 100 for box in sizes), sizes
+    page.pdf(path=str(tmp_path / "report.pdf"), format="A4")
