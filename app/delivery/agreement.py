@@ -73,14 +73,15 @@ def _withdraw_minute(entry: RaidEntry) -> None:
     old = db.session.get(Meeting, entry.agreed_meeting_id)
     if old is None:
         return
-    for item in list(old.agenda):
-        untouched = (item.title, item.notes, item.decisions) == (
-            entry.title[:200],
-            "",
-            decision_words(entry),
-        )
-        if untouched:
-            meetings_service.remove_item(old, item)
+    for item in _minutes_stating(old, entry):
+        meetings_service.remove_item(old, item)
+
+
+def _minutes_stating(meeting: Meeting, entry: RaidEntry) -> list:
+    """The meeting's agenda items that state the plan's agreement as this feature wrote
+    it, unchanged since."""
+    written = (entry.title[:200], "", decision_words(entry))
+    return [item for item in meeting.agenda if (item.title, item.notes, item.decisions) == written]
 
 
 def record_agreement(
@@ -101,16 +102,22 @@ def record_agreement(
     meeting, agrees = found
     if not agrees:
         raise ServiceError(_why_not(meeting), "meeting_id")
-    if entry.agreed_meeting_id == meeting.id:
+    if entry.agreed_meeting_id == meeting.id and entry.changed_since_agreed_at is None:
         raise ServiceError(f"The agreement at {meeting.title} is already recorded.", "meeting_id")
-    _withdraw_minute(entry)
+    if entry.changed_since_agreed_at is None:
+        _withdraw_minute(entry)  # recorded against the wrong meeting: moved
+    # Otherwise the plan changed since it was agreed, and is agreed again (at the same meeting
+    # or a later one): the earlier minute stays, a true record of what was agreed then, and a
+    # new one states the plan as it now reads.
     entry.agreed_meeting_id = meeting.id
     entry.agreed_recorded_by_id = recorded_by_id
     entry.agreed_recorded_at = now
-    item = meetings_service.add_agenda_item(
-        meeting, meetings_service.ItemDetails(title=entry.title[:200])
-    )
-    meetings_service.save_minutes(item, "", decision_words(entry))
+    entry.changed_since_agreed_at = None
+    if not _minutes_stating(meeting, entry):  # agreed again unchanged: once is enough
+        item = meetings_service.add_agenda_item(
+            meeting, meetings_service.ItemDetails(title=entry.title[:200])
+        )
+        meetings_service.save_minutes(item, "", decision_words(entry))
     return meeting
 
 
@@ -121,6 +128,7 @@ class Plan:
     entry_id: int
     status: str
     agreed_at: str | None  # "Steering group, 3 Nov 2026": a held steering-group meeting
+    changed_on: str | None = None  # "6 Dec 2026": changed since then, to be agreed again
 
 
 def recovery_plans(site_id: int, now: datetime) -> dict[str, Plan]:
@@ -128,7 +136,7 @@ def recovery_plans(site_id: int, now: datetime) -> dict[str, Plan]:
     (one statement)."""
     rows = db.session.execute(
         select(RaidEntry.starter_key, RaidEntry.id, RaidEntry.status, Meeting.title,
-               Meeting.starts_at)
+               Meeting.starts_at, RaidEntry.changed_since_agreed_at)
         .outerjoin(
             Meeting,
             and_(
@@ -140,7 +148,10 @@ def recovery_plans(site_id: int, now: datetime) -> dict[str, Plan]:
     )  # fmt: skip
     return {
         row.starter_key.removeprefix(STARTER_PREFIX): Plan(
-            row.id, row.status, f"{row.title}, {uk_date(row.starts_at)}" if row.title else None
+            row.id,
+            row.status,
+            f"{row.title}, {uk_date(row.starts_at)}" if row.title else None,
+            uk_date(row.changed_since_agreed_at) if row.changed_since_agreed_at else None,
         )
         for row in rows
     }

@@ -100,8 +100,18 @@ def delivery_facts(site_id: int) -> dict[str, Any]:
         .where(
             RaidEntry.site_id == site_id, RaidEntry.starter_key.startswith(STARTER_PREFIX),
             Meeting.site_id == site_id, agreeing_meeting(now_param()),
+            RaidEntry.changed_since_agreed_at.is_(None),
         )
         .correlate_except(RaidEntry, Meeting)
+        .scalar_subquery(),
+        # Plans changed after their agreement was recorded: to be agreed again.
+        "delivery_plans_changed": select(func.aggregate_strings(RaidEntry.starter_key, ROW))
+        .where(
+            RaidEntry.site_id == site_id, RaidEntry.starter_key.startswith(STARTER_PREFIX),
+            RaidEntry.agreed_meeting_id.is_not(None),
+            RaidEntry.changed_since_agreed_at.is_not(None),
+        )
+        .correlate_except(RaidEntry)
         .scalar_subquery(),
     }  # fmt: skip
 
@@ -149,8 +159,14 @@ def planned(values: Mapping[str, Any]) -> set[str]:
 
 
 def agreed(values: Mapping[str, Any]) -> set[str]:
-    """The measures whose recovery plan a held steering-group meeting of the site agreed."""
+    """The measures whose recovery plan a held steering-group meeting of the site agreed,
+    unchanged since."""
     return _measures(values["delivery_plans_agreed"])
+
+
+def changed_since_agreed(values: Mapping[str, Any]) -> set[str]:
+    """The measures whose recovery plan was changed after its agreement was recorded."""
+    return _measures(values["delivery_plans_changed"])
 
 
 def headline(delivery: Delivery, today: date) -> str | None:
@@ -194,6 +210,8 @@ def delivers_case(site: Site, facts: Mapping[str, Any] | None = None) -> CheckRe
     missed = [d for d in rows if d.missed_running]
     unplanned = [d for d in missed if d.key not in planned(facts)]
     unagreed = [d for d in missed if d.key in planned(facts) and d.key not in agreed(facts)]
+    changed = [d for d in unagreed if d.key in changed_since_agreed(facts)]
+    unagreed = [d for d in unagreed if d not in changed]
     words = "; ".join(line for line in (headline(d, today) for d in rows) if line)
     gaps = []
     if unplanned:
@@ -205,6 +223,11 @@ def delivers_case(site: Site, facts: Mapping[str, Any] | None = None) -> CheckRe
         gaps.append(
             "A recovery plan is in the RAID log but no steering group meeting has agreed it "
             f"yet: {_names(unagreed)}."
+        )
+    if changed:
+        gaps.append(
+            "A recovery plan was changed after the steering group agreed it, so it counts "
+            f"again once the steering group's agreement is recorded again: {_names(changed)}."
         )
     if gaps:
         return CheckResult(False, f"{' '.join(gaps)} {words}.", link)

@@ -36,6 +36,7 @@ def _history_words(registry: Registry) -> None:
         fields={
             "entry_id": "Risk log entry",
             "agreed_meeting_id": "Agreed by the steering group at",
+            "changed_since_agreed_at": "Changed since the steering group agreed it",
         },
         vocabularies={
             ("raid_entry", "status"): ALL_STATUSES,

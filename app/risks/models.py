@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, String, Text, event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.accounts.models import User
 from app.core.audit import Audited
-from app.core.dates import today
+from app.core.dates import today, utcnow
 from app.core.db import TimestampMixin, VersionedMixin
 from app.extensions import db
 from app.meetings.models import Meeting
@@ -39,6 +39,10 @@ ACTIVE_STATUSES = ("open", "proposed")
 SEVERITIES = {"low": "Low", "medium": "Medium", "high": "High", "critical": "Critical"}
 LIKELIHOOD_WORDS = {1: "Rare", 2: "Unlikely", 3: "Possible", 4: "Likely", 5: "Almost certain"}
 IMPACT_WORDS = {1: "Negligible", 2: "Minor", 3: "Moderate", 4: "Major", 5: "Severe"}
+# What a steering group agrees when it agrees a recovery plan: the gap it answers (the
+# description), what will be done and who owns it. A change to any of them afterwards means
+# the plan in the log is no longer the plan it agreed.
+AGREED_PLAN_FIELDS = ("description", "action", "owner_id")
 
 
 class RaidEntry(Audited, VersionedMixin, TimestampMixin, db.Model):
@@ -89,6 +93,9 @@ class RaidEntry(Audited, VersionedMixin, TimestampMixin, db.Model):
         ForeignKey("users.id", ondelete="SET NULL")
     )
     agreed_recorded_at: Mapped[datetime | None]
+    # When the agreed plan was changed (AGREED_PLAN_FIELDS) after its agreement was recorded:
+    # until the steering group's agreement is recorded again, it no longer counts.
+    changed_since_agreed_at: Mapped[datetime | None]
 
     owner: Mapped[Person | None] = relationship()
     meeting: Mapped[Meeting | None] = relationship(foreign_keys=[meeting_id])
@@ -149,6 +156,41 @@ class RaidEntry(Audited, VersionedMixin, TimestampMixin, db.Model):
 
     def review_overdue(self, on: date) -> bool:
         return bool(self.is_active and self.review_on and self.review_on < on)
+
+    @property
+    def agreement_stands(self) -> bool:
+        """Recorded as agreed, and not changed since (whether the meeting counts, held and
+        the steering group's, is the delivery feature's rule)."""
+        return self.agreed_meeting_id is not None and self.changed_since_agreed_at is None
+
+    def note_changes_to_agreed_plan(self, now: datetime) -> None:
+        """The one rule for an agreed plan changed afterwards: a pending change to what the
+        steering group agreed (AGREED_PLAN_FIELDS) marks the agreement as overtaken, by
+        whatever path the change comes (the entry's form, an owner handed on). Recording
+        the agreement itself changes nothing agreed."""
+        state = inspect(self)
+        if self.agreed_meeting_id is None or state.attrs.agreed_meeting_id.history.added:
+            return
+        for name in AGREED_PLAN_FIELDS:
+            history = state.attrs[name].history
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if history.added and _stated(old) != _stated(new):
+                # The first change since the agreement: when it stopped being the plan agreed
+                self.changed_since_agreed_at = self.changed_since_agreed_at or now
+                return
+
+
+def _stated(value: object) -> object:
+    """An empty text and none are the same: saving a form unchanged changes nothing."""
+    return "" if value is None else value
+
+
+@event.listens_for(Session, "before_flush")
+def _mark_agreed_plans_changed(session: Session, _context, _instances) -> None:  # noqa: ANN001
+    for obj in session.dirty:
+        if isinstance(obj, RaidEntry):
+            obj.note_changes_to_agreed_plan(utcnow())
 
 
 class Mitigation(Audited, VersionedMixin, TimestampMixin, db.Model):

@@ -131,6 +131,7 @@ def edit(entry_id: int):
         form.version.data = entry.version
     if form.validate_on_submit():
         check_version(form.version.data, entry.version, _stale(entry, form))
+        agreed = entry.agreement_stands
         try:
             service.update_entry(g.site, entry, form.details())
         except ServiceError as error:
@@ -138,7 +139,13 @@ def edit(entry_id: int):
             apply_form_errors(form, error)
         else:
             db.session.commit()
-            flash(f"{entry.kind_name} saved.")
+            lapsed = agreed and not entry.agreement_stands
+            flash(
+                f"{entry.kind_name} saved. The steering group agreed the plan before this "
+                "change: record its agreement again once it has agreed the changed plan."
+                if lapsed
+                else f"{entry.kind_name} saved."
+            )
             return redirect(url_for("sites.risks.show", entry_id=entry.id))
     return render_template("risks/form.html", form=form, kind=entry.kind, entry=entry), form_status(
         form

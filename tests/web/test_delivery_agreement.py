@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from app.core.audit import AuditEvent
-from app.core.dates import today, utcnow
+from app.core.dates import today, uk_date, utcnow
 from app.core.errors import ServiceError
 from app.delivery import agreement, recovery
 from app.delivery.facts import delivers_case
@@ -205,3 +205,96 @@ def test_an_editor_records_the_agreement_from_the_delivery_page(
     assert f"Agreed the recovery plan in the RAID log (issue #{entry.id})" in minutes
     html = client.get(page).get_data(as_text=True)
     assert 'id="recovery-agreed-identified"' in html and "March steering group" in html
+
+
+def _edit_form(entry: RaidEntry, token: str, **changes: str) -> dict[str, str]:
+    """The RAID entry's edit form as saved unchanged, with `changes`."""
+    return {
+        "csrf_token": token,
+        "title": entry.title,
+        "description": entry.description,
+        "owner_id": str(entry.owner_id),
+        "status": entry.status,
+        "phase": str(entry.phase),
+        "raised_on": entry.raised_on.strftime("%d/%m/%Y"),
+        "review_on": "",
+        "severity": entry.severity,
+        "action": entry.action,
+        "version": str(entry.version),
+        **changes,
+    }
+
+
+def test_an_agreed_plan_changed_afterwards_needs_the_steering_group_to_agree_it_again(
+    app, make_site, make_user, add_member, make_person, needs_for_case
+) -> None:  # noqa: ANN001
+    """A change to what the steering group agreed (the gap, the action, the owner) after
+    its agreement was recorded: the criterion stops counting the plan, the delivery page
+    and the RAID entry say it changed on that date, until the agreement is recorded again.
+    Saving the entry unchanged, or changing what the group did not agree (its review date,
+    its severity), leaves the agreement standing."""
+    site, other_site = make_site(name="Changed plan FLS"), make_site(name="Other FLS")
+    needs_for_case(site)
+    editor = make_user(name="Priya Shah")
+    add_member(site, editor, "editor")
+    entry = _missed_twice(site, make_person(site, "Grace Okafor").id)
+    held = _meetings(site, other_site)["held"]
+    agreement.record_agreement(site, entry, held.id, editor.id, utcnow())
+    db.session.commit()
+    assert delivers_case(site).met
+    client = app.test_client()
+    sign_in(client, editor)
+    edit = f"/sites/{site.id}/risks/{entry.id}/edit"
+    page = f"/sites/{site.id}/delivery"
+
+    form = client.get(edit).get_data(as_text=True)
+    assert 'id="agreed-plan-warning"' in form  # the editor is told before changing it
+    token = csrf_token(client, edit)
+    for changes in ({}, {"review_on": "1/2/2027", "severity": "critical"}):
+        response = client.post(edit, data=_edit_form(entry, token, **changes))
+        assert response.status_code == 302, changes
+        db.session.refresh(entry)
+        assert entry.changed_since_agreed_at is None and delivers_case(site).met, changes
+
+    response = client.post(
+        edit, data=_edit_form(entry, token, action="Search lists monthly instead.")
+    )
+    assert response.status_code == 302
+    db.session.refresh(entry)
+    changed_on = uk_date(entry.changed_since_agreed_at)
+    assert entry.agreed_meeting_id == held.id  # what was agreed, and where, is kept
+    met, reason, _link = delivers_case(site)
+    assert not met
+    assert "changed after the steering group agreed it" in reason
+    html = client.get(page).get_data(as_text=True)
+    assert 'id="recovery-changed-identified"' in html and 'id="recovery-agreed-' not in html
+    assert f"but it was changed on {changed_on}" in html
+    assert f'href="{page}/plans/{entry.id}/agreement"' in html
+    shown = client.get(f"/sites/{site.id}/risks/{entry.id}").get_data(as_text=True)
+    assert f"Changed on {changed_on}, after the steering group agreed it" in shown
+
+    # The owner handed on (someone leaving the site) is a change to the plan too, and the
+    # plan stays changed since agreed whatever else changes.
+    agreement.record_agreement(site, entry, held.id, editor.id, utcnow())
+    db.session.commit()
+    assert delivers_case(site).met
+    entry.owner_id = make_person(site, "Tom Reid").id
+    db.session.commit()
+    assert entry.changed_since_agreed_at is not None and not delivers_case(site).met
+
+    # Agreed again (recorded at the same meeting is allowed once the plan has changed): the
+    # criterion counts it; the minutes keep what was agreed first and add the plan as it
+    # now reads.
+    agreement.record_agreement(site, entry, held.id, editor.id, utcnow())
+    db.session.commit()
+    assert entry.changed_since_agreed_at is None and delivers_case(site).met
+    decisions = db.session.scalars(
+        select(AgendaItem.decisions).where(AgendaItem.meeting_id == held.id)
+    ).all()
+    assert [d for d in decisions if f"(issue #{entry.id})" in d] == [
+        f"Agreed the recovery plan in the RAID log (issue #{entry.id}): A second nurse "
+        "searches weekly.",
+        agreement.decision_words(entry),
+    ]
+    assert "Search lists monthly instead." in agreement.decision_words(entry)
+    assert 'id="recovery-agreed-identified"' in client.get(page).get_data(as_text=True)
