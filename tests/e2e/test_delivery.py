@@ -128,6 +128,31 @@ def test_the_steering_group_agrees_a_recovery_plan(
         "The steering group agreed it at FLS steering group"
     )
 
+    # The agreed plan changed afterwards: the editor is warned, then the entry and the
+    # delivery page say it changed since it was agreed and needs agreeing again.
+    page.locator("[id^=recovery-agreed-]").first.locator("xpath=..").get_by_role(
+        "link", name=re.compile("issue #")
+    ).click()
+    page.get_by_role("link", name="Change this issue").click()
+    expect(page.locator("#agreed-plan-warning")).to_be_visible()
+    _no_sideways_scroll(page)
+    assert_no_axe_violations(page)
+    page.get_by_label("Action being taken").fill("Search the lists monthly instead.")
+    page.get_by_role("button", name=re.compile("Save")).click()
+    expect(page.locator("#agreement-changed")).to_contain_text("after the steering group agreed it")
+    page.wait_for_load_state()
+    _no_sideways_scroll(page)
+    page.screenshot(path=str(SHOTS / f"delivery-plan-changed-entry-{width}.png"), full_page=True)
+    assert_no_axe_violations(page)
+    page.goto(live_server(f"/sites/{site_id}/delivery"))
+    expect(page.locator("[id^=recovery-changed-]").first).to_contain_text(
+        "until the steering group agrees it again"
+    )
+    expect(page.locator("[id^=agree-recovery-]").first).to_be_visible()
+    page.locator("[id^=recovery-changed-]").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / f"delivery-plan-changed-{width}.png"))
+    assert_no_axe_violations(page)
+
 
 @pytest.mark.parametrize("width", [390, 1366])
 def test_the_highlight_report_page_draws_the_delivery_charts(
