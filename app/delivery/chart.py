@@ -124,7 +124,7 @@ def delivery_chart(delivery: Delivery, *, width: int = 640, height: int = 260) -
         if i % label_every == 0:
             parts.append(
                 f'<text x="{x(i):.1f}" y="{top + plot_h + 18}" text-anchor="middle" '
-                f'font-size="13" fill="{DARK}">{escape(q.period.key)}</text>'
+                f'font-size="12" fill="{DARK}">{escape(q.period.key)}</text>'
             )
     points = [(x(i), y(q.numerator)) for i, q in enumerate(quarters) if q.numerator is not None]
     if len(points) > 1:
