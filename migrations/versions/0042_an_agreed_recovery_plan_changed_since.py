@@ -4,7 +4,7 @@ A change to what the steering group agreed (the gap, the action, the owner) afte
 agreement was recorded marks the plan as changed since; the Phase 5 and 6 criterion no
 longer counts it until the agreement is recorded again.
 
-Revision ID: 0042_r8_agreed_plan_changed
+Revision ID: 0042
 Revises: 0041
 Create Date: 2026-12-06 18:40:00
 
@@ -13,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0042_r8_agreed_plan_changed'
+revision = '0042'
 down_revision = '0041'
 branch_labels = None
 depends_on = None
