@@ -226,13 +226,31 @@ def test_needs_entered_says_what_is_missing(app, make_site, save_needs) -> None:
     assert not ok and "rates" in reason
 
 
-def test_overview_panel(client, login, site_world, save_needs) -> None:
+def test_overview_panel_states_the_documents_figures(
+    client, login, site_world, save_needs, needs_for_case
+) -> None:
+    """The overview said "about 1,480 hip fractures from five years of patients" (the needs
+    model, against no treatment at all) where every document states the business case's
+    count among one year's patients over its horizon, against today's service."""
+    from html import unescape
+
+    from app.needs.figures import figures_for
+
     site = site_world["site"]
     login(site_world["viewer"])
     assert "No needs figures yet" in client.get(f"/sites/{site.id}/").get_data(as_text=True)
     save_needs(site, NeedsInputs(population_total=1_600_000))
-    html = client.get(f"/sites/{site.id}/").get_data(as_text=True)
-    assert "1,480 hip fractures" in html and "1,600,000" in html
+    html = unescape(client.get(f"/sites/{site.id}/").get_data(as_text=True))
+    assert "1,600,000" in html
+    assert "1,480" not in html and "five years of patients" not in html
+    assert "What it would prevent and cost is not worked out yet: it needs" in html
+    needs_for_case(site)
+    figures = figures_for(site)
+    html = re.sub(r"<[^>]+>", "", client.get(f"/sites/{site.id}/").get_data(as_text=True))
+    html = unescape(html)
+    assert f"would prevent {figures.prevented_words} (counts, not discounted)" in html
+    assert f"asks for {figures.ask_words} (cash, not discounted)" in html
+    assert f"over {figures.horizon}" in html
 
 
 def test_needs_page_queries_do_not_grow(client, login, site_world, save_needs, count_queries):  # noqa: ANN001
