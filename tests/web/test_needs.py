@@ -251,6 +251,12 @@ def test_overview_panel_states_the_documents_figures(
     assert f"would prevent {figures.prevented_words} (counts, not discounted)" in html
     assert f"asks for {figures.ask_words} (cash, not discounted)" in html
     assert f"over {figures.horizon}" in html
+    # The needs page leads with the same figure; its own count is a labelled scale check.
+    page = client.get(f"/sites/{site.id}/needs?show=results").get_data(as_text=True)
+    page = unescape(re.sub(r"<[^>]+>", "", page))
+    headline = page[page.index("Headline") : page.index("Scale check")]
+    assert f"would prevent {figures.prevented_words} (counts, not discounted)" in headline
+    assert "Scale check (the needs model, not the business case)" in page
 
 
 def test_needs_page_queries_do_not_grow(client, login, site_world, save_needs, count_queries):  # noqa: ANN001
