@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from html import unescape
 
 import pytest
 from docx import Document
@@ -232,8 +233,6 @@ def test_overview_panel_states_the_documents_figures(
     """The overview said "about 1,480 hip fractures from five years of patients" (the needs
     model, against no treatment at all) where every document states the business case's
     count among one year's patients over its horizon, against today's service."""
-    from html import unescape
-
     from app.needs.figures import figures_for
 
     site = site_world["site"]
@@ -396,3 +395,30 @@ def test_xlsx_formulas_give_the_same_answers_as_the_page(app) -> None:  # noqa: 
     assert values["Hip bed-day costs avoided, from five years of patients"] == pytest.approx(
         figures["hip_5y"].value * 20 * 400
     )
+
+
+def test_the_80_50_80_goals_are_explained_once_on_the_needs_and_business_case_pages(
+    client, login, site_world, needs_for_case
+) -> None:
+    """The pages said "the 80/50/80 goals" without saying what the three numbers are or where
+    they come from. One explanation, from the toolkit's KPI goals, on both pages."""
+    from app.needs.goals import national_goals
+
+    site = site_world["site"]
+    needs_for_case(site)
+    login(site_world["viewer"])
+    goals = national_goals()
+    assert goals.name == "80/50/80"
+    assert [g.kpis[0][:5] for g in goals.goals] == ["KPI 2", "KPI 7", "KPI 9"]
+    pages = {}
+    for url in (f"/sites/{site.id}/needs?show=results", f"/sites/{site.id}/business-case"):
+        html = client.get(url).get_data(as_text=True)
+        start = html.index('<details class="nhsuk-details" id="goals-explained">')
+        pages[url] = html[start : html.index("</details>", start)]
+    first, second = pages.values()
+    assert first == second  # the same words on both pages
+    text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", first)))
+    assert "What the 80/50/80 goals mean" in text
+    assert "50% of the patients assessed recommended bone-protection treatment" in text
+    assert "KPI 7: Bone therapy recommended" in text and "KPI 11:" in text
+    assert "Source: the improvement goals of the Fracture Liaison Service Database" in text
