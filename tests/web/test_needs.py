@@ -422,3 +422,27 @@ def test_the_80_50_80_goals_are_explained_once_on_the_needs_and_business_case_pa
     assert "50% of the patients assessed recommended bone-protection treatment" in text
     assert "KPI 7: Bone therapy recommended" in text and "KPI 11:" in text
     assert "Source: the improvement goals of the Fracture Liaison Service Database" in text
+
+
+def test_refresh_figures_stores_the_headline_of_sites_saved_before_it_was_kept(
+    app, site_world, needs_for_case
+) -> None:
+    """Sites whose needs figures were saved before the headline was stored had none, so the
+    portfolio showed no fractures prevented for them: `flask needs refresh-figures` fills it."""
+    from sqlalchemy import delete, select
+
+    from app.needs.figures import figures_for
+    from app.needs.models import FigureHeadline
+
+    site = site_world["site"]
+    needs_for_case(site)
+    db.session.execute(delete(FigureHeadline))  # as after the upgrade
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["needs", "refresh-figures"])
+    assert result.exit_code == 0, result.output
+    assert "Headline figures worked out for 1 site." in result.output
+    stored = db.session.scalar(select(FigureHeadline).where(FigureHeadline.site_id == site.id))
+    figures = figures_for(site)
+    assert stored.hip_prevented == round(figures.hip_prevented)
+    assert stored.fractures_prevented == round(figures.fractures_prevented)
+    assert stored.horizon == figures.horizon and stored.needs_version_id is not None
