@@ -229,5 +229,5 @@ def download_xlsx():
 @bp.get("/needs-summary.docx")
 def download_docx():
     state = queries.current_state(g.site)
-    data = export.summary_document(g.site, state, assumption_notes(state))
+    data = export.summary_document(g.site, state, assumption_notes(state), figures_for(g.site))
     return download(data, site_name=g.site.name, document="needs-summary", ext="docx")

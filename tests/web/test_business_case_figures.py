@@ -59,6 +59,7 @@ DOCUMENTS = {
     "case": "/business-case/business-case.docx",
     "spec": "/business-case/service-specification.docx",
     "gateway": "/gateways/gateway-4.docx",
+    "needs_summary": "/needs-summary.docx",
 }
 
 
@@ -128,7 +129,7 @@ def test_every_document_states_the_same_figures(app, make_user) -> None:  # noqa
             }
             assert nurses == {f"{f.nurse_wte:.1f}"}, (site.name, nurses)
         if f.prevented_words:
-            for key in ("pid", "case", "spec", "needs", "overview"):
+            for key in ("pid", "case", "spec", "needs", "overview", "needs_summary"):
                 # (from its second letter: a table cell starts it with a capital)
                 assert f.prevented_words[1:] in docs[key].replace("&#39;", "'"), (site.name, key)
         if f.ask_words:

@@ -322,7 +322,7 @@ def test_docx_summary_is_one_page_of_headings_and_tables(
     doc = Document(io.BytesIO(response.data))
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
     assert headings[0] == f"Needs and benefits: {site.name}"
-    assert "Fractures and costs avoided" in headings
+    assert "Scale check: fractures and costs avoided against no treatment (needs model)" in headings
     assert len(doc.tables) >= 2
     cells = [c.text for row in doc.tables[0].rows for c in row.cells]
     assert "2,000" in cells
