@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from app.business_case.cohort import Comparison
 from app.business_case.costs import default_costs
 from app.business_case.economic import economic_case
 from app.business_case.economics import economics
+from app.business_case.fmt import per_qaly
 from app.business_case.service import CaseState
 from app.core.spreadsheet import (
     CachedFormula,
@@ -83,8 +85,7 @@ def _options(wb: Workbook, state: CaseState) -> None:
         if e is None:
             figures: list[object] = ["", "", "", ""]
         else:
-            icer = e.icer
-            per_qaly = CachedFormula(f"=G{n}/H{n}", icer) if icer is not None else "No QALYs"
+            per_qaly = _per_qaly(e.comparison, f"=G{n}/H{n}")
             figures = [e.cost(), e.qalys(), e.prevented_total, per_qaly]
         missing = "; ".join(result.missing)
         if e is None and key != "nothing" and not missing:
@@ -98,6 +99,14 @@ def _options(wb: Workbook, state: CaseState) -> None:
         )  # fmt: skip
     for cell in ws[1]:
         cell.font = BOLD
+
+
+def _per_qaly(comparison: Comparison, formula: str) -> object:
+    """Cost per QALY as a formula with the app's value, or the page's words where a ratio
+    would mislead (a cost-saving service has a negative one; no QALYs gained, none)."""
+    if comparison.dominant or comparison.icer is None:
+        return per_qaly(comparison.icer, comparison.dominant)
+    return CachedFormula(formula, comparison.icer)
 
 
 def _cohort(wb: Workbook, state: CaseState) -> None:
@@ -131,9 +140,7 @@ def _cohort(wb: Workbook, state: CaseState) -> None:
     append_row(ws, [])
     cost = append_row(ws, ["Extra cost a patient, discounted £", cmp.cost()])
     gained = append_row(ws, ["QALYs gained a patient, discounted", cmp.qalys()])
-    icer = cmp.icer
-    per_qaly = "No QALYs gained" if icer is None else CachedFormula(f"=B{cost}/B{gained}", icer)
-    append_row(ws, ["Cost per QALY £", per_qaly])
+    append_row(ws, ["Cost per QALY £", _per_qaly(cmp, f"=B{cost}/B{gained}")])
     budget = wb.create_sheet("Budget")
     append_row(budget, ["Year", "Extra spending £ (not discounted)", "Costs avoided £ (not "
                         "discounted)", "Net £ (not discounted)", "Discount factor",
