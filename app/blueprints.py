@@ -35,6 +35,7 @@ from app.home import bp as home_bp
 from app.kpis import bp as kpis_bp
 from app.meetings import bp as meetings_bp
 from app.needs import bp as needs_bp
+from app.needs.cli import cli_bp as needs_cli_bp
 from app.notifications import bp as notifications_bp
 from app.notifications import site_bp as mail_bp
 from app.people import bp as people_bp
@@ -76,6 +77,7 @@ def top_level_blueprints() -> list[Blueprint]:
         mytasks_bp,
         portfolio_bp,
         people_cli_bp,
+        needs_cli_bp,
         notifications_bp,
     ]
 

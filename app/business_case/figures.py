@@ -8,6 +8,7 @@ read the same SiteFigures."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -92,14 +93,16 @@ def figure_facts(site_id: int) -> dict[str, Any]:
         return select(getattr(BusinessCase, column)).where(BusinessCase.site_id == site_id)
 
     facts = {f"fig_case_{c}": case(c).scalar_subquery() for c in CASE_COLUMNS}
+    facts["fig_case_version"] = case("version").scalar_subquery()
     facts["fig_nation"] = select(Site.nation).where(Site.id == site_id).scalar_subquery()
-    facts["fig_needs"] = (
-        select(NeedsVersion.data)
-        .where(NeedsVersion.site_id == site_id)
-        .order_by(NeedsVersion.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    for name, column in (("fig_needs", NeedsVersion.data), ("fig_needs_id", NeedsVersion.id)):
+        facts[name] = (
+            select(column)
+            .where(NeedsVersion.site_id == site_id)
+            .order_by(NeedsVersion.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
     for key in default_costs():
         facts[f"fig_cost_{key}"] = (
             select(CostValue.value)
@@ -134,7 +137,11 @@ def figures_from_facts(values: Mapping[str, Any]) -> SiteFigures:
     state = service.state_from(
         case, costs, needs_service.state_from_version(version), values["fig_nation"]
     )
-    return figures_from(values["fig_nation"], state, own)
+    figures = figures_from(values["fig_nation"], state, own)
+    # What they were worked out from, so a stored headline can say which versions it is of.
+    return replace(
+        figures, needs_version_id=values["fig_needs_id"], case_version=values["fig_case_version"]
+    )
 
 
 def site_figures(site_id: int, values: Mapping[str, Any] | None = None) -> SiteFigures:

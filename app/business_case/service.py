@@ -39,6 +39,7 @@ from app.extensions import db
 from app.needs import queries as needs_queries
 from app.needs import service as needs_service
 from app.needs.assumptions import effective_values
+from app.needs.headline import refresh_headline
 from app.risks.models import RaidEntry
 
 if TYPE_CHECKING:
@@ -196,6 +197,7 @@ def save_costs(
     case.lifetime = lifetime
     case.costs_saved_at = utcnow()
     _flush("the costs")
+    refresh_headline(site)  # the portfolio states the same figures
     return case
 
 
@@ -240,6 +242,7 @@ def save_options(
     case.own_setup = setup if name else None
     case.preferred = preferred
     _flush("the options")
+    refresh_headline(site)  # the portfolio states the same figures
     return case
 
 

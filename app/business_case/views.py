@@ -27,6 +27,7 @@ from app.core.dates import today, uk_datetime
 from app.core.downloads import download
 from app.core.errors import StaleEdit, check_version
 from app.extensions import db
+from app.needs.goals import national_goals
 
 
 @bp.context_processor
@@ -95,6 +96,7 @@ def index():
         route_fields=ROUTE_FIELDS,
         spec_missing=state.case.spec_missing if state.case else None,
         wording=service.plain_english(state.case),
+        goals=national_goals(),
     )
 
 

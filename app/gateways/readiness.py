@@ -25,6 +25,7 @@ from app.core.db import select_facts
 from app.core.registry import CheckResult, registry
 from app.extensions import db
 from app.gateways.models import CRITERION_STATES, CriterionConfirmation
+from app.needs.figures import for_nation
 from app.plan.models import Task
 from app.sites.models import Site
 from app.toolkit import Outcome, get_toolkit
@@ -253,14 +254,18 @@ def _readiness(
 ) -> Readiness:
     checks = registry().gateway_checks
     items: list[Criterion] = []
-    for outcome in get_toolkit().phase(phase).outcomes:
+    outcomes = get_toolkit().phase(phase).outcomes
+    # the toolkit's words with the nation's own audits (Scotland: no FLS-DB or NHFD), so the
+    # gateway page, its record and the Word record all say the same
+    texts = {outcome.key: for_nation(outcome.text, site.nation) for outcome in outcomes}
+    for outcome in outcomes:
         if _decides(outcome):
             result = results[outcome.auto_check]
             fix = checks[outcome.auto_check].fix_endpoint
             items.append(
                 Criterion(
                     outcome.key,
-                    outcome.text,
+                    texts[outcome.key],
                     "auto",
                     "met" if result.met else "not_met",
                     result.detail,
@@ -274,7 +279,7 @@ def _readiness(
         items.append(
             Criterion(
                 outcome.key,
-                outcome.text,
+                texts[outcome.key],
                 "person",
                 answer.state if answer else "not_met",
                 answer.note if answer else "Not confirmed yet.",

@@ -6,7 +6,6 @@ from app.core import word
 from app.core.dates import uk_datetime
 from app.gateways.models import DECISIONS, GATEWAY_STATUSES
 from app.gateways.readiness import Readiness
-from app.needs.figures import for_nation
 from app.sites.models import Site
 from app.toolkit import Phase
 
@@ -24,7 +23,7 @@ def gateway_docx(
     word.table(
         document,
         ("Criterion", "State", "Why"),
-        [(for_nation(c.text, site.nation), c.state_label, c.detail) for c in readiness.criteria],
+        [(c.text, c.state_label, c.detail) for c in readiness.criteria],  # nation's words
         caption=f"The criteria for {phase.label} and whether each is met",
         widths_cm=[7.5, 2.5, 7.0],
     )

@@ -17,12 +17,8 @@ from app.needs import views  # noqa: E402, F401
 def register(registry: Registry) -> None:
     """What this feature adds to pages and commands other packages own."""
     from app.needs.demo import bench_needs, demo_needs
-    from app.needs.queries import (
-        needs_entered,
-        needs_entered_facts,
-        overview_facts,
-        overview_panel,
-    )
+    from app.needs.panel import overview_facts, overview_panel
+    from app.needs.queries import needs_entered, needs_entered_facts
 
     registry.add_panel("needs/_overview_panel.html", overview_panel, order=50, facts=overview_facts)
     registry.add_gateway_check(

@@ -26,6 +26,7 @@ from app.needs.model import (
 from app.needs.service import NeedsState
 
 if TYPE_CHECKING:
+    from app.needs.figures import SiteFigures
     from app.sites.models import Site
 
 
@@ -197,8 +198,11 @@ def needs_workbook(site: Site, state: NeedsState, notes: dict[str, dict]) -> byt
     return sheets.workbook_bytes(wb)
 
 
-def summary_document(site: Site, state: NeedsState, notes: dict[str, dict]) -> bytes:
-    """One page: the figures a business case needs, with the assumptions that differ."""
+def summary_document(
+    site: Site, state: NeedsState, notes: dict[str, dict], shared: SiteFigures | None = None
+) -> bytes:
+    """One page: the figures a business case needs, with the assumptions that differ.
+    `shared`: the figures every document states (`figures_for`), stated first."""
     results = state.results()
     f = results.figures
     doc = word.new_document(site.name, f"Needs and benefits: {site.name}", body_size=10)
@@ -227,7 +231,16 @@ def summary_document(site: Site, state: NeedsState, notes: dict[str, dict]) -> b
         current = "not entered" if row["current"] is None else approx(row["current"], "WTE")
         rows.append((f"{row['label']}s needed (current)", f"{needed} ({current})"))
     _table(doc, ["Measure", "Figure"], rows)
-    word.heading(doc, "Fractures and costs avoided", level=2)
+    if shared is not None and shared.prevented_words:
+        word.heading(doc, "Fractures prevented", level=2)
+        word.para(
+            doc,
+            f"The recommended option, {shared.option}, would prevent {shared.prevented_words} "
+            "(counts, not discounted). This is the figure every document states.",
+        )
+    word.heading(
+        doc, "Scale check: fractures and costs avoided against no treatment (needs model)", level=2
+    )
     benefit_rows = []
     for key in ("hip_1y", "hip_5y", "other_1y", "other_5y", "bed_days_5y", "cost_5y"):
         figure = f[key]

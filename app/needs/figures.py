@@ -135,6 +135,10 @@ class SiteFigures:
     later_year_cost: float | None = None  # a year after that
     first_year_medicines: float | None = None  # of the first year's ask: prescribing budget
     missing: tuple[str, ...] = ()
+    # What they were worked out from: the newest needs version and the business case's
+    # version (None: none saved).
+    needs_version_id: int | None = None
+    case_version: int | None = None
 
     @property
     def words(self) -> NationWords:
@@ -186,7 +190,12 @@ def needs_only(site: Site) -> SiteFigures:
 
     state = queries.current_state(site)
     results = compute(state.inputs, effective_values(state.overrides))
-    return SiteFigures(site.nation or "England", results.population, results.caseload)
+    return SiteFigures(
+        site.nation or "England",
+        results.population,
+        results.caseload,
+        needs_version_id=state.version.id if state.version else None,
+    )
 
 
 def figure_facts(site_id: int) -> dict[str, Any]:

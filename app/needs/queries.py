@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from flask import url_for
 from sqlalchemy import select
-from sqlalchemy.sql.selectable import ScalarSelect
 
 from app.accounts.models import User
 from app.core.db import select_facts
 from app.core.registry import CheckResult
 from app.extensions import db
-from app.needs.model import approx
 from app.needs.models import NeedsVersion
 from app.needs.service import NeedsState, state_from_version
 
@@ -102,47 +98,3 @@ def needs_entered(site: Site, facts: Mapping[str, Any] | None = None) -> CheckRe
         f"{facts['created_at']:%d/%m/%Y}.",
         link,
     )
-
-
-@dataclass(frozen=True)
-class LatestFigures:
-    """What the overview shows of the latest needs version."""
-
-    population_50_plus: int | None
-    expected_caseload: int | None
-    hip_fractures_prevented_5y: int | None
-
-
-_FIGURES = ("population_50_plus", "expected_caseload", "hip_fractures_prevented_5y")
-
-
-def overview_facts(site_id: int) -> dict[str, ScalarSelect]:
-    """The panel's facts: the latest version's id and headline figures (as `latest_version`)."""
-    latest = (
-        select(NeedsVersion.id)
-        .where(NeedsVersion.site_id == site_id)
-        .order_by(NeedsVersion.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    return {
-        "latest": latest,
-        **{
-            name: select(getattr(NeedsVersion, name))
-            .where(NeedsVersion.id == latest)
-            .scalar_subquery()
-            for name in _FIGURES
-        },
-    }
-
-
-def overview_panel(site: Site, facts: dict[str, Any]) -> dict:
-    version = None
-    if facts["latest"] is not None:
-        version = LatestFigures(*(facts[name] for name in _FIGURES))
-    hip = version.hip_fractures_prevented_5y if version else None
-    return {
-        "needs_version": version,
-        "hip_display": approx(hip) if hip is not None else "",
-        "needs_url": url_for("sites.needs.index", site_id=site.id),
-    }

@@ -10,6 +10,7 @@ from app.accounts.models import User
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.needs.assumptions import Override, check_override, default_assumptions, effective_values
+from app.needs.headline import refresh_headline
 from app.needs.model import (
     Admissions,
     NeedsInputs,
@@ -121,4 +122,5 @@ def save(site: Site, state: NeedsState, by: User | None, change: str) -> NeedsVe
     if results.population is not None and site.population_50_plus != results.population:
         site.population_50_plus = results.population  # one figure, shown the same everywhere
     db.session.flush()
+    refresh_headline(site)  # the portfolio states the documents' figures
     return version

@@ -21,6 +21,7 @@ from app.needs.forms import (
     ScenariosForm,
     inputs_form_data,
 )
+from app.needs.goals import national_goals
 from app.needs.model import (
     AGE_BANDS,
     FRACTURE_SITES,
@@ -64,6 +65,7 @@ def _context(state: service.NeedsState) -> dict:
     results = state.results()
     return {
         "state": state,
+        "goals": national_goals(),
         "results": results,
         "notes": assumption_notes(state),
         "chart": charts.scenario_chart(results),
@@ -227,5 +229,5 @@ def download_xlsx():
 @bp.get("/needs-summary.docx")
 def download_docx():
     state = queries.current_state(g.site)
-    data = export.summary_document(g.site, state, assumption_notes(state))
+    data = export.summary_document(g.site, state, assumption_notes(state), figures_for(g.site))
     return download(data, site_name=g.site.name, document="needs-summary", ext="docx")

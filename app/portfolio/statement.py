@@ -19,7 +19,7 @@ from app.delivery.facts import delivery_column
 from app.gateways.models import SIGNED, Gateway, GatewayDecision
 from app.meetings import queries as meeting_queries
 from app.meetings.models import Meeting
-from app.needs.models import NeedsVersion
+from app.needs.models import FigureHeadline, NeedsVersion
 from app.people.models import Group, GroupMember, Person
 from app.portfolio.models import SiteFollow, SiteTaskCounts
 from app.portfolio.task_counts import COUNT_COLUMNS, OLDEST_OVERDUE, out_of_date
@@ -199,7 +199,8 @@ def rows_query(today: date) -> Select:
             lead_person.email.label("lead_email"),
             lead_person.phone.label("lead_phone"),
             needs.population_50_plus.label("population_50_plus"),
-            needs.hip_fractures_prevented_5y.label("hip_fractures_prevented_5y"),
+            # the documents' figure (app.needs.headline), under the name the rows read
+            FigureHeadline.hip_prevented.label("hip_fractures_prevented_5y"),
             SiteFollow.id.label("follow_id"),
             m.c.held.label("last_meeting"),
             risk.c.very_high.label("very_high_risks"),
@@ -219,6 +220,7 @@ def rows_query(today: date) -> Select:
         .outerjoin(lead_person, lead_person.id == lead_member.person_id)
         .outerjoin(n, n.c.site_id == Site.id)
         .outerjoin(needs, needs.id == n.c.id)
+        .outerjoin(FigureHeadline, FigureHeadline.site_id == Site.id)
         .outerjoin(risk, risk.c.site_id == Site.id)
         .outerjoin(
             SiteFollow,

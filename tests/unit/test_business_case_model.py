@@ -185,22 +185,65 @@ def _evaluate(wb, sheet: str, ref: str) -> float:  # noqa: ANN001
     return eval(expr, scope)  # noqa: S307 - our own formulas, in a test
 
 
-def test_workbook_formulas_reproduce_the_app_figures() -> None:
+@pytest.mark.parametrize(
+    "prices",
+    [{"social_care_per_hip": 10_000}, {"nurse_salary": 400_000}],  # cost-saving; not
+    ids=["cost-saving", "costs-more"],
+)
+def test_workbook_formulas_reproduce_the_app_figures_and_carry_them(prices: dict) -> None:
+    """model.xlsx had bed-day-only "By year" and "Options" sheets beside the cohort model's,
+    and its formulas had no values: a reader that does not recalculate saw blanks. Every
+    formula now reproduces the app's figure and carries it as its cached value."""
     from io import BytesIO
     from types import SimpleNamespace
 
     from openpyxl import load_workbook
 
+    from app.business_case.economic import economic_case
     from app.business_case.service import CaseState
     from app.business_case.workbook import model_workbook
 
-    appraisal, full = _full(effective_costs(HAND_PRICES | {"social_care_per_hip": 10_000}))
-    state = CaseState(None, {}, appraisal)
-    wb = load_workbook(BytesIO(model_workbook(SimpleNamespace(name="Test FLS"), state)))
-    for row, year in enumerate(full.years, start=2):
-        assert _evaluate(wb, "By year", f"H{row}") == pytest.approx(year.cost)
-        assert _evaluate(wb, "By year", f"M{row}") == pytest.approx(year.savings)
-        assert _evaluate(wb, "By year", f"O{row}") == pytest.approx(year.cost_pv)
-        assert _evaluate(wb, "By year", f"P{row}") == pytest.approx(year.savings_pv)
-        assert wb["By year"][f"Q{row}"].value == pytest.approx(year.cost)  # the app's value
-    assert _evaluate(wb, "By year", "O12") == pytest.approx(full.totals(10).cost)
+    appraisal, _full_option = _full(effective_costs(HAND_PRICES | prices))
+    data = model_workbook(SimpleNamespace(name="Test FLS"), CaseState(None, {}, appraisal))
+    formulas, cached = load_workbook(BytesIO(data)), load_workbook(BytesIO(data), data_only=True)
+    assert "By year" not in formulas.sheetnames
+    case = economic_case(appraisal)
+    # The app's figure for every formula the workbook writes.
+    # A cost per QALY is a formula only where the ratio means something: a cost-saving
+    # service's is negative, and the sheet says "Cost-saving" as the page does.
+    expected = {("Cohort model", "B"): case.comparison.icer}
+    ratios = 0 if case.comparison.dominant or case.comparison.icer is None else 1
+    so_far = case.budget.cumulative()
+    for row, (year, (_, spend, offsets)) in enumerate(
+        zip(case.budget.years, so_far, strict=True), 2
+    ):
+        expected[("Budget", f"D{row}")] = year.net
+        expected[("Budget", f"F{row}")] = spend - offsets
+    for key, result in appraisal.options.items():
+        e = economic_case(appraisal, key) if key != "nothing" else None
+        if e is not None and e.icer is not None and not e.comparison.dominant:
+            expected[("Options", result.option.name)] = e.icer
+            ratios += 1
+    checked = 0
+    for ws in formulas.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if not (isinstance(cell.value, str) and cell.value.startswith("=")):
+                    continue
+                value = cached[ws.title][cell.coordinate].value
+                assert isinstance(value, float), (ws.title, cell.coordinate, value)
+                assert _evaluate(formulas, ws.title, cell.coordinate) == pytest.approx(value)
+                if ws.title == "Budget":
+                    wanted = expected[("Budget", cell.coordinate)]
+                elif ws.title == "Options":
+                    wanted = expected[("Options", ws.cell(cell.row, 1).value)]
+                else:
+                    wanted = expected[(ws.title, cell.column_letter)]
+                assert value == pytest.approx(wanted), (ws.title, cell.coordinate)
+                checked += 1
+    assert checked == 2 * len(case.budget.years) + ratios
+    assert ratios == (0 if "social_care_per_hip" in prices else 3)  # both kinds are covered
+    if case.comparison.dominant:
+        sheet = cached["Cohort model"]
+        words = [r[1] for r in sheet.iter_rows(values_only=True) if r[0] == "Cost per QALY £"]
+        assert str(words[0]).startswith("Cost-saving")

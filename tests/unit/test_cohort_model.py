@@ -33,6 +33,30 @@ def test_money_is_brought_to_the_price_base_with_the_inflation_index() -> None:
         assert parameter.low <= parameter.value <= parameter.high
 
 
+def test_every_default_cites_a_real_paper_with_its_year_and_price_base() -> None:
+    """Persistence cited Fatoye et al. in Rheumatol Int 2019;39:1977-1985 (the review is in
+    BMJ Open 2019;9:e027049), ICUROS was given pages 557-567 (557-566) and a hip fracture
+    utility multiplier the paper does not state; every money value says its price year."""
+    from app.business_case.costs import default_costs
+
+    e = economics()
+    text = " ".join(p.source for p in e.parameters.values())
+    assert "Rheumatol Int" not in text and "557-567" not in text and "0.69 of before" not in text
+    assert (
+        "Fatoye F et al., BMJ Open 2019;9:e027049" in e.parameters["persistence_12m_usual"].source
+    )
+    assert "Osteoporos Int 2018;29:557-566" in e.parameters["qaly_hip"].source
+    for parameter in e.parameters.values():
+        if parameter.kind == "money":
+            assert parameter.price_year, parameter.key
+        if "ICUROS" in parameter.source:  # its numbers are ours, worked from the paper's
+            assert parameter.source.startswith(("Planning value", "Planning estimate"))
+    for item in default_costs().values():
+        assert item.source and item.year
+        if item.kind == "money":
+            assert item.price_year, item.key
+
+
 def test_treatment_is_costed_for_every_year_patients_stay_on_it() -> None:
     """Old calc.py charged one year of drugs for a five-year benefit."""
     arm = Arm("All treated", treated=1.0, persistence_12m=0.8)

@@ -274,11 +274,10 @@ def test_downloads_reopen_with_sections_and_figures(
     page = client.get(_url(site, "/specification")).get_data(as_text=True)
     assert "Still to write" in page and "<li>Location</li>" in page
     wb = load_workbook(io.BytesIO(client.get(_url(site, "/model.xlsx")).data))
-    assert wb.sheetnames == ["Inputs", "By year", "Options", "Cohort model", "Budget", "Evidence"]
+    # The old bed-day "By year" sheet is gone: every figure is the cohort model's.
+    assert wb.sheetnames == ["Inputs", "Options", "Cohort model", "Budget", "Evidence"]
     assert str(wb["Budget"]["D2"].value) == "=B2-C2"
-    by_year = wb["By year"]
-    assert str(by_year["H2"].value).startswith("=D2+E2")
-    assert by_year.max_row == 12  # header, 10 years, total
+    assert wb["Budget"].max_row == 11  # header, 10 years
 
 
 def test_documents_say_what_is_missing_instead_of_zeros(client, login, site_world) -> None:

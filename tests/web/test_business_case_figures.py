@@ -4,6 +4,8 @@ in every document, the specification's contract header, nations' own audits and 
 from __future__ import annotations
 
 import io
+import re
+from html import unescape
 
 import pytest
 from docx import Document
@@ -57,6 +59,7 @@ DOCUMENTS = {
     "case": "/business-case/business-case.docx",
     "spec": "/business-case/service-specification.docx",
     "gateway": "/gateways/gateway-4.docx",
+    "needs_summary": "/needs-summary.docx",
 }
 
 
@@ -72,6 +75,8 @@ def _documents(client, site) -> dict[str, str]:  # noqa: ANN001
         )
     needs = client.get(f"/sites/{site.id}/needs?show=results")
     texts["needs"] = needs.get_data(as_text=True)
+    overview = client.get(f"/sites/{site.id}/").get_data(as_text=True)
+    texts["overview"] = unescape(re.sub(r"<[^>]+>", "", overview))
     return texts
 
 
@@ -79,22 +84,33 @@ def test_every_document_states_the_same_figures(app, make_user) -> None:  # noqa
     """Riverside's PID said 170 hip fractures prevented and its case 87; its report asked
     for 1.0 WTE and its case for 3.0 WTE; Glenmoor's specification said 2.8 + 1.0 WTE and
     80% for spine identification where its case said 3.0 + 1.5 and its target is 40%, and
-    1,880 fractures a year against 1,885. Now each figure comes from one place."""
-    import re
-
+    1,880 fractures a year against 1,885. The overview and the portfolio showed the needs
+    model's hip fractures "from five years of patients". Now each figure comes from one
+    place."""
+    from app.core.dates import today
     from app.demo import seed_bench, seed_demo
     from app.needs.figures import figures_for
+    from app.portfolio.service import portfolio_rows
     from tests.conftest import sign_in
 
     ctx = seed_demo()
     generated = seed_bench(1, 12)[0]
     db.session.commit()
     client = app.test_client()
-    sign_in(client, make_user(global_role="admin"))
+    admin = make_user(global_role="admin")
+    sign_in(client, admin)
+    portfolio = {row.site_id: row for row in portfolio_rows(admin.id, today(), 30)}
     checked = 0
+    hips_stated = 0
+    overviews = []
     for site in [*ctx.sites.values(), generated]:
         f = figures_for(site)
         docs = _documents(client, site)
+        # The portfolio states each site's hip fractures as its documents do.
+        stated = None if f.hip_prevented is None else round(f.hip_prevented)
+        assert portfolio[site.id].hip_fractures_prevented_5y == stated, site.name
+        hips_stated += stated or 0
+        overviews.append(docs["overview"])
         if f.patients_a_year:
             for key in ("pid", "case", "spec"):
                 assert f.patients_display in docs[key], (site.name, key)
@@ -113,11 +129,11 @@ def test_every_document_states_the_same_figures(app, make_user) -> None:  # noqa
             }
             assert nurses == {f"{f.nurse_wte:.1f}"}, (site.name, nurses)
         if f.prevented_words:
-            for key in ("pid", "case", "spec", "needs"):
+            for key in ("pid", "case", "spec", "needs", "overview", "needs_summary"):
                 # (from its second letter: a table cell starts it with a capital)
                 assert f.prevented_words[1:] in docs[key].replace("&#39;", "'"), (site.name, key)
         if f.ask_words:
-            for key in ("case", "report", "gateway"):
+            for key in ("case", "report", "gateway", "overview"):
                 assert f.ask_words in docs[key], (site.name, key)
             checked += 1
         # The spine target: the site's own where it set one (Glenmoor 40%), in the
@@ -137,6 +153,10 @@ def test_every_document_states_the_same_figures(app, make_user) -> None:  # noqa
             assert "Scottish Hip Fracture Audit" in docs["case_prose"]
             assert "NHS Scotland Agenda for Change" in docs["case_prose"]
     assert checked >= 2  # Riverside and Glenmoor at least have every figure
+    assert not any("five years of patients" in text for text in overviews)
+    html = client.get("/portfolio").get_data(as_text=True)
+    assert f'id="headline-hips">{hips_stated:,}<' in html
+    assert "over each site's business case horizon" in unescape(html)
 
 
 def test_costs_page_shows_every_default_with_its_source_and_price_year(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from html import unescape
 
 import pytest
 from docx import Document
@@ -226,13 +227,35 @@ def test_needs_entered_says_what_is_missing(app, make_site, save_needs) -> None:
     assert not ok and "rates" in reason
 
 
-def test_overview_panel(client, login, site_world, save_needs) -> None:
+def test_overview_panel_states_the_documents_figures(
+    client, login, site_world, save_needs, needs_for_case
+) -> None:
+    """The overview said "about 1,480 hip fractures from five years of patients" (the needs
+    model, against no treatment at all) where every document states the business case's
+    count among one year's patients over its horizon, against today's service."""
+    from app.needs.figures import figures_for
+
     site = site_world["site"]
     login(site_world["viewer"])
     assert "No needs figures yet" in client.get(f"/sites/{site.id}/").get_data(as_text=True)
     save_needs(site, NeedsInputs(population_total=1_600_000))
-    html = client.get(f"/sites/{site.id}/").get_data(as_text=True)
-    assert "1,480 hip fractures" in html and "1,600,000" in html
+    html = unescape(client.get(f"/sites/{site.id}/").get_data(as_text=True))
+    assert "1,600,000" in html
+    assert "1,480" not in html and "five years of patients" not in html
+    assert "What it would prevent and cost is not worked out yet: it needs" in html
+    needs_for_case(site)
+    figures = figures_for(site)
+    html = re.sub(r"<[^>]+>", "", client.get(f"/sites/{site.id}/").get_data(as_text=True))
+    html = unescape(html)
+    assert f"would prevent {figures.prevented_words} (counts, not discounted)" in html
+    assert f"asks for {figures.ask_words} (cash, not discounted)" in html
+    assert f"over {figures.horizon}" in html
+    # The needs page leads with the same figure; its own count is a labelled scale check.
+    page = client.get(f"/sites/{site.id}/needs?show=results").get_data(as_text=True)
+    page = unescape(re.sub(r"<[^>]+>", "", page))
+    headline = page[page.index("Headline") : page.index("Scale check")]
+    assert f"would prevent {figures.prevented_words} (counts, not discounted)" in headline
+    assert "Scale check (the needs model, not the business case)" in page
 
 
 def test_needs_page_queries_do_not_grow(client, login, site_world, save_needs, count_queries):  # noqa: ANN001
@@ -299,7 +322,7 @@ def test_docx_summary_is_one_page_of_headings_and_tables(
     doc = Document(io.BytesIO(response.data))
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
     assert headings[0] == f"Needs and benefits: {site.name}"
-    assert "Fractures and costs avoided" in headings
+    assert "Scale check: fractures and costs avoided against no treatment (needs model)" in headings
     assert len(doc.tables) >= 2
     cells = [c.text for row in doc.tables[0].rows for c in row.cells]
     assert "2,000" in cells
@@ -372,3 +395,54 @@ def test_xlsx_formulas_give_the_same_answers_as_the_page(app) -> None:  # noqa: 
     assert values["Hip bed-day costs avoided, from five years of patients"] == pytest.approx(
         figures["hip_5y"].value * 20 * 400
     )
+
+
+def test_the_80_50_80_goals_are_explained_once_on_the_needs_and_business_case_pages(
+    client, login, site_world, needs_for_case
+) -> None:
+    """The pages said "the 80/50/80 goals" without saying what the three numbers are or where
+    they come from. One explanation, from the toolkit's KPI goals, on both pages."""
+    from app.needs.goals import national_goals
+
+    site = site_world["site"]
+    needs_for_case(site)
+    login(site_world["viewer"])
+    goals = national_goals()
+    assert goals.name == "80/50/80"
+    assert [g.kpis[0][:5] for g in goals.goals] == ["KPI 2", "KPI 7", "KPI 9"]
+    pages = {}
+    for url in (f"/sites/{site.id}/needs?show=results", f"/sites/{site.id}/business-case"):
+        html = client.get(url).get_data(as_text=True)
+        start = html.index('<details class="nhsuk-details" id="goals-explained">')
+        pages[url] = html[start : html.index("</details>", start)]
+    first, second = pages.values()
+    assert first == second  # the same words on both pages
+    text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", first)))
+    assert "What the 80/50/80 goals mean" in text
+    assert "50% of the patients assessed recommended bone-protection treatment" in text
+    assert "KPI 7: Bone therapy recommended" in text and "KPI 11:" in text
+    assert "Source: the improvement goals of the Fracture Liaison Service Database" in text
+
+
+def test_refresh_figures_stores_the_headline_of_sites_saved_before_it_was_kept(
+    app, site_world, needs_for_case
+) -> None:
+    """Sites whose needs figures were saved before the headline was stored had none, so the
+    portfolio showed no fractures prevented for them: `flask needs refresh-figures` fills it."""
+    from sqlalchemy import delete, select
+
+    from app.needs.figures import figures_for
+    from app.needs.models import FigureHeadline
+
+    site = site_world["site"]
+    needs_for_case(site)
+    db.session.execute(delete(FigureHeadline))  # as after the upgrade
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["needs", "refresh-figures"])
+    assert result.exit_code == 0, result.output
+    assert "Headline figures worked out for 1 site." in result.output
+    stored = db.session.scalar(select(FigureHeadline).where(FigureHeadline.site_id == site.id))
+    figures = figures_for(site)
+    assert stored.hip_prevented == round(figures.hip_prevented)
+    assert stored.fractures_prevented == round(figures.fractures_prevented)
+    assert stored.horizon == figures.horizon and stored.needs_version_id is not None

@@ -16,11 +16,13 @@ from app.core.dates import today, utcnow
 from app.extensions import db
 from app.gateways.models import Gateway, GatewayDecision
 from app.meetings.models import Meeting
-from app.needs.models import NeedsVersion
+from app.needs.figures import figures_for
+from app.needs.models import FigureHeadline, NeedsVersion
 from app.people.models import Group, GroupMember, Person
 from app.plan.models import Task
 from app.portfolio.models import SiteFollow
 from app.portfolio.service import portfolio_rows
+from app.sites.models import Site
 from app.toolkit.vocabulary import RAG
 from tests.conftest import csrf_token, sign_in
 
@@ -108,6 +110,9 @@ def world(make_site, make_user):  # noqa: ANN001, ANN201
             NeedsVersion(
                 site_id=west.id, population_50_plus=80_000, hip_fractures_prevented_5y=None
             ),
+            # The business case's figure, stored when it was saved (app.needs.headline): the
+            # portfolio shows it, never the needs model's own 90 or 110 above.
+            FigureHeadline(site_id=south.id, hip_prevented=37, horizon="10 years"),
             Meeting(
                 site_id=south.id,
                 title="Past",
@@ -186,7 +191,7 @@ def test_each_column_for_hand_built_sites(world) -> None:
         "pat@example.nhs.uk",
         "0113 000 0000",
     )
-    assert (bravo.population_50_plus, bravo.hip_fractures_prevented_5y) == (120_000, 110)
+    assert (bravo.population_50_plus, bravo.hip_fractures_prevented_5y) == (120_000, 37)
 
     assert charlie.rag is None and charlie.rag_name == "No plan"
     assert (charlie.essential_done, charlie.essential_applicable, charlie.overdue) == (0, 0, 0)
@@ -212,7 +217,7 @@ def test_page_shows_the_columns_and_summary(world, client) -> None:
     assert re.search(r'id="attention-count">2<', html)
     assert "From the needs figures of 2 of 3 sites" in html
     assert 'id="headline-population">200,000<' in html
-    assert 'id="headline-hips">110<' in html
+    assert 'id="headline-hips">37<' in html
     assert 'visually-hidden">Sites by overall status</caption>' in html
     assert (
         html.count('role="img" aria-labelledby="chart-') == 3
@@ -465,9 +470,10 @@ def test_rows_agree_with_each_features_own_functions(app, make_user) -> None:
     for meeting in db.session.scalars(select(Meeting).order_by(Meeting.starts_at.desc())):
         if not meeting.cancelled and meeting.ends_at >= utcnow():
             meetings[meeting.site_id] = meeting.starts_at
-    needs = {}  # each site's newest needs version
+    needs = {}  # each site's newest needs version, and the hip fractures its documents state
     for version in db.session.scalars(select(NeedsVersion).order_by(NeedsVersion.id)):
-        needs[version.site_id] = (version.population_50_plus, version.hip_fractures_prevented_5y)
+        hips = figures_for(db.session.get(Site, version.site_id)).hip_prevented
+        needs[version.site_id] = (version.population_50_plus, None if hips is None else round(hips))
     for site_id in ids:
         row = rows[site_id]
         tasks = rolled[site_id]
