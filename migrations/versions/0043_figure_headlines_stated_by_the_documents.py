@@ -4,8 +4,8 @@ kept beside the needs version and business case version they were worked out fro
 portfolio shows the documents' figures instead of the needs model's "from five years of
 patients". The app writes a row whenever the needs figures or the business case are saved.
 
-Revision ID: 0040_r3
-Revises: 0039
+Revision ID: 0043
+Revises: 0042
 Create Date: 2026-12-06 18:10:00
 
 """
@@ -13,8 +13,8 @@ Create Date: 2026-12-06 18:10:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0040_r3"
-down_revision = "0039"
+revision = "0043"
+down_revision = "0042"
 branch_labels = None
 depends_on = None
 
