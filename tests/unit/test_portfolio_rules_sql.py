@@ -68,6 +68,7 @@ facts_table = Table(
 @pytest.fixture
 def grid(app) -> list[dict]:  # noqa: ANN001
     rows = _grid()
+    facts_table.drop(db.engine, checkfirst=True)  # left by an interrupted run
     facts_table.create(db.engine)
     with db.engine.begin() as connection:
         connection.execute(
@@ -76,6 +77,7 @@ def grid(app) -> list[dict]:  # noqa: ANN001
              for i, row in enumerate(rows)],
         )  # fmt: skip
     yield rows
+    db.session.rollback()  # the test's reads hold the table until then
     facts_table.drop(db.engine)
 
 
@@ -184,6 +186,7 @@ def test_days_since_counts_london_days_as_python_does(app) -> None:  # noqa: ANN
         datetime(2025, 7, 1, 23, 0),  # midnight in London
         datetime(2024, 1, 1, 12, 0),
     ]
+    moments.drop(db.engine, checkfirst=True)
     moments.create(db.engine)
     try:
         with db.engine.begin() as connection:
@@ -192,6 +195,7 @@ def test_days_since_counts_london_days_as_python_does(app) -> None:  # noqa: ANN
             )
         sql = dict(db.session.execute(select(moments.c.id, days_since(TODAY, moments.c.at))).all())
     finally:
+        db.session.rollback()
         moments.drop(db.engine)
     python = {i: (TODAY - to_london(at).date()).days for i, at in enumerate(instants)}
     assert sql == python
