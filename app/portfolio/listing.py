@@ -159,7 +159,7 @@ def _statement(today: date, stale_days: int, filters: Filters, sites: list[SiteG
     w = windowed.c
     first = (filters.page - 1) * PAGE_SIZE + 1
     return (
-        select(windowed)
+        select(*ranking.with_delivery(windowed))
         .where(
             or_(
                 and_(w.matched == 1, w.place.between(first, first + PAGE_SIZE - 1)),
@@ -242,7 +242,7 @@ def every_row(
     """Every site the filters keep, in their order (the workbook). One statement."""
     k = ranking.ranked_for(today, stale_days)
     statement = (
-        select(k)
+        select(*ranking.with_delivery(k))
         .where(_where(k.c, filters, sites))
         .order_by(*ranking.order_terms(k.c, _sort(k.c, filters, sites), filters.descending))
     )
@@ -254,5 +254,9 @@ def sites_rows(
 ) -> list[PortfolioRow]:
     """These sites' rows (a member's home page), by name. One statement."""
     k = ranking.ranked_for(today, stale_days)
-    statement = select(k).where(k.c.site_id.in_(site_ids)).order_by(k.c.name, k.c.site_id)
+    statement = (
+        select(*ranking.with_delivery(k))
+        .where(k.c.site_id.in_(site_ids))
+        .order_by(k.c.name, k.c.site_id)
+    )
     return build_rows(fetch(statement, user_id), today, stale_days)

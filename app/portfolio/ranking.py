@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Float, and_, case, cast, func, or_, select
 
+from app.delivery.facts import delivery_column
 from app.portfolio.dimensions import BANDS, DIMENSIONS, OVERALL, RULES, Line
 from app.portfolio.rules_sql import count_of, days_since, need_sql, overall_sql, status_sql
 from app.portfolio.statement import rows_query
@@ -86,24 +87,41 @@ def ranked(
     rules: dict[str, tuple[Line, ...]] = RULES,
     overall_rule: tuple[Line, ...] = OVERALL,
 ) -> Any:  # a subquery
-    """Every site with its statuses, overall status, need score and attention flag."""
+    """Every site with its statuses, overall status, need score and attention flag. Each
+    layer is kept (MATERIALIZED) rather than merged into the next: merged, the database
+    copied every rule's CASE into each place that reads it."""
     f = _facts(today)
     facts = fact_columns(f)
     statuses = {key: status_sql(rules[key], facts, stale_days) for key in DIMENSIONS}
-    rated = select(f, *(s.label(key) for key, s in statuses.items())).subquery("rated")
+    rated = (
+        select(f, *(s.label(key) for key, s in statuses.items()))
+        .cte("rated")
+        .prefix_with("MATERIALIZED")
+    )
     r = rated.c
     dims = [r[key] for key in DIMENSIONS]
     overall = overall_sql({key: r[key] for key in DIMENSIONS}, overall_rule)
     stale = or_(r.days_since_change.is_(None), r.days_since_change > stale_days)
     review = r.review_phase.is_not(None)
-    return select(
-        rated,
-        overall.label("overall"),
-        need_sql(
-            count_of("red", dims), review, r.days_overdue, r.days_since_change, stale_days
-        ).label("need"),
-        case((stale, 1), else_=0).label("is_stale"),
-    ).subquery("ranked")
+    return (
+        select(
+            rated,
+            overall.label("overall"),
+            need_sql(
+                count_of("red", dims), review, r.days_overdue, r.days_since_change, stale_days
+            ).label("need"),
+            case((stale, 1), else_=0).label("is_stale"),
+        )
+        .cte("ranked")
+        .prefix_with("MATERIALIZED")
+    )
+
+
+def with_delivery(k: Any) -> list[Any]:
+    """A statement's columns over `ranked` (or a subquery of it) with each site's delivery
+    (promise and audit counts, the delivery feature's): asked in the outermost SELECT, so
+    only for the rows it returns."""
+    return [k, delivery_column(k.c.site_id).label("delivery")]
 
 
 @lru_cache(maxsize=4)

@@ -99,7 +99,7 @@ def portfolio_rows(
     """Every site with each portfolio column, in one query, ordered by name (pages and
     filters come from `app.portfolio.listing`, in the database)."""
     k = ranking.ranked_for(today, stale_days)
-    statement = select(k).order_by(k.c.name, k.c.site_id)
+    statement = select(*ranking.with_delivery(k)).order_by(k.c.name, k.c.site_id)
     return rows_from(statement, user_id, today, stale_days, now)
 
 

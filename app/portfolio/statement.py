@@ -15,7 +15,6 @@ from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.core.audit import AuditEvent
-from app.delivery.facts import delivery_column
 from app.gateways.models import SIGNED, Gateway, GatewayDecision
 from app.gateways.queries import current_phase_fact
 from app.meetings import queries as meeting_queries
@@ -201,8 +200,6 @@ def rows_query(today: date) -> Select:
             risk.c.very_high.label("very_high_risks"),
             risk.c.high.label("high_risks"),
             risk.c.reviews.label("reviews_overdue"),
-            # the delivery feature's: promise and audit counts
-            delivery_column(Site.id).label("delivery"),
             counts.tasks_version.label("tasks_version"),
             out_of_date(today).label("counts_out_of_date"),
         )  # fmt: skip
