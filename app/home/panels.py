@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from app.core.dates import to_london
 from app.home.queries import late_at_managed_sites, next_meetings
 from app.notifications.queries import reviews_waiting, work_due
-from app.portfolio.queries import DEFAULT_SORT, page_of, sort_rows
 from app.portfolio.service import PortfolioRow
 from app.sites.queries import SiteListing
 
@@ -45,15 +44,14 @@ def meetings_panel(user_id: int, now: datetime) -> dict:
 
 def sites_panel(sites: list[SiteListing], rows: list[PortfolioRow], by_need: bool) -> dict:
     """The user's sites with their portfolio row (phase and overall RAG), by name; with
-    `by_need` (support staff) one page of them in the portfolio's order, worst first by its
-    need score (`app.portfolio.need`): the rest are a link away, so the page does not grow
-    with the number of sites."""
+    `by_need` (support staff) `rows` is the portfolio's first page, worst first by its need
+    score (`app.portfolio.need`), ranked by the database, and the sites are listed in that
+    order: the rest are a link away, so the page does not grow with the number of sites."""
     row_of = {row.site_id: row for row in rows}
     listed = {site.id: site for site in sites if site.id in row_of}
     if by_need:
-        first = page_of(sort_rows(rows, DEFAULT_SORT), 1).rows
         return {
-            "sites": [listed[row.site_id] for row in first if row.site_id in listed],
+            "sites": [listed[row.site_id] for row in rows if row.site_id in listed],
             "site_row": row_of,
         }
     return {"sites": list(listed.values()), "site_row": row_of}

@@ -3,12 +3,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from app.core.access import open_before_password_change, open_before_second_factor, public
-from app.core.dates import utcnow
+from app.core.dates import to_london, utcnow
 from app.extensions import db
 from app.home import bp, panels
 from app.home.rows import site_rows
-from app.portfolio import dimensions, need
-from app.portfolio.summary import phase_names, rows_for, summary_context
+from app.portfolio import dimensions, listing, need
+from app.portfolio.summary import first_page, phase_names, summary_context
 from app.sites.queries import sites_for
 from app.toolkit import get_toolkit
 
@@ -20,10 +20,17 @@ bp.add_app_template_global(site_rows)
 def index():
     now = utcnow()
     sites, offers = sites_for(current_user)
-    # The portfolio's rows give every site's phase and overall RAG in one statement; support
-    # staff also see its summary first, and their site list in order of need.
-    rows = rows_for(current_user.id)
-    portfolio = summary_context(rows) if current_user.is_support else {"summary": None}
+    # The portfolio's rows give each listed site's phase and overall RAG in one statement:
+    # support staff see its summary first and one page of sites in the portfolio's order of
+    # need (ranked in the database), anyone else the rows of their own sites.
+    stale_days, on = current_app.config["STALE_SITE_DAYS"], to_london(now).date()
+    if current_user.is_support:
+        first = first_page(current_user.id)
+        rows, portfolio = first.rows, summary_context(first.summary)
+    else:
+        ids = [site.id for site in sites]
+        rows = listing.sites_rows(current_user.id, on, stale_days, ids)
+        portfolio = {"summary": None}
     manages = any(site.role == "manager" for site in sites)
     site_total = len(sites)
     # Each row links to its site's overview: the URL is built once around the site id, not

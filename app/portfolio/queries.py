@@ -1,4 +1,5 @@
-"""Filters, sorting and the summary of portfolio rows: in memory, so they cost no query."""
+"""The portfolio's filters and sort keys from the URL, its pages and its summary; the
+database applies them (`listing.py`, `ranking.py`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from app.core.numbers import whole_number
-from app.portfolio.dimensions import BAND_MEANINGS, BANDS, DIMENSIONS, STATUS_NAMES
+from app.portfolio.dimensions import BAND_MEANINGS, BANDS, STATUS_NAMES
 from app.portfolio.service import PHASES, RAG_NAMES, RAG_ORDER, STATUS_SHORT, PortfolioRow
 from app.sites.models import SERVICE_STATUSES
 
@@ -15,6 +16,30 @@ from app.sites.models import SERVICE_STATUSES
 DEFAULT_SORT = "rag"
 PAGE_SIZE = 50
 ATTENTION_LISTED = 5  # the summary names this many of the sites needing attention
+
+# Every sort the page offers (`ranking.sort_parts`), in the order the phone's "Sort by"
+# list offers them.
+SORT_LABELS = {
+    "rag": "Overall status",
+    "need": "Need score",
+    "name": "Site",
+    "schedule": "Schedule",
+    "risks": "Risks",
+    "engagement": "Engagement",
+    "data": "Data",
+    "phase": "Phase",
+    "meeting": "Next meeting",
+    "lead": "Lead contact",
+    "support": "Support",
+    "organisation": "Organisation",
+    "region": "Nation and region",
+    "status": "Status",
+    "essential": "Essential tasks done",
+    "overdue": "Overdue tasks",
+    "signoff": "Last gateway signed off",
+    "changed": "Days since last change",
+    "delivering": "Delivering its case",
+}
 
 
 @dataclass
@@ -92,76 +117,10 @@ def parse_filters(args: dict, follows_any: bool) -> Filters:
         delivering=args.get("delivering", "")
         if args.get("delivering", "") in DELIVERING_FILTERS
         else "",
-        sort=sort if sort in SORT_KEYS else DEFAULT_SORT,
+        sort=sort if sort in SORT_LABELS else DEFAULT_SORT,
         descending=args.get("dir") == "desc",
         page=page if page and page > 0 else 1,
     )
-
-
-def in_view(rows: list[PortfolioRow], view: str) -> list[PortfolioRow]:
-    return [r for r in rows if r.followed] if view == "mine" else rows
-
-
-def apply_filters(rows: list[PortfolioRow], filters: Filters) -> list[PortfolioRow]:
-    q = filters.q.casefold()
-    wanted_rag = None if filters.rag == "none" else filters.rag
-    return [
-        r
-        for r in in_view(rows, filters.view)
-        if (not filters.region or r.region == filters.region)
-        and (not filters.status or r.status == filters.status)
-        and (filters.phase is None or r.phase == filters.phase)
-        and (not filters.rag or r.overall == wanted_rag)
-        and (not q or q in r.name.casefold() or q in r.organisation.casefold())
-        and (not filters.attention or r.needs_attention)
-        and (not filters.delivering or delivering_band(r) == filters.delivering)
-    ]
-
-
-def _ratio(r: PortfolioRow) -> float:
-    return r.essential_done / r.essential_applicable if r.essential_applicable else -1.0
-
-
-def _by_band(status: str | None, r: PortfolioRow) -> tuple[int, int]:
-    """A status's severity band, worst first, then the site with the highest need first."""
-    return (BANDS.index(status), -r.need)
-
-
-def _dimension_key(dimension: str):  # noqa: ANN202 - a sort key function
-    return lambda r: _by_band(r.ratings[dimension].status, r)
-
-
-SORT_KEYS = {
-    "name": lambda r: r.name.casefold(),
-    "support": lambda r: not r.followed,
-    "need": lambda r: -r.need,
-    "organisation": lambda r: r.organisation.casefold(),
-    "region": lambda r: (r.nation, r.region),
-    "status": lambda r: (
-        list(SERVICE_STATUSES).index(r.status) if r.status in SERVICE_STATUSES else 9
-    ),
-    "phase": lambda r: r.phase,
-    "rag": lambda r: _by_band(r.overall, r),
-    **{key: _dimension_key(key) for key in DIMENSIONS},
-    "essential": _ratio,
-    "overdue": lambda r: r.overdue,
-    "signoff": lambda r: r.last_signoff_at,
-    "meeting": lambda r: r.next_meeting,
-    "changed": lambda r: r.days_since_change,
-    "lead": lambda r: r.lead_name.casefold() if r.lead_name else None,
-    "delivering": lambda r: r.delivery.share if r.delivery else None,
-}
-
-
-def sort_rows(rows: list[PortfolioRow], key: str, descending: bool = False) -> list[PortfolioRow]:
-    """Sorted by one column; rows without a value for it always come last."""
-    get = SORT_KEYS.get(key, SORT_KEYS["name"])
-    present = [r for r in rows if get(r) is not None]
-    missing = [r for r in rows if get(r) is None]
-    # Ties stay in name order either way (sorts are stable, even reversed).
-    present.sort(key=lambda r: r.name.casefold())
-    present.sort(key=get, reverse=descending)
-    return present + missing
 
 
 @dataclass(frozen=True)
@@ -172,12 +131,9 @@ class Page:
     first: int  # the first row's place among all the rows shown, from 1
 
 
-def page_of(rows: list[PortfolioRow], number: int) -> Page:
-    """One page of PAGE_SIZE rows; a page past the last shows the last."""
-    count = max(1, -(-len(rows) // PAGE_SIZE))
-    number = min(max(1, number), count)
-    start = (number - 1) * PAGE_SIZE
-    return Page(rows[start : start + PAGE_SIZE], number, count, start + 1)
+def page_of(rows: list[PortfolioRow], number: int, matching: int) -> Page:
+    """A page's rows (fetched by `listing.page_rows`) with its place among `matching`."""
+    return Page(rows, number, max(1, -(-matching // PAGE_SIZE)), (number - 1) * PAGE_SIZE + 1)
 
 
 @dataclass
@@ -198,40 +154,33 @@ class Summary:
     phase_names: dict[int, str] = field(default_factory=dict)
 
 
-def summarise(rows: list[PortfolioRow], phase_names: dict[int, str], stale_days: int) -> Summary:
-    statuses = Counter(r.status for r in rows)
-    phases = Counter(r.phase for r in rows)
-    rags = Counter(r.overall for r in rows)
-    with_needs = [
-        r
-        for r in rows
-        if r.population_50_plus is not None or r.hip_fractures_prevented_5y is not None
-    ]
+def summary_from(values: dict, phase_names: dict[int, str], stale_days: int) -> Summary:
+    """The summary from `ranking.counts`' labelled values (the sites needing attention
+    that come first are added by the caller)."""
     return Summary(
-        total=len(rows),
-        by_status=[(key, label, statuses[key]) for key, label in STATUS_SHORT.items()],
-        by_phase=[(p, phase_names.get(p, f"Phase {p}"), phases[p]) for p in PHASES],
-        by_rag=[(rag, RAG_NAMES[rag], rags[rag]) for rag in RAG_ORDER],
-        attention=sum(r.needs_attention for r in rows),
-        attention_first=sort_rows([r for r in rows if r.needs_attention], DEFAULT_SORT)[
-            :ATTENTION_LISTED
-        ],
-        red=sum(r.overall == "red" for r in rows),
-        stale=sum(r.stale for r in rows),
-        review_waiting=sum(r.review_phase is not None for r in rows),
-        population_50_plus=sum(r.population_50_plus or 0 for r in with_needs),
-        hip_fractures_prevented_5y=sum(r.hip_fractures_prevented_5y or 0 for r in with_needs),
-        needs_sites=len(with_needs),
+        total=values["total"],
+        by_status=[(key, label, values[f"status_{key}"]) for key, label in STATUS_SHORT.items()],
+        by_phase=[(p, phase_names.get(p, f"Phase {p}"), values[f"phase_{p}"]) for p in PHASES],
+        by_rag=[(rag, RAG_NAMES[rag], values[f"rag_{rag or 'none'}"]) for rag in RAG_ORDER],
+        attention=values["attention"],
+        attention_first=[],
+        red=values["red"],
+        stale=values["stale"],
+        review_waiting=values["review_waiting"],
+        population_50_plus=int(values["sum_population_50_plus"] or 0),
+        hip_fractures_prevented_5y=int(values["sum_hip_fractures_prevented_5y"] or 0),
+        needs_sites=values["needs_sites"],
         stale_days=stale_days,
         phase_names=phase_names,
     )
 
 
-def regions(rows: list[PortfolioRow]) -> list[str]:
-    return sorted({r.region for r in rows if r.region})
+def regions(sites: list) -> list[str]:
+    """The regions of these sites (`listing.SiteGlance`), for the filter."""
+    return sorted({s.region for s in sites if s.region})
 
 
-def region_counts(rows: list[PortfolioRow]) -> list[tuple[str, int]]:
+def region_counts(sites: list) -> list[tuple[str, int]]:
     """Each region with its number of sites, for a first visit's "support your region"."""
-    counts = Counter(r.region for r in rows if r.region)
+    counts = Counter(s.region for s in sites if s.region)
     return sorted(counts.items())

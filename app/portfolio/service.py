@@ -4,27 +4,29 @@ Each column comes from a grouped subquery joined to the sites table (`statement.
 rules behind the columns stay with their features: the task counts use the plan's RAG rule
 as SQL (`app.plan.rag.effective_rag_sql`) and the shared roll-up ladder, risk bands are the
 risks feature's `CURRENT_SCORE` and `BANDS`, the current phase follows
-`gateways.current_phases`, the headline figures are the ones `needs` stores beside each
+`gateways.current_phase_fact`, the headline figures are the ones `needs` stores beside each
 version. Tests check the results agree with those features' own per-site functions.
 
-Filtering, sorting, paging and the summary then work on the rows in memory: the rows are
-already fetched (the summary needs every site), so they cost no query; only a page of 50 is
-drawn.
+The statuses, need score and attention flag are worked out in SQL too (`ranking.py`), so the
+database filters, sorts, pages and counts (`listing.py`); the rows of a page are rated here
+again from the same facts, for the reasons each cell shows (the two forms are built from one
+set of rules and tested to agree).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
+
+from sqlalchemy import Select, select
 
 from app.core.dates import to_london, utcnow
 from app.delivery.facts import DeliveryShare, share_from
 from app.extensions import db
-from app.portfolio import dimensions, task_counts
+from app.portfolio import dimensions, ranking, task_counts
 from app.portfolio.need import need_score
-from app.portfolio.statement import PHASES, rows_query
-from app.toolkit.vocabulary import current_phase, rag_ladder
+from app.portfolio.statement import PHASES  # noqa: F401 - the gated phases, for the pages
+from app.toolkit.vocabulary import rag_ladder
 
 # The three kinds of service in the charity's own words (the sites form has longer labels).
 STATUS_SHORT = {"new": "New", "developing": "Developing", "improving": "Improving"}
@@ -91,27 +93,37 @@ class PortfolioRow:
         return self.overall == "red" or self.stale or self.review_phase is not None
 
 
-SIGNED_COLUMNS = tuple(f"signed_{p}" for p in PHASES)  # one signed-off flag per gated phase
-
-
-@lru_cache(maxsize=64)
-def _current_phase(signed: tuple[int, ...]) -> int:
-    # signed: one flag per gated phase, in order; the rule is the shared one (a handful of
-    # combinations, so each is worked out once)
-    return current_phase(p for p, flag in zip(PHASES, signed, strict=True) if flag)
-
-
 def portfolio_rows(
     user_id: int, today: date, stale_days: int, now: datetime | None = None
 ) -> list[PortfolioRow]:
-    """Every site with each portfolio column, in one query, ordered by name. Sites whose
-    kept task counts are out of date are counted again first (`task_counts.recount`)."""
-    params = {"user_id": user_id, "now": now or utcnow()}
-    result = db.session.execute(rows_query(today), params)
-    # Each row as a dict by column name: read once, then plain lookups (Row attributes cost
-    # about ten times more, and a portfolio reads some 40 columns of hundreds of sites).
+    """Every site with each portfolio column, in one query, ordered by name (pages and
+    filters come from `app.portfolio.listing`, in the database)."""
+    k = ranking.ranked_for(today, stale_days)
+    statement = select(*ranking.with_delivery(k)).order_by(k.c.name, k.c.site_id)
+    return rows_from(statement, user_id, today, stale_days, now)
+
+
+def rows_from(
+    statement: Select, user_id: int, today: date, stale_days: int, now: datetime | None = None
+) -> list[PortfolioRow]:
+    """The rows a statement over `ranking.ranked` gives, each rated in Python from the same
+    facts (the reasons shown in each cell). Sites whose kept task counts are out of date are
+    counted again first (`task_counts.recount`)."""
+    return build_rows(fetch(statement, user_id, now), today, stale_days)
+
+
+def fetch(statement: Select, user_id: int, now: datetime | None = None) -> list[dict]:
+    """A statement's rows as dicts by column name: read once, then plain lookups (Row
+    attributes cost about ten times more, and a portfolio reads some 40 columns a site)."""
+    result = db.session.execute(statement, {"user_id": user_id, "now": now or utcnow()})
     names = tuple(result.keys())
-    sites = [dict(zip(names, row, strict=True)) for row in result]
+    return [dict(zip(names, row, strict=True)) for row in result]
+
+
+def build_rows(sites: list[dict], today: date, stale_days: int) -> list[PortfolioRow]:
+    """Portfolio rows from fetched site rows, each rated in Python from its facts (the
+    reasons each cell shows). Sites whose kept task counts are out of date are counted again
+    first (`task_counts.recount`)."""
     stale = {s["site_id"]: s["tasks_version"] or 0 for s in sites if s["counts_out_of_date"]}
     recounted = task_counts.recount(stale, today) if stale else {}
     rows = []
@@ -124,7 +136,7 @@ def portfolio_rows(
         changed, held = s["last_change"], s["last_meeting"]
         delivery = share_from(s["delivery"], today)
         days = (today - to_london(changed).date()).days if changed else None
-        phase = _current_phase(tuple(int(s[name] or 0) for name in SIGNED_COLUMNS))
+        phase = s["phase"]
         facts = dimensions.Facts(
             applicable=counts["applicable"],
             done=counts["done"],

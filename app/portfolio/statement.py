@@ -15,8 +15,8 @@ from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.core.audit import AuditEvent
-from app.delivery.facts import delivery_column
 from app.gateways.models import SIGNED, Gateway, GatewayDecision
+from app.gateways.queries import current_phase_fact
 from app.meetings import queries as meeting_queries
 from app.meetings.models import Meeting
 from app.needs.models import FigureHeadline, NeedsVersion
@@ -36,14 +36,9 @@ CHANGE_ACTIONS = ("create", "update", "delete")
 
 
 def _gateways_subquery():  # noqa: ANN202
-    signed = Gateway.status.in_(SIGNED)
     return (
         select(
             Gateway.site_id.label("site_id"),
-            *[
-                func.max(case((and_(Gateway.phase == p, signed), 1), else_=0)).label(f"signed_{p}")
-                for p in PHASES
-            ],
             func.min(case((Gateway.status == "review_requested", Gateway.phase))).label("review"),
         )
         .group_by(Gateway.site_id)
@@ -189,7 +184,7 @@ def rows_query(today: date) -> Select:
             Site.service_status.label("status"),
             *(getattr(counts, name).label(name) for name in COUNT_COLUMNS),
             counts.oldest_overdue.label(OLDEST_OVERDUE),
-            *[g.c[f"signed_{p}"].label(f"signed_{p}") for p in PHASES],
+            current_phase_fact(Site.id).label("phase"),  # the gateways feature's rule
             g.c.review.label("review_phase"),
             s.c.phase.label("signoff_phase"),
             s.c.at.label("signoff_at"),
@@ -206,8 +201,6 @@ def rows_query(today: date) -> Select:
             risk.c.very_high.label("very_high_risks"),
             risk.c.high.label("high_risks"),
             risk.c.reviews.label("reviews_overdue"),
-            # the delivery feature's: promise and audit counts
-            delivery_column(Site.id).label("delivery"),
             counts.tasks_version.label("tasks_version"),
             out_of_date(today).label("counts_out_of_date"),
         )  # fmt: skip

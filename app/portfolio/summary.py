@@ -6,13 +6,9 @@ from __future__ import annotations
 from flask import current_app
 
 from app.core.dates import today
-from app.portfolio import queries, service
+from app.portfolio import listing, queries, service
 from app.portfolio.charts import NO_PLAN_FILL, RAG_FILLS, bar_chart
 from app.toolkit import get_toolkit
-
-
-def rows_for(user_id: int) -> list[service.PortfolioRow]:
-    return service.portfolio_rows(user_id, today(), current_app.config["STALE_SITE_DAYS"])
 
 
 def phase_names() -> dict[int, str]:
@@ -20,10 +16,16 @@ def phase_names() -> dict[int, str]:
     return {p: toolkit.phase(p).name for p in service.PHASES}
 
 
-def summary_context(rows: list[service.PortfolioRow]) -> dict:
+def first_page(user_id: int) -> listing.Portfolio:
+    """Every site's summary with the first page of sites in the portfolio's order (worst
+    first, by need): one statement (the support staff's home page)."""
+    stale_days = current_app.config["STALE_SITE_DAYS"]
+    filters = queries.Filters(view="all")
+    return listing.portfolio_view(user_id, today(), stale_days, filters, [], phase_names())
+
+
+def summary_context(summary: queries.Summary) -> dict:
     """The summary block (also shown on the home page): counts, charts, headline figures."""
-    names = phase_names()
-    summary = queries.summarise(rows, names, current_app.config["STALE_SITE_DAYS"])
     charts = {
         "status": bar_chart(
             "chart-status",

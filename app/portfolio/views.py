@@ -10,17 +10,18 @@ from sqlalchemy import delete, select
 
 from app.core.access import require_global_role
 from app.core.audit import record_event
+from app.core.dates import today
 from app.core.db import first_write
 from app.core.downloads import download
 from app.core.errors import StaleEdit
 from app.delivery.chart import portfolio_chart
 from app.extensions import db
-from app.portfolio import bp, need, queries, service
+from app.portfolio import bp, listing, need, queries, service
 from app.portfolio.dimensions import DIMENSIONS
 from app.portfolio.export import portfolio_workbook
 from app.portfolio.models import SiteFollow
 from app.portfolio.rows import portfolio_rows, row_context
-from app.portfolio.summary import phase_names, rows_for, summary_context
+from app.portfolio.summary import phase_names, summary_context
 from app.sites.models import Site
 
 # The table's rows are drawn in Python (see app/portfolio/rows.py).
@@ -30,27 +31,7 @@ bp.add_app_template_global(row_context, "portfolio_row_context")
 FILTER_FORMS_KEPT = 256
 # The overview's "Back to the portfolio" link reads this (the filters, re-encoded by us).
 SESSION_KEY = "portfolio_query"
-SORT_LABELS = {  # in the order the phone's "Sort by" list offers them
-    "rag": "Overall status",
-    "need": "Need score",
-    "name": "Site",
-    "schedule": "Schedule",
-    "risks": "Risks",
-    "engagement": "Engagement",
-    "data": "Data",
-    "phase": "Phase",
-    "meeting": "Next meeting",
-    "lead": "Lead contact",
-    "support": "Support",
-    "organisation": "Organisation",
-    "region": "Nation and region",
-    "status": "Status",
-    "essential": "Essential tasks done",
-    "overdue": "Overdue tasks",
-    "signoff": "Last gateway signed off",
-    "changed": "Days since last change",
-    "delivering": "Delivering its case",
-}
+SORT_LABELS = queries.SORT_LABELS
 
 
 def _sort_links(filters: queries.Filters) -> dict[str, str]:
@@ -108,45 +89,44 @@ def _filter_form(filters: queries.Filters, regions: list[str]) -> Markup:
 @login_required
 def index():
     require_global_role("support", "admin")
-    rows = rows_for(current_user.id)
-    filters = queries.parse_filters(request.args, any(r.followed for r in rows))
-    view_rows = queries.in_view(rows, filters.view)
-    shown = queries.sort_rows(
-        queries.apply_filters(rows, filters), filters.sort, filters.descending
-    )
-    page = queries.page_of(shown, filters.page)
-    filters = replace(filters, page=page.number)
+    stale_days, on = current_app.config["STALE_SITE_DAYS"], today()
+    sites = listing.glance(current_user.id, on)
+    listing.count_again(sites, on)
+    asked = queries.parse_filters(request.args, any(s.followed for s in sites))
+    found = listing.portfolio_view(current_user.id, on, stale_days, asked, sites, phase_names())
+    filters = found.filters
+    page = queries.page_of(found.rows, filters.page, found.matching)
     query = urlencode(filters.query_items())
     session[SESSION_KEY] = query
-    regions = queries.regions(rows)
+    in_view = [s for s in sites if s.followed or filters.view == "all"]
     return render_template(
         "portfolio/index.html",
         rows=page.rows,
-        matching=len(shown),
+        matching=found.matching,
         page=page,
         pages=_pagination(filters, page),
-        need_formula=need.formula(current_app.config["STALE_SITE_DAYS"]),
+        need_formula=need.formula(stale_days),
         filters=filters,
         query=query,
-        filter_form=_filter_form(filters, regions),
+        filter_form=_filter_form(filters, queries.regions(sites)),
         phases=phase_names(),
-        following=sum(r.followed for r in rows),
+        following=found.following,
         sort_links=_sort_links(filters),
         sort_labels=SORT_LABELS,
         dimension_names=DIMENSIONS,
-        region_offer=queries.region_counts(rows) if not any(r.followed for r in rows) else [],
-        delivery_chart=_delivery_chart(view_rows),
-        **summary_context(view_rows),
+        region_offer=queries.region_counts(sites) if not found.following else [],
+        delivery_chart=_delivery_chart(in_view),
+        **summary_context(found.summary),
     )
 
 
-def _delivery_chart(rows: list) -> Markup | None:
+def _delivery_chart(sites: list[listing.SiteGlance]) -> Markup | None:
     """Promised against delivered for every live site (a case agreed, audit figures since)."""
     live = [
-        (r.name, r.delivery.found_promised + r.delivery.treated_promised,
-         r.delivery.found + r.delivery.treated)
-        for r in rows
-        if r.delivery is not None
+        (s.name, s.delivery.found_promised + s.delivery.treated_promised,
+         s.delivery.found + s.delivery.treated)
+        for s in sites
+        if s.delivery is not None
     ]  # fmt: skip
     return portfolio_chart(live) if live else None
 
@@ -155,11 +135,11 @@ def _delivery_chart(rows: list) -> Markup | None:
 @login_required
 def export():
     require_global_role("support", "admin")
-    rows = rows_for(current_user.id)
-    filters = queries.parse_filters(request.args, any(r.followed for r in rows))
-    shown = queries.sort_rows(
-        queries.apply_filters(rows, filters), filters.sort, filters.descending
-    )
+    stale_days, on = current_app.config["STALE_SITE_DAYS"], today()
+    sites = listing.glance(current_user.id, on)
+    listing.count_again(sites, on)
+    filters = queries.parse_filters(request.args, any(s.followed for s in sites))
+    shown = listing.every_row(current_user.id, on, stale_days, filters, sites)
     workbook = portfolio_workbook(shown, phase_names())
     # The sheet holds the project managers' contact details: keep a record of who took it.
     record_event("export", detail="Portfolio spreadsheet")

@@ -601,7 +601,7 @@ def test_a_portfolio_with_no_sites_yet_says_so(make_user, client) -> None:
 def test_rows_are_read_by_column_name_not_position(app, make_user, monkeypatch) -> None:
     """Adding or moving a column in the portfolio statement changes nothing it shows."""
     from app.demo import seed_bench
-    from app.portfolio import service, statement
+    from app.portfolio import ranking, statement
 
     seed_bench(4, 20)
     user_id = make_user().id
@@ -611,5 +611,9 @@ def test_rows_are_read_by_column_name_not_position(app, make_user, monkeypatch) 
         query = statement.rows_query(on)
         return query.with_only_columns(*reversed(query.selected_columns))
 
-    monkeypatch.setattr(service, "rows_query", reversed_columns)
-    assert portfolio_rows(user_id, today(), 30) == expected
+    monkeypatch.setattr(ranking, "rows_query", reversed_columns)
+    ranking.ranked_for.cache_clear()  # built again from the reversed statement
+    try:
+        assert portfolio_rows(user_id, today(), 30) == expected
+    finally:
+        ranking.ranked_for.cache_clear()

@@ -1,0 +1,262 @@
+"""The portfolio's reads, in the database whatever the number of sites.
+
+`portfolio_view` runs ONE statement over `ranking.ranked` (every site with its statuses and
+need score, worked out in SQL) that gives the page of sites the filters and sort ask for,
+the sites needing attention that come first, and the totals of the view as window
+aggregates over every site. `glance` gives every site's region, support flag and delivery
+share (the filter form, the delivery chart, the "Delivering its case" filter and sort) and
+whether its kept task counts are out of date, so they are counted again before the
+database ranks by them. Plain values in; no request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, case, func, null, or_, select, true
+
+from app.delivery.facts import DeliveryShare, delivery_column, share_from
+from app.extensions import db
+from app.portfolio import ranking, task_counts
+from app.portfolio.models import SiteFollow, SiteTaskCounts
+from app.portfolio.queries import (
+    ATTENTION_LISTED,
+    DEFAULT_SORT,
+    PAGE_SIZE,
+    Filters,
+    Summary,
+    summary_from,
+)
+from app.portfolio.service import PortfolioRow, build_rows, fetch
+from app.portfolio.statement import PHASES
+from app.sites.models import Site
+
+
+@dataclass(frozen=True)
+class SiteGlance:
+    site_id: int
+    name: str
+    region: str
+    followed: bool
+    delivery: DeliveryShare | None
+    tasks_version: int
+    counts_out_of_date: bool
+
+
+def glance(user_id: int, today: date) -> list[SiteGlance]:
+    """Every site's name, region, support flag, delivery share and kept counts' state, by
+    name. One statement."""
+    result = db.session.execute(
+        select(
+            Site.id,
+            Site.name,
+            Site.region,
+            SiteFollow.id.is_not(None),
+            delivery_column(Site.id),
+            SiteTaskCounts.tasks_version,
+            task_counts.out_of_date(today),
+        )
+        .outerjoin(SiteFollow, and_(SiteFollow.site_id == Site.id, SiteFollow.user_id == user_id))
+        .outerjoin(SiteTaskCounts, SiteTaskCounts.site_id == Site.id)
+        .order_by(Site.name, Site.id)
+    )
+    return [
+        SiteGlance(
+            site_id, name, region or "", bool(followed), share_from(delivery, today),
+            version or 0, bool(stale),
+        )
+        for site_id, name, region, followed, delivery, version, stale in result
+    ]  # fmt: skip
+
+
+def count_again(sites: list[SiteGlance], today: date) -> None:
+    """Count again the tasks of the sites whose kept counts are out of date (two statements
+    when any are), so the database ranks by today's counts."""
+    versions = {s.site_id: s.tasks_version for s in sites if s.counts_out_of_date}
+    if versions:
+        task_counts.recount(versions, today)
+
+
+def delivering_ids(sites: list[SiteGlance], band: str) -> list[int]:
+    """The sites in one "Delivering its case" band (`queries.DELIVERING_FILTERS`)."""
+    if band == "none":
+        return [s.site_id for s in sites if s.delivery is None]
+    on_track = band == "on-track"
+    return [s.site_id for s in sites if s.delivery is not None and s.delivery.on_track == on_track]
+
+
+def _view(k: Any, view: str) -> Any:
+    return k.follow_id.is_not(None) if view == "mine" else true()
+
+
+def _where(k: Any, filters: Filters, sites: list[SiteGlance]) -> Any:
+    """The filters as one SQL condition (the view included)."""
+    conditions = [_view(k, filters.view)]
+    if filters.region:
+        conditions.append(k.region == filters.region)
+    if filters.status:
+        conditions.append(k.status == filters.status)
+    if filters.phase is not None:
+        conditions.append(k.phase == filters.phase)
+    if filters.rag:
+        conditions.append(
+            k.overall.is_(None) if filters.rag == "none" else k.overall == filters.rag
+        )
+    if filters.q:
+        q = filters.q.lower()
+        conditions.append(
+            or_(
+                func.lower(k.name).contains(q, autoescape=True),
+                func.lower(k.organisation).contains(q, autoescape=True),
+            )
+        )
+    if filters.attention:
+        conditions.append(ranking.needs_attention(k))
+    if filters.delivering:
+        conditions.append(k.site_id.in_(delivering_ids(sites, filters.delivering)))
+    return and_(*conditions)
+
+
+def _sort(k: Any, filters: Filters, sites: list[SiteGlance]) -> list[Any]:
+    if filters.sort != "delivering":
+        return ranking.sort_parts(k, filters.sort)
+    # The share is the delivery feature's rule, worked out in Python for every site
+    # (`glance`): the database sorts by each site's place in that order.
+    shares = sorted((s.delivery.share, s.site_id) for s in sites if s.delivery is not None)
+    if not shares:
+        return [null()]
+    return [case({site_id: i for i, (_share, site_id) in enumerate(shares)}, value=k.site_id)]
+
+
+def _flag(condition: Any) -> Any:
+    return case((condition, 1), else_=0)
+
+
+def _statement(today: date, stale_days: int, filters: Filters, sites: list[SiteGlance]) -> Any:
+    """The page, the sites needing attention first and the totals: one SELECT over every
+    site with window functions (numbered in the sort's order among the sites the filters
+    keep, and in the default order among the view's sites needing attention), keeping the
+    page's places and the first few needing attention."""
+    k = ranking.ranked_for(today, stale_days).c
+    matched, attention = (
+        _flag(_where(k, filters, sites)),
+        _flag(and_(_view(k, filters.view), ranking.needs_attention(k))),
+    )
+    order = ranking.order_terms(k, _sort(k, filters, sites), filters.descending)
+    default = ranking.order_terms(k, ranking.sort_parts(k, DEFAULT_SORT), False)
+    totals = ranking.counts(_view(k, filters.view), k, PHASES)
+    windowed = select(
+        ranking.ranked_for(today, stale_days),
+        matched.label("matched"),
+        func.row_number().over(partition_by=matched, order_by=order).label("place"),
+        attention.label("attention_listed"),
+        func.row_number().over(partition_by=attention, order_by=default).label("attention_place"),
+        func.count().filter(matched == 1).over().label("matching"),
+        *(aggregate.over().label(name) for name, aggregate in totals.items()),
+    ).subquery("windowed")
+    w = windowed.c
+    first = (filters.page - 1) * PAGE_SIZE + 1
+    return (
+        select(*ranking.with_delivery(windowed))
+        .where(
+            or_(
+                and_(w.matched == 1, w.place.between(first, first + PAGE_SIZE - 1)),
+                and_(w.attention_listed == 1, w.attention_place <= ATTENTION_LISTED),
+            )
+        )
+        .order_by(w.place)
+    )
+
+
+def _totals_statement(today: date, stale_days: int, filters: Filters, sites: list) -> Any:
+    """The totals alone, grouped (for a view where no site is listed)."""
+    k = ranking.ranked_for(today, stale_days).c
+    totals = ranking.counts(_view(k, filters.view), k, PHASES)
+    return select(
+        *(aggregate.label(name) for name, aggregate in totals.items()),
+        func.count().filter(_where(k, filters, sites)).label("matching"),
+    )
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    rows: list[PortfolioRow]  # the page
+    filters: Filters  # as asked, the page number within the pages there are
+    matching: int  # sites the filters keep
+    following: int  # sites the user supports
+    summary: Summary  # of the view, with the sites needing attention first
+
+
+def portfolio_view(
+    user_id: int,
+    today: date,
+    stale_days: int,
+    filters: Filters,
+    sites: list[SiteGlance],
+    phase_names: dict[int, str],
+) -> Portfolio:
+    """The page of sites, the totals and the sites needing attention first: one statement
+    (another when the page asked for is past the last, or nothing is listed; two more when
+    kept task counts turn out to be out of date: they are counted again and the statement
+    run again)."""
+    found = fetch(_statement(today, stale_days, filters, sites), user_id)
+    if found and found[0]["out_of_date"]:
+        task_counts.recount_out_of_date(today)
+        found = fetch(_statement(today, stale_days, filters, sites), user_id)
+    values = (
+        found[0]
+        if found
+        else fetch(_totals_statement(today, stale_days, filters, sites), user_id)[0]
+    )
+    last = max(1, -(-values["matching"] // PAGE_SIZE))
+    if filters.page > last:  # a page past the last shows the last
+        filters = replace(filters, page=last)
+        found = fetch(_statement(today, stale_days, filters, sites), user_id)
+    built = build_rows(found, today, stale_days)
+    first = sorted(
+        (s["attention_place"], r)
+        for r, s in zip(built, found, strict=True)
+        if s["attention_listed"] and s["attention_place"] <= ATTENTION_LISTED
+    )
+    summary = summary_from(values, phase_names, stale_days)
+    first_place = (filters.page - 1) * PAGE_SIZE + 1
+    page = [
+        r
+        for r, s in zip(built, found, strict=True)
+        if s["matched"] and first_place <= s["place"] < first_place + PAGE_SIZE
+    ]
+    return Portfolio(
+        rows=page,
+        filters=filters,
+        matching=values["matching"],
+        following=values["following"],
+        summary=replace(summary, attention_first=[r for _place, r in first]),
+    )
+
+
+def every_row(
+    user_id: int, today: date, stale_days: int, filters: Filters, sites: list[SiteGlance]
+) -> list[PortfolioRow]:
+    """Every site the filters keep, in their order (the workbook). One statement."""
+    k = ranking.ranked_for(today, stale_days)
+    statement = (
+        select(*ranking.with_delivery(k))
+        .where(_where(k.c, filters, sites))
+        .order_by(*ranking.order_terms(k.c, _sort(k.c, filters, sites), filters.descending))
+    )
+    return build_rows(fetch(statement, user_id), today, stale_days)
+
+
+def sites_rows(
+    user_id: int, today: date, stale_days: int, site_ids: list[int]
+) -> list[PortfolioRow]:
+    """These sites' rows (a member's home page), by name. One statement."""
+    k = ranking.ranked_for(today, stale_days)
+    statement = (
+        select(*ranking.with_delivery(k))
+        .where(k.c.site_id.in_(site_ids))
+        .order_by(k.c.name, k.c.site_id)
+    )
+    return build_rows(fetch(statement, user_id), today, stale_days)
