@@ -1,4 +1,4 @@
-"""What 20 people do at once: read the main pages of their sites and comment on tasks.
+"""What 50 people do at once: read the main pages of their sites and comment on tasks.
 
 Run by `make load` (bench/load.py), which starts the server, seeds it and reads the results.
 Each simulated person signs in once, then picks a site from LOAD_SITE_IDS; statistics start
@@ -14,7 +14,7 @@ import re
 from locust import HttpUser, between, task
 
 SITE_IDS = [int(i) for i in os.environ.get("LOAD_SITE_IDS", "1").split(",")]
-USERS = int(os.environ.get("LOAD_USERS", "20"))
+USERS = int(os.environ.get("LOAD_USERS", "50"))
 EMAIL = os.environ.get("LOAD_EMAIL", "load@example.nhs.uk")
 PASSWORD = os.environ.get("LOAD_PASSWORD", "")
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -35,7 +35,7 @@ class ProjectPerson(HttpUser):
         )
         self.site = random.choice(SITE_IDS)
         self.task_ids: list[str] = []
-        # The clock starts once everyone has signed in: 20 scrypt sign-ins in the first
+        # The clock starts once everyone has signed in: 50 scrypt sign-ins in the first
         # seconds queue every page behind them, which is a start-up storm, not the pages'
         # speed (sign-in is slow on purpose and not held to the page target).
         SIGNED_IN.append(self.site)
