@@ -2,8 +2,8 @@
 
     DATABASE_URL=postgresql+psycopg://... FLS_ENV=test python -m bench.explain EMAIL PATH...
 
-Signs in as EMAIL (an existing account; its password is not needed: the test client's
-session is used), fetches each PATH twice (the first plans and warms), records the second
+Signs in as EMAIL (an account with the tests' password, as `make bench`'s accounts have),
+fetches each PATH twice (the first plans and warms), records the second
 request's statements with their parameters and prints each one's plan with its actual
 times and buffers, the slowest first. For a page over its budget in `make bench`'s
 PostgreSQL size: which statement, and which step of its plan, the time goes to.

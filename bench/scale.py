@@ -10,8 +10,8 @@ and its steering report are fetched from both in turn, so the ratio shows how ea
 with the whole database; the 1,000-site size has budgets of its own (#34).
 
 The database: BENCH_DATABASE_URL, else TEST_DATABASE_URL when it is PostgreSQL (its
-contents are replaced, and a second database `<name>_large` is made beside it and dropped
-after), else a throwaway cluster like `make load`'s.
+contents are replaced and it is left empty, and a second database `<name>_large` is made
+beside it and dropped after), else a throwaway cluster like `make load`'s.
 """
 
 from __future__ import annotations
@@ -213,7 +213,9 @@ def run(sites: int, history_rows: int, repeats: int, workdir: Path, row_type) ->
             build(small_url, large_url, half, history_rows, workdir)
             rows, size = measure(small_url, large_url, half, repeats, row_type)
         finally:
+            # Left empty: TEST_DATABASE_URL's tests refuse a database holding others' rows.
             with _admin(small_url) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{make_url(large_url).database}"')
+            _recreate(small_url)
     print(f"  (built and measured in {time.perf_counter() - started:.0f} s)", file=sys.stderr)
     return rows, size
