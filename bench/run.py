@@ -1,6 +1,7 @@
 """The performance benchmark: the main pages at two data sizes, in one run.
 
-    make bench            (or: FLS_ENV=test python -m bench.run [--quick] [--no-server])
+    make bench [BENCH_ARGS=--quick]
+    (or: FLS_ENV=test python -m bench.run [--quick] [--no-server] [--scale-sites 1000])
 
 1. In-process: each page's median time on a site with 150 tasks and on one with 300
    (people, meetings, risks and KPI values in proportion, from `seed-bench`); the
