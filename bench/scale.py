@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import statistics
 import sys
 import time
 from collections.abc import Iterator
@@ -181,6 +182,16 @@ def _client(url: str, who: str):  # noqa: ANN202
     return app, client
 
 
+def cpu_median(client, url: str, repeats: int) -> float:  # noqa: ANN001
+    """The median CPU time this process spends on one request, in ms."""
+    spent = []
+    for _ in range(repeats):
+        started = time.process_time()
+        client.get(url)
+        spent.append((time.process_time() - started) * 1000)
+    return statistics.median(spent)
+
+
 def measure(small_url: str, large_url: str, half: int, repeats: int, row_type) -> tuple:  # noqa: ANN001
     """Rows (label, median at half, median at 2 × half) and the larger portfolio's bytes."""
     from bench.run import paired_medians
@@ -193,6 +204,12 @@ def measure(small_url: str, large_url: str, half: int, repeats: int, row_type) -
             url = path.format(site_id=half)  # the same site, in both databases
             rows.append(row_type(label, *paired_medians((small, url), (large, url), repeats)))
         portfolio_bytes = len(large.get("/portfolio").data)
+        print(
+            f"\nThis process's CPU time a request at {2 * half} sites (the app's Python, not "
+            "PostgreSQL's: a busy machine inflates it far less than the time taken)"
+        )
+        for label, path in PAGES:
+            print(f"  {label:<26}{cpu_median(large, path.format(site_id=half), repeats):>8.1f}ms")
     for app in (small_app, large_app):
         with app.app_context():
             db.session.remove()
