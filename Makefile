@@ -59,13 +59,19 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The main pages at two sizes on SQLite, then 500 and 1,000 sites on PostgreSQL with a
+# year of history a site (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else a throwaway
+# cluster). BENCH_ARGS=--quick for a quick look (no PostgreSQL size).
 bench: $(STAMP)
-	FLS_ENV=test $(BIN)/python -m bench.run
+	FLS_ENV=test $(BIN)/python -m bench.run $(BENCH_ARGS)
 
-# 20 simulated people for 60 s against gunicorn on a throwaway PostgreSQL (166 sites).
+# 50 simulated people for 60 s against gunicorn on a throwaway PostgreSQL, RUNS runs at
+# each size in SITES, the first straight after seeding: make load SITES="166 1000" RUNS=5
+SITES ?= 166
+RUNS ?= 2
 load: $(STAMP)
 	$(BIN)/pip install --quiet -r requirements-load.txt
-	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.load --sites $(SITES) --runs $(RUNS)
 
 # 10,000 messages queued in bulk, then delivered to a local aiosmtpd server (< 5 minutes).
 # MAIL_BENCH_DATABASE_URL=postgresql+psycopg://... runs it on an empty PostgreSQL database.

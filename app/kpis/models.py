@@ -29,7 +29,10 @@ class KpiValue(Audited, VersionedMixin, TimestampMixin, db.Model):
     audit_type = "kpi_value"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    # No index of its own: the unique constraint leads with site_id and serves every per-site
+    # read; with a second one PostgreSQL filtered all of a site's values where the unique
+    # index bounds them by KPI and date (#34, migration 0040_r2).
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
     kpi_number: Mapped[int]
     period_kind: Mapped[str] = mapped_column(String(10), default="month")
     period_start: Mapped[date]  # first day of the month or quarter

@@ -154,12 +154,12 @@ def bench_meetings(ctx) -> None:  # noqa: ANN001 - app.sites.demo.BenchContext
         )
         if day < ctx.today:
             meeting.minutes_issued_at = _at(day + timedelta(days=ctx.rng.choice([0, 0, 1, 3])), 17)
-        db.session.flush()
+        # By relationship, not id: the site's meetings and actions are one flush.
         for k in range(2):
             db.session.add(
                 Action(
                     site_id=site.id,
-                    meeting_id=meeting.id,
+                    meeting=meeting,
                     description=f"Follow up item {k + 1} from meeting {n + 1}",
                     owner_id=ctx.rng.choice(people).id if people else None,
                     due_date=day + timedelta(days=14),
