@@ -383,3 +383,26 @@ def test_the_walk_reports_sideways_scroll_and_heading_order(browser) -> None:  #
         context.close()
     assert found[0] == "scrolls sideways: 608 px wide in 390 px", found
     assert [problem.split(" ")[1] for problem in found[1:]] == ["heading-order"], found
+
+
+def test_a_new_route_is_walked_or_names_the_argument_it_needs(monkeypatch) -> None:  # noqa: ANN001
+    """The walk is built from the URL map: a new page is in it with no list to edit, a file
+    is left out by its name, and an argument the walk has no value for stops the walk."""
+    app = Flask(__name__)
+    for rule, endpoint in [
+        ("/sites/<int:site_id>/widgets", "sites.widgets.index"),
+        ("/sites/<int:site_id>/widgets/<int:widget_id>", "sites.widgets.show"),
+        ("/sites/<int:site_id>/widgets.xlsx", "sites.widgets.export"),
+    ]:
+        app.add_url_rule(rule, endpoint, lambda **_: "")
+        monkeypatch.setitem(RULES, (endpoint, "GET"), RULES[("sites.overview", "GET")])
+    arguments = Arguments(values={"site_id": 3}, by_endpoint={}, variants={})
+    with pytest.raises(pytest.fail.Exception, match=r"sites\.widgets\.show .*\['widget_id'\]"):
+        _pages(app, arguments)
+    arguments.values["widget_id"] = 9
+    arguments.variants["sites.widgets.index"] = [{"colour": "blue"}]
+    assert [page.url for page in _pages(app, arguments)] == [
+        "/sites/3/widgets",
+        "/sites/3/widgets?colour=blue",
+        "/sites/3/widgets/9",
+    ]
