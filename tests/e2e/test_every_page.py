@@ -321,6 +321,8 @@ def test_every_page_fits_and_passes_axe(browser, demo_site, role: str, width: in
     )
     context.set_default_timeout(10_000)
     context.set_default_navigation_timeout(30_000)
+    # axe-core sent to the browser once for every page it opens, not 500 KB a page.
+    context.add_init_script(AXE_JS)
     tab = context.new_page()
     blocked: list[str] = []
     tab.on(
