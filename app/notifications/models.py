@@ -30,6 +30,9 @@ MESSAGE_KINDS = {
     "pid_decision": "PID agreement answer",
     "digest": "Reminder digest",
     "account_invitation": "Invitation to sign in",
+    "access_offer": "Access to a site offered",
+    "password_reset": "Password reset link",
+    "password_changed": "Password changed",
 }
 # How often the reminder digest comes (MailPreference.frequency). Only the digest:
 # what someone must act on (gateway mail, meeting mail, account mail) has its own choice.
