@@ -31,7 +31,7 @@ class KpiValue(Audited, VersionedMixin, TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # No index of its own: the unique constraint leads with site_id and serves every per-site
     # read; with a second one PostgreSQL filtered all of a site's values where the unique
-    # index bounds them by KPI and date (#34, migration 0040_r2).
+    # index bounds them by KPI and date (#34, migration 0044).
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
     kpi_number: Mapped[int]
     period_kind: Mapped[str] = mapped_column(String(10), default="month")

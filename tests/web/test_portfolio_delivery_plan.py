@@ -3,7 +3,7 @@
 At 1,000 sites on PostgreSQL the portfolio's statement spent about a quarter of its 217 ms
 here: with an index on kpi_values.site_id alone beside the unique (site_id, kpi_number,
 period_start), PostgreSQL read every KPI value of each site (264 a site) and filtered them.
-Migration 0040_r2 dropped the redundant index; this test asks PostgreSQL for the column's
+Migration 0044 dropped the redundant index; this test asks PostgreSQL for the column's
 plan, as it would plan on a large database, and fails when the index read of kpi_values
 is bounded by the site alone (not by the KPI numbers or the dates). PostgreSQL only
 (TEST_DATABASE_URL); skipped on SQLite.

@@ -7,16 +7,16 @@ a quarter of the portfolio statement's 217 ms at 1,000 sites, #34); the unique i
 which leads with site_id, serves every per-site lookup and the foreign key's cascade, and
 bounds that read by KPI and date (the statement fell to 58 ms under the same load).
 
-Revision ID: 0040_r2_kpi_values_index
-Revises: 0039
+Revision ID: 0044
+Revises: 0043
 Create Date: 2026-12-06 18:15:00
 
 """
 from alembic import op
 
 
-revision = '0040_r2_kpi_values_index'
-down_revision = '0039'
+revision = '0044'
+down_revision = '0043'
 branch_labels = None
 depends_on = None
 
