@@ -153,6 +153,7 @@ def test_phases_fold_as_on_the_plan_and_finished_months_fold(
     summary = _plain(re.search(r"<summary.*?</summary>", phases[1], re.S).group(0))
     assert summary.startswith("1 of 1 done, signed off 3 Mar 2026")
     assert "<h4" not in phases[1].split("<details", 1)[0]
+    assert "app-month-fold" not in phases[1]  # opened, it shows its tasks: no second fold
     # A phase not started: its dates and RAG on its line (the chart's summary).
     later = _plain(re.search(r"<summary.*?</summary>", phases[3], re.S).group(0))
     assert later.startswith(f"0 of 1 done, {world['next_month'].day} ") and "Green" in later
