@@ -1,7 +1,8 @@
 """The timeline on Riverside's demo data at a phone's width and a laptop's (issue #32): on a
 phone what is late and due soon comes first and the phases fold as on the plan, so the page
 is a few screens rather than 13,192 px; on a laptop the chart. Axe clean and no sideways
-scroll at both; the folds open without JavaScript."""
+scroll at both; the folds open without JavaScript. On a tablet the chart scrolls within
+its own labelled, focusable box."""
 
 from __future__ import annotations
 
@@ -44,9 +45,11 @@ def test_the_timeline_at_a_phones_and_a_laptops_width(page, live_server, seed) -
     _sign_in(page, live_server)
     url = live_server(f"/sites/{ids['site']}/timeline")
     SHOTS.mkdir(parents=True, exist_ok=True)
-    chart, phone = page.locator(".app-gantt-parts").first, page.get_by_test_id("timeline-phone")
+    phone = page.get_by_test_id("timeline-phone")
+    chart = page.get_by_role("region", name="Timeline chart, phase by phase")
+    overflow = "el => el.scrollWidth - el.clientWidth"
     heights = {}
-    for width in (390, 1366):
+    for width in (390, 768, 1366):
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(url)
         expect(page.locator("h1")).to_have_text("Timeline")
@@ -70,7 +73,10 @@ def test_the_timeline_at_a_phones_and_a_laptops_width(page, live_server, seed) -
             expect(chart).to_be_visible()
             expect(phone).to_be_hidden()
             expect(page.get_by_text("Phases as a table")).to_be_visible()
-    print(f"timeline heights at 390 and 1366 px: {heights}")  # noqa: T201
+            # A tablet scrolls the chart in its own focusable box (legible text), not the
+            # page; a laptop has nothing to scroll.
+            assert (chart.evaluate(overflow) > 0) == (width == 768)
+    print(f"timeline heights by width: {heights}")  # noqa: T201
     assert heights[390] < PHONE_HEIGHT_LIMIT
 
 
