@@ -15,6 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask import url_for
+from markupsafe import Markup, escape
+
+from app.core.dates import uk_date
+from app.core.tags import rag_tag
 from app.plan.folding import PhaseFold, is_done
 from app.plan.queries import TaskView
 
@@ -95,3 +100,32 @@ def due_soon(folds: list[PhaseFold], today: date) -> DueSoon:
         if group is not None and not view.overdue:
             group.views.append(view)
     return DueSoon(late, due[this_month], due[next_month])
+
+
+_ITEM = (
+    '\n  <li><a href="{prefix}{id}">{title}</a>\n'
+    '    <span class="app-cell-note">{phase}{due}{rag}</span></li>'
+)
+
+
+def task_list(views: list[TaskView], phase_labels: dict[int, str] | None = None) -> Markup:
+    """Tasks as a bordered list: each a link with its phase (when `phase_labels` is given:
+    a list not under its phase's heading), due date and RAG. Drawn in Python, as the plan's
+    rows are (app/plan/rows.py): every task of the site is listed, and a template macro
+    per item was the larger part of the page's time."""
+    prefix = str(escape(url_for("sites.plan.task", task_id=0)[:-1]))
+    tags: dict[str | None, str] = {}
+    items = []
+    for view in views:
+        task = view.task
+        if view.rag not in tags:
+            tags[view.rag] = str(rag_tag(view.rag))
+        phase = f"{escape(phase_labels[task.phase])} · " if phase_labels else ""
+        due = f"due {uk_date(task.due_date)} · " if task.due_date else ""
+        items.append(
+            _ITEM.format(
+                prefix=prefix, id=task.id, title=escape(task.title), phase=phase, due=due,
+                rag=tags[view.rag],
+            )
+        )  # fmt: skip
+    return Markup(f'<ul class="nhsuk-list nhsuk-list--border">{"".join(items)}\n</ul>')

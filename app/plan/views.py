@@ -34,7 +34,7 @@ from app.plan.history import task_history
 from app.plan.models import TASK_STATUSES, Task
 from app.plan.timeline import build_charts, phase_facts
 from app.plan.timeline import load_tasks as load_timeline_tasks
-from app.plan.timeline_folds import due_soon, phase_months
+from app.plan.timeline_folds import due_soon, phase_months, task_list
 from app.plan.timeline_svg import chart_svg
 from app.toolkit import get_toolkit
 
@@ -329,6 +329,7 @@ def timeline():
         phases=list(facts.values()),
         charts=build_charts(board, today(), facts),
         chart_svg=chart_svg,
+        task_list=task_list,
         due=due_soon(folds, today()),
         phase_months=phase_months(folds),
         phase_labels={p.phase.number: p.phase.label for p in board},
