@@ -32,8 +32,9 @@ from app.plan.forms import (
 )
 from app.plan.history import task_history
 from app.plan.models import TASK_STATUSES, Task
-from app.plan.timeline import build_charts, by_month, phase_facts
+from app.plan.timeline import build_charts, phase_facts
 from app.plan.timeline import load_tasks as load_timeline_tasks
+from app.plan.timeline_folds import due_soon, phase_months, task_list
 from app.plan.timeline_svg import chart_svg
 from app.toolkit import get_toolkit
 
@@ -318,15 +319,19 @@ def comment(task_id: int):
 
 @bp.get("/timeline")
 def timeline():
-    tasks = load_timeline_tasks(g.site)
+    tasks, progress = load_timeline_tasks(g.site)
     board = queries.build_board(tasks, today())
     facts = phase_facts(board)
+    # On a phone: what is late and due soon, then the phases folded as the plan page folds them.
+    folds = folding.fold(board, progress, today(), False) if progress else []
     return render_template(
         "plan/timeline.html",
         phases=list(facts.values()),
         charts=build_charts(board, today(), facts),
         chart_svg=chart_svg,
-        months=by_month(board),
+        task_list=task_list,
+        due=due_soon(folds, today()),
+        phase_months=phase_months(folds),
         phase_labels={p.phase.number: p.phase.label for p in board},
         today_=today(),
     )

@@ -8,7 +8,8 @@ from datetime import date, datetime
 from app.extensions import db
 from app.gateways.models import Gateway, GatewayDecision
 from app.plan.models import Plan, Task
-from app.plan.timeline import build_charts, by_month, wrap_label
+from app.plan.timeline import build_charts, wrap_label
+from app.plan.timeline_folds import months_of
 from tests.conftest import sign_in
 
 
@@ -82,7 +83,8 @@ def test_a_long_phase_is_one_table_whose_head_is_the_month_axis(site_world, clie
     assert html.count(">Jan 2026<") == 1 and "Jan 26<" not in html
     assert "(continued)" not in html
     assert html.count('<tr><td><svg class="app-gantt-strip"') == 32  # axis, band, 30 tasks
-    assert "Tasks by month due" in html and '<h3 class="nhsuk-heading-s">July 2026</h3>' in html
+    # On a phone, the same tasks by month under their phase (tests/web/test_timeline_folding.py).
+    assert "Every task, phase by phase" in html and ">July 2026</h4>" in html
 
 
 def test_long_task_names_wrap_onto_two_lines() -> None:
@@ -91,7 +93,7 @@ def test_long_task_names_wrap_onto_two_lines() -> None:
     )
     assert len(lines) == 2 and not lines[-1].endswith("…")
     assert wrap_label("word " * 60)[-1].endswith("…")
-    assert build_charts([], date(2026, 1, 1)) == [] and by_month([]) == []
+    assert build_charts([], date(2026, 1, 1)) == [] and months_of([]) == []
 
 
 def test_heat_map_cells_link_to_their_risks(site_world, client) -> None:
