@@ -7,10 +7,12 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from app.core.numbers import whole_number
+
 
 def _id(value: object) -> int | None:
-    text = "" if value is None else str(value).strip()
-    return int(text) if text.isdigit() else None
+    """An id from a select; None for blanks and anything no row could have (25 digits)."""
+    return whole_number(value, minimum=1)
 
 
 class RecoveryForm(FlaskForm):

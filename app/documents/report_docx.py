@@ -180,8 +180,12 @@ def build_report(content: ReportContent) -> DocxDocument:
     if content.delivery:
         style.para(doc, "", bold_lead="Against the business case's promise:")
         style.bullet_list(doc, content.delivery)
-    drawn = [[chart.name, chart.picture()] for chart in content.delivery_charts]
-    pictures = [row for row in drawn if row[1] is not None]  # a PNG may not be drawable
+    # A PNG may not be drawable: that chart is left out of the table.
+    pictures = [
+        [chart.name, picture]
+        for chart in content.delivery_charts
+        if (picture := chart.picture()) is not None
+    ]
     if pictures:
         style.table(
             doc,

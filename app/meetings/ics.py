@@ -146,6 +146,9 @@ def _series_in_feed(
     start = to_london(first.recurrence_id)
     master = _event(first, site_name, people(first) if people else None)
     master["uid"] = vText(first.series_uid)
+    # The series stands even when its first meeting is called off: calendars read a
+    # cancelled master as the whole series cancelled. That meeting's own occurrence says so.
+    master["status"] = vText("CONFIRMED")
     del master["dtstart"], master["dtend"]
     master.add("dtstart", start)
     master.add("dtend", start + (first.ends_at - first.starts_at))

@@ -50,13 +50,13 @@ def glance(user_id: int, today: date) -> list[SiteGlance]:
     name. One statement."""
     result = db.session.execute(
         select(
-            Site.id,
+            Site.id.label("site_id"),
             Site.name,
             Site.region,
-            SiteFollow.id.is_not(None),
-            delivery_column(Site.id),
+            SiteFollow.id.is_not(None).label("followed"),
+            delivery_column(Site.id).label("delivery"),
             SiteTaskCounts.tasks_version,
-            task_counts.out_of_date(today),
+            task_counts.out_of_date(today).label("stale"),
         )
         .outerjoin(SiteFollow, and_(SiteFollow.site_id == Site.id, SiteFollow.user_id == user_id))
         .outerjoin(SiteTaskCounts, SiteTaskCounts.site_id == Site.id)
@@ -64,11 +64,16 @@ def glance(user_id: int, today: date) -> list[SiteGlance]:
     )
     return [
         SiteGlance(
-            site_id, name, region or "", bool(followed), share_from(delivery, today),
-            version or 0, bool(stale),
+            site_id=row.site_id,
+            name=row.name,
+            region=row.region or "",
+            followed=bool(row.followed),
+            delivery=share_from(row.delivery, today),
+            tasks_version=row.tasks_version or 0,
+            counts_out_of_date=bool(row.stale),
         )
-        for site_id, name, region, followed, delivery, version, stale in result
-    ]  # fmt: skip
+        for row in result
+    ]
 
 
 def count_again(sites: list[SiteGlance], today: date) -> None:
@@ -124,10 +129,12 @@ def _sort(k: Any, filters: Filters, sites: list[SiteGlance]) -> list[Any]:
         return ranking.sort_parts(k, filters.sort)
     # The share is the delivery feature's rule, worked out in Python for every site
     # (`glance`): the database sorts by each site's place in that order.
-    shares = sorted((s.delivery.share, s.site_id) for s in sites if s.delivery is not None)
+    shares = {s.site_id: s.delivery.share for s in sites if s.delivery is not None}
     if not shares:
         return [null()]
-    return [case({site_id: i for i, (_share, site_id) in enumerate(shares)}, value=k.site_id)]
+    # Equal shares get the same place, so the name breaks the tie as in every other sort.
+    place = {share: i for i, share in enumerate(sorted(set(shares.values())))}
+    return [case({site_id: place[share] for site_id, share in shares.items()}, value=k.site_id)]
 
 
 def _flag(condition: Any) -> Any:

@@ -132,7 +132,7 @@ class Page:
 
 
 def page_of(rows: list[PortfolioRow], number: int, matching: int) -> Page:
-    """A page's rows (fetched by `listing.page_rows`) with its place among `matching`."""
+    """A page's rows (fetched by `listing.portfolio_view`) with its place among `matching`."""
     return Page(rows, number, max(1, -(-matching // PAGE_SIZE)), (number - 1) * PAGE_SIZE + 1)
 
 

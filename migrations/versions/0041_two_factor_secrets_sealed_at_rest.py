@@ -41,21 +41,25 @@ def _box() -> Fernet:
     return Fernet(base64.urlsafe_b64encode(key))
 
 
+def _rewrite(source: str, target: str, change) -> None:
+    """Every secret in `source`, changed by `change`, written to `target`."""
+    connection = op.get_bind()
+    rows = connection.execute(
+        sa.select(users.c.id, users.c[source]).where(users.c[source].is_not(None))
+    ).all()
+    if not rows:
+        return
+    box = _box()
+    for user_id, value in rows:
+        connection.execute(
+            users.update().where(users.c.id == user_id).values({target: change(box, value)})
+        )
+
+
 def upgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('totp_secret_sealed', sa.String(length=255), nullable=True))
-    connection = op.get_bind()
-    rows = connection.execute(
-        sa.select(users.c.id, users.c.totp_secret).where(users.c.totp_secret.is_not(None))
-    ).all()
-    if rows:
-        box = _box()
-        for row in rows:
-            connection.execute(
-                users.update()
-                .where(users.c.id == row.id)
-                .values(totp_secret_sealed=box.encrypt(row.totp_secret.encode()).decode())
-            )
+    _rewrite('totp_secret', 'totp_secret_sealed', lambda box, plain: box.encrypt(plain.encode()).decode())
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('totp_secret')
 
@@ -63,19 +67,6 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('totp_secret', sa.String(length=64), nullable=True))
-    connection = op.get_bind()
-    rows = connection.execute(
-        sa.select(users.c.id, users.c.totp_secret_sealed).where(
-            users.c.totp_secret_sealed.is_not(None)
-        )
-    ).all()
-    if rows:
-        box = _box()
-        for row in rows:
-            connection.execute(
-                users.update()
-                .where(users.c.id == row.id)
-                .values(totp_secret=box.decrypt(row.totp_secret_sealed.encode()).decode())
-            )
+    _rewrite('totp_secret_sealed', 'totp_secret', lambda box, sealed: box.decrypt(sealed.encode()).decode())
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('totp_secret_sealed')

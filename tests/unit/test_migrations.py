@@ -19,7 +19,7 @@ from types import ModuleType
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import Connection, create_engine, select, text
 
 from app.extensions import db
@@ -163,8 +163,8 @@ def test_the_frozen_people_merge_of_0012_plans_and_applies_what_the_app_does(sit
 
 
 def test_two_factor_secrets_set_up_before_0041_are_sealed_in_place(tmp_path) -> None:
-    """Nobody sets their authenticator up again: 0041 seals the plain secret it finds, and
-    the app reads it back with its key."""
+    """Nobody sets their authenticator up again: 0041 seals the plain secret it finds, the
+    app reads it back with its key, and a downgrade gives the plain secret back."""
     from app.accounts import sealed
 
     with _migrated_app(tmp_path) as app, app.app_context():
@@ -183,7 +183,13 @@ def test_two_factor_secrets_set_up_before_0041_are_sealed_in_place(tmp_path) -> 
                 "SELECT totp_secret_sealed FROM users WHERE id = 5"
             ).scalar_one()
         unsealed = sealed.unseal(stored)
+        downgrade(revision="0040")  # and back: the plain secret again, for an older release
+        with db.engine.begin() as connection:
+            restored = connection.exec_driver_sql(
+                "SELECT totp_secret FROM users WHERE id = 5"
+            ).scalar_one()
         db.session.remove()
         db.engine.dispose()
     assert "totp_secret" not in columns
     assert "JBSWY3DP" not in stored and unsealed == "JBSWY3DPEHPK3PXP"
+    assert restored == "JBSWY3DPEHPK3PXP"

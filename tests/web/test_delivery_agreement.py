@@ -165,6 +165,10 @@ def test_an_editor_records_the_agreement_from_the_delivery_page(
     assert "Choose the steering group meeting that agreed the plan." in response.get_data(
         as_text=True
     )
+    # An id no row could have (25 digits) is a choice to make, not a database overflow.
+    data = {"csrf_token": token, "meeting_id": "9" * 25, "version": version}
+    response = client.post(url, data=data)
+    assert response.status_code == 422
     for key, words in (
         ("future", "has not been held yet"),
         ("other_site", "Choose a steering group meeting of this site."),

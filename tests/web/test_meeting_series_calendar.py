@@ -162,3 +162,19 @@ def test_the_feed_gives_a_series_as_the_invitation_did(login, site_world) -> Non
     assert datetime.combine(february.recurrence_id.date(), time(14)) not in starts
     cancelled = [e for e in expanded if str(e.get("STATUS")) == "CANCELLED"]
     assert [e["DTSTART"].dt.date() for e in cancelled] == [june.recurrence_id.date()]
+
+
+def test_a_series_whose_first_meeting_is_cancelled_stays_in_the_feed(login, site_world) -> None:
+    """Calendars read a cancelled repeating event as the whole series cancelled: the first
+    meeting's cancellation goes out as its own occurrence, the rest stay booked."""
+    site, first, meetings = _book_series(login, site_world)
+    service.cancel_meeting(meetings[0])
+    db.session.commit()
+    client = login(site_world["manager"])
+    feed = Calendar.from_ical(client.get(f"/sites/{site.id}/meetings.ics").data)
+    (master,) = [e for e in feed.walk("VEVENT") if "RRULE" in e]
+    assert str(master["status"]) == "CONFIRMED"
+    expanded = recurring_ical_events.of(feed).between(first, first + timedelta(days=200))
+    statuses = sorted((e["DTSTART"].dt.date(), str(e["STATUS"])) for e in expanded)
+    assert statuses[0] == (meetings[0].recurrence_id.date(), "CANCELLED")
+    assert [status for _day, status in statuses[1:]] == ["CONFIRMED"] * 5
