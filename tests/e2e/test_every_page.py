@@ -93,6 +93,7 @@ def _seed_demo() -> Arguments:
     from app.accounts.resets import issue_reset
     from app.core.dates import today, utcnow
     from app.delivery import queries as delivery_queries
+    from app.delivery import recovery
     from app.delivery import service as delivery
     from app.demo import seed_demo
     from app.kpis.models import KpiValue
@@ -102,7 +103,7 @@ def _seed_demo() -> Arguments:
     from app.notifications.tokens import unsubscribe_token
     from app.people.models import GroupMember, Person
     from app.plan.models import Task
-    from app.risks.models import Mitigation
+    from app.risks.models import Mitigation, RaidEntry
     from app.sites.models import Membership
     from app.sites.offers import offer_access
     from app.toolkit.vocabulary import gateway_phase_numbers
@@ -184,6 +185,15 @@ def _seed_demo() -> Arguments:
             },
             "sites.plan.start_date": {"start": (today() + timedelta(days=14)).isoformat()},
             "sites.delivery.recover": {"site_id": agreed.id, "measure": missed},
+            # Meadowbank's recovery plan, agreed at its last steering group held.
+            "sites.delivery.agree": {
+                "site_id": agreed.id,
+                "entry_id": first(
+                    RaidEntry.id,
+                    RaidEntry.site_id == agreed.id,
+                    RaidEntry.starter_key.startswith(recovery.STARTER_PREFIX),
+                ),
+            },
             "sites.kpis.delete_period": {
                 "site_id": agreed.id,
                 "period_key": Period(period.period_start, period.period_kind).key,
