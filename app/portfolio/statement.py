@@ -1,7 +1,7 @@
 """The portfolio's one statement: every site with a grouped subquery per column.
 
 Each column comes from a grouped subquery (gateways, sign-offs, needs, meetings, history,
-project manager, follows) joined to the sites table; `service.portfolio_rows` reads it.
+project manager, follows) joined to the sites table; `ranking.ranked` rates and ranks it.
 The task counts are the ones kept in `site_task_counts`, with a flag for the sites whose
 counts are out of date (`app.portfolio.task_counts`).
 """
