@@ -27,7 +27,8 @@ class SiteFollow(db.Model):
 
 class SiteTaskCounts(db.Model):
     """A site's task counts for the portfolio, kept between views (`task_counts` explains
-    when they are taken again). Not audited: keeping a count changes nothing on the site."""
+    when they are taken again), and the time of its newest change. Not audited: keeping a
+    count changes nothing on the site."""
 
     __tablename__ = "site_task_counts"
 
@@ -49,6 +50,9 @@ class SiteTaskCounts(db.Model):
     # The due date of the open task that has been overdue longest (the need score's days
     # overdue); None when nothing is overdue.
     oldest_overdue: Mapped[date | None]
+    # The time of the site's newest history row that changed its content (`CHANGE_ACTIONS`),
+    # kept by the triggers below however the history is written; None before any.
+    last_change_at: Mapped[datetime | None]
 
 
 # The triggers that keep `tasks_version` and give every new site its row. They watch only
@@ -56,11 +60,26 @@ class SiteTaskCounts(db.Model):
 # title, owner or notes can change without the site being counted again. PostgreSQL runs a
 # trigger through a function; SQLite writes the body inline.
 COUNTED_COLUMNS = ("site_id", "status", "essential", "due_date", "reported_rag")
+# History rows that are changes to a site's content (not sign-ins, refusals or exports).
+CHANGE_ACTIONS = ("create", "update", "delete")
 _OF = ", ".join(COUNTED_COLUMNS)
 _BUMP = (
     "UPDATE site_task_counts SET tasks_version = tasks_version + 1 WHERE site_id = {row}.site_id"
 )
 _START = "INSERT INTO site_task_counts (site_id, tasks_version) VALUES (NEW.id, 0)"
+# The triggers that keep `last_change_at`: a new history row moves it on (the common case,
+# one indexed row); a history row changed or removed (tests backdating, merges) has it
+# worked out again from the site's history, through the (site_id, at) index.
+_CHANGES = "action IN (" + ", ".join(f"'{a}'" for a in CHANGE_ACTIONS) + ")"
+_MOVE_ON = (
+    "UPDATE site_task_counts SET last_change_at = NEW.at WHERE site_id = NEW.site_id"
+    " AND (last_change_at IS NULL OR last_change_at < NEW.at)"
+)
+_WORK_OUT = (
+    "UPDATE site_task_counts SET last_change_at = (SELECT max(at) FROM audit_events"
+    f" WHERE site_id = {{row}}.site_id AND {_CHANGES}) WHERE site_id = {{row}}.site_id"
+)
+_REWRITTEN = "site_id, action, at"
 TRIGGERS = {
     "sqlite": [
         "CREATE TRIGGER IF NOT EXISTS site_task_counts_start AFTER INSERT ON sites BEGIN "
@@ -71,6 +90,13 @@ TRIGGERS = {
         f"{_BUMP.format(row='OLD')}; {_BUMP.format(row='NEW')} AND NEW.site_id <> OLD.site_id; END",
         "CREATE TRIGGER IF NOT EXISTS tasks_removed AFTER DELETE ON tasks BEGIN "
         f"{_BUMP.format(row='OLD')}; END",
+        "CREATE TRIGGER IF NOT EXISTS site_history_added AFTER INSERT ON audit_events "
+        f"WHEN NEW.{_CHANGES} BEGIN {_MOVE_ON}; END",
+        f"CREATE TRIGGER IF NOT EXISTS site_history_rewritten AFTER UPDATE OF {_REWRITTEN} "
+        f"ON audit_events BEGIN {_WORK_OUT.format(row='OLD')}; "
+        f"{_WORK_OUT.format(row='NEW')} AND NEW.site_id <> OLD.site_id; END",
+        "CREATE TRIGGER IF NOT EXISTS site_history_removed AFTER DELETE ON audit_events BEGIN "
+        f"{_WORK_OUT.format(row='OLD')}; END",
     ],
     "postgresql": [
         "CREATE OR REPLACE FUNCTION site_task_counts_start() RETURNS trigger LANGUAGE plpgsql "
@@ -85,6 +111,16 @@ TRIGGERS = {
         "DROP TRIGGER IF EXISTS tasks_changed ON tasks",
         f"CREATE TRIGGER tasks_changed AFTER INSERT OR UPDATE OF {_OF} OR DELETE ON tasks "
         "FOR EACH ROW EXECUTE FUNCTION tasks_changed()",
+        "CREATE OR REPLACE FUNCTION site_history_written() RETURNS trigger LANGUAGE plpgsql "
+        f"AS $$ BEGIN IF TG_OP = 'INSERT' THEN {_MOVE_ON}; ELSE {_WORK_OUT.format(row='OLD')}; "
+        "END IF; IF TG_OP = 'UPDATE' AND NEW.site_id <> OLD.site_id THEN "
+        f"{_WORK_OUT.format(row='NEW')}; END IF; RETURN NULL; END $$",
+        "DROP TRIGGER IF EXISTS site_history_added ON audit_events",
+        f"CREATE TRIGGER site_history_added AFTER INSERT ON audit_events FOR EACH ROW "
+        f"WHEN (NEW.{_CHANGES}) EXECUTE FUNCTION site_history_written()",
+        "DROP TRIGGER IF EXISTS site_history_rewritten ON audit_events",
+        f"CREATE TRIGGER site_history_rewritten AFTER UPDATE OF {_REWRITTEN} OR DELETE "
+        "ON audit_events FOR EACH ROW EXECUTE FUNCTION site_history_written()",
     ],
 }
 DROP_TRIGGERS = {
@@ -93,18 +129,24 @@ DROP_TRIGGERS = {
         "DROP TRIGGER IF EXISTS tasks_added",
         "DROP TRIGGER IF EXISTS tasks_changed",
         "DROP TRIGGER IF EXISTS tasks_removed",
+        "DROP TRIGGER IF EXISTS site_history_added",
+        "DROP TRIGGER IF EXISTS site_history_rewritten",
+        "DROP TRIGGER IF EXISTS site_history_removed",
     ],
     "postgresql": [
         "DROP TRIGGER IF EXISTS site_task_counts_start ON sites",
         "DROP TRIGGER IF EXISTS tasks_changed ON tasks",
         "DROP FUNCTION IF EXISTS site_task_counts_start()",
         "DROP FUNCTION IF EXISTS tasks_changed()",
+        "DROP TRIGGER IF EXISTS site_history_added ON audit_events",
+        "DROP TRIGGER IF EXISTS site_history_rewritten ON audit_events",
+        "DROP FUNCTION IF EXISTS site_history_written()",
     ],
 }
 
 
 # Installed whenever the schema is made from the models (`create_all`, as the tests and the
-# benchmark do); migrations write them out (today's: 0029), and tests/unit/
+# benchmark do); migrations write them out (today's: 0029 and 0045), and tests/unit/
 # test_migrations.py checks a migrated database holds exactly these. A change here needs a
 # new migration. (DDL formats its text with %: none
 # of these holds one.)

@@ -20,7 +20,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import Connection, create_engine, select, text
+from sqlalchemy import Connection, create_engine, inspect, select, text
 
 from app.extensions import db
 from tests.conftest import make_app
@@ -87,7 +87,7 @@ def test_upgrading_an_empty_database_gives_the_models_schema_and_triggers(tmp_pa
         db.engine.dispose()
     assert differences == [], "models changed without a migration: flask db migrate -m '...'"
     assert migrated_triggers == model_triggers
-    assert len(model_triggers) == (4 if not ON_POSTGRESQL else 2)
+    assert len(model_triggers) == (7 if not ON_POSTGRESQL else 4)
 
 
 def test_sites_made_before_the_kept_task_counts_get_theirs(tmp_path) -> None:
@@ -126,6 +126,39 @@ def test_sites_made_before_the_kept_task_counts_get_theirs(tmp_path) -> None:
         db.session.remove()
         db.engine.dispose()
     assert kept == [(7, 3, None)]
+
+
+def test_sites_with_history_before_0045_get_their_last_change_kept(tmp_path) -> None:
+    """Migration 0045 takes each existing site's last change from its history (changes only,
+    not sign-ins), and from then on the triggers keep it; downgrading drops it again."""
+    with _migrated_app(tmp_path) as app, app.app_context():
+        upgrade(revision="0044")
+
+        def run(sql: str) -> list:
+            with db.engine.begin() as connection:
+                result = connection.exec_driver_sql(sql)
+                return result.all() if result.returns_rows else []
+
+        run(
+            "INSERT INTO sites (id, name, organisation, nation, region, commissioner,"
+            " service_status, description, agenda_notice_days, version, created_at,"
+            " updated_at) VALUES (7, 'Older', 'Trust', 'England', '', '', 'new', '', 5, 1,"
+            " '2026-01-01', '2026-01-01')"
+        )
+        history = "INSERT INTO audit_events (at, site_id, action, object_type, label) VALUES "
+        run(history + "('2026-03-01 09:00:00', 7, 'update', 'task', 'A task')")
+        run(history + "('2026-04-01 09:00:00', 7, 'login', 'user', 'Signed in')")
+        upgrade(revision="0045")
+        kept = run("SELECT site_id, last_change_at FROM site_task_counts")
+        run(history + "('2026-05-01 09:00:00', 7, 'create', 'risk', 'A risk')")
+        moved_on = run("SELECT last_change_at FROM site_task_counts")
+        downgrade(revision="0044")
+        columns = [c["name"] for c in inspect(db.engine).get_columns("site_task_counts")]
+        db.session.remove()
+        db.engine.dispose()
+    assert [(site, str(at)[:16]) for site, at in kept] == [(7, "2026-03-01 09:00")]
+    assert str(moved_on[0][0])[:16] == "2026-05-01 09:00"
+    assert "last_change_at" not in columns
 
 
 def _migration(revision: str) -> ModuleType:

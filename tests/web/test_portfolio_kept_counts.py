@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Column, delete, select, update
+from sqlalchemy import Column, delete, func, insert, select, update
 from sqlalchemy.sql import visitors
 
 from app.core.audit import AuditEvent
@@ -15,7 +15,7 @@ from app.core.dates import today
 from app.extensions import db
 from app.plan.models import Task
 from app.portfolio import task_counts
-from app.portfolio.models import COUNTED_COLUMNS, SiteTaskCounts
+from app.portfolio.models import CHANGE_ACTIONS, COUNTED_COLUMNS, SiteTaskCounts
 from app.portfolio.service import portfolio_rows
 from app.portfolio.statement import rows_query
 from app.sites.models import Site
@@ -163,3 +163,73 @@ def test_the_daily_reminders_job_takes_the_day_s_counts(app, make_site, make_tas
     assert db.session.execute(out_of_date).all() == []
     again = app.test_cli_runner().invoke(args=["send-reminders"])
     assert "Task counts taken again for 0 sites." in again.output
+
+
+def _kept_last_change(site: Site):  # noqa: ANN202
+    return db.session.scalar(
+        select(SiteTaskCounts.last_change_at).where(SiteTaskCounts.site_id == site.id)
+    )
+
+
+def _newest_change(site: Site):  # noqa: ANN202 - the rule the kept time stands for
+    return db.session.scalar(
+        select(func.max(AuditEvent.at)).where(
+            AuditEvent.site_id == site.id, AuditEvent.action.in_(CHANGE_ACTIONS)
+        )
+    )
+
+
+def test_each_sites_last_change_is_kept_however_its_history_is_written(
+    make_site, make_task
+) -> None:
+    """`last_change_at` always equals the newest change in the site's history: a change moves
+    it on, a sign-in or export does not, and history rewritten or removed (as tests backdate
+    it and merges move it) has it worked out again."""
+    site, other = make_site(name="Kept"), make_site(name="Other")
+    task = make_task(site)
+    assert _kept_last_change(site) is not None
+    assert _kept_last_change(site) == _newest_change(site)
+
+    task.status = "complete"
+    db.session.commit()
+    moved_on = _kept_last_change(site)
+    assert moved_on == _newest_change(site)
+
+    later = moved_on + timedelta(hours=2)
+    for action in ("export", "login"):  # not changes to the site
+        db.session.execute(
+            insert(AuditEvent).values(at=later, site_id=site.id, action=action, label="x")
+        )
+    db.session.commit()
+    assert _kept_last_change(site) == moved_on
+
+    db.session.execute(  # a change written without the ORM
+        insert(AuditEvent).values(at=later, site_id=site.id, action="update", label="x")
+    )
+    db.session.commit()
+    assert _kept_last_change(site) == later
+
+    # backdated: the site's history forty days ago, the rows written above a day later
+    backdated = later - timedelta(days=40)
+    db.session.execute(update(AuditEvent).where(AuditEvent.site_id == site.id).values(at=backdated))
+    db.session.execute(
+        update(AuditEvent)
+        .where(AuditEvent.site_id == site.id, AuditEvent.label == "x")
+        .values(at=backdated + timedelta(days=1))
+    )
+    db.session.commit()
+    assert _kept_last_change(site) == backdated + timedelta(days=1) == _newest_change(site)
+
+    # the newest rows removed, and the rest moved to another site
+    db.session.execute(
+        delete(AuditEvent).where(AuditEvent.site_id == site.id, AuditEvent.label == "x")
+    )
+    db.session.commit()
+    assert _kept_last_change(site) == backdated == _newest_change(site)
+    moved = later + timedelta(days=1)
+    db.session.execute(
+        update(AuditEvent).where(AuditEvent.site_id == site.id).values(site_id=other.id, at=moved)
+    )
+    db.session.commit()
+    assert _kept_last_change(site) is None
+    assert _kept_last_change(other) == _newest_change(other) == moved
