@@ -73,12 +73,20 @@ def _signoffs_subquery():  # noqa: ANN202
 
 
 def _lead_subquery():  # noqa: ANN202
-    """Each site's project manager on its project team: the member added first if several.
-    Grouped by site (rather than ranked) so the sites table reaches it through an index,
-    and the person is then found by key: a ranked list was scanned once for every site,
-    which made the page's time grow with the square of the number of sites."""
-    return (
-        select(GroupMember.site_id.label("site_id"), func.min(GroupMember.id).label("member_id"))
+    """Each site's project manager on its project team (the member added first if several):
+    the project teams' managers numbered within each site, the first kept, with their
+    contact details. Read in one pass with hash joins, where finding the first member's id
+    and then the member and the person by key probed two indexes once a site."""
+    numbered = (
+        select(
+            GroupMember.site_id.label("site_id"),
+            Person.name.label("name"),
+            Person.email.label("email"),
+            Person.phone.label("phone"),
+            func.row_number()
+            .over(partition_by=GroupMember.site_id, order_by=GroupMember.id)
+            .label("place"),
+        )
         .join(Group, Group.id == GroupMember.group_id)
         .join(Person, Person.id == GroupMember.person_id)
         .where(
@@ -86,7 +94,11 @@ def _lead_subquery():  # noqa: ANN202
             Group.kind == "project_team",
             Person.erased.is_(False),
         )
-        .group_by(GroupMember.site_id)
+        .subquery("managers")
+    )
+    return (
+        select(numbered.c.site_id, numbered.c.name, numbered.c.email, numbered.c.phone)
+        .where(numbered.c.place == 1)
         .subquery("l")
     )
 
@@ -153,7 +165,7 @@ def rows_query(today: date) -> Select:
     `counts_out_of_date` says which sites' kept task counts are out of date, and
     `tasks_version` from which version."""
     counts, g, s = SiteTaskCounts, _gateways_subquery(), _signoffs_subquery()
-    lead_member, lead_person, needs = aliased(GroupMember), aliased(Person), aliased(NeedsVersion)
+    needs = aliased(NeedsVersion)
     lead, n, m, risk = (
         _lead_subquery(),
         _needs_subquery(),
@@ -176,9 +188,9 @@ def rows_query(today: date) -> Select:
             s.c.at.label("signoff_at"),
             m.c.starts.label("next_meeting"),
             counts.last_change_at.label("last_change"),  # kept by triggers on the history
-            lead_person.name.label("lead_name"),
-            lead_person.email.label("lead_email"),
-            lead_person.phone.label("lead_phone"),
+            lead.c.name.label("lead_name"),
+            lead.c.email.label("lead_email"),
+            lead.c.phone.label("lead_phone"),
             needs.population_50_plus.label("population_50_plus"),
             # the documents' figure (app.needs.headline), under the name the rows read
             FigureHeadline.hip_prevented.label("hip_fractures_prevented_5y"),
@@ -195,8 +207,6 @@ def rows_query(today: date) -> Select:
         .outerjoin(s, s.c.site_id == Site.id)
         .outerjoin(m, m.c.site_id == Site.id)
         .outerjoin(lead, lead.c.site_id == Site.id)
-        .outerjoin(lead_member, lead_member.id == lead.c.member_id)
-        .outerjoin(lead_person, lead_person.id == lead_member.person_id)
         .outerjoin(n, n.c.site_id == Site.id)
         .outerjoin(needs, needs.id == n.c.id)
         .outerjoin(FigureHeadline, FigureHeadline.site_id == Site.id)
