@@ -44,8 +44,8 @@ def _joined(*columns: Any) -> Any:
     return text
 
 
-def delivery_facts(site_id: int) -> dict[str, Any]:
-    """The site's latest promise, its KPI counts and its recovery plans, as strings."""
+def _promise_and_counts(site_id: Any) -> dict[str, Any]:
+    """The site's latest promise (and when it was agreed) and its KPI counts, as strings."""
     # Aliases, so each subquery reads its own rows of the promises table, and correlates
     # only to the sites table when the site id is a column (the portfolio's statement).
     versions, starts = aliased(Promise), aliased(Promise)
@@ -89,6 +89,13 @@ def delivery_facts(site_id: int) -> dict[str, Any]:
         )
         .correlate_except(KpiValue)
         .scalar_subquery(),
+    }  # fmt: skip
+
+
+def delivery_facts(site_id: int) -> dict[str, Any]:
+    """The site's latest promise, its KPI counts and its recovery plans, as strings."""
+    return {
+        **_promise_and_counts(site_id),
         "delivery_plans": select(func.aggregate_strings(RaidEntry.starter_key, ROW))
         .where(RaidEntry.site_id == site_id, RaidEntry.starter_key.startswith(STARTER_PREFIX))
         .correlate_except(RaidEntry)
@@ -295,7 +302,7 @@ class DeliveryShare:
 def delivery_column(site_id: Any) -> Any:
     """One column for a statement over many sites (`site_id` the sites' id column): the
     promise and the audit's counts as one string, read by `share_from`."""
-    facts = delivery_facts(site_id)
+    facts = _promise_and_counts(site_id)
     return (
         func.coalesce(facts["delivery_promises"], "")
         + SPLIT

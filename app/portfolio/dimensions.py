@@ -20,7 +20,7 @@ from __future__ import annotations
 import operator
 import string
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 # How long a task may sit overdue before the schedule counts as stalled, and how many
@@ -313,9 +313,12 @@ class Rating:
 
 
 def rate_dimension(
-    key: str, f: Facts, stale_days: int, rules: Mapping[str, tuple[Line, ...]] = RULES
+    key: str,
+    facts: Mapping[str, Any],
+    stale_days: int,
+    rules: Mapping[str, tuple[Line, ...]] = RULES,
 ) -> Rating:
-    facts = asdict(f)
+    """One dimension's status and reason from a site's facts (`Facts`, by name)."""
     line = first_line(rules[key], facts, stale_days)
     return Rating(line.status, _REASON.format(line.reason, **facts))
 
@@ -337,7 +340,8 @@ def rate(
     rules: Mapping[str, tuple[Line, ...]] = RULES,
     overall_rule: tuple[Line, ...] = OVERALL,
 ) -> tuple[dict[str, Rating], str | None]:
-    ratings = {key: rate_dimension(key, f, stale_days, rules) for key in DIMENSIONS}
+    facts = vars(f)  # the fields by name; `asdict`'s deep copy cost a third of the rating
+    ratings = {key: rate_dimension(key, facts, stale_days, rules) for key in DIMENSIONS}
     return ratings, overall(ratings, overall_rule)
 
 

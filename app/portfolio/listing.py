@@ -15,10 +15,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, func, null, or_, select, true
+from sqlalchemy import and_, bindparam, case, func, null, or_, select, true
 
 from app.delivery.facts import DeliveryShare, delivery_column, share_from
-from app.extensions import db
 from app.portfolio import ranking, task_counts
 from app.portfolio.models import SiteFollow, SiteTaskCounts
 from app.portfolio.queries import (
@@ -48,31 +47,35 @@ class SiteGlance:
 def glance(user_id: int, today: date) -> list[SiteGlance]:
     """Every site's name, region, support flag, delivery share and kept counts' state, by
     name. One statement."""
-    result = db.session.execute(
+    rows = fetch(
         select(
             Site.id.label("site_id"),
-            Site.name,
-            Site.region,
+            Site.name.label("name"),
+            Site.region.label("region"),
             SiteFollow.id.is_not(None).label("followed"),
             delivery_column(Site.id).label("delivery"),
-            SiteTaskCounts.tasks_version,
+            SiteTaskCounts.tasks_version.label("tasks_version"),
             task_counts.out_of_date(today).label("stale"),
         )
-        .outerjoin(SiteFollow, and_(SiteFollow.site_id == Site.id, SiteFollow.user_id == user_id))
+        .outerjoin(
+            SiteFollow,
+            and_(SiteFollow.site_id == Site.id, SiteFollow.user_id == bindparam("user_id")),
+        )
         .outerjoin(SiteTaskCounts, SiteTaskCounts.site_id == Site.id)
-        .order_by(Site.name, Site.id)
+        .order_by(Site.name, Site.id),
+        user_id,
     )
     return [
         SiteGlance(
-            site_id=row.site_id,
-            name=row.name,
-            region=row.region or "",
-            followed=bool(row.followed),
-            delivery=share_from(row.delivery, today),
-            tasks_version=row.tasks_version or 0,
-            counts_out_of_date=bool(row.stale),
+            site_id=row["site_id"],
+            name=row["name"],
+            region=row["region"] or "",
+            followed=bool(row["followed"]),
+            delivery=share_from(row["delivery"], today),
+            tasks_version=row["tasks_version"] or 0,
+            counts_out_of_date=bool(row["stale"]),
         )
-        for row in result
+        for row in rows
     ]
 
 
