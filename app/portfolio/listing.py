@@ -169,7 +169,7 @@ def _statement(today: date, stale_days: int, filters: Filters, sites: list[SiteG
     w = windowed.c
     first = (filters.page - 1) * PAGE_SIZE + 1
     return (
-        select(*ranking.with_delivery(windowed))
+        select(windowed)
         .where(
             or_(
                 and_(w.matched == 1, w.place.between(first, first + PAGE_SIZE - 1)),
@@ -224,7 +224,7 @@ def portfolio_view(
     if filters.page > last:  # a page past the last shows the last
         filters = replace(filters, page=last)
         found = fetch(_statement(today, stale_days, filters, sites), user_id)
-    built = build_rows(found, today, stale_days)
+    built = build_rows(found, today, stale_days, {s.site_id: s.delivery for s in sites})
     first = sorted(
         (s["attention_place"], r)
         for r, s in zip(built, found, strict=True)

@@ -12,6 +12,7 @@ Ties always fall to the site's name, then its id, so every page is stable.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -144,31 +145,33 @@ def needs_attention(k: Any) -> Any:
 
 def sort_parts(k: Any, key: str) -> list[Any]:
     """The ORDER BY terms of one column's sort, before the direction is applied; a term that
-    is NULL puts the row last, whichever the direction."""
+    is NULL puts the row last, whichever the direction. Only the sort asked for is built."""
     name = func.lower(k.name)
-    parts: dict[str, list[Any]] = {
-        "name": [name],
-        "support": [case((k.follow_id.is_(None), 1), else_=0)],
-        "need": [-k.need],
-        "organisation": [func.lower(k.organisation)],
-        "region": [k.nation, k.region],
-        "status": [case(*((k.status == s, i) for i, s in enumerate(SERVICE_STATUSES)), else_=9)],
-        "phase": [k.phase],
-        "rag": [band(k.overall), -k.need],
-        **{d: [band(k[d]), -k.need] for d in DIMENSIONS},
-        "essential": [
+    parts: dict[str, Callable[[], list[Any]]] = {
+        "name": lambda: [name],
+        "support": lambda: [case((k.follow_id.is_(None), 1), else_=0)],
+        "need": lambda: [-k.need],
+        "organisation": lambda: [func.lower(k.organisation)],
+        "region": lambda: [k.nation, k.region],
+        "status": lambda: [
+            case(*((k.status == s, i) for i, s in enumerate(SERVICE_STATUSES)), else_=9)
+        ],
+        "phase": lambda: [k.phase],
+        "rag": lambda: [band(k.overall), -k.need],
+        **{d: (lambda d=d: [band(k[d]), -k.need]) for d in DIMENSIONS},
+        "essential": lambda: [
             case(
                 (k.ess_applicable > 0, cast(k.ess_done, Float) / k.ess_applicable),
                 else_=-1.0,
             )
         ],
-        "overdue": [k.f_overdue],
-        "signoff": [k.signoff_at],
-        "meeting": [k.next_meeting],
-        "changed": [k.days_since_change],
-        "lead": [func.lower(k.lead_name)],
+        "overdue": lambda: [k.f_overdue],
+        "signoff": lambda: [k.signoff_at],
+        "meeting": lambda: [k.next_meeting],
+        "changed": lambda: [k.days_since_change],
+        "lead": lambda: [func.lower(k.lead_name)],
     }
-    return parts.get(key, parts["name"])
+    return parts.get(key, parts["name"])()
 
 
 def order_terms(k: Any, parts: list[Any], descending: bool) -> list[Any]:

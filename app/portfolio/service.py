@@ -15,6 +15,7 @@ set of rules and tested to agree).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -120,10 +121,17 @@ def fetch(statement: Select, user_id: int, now: datetime | None = None) -> list[
     return [dict(zip(names, row, strict=True)) for row in result]
 
 
-def build_rows(sites: list[dict], today: date, stale_days: int) -> list[PortfolioRow]:
+def build_rows(
+    sites: list[dict],
+    today: date,
+    stale_days: int,
+    deliveries: Mapping[int, DeliveryShare | None] | None = None,
+) -> list[PortfolioRow]:
     """Portfolio rows from fetched site rows, each rated in Python from its facts (the
     reasons each cell shows). Sites whose kept task counts are out of date are counted again
-    first (`task_counts.recount`)."""
+    first (`task_counts.recount`). Each site's delivery share is read from its `delivery`
+    column, or taken from `deliveries` (by site id) when the caller has them already (a site
+    added since has none yet)."""
     stale = {s["site_id"]: s["tasks_version"] or 0 for s in sites if s["counts_out_of_date"]}
     recounted = task_counts.recount(stale, today) if stale else {}
     rows = []
@@ -134,7 +142,9 @@ def build_rows(sites: list[dict], today: date, stale_days: int) -> list[Portfoli
         }
         oldest_overdue = counts[task_counts.OLDEST_OVERDUE]
         changed, held = s["last_change"], s["last_meeting"]
-        delivery = share_from(s["delivery"], today)
+        delivery = (
+            share_from(s["delivery"], today) if deliveries is None else deliveries.get(s["site_id"])
+        )
         days = (today - to_london(changed).date()).days if changed else None
         phase = s["phase"]
         facts = dimensions.Facts(
