@@ -28,7 +28,7 @@ from app.portfolio.queries import (
     Summary,
     summary_from,
 )
-from app.portfolio.service import PortfolioRow, build_rows, fetch
+from app.portfolio.service import PortfolioRow, build_rows, fetch, fetch_counted
 from app.portfolio.statement import PHASES
 from app.sites.models import Site
 
@@ -256,7 +256,7 @@ def every_row(
         .where(_where(k.c, filters, sites))
         .order_by(*ranking.order_terms(k.c, _sort(k.c, filters, sites), filters.descending))
     )
-    return build_rows(fetch(statement, user_id), today, stale_days)
+    return build_rows(fetch_counted(statement, user_id, today), today, stale_days)
 
 
 def sites_rows(
@@ -269,4 +269,4 @@ def sites_rows(
         .where(k.c.site_id.in_(site_ids))
         .order_by(k.c.name, k.c.site_id)
     )
-    return build_rows(fetch(statement, user_id), today, stale_days)
+    return build_rows(fetch_counted(statement, user_id, today), today, stale_days)

@@ -3,7 +3,8 @@
 `ranked(today, stale_days)` is every site's row from the portfolio statement
 (`statement.rows_query`) with, worked out in SQL from the rules' data
 (`app.portfolio.rules_sql`): the facts the rules read, each dimension's status, the overall
-status, the need score and whether the site needs attention. On it:
+status, the need score, whether it is stale and whether the site needs attention. The rows
+shown read these columns rather than working them out again. On it:
 - `page_statement`: one page of sites, filtered (WHERE) and sorted (ORDER BY ... LIMIT
   OFFSET) as `Filters` says;
 - `summary_statement`: the totals for every site of the view, one row of counts.
@@ -104,6 +105,8 @@ def ranked(
     overall = overall_sql({key: r[key] for key in DIMENSIONS}, overall_rule)
     stale = or_(r.days_since_change.is_(None), r.days_since_change > stale_days)
     review = r.review_phase.is_not(None)
+    # The support team's rule, stated once: the page, its filter and totals and the rows read it.
+    attention = or_(overall == "red", stale, review)
     return (
         select(
             rated,
@@ -112,6 +115,7 @@ def ranked(
                 count_of("red", dims), review, r.days_overdue, r.days_since_change, stale_days
             ).label("need"),
             case((stale, 1), else_=0).label("is_stale"),
+            case((attention, 1), else_=0).label("needs_attention"),
         )
         .cte("ranked")
         .prefix_with("MATERIALIZED")
@@ -140,7 +144,9 @@ def band(status: Any) -> Any:
 
 
 def needs_attention(k: Any) -> Any:
-    return or_(k.overall == "red", k.is_stale == 1, k.review_phase.is_not(None))
+    """A site the support team should look at first (red overall, stale, or a review
+    waiting): `ranked`'s flag."""
+    return k.needs_attention == 1
 
 
 def sort_parts(k: Any, key: str) -> list[Any]:

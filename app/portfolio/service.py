@@ -21,7 +21,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Select, select
 
-from app.core.dates import to_london, utcnow
+from app.core.dates import utcnow
 from app.delivery.facts import DeliveryShare, share_from
 from app.extensions import db
 from app.portfolio import dimensions, ranking, task_counts
@@ -54,7 +54,8 @@ class PortfolioRow:
     next_meeting: datetime | None
     last_change: datetime | None
     days_since_change: int | None
-    stale: bool
+    stale: bool  # `ranking.ranked`'s is_stale
+    needs_attention: bool  # `ranking.ranked`'s rule
     lead_name: str | None
     lead_email: str | None
     lead_phone: str | None
@@ -89,10 +90,6 @@ class PortfolioRow:
     def rag_name(self) -> str:
         return RAG_NAMES[self.rag]
 
-    @property
-    def needs_attention(self) -> bool:
-        return self.overall == "red" or self.stale or self.review_phase is not None
-
 
 def portfolio_rows(
     user_id: int, today: date, stale_days: int, now: datetime | None = None
@@ -108,9 +105,8 @@ def rows_from(
     statement: Select, user_id: int, today: date, stale_days: int, now: datetime | None = None
 ) -> list[PortfolioRow]:
     """The rows a statement over `ranking.ranked` gives, each rated in Python from the same
-    facts (the reasons shown in each cell). Sites whose kept task counts are out of date are
-    counted again first (`task_counts.recount`)."""
-    return build_rows(fetch(statement, user_id, now), today, stale_days)
+    facts (the reasons shown in each cell)."""
+    return build_rows(fetch_counted(statement, user_id, today, now), today, stale_days)
 
 
 def fetch(statement: Select, user_id: int, now: datetime | None = None) -> list[dict]:
@@ -121,31 +117,43 @@ def fetch(statement: Select, user_id: int, now: datetime | None = None) -> list[
     return [dict(zip(names, row, strict=True)) for row in result]
 
 
+def fetch_counted(
+    statement: Select, user_id: int, today: date, now: datetime | None = None
+) -> list[dict]:
+    """`fetch` a statement over `ranking.ranked`, with today's task counts: when some of its
+    sites' kept counts are out of date, they are counted again (`task_counts.recount`) and
+    the statement runs again, so every fact, and every flag worked out from them in SQL,
+    is today's. One statement, or four when counts were out of date."""
+    found = fetch(statement, user_id, now)
+    stale = {s["site_id"]: s["tasks_version"] or 0 for s in found if s["counts_out_of_date"]}
+    if not stale:
+        return found
+    task_counts.recount(stale, today)
+    return fetch(statement, user_id, now)
+
+
 def build_rows(
     sites: list[dict],
     today: date,
     stale_days: int,
     deliveries: Mapping[int, DeliveryShare | None] | None = None,
 ) -> list[PortfolioRow]:
-    """Portfolio rows from fetched site rows, each rated in Python from its facts (the
-    reasons each cell shows). Sites whose kept task counts are out of date are counted again
-    first (`task_counts.recount`). Each site's delivery share is read from its `delivery`
-    column, or taken from `deliveries` (by site id) when the caller has them already (a site
-    added since has none yet)."""
-    stale = {s["site_id"]: s["tasks_version"] or 0 for s in sites if s["counts_out_of_date"]}
-    recounted = task_counts.recount(stale, today) if stale else {}
+    """Portfolio rows from fetched site rows (with today's task counts: `fetch_counted`),
+    each rated in Python from its facts (the reasons each cell shows), with the flags the
+    database worked out. Each site's delivery share is read from its `delivery` column, or
+    taken from `deliveries` (by site id) when the caller has them already (a site added since
+    has none yet)."""
     rows = []
     for s in sites:
-        counts = recounted.get(s["site_id"]) or {
+        counts = {
             **{name: int(s[name] or 0) for name in task_counts.COUNT_COLUMNS},
             task_counts.OLDEST_OVERDUE: s[task_counts.OLDEST_OVERDUE],
         }
         oldest_overdue = counts[task_counts.OLDEST_OVERDUE]
-        changed, held = s["last_change"], s["last_meeting"]
         delivery = (
             share_from(s["delivery"], today) if deliveries is None else deliveries.get(s["site_id"])
         )
-        days = (today - to_london(changed).date()).days if changed else None
+        days = s["days_since_change"]
         phase = s["phase"]
         facts = dimensions.Facts(
             applicable=counts["applicable"],
@@ -156,12 +164,11 @@ def build_rows(
             very_high_risks=int(s["very_high_risks"] or 0),
             high_risks=int(s["high_risks"] or 0),
             reviews_overdue=int(s["reviews_overdue"] or 0),
-            days_since_meeting=(today - to_london(held).date()).days if held else None,
-            meeting_booked=s["next_meeting"] is not None,
+            days_since_meeting=s["days_since_meeting"],
+            meeting_booked=bool(s["meeting_booked"]),
             days_since_change=days,
             phase=phase,
-            has_needs=s["population_50_plus"] is not None
-            or s["hip_fractures_prevented_5y"] is not None,
+            has_needs=bool(s["has_needs"]),
         )
         ratings, overall = dimensions.rate(facts, stale_days)
         review_phase = s["review_phase"]
@@ -191,9 +198,10 @@ def build_rows(
                 last_signoff_at=s["signoff_at"],
                 review_phase=review_phase,
                 next_meeting=s["next_meeting"],
-                last_change=changed,
+                last_change=s["last_change"],
                 days_since_change=days,
-                stale=days is None or days > stale_days,
+                stale=bool(s["is_stale"]),
+                needs_attention=bool(s["needs_attention"]),
                 lead_name=s["lead_name"],
                 lead_email=s["lead_email"] or None,
                 lead_phone=s["lead_phone"] or None,

@@ -52,6 +52,16 @@ ORACLE = {
 }
 
 
+def _stale(r: PortfolioRow) -> bool:
+    """No change for more than the limit, or never changed (the page's words)."""
+    return r.days_since_change is None or r.days_since_change > STALE
+
+
+def _needs_attention(r: PortfolioRow) -> bool:
+    """Red overall, stale, or a gateway review waiting (the page's words)."""
+    return r.overall == "red" or _stale(r) or r.review_phase is not None
+
+
 def _oracle_order(rows: list[PortfolioRow], key: str, descending: bool) -> list[int]:
     get = ORACLE[key]
     present = sorted(
@@ -120,11 +130,11 @@ def test_every_filter_keeps_the_sites_the_rows_say(varied) -> None:
         (Filters(view="all", q="fls 01"), lambda r: "fls 01" in r.name.lower()),
         (Filters(view="all", q="TRUST 02"), lambda r: "trust 02" in r.organisation.lower()),
         (Filters(view="all", q="100%_"), lambda r: False),  # LIKE's wildcards: plain text
-        (Filters(view="all", attention=True), lambda r: r.needs_attention),
+        (Filters(view="all", attention=True), _needs_attention),
         (Filters(view="all", delivering="none"), lambda r: r.delivery is None),
         (
             Filters(view="all", region=region, attention=True),
-            lambda r: r.region == region and r.needs_attention,
+            lambda r: r.region == region and _needs_attention(r),
         ),
     ]
     for filters, keep in cases:
@@ -148,12 +158,12 @@ def test_the_totals_cover_every_site_while_a_page_shows_50(varied) -> None:
         p: sum(r.phase == p for r in rows) for p in phase_names()
     }
     assert {k: n for k, _label, n in s.by_status} == Counter(r.status for r in rows)
-    assert s.attention == sum(r.needs_attention for r in rows)
+    assert s.attention == sum(map(_needs_attention, rows))
     assert s.red == sum(r.overall == "red" for r in rows)
-    assert s.stale == sum(r.stale for r in rows)
+    assert s.stale == sum(map(_stale, rows))
     assert s.review_waiting == sum(r.review_phase is not None for r in rows)
     assert s.population_50_plus == sum(r.population_50_plus or 0 for r in rows)
-    attention = _oracle_order([r for r in rows if r.needs_attention], "rag", False)
+    attention = _oracle_order([r for r in rows if _needs_attention(r)], "rag", False)
     assert [r.site_id for r in s.attention_first] == attention[:5]
     assert found.following == sum(r.followed for r in rows)
     # The "sites I support" view's totals are its own.
