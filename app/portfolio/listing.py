@@ -169,7 +169,7 @@ def _statement(today: date, stale_days: int, filters: Filters, sites: list[SiteG
     w = windowed.c
     first = (filters.page - 1) * PAGE_SIZE + 1
     return (
-        select(windowed)
+        select(windowed, ranking.attention_flag(w))
         .where(
             or_(
                 and_(w.matched == 1, w.place.between(first, first + PAGE_SIZE - 1)),

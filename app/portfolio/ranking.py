@@ -3,8 +3,9 @@
 `ranked(today, stale_days)` is every site's row from the portfolio statement
 (`statement.rows_query`) with, worked out in SQL from the rules' data
 (`app.portfolio.rules_sql`): the facts the rules read, each dimension's status, the overall
-status, the need score, whether it is stale and whether the site needs attention. The rows
-shown read these columns rather than working them out again. On it:
+status, the need score and whether it is stale; `needs_attention` states which sites the
+support team should look at first. The rows shown read these rather than working them out
+again. On it:
 - `page_statement`: one page of sites, filtered (WHERE) and sorted (ORDER BY ... LIMIT
   OFFSET) as `Filters` says;
 - `summary_statement`: the totals for every site of the view, one row of counts.
@@ -105,8 +106,6 @@ def ranked(
     overall = overall_sql({key: r[key] for key in DIMENSIONS}, overall_rule)
     stale = or_(r.days_since_change.is_(None), r.days_since_change > stale_days)
     review = r.review_phase.is_not(None)
-    # The support team's rule, stated once: the page, its filter and totals and the rows read it.
-    attention = or_(overall == "red", stale, review)
     return (
         select(
             rated,
@@ -115,7 +114,6 @@ def ranked(
                 count_of("red", dims), review, r.days_overdue, r.days_since_change, stale_days
             ).label("need"),
             case((stale, 1), else_=0).label("is_stale"),
-            case((attention, 1), else_=0).label("needs_attention"),
         )
         .cte("ranked")
         .prefix_with("MATERIALIZED")
@@ -124,9 +122,9 @@ def ranked(
 
 def with_delivery(k: Any) -> list[Any]:
     """A statement's columns over `ranked` (or a subquery of it) with each site's delivery
-    (promise and audit counts, the delivery feature's): asked in the outermost SELECT, so
-    only for the rows it returns."""
-    return [k, delivery_column(k.c.site_id).label("delivery")]
+    (promise and audit counts, the delivery feature's) and whether it needs attention: asked
+    in the outermost SELECT, so only for the rows it returns."""
+    return [k, delivery_column(k.c.site_id).label("delivery"), attention_flag(k.c)]
 
 
 @lru_cache(maxsize=4)
@@ -144,9 +142,15 @@ def band(status: Any) -> Any:
 
 
 def needs_attention(k: Any) -> Any:
-    """A site the support team should look at first (red overall, stale, or a review
-    waiting): `ranked`'s flag."""
-    return k.needs_attention == 1
+    """A site the support team should look at first: red overall, stale, or a gateway review
+    waiting. The one statement of the rule: the filter, the totals, the sites listed first
+    and each row's flag (`attention_flag`) read it."""
+    return or_(k.overall == "red", k.is_stale == 1, k.review_phase.is_not(None))
+
+
+def attention_flag(k: Any) -> Any:
+    """`needs_attention` as a column (1 or 0) for the rows a statement returns."""
+    return case((needs_attention(k), 1), else_=0).label("needs_attention")
 
 
 def sort_parts(k: Any, key: str) -> list[Any]:
