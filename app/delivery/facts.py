@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import String, case, cast, func, select
 from sqlalchemy.orm import aliased
 
 from app.core.dates import now_param
@@ -303,11 +303,17 @@ def delivery_column(site_id: Any) -> Any:
     """One column for a statement over many sites (`site_id` the sites' id column): the
     promise and the audit's counts as one string, read by `share_from`."""
     facts = _promise_and_counts(site_id)
-    return (
+    # A site with no promise has no share: one look-up, not the promise's and the counts'
+    # (most sites in their first phases have no business case agreed yet).
+    has_promise = (
+        select(Promise.id).where(Promise.site_id == site_id).correlate_except(Promise).exists()
+    )
+    text = (
         func.coalesce(facts["delivery_promises"], "")
         + SPLIT
         + func.coalesce(facts["delivery_counts"], "")
     )
+    return case((has_promise, text), else_=None)
 
 
 def share_from(text: str | None, today: date) -> DeliveryShare | None:
