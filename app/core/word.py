@@ -25,6 +25,7 @@ from threading import Lock
 
 from docx import Document
 from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import nsmap, qn
 from docx.shared import Cm, Pt, RGBColor
@@ -167,10 +168,30 @@ def _page_number_footer(doc: DocxDocument) -> None:
     footer.find(_P).append(run)
 
 
+# python-docx's default document has a hundred table styles and a copy of every style for
+# Word 2010 (stylesWithEffects.xml): 780 KB of XML each document parsed, wrote and compressed.
+# The house uses one table style; Word and LibreOffice offer their built-in ones themselves.
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+
+def _drop_unused_table_styles(doc: DocxDocument) -> None:
+    """Keeps the default table style ("Table Normal"), the house styles and their bases."""
+    house = [style(doc, name) for name in HOUSE_STYLES]
+    kept = [doc.styles.default(WD_STYLE_TYPE.TABLE), *house, *(s.base_style for s in house)]
+    used = {s.style_id for s in kept if s is not None}
+    for defined in list(doc.styles):
+        if defined.type == WD_STYLE_TYPE.TABLE and defined.style_id not in used:
+            defined.delete()
+    for rel_id, rel in list(doc.part.rels.items()):
+        if rel.reltype == STYLES_WITH_EFFECTS:
+            doc.part.drop_rel(rel_id)
+
+
 def _house_template(margins_cm: float, body_size: float) -> DocxDocument:
     """python-docx's default document in the house style, without a site or title: made
     once per layout and kept as bytes (`_template_bytes`) that each document opens."""
     doc = Document()
+    _drop_unused_table_styles(doc)
     _house_fonts(doc)
     normal = style(doc, "Normal")
     normal.font.size = Pt(body_size)

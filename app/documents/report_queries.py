@@ -82,8 +82,11 @@ class ReportPlan:
     actions: list[Action]  # the open actions with their owners, most overdue first
 
 
-def _facts(site_id: int, today: date) -> dict[str, Any]:
-    """The report's one-value facts as labelled scalar subqueries."""
+def _facts(
+    site_id: int, today: date, shared: dict[str, Any], delivery: dict[str, Any]
+) -> dict[str, Any]:
+    """The report's one-value facts as labelled scalar subqueries, with the figures every
+    document states (`shared`) and the delivery feature's facts (`delivery`)."""
     start_of_today = london_to_utc(datetime.combine(today, time.min))
     steering = (
         Meeting.site_id == site_id,
@@ -106,10 +109,9 @@ def _facts(site_id: int, today: date) -> dict[str, Any]:
         .scalar_subquery()
         for kpi in get_toolkit().kpis
     }
-    shared = figures.figure_facts(site_id)  # the figures every document states
     return {
         "before": last, "after": upcoming, **gateway_facts(site_id), **targets, **shared,
-        **delivery_facts(site_id),
+        **delivery,
     }  # fmt: skip
 
 
@@ -127,9 +129,12 @@ def report_plan(site_id: int, today: date) -> ReportPlan:
     come on a row of their own; a task with two open actions comes twice). The facts are a
     one-row derived table the rest joins, so the statement has a row when both are empty.
     """
-    facts = select(*(value.label(name) for name, value in _facts(site_id, today).items())).subquery(
-        "facts"
-    )
+    # Built once each (the figures are ninety-odd subqueries): the statement and the
+    # values read back both go by their names.
+    shared, delivery = figures.figure_facts(site_id), delivery_facts(site_id)
+    facts = select(
+        *(value.label(name) for name, value in _facts(site_id, today, shared, delivery).items())
+    ).subquery("facts")
     tasks = (
         select(
             *REPORT_TASK_COLUMNS,
@@ -167,8 +172,8 @@ def report_plan(site_id: int, today: date) -> ReportPlan:
                 for kpi in get_toolkit().kpis
                 if values[f"kpi_target_{kpi.number}"] is not None
             },
-            {name: values[name] for name in figures.figure_facts(site_id)},
-            {name: values[name] for name in delivery_facts(site_id)},
+            {name: values[name] for name in shared},
+            {name: values[name] for name in delivery},
         ),
         [_report_task(row) for row in tasks_in_order],
         sorted(

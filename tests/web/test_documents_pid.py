@@ -7,9 +7,11 @@ from io import BytesIO
 
 import docx
 import pytest
+from sqlalchemy import select
 
 from app.documents.models import PidNarrative, PidVersion
 from app.extensions import db
+from app.people.models import Group, GroupMember, Person
 from tests.conftest import csrf_token, sign_in
 from tests.fixtures.documents import NARRATIVE
 
@@ -132,6 +134,50 @@ def test_pid_sections_hold_the_project_data(client, site_world, pid_project) -> 
         assert term in terms
     assert "NHFD" not in terms  # not used anywhere in this PID
     assert "Dual-energy X-ray absorptiometry" in glossary
+
+
+def test_pid_people_leave_out_erased_people_and_the_sites_own_organisation(
+    client, site_world, pid_project
+) -> None:
+    """The team by name with job title, the reference group by job title and organisation
+    (the site's own organisation left out), and nobody whose details were erased."""
+    site = site_world["site"]
+    pid_project(site, tasks=6, people=0)
+    groups = {g.kind: g for g in db.session.scalars(select(Group).where(Group.site_id == site.id))}
+    people = [
+        ("project_team", "data-analyst", Person(name="Ana Lytic", job_title="Data analyst",
+                                                organisation=site.organisation)),
+        ("project_team", "data-analyst", Person(name="Gone Person", job_title="Erased title",
+                                                organisation="Elsewhere", erased=True)),
+        ("reference_group", None, Person(name="Ada Charity", job_title="Volunteer lead",
+                                         organisation="Age UK", category="patients")),
+        ("reference_group", None, Person(name="Own Nurse", job_title="Falls nurse",
+                                         organisation=site.organisation, category="patients")),
+        ("reference_group", None, Person(name="Pat Other", job_title="Chaplain",
+                                         organisation="St Luke's", category_other="Faith groups")),
+        ("reference_group", None, Person(name="Hidden Erased", job_title="Pharmacist",
+                                         organisation="Boots", category="patients", erased=True)),
+    ]  # fmt: skip
+    for kind, role, person in people:
+        person.site_id = site.id
+        db.session.add(person)
+        db.session.flush()
+        db.session.add(
+            GroupMember(
+                site_id=site.id, group_id=groups[kind].id, person_id=person.id, team_role=role
+            )
+        )
+    db.session.commit()
+    sign_in(client, site_world["viewer"])
+    team = _section(_docx(client, site), "Who is responsible")
+
+    assert "Ana Lytic\nData analyst |" in team  # the site's own organisation left out
+    assert "Patients and patient advocates | Falls nurse; Volunteer lead, Age UK" in team
+    assert "Faith groups | Chaplain, St Luke's" in team
+    for hidden in ("Gone Person", "Erased title", "Elsewhere", "Hidden Erased", "Boots"):
+        assert hidden not in team
+    for name in ("Ada Charity", "Own Nurse", "Pat Other"):
+        assert name not in team  # the reference group is shown by role, not by name
 
 
 def test_empty_site_pid_builds_and_says_what_is_missing(client, site_world) -> None:
