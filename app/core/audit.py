@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 
 # Columns that change on every save and would only add noise to a history.
 NEVER_AUDITED = {"id", "version", "created_at", "updated_at", "site_id"}
+# History rows that change a site's content (not sign-ins, refusals, exports or merges of
+# records): the site's history page lists them and the portfolio's "last change" is the newest.
+CHANGE_ACTIONS = ("create", "update", "delete")
 
 
 class AuditEvent(db.Model):

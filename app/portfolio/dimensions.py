@@ -20,7 +20,7 @@ from __future__ import annotations
 import operator
 import string
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 # How long a task may sit overdue before the schedule counts as stalled, and how many
@@ -75,6 +75,9 @@ class Facts:
     days_since_change: int | None = None
     phase: int = 1
     has_needs: bool = False
+
+
+FACT_NAMES = tuple(fact.name for fact in fields(Facts))
 
 
 @dataclass(frozen=True)
@@ -340,7 +343,7 @@ def rate(
     rules: Mapping[str, tuple[Line, ...]] = RULES,
     overall_rule: tuple[Line, ...] = OVERALL,
 ) -> tuple[dict[str, Rating], str | None]:
-    facts = vars(f)  # the fields by name; `asdict`'s deep copy cost a third of the rating
+    facts = {name: getattr(f, name) for name in FACT_NAMES}  # (`asdict` deep-copies: slow)
     ratings = {key: rate_dimension(key, facts, stale_days, rules) for key in DIMENSIONS}
     return ratings, overall(ratings, overall_rule)
 

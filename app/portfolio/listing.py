@@ -249,7 +249,8 @@ def portfolio_view(
 def every_row(
     user_id: int, today: date, stale_days: int, filters: Filters, sites: list[SiteGlance]
 ) -> list[PortfolioRow]:
-    """Every site the filters keep, in their order (the workbook). One statement."""
+    """Every site the filters keep, in their order (the workbook): one statement, as a rule
+    (`fetch_counted`)."""
     k = ranking.ranked_for(today, stale_days)
     statement = (
         select(*ranking.with_delivery(k))
@@ -262,7 +263,8 @@ def every_row(
 def sites_rows(
     user_id: int, today: date, stale_days: int, site_ids: list[int]
 ) -> list[PortfolioRow]:
-    """These sites' rows (a member's home page), by name. One statement."""
+    """These sites' rows (a member's home page), by name: one statement, four when their
+    kept task counts were out of date (`fetch_counted`)."""
     k = ranking.ranked_for(today, stale_days)
     statement = (
         select(*ranking.with_delivery(k))

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import DDL, ForeignKey, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.audit import CHANGE_ACTIONS
 from app.core.dates import utcnow
 from app.extensions import db
 
@@ -60,16 +61,16 @@ class SiteTaskCounts(db.Model):
 # title, owner or notes can change without the site being counted again. PostgreSQL runs a
 # trigger through a function; SQLite writes the body inline.
 COUNTED_COLUMNS = ("site_id", "status", "essential", "due_date", "reported_rag")
-# History rows that are changes to a site's content (not sign-ins, refusals or exports).
-CHANGE_ACTIONS = ("create", "update", "delete")
 _OF = ", ".join(COUNTED_COLUMNS)
 _BUMP = (
     "UPDATE site_task_counts SET tasks_version = tasks_version + 1 WHERE site_id = {row}.site_id"
 )
 _START = "INSERT INTO site_task_counts (site_id, tasks_version) VALUES (NEW.id, 0)"
 # The triggers that keep `last_change_at`: a new history row moves it on (the common case,
-# one indexed row); a history row changed or removed (tests backdating, merges) has it
-# worked out again from the site's history, through the (site_id, at) index.
+# one indexed row); a history row changed or removed (a rare repair, or tests backdating
+# history) has it worked out again from the site's history, through the (site_id, at) index.
+# On PostgreSQL the counts row is locked before the history is read, so a change recorded
+# at the same moment by another transaction is waited for and counted, never overwritten.
 _CHANGES = "action IN (" + ", ".join(f"'{a}'" for a in CHANGE_ACTIONS) + ")"
 _MOVE_ON = (
     "UPDATE site_task_counts SET last_change_at = NEW.at WHERE site_id = NEW.site_id"
@@ -79,6 +80,7 @@ _WORK_OUT = (
     "UPDATE site_task_counts SET last_change_at = (SELECT max(at) FROM audit_events"
     f" WHERE site_id = {{row}}.site_id AND {_CHANGES}) WHERE site_id = {{row}}.site_id"
 )
+_LOCK = "PERFORM 1 FROM site_task_counts WHERE site_id = {row}.site_id FOR UPDATE"
 _REWRITTEN = "site_id, action, at"
 TRIGGERS = {
     "sqlite": [
@@ -94,7 +96,7 @@ TRIGGERS = {
         f"WHEN NEW.{_CHANGES} BEGIN {_MOVE_ON}; END",
         f"CREATE TRIGGER IF NOT EXISTS site_history_rewritten AFTER UPDATE OF {_REWRITTEN} "
         f"ON audit_events BEGIN {_WORK_OUT.format(row='OLD')}; "
-        f"{_WORK_OUT.format(row='NEW')} AND NEW.site_id <> OLD.site_id; END",
+        f"{_WORK_OUT.format(row='NEW')} AND NEW.site_id IS NOT OLD.site_id; END",
         "CREATE TRIGGER IF NOT EXISTS site_history_removed AFTER DELETE ON audit_events BEGIN "
         f"{_WORK_OUT.format(row='OLD')}; END",
     ],
@@ -112,9 +114,10 @@ TRIGGERS = {
         f"CREATE TRIGGER tasks_changed AFTER INSERT OR UPDATE OF {_OF} OR DELETE ON tasks "
         "FOR EACH ROW EXECUTE FUNCTION tasks_changed()",
         "CREATE OR REPLACE FUNCTION site_history_written() RETURNS trigger LANGUAGE plpgsql "
-        f"AS $$ BEGIN IF TG_OP = 'INSERT' THEN {_MOVE_ON}; ELSE {_WORK_OUT.format(row='OLD')}; "
-        "END IF; IF TG_OP = 'UPDATE' AND NEW.site_id <> OLD.site_id THEN "
-        f"{_WORK_OUT.format(row='NEW')}; END IF; RETURN NULL; END $$",
+        f"AS $$ BEGIN IF TG_OP = 'INSERT' THEN {_MOVE_ON}; ELSE {_LOCK.format(row='OLD')}; "
+        f"{_WORK_OUT.format(row='OLD')}; END IF; "
+        "IF TG_OP = 'UPDATE' AND NEW.site_id IS DISTINCT FROM OLD.site_id THEN "
+        f"{_LOCK.format(row='NEW')}; {_WORK_OUT.format(row='NEW')}; END IF; RETURN NULL; END $$",
         "DROP TRIGGER IF EXISTS site_history_added ON audit_events",
         f"CREATE TRIGGER site_history_added AFTER INSERT ON audit_events FOR EACH ROW "
         f"WHEN (NEW.{_CHANGES}) EXECUTE FUNCTION site_history_written()",

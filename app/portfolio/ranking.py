@@ -14,7 +14,6 @@ Ties always fall to the site's name, then its id, so every page is stable.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -32,8 +31,8 @@ def _facts(today: date) -> Any:  # a subquery
     """Each site's row with the facts the rules read, named as `dimensions.Facts` names them
     (and the need score's `review_waiting` and `days_overdue`)."""
     # Worked out once a site: as a plain subquery the database copies each column's
-    # expression (a correlated subquery for the last change, the phase, the delivery) into
-    # every rule that reads it, which ran them a dozen times a site.
+    # expression (the phase's correlated subqueries) into every rule that reads it, which
+    # ran them a dozen times a site.
     base = rows_query(today).order_by(None).cte("site_rows").prefix_with("MATERIALIZED")
     c = base.c
 
@@ -154,34 +153,41 @@ def attention_flag(k: Any) -> Any:
 
 
 def sort_parts(k: Any, key: str) -> list[Any]:
-    """The ORDER BY terms of one column's sort, before the direction is applied; a term that
-    is NULL puts the row last, whichever the direction. Only the sort asked for is built."""
-    name = func.lower(k.name)
-    parts: dict[str, Callable[[], list[Any]]] = {
-        "name": lambda: [name],
-        "support": lambda: [case((k.follow_id.is_(None), 1), else_=0)],
-        "need": lambda: [-k.need],
-        "organisation": lambda: [func.lower(k.organisation)],
-        "region": lambda: [k.nation, k.region],
-        "status": lambda: [
-            case(*((k.status == s, i) for i, s in enumerate(SERVICE_STATUSES)), else_=9)
-        ],
-        "phase": lambda: [k.phase],
-        "rag": lambda: [band(k.overall), -k.need],
-        **{d: (lambda d=d: [band(k[d]), -k.need]) for d in DIMENSIONS},
-        "essential": lambda: [
-            case(
-                (k.ess_applicable > 0, cast(k.ess_done, Float) / k.ess_applicable),
-                else_=-1.0,
-            )
-        ],
-        "overdue": lambda: [k.f_overdue],
-        "signoff": lambda: [k.signoff_at],
-        "meeting": lambda: [k.next_meeting],
-        "changed": lambda: [k.days_since_change],
-        "lead": lambda: [func.lower(k.lead_name)],
-    }
-    return parts.get(key, parts["name"])()
+    """The ORDER BY terms of one column's sort (the name's for a key it does not know),
+    before the direction is applied; a term that is NULL puts the row last, whichever the
+    direction."""
+    if key in DIMENSIONS:
+        return [band(k[key]), -k.need]
+    match key:
+        case "support":
+            return [case((k.follow_id.is_(None), 1), else_=0)]
+        case "need":
+            return [-k.need]
+        case "organisation":
+            return [func.lower(k.organisation)]
+        case "region":
+            return [k.nation, k.region]
+        case "status":
+            return [case(*((k.status == s, i) for i, s in enumerate(SERVICE_STATUSES)), else_=9)]
+        case "phase":
+            return [k.phase]
+        case "rag":
+            return [band(k.overall), -k.need]
+        case "essential":
+            done = cast(k.ess_done, Float) / k.ess_applicable
+            return [case((k.ess_applicable > 0, done), else_=-1.0)]
+        case "overdue":
+            return [k.f_overdue]
+        case "signoff":
+            return [k.signoff_at]
+        case "meeting":
+            return [k.next_meeting]
+        case "changed":
+            return [k.days_since_change]
+        case "lead":
+            return [func.lower(k.lead_name)]
+        case _:
+            return [func.lower(k.name)]
 
 
 def order_terms(k: Any, parts: list[Any], descending: bool) -> list[Any]:

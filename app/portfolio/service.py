@@ -106,7 +106,7 @@ def rows_from(
 ) -> list[PortfolioRow]:
     """The rows a statement over `ranking.ranked` gives, each rated in Python from the same
     facts (the reasons shown in each cell)."""
-    return build_rows(fetch_counted(statement, user_id, today, now), today, stale_days)
+    return build_rows(fetch_counted(statement, user_id, today, now=now), today, stale_days)
 
 
 def fetch(statement: Select, user_id: int, now: datetime | None = None) -> list[dict]:
@@ -123,7 +123,9 @@ def fetch_counted(
     """`fetch` a statement over `ranking.ranked`, with today's task counts: when some of its
     sites' kept counts are out of date, they are counted again (`task_counts.recount`) and
     the statement runs again, so every fact, and every flag worked out from them in SQL,
-    is today's. One statement, or four when counts were out of date."""
+    is today's. One statement, or four when counts were out of date (the portfolio's views
+    count first, from their glance, so for them this is a race's fallback; a member's home
+    page pays it after a task of theirs changed)."""
     found = fetch(statement, user_id, now)
     stale = {s["site_id"]: s["tasks_version"] or 0 for s in found if s["counts_out_of_date"]}
     if not stale:

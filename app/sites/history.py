@@ -17,7 +17,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Boolean, DateTime, String, cast, func, literal, null, or_, select, union_all
 
-from app.core.audit import AuditEvent
+from app.core.audit import CHANGE_ACTIONS, AuditEvent
 from app.core.dates import uk_date, uk_datetime
 from app.core.history_words import HistoryWords
 from app.core.registry import registry
@@ -193,7 +193,7 @@ def history_page(
     site_id: int, page: int, page_size: int, *, since_steering: bool, now: datetime
 ) -> HistoryPage:
     """One page of a site's changes (two queries: the counts, then the page's rows)."""
-    wanted = [AuditEvent.site_id == site_id, AuditEvent.action.in_(("create", "update", "delete"))]
+    wanted = [AuditEvent.site_id == site_id, AuditEvent.action.in_(CHANGE_ACTIONS)]
     last_steering = registry().history.last_steering_group
     steering = (
         last_steering(site_id, now).scalar_subquery()

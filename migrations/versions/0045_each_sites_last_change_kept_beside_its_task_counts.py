@@ -4,7 +4,7 @@ The portfolio's "days since anyone changed anything" read each site's newest his
 on every view: 1,000 index probes into the history table at 1,000 sites (a fifth of the
 portfolio statement's time, #34). `site_task_counts.last_change_at` keeps it instead:
 triggers on `audit_events` move it on when a change is recorded and work it out again
-when history rows are changed or removed, however they are written. Existing sites get
+when history rows are changed or removed (a rare repair), however they are written. Existing sites get
 theirs from their history here. Written out in full (a migration imports nothing from
 `app`); the models hold the same triggers (`app.portfolio.models.TRIGGERS`).
 
@@ -31,6 +31,7 @@ _WORK_OUT = (
     "UPDATE site_task_counts SET last_change_at = (SELECT max(at) FROM audit_events"
     f" WHERE site_id = {{row}}.site_id AND {_CHANGES}) WHERE site_id = {{row}}.site_id"
 )
+_LOCK = "PERFORM 1 FROM site_task_counts WHERE site_id = {row}.site_id FOR UPDATE"
 _REWRITTEN = "site_id, action, at"
 TRIGGERS = {
     "sqlite": [
@@ -38,15 +39,16 @@ TRIGGERS = {
         f"WHEN NEW.{_CHANGES} BEGIN {_MOVE_ON}; END",
         f"CREATE TRIGGER IF NOT EXISTS site_history_rewritten AFTER UPDATE OF {_REWRITTEN} "
         f"ON audit_events BEGIN {_WORK_OUT.format(row='OLD')}; "
-        f"{_WORK_OUT.format(row='NEW')} AND NEW.site_id <> OLD.site_id; END",
+        f"{_WORK_OUT.format(row='NEW')} AND NEW.site_id IS NOT OLD.site_id; END",
         "CREATE TRIGGER IF NOT EXISTS site_history_removed AFTER DELETE ON audit_events BEGIN "
         f"{_WORK_OUT.format(row='OLD')}; END",
     ],
     "postgresql": [
         "CREATE OR REPLACE FUNCTION site_history_written() RETURNS trigger LANGUAGE plpgsql "
-        f"AS $$ BEGIN IF TG_OP = 'INSERT' THEN {_MOVE_ON}; ELSE {_WORK_OUT.format(row='OLD')}; "
-        "END IF; IF TG_OP = 'UPDATE' AND NEW.site_id <> OLD.site_id THEN "
-        f"{_WORK_OUT.format(row='NEW')}; END IF; RETURN NULL; END $$",
+        f"AS $$ BEGIN IF TG_OP = 'INSERT' THEN {_MOVE_ON}; ELSE {_LOCK.format(row='OLD')}; "
+        f"{_WORK_OUT.format(row='OLD')}; END IF; "
+        "IF TG_OP = 'UPDATE' AND NEW.site_id IS DISTINCT FROM OLD.site_id THEN "
+        f"{_LOCK.format(row='NEW')}; {_WORK_OUT.format(row='NEW')}; END IF; RETURN NULL; END $$",
         "DROP TRIGGER IF EXISTS site_history_added ON audit_events",
         "CREATE TRIGGER site_history_added AFTER INSERT ON audit_events FOR EACH ROW "
         f"WHEN (NEW.{_CHANGES}) EXECUTE FUNCTION site_history_written()",

@@ -10,12 +10,12 @@ from datetime import date, timedelta
 from sqlalchemy import Column, delete, func, insert, select, update
 from sqlalchemy.sql import visitors
 
-from app.core.audit import AuditEvent
+from app.core.audit import CHANGE_ACTIONS, AuditEvent
 from app.core.dates import today
 from app.extensions import db
 from app.plan.models import Task
 from app.portfolio import task_counts
-from app.portfolio.models import CHANGE_ACTIONS, COUNTED_COLUMNS, SiteTaskCounts
+from app.portfolio.models import COUNTED_COLUMNS, SiteTaskCounts
 from app.portfolio.service import portfolio_rows
 from app.portfolio.statement import rows_query
 from app.sites.models import Site
@@ -183,8 +183,8 @@ def test_each_sites_last_change_is_kept_however_its_history_is_written(
     make_site, make_task
 ) -> None:
     """`last_change_at` always equals the newest change in the site's history: a change moves
-    it on, a sign-in or export does not, and history rewritten or removed (as tests backdate
-    it and merges move it) has it worked out again."""
+    it on, a sign-in or export does not, and history rewritten or removed (a repair, or tests
+    backdating it) has it worked out again, including a row given a site it had not."""
     site, other = make_site(name="Kept"), make_site(name="Other")
     task = make_task(site)
     assert _kept_last_change(site) is not None
@@ -233,3 +233,11 @@ def test_each_sites_last_change_is_kept_however_its_history_is_written(
     db.session.commit()
     assert _kept_last_change(site) is None
     assert _kept_last_change(other) == _newest_change(other) == moved
+
+    # a row of no site's, given one
+    db.session.execute(
+        insert(AuditEvent).values(at=moved + timedelta(days=1), action="update", label="y")
+    )
+    db.session.execute(update(AuditEvent).where(AuditEvent.label == "y").values(site_id=site.id))
+    db.session.commit()
+    assert _kept_last_change(site) == _newest_change(site) == moved + timedelta(days=1)
