@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import and_, bindparam, case, func, null, or_, select, true
@@ -44,10 +45,11 @@ class SiteGlance:
     counts_out_of_date: bool
 
 
-def glance(user_id: int, today: date) -> list[SiteGlance]:
-    """Every site's name, region, support flag, delivery share and kept counts' state, by
-    name. One statement."""
-    rows = fetch(
+@lru_cache(maxsize=4)
+def _glance_statement(today: date) -> Any:
+    """`glance`'s statement, built once a day as `ranking.ranked_for` is (the signed-in user
+    is bound when it runs)."""
+    return (
         select(
             Site.id.label("site_id"),
             Site.name.label("name"),
@@ -62,9 +64,14 @@ def glance(user_id: int, today: date) -> list[SiteGlance]:
             and_(SiteFollow.site_id == Site.id, SiteFollow.user_id == bindparam("user_id")),
         )
         .outerjoin(SiteTaskCounts, SiteTaskCounts.site_id == Site.id)
-        .order_by(Site.name, Site.id),
-        user_id,
+        .order_by(Site.name, Site.id)
     )
+
+
+def glance(user_id: int, today: date) -> list[SiteGlance]:
+    """Every site's name, region, support flag, delivery share and kept counts' state, by
+    name. One statement."""
+    rows = fetch(_glance_statement(today), user_id)
     return [
         SiteGlance(
             site_id=row["site_id"],
@@ -149,7 +156,8 @@ def _statement(today: date, stale_days: int, filters: Filters, sites: list[SiteG
     site with window functions (numbered in the sort's order among the sites the filters
     keep, and in the default order among the view's sites needing attention), keeping the
     page's places and the first few needing attention."""
-    k = ranking.ranked_for(today, stale_days).c
+    ranked = ranking.ranked_for(today, stale_days)
+    k = ranked.c
     matched, attention = (
         _flag(_where(k, filters, sites)),
         _flag(and_(_view(k, filters.view), ranking.needs_attention(k))),
@@ -157,8 +165,10 @@ def _statement(today: date, stale_days: int, filters: Filters, sites: list[SiteG
     order = ranking.order_terms(k, _sort(k, filters, sites), filters.descending)
     default = ranking.order_terms(k, ranking.sort_parts(k, DEFAULT_SORT), False)
     totals = ranking.counts(_view(k, filters.view), k, PHASES)
+    # Numbered and counted on narrow rows (the site's id and the window's columns), then
+    # joined to the sites kept: sorting every site's whole row twice cost more.
     windowed = select(
-        ranking.ranked_for(today, stale_days),
+        k.site_id.label("numbered_site_id"),
         matched.label("matched"),
         func.row_number().over(partition_by=matched, order_by=order).label("place"),
         attention.label("attention_listed"),
@@ -169,7 +179,8 @@ def _statement(today: date, stale_days: int, filters: Filters, sites: list[SiteG
     w = windowed.c
     first = (filters.page - 1) * PAGE_SIZE + 1
     return (
-        select(windowed, ranking.attention_flag(w))
+        select(ranked, *(c for c in w if c.name != "numbered_site_id"), ranking.attention_flag(k))
+        .select_from(ranked.join(windowed, w.numbered_site_id == k.site_id))
         .where(
             or_(
                 and_(w.matched == 1, w.place.between(first, first + PAGE_SIZE - 1)),
