@@ -192,9 +192,12 @@ def test_a_share_taken_yesterday_is_taken_again_today(make_site, make_user) -> N
     next_day = on + timedelta(days=1)
     assert _worked_out(site, next_day) != _worked_out(site, on)
     assert _shares(user_id, next_day)["Dated"] == _worked_out(site, next_day)
-    assert db.session.scalar(
-        select(SiteTaskCounts.delivery_counted_on).where(SiteTaskCounts.site_id == site.id)
-    ) == next_day
+    assert (
+        db.session.scalar(
+            select(SiteTaskCounts.delivery_counted_on).where(SiteTaskCounts.site_id == site.id)
+        )
+        == next_day
+    )
 
 
 def test_a_share_racing_a_change_stays_out_of_date(make_site) -> None:
