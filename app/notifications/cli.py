@@ -12,6 +12,7 @@ from app.core.dates import london_to_utc, to_london, utcnow
 from app.extensions import db
 from app.notifications.reminders import send_reminders
 from app.notifications.sender import send_due
+from app.portfolio.delivery_shares import recompute_out_of_date
 from app.portfolio.task_counts import recount_out_of_date
 
 
@@ -45,3 +46,6 @@ def register_mail_commands(app: Flask) -> None:
         # rather than by the day's first viewer.
         recounted = recount_out_of_date(to_london(now).date())
         click.echo(f"Task counts taken again for {recounted} sites.")
+        # The day's delivery shares too (the quarters move with the date).
+        shared = recompute_out_of_date(to_london(now).date())
+        click.echo(f"Delivery shares taken again for {shared} sites.")

@@ -18,8 +18,8 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, case, func, null, or_, select, true
 
-from app.delivery.facts import DeliveryShare, delivery_column, share_from
-from app.portfolio import ranking, task_counts
+from app.delivery.facts import DeliveryShare
+from app.portfolio import delivery_shares, ranking, task_counts
 from app.portfolio.models import SiteFollow, SiteTaskCounts
 from app.portfolio.queries import (
     ATTENTION_LISTED,
@@ -43,6 +43,8 @@ class SiteGlance:
     delivery: DeliveryShare | None
     tasks_version: int
     counts_out_of_date: bool
+    delivery_version: int
+    delivery_out_of_date: bool
 
 
 @lru_cache(maxsize=4)
@@ -55,9 +57,11 @@ def _glance_statement(today: date) -> Any:
             Site.name.label("name"),
             Site.region.label("region"),
             SiteFollow.id.is_not(None).label("followed"),
-            delivery_column(Site.id).label("delivery"),
+            *delivery_shares.share_columns(),
             SiteTaskCounts.tasks_version.label("tasks_version"),
             task_counts.out_of_date(today).label("stale"),
+            SiteTaskCounts.delivery_version.label("delivery_version"),
+            delivery_shares.out_of_date(today).label("delivery_stale"),
         )
         .outerjoin(
             SiteFollow,
@@ -78,20 +82,33 @@ def glance(user_id: int, today: date) -> list[SiteGlance]:
             name=row["name"],
             region=row["region"] or "",
             followed=bool(row["followed"]),
-            delivery=share_from(row["delivery"], today),
+            delivery=delivery_shares.kept_share(row),
             tasks_version=row["tasks_version"] or 0,
             counts_out_of_date=bool(row["stale"]),
+            delivery_version=row["delivery_version"] or 0,
+            delivery_out_of_date=bool(row["delivery_stale"]),
         )
         for row in rows
     ]
 
 
-def count_again(sites: list[SiteGlance], today: date) -> None:
-    """Count again the tasks of the sites whose kept counts are out of date (two statements
-    when any are), so the database ranks by today's counts."""
+def count_again(sites: list[SiteGlance], today: date) -> list[SiteGlance]:
+    """Count again the tasks of the sites whose kept counts are out of date, and take again
+    the delivery shares out of date (two statements for each when any are), so the database
+    ranks by today's counts; the sites, with today's shares."""
     versions = {s.site_id: s.tasks_version for s in sites if s.counts_out_of_date}
     if versions:
         task_counts.recount(versions, today)
+    share_versions = {s.site_id: s.delivery_version for s in sites if s.delivery_out_of_date}
+    if not share_versions:
+        return sites
+    shares = delivery_shares.recompute(share_versions, today)
+    return [
+        replace(s, delivery=shares[s.site_id], delivery_out_of_date=False)
+        if s.site_id in shares
+        else s
+        for s in sites
+    ]
 
 
 def delivering_ids(sites: list[SiteGlance], band: str) -> list[int]:

@@ -54,6 +54,18 @@ class SiteTaskCounts(db.Model):
     # The time of the site's newest history row that changed its content (`CHANGE_ACTIONS`),
     # kept by the triggers below however the history is written; None before any.
     last_change_at: Mapped[datetime | None]
+    # The site's delivery share (`app.delivery.facts.DeliveryShare`), kept as the counts are
+    # (`app.portfolio.delivery_shares`): the triggers below raise `delivery_version` on every
+    # change to the site's promises or KPI values; the share is taken again when the version
+    # differs from the one it was taken at, or on another day (quarters move with the date).
+    # All four figures None: no share (no agreed case, or no figures yet).
+    delivery_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    delivery_counted_version: Mapped[int | None]
+    delivery_counted_on: Mapped[date | None]
+    delivery_found: Mapped[int | None]
+    delivery_found_promised: Mapped[int | None]
+    delivery_treated: Mapped[int | None]
+    delivery_treated_promised: Mapped[int | None]
 
 
 # The triggers that keep `tasks_version` and give every new site its row. They watch only
@@ -82,6 +94,13 @@ _WORK_OUT = (
 )
 _LOCK = "PERFORM 1 FROM site_task_counts WHERE site_id = {row}.site_id FOR UPDATE"
 _REWRITTEN = "site_id, action, at"
+# The triggers that keep `delivery_version`: any change to a site's promises or KPI values
+# (the share reads both), however written; a row moved between sites raises both.
+_DELIVERY_TABLES = ("delivery_promises", "kpi_values")
+_RAISE = (
+    "UPDATE site_task_counts SET delivery_version = delivery_version + 1"
+    " WHERE site_id = {row}.site_id"
+)
 TRIGGERS = {
     "sqlite": [
         "CREATE TRIGGER IF NOT EXISTS site_task_counts_start AFTER INSERT ON sites BEGIN "
@@ -99,6 +118,19 @@ TRIGGERS = {
         f"{_WORK_OUT.format(row='NEW')} AND NEW.site_id IS NOT OLD.site_id; END",
         "CREATE TRIGGER IF NOT EXISTS site_history_removed AFTER DELETE ON audit_events BEGIN "
         f"{_WORK_OUT.format(row='OLD')}; END",
+        *(
+            statement
+            for table in _DELIVERY_TABLES
+            for statement in (
+                f"CREATE TRIGGER IF NOT EXISTS {table}_added AFTER INSERT ON {table} BEGIN "
+                f"{_RAISE.format(row='NEW')}; END",
+                f"CREATE TRIGGER IF NOT EXISTS {table}_changed AFTER UPDATE ON {table} BEGIN "
+                f"{_RAISE.format(row='OLD')}; "
+                f"{_RAISE.format(row='NEW')} AND NEW.site_id IS NOT OLD.site_id; END",
+                f"CREATE TRIGGER IF NOT EXISTS {table}_removed AFTER DELETE ON {table} BEGIN "
+                f"{_RAISE.format(row='OLD')}; END",
+            )
+        ),
     ],
     "postgresql": [
         "CREATE OR REPLACE FUNCTION site_task_counts_start() RETURNS trigger LANGUAGE plpgsql "
@@ -124,6 +156,19 @@ TRIGGERS = {
         "DROP TRIGGER IF EXISTS site_history_rewritten ON audit_events",
         f"CREATE TRIGGER site_history_rewritten AFTER UPDATE OF {_REWRITTEN} OR DELETE "
         "ON audit_events FOR EACH ROW EXECUTE FUNCTION site_history_written()",
+        "CREATE OR REPLACE FUNCTION delivery_changed() RETURNS trigger LANGUAGE plpgsql "
+        f"AS $$ BEGIN IF TG_OP <> 'INSERT' THEN {_RAISE.format(row='OLD')}; END IF; "
+        "IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.site_id IS DISTINCT FROM OLD.site_id) "
+        f"THEN {_RAISE.format(row='NEW')}; END IF; RETURN NULL; END $$",
+        *(
+            statement
+            for table in _DELIVERY_TABLES
+            for statement in (
+                f"DROP TRIGGER IF EXISTS {table}_changed ON {table}",
+                f"CREATE TRIGGER {table}_changed AFTER INSERT OR UPDATE OR DELETE ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION delivery_changed()",
+            )
+        ),
     ],
 }
 DROP_TRIGGERS = {
@@ -135,6 +180,11 @@ DROP_TRIGGERS = {
         "DROP TRIGGER IF EXISTS site_history_added",
         "DROP TRIGGER IF EXISTS site_history_rewritten",
         "DROP TRIGGER IF EXISTS site_history_removed",
+        *(
+            f"DROP TRIGGER IF EXISTS {table}_{what}"
+            for table in _DELIVERY_TABLES
+            for what in ("added", "changed", "removed")
+        ),
     ],
     "postgresql": [
         "DROP TRIGGER IF EXISTS site_task_counts_start ON sites",
@@ -144,12 +194,14 @@ DROP_TRIGGERS = {
         "DROP TRIGGER IF EXISTS site_history_added ON audit_events",
         "DROP TRIGGER IF EXISTS site_history_rewritten ON audit_events",
         "DROP FUNCTION IF EXISTS site_history_written()",
+        *(f"DROP TRIGGER IF EXISTS {table}_changed ON {table}" for table in _DELIVERY_TABLES),
+        "DROP FUNCTION IF EXISTS delivery_changed()",
     ],
 }
 
 
 # Installed whenever the schema is made from the models (`create_all`, as the tests and the
-# benchmark do); migrations write them out (today's: 0029 and 0045), and tests/unit/
+# benchmark do); migrations write them out (today's: 0029, 0045 and 0046), and tests/unit/
 # test_migrations.py checks a migrated database holds exactly these. A change here needs a
 # new migration. (DDL formats its text with %: none
 # of these holds one.)

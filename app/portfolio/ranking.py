@@ -20,7 +20,6 @@ from typing import Any
 
 from sqlalchemy import Float, and_, case, cast, func, or_, select
 
-from app.delivery.facts import delivery_column
 from app.portfolio.dimensions import BANDS, DIMENSIONS, OVERALL, RULES, Line
 from app.portfolio.rules_sql import count_of, days_since, need_sql, overall_sql, status_sql
 from app.portfolio.statement import rows_query
@@ -120,10 +119,10 @@ def ranked(
 
 
 def with_delivery(k: Any) -> list[Any]:
-    """A statement's columns over `ranked` (or a subquery of it) with each site's delivery
-    (promise and audit counts, the delivery feature's) and whether it needs attention: asked
-    in the outermost SELECT, so only for the rows it returns."""
-    return [k, delivery_column(k.c.site_id).label("delivery"), attention_flag(k.c)]
+    """A statement's columns over `ranked` (or a subquery of it), each site's kept delivery
+    share among them (`delivery_shares`, read by `kept_share`), and whether it needs
+    attention."""
+    return [k, attention_flag(k.c)]
 
 
 @lru_cache(maxsize=4)

@@ -22,9 +22,9 @@ from datetime import date, datetime
 from sqlalchemy import Select, select
 
 from app.core.dates import utcnow
-from app.delivery.facts import DeliveryShare, share_from
+from app.delivery.facts import DeliveryShare
 from app.extensions import db
-from app.portfolio import dimensions, ranking, task_counts
+from app.portfolio import delivery_shares, dimensions, ranking, task_counts
 from app.portfolio.need import need_score
 from app.portfolio.statement import PHASES  # noqa: F401 - the gated phases, for the pages
 from app.toolkit.vocabulary import rag_ladder
@@ -120,17 +120,24 @@ def fetch(statement: Select, user_id: int, now: datetime | None = None) -> list[
 def fetch_counted(
     statement: Select, user_id: int, today: date, now: datetime | None = None
 ) -> list[dict]:
-    """`fetch` a statement over `ranking.ranked`, with today's task counts: when some of its
-    sites' kept counts are out of date, they are counted again (`task_counts.recount`) and
-    the statement runs again, so every fact, and every flag worked out from them in SQL,
-    is today's. One statement, or four when counts were out of date (the portfolio's views
-    count first, from their glance, so for them this is a race's fallback; a member's home
-    page pays it after a task of theirs changed)."""
+    """`fetch` a statement over `ranking.ranked`, with today's task counts and delivery
+    shares: when some of its sites' kept counts or shares are out of date, they are taken
+    again (`task_counts.recount`, `delivery_shares.recompute`) and the statement runs again,
+    so every fact, and every flag worked out from them in SQL, is today's. One statement, or
+    four when counts or shares were out of date (six when both were: the portfolio's views
+    take them first, from their glance, so for them this is a race's fallback; a member's
+    home page pays it after a task, promise or figure of theirs changed)."""
     found = fetch(statement, user_id, now)
     stale = {s["site_id"]: s["tasks_version"] or 0 for s in found if s["counts_out_of_date"]}
-    if not stale:
+    stale_shares = {
+        s["site_id"]: s["delivery_version"] or 0 for s in found if s["delivery_out_of_date"]
+    }
+    if not stale and not stale_shares:
         return found
-    task_counts.recount(stale, today)
+    if stale:
+        task_counts.recount(stale, today)
+    if stale_shares:
+        delivery_shares.recompute(stale_shares, today)
     return fetch(statement, user_id, now)
 
 
@@ -142,9 +149,9 @@ def build_rows(
 ) -> list[PortfolioRow]:
     """Portfolio rows from fetched site rows (with today's task counts: `fetch_counted`),
     each rated in Python from its facts (the reasons each cell shows), with the flags the
-    database worked out. Each site's delivery share is read from its `delivery` column, or
-    taken from `deliveries` (by site id) when the caller has them already (a site added since
-    has none yet)."""
+    database worked out. Each site's delivery share is read from its kept share's columns
+    (`delivery_shares.kept_share`), or taken from `deliveries` (by site id) when the caller
+    has them already (a site added since has none yet)."""
     rows = []
     for s in sites:
         counts = {
@@ -153,7 +160,7 @@ def build_rows(
         }
         oldest_overdue = counts[task_counts.OLDEST_OVERDUE]
         delivery = (
-            share_from(s["delivery"], today) if deliveries is None else deliveries.get(s["site_id"])
+            delivery_shares.kept_share(s) if deliveries is None else deliveries.get(s["site_id"])
         )
         days = s["days_since_change"]
         phase = s["phase"]

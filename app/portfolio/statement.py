@@ -21,6 +21,7 @@ from app.meetings import queries as meeting_queries
 from app.meetings.models import Meeting
 from app.needs.models import FigureHeadline, NeedsVersion
 from app.people.models import Group, GroupMember, Person
+from app.portfolio import delivery_shares
 from app.portfolio.models import SiteFollow, SiteTaskCounts
 from app.portfolio.task_counts import COUNT_COLUMNS, OLDEST_OVERDUE, out_of_date
 from app.risks.models import ACTIVE_STATUSES, RaidEntry
@@ -165,7 +166,8 @@ def rows_query(today: date) -> Select:
     the moment are bound when it runs (`user_id`, `now`); SQLAlchemy shares a built
     statement safely between threads. Every column is labelled and read by its name;
     `counts_out_of_date` says which sites' kept task counts are out of date, and
-    `tasks_version` from which version."""
+    `tasks_version` from which version; `delivery_out_of_date` and `delivery_version` the
+    same for the kept delivery share."""
     counts, g, s = SiteTaskCounts, _gateways_subquery(), _signoffs_subquery()
     needs = aliased(NeedsVersion)
     lead, n, m, risk = (
@@ -203,6 +205,10 @@ def rows_query(today: date) -> Select:
             risk.c.reviews.label("reviews_overdue"),
             counts.tasks_version.label("tasks_version"),
             out_of_date(today).label("counts_out_of_date"),
+            # the delivery share kept beside the counts (`delivery_shares`)
+            *delivery_shares.share_columns(),
+            counts.delivery_version.label("delivery_version"),
+            delivery_shares.out_of_date(today).label("delivery_out_of_date"),
         )  # fmt: skip
         .outerjoin(counts, counts.site_id == Site.id)
         .outerjoin(g, g.c.site_id == Site.id)

@@ -91,7 +91,7 @@ def index():
     require_global_role("support", "admin")
     stale_days, on = current_app.config["STALE_SITE_DAYS"], today()
     sites = listing.glance(current_user.id, on)
-    listing.count_again(sites, on)
+    sites = listing.count_again(sites, on)
     asked = queries.parse_filters(request.args, any(s.followed for s in sites))
     found = listing.portfolio_view(current_user.id, on, stale_days, asked, sites, phase_names())
     filters = found.filters
@@ -137,7 +137,7 @@ def export():
     require_global_role("support", "admin")
     stale_days, on = current_app.config["STALE_SITE_DAYS"], today()
     sites = listing.glance(current_user.id, on)
-    listing.count_again(sites, on)
+    sites = listing.count_again(sites, on)
     filters = queries.parse_filters(request.args, any(s.followed for s in sites))
     shown = listing.every_row(current_user.id, on, stale_days, filters, sites)
     workbook = portfolio_workbook(shown, phase_names())

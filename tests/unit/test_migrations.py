@@ -87,7 +87,7 @@ def test_upgrading_an_empty_database_gives_the_models_schema_and_triggers(tmp_pa
         db.engine.dispose()
     assert differences == [], "models changed without a migration: flask db migrate -m '...'"
     assert migrated_triggers == model_triggers
-    assert len(model_triggers) == (7 if not ON_POSTGRESQL else 4)
+    assert len(model_triggers) == (13 if not ON_POSTGRESQL else 6)
 
 
 def test_sites_made_before_the_kept_task_counts_get_theirs(tmp_path) -> None:
@@ -159,6 +159,62 @@ def test_sites_with_history_before_0045_get_their_last_change_kept(tmp_path) -> 
     assert [(site, str(at)[:16]) for site, at in kept] == [(7, "2026-03-01 09:00")]
     assert str(moved_on[0][0])[:16] == "2026-05-01 09:00"
     assert "last_change_at" not in columns
+
+
+def test_sites_with_a_case_before_0046_get_their_share_on_the_first_view(tmp_path) -> None:
+    """0046 adds the kept delivery share empty and out of date (taken by the first portfolio
+    view or the daily job, through the delivery feature's one rule), installs the triggers
+    that mark it, and downgrading drops them and the columns again."""
+    from datetime import date
+
+    from app.delivery.facts import DeliveryShare
+    from app.kpis.periods import current_period
+    from app.portfolio import delivery_shares
+
+    today = date(2026, 6, 15)
+    quarter = current_period("quarter", today).start  # 2026-04-01
+    with _migrated_app(tmp_path) as app, app.app_context():
+        upgrade(revision="0045")
+
+        def run(sql: str) -> list:
+            with db.engine.begin() as connection:
+                result = connection.exec_driver_sql(sql)
+                return result.all() if result.returns_rows else []
+
+        run(
+            "INSERT INTO sites (id, name, organisation, nation, region, commissioner,"
+            " service_status, description, agenda_notice_days, version, created_at,"
+            " updated_at) VALUES (7, 'Promised', 'Trust', 'England', '', '', 'new', '', 5, 1,"
+            " '2026-01-01', '2026-01-01')"
+        )
+        run(
+            "INSERT INTO delivery_promises (site_id, version, agreed_on, measure, kpi_number,"
+            " period, starts_on, patients, created_at) VALUES (7, 1, '2026-01-01', 'identified',"
+            " 2, 'steady', '2026-01-01', 100, '2026-01-01')"
+        )
+        values = (
+            "INSERT INTO kpi_values (site_id, kpi_number, period_kind, period_start, numerator,"
+            " denominator, version, created_at, updated_at) VALUES "
+        )
+        run(values + f"(7, 2, 'quarter', '{quarter}', 80, 160, 1, '2026-01-01', '2026-01-01')")
+        upgrade(revision="0046")
+        before = run("SELECT delivery_version, delivery_counted_version FROM site_task_counts")
+        taken = delivery_shares.recompute_out_of_date(today)
+        kept = run(
+            "SELECT delivery_found, delivery_found_promised, delivery_treated,"
+            " delivery_treated_promised FROM site_task_counts"
+        )
+        run(values + "(7, 2, 'quarter', '2026-01-01', 10, 20, 1, '2026-01-01', '2026-01-01')")
+        marked = run("SELECT delivery_version FROM site_task_counts")
+        downgrade(revision="0045")
+        columns = [c["name"] for c in inspect(db.engine).get_columns("site_task_counts")]
+        run(values + "(7, 2, 'quarter', '2025-10-01', 10, 20, 1, '2026-01-01', '2026-01-01')")
+        db.session.remove()
+        db.engine.dispose()
+    assert before == [(0, None)] and taken == 1
+    assert DeliveryShare(*kept[0]) == DeliveryShare(80, 100, 0, 0)
+    assert marked == [(1,)]
+    assert not [name for name in columns if name.startswith("delivery_")]
 
 
 def _migration(revision: str) -> ModuleType:
