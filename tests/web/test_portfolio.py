@@ -4,7 +4,7 @@ access, and a fixed number of queries whatever the number of sites."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from io import BytesIO
 
 import pytest
@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from app.core.audit import AuditEvent
-from app.core.dates import today, utcnow
+from app.core.dates import london_to_utc, today, utcnow
 from app.extensions import db
 from app.gateways.models import Gateway, GatewayDecision
 from app.meetings.models import Meeting
@@ -45,7 +45,9 @@ def _set_last_change(site, days_ago: int) -> None:  # noqa: ANN001
     db.session.execute(
         update(AuditEvent)
         .where(AuditEvent.site_id == site.id)
-        .values(at=utcnow() - timedelta(days=days_ago))
+        # midday in London on that day, so the count of days does not depend on the hour
+        # the test runs (late evening UTC, a day in summer time is already the next day)
+        .values(at=london_to_utc(datetime.combine(today() - timedelta(days=days_ago), time(12))))
     )
 
 
