@@ -20,10 +20,11 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, or_, select
 
 from app.delivery.facts import DeliveryShare, delivery_column, share_from
 from app.extensions import db
+from app.portfolio import task_counts
 from app.portfolio.models import SiteTaskCounts
 from app.sites.models import Site
 
@@ -50,6 +51,13 @@ def kept_share(row: Mapping[str, Any]) -> DeliveryShare | None:
     return DeliveryShare(*(int(figure or 0) for figure in figures))
 
 
+def _figures(share: DeliveryShare | None) -> tuple[int | None, ...]:
+    """A share as its kept columns' values (`SHARE_COLUMNS`; all None: no share)."""
+    if share is None:
+        return (None,) * len(SHARE_COLUMNS)
+    return (share.found, share.found_promised, share.treated, share.treated_promised)
+
+
 def out_of_date(today: date) -> Any:  # a SQL expression
     """True for a site whose kept share no longer holds (see the module docstring)."""
     kept = SiteTaskCounts
@@ -74,38 +82,16 @@ def recompute(versions: dict[int, int], today: date) -> dict[int, DeliveryShare 
         ).all()
     )
     shares = {site_id: share_from(texts.get(site_id), today) for site_id in versions}
-    table = SiteTaskCounts.__table__
-    keep = (
-        update(table)
-        .where(table.c.site_id == bindparam("kept_site_id"))
-        .values(
-            delivery_counted_version=bindparam("kept_version"),
-            delivery_counted_on=bindparam("kept_on"),
-            **{name: bindparam(f"kept_{name}") for name in SHARE_COLUMNS},
-        )
-    )
-    # In site order, so two views saving shares at once take the rows' locks in one order.
-    rows = []
-    for site_id in sorted(versions):
-        share = shares[site_id]
-        figures = (
-            (share.found, share.found_promised, share.treated, share.treated_promised)
-            if share is not None
-            else (None,) * len(SHARE_COLUMNS)
-        )
-        rows.append(
-            {
-                "kept_site_id": site_id,
-                "kept_version": versions[site_id],
-                "kept_on": today,
-                **{
-                    f"kept_{name}": figure
-                    for name, figure in zip(SHARE_COLUMNS, figures, strict=True)
-                },
+    task_counts.keep(
+        {
+            site_id: {
+                "delivery_counted_version": versions[site_id],
+                "delivery_counted_on": today,
+                **dict(zip(SHARE_COLUMNS, _figures(shares[site_id]), strict=True)),
             }
-        )
-    db.session.execute(keep, rows)
-    db.session.commit()
+            for site_id in versions
+        }
+    )
     return shares
 
 

@@ -119,26 +119,35 @@ def recount(versions: dict[int, int], today: date) -> dict[int, dict[str, int | 
     }
     zero = {**dict.fromkeys(COUNT_COLUMNS, 0), OLDEST_OVERDUE: None}
     counts = {site_id: counted.get(site_id, zero) for site_id in versions}
+    keep(
+        {
+            site_id: {"counted_version": versions[site_id], "counted_on": today, **counts[site_id]}
+            for site_id in versions
+        }
+    )
+    return counts
+
+
+def keep(values: dict[int, dict[str, object]]) -> None:
+    """Save these values in each site's `site_task_counts` row (site id → column → value,
+    the same columns for every site): one statement, committed at once, since kept values
+    are shared by every view and worker and hold no one's edit. In site order, so two views
+    saving at once take the rows' locks in one order."""
+    if not values:
+        return
     table = SiteTaskCounts.__table__
-    kept = (*COUNT_COLUMNS, OLDEST_OVERDUE)
-    keep = (
+    columns = next(iter(values.values())).keys()
+    statement = (
         update(table)
         .where(table.c.site_id == bindparam("kept_site_id"))
-        .values(
-            counted_version=bindparam("kept_version"),
-            counted_on=bindparam("kept_on"),
-            **{name: bindparam(f"kept_{name}") for name in kept},
-        )
+        .values(**{name: bindparam(f"kept_{name}") for name in columns})
     )
-    # In site order, so two views saving counts at once take the rows' locks in one order.
-    rows = []
-    for site_id in sorted(versions):
-        row = {"kept_site_id": site_id, "kept_version": versions[site_id], "kept_on": today}
-        row.update({f"kept_{name}": counts[site_id][name] for name in kept})
-        rows.append(row)
-    db.session.execute(keep, rows)
+    rows = [
+        {"kept_site_id": site_id, **{f"kept_{name}": values[site_id][name] for name in columns}}
+        for site_id in sorted(values)
+    ]
+    db.session.execute(statement, rows)
     db.session.commit()
-    return counts
 
 
 def recount_out_of_date(today: date) -> int:
