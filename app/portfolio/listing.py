@@ -252,7 +252,7 @@ def portfolio_view(
     if filters.page > last:  # a page past the last shows the last
         filters = replace(filters, page=last)
         found = fetch(_statement(today, stale_days, filters, sites), user_id)
-    built = build_rows(found, today, stale_days, {s.site_id: s.delivery for s in sites})
+    built = build_rows(found, today, stale_days)
     first = sorted(
         (s["attention_place"], r)
         for r, s in zip(built, found, strict=True)
@@ -281,7 +281,7 @@ def every_row(
     (`fetch_counted`)."""
     k = ranking.ranked_for(today, stale_days)
     statement = (
-        select(*ranking.with_delivery(k))
+        select(*ranking.listed_columns(k))
         .where(_where(k.c, filters, sites))
         .order_by(*ranking.order_terms(k.c, _sort(k.c, filters, sites), filters.descending))
     )
@@ -295,7 +295,7 @@ def sites_rows(
     kept task counts were out of date (`fetch_counted`)."""
     k = ranking.ranked_for(today, stale_days)
     statement = (
-        select(*ranking.with_delivery(k))
+        select(*ranking.listed_columns(k))
         .where(k.c.site_id.in_(site_ids))
         .order_by(k.c.name, k.c.site_id)
     )

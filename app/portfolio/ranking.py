@@ -118,10 +118,10 @@ def ranked(
     )
 
 
-def with_delivery(k: Any) -> list[Any]:
-    """A statement's columns over `ranked` (or a subquery of it), each site's kept delivery
-    share among them (`delivery_shares`, read by `kept_share`), and whether it needs
-    attention."""
+def listed_columns(k: Any) -> list[Any]:
+    """A statement's columns over `ranked` (or a subquery of it) for the sites it lists:
+    every ranked column (each site's kept delivery share among them, read by
+    `delivery_shares.kept_share`) and whether it needs attention."""
     return [k, attention_flag(k.c)]
 
 

@@ -15,7 +15,6 @@ set of rules and tested to agree).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -97,7 +96,7 @@ def portfolio_rows(
     """Every site with each portfolio column, in one query, ordered by name (pages and
     filters come from `app.portfolio.listing`, in the database)."""
     k = ranking.ranked_for(today, stale_days)
-    statement = select(*ranking.with_delivery(k)).order_by(k.c.name, k.c.site_id)
+    statement = select(*ranking.listed_columns(k)).order_by(k.c.name, k.c.site_id)
     return rows_from(statement, user_id, today, stale_days, now)
 
 
@@ -145,13 +144,10 @@ def build_rows(
     sites: list[dict],
     today: date,
     stale_days: int,
-    deliveries: Mapping[int, DeliveryShare | None] | None = None,
 ) -> list[PortfolioRow]:
     """Portfolio rows from fetched site rows (with today's task counts: `fetch_counted`),
     each rated in Python from its facts (the reasons each cell shows), with the flags the
-    database worked out. Each site's delivery share is read from its kept share's columns
-    (`delivery_shares.kept_share`), or taken from `deliveries` (by site id) when the caller
-    has them already (a site added since has none yet)."""
+    database worked out and the delivery share kept for it (`delivery_shares.kept_share`)."""
     rows = []
     for s in sites:
         counts = {
@@ -159,9 +155,7 @@ def build_rows(
             task_counts.OLDEST_OVERDUE: s[task_counts.OLDEST_OVERDUE],
         }
         oldest_overdue = counts[task_counts.OLDEST_OVERDUE]
-        delivery = (
-            delivery_shares.kept_share(s) if deliveries is None else deliveries.get(s["site_id"])
-        )
+        delivery = delivery_shares.kept_share(s)
         days = s["days_since_change"]
         phase = s["phase"]
         facts = dimensions.Facts(

@@ -18,8 +18,7 @@ def phase_names() -> dict[int, str]:
 
 def first_page(user_id: int) -> listing.Portfolio:
     """Every site's summary with the first page of sites in the portfolio's order (worst
-    first, by need): one statement (the support staff's home page, which shows no delivery
-    shares: its rows carry none, as no glance of every site is read for them)."""
+    first, by need): one statement (the support staff's home page)."""
     stale_days = current_app.config["STALE_SITE_DAYS"]
     filters = queries.Filters(view="all")
     return listing.portfolio_view(user_id, today(), stale_days, filters, [], phase_names())
