@@ -39,6 +39,10 @@ class Meeting(Audited, VersionedMixin, TimestampMixin, db.Model):
     # Each site's next and last meeting, read from the index alone (the portfolio, 200 sites).
     __table_args__ = (
         Index("ix_meetings_next_and_last", "site_id", "cancelled", "ends_at", "starts_at"),
+        # A site's meetings in date order (its next meeting, its last steering group): read
+        # within the site, not by walking every site's meetings along starts_at. It also
+        # serves every lookup by site alone, so site_id has no index of its own.
+        Index("ix_meetings_site_starts", "site_id", "starts_at"),
     )
     audit_type = "meeting"
     # calendar bookkeeping, not something a person changes
@@ -47,7 +51,7 @@ class Meeting(Audited, VersionedMixin, TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(20), default="project_team")
     title: Mapped[str] = mapped_column(String(200))
     # Naive UTC; shown and typed in Europe/London time.
