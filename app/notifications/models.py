@@ -102,7 +102,9 @@ class OutboxMessage(db.Model):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     to_address: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(300))
+    # Whole: the message is built from it when sent (a meeting title and a site name can
+    # each run to 200 characters).
+    subject: Mapped[str] = mapped_column(Text)
     recipient_name: Mapped[str] = mapped_column(Text, default="")
     scope: Mapped[str] = mapped_column(String(12), default="")
     body: Mapped[str] = mapped_column(Text, default="")

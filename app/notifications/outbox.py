@@ -194,7 +194,7 @@ def _row(entry: Queued, part_ids: dict[str, int]) -> dict:
         # Stored as the message will carry them (PostgreSQL text cannot hold a NUL).
         "recipient_name": plain_text(recipient.name),
         "scope": entry.scope or "",  # "" for account mail, which cannot be switched off
-        "subject": plain_text(draft.subject)[:300],  # as in the message, for the admin page
+        "subject": plain_text(draft.subject),  # as the message carries it
         "body": clean_text(draft.text),
         "calendar_id": part_ids[digest(calendar)] if calendar is not None else None,
         "calendar_method": draft.calendar_method if calendar is not None else "",

@@ -98,3 +98,22 @@ def test_every_queued_message_parses_back_with_exactly_the_intended_headers(
     page = message.get_body(("html",)).get_content()
     assert str(escape(plain_text(title))) in page and "<script" not in page.lower()
     db.session.rollback()
+
+
+def test_a_long_subject_goes_out_whole(app) -> None:  # noqa: ANN001
+    # A meeting title and a site name can each be 200 characters; the message is built from
+    # the stored row when it is sent, so the row keeps the subject whole (it was cut at 300).
+    title, site_name = "Steering group " + "t" * 185, "Riverside FLS " + "s" * 186
+    subject = f"Invitation: {title}, {site_name}"
+    row = queue(
+        None,
+        "invitation",
+        Recipient("Ann", "ann@example.nhs.uk"),
+        Draft(subject, "You are invited."),
+        "digest",
+    )
+    db.session.flush()
+    db.session.expire(row)  # read back what the database holds
+    assert len(subject) > 400
+    assert str(READER.parsebytes(render(row))["Subject"]) == subject
+    db.session.rollback()
