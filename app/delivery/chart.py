@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 REPORT_SIZE, REPORT_WIDTH_CM = (560, 210), 12.4
 
 BLUE, DARK, ORANGE, GREY = "#005eb8", "#212b32", "#ed8b00", "#768692"
+# The portfolio's "Delivering its case" bands (app/portfolio/queries.DELIVERING_FILTERS).
+BAND_COLOURS = {"short": ORANGE, "on-track": BLUE, "none": GREY}
 
 
 TITLE_WORDS = "patients each quarter against the promise"
@@ -142,44 +144,25 @@ def delivery_chart(delivery: Delivery, *, width: int = 640, height: int = 260) -
     return Markup("".join(parts))
 
 
-def portfolio_chart(sites: list[tuple[str, int, int]], *, width: int = 640) -> Markup:
-    """Promised against delivered for every live site: (name, promised, delivered) patients
-    found and treated since each case was agreed, two bars a site."""
-    left, right, top, bar, gap = 230, 70, 10, 14, 12
-    plot = width - left - right
-    high = max([p for _n, p, _d in sites] + [d for _name, _promised, d in sites] + [1])
-    height = top + len(sites) * (2 * bar + gap) + 40
-    described = "; ".join(f"{n}: {d:,} delivered of {p:,} promised" for n, p, d in sites)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        'role="img" aria-labelledby="delivery-portfolio-title delivery-portfolio-desc" '
-        'class="app-chart delivery-portfolio-chart">',
-        '<title id="delivery-portfolio-title">Promised against delivered, every live site</title>',
-        f'<desc id="delivery-portfolio-desc">Patients found and treated since each business '
-        f"case was agreed. {escape(described)}.</desc>",
-    ]
-    for i, (name, promised, delivered) in enumerate(sites):
-        y = top + i * (2 * bar + gap)
-        parts.append(
-            f'<text x="{left - 6}" y="{y + bar + 4}" font-size="13" text-anchor="end">'
-            f"{escape(name[:28])}</text>"
+def portfolio_chart(bands: list[tuple[str, str, int, str]]) -> Markup:
+    """How many sites fall in each "Delivering its case" band, (key, label, sites, link) a
+    band: a list of links, each to the band's sites, over a bar as long as its share of the
+    busiest band. One bar a band, not a site, so the chart stays the same size at 1,000
+    sites; the words stay the page's own size on a phone, and the bar repeats the number
+    so it is hidden from screen readers."""
+    high = max([count for _key, _label, count, _link in bands] + [1])
+    items = []
+    for key, label, count, link in bands:
+        length = 100 * count / high
+        items.append(
+            f'<li class="app-band" data-band="{escape(key)}"><a href="{escape(link)}">'
+            f"{escape(label)}: {count:,} site{'' if count == 1 else 's'}</a>"
+            '<svg class="app-band__bar" viewBox="0 0 100 4" preserveAspectRatio="none" '
+            'aria-hidden="true" focusable="false">'
+            f'<rect x="0" y="0" width="{length:.1f}" height="4" fill="{BAND_COLOURS[key]}"/>'
+            "</svg></li>"
         )
-        for j, (value, colour, css) in enumerate(
-            ((promised, ORANGE, "delivery-promised"), (delivered, BLUE, "delivery-delivered"))
-        ):
-            w = plot * value / high
-            top_y = y + j * bar
-            parts.append(
-                f'<rect class="{css}" x="{left}" y="{top_y}" width="{w:.1f}" height="{bar - 2}" '
-                f'fill="{colour}"/>'
-            )
-            parts.append(
-                f'<text x="{left + w + 4:.1f}" y="{top_y + bar - 4}" font-size="11">'
-                f"{value:,}</text>"
-            )
-    parts.append(
-        f'<text x="{left}" y="{height - 12}" font-size="12" fill="{DARK}">'
-        "Orange: promised. Blue: delivered (patients found and treated).</text>"
+    return Markup(
+        '<ul class="nhsuk-list app-band-chart delivery-portfolio-chart" id="delivery-bands" '
+        f'aria-labelledby="delivery-heading">{"".join(items)}</ul>'
     )
-    parts.append("</svg>")
-    return Markup("".join(parts))

@@ -27,6 +27,7 @@ from app.portfolio.queries import (
     PAGE_SIZE,
     Filters,
     Summary,
+    delivery_band,
     summary_from,
 )
 from app.portfolio.service import PortfolioRow, build_rows, fetch, fetch_counted
@@ -113,10 +114,7 @@ def count_again(sites: list[SiteGlance], today: date) -> list[SiteGlance]:
 
 def delivering_ids(sites: list[SiteGlance], band: str) -> list[int]:
     """The sites in one "Delivering its case" band (`queries.DELIVERING_FILTERS`)."""
-    if band == "none":
-        return [s.site_id for s in sites if s.delivery is None]
-    on_track = band == "on-track"
-    return [s.site_id for s in sites if s.delivery is not None and s.delivery.on_track == on_track]
+    return [s.site_id for s in sites if delivery_band(s.delivery) == band]
 
 
 def _view(k: Any, view: str) -> Any:

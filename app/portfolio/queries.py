@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from app.core.numbers import whole_number
+from app.delivery.facts import DeliveryShare
 from app.portfolio.dimensions import BAND_MEANINGS, BANDS, STATUS_NAMES
 from app.portfolio.service import PHASES, RAG_NAMES, RAG_ORDER, STATUS_SHORT, PortfolioRow
 from app.sites.models import SERVICE_STATUSES
@@ -88,10 +89,12 @@ DELIVERING_FILTERS = {
 }
 
 
-def delivering_band(r: PortfolioRow) -> str:
-    if r.delivery is None:
+def delivery_band(delivery: DeliveryShare | None) -> str:
+    """The "Delivering its case" band (a key of DELIVERING_FILTERS) a site's share falls in:
+    the one rule the filter, the table's cells and the portfolio's chart read."""
+    if delivery is None:
         return "none"
-    return "on-track" if r.delivery.on_track else "short"
+    return "on-track" if delivery.on_track else "short"
 
 
 # The overall status's severity bands, worst first, as the filter offers them.

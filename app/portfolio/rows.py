@@ -20,7 +20,7 @@ from app.core.dates import uk_date
 from app.core.tags import tag
 from app.delivery.facts import NO_SHARE
 from app.portfolio.dimensions import Rating
-from app.portfolio.queries import delivering_band
+from app.portfolio.queries import delivery_band
 from app.portfolio.service import PortfolioRow
 
 _ROW = """
@@ -161,7 +161,7 @@ def portfolio_row(r: PortfolioRow, ctx: RowContext) -> str:
         phase_name=_text(ctx.phases[r.phase]),
         review=_REVIEW if r.review_phase else "",
         signoff=signoff,
-        band=delivering_band(r),
+        band=delivery_band(r.delivery),
         delivering=_delivering(r),
         meeting=_text(uk_date(r.next_meeting, "None booked")),
         lead=_lead(r),

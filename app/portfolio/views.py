@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from urllib.parse import parse_qsl, urlencode
 
@@ -15,6 +16,7 @@ from app.core.db import first_write
 from app.core.downloads import download
 from app.core.errors import StaleEdit
 from app.delivery.chart import portfolio_chart
+from app.delivery.facts import DeliveryShare
 from app.extensions import db
 from app.portfolio import bp, listing, need, queries, service
 from app.portfolio.dimensions import DIMENSIONS
@@ -115,20 +117,38 @@ def index():
         sort_labels=SORT_LABELS,
         dimension_names=DIMENSIONS,
         region_offer=queries.region_counts(sites) if not found.following else [],
-        delivery_chart=_delivery_chart(in_view),
+        delivery=_delivery(in_view, filters),
         **summary_context(found.summary),
     )
 
 
-def _delivery_chart(sites: list[listing.SiteGlance]) -> Markup | None:
-    """Promised against delivered for every live site (a case agreed, audit figures since)."""
-    live = [
-        (s.name, s.delivery.found_promised + s.delivery.treated_promised,
-         s.delivery.found + s.delivery.treated)
-        for s in sites
-        if s.delivery is not None
-    ]  # fmt: skip
-    return portfolio_chart(live) if live else None
+def _delivery(sites: list[listing.SiteGlance], filters: queries.Filters) -> dict | None:
+    """The sites in view by "Delivering its case" band, charted, each band a link to its
+    filter, and the patients found and treated across every live site (None when no site
+    has an agreed case with figures yet)."""
+    live = [s.delivery for s in sites if s.delivery is not None]
+    if not live:
+        return None
+    counts = Counter(queries.delivery_band(s.delivery) for s in sites)
+    bands = [(key, label, counts[key]) for key, label in queries.DELIVERING_FILTERS.items()]
+    # The counts are of every site in view, so each link lists that band alone.
+    links = {
+        key: url_for("portfolio.index")
+        + "?"
+        + urlencode(queries.Filters(view=filters.view, delivering=key).filter_items())
+        for key in queries.DELIVERING_FILTERS
+    }
+    total = DeliveryShare(
+        found=sum(d.found for d in live),
+        found_promised=sum(d.found_promised for d in live),
+        treated=sum(d.treated for d in live),
+        treated_promised=sum(d.treated_promised for d in live),
+    )
+    return {
+        "chart": portfolio_chart([(key, label, n, links[key]) for key, label, n in bands]),
+        "live": len(live),
+        "total": total,
+    }
 
 
 @bp.get("/portfolio.xlsx")

@@ -69,7 +69,7 @@ def test_the_portfolio_charts_promised_against_delivered(
     page.set_viewport_size({"width": width, "height": 900})
     sign_in_as("support@example.org.uk", DEMO_PASSWORD, check=False)
     page.goto(live_server("/portfolio?view=all&delivering=short"))
-    expect(page.locator("svg.delivery-portfolio-chart")).to_be_visible()
+    expect(page.locator("#delivery-bands")).to_be_visible()
     sites = page.get_by_role("region", name="Sites")  # the table, not the attention list
     expect(sites.get_by_role("link", name="Meadowbank FLS", exact=True)).to_be_visible()
     expect(page.get_by_label("Delivering its case")).to_have_value("short")

@@ -84,11 +84,21 @@ def test_the_demo_site_shows_the_same_gaps_everywhere(app, make_user) -> None:
     )
     portfolio = client.get("/portfolio?view=all").get_data(as_text=True)
     assert words in portfolio
-    assert 'id="delivery-portfolio"' in portfolio and "Meadowbank FLS: " in portfolio
+    assert 'id="delivery-bands"' in portfolio
     # The table alone (the attention list above it names every red site, filtered or not).
     short = client.get("/portfolio?view=all&delivering=short").get_data(as_text=True)
     none = client.get("/portfolio?view=all&delivering=none").get_data(as_text=True)
-    short, none = (page.split("<table", 1)[1] for page in (short, none))
+    on_track = client.get("/portfolio?view=all&delivering=on-track").get_data(as_text=True)
+    short, none, on_track = (page.split("<table", 1)[1] for page in (short, none, on_track))
+    # The chart and its links count each band's sites as the band's filter lists them.
+    for key, label, table in (
+        ("short", "Short of the promise (under 90%)", short),
+        ("on-track", "Delivering 90% or more", on_track),
+        ("none", "No agreed case or no figures yet", none),
+    ):
+        listed = table.count("data-delivering=")
+        link = f'<a href="/portfolio?view=all&amp;delivering={key}">'
+        assert f"{link}{label}: {listed} site{'' if listed == 1 else 's'}</a>" in portfolio
     assert "Meadowbank FLS</a>" in short and "Riverside FLS</a>" not in short
     assert "Meadowbank FLS</a>" not in none and "Riverside FLS</a>" in none
     by_share = client.get("/portfolio?view=all&sort=delivering&dir=desc").get_data(as_text=True)
