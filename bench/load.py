@@ -4,7 +4,8 @@
     (or: python -m bench.load [--sites 166 1000] [--runs 5] [--tasks 150] [--seconds 60])
 
 For each size it starts a throwaway PostgreSQL cluster on a free loopback port (as the
-`postgres` user, like .ci/run), migrates and seeds it with `seed-bench`, starts gunicorn
+`postgres` user, like .ci/run), migrates and seeds it with `seed-bench` and gives every
+site an agreed business case (`bench.promises`, as `make bench` does), starts gunicorn
 with 2 workers and runs Locust headless `--runs` times (2 by default): the first straight
 after seeding, with nothing warmed (the first minute a restored or upgraded deployment
 gives its users; seeding gathers statistics as `flask analyze` does), the others after
@@ -31,6 +32,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+
+from bench.promises import agree_business_cases
 from bench.serve import ROOT, free_port, gunicorn, request, server_env, sign_in
 
 P95_TARGET_MS = 300
@@ -184,6 +188,12 @@ def seed(env: dict[str, str], sites: int, tasks: int, password: str) -> None:
     print(f"Seeding {sites} sites with {tasks} tasks each...", flush=True)
     started = time.perf_counter()
     flask(env, "seed-bench", "--sites", str(sites), "--tasks", str(tasks))
+    engine = create_engine(env["DATABASE_URL"])
+    with engine.begin() as connection:  # each site's agreed case, as `make bench` gives it
+        agree_business_cases(connection, 0)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("ANALYZE delivery_promises"))
+    engine.dispose()
     print(f"Seeded (and analysed) in {time.perf_counter() - started:.0f} s", flush=True)
     flask(env, "create-user", "load@example.nhs.uk", "--name", "Load Test", "--role",
           "admin", stdin=f"{password}\n{password}\n")  # fmt: skip
