@@ -83,10 +83,19 @@ _START = "INSERT INTO site_task_counts (site_id, tasks_version) VALUES (NEW.id, 
 # history) has it worked out again from the site's history, through the (site_id, at) index.
 # On PostgreSQL the counts row is locked before the history is read, so a change recorded
 # at the same moment by another transaction is waited for and counted, never overwritten.
+# On PostgreSQL the rows one statement adds move each site on once (a statement trigger
+# over the new rows): an import of 150 tasks rewrites the site's counts row once, not 150
+# times, which left the table with a dead copy of the row for each history row written.
 _CHANGES = "action IN (" + ", ".join(f"'{a}'" for a in CHANGE_ACTIONS) + ")"
 _MOVE_ON = (
     "UPDATE site_task_counts SET last_change_at = NEW.at WHERE site_id = NEW.site_id"
     " AND (last_change_at IS NULL OR last_change_at < NEW.at)"
+)
+_MOVE_ON_ADDED = (
+    "UPDATE site_task_counts SET last_change_at = added.at FROM (SELECT site_id, max(at) AS at"
+    f" FROM added_events WHERE {_CHANGES} GROUP BY site_id) AS added"
+    " WHERE site_task_counts.site_id = added.site_id"
+    " AND (site_task_counts.last_change_at IS NULL OR site_task_counts.last_change_at < added.at)"
 )
 _WORK_OUT = (
     "UPDATE site_task_counts SET last_change_at = (SELECT max(at) FROM audit_events"
@@ -145,14 +154,16 @@ TRIGGERS = {
         "DROP TRIGGER IF EXISTS tasks_changed ON tasks",
         f"CREATE TRIGGER tasks_changed AFTER INSERT OR UPDATE OF {_OF} OR DELETE ON tasks "
         "FOR EACH ROW EXECUTE FUNCTION tasks_changed()",
+        "CREATE OR REPLACE FUNCTION site_history_added() RETURNS trigger LANGUAGE plpgsql "
+        f"AS $$ BEGIN {_MOVE_ON_ADDED}; RETURN NULL; END $$",
         "CREATE OR REPLACE FUNCTION site_history_written() RETURNS trigger LANGUAGE plpgsql "
-        f"AS $$ BEGIN IF TG_OP = 'INSERT' THEN {_MOVE_ON}; ELSE {_LOCK.format(row='OLD')}; "
-        f"{_WORK_OUT.format(row='OLD')}; END IF; "
+        f"AS $$ BEGIN {_LOCK.format(row='OLD')}; {_WORK_OUT.format(row='OLD')}; "
         "IF TG_OP = 'UPDATE' AND NEW.site_id IS DISTINCT FROM OLD.site_id THEN "
         f"{_LOCK.format(row='NEW')}; {_WORK_OUT.format(row='NEW')}; END IF; RETURN NULL; END $$",
         "DROP TRIGGER IF EXISTS site_history_added ON audit_events",
-        f"CREATE TRIGGER site_history_added AFTER INSERT ON audit_events FOR EACH ROW "
-        f"WHEN (NEW.{_CHANGES}) EXECUTE FUNCTION site_history_written()",
+        "CREATE TRIGGER site_history_added AFTER INSERT ON audit_events "
+        "REFERENCING NEW TABLE AS added_events FOR EACH STATEMENT "
+        "EXECUTE FUNCTION site_history_added()",
         "DROP TRIGGER IF EXISTS site_history_rewritten ON audit_events",
         f"CREATE TRIGGER site_history_rewritten AFTER UPDATE OF {_REWRITTEN} OR DELETE "
         "ON audit_events FOR EACH ROW EXECUTE FUNCTION site_history_written()",
@@ -194,6 +205,7 @@ DROP_TRIGGERS = {
         "DROP TRIGGER IF EXISTS site_history_added ON audit_events",
         "DROP TRIGGER IF EXISTS site_history_rewritten ON audit_events",
         "DROP FUNCTION IF EXISTS site_history_written()",
+        "DROP FUNCTION IF EXISTS site_history_added()",
         *(f"DROP TRIGGER IF EXISTS {table}_changed ON {table}" for table in _DELIVERY_TABLES),
         "DROP FUNCTION IF EXISTS delivery_changed()",
     ],

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Column, delete, func, insert, select, update
+from sqlalchemy import Column, delete, func, insert, select, text, update
 from sqlalchemy.sql import visitors
 
 from app.core.audit import CHANGE_ACTIONS, AuditEvent
@@ -241,3 +241,36 @@ def test_each_sites_last_change_is_kept_however_its_history_is_written(
     db.session.execute(update(AuditEvent).where(AuditEvent.label == "y").values(site_id=site.id))
     db.session.commit()
     assert _kept_last_change(site) == _newest_change(site) == moved + timedelta(days=1)
+
+
+def test_a_statement_of_many_history_rows_moves_each_site_on_once(make_site) -> None:
+    """One statement writing many sites' history (an import, a repair): each site's kept
+    last change is its newest change among them, whatever their order, a newer non-change
+    ignored; on PostgreSQL each site's counts row is rewritten once, not once a row (each
+    rewrite leaves a dead copy of the row behind until vacuum)."""
+    site, other, quiet = make_site(name="Busy"), make_site(name="Other"), make_site(name="Quiet")
+    db.session.commit()
+    start = _kept_last_change(site) + timedelta(days=1)
+    rows = [
+        {"at": start + timedelta(minutes=n), "site_id": site.id, "action": "update", "label": "t"}
+        for n in range(150)
+    ]
+    newest = rows[-1]["at"]  # written in time order, as a live site's history is
+    rows.append({"at": start - timedelta(days=1), "site_id": site.id, "action": "create",
+                 "label": "older, written last"})  # fmt: skip
+    rows.append({"at": start + timedelta(days=9), "site_id": site.id, "action": "export",
+                 "label": "not a change"})  # fmt: skip
+    rows.append({"at": start + timedelta(days=2), "site_id": other.id, "action": "delete",
+                 "label": "t"})  # fmt: skip
+    postgresql = db.engine.dialect.name == "postgresql"
+    rewrites = text(
+        "SELECT n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = 'site_task_counts'"
+    )
+    before = db.session.scalar(rewrites) if postgresql else None
+    db.session.execute(insert(AuditEvent).values(rows))  # one statement
+    if postgresql:
+        assert db.session.scalar(rewrites) - before == 2  # Busy and Other, once each
+    db.session.commit()
+    assert _kept_last_change(site) == newest == _newest_change(site)
+    assert _kept_last_change(other) == start + timedelta(days=2) == _newest_change(other)
+    assert _kept_last_change(quiet) == _newest_change(quiet) < start
