@@ -87,7 +87,7 @@ def test_upgrading_an_empty_database_gives_the_models_schema_and_triggers(tmp_pa
         db.engine.dispose()
     assert differences == [], "models changed without a migration: flask db migrate -m '...'"
     assert migrated_triggers == model_triggers
-    assert len(model_triggers) == (13 if not ON_POSTGRESQL else 6)
+    assert len(model_triggers) == (13 if not ON_POSTGRESQL else 12)
 
 
 def test_sites_made_before_the_kept_task_counts_get_theirs(tmp_path) -> None:

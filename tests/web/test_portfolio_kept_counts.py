@@ -274,3 +274,27 @@ def test_a_statement_of_many_history_rows_moves_each_site_on_once(make_site) -> 
     assert _kept_last_change(site) == newest == _newest_change(site)
     assert _kept_last_change(other) == start + timedelta(days=2) == _newest_change(other)
     assert _kept_last_change(quiet) == _newest_change(quiet) < start
+
+
+def test_a_whole_plan_written_at_once_rewrites_the_counts_row_a_few_times(make_site) -> None:
+    """The plan the app writes when a site starts (its tasks and their history, in a few
+    statements): the site is counted again and its last change moves on, and on PostgreSQL
+    its counts row is rewritten once a statement, not once a task and once a history row."""
+    from app.plan.service import create_plan
+
+    site = make_site(name="New plan")
+    db.session.commit()
+    version = _tasks_version(site)
+    postgresql = db.engine.dialect.name == "postgresql"
+    rewrites = text(
+        "SELECT n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = 'site_task_counts'"
+    )
+    before = db.session.scalar(rewrites) if postgresql else None
+    create_plan(site, "new", today() - timedelta(days=60))
+    db.session.flush()
+    tasks = db.session.scalar(select(func.count(Task.id)).where(Task.site_id == site.id))
+    if postgresql:
+        assert tasks > 50 and db.session.scalar(rewrites) - before <= 4
+    db.session.commit()
+    assert _tasks_version(site) > version
+    assert _kept_last_change(site) == _newest_change(site)
