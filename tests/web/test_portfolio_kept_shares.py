@@ -236,3 +236,32 @@ def test_the_daily_reminders_job_takes_the_day_s_shares(app, make_site) -> None:
     again = app.test_cli_runner().invoke(args=["send-reminders"])
     assert "Delivery shares taken again for 0 sites." in again.output
     assert second.id  # no case: kept as no share
+
+
+def test_the_portfolio_counts_sites_by_band_and_sums_what_the_live_ones_deliver(
+    app, make_site, make_user
+) -> None:  # noqa: ANN001
+    """The delivery section: a bar a band (not a site), each a link to the band's sites,
+    and the patients found across the sites with a case and figures, summed."""
+    client = app.test_client()
+    sign_in(client, make_user(global_role="support"))
+    for name, patients, found in (("Short", 100, 40), ("Also short", 200, 100), ("Ahead", 50, 60)):
+        site = make_site(name=name)
+        _agree_case(site, patients)
+        _found(site, _quarter(-2), found)
+    make_site(name="No case")
+    html = client.get("/portfolio?view=all").get_data(as_text=True)
+    section = html.split('id="delivery-heading"', 1)[1].split("<table", 1)[0]
+    assert "The 3 sites with an agreed case and audit figures deliver" in section
+    # (40 + 100 + 60) of (100 + 200 + 50); the share is the rule's, over the sums
+    assert "Found 200 of 350 promised; treated 0 of 0." in section
+    assert f"deliver {DeliveryShare(200, 350, 0, 0).percent}% of what" in section
+    for key, label, sites in (
+        ("short", "Short of the promise (under 90%)", 2),
+        ("on-track", "Delivering 90% or more", 1),
+        ("none", "No agreed case or no figures yet", 1),
+    ):
+        assert (
+            f'<a href="/portfolio?view=all&amp;delivering={key}">{label}: {sites} site' in section
+        )
+    assert section.count('class="app-band"') == 3
