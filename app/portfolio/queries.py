@@ -43,7 +43,7 @@ SORT_LABELS = {
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class Filters:
     view: str = "all"  # "all" or "mine" (sites I support)
     region: str = ""
