@@ -193,7 +193,10 @@ def _write_history(session: Session, _flush_context) -> None:  # noqa: ANN001
             user_id = current_actor_id()
         rows.extend(_rows_for(obj, action, at, user_id))
     if rows:
-        session.connection().execute(AuditEvent.__table__.insert(), rows)
+        # RETURNING makes SQLAlchemy send the rows as one statement ("insertmanyvalues"),
+        # not one a row: PostgreSQL's history trigger then runs once a flush.
+        table = AuditEvent.__table__
+        session.connection().execute(table.insert().returning(table.c.id), rows)
 
 
 def record_event(

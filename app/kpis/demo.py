@@ -83,7 +83,7 @@ def seed_demo_kpis(ctx: DemoContext) -> None:
     for key, (baselines, changes, drifts) in DEMO_SHAPES.items():
         site = ctx.sites[key]
         rows = _add_series(site, ctx.rng, baselines, changes, drifts, today=ctx.today)
-        db.session.execute(insert(KpiValue).values(rows))
+        db.session.execute(insert(KpiValue.__table__).returning(KpiValue.__table__.c.id), rows)
     db.session.add(KpiTarget(site_id=ctx.sites["meadowbank"].id, kpi_number=4, target=85))
     db.session.add(KpiTarget(site_id=ctx.sites["glenmoor"].id, kpi_number=3, target=40))
     db.session.flush()
@@ -92,5 +92,6 @@ def seed_demo_kpis(ctx: DemoContext) -> None:
 def bench_kpis(ctx: BenchContext) -> None:
     baselines = {k.number: k.national_2021 + ctx.rng.uniform(-10, 10) for k in get_toolkit().kpis}
     rows = _add_series(ctx.site, ctx.rng, baselines, {}, {}, today=ctx.today)
-    # one statement of many rows, so the site's delivery share is marked once, not a row
-    db.session.execute(insert(KpiValue).values(rows))
+    # RETURNING: one statement of many rows ("insertmanyvalues"), not one a row, so the
+    # site's delivery share is marked out of date once
+    db.session.execute(insert(KpiValue.__table__).returning(KpiValue.__table__.c.id), rows)
