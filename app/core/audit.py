@@ -193,8 +193,9 @@ def _write_history(session: Session, _flush_context) -> None:  # noqa: ANN001
             user_id = current_actor_id()
         rows.extend(_rows_for(obj, action, at, user_id))
     if rows:
-        # RETURNING makes SQLAlchemy send the rows as one statement ("insertmanyvalues"),
-        # not one a row: PostgreSQL's history trigger then runs once a flush.
+        # RETURNING makes SQLAlchemy send the rows as one statement ("insertmanyvalues",
+        # up to 1,000 rows a statement), not one a row: PostgreSQL's history trigger then
+        # runs once a flush, not once a row.
         table = AuditEvent.__table__
         session.connection().execute(table.insert().returning(table.c.id), rows)
 

@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 REPORT_SIZE, REPORT_WIDTH_CM = (560, 210), 12.4
 
 BLUE, DARK, ORANGE, GREY = "#005eb8", "#212b32", "#ed8b00", "#768692"
-# The portfolio's "Delivering its case" bands (app/portfolio/queries.DELIVERING_FILTERS).
+# The portfolio's "Delivering its case" bands (app/portfolio/queries.DELIVERING_FILTERS;
+# a test checks the keys match).
 BAND_COLOURS = {"short": ORANGE, "on-track": BLUE, "none": GREY}
 
 
@@ -144,18 +145,20 @@ def delivery_chart(delivery: Delivery, *, width: int = 640, height: int = 260) -
     return Markup("".join(parts))
 
 
-def portfolio_chart(bands: list[tuple[str, str, int, str]]) -> Markup:
+def portfolio_chart(bands: list[tuple[str, str, int, str]], current: str = "") -> Markup:
     """How many sites fall in each "Delivering its case" band, (key, label, sites, link) a
     band: a list of links, each to the band's sites, over a bar as long as its share of the
-    busiest band. One bar a band, not a site, so the chart stays the same size at 1,000
-    sites; the words stay the page's own size on a phone, and the bar repeats the number
-    so it is hidden from screen readers."""
+    busiest band; the band the page is filtered by (`current`) is marked. One bar a band,
+    not a site, so the chart stays the same size at 1,000 sites; the words stay the page's
+    own size on a phone, and the bar repeats the number so it is hidden from screen
+    readers."""
     high = max([count for _key, _label, count, _link in bands] + [1])
     items = []
     for key, label, count, link in bands:
         length = 100 * count / high
+        marked = ' aria-current="true"' if key == current else ""
         items.append(
-            f'<li class="app-band" data-band="{escape(key)}"><a href="{escape(link)}">'
+            f'<li class="app-band" data-band="{escape(key)}"><a href="{escape(link)}"{marked}>'
             f"{escape(label)}: {count:,} site{'' if count == 1 else 's'}</a>"
             '<svg class="app-band__bar" viewBox="0 0 100 4" preserveAspectRatio="none" '
             'aria-hidden="true" focusable="false">'

@@ -118,7 +118,7 @@ def delivering_ids(sites: list[SiteGlance], band: str) -> list[int]:
 
 
 @dataclass(frozen=True)
-class DeliveryFacts:
+class DeliveryChoices:
     """What the "Delivering its case" filter and sort need of the sites (worked out in
     Python, by the delivery feature's rule), as plain values: empty when neither is asked,
     so the statements they shape can be built once and kept."""
@@ -127,21 +127,21 @@ class DeliveryFacts:
     places: tuple[tuple[int, int], ...] = ()  # (site id, place by share), for the sort
 
 
-def delivery_facts(filters: Filters, sites: list[SiteGlance]) -> DeliveryFacts:
+def delivery_choices(filters: Filters, sites: list[SiteGlance]) -> DeliveryChoices:
     band_ids = tuple(delivering_ids(sites, filters.delivering)) if filters.delivering else ()
     if filters.sort != "delivering":
-        return DeliveryFacts(band_ids)
+        return DeliveryChoices(band_ids)
     shares = {s.site_id: s.delivery.share for s in sites if s.delivery is not None}
     # Equal shares get the same place, so the name breaks the tie as in every other sort.
     place = {share: i for i, share in enumerate(sorted(set(shares.values())))}
-    return DeliveryFacts(band_ids, tuple((i, place[share]) for i, share in shares.items()))
+    return DeliveryChoices(band_ids, tuple((i, place[share]) for i, share in shares.items()))
 
 
 def _view(k: Any, view: str) -> Any:
     return k.follow_id.is_not(None) if view == "mine" else true()
 
 
-def _where(k: Any, filters: Filters, delivery: DeliveryFacts) -> Any:
+def _where(k: Any, filters: Filters, delivery: DeliveryChoices) -> Any:
     """The filters as one SQL condition (the view included)."""
     conditions = [_view(k, filters.view)]
     if filters.region:
@@ -169,7 +169,7 @@ def _where(k: Any, filters: Filters, delivery: DeliveryFacts) -> Any:
     return and_(*conditions)
 
 
-def _sort(k: Any, filters: Filters, delivery: DeliveryFacts) -> list[Any]:
+def _sort(k: Any, filters: Filters, delivery: DeliveryChoices) -> list[Any]:
     if filters.sort != "delivering":
         return ranking.sort_parts(k, filters.sort)
     # The share is the delivery feature's rule, worked out in Python for every site
@@ -183,14 +183,23 @@ def _flag(condition: Any) -> Any:
     return case((condition, 1), else_=0)
 
 
-@lru_cache(maxsize=64)
-def _statement(today: date, stale_days: int, filters: Filters, delivery: DeliveryFacts) -> Any:
+def _statement(today: date, stale_days: int, filters: Filters, delivery: DeliveryChoices) -> Any:
+    """`_built_statement`, kept for each day, filters and band (as `ranking.ranked_for` is:
+    building it and working out its cache key again on every view was a tenth of the page
+    at 1,000 sites), except when sorted by delivery: that statement holds a CASE entry for
+    every site (about a megabyte at 1,000 sites) and changes with any site's share."""
+    if delivery.places:
+        return _built_statement(today, stale_days, filters, delivery)
+    return _kept_statement(today, stale_days, filters, delivery)
+
+
+def _built_statement(
+    today: date, stale_days: int, filters: Filters, delivery: DeliveryChoices
+) -> Any:
     """The page, the sites needing attention first and the totals: one SELECT over every
     site with window functions (numbered in the sort's order among the sites the filters
     keep, and in the default order among the view's sites needing attention), keeping the
-    page's places and the first few needing attention. Built once for each day, filters
-    and delivery facts and kept, as `ranking.ranked_for` is: building it and working out
-    its cache key again on every view was a tenth of the page at 1,000 sites."""
+    page's places and the first few needing attention."""
     ranked = ranking.ranked_for(today, stale_days)
     k = ranked.c
     matched, attention = (
@@ -226,8 +235,12 @@ def _statement(today: date, stale_days: int, filters: Filters, delivery: Deliver
     )
 
 
+# A few hundred kilobytes each; searches are free text, so a bounded few are kept.
+_kept_statement = lru_cache(maxsize=32)(_built_statement)
+
+
 def _totals_statement(
-    today: date, stale_days: int, filters: Filters, delivery: DeliveryFacts
+    today: date, stale_days: int, filters: Filters, delivery: DeliveryChoices
 ) -> Any:
     """The totals alone, grouped (for a view where no site is listed)."""
     k = ranking.ranked_for(today, stale_days).c
@@ -259,7 +272,7 @@ def portfolio_view(
     (another when the page asked for is past the last, or nothing is listed; two more when
     kept task counts turn out to be out of date: they are counted again and the statement
     run again)."""
-    delivery = delivery_facts(filters, sites)
+    delivery = delivery_choices(filters, sites)
     found = fetch(_statement(today, stale_days, filters, delivery), user_id)
     if found and found[0]["out_of_date"]:
         task_counts.recount_out_of_date(today)
@@ -300,7 +313,7 @@ def every_row(
 ) -> list[PortfolioRow]:
     """Every site the filters keep, in their order (the workbook): one statement, as a rule
     (`fetch_counted`)."""
-    k, delivery = ranking.ranked_for(today, stale_days), delivery_facts(filters, sites)
+    k, delivery = ranking.ranked_for(today, stale_days), delivery_choices(filters, sites)
     statement = (
         select(*ranking.listed_columns(k))
         .where(_where(k.c, filters, delivery))

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from app.core.numbers import whole_number
-from app.delivery.facts import DeliveryShare
+from app.delivery.facts import ON_TRACK, DeliveryShare
 from app.portfolio.dimensions import BAND_MEANINGS, BANDS, STATUS_NAMES
 from app.portfolio.service import PHASES, RAG_NAMES, RAG_ORDER, STATUS_SHORT, PortfolioRow
 from app.sites.models import SERVICE_STATUSES
@@ -83,8 +83,8 @@ class Filters:
 
 # Delivering its case: the share of promised patients found and treated.
 DELIVERING_FILTERS = {
-    "short": "Short of the promise (under 90%)",
-    "on-track": "Delivering 90% or more",
+    "short": f"Short of the promise (under {ON_TRACK:.0%})",
+    "on-track": f"Delivering {ON_TRACK:.0%} or more",
     "none": "No agreed case or no figures yet",
 }
 

@@ -123,9 +123,9 @@ def index():
 
 
 def _delivery(sites: list[listing.SiteGlance], filters: queries.Filters) -> dict | None:
-    """The sites in view by "Delivering its case" band, charted, each band a link to its
-    filter, and the patients found and treated across every live site (None when no site
-    has an agreed case with figures yet)."""
+    """The sites in view (all, or those the user supports) by "Delivering its case" band,
+    charted, each band a link to its filter, and the patients found and treated across the
+    ones with an agreed case and figures (None when there are none yet)."""
     live = [s.delivery for s in sites if s.delivery is not None]
     if not live:
         return None
@@ -145,7 +145,9 @@ def _delivery(sites: list[listing.SiteGlance], filters: queries.Filters) -> dict
         treated_promised=sum(d.treated_promised for d in live),
     )
     return {
-        "chart": portfolio_chart([(key, label, n, links[key]) for key, label, n in bands]),
+        "chart": portfolio_chart(
+            [(key, label, n, links[key]) for key, label, n in bands], filters.delivering
+        ),
         "live": len(live),
         "total": total,
     }

@@ -28,6 +28,8 @@ def upgrade():
 
 
 def downgrade():
+    # A subject longer than the old column is cut to fit, as it was stored before.
+    op.execute("UPDATE mail_outbox SET subject = substr(subject, 1, 300)")
     with op.batch_alter_table('mail_outbox', schema=None) as batch_op:
         batch_op.alter_column(
             'subject', existing_type=sa.Text(), type_=sa.String(length=300), existing_nullable=False

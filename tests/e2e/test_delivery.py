@@ -60,7 +60,7 @@ def test_the_delivery_page_at_a_phone_and_a_laptop(
 
 
 @pytest.mark.parametrize("width", [390, 1366])
-def test_the_portfolio_charts_promised_against_delivered(
+def test_the_portfolio_counts_sites_by_how_much_of_their_case_they_deliver(
     page, live_server, seed, sign_in_as, width: int
 ) -> None:
     from app.demo import DEMO_PASSWORD

@@ -74,7 +74,7 @@ def test_the_demo_site_shows_the_same_gaps_everywhere(app, make_user) -> None:
         assert png == svg_to_png(str(delivery_chart(d, width=width, height=height)))
         assert chart_description(d) in alt and str(escape(chart_description(d))) in page
     # The portfolio: the same patients found and treated, summed over the same quarters,
-    # sortable and filterable, and charted for every live site.
+    # sortable and filterable, and counted by band.
     found, treated = (next(d for d in rows if d.key == key) for key in ("identified", "treated"))
     words = (
         f"Found {sum(q.numerator for q in found.with_data):,} of "

@@ -265,3 +265,20 @@ def test_the_portfolio_counts_sites_by_band_and_sums_what_the_live_ones_deliver(
             f'<a href="/portfolio?view=all&amp;delivering={key}">{label}: {sites} site' in section
         )
     assert section.count('class="app-band"') == 3
+
+
+def test_the_band_chart_draws_every_band_the_filter_offers_and_marks_the_one_shown(
+    app, make_site, make_user
+) -> None:  # noqa: ANN001
+    from app.delivery.chart import BAND_COLOURS
+    from app.portfolio.queries import DELIVERING_FILTERS
+
+    assert set(BAND_COLOURS) == set(DELIVERING_FILTERS)
+    client = app.test_client()
+    sign_in(client, make_user(global_role="support"))
+    site = make_site(name="Short")
+    _agree_case(site)
+    _found(site, _quarter(-2), 10)
+    html = client.get("/portfolio?view=all&delivering=short").get_data(as_text=True)
+    assert html.count('aria-current="true"') == 1
+    assert 'delivering=short" aria-current="true">' in html
