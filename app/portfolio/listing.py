@@ -112,11 +112,6 @@ def count_again(sites: list[SiteGlance], today: date) -> list[SiteGlance]:
     ]
 
 
-def delivering_ids(sites: list[SiteGlance], band: str) -> list[int]:
-    """The sites in one "Delivering its case" band (`queries.DELIVERING_FILTERS`)."""
-    return [s.site_id for s in sites if delivery_band(s.delivery) == band]
-
-
 @dataclass(frozen=True)
 class DeliveryChoices:
     """What the "Delivering its case" filter and sort need of the sites (worked out in
@@ -128,7 +123,8 @@ class DeliveryChoices:
 
 
 def delivery_choices(filters: Filters, sites: list[SiteGlance]) -> DeliveryChoices:
-    band_ids = tuple(delivering_ids(sites, filters.delivering)) if filters.delivering else ()
+    band = filters.delivering  # a key of DELIVERING_FILTERS, or "" for no filter
+    band_ids = tuple(s.site_id for s in sites if band and delivery_band(s.delivery) == band)
     if filters.sort != "delivering":
         return DeliveryChoices(band_ids)
     shares = {s.site_id: s.delivery.share for s in sites if s.delivery is not None}

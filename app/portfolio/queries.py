@@ -97,6 +97,31 @@ def delivery_band(delivery: DeliveryShare | None) -> str:
     return "on-track" if delivery.on_track else "short"
 
 
+@dataclass(frozen=True)
+class DeliveryBands:
+    counts: Counter[str]  # sites in each band (keys of DELIVERING_FILTERS)
+    live: int  # sites with an agreed case and audit figures
+    total: DeliveryShare  # their patients found and treated, and promised, summed
+
+
+def delivery_bands(deliveries: list[DeliveryShare | None]) -> DeliveryBands | None:
+    """Sites' shares (None: no share) counted by band, and the live ones summed: the
+    portfolio's "Delivering the business case" (None when no site has a share yet)."""
+    live = [d for d in deliveries if d is not None]
+    if not live:
+        return None
+    return DeliveryBands(
+        counts=Counter(delivery_band(d) for d in deliveries),
+        live=len(live),
+        total=DeliveryShare(
+            found=sum(d.found for d in live),
+            found_promised=sum(d.found_promised for d in live),
+            treated=sum(d.treated for d in live),
+            treated_promised=sum(d.treated_promised for d in live),
+        ),
+    )
+
+
 # The overall status's severity bands, worst first, as the filter offers them.
 RAG_FILTERS = {(band or "none"): f"{STATUS_NAMES[band]} ({BAND_MEANINGS[band]})" for band in BANDS}
 

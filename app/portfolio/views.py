@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import replace
 from urllib.parse import parse_qsl, urlencode
 
@@ -16,7 +15,6 @@ from app.core.db import first_write
 from app.core.downloads import download
 from app.core.errors import StaleEdit
 from app.delivery.chart import portfolio_chart
-from app.delivery.facts import DeliveryShare
 from app.extensions import db
 from app.portfolio import bp, listing, need, queries, service
 from app.portfolio.dimensions import DIMENSIONS
@@ -36,15 +34,18 @@ SESSION_KEY = "portfolio_query"
 SORT_LABELS = queries.SORT_LABELS
 
 
+def _page(filters: queries.Filters) -> str:
+    """The portfolio's address for these filters, order and page."""
+    return url_for("portfolio.index") + "?" + urlencode(filters.query_items())
+
+
 def _sort_links(filters: queries.Filters) -> dict[str, str]:
     """Each column heading's link: sort by it, or flip the order if it is the sort already."""
     links = {}
     for key in SORT_LABELS:
-        flipped = replace(
-            filters, sort=key, descending=not filters.descending if filters.sort == key else False
-        )
+        descending = not filters.descending if filters.sort == key else False
         # A new order starts again at the first page.
-        links[key] = url_for("portfolio.index") + "?" + urlencode(flipped.filter_items())
+        links[key] = _page(replace(filters, sort=key, descending=descending, page=1))
     return links
 
 
@@ -53,9 +54,8 @@ def _pagination(filters: queries.Filters, page: queries.Page) -> dict:
     params: dict = {"ariaLabel": "Pages of sites"}
     for name, number in (("previous", page.number - 1), ("next", page.number + 1)):
         if 1 <= number <= page.count:
-            items = replace(filters, page=number).query_items()
             params[name] = {
-                "href": url_for("portfolio.index") + "?" + urlencode(items),
+                "href": _page(replace(filters, page=number)),
                 "labelText": f"Page {number} of {page.count}",
             }
     return params
@@ -124,33 +124,19 @@ def index():
 
 def _delivery(sites: list[listing.SiteGlance], filters: queries.Filters) -> dict | None:
     """The sites in view (all, or those the user supports) by "Delivering its case" band,
-    charted, each band a link to its filter, and the patients found and treated across the
-    ones with an agreed case and figures (None when there are none yet)."""
-    live = [s.delivery for s in sites if s.delivery is not None]
-    if not live:
+    charted, each band a link to its sites, with the live ones' patients summed."""
+    bands = queries.delivery_bands([s.delivery for s in sites])
+    if bands is None:
         return None
-    counts = Counter(queries.delivery_band(s.delivery) for s in sites)
-    bands = [(key, label, counts[key]) for key, label in queries.DELIVERING_FILTERS.items()]
     # The counts are of every site in view, so each link lists that band alone.
-    links = {
-        key: url_for("portfolio.index")
-        + "?"
-        + urlencode(queries.Filters(view=filters.view, delivering=key).filter_items())
-        for key in queries.DELIVERING_FILTERS
-    }
-    total = DeliveryShare(
-        found=sum(d.found for d in live),
-        found_promised=sum(d.found_promised for d in live),
-        treated=sum(d.treated for d in live),
-        treated_promised=sum(d.treated_promised for d in live),
+    chart = portfolio_chart(
+        [
+            (key, label, bands.counts[key], _page(queries.Filters(filters.view, delivering=key)))
+            for key, label in queries.DELIVERING_FILTERS.items()
+        ],
+        filters.delivering,
     )
-    return {
-        "chart": portfolio_chart(
-            [(key, label, n, links[key]) for key, label, n in bands], filters.delivering
-        ),
-        "live": len(live),
-        "total": total,
-    }
+    return {"chart": chart, "live": bands.live, "total": bands.total}
 
 
 @bp.get("/portfolio.xlsx")
@@ -195,7 +181,7 @@ def follow(site_id: int):
     # Back to the same filters: re-parsed and re-encoded, so nothing but our own
     # parameters reaches the redirect.
     filters = queries.parse_filters(_query_args(request.form.get("query", "")), True)
-    return redirect(url_for("portfolio.index") + "?" + urlencode(filters.query_items()))
+    return redirect(_page(filters))
 
 
 @bp.post("/portfolio/regions/follow")
